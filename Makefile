@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both install on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test lint bench bench-quick faults up down lock clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
+	VIRTUAL_ENV=$(VENV) $(BIN)/uv pip sync --quiet requirements.lock
+	VIRTUAL_ENV=$(VENV) $(BIN)/uv pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
+
+demo: install
+	$(BIN)/coop demo --out var/demo
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check governance documents tasks flows coopflow_cli
+	$(BIN)/mypy governance documents tasks flows coopflow_cli
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: install
+	$(BIN)/python -m bench --quick
+
+faults: install
+	$(BIN)/python -m pytest tests/faults -q -p no:randomly --faults-report
+
+up: install
+	$(BIN)/coop up
+
+down: install
+	$(BIN)/coop down
+
+clean:
+	rm -rf var/demo .pytest_cache

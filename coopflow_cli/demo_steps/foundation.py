@@ -1,0 +1,44 @@
+"""Demo: seed a sample cooperative, welcome a few members through the real flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from coopflow_cli.sample import sample_members
+from governance.db.models import Member
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import Language, MemberStatus
+from governance.services import members
+from governance.services.timeline import Actor
+
+SAMPLE_SIZE = 200
+
+
+def seed_members(ctx: Any) -> None:
+    with UnitOfWork() as uow:
+        for facts in sample_members(SAMPLE_SIZE):
+            members.create_member(
+                uow.session, facts, Actor.system("demo-seed"), status=MemberStatus.ACTIVE
+            )
+        uow.commit()
+    ctx.report("members", "sample members created (fr/nl/de/en, 11 offices)", SAMPLE_SIZE)
+
+
+def welcome_some(ctx: Any) -> None:
+    from flows.member_welcome import WelcomeParameters, member_welcome
+
+    chosen: list[int] = []
+    with UnitOfWork() as uow:
+        for language in Language:
+            ids = uow.session.scalars(
+                select(Member.id)
+                .where(Member.language == language, Member.email.is_not(None))
+                .order_by(Member.id)
+                .limit(2)
+            ).all()
+            chosen.extend(ids)
+    for member_id in chosen:
+        member_welcome(WelcomeParameters(member_id=member_id, staff="demo.staff"))
+    ctx.report("member-welcome", "welcome letters + e-mails (2 per language)", len(chosen))

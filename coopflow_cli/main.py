@@ -1,0 +1,98 @@
+"""The `coop` command: staff and operators' entry point (calls services, never SQL)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
+templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(templates_app, name="templates")
+console = Console()
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("var/demo"), help="Folder for the demo cooperative"),
+    only: list[str] = typer.Option(None, help="Run only these steps"),
+) -> None:
+    """A fresh cooperative in OUT: every process end to end, documents and e-mails."""
+    from coopflow_cli.demo import run_demo
+
+    raise typer.Exit(run_demo(out, only))
+
+
+@app.command("mail-sink")
+def mail_sink(
+    dir: Path = typer.Option(..., "--dir", help="Folder for the .eml files"),
+    port: int = typer.Option(8025, help="Port on 127.0.0.1"),
+) -> None:
+    """A local SMTP server writing every message as an .eml file (Ctrl-C stops it)."""
+    import signal
+    import threading
+
+    from documents.sink import MailSink
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with MailSink(dir, port=port) as sink:
+        console.print(f"SMTP sink on 127.0.0.1:{sink.port} → {dir}")
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to COOP_DATABASE_URL."""
+    from governance.config import get_settings
+    from governance.db.migrate import upgrade
+
+    url = get_settings().resolved_database_url()
+    upgrade(url)
+    console.print("schema up to date")
+
+
+@templates_app.command("build")
+def templates_build() -> None:
+    """Rewrite the .docx templates from documents/template_sources."""
+    from documents.authoring import build_all
+
+    for path in build_all():
+        console.print(str(path.name))
+
+
+@outbox_app.command("deliver")
+def outbox_deliver() -> None:
+    """Send every due e-mail now."""
+    from documents.mail import deliver_pending
+
+    console.print(deliver_pending())
+
+
+@outbox_app.command("problems")
+def outbox_problems() -> None:
+    """Bounced and failed e-mails, with the server's reply."""
+    from governance.db.uow import UnitOfWork
+    from governance.services.outbox import undeliverable
+
+    with UnitOfWork() as uow:
+        for problem in undeliverable(uow):
+            console.print(
+                f"{problem.id}\t{problem.status}\t{problem.to}\t{problem.template}\t{problem.reply}"
+            )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,99 @@
+"""Build the .docx templates from their sources (text per language, with Jinja tags).
+
+Staff may edit the generated .docx in Word afterwards; the sources make the first version
+reproducible and reviewable in a diff. Run: `coop templates build`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from documents import template_sources
+from documents.render import LANGUAGES, TEMPLATES_DIR
+
+FONT = "DejaVu Sans"  # set explicitly: a missing Calibri is replaced anyway
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title | heading | p | small | table | image | pagebreak
+    text: str = ""
+    headers: tuple[str, ...] = ()
+    loop: str = ""  # table: "row in rows"
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    name: str
+    blocks: dict[str, list[Block]] = field(default_factory=dict)  # language -> blocks
+
+
+def _style(document: object) -> None:
+    styles = document.styles  # type: ignore[attr-defined]
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10.5)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        styles[name].font.name = FONT
+        styles[name].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+
+
+def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) -> Path:
+    document = Document()
+    _style(document)
+    header = document.sections[0].header.paragraphs[0]
+    header.text = "{{ coop.name }} · {{ coop.address }} · {{ coop.enterprise_number }}"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for block in source.blocks[language]:
+        if block.kind == "title":
+            document.add_heading(block.text, level=0)
+        elif block.kind == "heading":
+            document.add_heading(block.text, level=1)
+        elif block.kind == "p":
+            document.add_paragraph(block.text)
+        elif block.kind == "small":
+            run = document.add_paragraph().add_run(block.text)
+            run.font.size = Pt(8)
+        elif block.kind == "image":
+            document.add_paragraph(block.text)
+        elif block.kind == "pagebreak":
+            document.add_page_break()  # type: ignore[no-untyped-call]
+        elif block.kind == "table":
+            # docxtpl wants the loop tags in rows of their own: header, for, body, endfor.
+            table = document.add_table(rows=4, cols=len(block.headers))
+            table.style = "Light Grid Accent 1"
+            for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
+                cell.text = title
+            table.rows[1].cells[0].text = "{%tr for " + block.loop + " %}"
+            for cell, value in zip(table.rows[2].cells, block.cells, strict=True):
+                cell.text = value
+            table.rows[3].cells[0].text = "{%tr endfor %}"
+        else:
+            raise ValueError(f"unknown block kind {block.kind}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{source.name}.{language}.docx"
+    document.save(str(path))
+    return path
+
+
+def all_sources() -> list[TemplateSource]:
+    sources = []
+    for info in pkgutil.iter_modules(template_sources.__path__):
+        module = importlib.import_module(f"{template_sources.__name__}.{info.name}")
+        sources.append(module.SOURCE)
+    return sources
+
+
+def build_all(out_dir: Path = TEMPLATES_DIR) -> list[Path]:
+    """(Re)write every template in every language."""
+    return [build(source, lang, out_dir) for source in all_sources() for lang in LANGUAGES]

@@ -1,0 +1,53 @@
+"""E-mail bodies: documents/emails/<template>.<lang>.j2, first line `Subject: ...`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from documents import formatting
+
+EMAILS_DIR = Path(__file__).with_name("emails")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+
+
+@lru_cache(maxsize=8)
+def _environment(language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(EMAILS_DIR),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - plain-text mail; the HTML part is escaped in mail.py
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = lambda cents: formatting.money(int(cents), language)
+    env.filters["date"] = lambda value: formatting.long_date(_as_date(value), language)
+    return env
+
+
+def _as_date(value: Any) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=512)
+def _template(name: str, language: str) -> jinja2.Template:
+    return _environment(language).get_template(f"{name}.{language}.j2")
+
+
+def render_email(name: str, language: str, context: dict[str, Any]) -> RenderedEmail:
+    """Subject and plain-text body of one message."""
+    rendered = _template(name, str(language)).render(**context)
+    first, _, body = rendered.partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"e-mail template {name}.{language}.j2 must start with 'Subject: '")
+    return RenderedEmail(subject=first.removeprefix("Subject:").strip(), text=body.lstrip("\n"))

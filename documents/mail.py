@@ -1,0 +1,208 @@
+"""SMTP delivery with yagmail over one kept-open connection, and the outbox delivery loop."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+from types import TracebackType
+
+import yagmail
+from yagmail.headers import resolve_addresses
+from yagmail.message import prepare_message
+
+from documents.email import render_email
+from governance.config import Settings, SmtpSecurity, get_settings
+from governance.db.uow import UnitOfWork
+from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
+from governance.services import outbox
+
+
+class SmtpFailure(Exception):
+    def __init__(self, failure: DeliveryFailure) -> None:
+        super().__init__(failure.reply)
+        self.failure = failure
+
+
+def message_id_for(key: str) -> str:
+    """A stable Message-ID: a redelivered message is recognisable as the same message."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@coopflow>"
+
+
+class YagmailSender:
+    """yagmail builds the MIME message; we keep one SMTP connection and read every reply."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        s = self.settings
+        name, address = parseaddr(s.mail_sender)
+        self._client = yagmail.SMTP(
+            user={address: name} if name else address,
+            password=s.smtp_password.get_secret_value(),  # always given: never a prompt
+            host=s.smtp_host,
+            port=s.smtp_port,
+            smtp_ssl=s.smtp_security is SmtpSecurity.SSL,
+            smtp_starttls=s.smtp_security is SmtpSecurity.STARTTLS,
+            smtp_skip_login=not s.smtp_user,
+            timeout=s.smtp_timeout_seconds,
+        )
+        self._connected = False
+
+    def __enter__(self) -> YagmailSender:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connected:
+            self._client.close()
+            self._connected = False
+
+    def send(
+        self, *, to: str, subject: str, text: str, attachments: list[Path], key: str, language: str
+    ) -> None:
+        """Send one message or raise SmtpFailure (transient or permanent)."""
+        recipients, mime = self._compose(to, subject, text, attachments, key, language)
+        try:
+            if not self._connected:
+                self._client.login()
+                self._connected = True
+            refused = self._client.smtp.sendmail(self._client.user, recipients, mime)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise self._failure(code, reply) from exc
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise self._failure(exc.smtp_code, exc.smtp_error) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise SmtpFailure(
+                DeliveryFailure(FailureKind.TRANSIENT, f"{type(exc).__name__}: {exc}")
+            ) from exc
+        if refused:
+            code, reply = next(iter(refused.values()))
+            raise self._failure(code, reply)
+
+    def _compose(
+        self, to: str, subject: str, text: str, attachments: list[Path], key: str, language: str
+    ) -> tuple[list[str], str]:
+        """yagmail's MIME message, with member text escaped in the HTML part and kept as
+        written in the plain-text part (yagmail would put `<br>` there)."""
+        client = self._client
+        addresses = resolve_addresses(client.user, client.useralias, to, None, None)
+        msg = prepare_message(
+            client.user,
+            client.useralias,
+            addresses,
+            subject,
+            [yagmail.raw(html.escape(text))],
+            [str(p) for p in attachments] or None,
+            {"Content-Language": language, "X-Coop-Key": key},
+            "utf-8",
+            False,
+            message_id_for(key),
+            True,
+            None,
+        )
+        for part in msg.walk():
+            if part.get_content_type() == "text/plain" and not part.get_filename():
+                del part["Content-Transfer-Encoding"]
+                part.set_payload(text, charset="utf-8")
+                break
+        return list(addresses["recipients"]), msg.as_string()
+
+    def _drop(self) -> None:
+        try:
+            self._client.smtp.close()
+        except Exception:  # noqa: S110 - the connection is being thrown away anyway
+            pass
+        self._connected = False
+
+    @staticmethod
+    def _failure(code: int, reply: bytes | str) -> SmtpFailure:
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return SmtpFailure(DeliveryFailure(classify_smtp_code(code), f"{code} {text}"))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    bounced: int = 0
+    failed: int = 0
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.bounced += other.bounced
+        self.failed += other.failed
+
+
+def deliver_pending(
+    settings: Settings | None = None,
+    *,
+    batch_size: int = 200,
+    max_batches: int | None = None,
+    keys_prefix: str | None = None,
+    sender_factory: Callable[[Settings], YagmailSender] = YagmailSender,
+    after_send: Callable[[outbox.ClaimedMessage], None] | None = None,
+) -> DeliveryReport:
+    """Claim due messages, send each, mark each: a crash loses nothing and repeats at most one."""
+    settings = settings or get_settings()
+    archive = settings.resolved_archive_dir()
+    report = DeliveryReport()
+    with UnitOfWork(settings) as uow:
+        outbox.recover_stale_claims(uow)
+    batches = 0
+    with sender_factory(settings) as sender:
+        while max_batches is None or batches < max_batches:
+            with UnitOfWork(settings) as uow:
+                claimed = outbox.claim_batch(uow, batch_size, keys_prefix=keys_prefix)
+                if not claimed:
+                    break
+                batches += 1
+                for message in claimed:
+                    _deliver_one(uow, sender, message, archive, report)
+                    if after_send is not None:
+                        after_send(message)
+    return report
+
+
+def _deliver_one(
+    uow: UnitOfWork,
+    sender: YagmailSender,
+    message: outbox.ClaimedMessage,
+    archive: Path,
+    report: DeliveryReport,
+) -> None:
+    rendered = render_email(message.template, message.language, message.context)
+    try:
+        sender.send(
+            to=message.to,
+            subject=rendered.subject,
+            text=rendered.text,
+            attachments=[archive / p for p in message.attachments],
+            key=message.key,
+            language=message.language,
+        )
+    except SmtpFailure as exc:
+        status = outbox.mark_failed(uow, message, exc.failure)
+        if status == "bounced":
+            report.bounced += 1
+        elif status == "failed":
+            report.failed += 1
+        else:
+            report.retrying += 1
+        return
+    outbox.mark_sent(uow, message, rendered.subject)
+    report.sent += 1

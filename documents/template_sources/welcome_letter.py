@@ -1,0 +1,112 @@
+"""The welcome letter sent to a new member (onboarding)."""
+
+from documents.authoring import Block, TemplateSource
+
+_ADDRESS = [
+    Block("p", "{{ member.name }}"),
+    Block(
+        "p", "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})"
+    ),
+]
+
+SOURCE = TemplateSource(
+    name="welcome_letter",
+    blocks={
+        "fr": [
+            *_ADDRESS,
+            Block("p", "{{ coop.address }}, le {{ today|date }}"),
+            Block("title", "Bienvenue chez {{ coop.name }}"),
+            Block("p", "Chère coopératrice, cher coopérateur {{ member.name }},"),
+            Block(
+                "p",
+                "Votre adhésion est acceptée. Votre numéro de membre est "
+                "{{ member_number }} et votre bureau de référence est {{ office }}.",
+            ),
+            Block(
+                "p",
+                "Vous souscrivez {{ shares }} part(s) de catégorie {{ share_class }}, "
+                "soit {{ amount_cents|money }}. Vous devenez coopérateur dès réception "
+                "du paiement.",
+            ),
+            Block(
+                "p",
+                "Une part par année d'utilisation des services suffit ; chaque coopérateur "
+                "dispose d'une voix à l'assemblée générale, quel que soit le nombre de parts.",
+            ),
+            Block("p", "Avec nos salutations coopératives,"),
+            Block("p", "L'équipe de {{ coop.name }}"),
+        ],
+        "nl": [
+            *_ADDRESS,
+            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            Block("title", "Welkom bij {{ coop.name }}"),
+            Block("p", "Beste vennoot {{ member.name }},"),
+            Block(
+                "p",
+                "Uw lidmaatschap is aanvaard. Uw lidnummer is {{ member_number }} en uw "
+                "referentiekantoor is {{ office }}.",
+            ),
+            Block(
+                "p",
+                "U tekent in op {{ shares }} aandeel/aandelen van categorie "
+                "{{ share_class }}, samen {{ amount_cents|money }}. U wordt vennoot zodra "
+                "de betaling ontvangen is.",
+            ),
+            Block(
+                "p",
+                "Eén aandeel per jaar dat u de diensten gebruikt volstaat; elke vennoot "
+                "heeft één stem op de algemene vergadering, hoeveel aandelen ook.",
+            ),
+            Block("p", "Met coöperatieve groeten,"),
+            Block("p", "Het team van {{ coop.name }}"),
+        ],
+        "de": [
+            *_ADDRESS,
+            Block("p", "{{ coop.address }}, den {{ today|date }}"),
+            Block("title", "Willkommen bei {{ coop.name }}"),
+            Block("p", "Liebes Genossenschaftsmitglied {{ member.name }},"),
+            Block(
+                "p",
+                "Ihre Mitgliedschaft ist angenommen. Ihre Mitgliedsnummer lautet "
+                "{{ member_number }}, Ihr Referenzbüro ist {{ office }}.",
+            ),
+            Block(
+                "p",
+                "Sie zeichnen {{ shares }} Anteil(e) der Kategorie {{ share_class }}, "
+                "insgesamt {{ amount_cents|money }}. Sie werden Genossenschafter, sobald "
+                "die Zahlung eingegangen ist.",
+            ),
+            Block(
+                "p",
+                "Ein Anteil pro Nutzungsjahr genügt; jedes Mitglied hat in der "
+                "Generalversammlung eine Stimme, unabhängig von der Zahl der Anteile.",
+            ),
+            Block("p", "Mit genossenschaftlichen Grüßen,"),
+            Block("p", "Das Team von {{ coop.name }}"),
+        ],
+        "en": [
+            *_ADDRESS,
+            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            Block("title", "Welcome to {{ coop.name }}"),
+            Block("p", "Dear member {{ member.name }},"),
+            Block(
+                "p",
+                "Your membership has been accepted. Your member number is "
+                "{{ member_number }} and your office is {{ office }}.",
+            ),
+            Block(
+                "p",
+                "You subscribe {{ shares }} class {{ share_class }} share(s), "
+                "{{ amount_cents|money }} in all. You become a shareholder as soon as "
+                "the payment is received.",
+            ),
+            Block(
+                "p",
+                "One share per year of use of the services is enough; every member has "
+                "one vote at the general assembly, however many shares they hold.",
+            ),
+            Block("p", "With cooperative greetings,"),
+            Block("p", "The {{ coop.name }} team"),
+        ],
+    },
+)

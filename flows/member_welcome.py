@@ -1,0 +1,27 @@
+"""member-welcome: an admitted member gets a number, a welcome letter and an e-mail."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import BaseModel, Field
+
+from tasks.mail import deliver_outbox
+from tasks.members import welcome_member
+
+
+class WelcomeParameters(BaseModel):
+    member_id: int = Field(..., title="Member", description="The member's id in the register")
+    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    shares: int = Field(1, title="Shares subscribed", ge=1)
+    amount_cents: int = Field(3000, title="Amount (cents)", ge=0)
+    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+
+
+@flow(name="member-welcome", log_prints=True)
+def member_welcome(params: WelcomeParameters) -> str:
+    """Welcome one member: number, letter in their language, e-mail with the letter."""
+    number = welcome_member(
+        params.member_id, params.share_class, params.shares, params.amount_cents, params.staff
+    )
+    deliver_outbox(keys_prefix=f"mail:welcome:{params.member_id}")
+    return number

@@ -1,0 +1,83 @@
+"""Settings from the environment (prefix COOP_), with safe local defaults."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from governance.domain.enums import Language
+
+
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    SSL = "ssl"
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and production."""
+
+    model_config = SettingsConfigDict(env_prefix="COOP_", env_file=None, extra="ignore")
+
+    var_dir: Path = Field(Path("var"), description="Local state: database, archive, keys")
+    database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
+    archive_dir: Path | None = Field(None, description="Where generated documents are archived")
+    default_language: Language = Language.FR
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_security: SmtpSecurity = SmtpSecurity.NONE
+    smtp_user: str = Field("", description="Empty: no SMTP login (the local sink)")
+    smtp_password: SecretStr = SecretStr("local-sink")
+    smtp_timeout_seconds: float = 20.0
+    mail_sender: str = "SMart Coop <noreply@smart.coop>"
+    staff_mailbox: str = "backoffice@smart.coop"
+
+    encryption_key: SecretStr | None = Field(
+        None, description="Fernet key for sensitive fields; generated under var/ for local use"
+    )
+
+    coop_name: str = "SmartCoop SC"
+    coop_iban: str = "BE71096123456769"
+    coop_bic: str = "GKCCBEBB"
+    coop_enterprise_number: str = "0896755397"
+    coop_address: str = "Rue Coenraets 72, 1060 Saint-Gilles"
+    ballot_base_url: str = "http://127.0.0.1:8765"
+    prefect_ui_url: str = "http://127.0.0.1:4200"
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or an SQLite file under var/."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'coopflow.sqlite3').as_posix()}"
+
+    def resolved_archive_dir(self) -> Path:
+        return self.archive_dir or (self.var_dir / "archive")
+
+    def resolved_encryption_key(self) -> bytes:
+        """The configured key, else a local key kept in var/ (never committed)."""
+        if self.encryption_key is not None:
+            return self.encryption_key.get_secret_value().encode()
+        key_file = self.var_dir / "local-encryption.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            from base64 import urlsafe_b64encode
+
+            key_file.write_bytes(urlsafe_b64encode(secrets.token_bytes(32)))
+            key_file.chmod(0o600)
+        return key_file.read_bytes().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings; `reset_settings()` after changing the environment."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

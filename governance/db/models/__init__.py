@@ -1,0 +1,12 @@
+"""All tables; importing this package registers every model on `Base.metadata`."""
+
+from governance.db.base import Base
+from governance.db.models.core import (
+    DecisionRequest,
+    Document,
+    Member,
+    OutboxMessage,
+    TimelineEvent,
+)
+
+__all__ = ["Base", "DecisionRequest", "Document", "Member", "OutboxMessage", "TimelineEvent"]

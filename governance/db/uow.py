@@ -1,0 +1,54 @@
+"""Unit of work: one session, one transaction, committed once by the caller's service."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+
+from governance.config import Settings, get_settings
+from governance.db.crypto import FieldCipher
+from governance.db.engine import session_factory
+
+
+class UnitOfWork:
+    """`with UnitOfWork() as uow: ...; uow.commit()` — anything not committed is rolled back."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._factory = session_factory(self.settings.resolved_database_url())
+        self._session: Session | None = None
+        self._cipher: FieldCipher | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its `with` block")
+        return self._session
+
+    @property
+    def cipher(self) -> FieldCipher:
+        if self._cipher is None:
+            self._cipher = FieldCipher(self.settings.resolved_encryption_key())
+        return self._cipher
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        self._session.rollback()
+        self._session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
