@@ -31,8 +31,8 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check governance documents tasks flows coopflow_cli
-	$(BIN)/mypy governance documents tasks flows coopflow_cli
+	$(BIN)/ruff format --check governance documents tasks flows coopflow_cli bench
+	$(BIN)/mypy governance documents tasks flows coopflow_cli bench
 	$(BIN)/lint-imports
 
 bench: install

@@ -1,0 +1,1 @@
+"""`make bench`: every performance target measured at the cooperative's real scale."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from pydantic import BaseModel
 
 from documents import template_sources
 from documents.render import LANGUAGES, TEMPLATES_DIR
@@ -33,8 +35,13 @@ class Block:
 
 @dataclass(frozen=True)
 class TemplateSource:
+    """A template's text per language, plus what its tests need: a sample context whose
+    member-provided fields hold HOSTILE_TEXT, and a key sentence per language."""
+
     name: str
     blocks: dict[str, list[Block]] = field(default_factory=dict)  # language -> blocks
+    sample: Callable[[str], BaseModel] | None = None
+    key_text: dict[str, str] = field(default_factory=dict)
 
 
 def _style(document: object) -> None:
@@ -97,3 +104,14 @@ def all_sources() -> list[TemplateSource]:
 def build_all(out_dir: Path = TEMPLATES_DIR) -> list[Path]:
     """(Re)write every template in every language."""
     return [build(source, lang, out_dir) for source in all_sources() for lang in LANGUAGES]
+
+
+SAMPLE_COOP_KWARGS = {
+    "name": "SmartCoop SC",
+    "address": "Rue Coenraets 72, 1060 Saint-Gilles",
+    "enterprise_number": "0896755397",
+    "iban": "BE71096123456769",
+    "bic": "GKCCBEBB",
+}
+# Member-provided text as hostile as it gets: it must come out literally everywhere.
+HOSTILE_TEXT = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"

@@ -46,7 +46,7 @@ def produce(
     todo = [r for r in requests if r.key not in done]
     if not todo:
         return 0
-    use_pdf = pdf.available() if want_pdf is None else want_pdf
+    use_pdf = (settings.pdf_output and pdf.available()) if want_pdf is None else want_pdf
     archive_dir = settings.resolved_archive_dir()
     rendered = [(r, render_docx(r.template, r.language, r.context, r.images)) for r in todo]
     records: list[document_service.ArchivedDocument] = []

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
     default_language: Language = Language.FR
+    pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

@@ -7,7 +7,8 @@ from datetime import date
 from prefect import task
 
 from documents import labels
-from documents.contexts import Addressee, Coop, WelcomeLetter
+from documents.contexts import Addressee, Coop
+from documents.contexts.members import WelcomeLetter
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.services import welcome

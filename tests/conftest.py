@@ -96,6 +96,7 @@ def coop_env(tmp_path: Path, migrated_template: str,
         "COOP_ARCHIVE_DIR": str(tmp_path / "archive"),
         "COOP_SMTP_PORT": "1",  # nothing listens: a test that mails must start the sink
         "COOP_SMTP_USER": "",
+        "COOP_PDF_OUTPUT": "false",  # PDF tests turn it on; DOCX keeps the suite fast
     }
     for key, value in values.items():
         monkeypatch.setenv(key, value)

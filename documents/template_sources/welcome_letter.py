@@ -1,6 +1,25 @@
 """The welcome letter sent to a new member (onboarding)."""
 
-from documents.authoring import Block, TemplateSource
+from datetime import date
+
+from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
+from documents.contexts import Addressee, Coop
+from documents.contexts.members import WelcomeLetter
+
+
+def sample(language: str) -> WelcomeLetter:
+    return WelcomeLetter(
+        language=language,
+        coop=Coop(**SAMPLE_COOP_KWARGS),
+        today=date(2026, 11, 27),
+        member=Addressee(name=HOSTILE_TEXT, street="Kerkstraat 1", postcode="9000", city="Gent"),
+        member_number="M0000042",
+        office="Gent",
+        share_class="A",
+        shares=3,
+        amount_cents=9000,
+    )
+
 
 _ADDRESS = [
     Block("p", "{{ member.name }}"),
@@ -108,5 +127,12 @@ SOURCE = TemplateSource(
             Block("p", "With cooperative greetings,"),
             Block("p", "The {{ coop.name }} team"),
         ],
+    },
+    sample=sample,
+    key_text={
+        "fr": "Bienvenue chez SmartCoop SC",
+        "nl": "Welkom bij SmartCoop SC",
+        "de": "Willkommen bei SmartCoop SC",
+        "en": "Welcome to SmartCoop SC",
     },
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import docx
 import jinja2
@@ -11,29 +10,10 @@ import pytest
 from pydantic import BaseModel
 
 from documents import pdf
-from documents.contexts import Addressee, Coop, WelcomeLetter
-from documents.render import LANGUAGES, render_docx
+from documents.authoring import HOSTILE_TEXT, all_sources
+from documents.render import LANGUAGES, TEMPLATES_DIR, render_docx
 
-HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
-COOP = Coop(name="SmartCoop SC", address="Rue Coenraets 72, 1060 Saint-Gilles",
-            enterprise_number="0896755397", iban="BE71096123456769", bic="GKCCBEBB")
-
-
-def sample_contexts(language: str) -> dict[str, BaseModel]:
-    """One sample context per template; each new template adds its own here."""
-    return {
-        "welcome_letter": WelcomeLetter(
-            language=language, coop=COOP, today=date(2026, 11, 27),
-            member=Addressee(name=HOSTILE, street="Kerkstraat 1", postcode="9000", city="Gent"),
-            member_number="M0000042", office="Gent", share_class="A", shares=3,
-            amount_cents=9000),
-    }
-
-
-KEY_TEXT = {
-    "welcome_letter": {"fr": "Bienvenue chez SmartCoop SC", "nl": "Welkom bij SmartCoop SC",
-                       "de": "Willkommen bei SmartCoop SC", "en": "Welcome to SmartCoop SC"},
-}
+SOURCES = {source.name: source for source in all_sources()}
 AMOUNT = {"fr": "90,00\xa0€", "nl": "€\xa090,00", "de": "90,00\xa0€", "en": "€90.00"}
 
 
@@ -46,19 +26,32 @@ def text_of(data: bytes) -> str:
     return "\n".join(parts)
 
 
+def test_every_source_has_a_sample_and_key_text_in_every_language() -> None:
+    for source in SOURCES.values():
+        assert source.sample is not None, source.name
+        assert set(source.key_text) == set(LANGUAGES), source.name
+        for language in LANGUAGES:
+            assert (TEMPLATES_DIR / f"{source.name}.{language}.docx").exists()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("template", sorted(KEY_TEXT))
+@pytest.mark.parametrize("template", sorted(SOURCES))
 def test_every_template_renders_in_every_language(template: str, language: str) -> None:
-    text = text_of(render_docx(template, language, sample_contexts(language)[template]))
-    assert KEY_TEXT[template][language] in text
-    assert HOSTILE in text  # member text comes out literally, not interpreted
-    assert "{{" not in text.replace(HOSTILE, "")
+    source = SOURCES[template]
+    assert source.sample is not None
+    context = source.sample(language)
+    text = text_of(render_docx(template, language, context))
+    assert source.key_text[language] in text
+    if HOSTILE_TEXT in context.model_dump_json():
+        assert HOSTILE_TEXT in text  # member text comes out literally, not interpreted
+    assert "{{" not in text.replace(HOSTILE_TEXT, "")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_amounts_and_dates_follow_the_language(language: str) -> None:
-    text = text_of(render_docx("welcome_letter", language,
-                               sample_contexts(language)["welcome_letter"]))
+    sample = SOURCES["welcome_letter"].sample
+    assert sample is not None
+    text = text_of(render_docx("welcome_letter", language, sample(language)))
     assert AMOUNT[language] in text
     assert {"fr": "27 novembre 2026", "nl": "27 november 2026", "de": "27. November 2026",
             "en": "27 November 2026"}[language] in text
@@ -75,8 +68,10 @@ def test_a_missing_context_field_fails_loudly() -> None:
 @pytest.mark.pdf
 @pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed")
 def test_the_pdf_path_gives_a_valid_pdf(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sample = SOURCES["welcome_letter"].sample
+    assert sample is not None
     source = tmp_path / "letter.docx"
-    source.write_bytes(render_docx("welcome_letter", "nl", sample_contexts("nl")["welcome_letter"]))
+    source.write_bytes(render_docx("welcome_letter", "nl", sample("nl")))
     result = pdf.convert([source], tmp_path / "out")
     data = result[source].read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]

@@ -15,8 +15,14 @@ from governance.services import members
 from governance.services.timeline import Actor
 
 
-def test_welcome_flow_archives_the_letter_and_mails_it_once(coop_env, mail_sink,
+def test_welcome_flow_archives_the_letter_and_mails_it_once(coop_env, mail_sink, monkeypatch,
                                                            prefect_harness) -> None:
+    from documents import pdf
+    from governance.config import reset_settings
+
+    if pdf.available():  # the real path: the attachment is the archived PDF
+        monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+        reset_settings()
     with UnitOfWork() as uow:
         member = members.create_member(uow.session, MemberFacts(
             kind=MemberKind.PERSON, first_name="Käthe", last_name="Müller & Söhne",
@@ -35,6 +41,7 @@ def test_welcome_flow_archives_the_letter_and_mails_it_once(coop_env, mail_sink,
     with UnitOfWork() as uow:
         docs = uow.session.scalars(select(Document)).all()
         assert len(docs) == 1
+        assert docs[0].format == ("pdf" if pdf.available() else "docx")
         stored = (coop_env.archive / docs[0].path).read_bytes()
         assert hashlib.sha256(stored).hexdigest() == docs[0].sha256
         assert attachments[0].get_content() == stored

@@ -1,4 +1,6 @@
-"""One pydantic context model per template: the fields a template may use, nothing else."""
+"""One pydantic context model per template: the fields a template may use, nothing else.
+
+Shared pieces live here; each business area keeps its contexts in a module of its own."""
 
 from __future__ import annotations
 
@@ -47,12 +49,3 @@ class TemplateContext(BaseModel):
     language: str
     coop: Coop
     today: date
-
-
-class WelcomeLetter(TemplateContext):
-    member: Addressee
-    member_number: str
-    office: str
-    share_class: str
-    shares: int
-    amount_cents: int
