@@ -508,13 +508,15 @@ def _mail_subscription(session: Session, sub: ShareSubscription, template: str) 
 
 
 def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> list[int]:
-    """One reminder per subscription still unpaid `payment_reminder_days` after subscribing."""
-    limit = today - timedelta(days=get_statutes().payment_reminder_days)
+    """One reminder per subscription still unpaid `payment_reminder_days` after subscribing
+    (counted from the due date, so a register taken over gets a full period)."""
+    statutes = get_statutes()
+    limit = today - timedelta(days=statutes.payment_reminder_days - statutes.payment_due_days)
     due = session.scalars(
         select(ShareSubscription)
         .where(
             ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
-            ShareSubscription.subscribed_on <= limit,
+            ShareSubscription.due_on <= limit,
             ShareSubscription.reminded_at.is_(None),
         )
         .order_by(ShareSubscription.id)
@@ -537,12 +539,13 @@ def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> li
 def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor) -> list[int]:
     """Subscriptions unpaid after the statutes' period lapse (register entry + e-mail)."""
     head = store.lock_head(session)
-    limit = today - timedelta(days=get_statutes().subscription_cancel_days)
+    statutes = get_statutes()
+    limit = today - timedelta(days=statutes.subscription_cancel_days - statutes.payment_due_days)
     due = session.scalars(
         select(ShareSubscription)
         .where(
             ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
-            ShareSubscription.subscribed_on <= limit,
+            ShareSubscription.due_on <= limit,
         )
         .order_by(ShareSubscription.id)
         .with_for_update()
