@@ -182,6 +182,26 @@ def holdings_as_at(session: Session, as_at: date) -> list[Holding]:
     ]
 
 
+def holding_after(
+    session: Session, member_id: int, share_class: str, sequence: int
+) -> tuple[int, int]:
+    """(shares, paid cents) of a member in a class just after entry `sequence`."""
+    t = RegisterEntry
+    shares = paid = 0
+    for kind, receiver, n, amount in session.execute(
+        select(t.kind, t.counterparty_id, t.shares, t.amount_cents).where(
+            (t.member_id == member_id) | (t.counterparty_id == member_id),
+            t.share_class == share_class,
+            t.sequence <= sequence,
+            t.kind.in_(_CHANGING),
+        )
+    ).tuples():
+        sign = 1 if kind == EntryKind.ISSUE or receiver == member_id else -1
+        shares += sign * n
+        paid += sign * amount
+    return shares, paid
+
+
 def is_shareholder(session: Session, member_id: int, on: date) -> bool:
     """True when the member holds at least one issued share at the end of `on`."""
     return any(h.member_id == member_id for h in _member_holdings(session, member_id, on))
