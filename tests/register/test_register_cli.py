@@ -72,7 +72,7 @@ def test_export_is_per_class_without_national_number_and_neutralises_formulas(
                      None, 2, 60.0)]
     cell = book["Class A"]["C4"]
     assert cell.data_type == "s"
-    company = list(book["Class B"].iter_rows(min_row=4, values_only=True))[0]
+    company = next(book["Class B"].iter_rows(min_row=4, values_only=True))
     assert company[4] == "0403.019.261"
     raw = zipfile.ZipFile(out / "register-2019-12-31.xlsx").read("xl/worksheets/sheet2.xml")
     assert b"<f>" not in raw
