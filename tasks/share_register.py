@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from prefect import get_run_logger, task
+from prefect.exceptions import MissingContextError
 
 from documents.contexts import Coop
 from documents.contexts import register as ctx
@@ -19,6 +21,13 @@ from governance.domain.enums import Language
 from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
+
+
+def _log() -> Any:
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a run (CLI, tests)
+        return logging.getLogger(__name__)
 
 
 @task(name="import-bank-statements", **IO_RETRIES)
@@ -47,7 +56,7 @@ def import_bank_statements(inbox: str) -> dict[str, Any]:
         for name in ("exact", "under", "over", "unknown", "duplicates"):
             totals[name] += getattr(report, name)
         totals["issued"].extend(report.issued_subscription_ids)
-    get_run_logger().info("bank statements: %s", totals)
+    _log().info("bank statements: %s", totals)
     return totals
 
 
@@ -61,17 +70,12 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
     for sub_id in subscription_ids:
         with UnitOfWork() as uow:
             view = shares.get_subscription(uow.session, sub_id)
-            request = decisions.open_request(
-                uow.session,
-                key=shares.confirmation_key(sub_id),
-                process=shares.PROCESS,
-                subject_type="share_subscription",
-                subject_id=sub_id,
-                question="(settled)",
-                due_in=timedelta(days=1),
-                member_id=view.member_id,
-            )
-            if request.status != decisions.DecisionStatus.OPEN or not request.flow_run_id:
+            request = decisions.get(uow.session, shares.confirmation_key(sub_id))
+            if (
+                request is None
+                or request.status != decisions.DecisionStatus.OPEN
+                or not request.flow_run_id
+            ):
                 uow.rollback()
                 continue
             answer = {
@@ -86,7 +90,7 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
             resume_flow_run(UUID(request.flow_run_id), run_input={**answer, "staff": "system"})
             woken += 1
         except Exception as exc:  # the run may be gone or no longer suspended
-            get_run_logger().warning("could not resume %s: %s", request.flow_run_id, exc)
+            _log().warning("could not resume %s: %s", request.flow_run_id, exc)
     return woken
 
 
