@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import foundation, register
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("share-subscription", register.subscribe_and_pay),
+    ("share-transfer", register.transfer_and_resign),
+    ("share-register", register.verify_and_export),
 ]
