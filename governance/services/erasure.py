@@ -13,6 +13,7 @@ from governance.db.models.onboarding import Application, InformationRequest
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus, OutboxStatus
 from governance.domain.errors import InvalidTransition, RuleViolation
+from governance.domain.onboarding import BRUSSELS
 from governance.services import members, timeline
 from governance.services.onboarding import has_open_contracts, holds_shares
 from governance.services.timeline import Actor
@@ -71,9 +72,10 @@ def erase_member(
     member = members.get_member(session, member_id)
     if member.status is MemberStatus.ERASED:
         raise InvalidTransition(f"member {member_id} was erased already", field="member")
-    if holds_shares(session, member_id):
+    now = now or utcnow()
+    if holds_shares(session, member_id, now.astimezone(BRUSSELS).date()):
         raise ErasureRefused(
-            "the member still holds shares: the law keeps the name and domicile of every "
+            "the member holds shares (or has a subscription awaiting payment): the law keeps the name and domicile of every "
             "shareholder in the share register; erase after the shares are repaid",
             field="member",
         )
@@ -81,7 +83,6 @@ def erase_member(
         raise ErasureRefused(
             "the member has contracts still running: close them first", field="member"
         )
-    now = now or utcnow()
     for name in MEMBER_FIELDS:
         setattr(member, name, None)
     member.last_name = ERASED if member.kind == "person" else None

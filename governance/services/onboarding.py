@@ -7,7 +7,7 @@ unit of work it is given). E-mails are outbox rows written in that transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -97,15 +97,20 @@ def _event(
     )
 
 
-def _mail(session: Session, row: ApplicationRow, key: str, template: str, **context: Any) -> None:
+def _mail(uow: UnitOfWork, row: ApplicationRow, key: str, template: str, **context: Any) -> None:
     outbox.enqueue(
-        session,
+        uow.session,
         key=f"mail:onboarding:{row.id}:{key}",
         to=row.email,
         template=template,
         language=row.language,
         member_id=row.member_id,
-        context={"name": _name(row), "application_id": row.id, **context},
+        context={
+            "name": _name(row),
+            "application_id": row.id,
+            "coop_name": uow.settings.coop_name,
+            **context,
+        },
     )
 
 
@@ -395,7 +400,7 @@ def record_review(
         row.status = ApplicationStatus.REJECTED
         row.decided_by, row.decided_at = staff, now
         row.rejection_reason = decision["reason"]
-        _mail(session, row, "rejected", "onboarding_rejected", reason=decision["reason"])
+        _mail(uow, row, "rejected", "onboarding_rejected", reason=decision["reason"])
         _event(session, row, actor, "application_rejected", round=round_)
     else:
         row.status = ApplicationStatus.INFO_REQUESTED
@@ -410,9 +415,7 @@ def record_review(
                 requested_at=now,
             )
         )
-        _mail(
-            session, row, f"info:{round_}", "onboarding_info_request", message=decision["message"]
-        )
+        _mail(uow, row, f"info:{round_}", "onboarding_info_request", message=decision["message"])
         _event(session, row, actor, "information_requested", round=round_)
     uow.commit()
     return ApplicationView.of(row)
@@ -523,10 +526,17 @@ def has_open_contracts(session: Session, member_id: int) -> bool:
     return session.execute(query.limit(1)).first() is not None
 
 
-def holds_shares(session: Session, member_id: int) -> bool:
-    """Whether the member is in the share register today (False until the register exists)."""
-    try:
-        from governance.services import shares  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return False
-    return bool(shares.is_shareholder(session, member_id))
+def holds_shares(session: Session, member_id: int, today: date) -> bool:
+    """Whether the register keeps the member: issued shares, or a subscription awaiting
+    payment (the payment would make them a holder whose name the register must show)."""
+    from governance.db.models import ShareSubscription
+    from governance.domain.register import SubscriptionStatus
+    from governance.services import shares
+
+    if shares.is_shareholder(session, member_id, today):
+        return True
+    awaiting = select(ShareSubscription.id).where(
+        ShareSubscription.member_id == member_id,
+        ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+    )
+    return session.execute(awaiting.limit(1)).first() is not None

@@ -180,3 +180,11 @@ def record_subscription(
         details={"subscription_id": subscription_id, "shares": row.shares},
     )
     uow.commit()
+
+
+def get_admission(uow: UnitOfWork, application_id: int) -> Admission:
+    """The admission of an admitted application (to produce its welcome pack again)."""
+    row = _get(uow.session, application_id)
+    if row.member_id is None:
+        raise InvalidTransition(f"application {row.id} is {row.status}: nobody was admitted")
+    return _admission(row, members.view(uow.session, row.member_id))

@@ -96,13 +96,13 @@ def apply_reminder(
         row.staff_reminders_sent += 1
         _event(session, row, system, "review_reminder_sent", sequence=due.sequence)
     elif due.kind is ReminderKind.APPLICANT_INFO:
-        _mail(session, row, f"info-reminder:{row.review_round}", "onboarding_info_reminder")
+        _mail(uow, row, f"info-reminder:{row.review_round}", "onboarding_info_reminder")
         row.applicant_reminders_sent += 1
         _event(session, row, system, "information_reminder_sent", round=row.review_round)
     else:
         row.status = ApplicationStatus.CLOSED
         row.closed_at = now
-        _mail(session, row, "closed", "onboarding_closed")
+        _mail(uow, row, "closed", "onboarding_closed")
         key = info_key(row.id, row.review_round)
         pending = decisions.get(session, key)
         flow_run_id = pending.flow_run_id if pending else None
