@@ -505,13 +505,21 @@ def review_reminder_due_at(waiting_since: datetime, reminders_sent: int) -> date
     return add_working_days(waiting_since, REVIEW_WORKING_DAYS * (reminders_sent + 1))
 
 
+def working_days_elapsed(start: datetime, now: datetime, limit: int = 400) -> int:
+    """Whole working days between `start` and `now` (same Brussels time of day counts)."""
+    elapsed = 0
+    while elapsed < limit and add_working_days(start, elapsed + 1) <= now:
+        elapsed += 1
+    return elapsed
+
+
 def due_reminders(waiting: WaitingApplication, now: datetime) -> ReminderDue | None:
     """What the reminder scan must do for this application now, if anything."""
     if waiting.status is ApplicationStatus.IN_REVIEW:
-        if now >= review_reminder_due_at(waiting.waiting_since, waiting.staff_reminders_sent):
-            return ReminderDue(
-                waiting.application_id, ReminderKind.STAFF_REVIEW, waiting.staff_reminders_sent
-            )
+        # One reminder per 2 working days overdue; a scan that missed some sends one, not a burst.
+        periods = working_days_elapsed(waiting.waiting_since, now) // REVIEW_WORKING_DAYS
+        if periods > waiting.staff_reminders_sent:
+            return ReminderDue(waiting.application_id, ReminderKind.STAFF_REVIEW, periods - 1)
         return None
     if waiting.status is ApplicationStatus.INFO_REQUESTED:
         if now >= waiting.waiting_since + INFO_CLOSE_AFTER:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from governance.db.base import utcnow
@@ -200,7 +200,7 @@ def submit_application(
 
 
 def _known_people(session: Session, row: ApplicationRow) -> list[rules.KnownPerson]:
-    conditions = [Member.email == row.email]
+    conditions = [func.lower(Member.email) == row.email.lower()]
     if row.identity_hash:
         conditions.append(Member.identity_hash == row.identity_hash)
     if row.birth_date:
@@ -213,7 +213,7 @@ def _known_people(session: Session, row: ApplicationRow) -> list[rules.KnownPers
             select(Member).where(or_(*conditions), Member.status != MemberStatus.ERASED)
         )
     ]
-    app_conditions = [ApplicationRow.email == row.email]
+    app_conditions = [func.lower(ApplicationRow.email) == row.email.lower()]
     if row.identity_hash:
         app_conditions.append(ApplicationRow.identity_hash == row.identity_hash)
     if row.birth_date:

@@ -93,7 +93,7 @@ def apply_reminder(
                 "ui_url": uow.settings.prefect_ui_url,
             },
         )
-        row.staff_reminders_sent += 1
+        row.staff_reminders_sent = due.sequence + 1
         _event(session, row, system, "review_reminder_sent", sequence=due.sequence)
     elif due.kind is ReminderKind.APPLICANT_INFO:
         _mail(uow, row, f"info-reminder:{row.review_round}", "onboarding_info_reminder")

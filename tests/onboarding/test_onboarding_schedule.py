@@ -41,6 +41,11 @@ def test_staff_are_reminded_after_two_working_days_then_every_two() -> None:
     tuesday = datetime(2026, 11, 10, 15, 0, tzinfo=UTC)
     assert due_reminders(_review(FRIDAY), tuesday) == ReminderDue(7, ReminderKind.STAFF_REVIEW, 0)
     assert due_reminders(_review(FRIDAY, sent=1), tuesday) is None
+    # a scan that missed days sends one reminder (numbered by the periods overdue), not a burst
+    assert due_reminders(_review(FRIDAY), datetime(2026, 11, 13, 15, tzinfo=UTC)) == (
+        ReminderDue(7, ReminderKind.STAFF_REVIEW, 1)
+    )
+    assert due_reminders(_review(FRIDAY, sent=2), datetime(2026, 11, 13, 15, tzinfo=UTC)) is None
     assert due_reminders(_review(FRIDAY, sent=1), datetime(2026, 11, 13, 15, tzinfo=UTC)) == (
         ReminderDue(7, ReminderKind.STAFF_REVIEW, 1)
     )
