@@ -22,7 +22,7 @@ from governance.domain.onboarding import (
     ReviewChoice,
     due_reminders,
 )
-from governance.services import onboarding, onboarding_admission, onboarding_reminders
+from governance.services import erasure, onboarding, onboarding_admission, onboarding_reminders
 from governance.services.onboarding import ApplicationView, PendingDecision
 from governance.services.onboarding_reminders import ReminderOutcome
 from governance.services.timeline import Actor
@@ -218,3 +218,21 @@ def cancel_waiting_runs(flow_run_ids: list[str], reason: str) -> int:
                 client.set_flow_run_state(UUID(run_id), Cancelled(message=reason), force=True)
                 cancelled += 1
     return cancelled
+
+
+def erase_member_now(member_ref: str, staff: str) -> erasure.Erasure:
+    """Anonymise the member (refused while shares are held or contracts run), then delete
+    the archived documents that carried their personal data."""
+    with UnitOfWork() as uow:
+        done = erasure.erase_member(uow, erasure.resolve_member(uow, member_ref), staff=staff)
+        archive = uow.settings.resolved_archive_dir()
+    for relative in done.document_paths:
+        path = archive / relative
+        for candidate in (path, path.with_suffix(".docx")):
+            candidate.unlink(missing_ok=True)
+    return done
+
+
+@task(name="erase-member", **IO_RETRIES)
+def erase_member(member_ref: str, staff: str) -> int:
+    return erase_member_now(member_ref, staff).member_id

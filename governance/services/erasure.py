@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from governance.db.base import utcnow
-from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
+from governance.db.models import DecisionRequest, Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.onboarding import Application, InformationRequest
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus, OutboxStatus
-from governance.domain.errors import InvalidTransition, RuleViolation
+from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.onboarding import BRUSSELS
 from governance.services import members, timeline
 from governance.services.onboarding import has_open_contracts, holds_shares
@@ -136,3 +136,14 @@ def erase_member(
     )
     uow.commit()
     return Erasure(member_id, len(apps), int(messages), int(events), [d.path for d in docs])
+
+
+def resolve_member(uow: UnitOfWork, ref: str) -> int:
+    """A member id from what staff type: the member number (M0000042) or the id."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return members.get_member(uow.session, int(ref)).id
+    found = uow.session.scalar(select(Member.id).where(Member.member_number == ref.upper()))
+    if found is None:
+        raise NotFound(f"there is no member numbered {ref}", field="member")
+    return int(found)

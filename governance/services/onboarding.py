@@ -540,3 +540,29 @@ def holds_shares(session: Session, member_id: int, today: date) -> bool:
         ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
     )
     return session.execute(awaiting.limit(1)).first() is not None
+
+
+def open_applications(uow: UnitOfWork) -> list[ApplicationView]:
+    """Applications still waiting (for the automatic checks, staff or the applicant)."""
+    rows = uow.session.scalars(
+        select(ApplicationRow)
+        .where(ApplicationRow.status.in_(rules.OPEN_STATUSES))
+        .order_by(ApplicationRow.id)
+    )
+    return [ApplicationView.of(r) for r in rows]
+
+
+def waiting_decision(uow: UnitOfWork, application_id: int) -> PendingDecision | None:
+    """The staff decision the application waits for now (opened if needed), if any."""
+    row = _get(uow.session, application_id)
+    if row.status is ApplicationStatus.IN_REVIEW:
+        return open_review(uow, application_id)
+    if row.status is ApplicationStatus.INFO_REQUESTED:
+        return open_information_wait(uow, application_id)
+    return None
+
+
+def flow_run_waiting(uow: UnitOfWork, key: str) -> str | None:
+    """The id of the flow run suspended on this decision, if one is."""
+    found = decisions.get(uow.session, key)
+    return found.flow_run_id if found else None
