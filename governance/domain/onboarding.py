@@ -287,6 +287,16 @@ def _company_checks(app: Application, errors: list[RuleViolation]) -> tuple[str 
 
 def _contact_checks(app: Application, errors: list[RuleViolation]) -> tuple[str, str, str]:
     mail = _check(errors, identifiers.email, app.email)
+    if mail and not mail.isascii():
+        # Valid in theory (SMTPUTF8), refused by many mail servers: ask for a plain address.
+        errors.append(
+            BadFormat(
+                f"the e-mail address {mail} contains accented or non-Latin letters, which "
+                "many mail servers refuse; ask the applicant for a plain address",
+                field="email",
+            )
+        )
+        mail = None
     account = _check(errors, identifiers.iban, app.iban)
     country = app.country.upper()
     if not re.fullmatch(r"[A-Z]{2}", country):

@@ -169,3 +169,7 @@ def test_the_form_schema_is_a_good_ui_form() -> None:
 def test_extra_fields_are_refused() -> None:
     with pytest.raises(ValidationError):
         Application.model_validate(person(favourite_colour="blue"))
+
+
+def test_an_accented_e_mail_address_is_refused_with_a_reason() -> None:
+    assert "accented" in errors_of(person(email="amélie@example.org"))["email"]
