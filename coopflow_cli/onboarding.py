@@ -106,27 +106,28 @@ def _resume(key: str, run_input: dict[str, Any]) -> None:
 def review(
     application_id: int = typer.Argument(...),
     staff: str = typer.Option(..., help="Your login"),
-    approve: bool = typer.Option(False, "--approve", help="Accept the applicant"),
+    approve: str = typer.Option("", "--approve", help="Accept, with this note for the file"),
     reject: str = typer.Option("", "--reject", help="Reject, with this reason (e-mailed)"),
     ask: str = typer.Option("", "--ask", help="Ask the applicant this question (e-mailed)"),
 ) -> None:
-    """Decide a review: --approve, --reject REASON or --ask QUESTION."""
+    """Decide a review: --approve NOTE, --reject REASON or --ask QUESTION."""
     from governance.db.uow import UnitOfWork
     from governance.domain.onboarding import ReviewChoice
     from governance.services import onboarding
 
     chosen = [
-        c
-        for c, on in (
+        (c, note)
+        for c, note in (
             (ReviewChoice.APPROVE, approve),
             (ReviewChoice.REJECT, reject),
             (ReviewChoice.REQUEST_INFO, ask),
         )
-        if on
+        if note
     ]
     if len(chosen) != 1:
         console.print("[red]decision[/red]: give exactly one of --approve, --reject, --ask")
         raise typer.Exit(1)
+    choice, note = chosen[0]
     try:
         with UnitOfWork() as uow:
             pending = onboarding.waiting_decision(uow, application_id)
@@ -138,18 +139,15 @@ def review(
                 uow,
                 application_id,
                 pending.round,
-                choice=chosen[0],
+                choice=choice,
                 staff=staff,
-                reason=reject,
-                message=ask,
+                note=note,
             )
     except RuleViolation as exc:
         _fail(exc)
         return
     console.print(f"application {application_id}: {view.status}")
-    _resume(
-        pending.key, {"choice": str(chosen[0]), "reason": reject, "message": ask, "staff": staff}
-    )
+    _resume(pending.key, {"choice": str(choice), "note": note, "staff": staff})
 
 
 @app.command("answer")

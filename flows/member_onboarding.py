@@ -30,16 +30,27 @@ class OnboardingParameters(BaseModel):
         return self
 
 
+STAFF_LOGIN = r"^[a-z][a-z0-9._-]{1,39}$"
+
+
 class ReviewInput(RunInput):
+    """The staff review form (constraints in the JSON schema: the server enforces them)."""
+
     choice: ReviewChoice = Field(..., title="Decision")
-    reason: str = Field("", title="Reason for a rejection", description="E-mailed to the applicant")
-    message: str = Field("", title="Question", description="What the applicant must send us")
-    staff: str = Field(..., title="Your login", min_length=1)
+    note: str = Field(
+        ...,
+        title="Reason, question or note",
+        description="Reject: the reason, e-mailed to the applicant. Ask for information: the "
+        "question, e-mailed. Approve: a note for the file.",
+        min_length=2,
+        max_length=2000,
+    )
+    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
 class InformationInput(RunInput):
-    answer: str = Field(..., title="The applicant's answer", min_length=1)
-    staff: str = Field(..., title="Your login", min_length=1)
+    answer: str = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
+    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
 def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
@@ -66,7 +77,7 @@ def member_onboarding(params: OnboardingParameters) -> str:
             pending = steps.open_review(app_id, run_id)
             review = wait_for_staff(ReviewInput, pending)
             view = steps.record_review(
-                app_id, pending.round, review.choice, review.reason, review.message, review.staff
+                app_id, pending.round, review.choice, review.note, review.staff
             )
         else:
             pending = steps.open_information_wait(app_id, run_id)

@@ -64,11 +64,11 @@ def open_review(application_id: int, flow_run_id: str | None) -> PendingDecision
 
 @task(name="record-review", **IO_RETRIES)
 def record_review(
-    application_id: int, round_: int, choice: ReviewChoice, reason: str, message: str, staff: str
+    application_id: int, round_: int, choice: ReviewChoice, note: str, staff: str
 ) -> ApplicationView:
     with UnitOfWork() as uow:
         return onboarding.record_review(
-            uow, application_id, round_, choice=choice, staff=staff, reason=reason, message=message
+            uow, application_id, round_, choice=choice, staff=staff, note=note
         )
 
 

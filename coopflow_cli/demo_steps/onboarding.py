@@ -81,14 +81,14 @@ AUTOMATIC = [
 ]
 
 
-def _decide(app_id: int, choice: ReviewChoice, **answer: str) -> None:
+def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
     """Staff decide beforehand through the service: the flow then does not suspend."""
     with UnitOfWork() as uow:
         pending = onboarding.open_review(uow, app_id)
         decisions.record_decision(
             uow.session,
             key=pending.key,
-            decision={"choice": str(choice), "reason": "", "message": "", **answer},
+            decision={"choice": str(choice), "note": note},
             staff=STAFF,
         )
         uow.commit()
@@ -119,7 +119,7 @@ def onboard_applicants(ctx: Any) -> None:
         ),
         "duplicate",
     )
-    _decide(duplicate, ReviewChoice.APPROVE)
+    _decide(duplicate, ReviewChoice.APPROVE, "Not the same person as member 2: checked by phone")
     no_nn = _stored(
         applicant("Noël", "Wéry", None, "fr", "namur", birth_date=date(1984, 12, 24)), "no-nn"
     )
@@ -131,7 +131,7 @@ def onboard_applicants(ctx: Any) -> None:
             pending.round,
             choice=ReviewChoice.REQUEST_INFO,
             staff=STAFF,
-            message="Envoyez-nous une copie de votre titre de séjour.",
+            note="Envoyez-nous une copie de votre titre de séjour.",
         )
         onboarding.open_information_wait(uow, no_nn)
         onboarding.record_information(
@@ -141,12 +141,12 @@ def onboard_applicants(ctx: Any) -> None:
             staff=STAFF,
             answer="Titre de séjour reçu au guichet de Namur.",
         )
-    _decide(no_nn, ReviewChoice.APPROVE)
+    _decide(no_nn, ReviewChoice.APPROVE, "Residence permit checked")
     rejected = _stored(applicant("Bram", "Claes", date(2012, 4, 1), "nl", "genk"), "minor")
     _decide(
         rejected,
         ReviewChoice.REJECT,
-        reason="Minderjarigen hebben de toestemming van hun ouders nodig.",
+        "Minderjarigen hebben de toestemming van hun ouders nodig.",
     )
     reviewed = [
         member_onboarding(OnboardingParameters(application_id=i, staff=STAFF))

@@ -173,8 +173,20 @@ class InvalidApplication(RuleViolation):
         super().__init__("; ".join(str(e) for e in errors))
 
 
-class ApplicationNotOpen(RuleViolation):
-    code = "application_not_open"
+class ReviewNoteMissing(RuleViolation):
+    code = "review_note_missing"
+
+
+def review_decision(choice: ReviewChoice, note: str) -> dict[str, str]:
+    """The stored decision; a rejection needs its reason and a question its text."""
+    note = note.strip()
+    if choice is ReviewChoice.REJECT and not note:
+        raise ReviewNoteMissing("give the reason for the rejection (it is e-mailed)", field="note")
+    if choice is ReviewChoice.REQUEST_INFO and not note:
+        raise ReviewNoteMissing(
+            "write the question for the applicant (it is e-mailed)", field="note"
+        )
+    return {"choice": str(choice), "note": note}
 
 
 def parse_application(data: dict[str, Any]) -> Application:

@@ -359,14 +359,6 @@ def open_review(
     )
 
 
-def _review_decision(choice: ReviewChoice, reason: str, message: str) -> dict[str, Any]:
-    if choice is ReviewChoice.REJECT and not reason.strip():
-        raise RuleViolation("give the reason for the rejection (it is e-mailed)", field="reason")
-    if choice is ReviewChoice.REQUEST_INFO and not message.strip():
-        raise RuleViolation("write the question for the applicant", field="message")
-    return {"choice": str(choice), "reason": reason.strip(), "message": message.strip()}
-
-
 def record_review(
     uow: UnitOfWork,
     application_id: int,
@@ -374,16 +366,16 @@ def record_review(
     *,
     choice: ReviewChoice,
     staff: str,
-    reason: str = "",
-    message: str = "",
+    note: str = "",
     now: datetime | None = None,
 ) -> ApplicationView:
-    """Apply a staff review: approve, reject (reason e-mailed) or ask for information."""
+    """Apply a staff review: approve (note for the file), reject (the note is the reason,
+    e-mailed) or ask for information (the note is the question, e-mailed)."""
     if not staff.strip():
         raise RuleViolation("say who decides (staff login)", field="staff")
     session = uow.session
     row = _get(session, application_id, lock=True)
-    decision = _review_decision(choice, reason, message)
+    decision = rules.review_decision(choice, note)
     now = now or utcnow()
     decisions.record_decision(
         session, key=review_key(row.id, round_), decision=decision, staff=staff, now=now
@@ -395,12 +387,12 @@ def record_review(
     if choice is ReviewChoice.APPROVE:
         row.status = ApplicationStatus.APPROVED
         row.decided_by, row.decided_at = staff, now
-        _event(session, row, actor, "application_approved", round=round_)
+        _event(session, row, actor, "application_approved", round=round_, note=decision["note"])
     elif choice is ReviewChoice.REJECT:
         row.status = ApplicationStatus.REJECTED
         row.decided_by, row.decided_at = staff, now
-        row.rejection_reason = decision["reason"]
-        _mail(uow, row, "rejected", "onboarding_rejected", reason=decision["reason"])
+        row.rejection_reason = decision["note"]
+        _mail(uow, row, "rejected", "onboarding_rejected", reason=decision["note"])
         _event(session, row, actor, "application_rejected", round=round_)
     else:
         row.status = ApplicationStatus.INFO_REQUESTED
@@ -410,12 +402,12 @@ def record_review(
             InformationRequest(
                 application_id=row.id,
                 round=round_,
-                message=decision["message"],
+                message=decision["note"],
                 requested_by=staff,
                 requested_at=now,
             )
         )
-        _mail(uow, row, f"info:{round_}", "onboarding_info_request", message=decision["message"])
+        _mail(uow, row, f"info:{round_}", "onboarding_info_request", message=decision["note"])
         _event(session, row, actor, "information_requested", round=round_)
     uow.commit()
     return ApplicationView.of(row)

@@ -44,12 +44,13 @@ def test_apply_review_answer_and_erase(coop_env, tmp_path) -> None:
     assert "application 1 " in again.output  # the same file is the same application
     asked = runner.invoke(app, ["members", "review", "1", "--staff", "anna", "--ask", "Your NN?"])
     assert "application 1: info_requested" in asked.output
-    wrong = runner.invoke(app, ["members", "review", "1", "--staff", "anna", "--approve"])
+    wrong = runner.invoke(app, ["members", "review", "1", "--staff", "anna", "--approve", "ok"])
     assert wrong.exit_code == 1 and "not waiting for a review" in wrong.output
     answered = runner.invoke(app, ["members", "answer", "1", "No NN: arrived last week",
                                    "--staff", "bob"])
     assert "application 1: in_review" in answered.output
-    approved = runner.invoke(app, ["members", "review", "1", "--staff", "anna", "--approve"])
+    approved = runner.invoke(app, ["members", "review", "1", "--staff", "anna",
+                                   "--approve", "Identity checked at the counter"])
     assert "application 1: approved" in approved.output
     with UnitOfWork() as uow:
         member_id = onboarding_admission.admit_applicant(uow, 1, actor=Actor.staff("anna")).member.id

@@ -106,7 +106,7 @@ def test_a_duplicate_is_reviewed_then_approved_by_staff(
 ) -> None:
     first = stored(person(), "t:1")
     assert run(first) == "admitted"
-    staff = ScriptedStaff({"review:1": {"choice": "approve", "reason": "", "message": ""}})
+    staff = ScriptedStaff({"review:1": {"choice": "approve", "note": "Same person, new e-mail"}})
     monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
     second = stored(person(email="zoe2@example.org", first_name="Zoé"), "t:2")
     assert run(second) == "admitted"
@@ -128,8 +128,7 @@ def test_a_rejection_is_mailed_with_its_reason_once(
     coop_env, mail_sink, prefect_harness, monkeypatch
 ) -> None:
     staff = ScriptedStaff(
-        {"review:1": {"choice": "reject", "reason": "Nous ne trouvons pas <votre> activité & co",
-                      "message": ""}}
+        {"review:1": {"choice": "reject", "note": "Nous ne trouvons pas <votre> activité & co"}}
     )
     monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
     app_id = stored(person(national_number=None, language="nl", office="gent"), "t:1")
@@ -145,10 +144,10 @@ def test_a_rejection_is_mailed_with_its_reason_once(
 def test_more_information_then_approval(coop_env, mail_sink, prefect_harness, monkeypatch) -> None:
     staff = ScriptedStaff(
         {
-            "review:1": {"choice": "request_info", "reason": "",
-                         "message": "Please send your arts-worker attestation."},
+            "review:1": {"choice": "request_info",
+                         "note": "Please send your arts-worker attestation."},
             "info:1": {"answer": "Attestation received at the Eupen counter."},
-            "review:2": {"choice": "approve", "reason": "", "message": ""},
+            "review:2": {"choice": "approve", "note": "Same person, new e-mail"},
         }
     )
     monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
@@ -180,7 +179,7 @@ def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harnes
             onboarding.screen_application(uow, app_id)
         onboarding.open_review(uow, info_id)
         onboarding.record_review(uow, info_id, 1, choice="request_info", staff="anna",  # type: ignore[arg-type]
-                                 message="Which office?")
+                                 note="Which office?")
     now = datetime.now(UTC)
     assert onboarding_reminders(RemindersParameters(now=now)) == {
         "staff_review": 0, "applicant_info": 0, "close_unanswered": 0}

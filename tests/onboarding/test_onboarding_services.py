@@ -109,25 +109,26 @@ def _in_review() -> int:
 
 def test_rejection_needs_a_reason_and_mails_it(coop_env) -> None:
     app_id = _in_review()
-    with pytest.raises(RuleViolation, match="reason"), UnitOfWork() as uow:
+    with pytest.raises(RuleViolation, match="reason for the rejection"), UnitOfWork() as uow:
         onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna")
     with UnitOfWork() as uow:
         view = onboarding.record_review(
-            uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna", reason="Not an & artist"
+            uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna", note="Not an & artist"
         )
     assert view.status is ApplicationStatus.REJECTED
     with UnitOfWork() as uow:
         mail = uow.session.scalars(select(OutboxMessage)).one()
         assert mail.template == "onboarding_rejected" and mail.context["reason"] == "Not an & artist"
         with pytest.raises(InvalidTransition):  # another answer to a decided question
-            onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.APPROVE, staff="bob")
+            onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.APPROVE, staff="bob",
+                                     note="ok")
 
 
 def test_information_round_trip_goes_back_to_review(coop_env) -> None:
     app_id = _in_review()
     with UnitOfWork() as uow:
         onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REQUEST_INFO,
-                                 staff="anna", message="Send your attestation")
+                                 staff="anna", note="Send your attestation")
     with UnitOfWork() as uow:
         wait = onboarding.open_information_wait(uow, app_id)
     assert wait.decision is None and "Send your attestation" in wait.description
