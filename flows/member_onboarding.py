@@ -1,7 +1,9 @@
 """member-onboarding: from an application to a welcomed member with a share subscription."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: a deployment's runner must resolve the
+# parameter model from the annotation (a string annotation fails parameter validation).
 
+import re
 from typing import Any
 
 from prefect import flow, runtime
@@ -24,7 +26,7 @@ class OnboardingParameters(BaseModel):
     staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
 
     @model_validator(mode="after")
-    def _one_source(self) -> OnboardingParameters:
+    def _one_source(self) -> "OnboardingParameters":
         if (self.application is None) == (self.application_id is None):
             raise ValueError("give either a new application or a stored application id")
         return self
@@ -58,7 +60,8 @@ def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
     if pending.decision is not None:
         return form(**{**pending.decision, "staff": pending.decided_by or ""})
     described = form.with_initial_data(description=pending.description)
-    return suspend_flow_run(wait_for_input=described, key=pending.key, timeout=None)
+    pause_key = re.sub(r"[^a-z0-9-]+", "-", pending.key.lower())  # what Prefect accepts
+    return suspend_flow_run(wait_for_input=described, key=pause_key, timeout=None)
 
 
 @flow(name="member-onboarding", log_prints=True)

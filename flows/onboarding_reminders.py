@@ -1,6 +1,7 @@
 """onboarding-reminders: chase reviews and answers that are late; close what is abandoned."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: a deployment's runner must resolve the
+# parameter model from the annotation (a string annotation fails parameter validation).
 
 from datetime import UTC, datetime
 
