@@ -5,4 +5,5 @@ from __future__ import annotations
 SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
     "register": "bench.scenarios.register",
+    "onboarding": "bench.scenarios.onboarding",
 }

@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import onboarding as onboarding
 from governance.db.models.core import (
     DecisionRequest,
     Document,

@@ -1,0 +1,101 @@
+"""member-onboarding: from an application to a welcomed member with a share subscription."""
+
+# No `from __future__ import annotations` here: a deployment's runner must resolve the
+# parameter model from the annotation (a string annotation fails parameter validation).
+
+import re
+from typing import Any
+
+from prefect import flow, runtime
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field, model_validator
+
+from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.services.onboarding import PendingDecision
+from tasks import onboarding as steps
+from tasks.mail import deliver_outbox
+from tasks.shares import start_subscription
+
+
+class OnboardingParameters(BaseModel):
+    """Either fill in a new application, or give the id of one already stored (CLI, import)."""
+
+    application: Application | None = Field(None, title="New application")
+    application_id: int | None = Field(None, title="Stored application id", ge=1)
+    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "OnboardingParameters":
+        if (self.application is None) == (self.application_id is None):
+            raise ValueError("give either a new application or a stored application id")
+        return self
+
+
+STAFF_LOGIN = r"^[a-z][a-z0-9._-]{1,39}$"
+
+
+class ReviewInput(RunInput):
+    """The staff review form (constraints in the JSON schema: the server enforces them)."""
+
+    choice: ReviewChoice = Field(..., title="Decision")
+    note: str = Field(
+        ...,
+        title="Reason, question or note",
+        description="Reject: the reason, e-mailed to the applicant. Ask for information: the "
+        "question, e-mailed. Approve: a note for the file.",
+        min_length=2,
+        max_length=2000,
+    )
+    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
+
+
+class InformationInput(RunInput):
+    answer: str = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
+    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
+
+
+def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
+    """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
+    if pending.decision is not None:
+        return form(**{**pending.decision, "staff": pending.decided_by or ""})
+    described = form.with_initial_data(description=pending.description)
+    pause_key = re.sub(r"[^a-z0-9-]+", "-", pending.key.lower())  # what Prefect accepts
+    return suspend_flow_run(wait_for_input=described, key=pause_key, timeout=None)
+
+
+@flow(name="member-onboarding", log_prints=True)
+def member_onboarding(params: OnboardingParameters) -> str:
+    """Check, review when needed, then admit: member number, shares, welcome pack."""
+    run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
+    app_id = steps.receive_application(
+        params.application, params.application_id, params.staff, f"flow-run:{run_id}"
+    )
+    if params.application is not None and run_id:
+        steps.forget_national_number(run_id, params.model_dump(mode="json"))
+    view = steps.screen_application(app_id)
+    mail = f"mail:onboarding:{app_id}:"
+    while view.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED):
+        if view.status is ApplicationStatus.IN_REVIEW:
+            pending = steps.open_review(app_id, run_id)
+            review = wait_for_staff(ReviewInput, pending)
+            view = steps.record_review(
+                app_id, pending.round, review.choice, review.note, review.staff
+            )
+        else:
+            pending = steps.open_information_wait(app_id, run_id)
+            info = wait_for_staff(InformationInput, pending)
+            view = steps.record_information(app_id, pending.round, info.answer, info.staff)
+        deliver_outbox(keys_prefix=mail)
+    if view.status in (ApplicationStatus.APPROVED, ApplicationStatus.ADMITTED):
+        staff = view.decided_by or params.staff
+        member_id = steps.admit_applicant(app_id, staff)
+        subscription = start_subscription(
+            member_id, view.share_class, view.shares, f"onboarding:{app_id}", staff
+        )
+        steps.record_subscription(app_id, subscription, staff)
+        steps.produce_welcome_pack(app_id)
+        deliver_outbox(keys_prefix=f"mail:welcome:{member_id}")
+        view = steps.screen_application(app_id)  # the status after admission
+    deliver_outbox(keys_prefix=mail)
+    return str(view.status)

@@ -1,0 +1,149 @@
+"""Erasure of a member's personal data (GDPR), except what the law makes us keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from governance.db.base import utcnow
+from governance.db.models import DecisionRequest, Document, Member, OutboxMessage, TimelineEvent
+from governance.db.models.onboarding import Application, InformationRequest
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import MemberStatus, OutboxStatus
+from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.onboarding import BRUSSELS
+from governance.services import members, timeline
+from governance.services.onboarding import has_open_contracts, holds_shares
+from governance.services.timeline import Actor
+
+ERASED = "(erased)"
+MEMBER_FIELDS = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "company_number",
+    "birth_date",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "iban",
+    "national_number_enc",
+    "identity_hash",
+    "attestation_type",
+    "attestation_expires_on",
+    "external_ref",
+)
+APPLICATION_FIELDS = (
+    "first_name",
+    "last_name",
+    "company_name",
+    "company_number",
+    "vat_number",
+    "birth_date",
+    "national_number_enc",
+    "identity_hash",
+    "phone",
+    "rejection_reason",
+)
+
+
+class ErasureRefused(RuleViolation):
+    code = "erasure_refused"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    member_id: int
+    applications: int
+    messages: int
+    events: int
+    document_paths: list[str]  # archive files to delete once committed
+
+
+def erase_member(
+    uow: UnitOfWork, member_id: int, *, staff: str, now: datetime | None = None
+) -> Erasure:
+    """Anonymise the member everywhere; refused while shares are held or contracts run."""
+    session = uow.session
+    member = members.get_member(session, member_id)
+    if member.status is MemberStatus.ERASED:
+        raise InvalidTransition(f"member {member_id} was erased already", field="member")
+    now = now or utcnow()
+    if holds_shares(session, member_id, now.astimezone(BRUSSELS).date()):
+        raise ErasureRefused(
+            "the member holds shares (or has a subscription awaiting payment): the law keeps the name and domicile of every "
+            "shareholder in the share register; erase after the shares are repaid",
+            field="member",
+        )
+    if has_open_contracts(session, member_id):
+        raise ErasureRefused(
+            "the member has contracts still running: close them first", field="member"
+        )
+    for name in MEMBER_FIELDS:
+        setattr(member, name, None)
+    member.last_name = ERASED if member.kind == "person" else None
+    member.company_name = ERASED if member.kind == "company" else None
+    member.status = MemberStatus.ERASED
+    apps = list(session.scalars(select(Application).where(Application.member_id == member_id)))
+    for app in apps:
+        for name in APPLICATION_FIELDS:
+            setattr(app, name, None)
+        app.email = app.street = app.postcode = app.city = app.iban = ERASED
+        session.execute(
+            update(InformationRequest)
+            .where(InformationRequest.application_id == app.id)
+            .values(message=ERASED, answer=None)
+        )
+    messages = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.member_id == member_id)
+        .values(to_address=ERASED, context={}, subject=None)
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.member_id == member_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="member erased before delivery")
+    )
+    session.execute(
+        update(DecisionRequest)
+        .where(DecisionRequest.member_id == member_id)
+        .values(question=ERASED)
+    )
+    events = session.execute(
+        update(TimelineEvent)
+        .where(TimelineEvent.member_id == member_id)
+        .values(details={"erased": True})
+    ).rowcount  # type: ignore[attr-defined]
+    docs = list(
+        session.scalars(
+            select(Document).where(Document.member_id == member_id, Document.voided_at.is_(None))
+        )
+    )
+    for doc in docs:
+        doc.voided_at, doc.void_reason = now, "personal data erased"
+    timeline.record(
+        session,
+        actor=Actor.staff(staff),
+        action="member_erased",
+        subject_type="member",
+        subject_id=member_id,
+        member_id=member_id,
+        details={"applications": len(apps), "documents": len(docs)},
+    )
+    uow.commit()
+    return Erasure(member_id, len(apps), int(messages), int(events), [d.path for d in docs])
+
+
+def resolve_member(uow: UnitOfWork, ref: str) -> int:
+    """A member id from what staff type: the member number (M0000042) or the id."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return members.get_member(uow.session, int(ref)).id
+    found = uow.session.scalar(select(Member.id).where(Member.member_number == ref.upper()))
+    if found is None:
+        raise NotFound(f"there is no member numbered {ref}", field="member")
+    return int(found)
