@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import contracts as _contracts  # noqa: F401
 from governance.db.models.core import (
     DecisionRequest,
     Document,
