@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prefect import get_run_logger, task
+import logging
+
+from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
@@ -95,7 +97,7 @@ def record_contract_decision(
         with UnitOfWork() as uow:
             return contracts.decide(uow, declaration_id, action, staff, reason), ""
     except (SameApproverTwice, ReasonMissing, InvalidTransition) as exc:
-        get_run_logger().warning("decision refused: %s", exc)
+        logging.getLogger(__name__).warning("decision refused: %s", exc)
         with UnitOfWork() as uow:
             contracts.note_refused_input(uow, declaration_id, staff, str(exc))
         return None, str(exc)

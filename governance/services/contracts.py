@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.db.base import utcnow
-from governance.db.models import Member
+from governance.db.models import DecisionRequest, Member
 from governance.db.models.contracts import (
     Approval,
     CheckRecord,
@@ -497,6 +497,18 @@ def note_refused_input(uow: UnitOfWork, declaration_id: int, staff: str, message
     """A form answer a rule refused (e.g. the same approver twice): counted, so a new form opens."""
     d = _declaration(uow.session, declaration_id, lock=True)
     d.refused_inputs += 1
+    # An answer recorded elsewhere (the decision inbox) but refused here is taken back: the
+    # request is open again for another staff member.
+    request = uow.session.scalar(
+        select(DecisionRequest).where(
+            DecisionRequest.key == decision_key(d.id, d.revision, len(_approvers(uow.session, d)) + 1)
+        )
+    )
+    if request is not None and request.status == decisions.DecisionStatus.DECIDED:
+        request.status = decisions.DecisionStatus.OPEN
+        request.decision = None
+        request.decided_by = None
+        request.decided_at = None
     timeline.record(
         uow.session,
         actor=Actor.staff(staff),
@@ -582,7 +594,9 @@ def _approve(
     session.add(invoice)
     session.flush()
     invoice.number = f"F{issued_on.year}-{invoice.id:07d}"
-    invoice.structured_communication = rules.invoice_structured_communication(invoice.id)
+    # Stored as the 12 digits a bank statement carries (like the register's subscriptions).
+    ogm = rules.invoice_structured_communication(invoice.id)
+    invoice.structured_communication = "".join(ch for ch in ogm if ch.isdigit())
     facts = ContractDeclaration.model_validate(d.facts)
     deadlines = rules.dimona_deadlines(facts.work_days)
     session.add(
