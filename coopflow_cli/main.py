@@ -20,6 +20,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 console = Console()
 
+from coopflow_cli import contracts as contracts_cli  # noqa: E402
+
+app.add_typer(contracts_cli.app, name="contracts")
+
 
 @app.command()
 def demo(

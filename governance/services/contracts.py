@@ -418,17 +418,10 @@ def pending_decision(
     if d.status is not DeclarationStatus.AWAITING_DECISION:
         return None
     request = _open_request(session, d, utcnow(), contract_settings())
-    if flow_run_id:
-        request = decisions.open_request(
-            session,
-            key=request.key,
-            process=PROCESS,
-            subject_type=SUBJECT,
-            subject_id=d.id,
-            question=request.question,
-            due_in=timedelta(0),
-            flow_run_id=flow_run_id,
-        )
+    row = session.scalar(select(DecisionRequest).where(DecisionRequest.key == request.key))
+    if flow_run_id and row is not None and row.flow_run_id != flow_run_id:
+        row.flow_run_id = flow_run_id  # the run to resume when staff answer elsewhere
+        request = decisions.DecisionView.of(row)
     uow.commit()
     return request
 
@@ -501,7 +494,8 @@ def note_refused_input(uow: UnitOfWork, declaration_id: int, staff: str, message
     # request is open again for another staff member.
     request = uow.session.scalar(
         select(DecisionRequest).where(
-            DecisionRequest.key == decision_key(d.id, d.revision, len(_approvers(uow.session, d)) + 1)
+            DecisionRequest.key
+            == decision_key(d.id, d.revision, len(_approvers(uow.session, d)) + 1)
         )
     )
     if request is not None and request.status == decisions.DecisionStatus.DECIDED:
