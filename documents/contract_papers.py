@@ -6,6 +6,7 @@ language (the Belgian language rule, decided in governance.domain.offices)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 
 from documents import formatting, labels
@@ -43,6 +44,7 @@ VAT_LABEL = {
 }
 
 
+@lru_cache(maxsize=64)
 def percent(bp: int, language: str) -> str:
     return formatting.number(Decimal(bp) / 100, language) + "\xa0%"
 

@@ -274,11 +274,11 @@ def payment_due_on(issued_on: date, settings: ContractSettings = DEFAULT_SETTING
 STRUCTURED_COMMUNICATION_PREFIX = 2_000_000_000  # contract invoices: 2xxxxxxxxx, other areas differ
 
 
-def invoice_structured_communication(invoice_id: int) -> str:
-    """+++2dd/dddd/ddddd+++ encoding the invoice id, so a bank statement line finds its invoice."""
-    if not 0 < invoice_id < 1_000_000_000:
-        raise RuleViolation(f"invoice id {invoice_id} is out of range", field="invoice_id")
-    return identifiers.structured_communication(STRUCTURED_COMMUNICATION_PREFIX + invoice_id)
+def invoice_structured_communication(declaration_id: int) -> str:
+    """+++2dd/dddd/ddddd+++ encoding the contract (one invoice each): a bank line finds it alone."""
+    if not 0 < declaration_id < 1_000_000_000:
+        raise RuleViolation(f"declaration id {declaration_id} is out of range", field="declaration_id")
+    return identifiers.structured_communication(STRUCTURED_COMMUNICATION_PREFIX + declaration_id)
 
 
 # --------------------------------------------------------------------------- checks

@@ -107,7 +107,7 @@ def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
                 work_country=facts.work_country,
                 work_city=facts.work_city,
                 invoice_number=inv.number or "",
-                structured_communication=rules.invoice_structured_communication(inv.id),
+                structured_communication=rules.invoice_structured_communication(d.id),
                 issued_on=inv.issued_on,
                 due_on=inv.due_on,
                 amounts=rules.invoice_amounts(inv.net_cents, inv.vat_regime, settings),

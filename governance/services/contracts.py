@@ -307,7 +307,28 @@ def check_declarations(
         for m in session.scalars(select(Member).where(Member.id.in_({d.member_id for d in todo})))
     }
     owed = _outstanding(session, {d.client_id for d in todo}) if todo else {}
+    # load the clients once (the approvals need them) and flush only when an id is needed
+    list(session.scalars(select(Client).where(Client.id.in_({d.client_id for d in todo}))))
     years: dict[int, set[int]] = {}
+    with session.no_autoflush:
+        _check_each(session, todo, members, owed, years, covered_years, settings, now)
+    session.flush()
+    by_id = {d.id: d for d in rows}
+    result = [_view(session, by_id[i]) for i in declaration_ids if i in by_id]
+    uow.commit()
+    return result
+
+
+def _check_each(
+    session: Session,
+    todo: list[Declaration],
+    members: dict[int, Member],
+    owed: dict[int, int],
+    years: dict[int, set[int]],
+    covered_years: CoveredYears,
+    settings: ContractSettings,
+    now: datetime,
+) -> None:
     for d in todo:
         member = members[d.member_id]
         if d.member_id not in years:
@@ -336,11 +357,6 @@ def check_declarations(
         d.required_approvals = rules.required_approvals(d.amount_excl_vat_cents, settings)
         d.a1_required = d.work_country != "BE"
         _route(session, d, member, results, settings, now)
-    session.flush()
-    by_id = {d.id: d for d in rows}
-    result = [_view(session, by_id[i]) for i in declaration_ids if i in by_id]
-    uow.commit()
-    return result
 
 
 def _route(
@@ -585,12 +601,13 @@ def _approve(
         paid_cents=0,
         status="issued",
     )
-    session.add(invoice)
-    session.flush()
-    invoice.number = f"F{issued_on.year}-{invoice.id:07d}"
-    # Stored as the 12 digits a bank statement carries (like the register's subscriptions).
-    ogm = rules.invoice_structured_communication(invoice.id)
+    # One invoice per declaration: its number and structured communication encode the
+    # declaration id (no flush needed in a bulk run); the 12 digits are stored as a bank
+    # statement carries them (like the register's subscriptions).
+    invoice.number = f"F{issued_on.year}-{d.id:07d}"
+    ogm = rules.invoice_structured_communication(d.id)
     invoice.structured_communication = "".join(ch for ch in ogm if ch.isdigit())
+    session.add(invoice)
     facts = ContractDeclaration.model_validate(d.facts)
     deadlines = rules.dimona_deadlines(facts.work_days)
     session.add(
