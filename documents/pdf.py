@@ -1,15 +1,35 @@
-"""DOCX → PDF with LibreOffice headless, in batches (one soffice process per ≤200 files)."""
+"""DOCX → PDF with LibreOffice headless.
+
+Two paths, one result:
+- a long-lived converter (one soffice kept running, driven through UNO by documents/uno_worker.py
+  under the system Python) for the everyday flow: no start-up cost per document;
+- batch `soffice --convert-to pdf` calls (≤200 files each, own profile, a time-out, every PDF
+  checked) for bulk runs, where a batch call converts faster than one request at a time.
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 BATCH_SIZE = 200  # one call with ~500 files silently converted only the first 247
 TIMEOUT_PER_FILE_SECONDS = 5.0
+BULK_THRESHOLD = 40  # above this many files, batch calls beat the long-lived converter
+SYSTEM_PYTHON = "/usr/bin/python3"
+WORKER = Path(__file__).with_name("uno_worker.py")
+
+
+class PdfConversionError(RuntimeError):
+    pass
 
 
 def soffice_binary() -> str | None:
@@ -20,11 +40,109 @@ def available() -> bool:
     return soffice_binary() is not None
 
 
-class PdfConversionError(RuntimeError):
-    pass
+def uno_available() -> bool:
+    if not (available() and os.path.exists(SYSTEM_PYTHON)):
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    return probe.returncode == 0
 
 
-def _run(binary: str, files: Sequence[Path], out_dir: Path, profile: Path) -> None:
+def _is_pdf(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with open(path, "rb") as handle:
+        return handle.read(5) == b"%PDF-"
+
+
+class LongLivedConverter:
+    """One soffice process for the life of this Python process (stopped at exit, by PID)."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[str] | None = None
+        self._profile: tempfile.TemporaryDirectory[str] | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[str]:
+        self._profile = tempfile.TemporaryDirectory(prefix="coop-uno-")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        proc = subprocess.Popen(
+            [SYSTEM_PYTHON, str(WORKER), str(port), self._profile.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )  # its own process group: soffice goes with it
+        assert proc.stdout is not None
+        hello = proc.stdout.readline()
+        if not hello or not json.loads(hello).get("ready"):
+            self._kill(proc)
+            raise PdfConversionError(f"the LibreOffice converter did not start: {hello!r}")
+        return proc
+
+    def convert(self, source: Path, target: Path) -> Path:
+        with self._lock:
+            for attempt in (1, 2):  # a converter that died is restarted once
+                if self._proc is None or self._proc.poll() is not None:
+                    self._proc = self._start()
+                assert self._proc.stdin is not None and self._proc.stdout is not None
+                try:
+                    self._proc.stdin.write(
+                        json.dumps({"src": str(source), "dst": str(target)}) + "\n"
+                    )
+                    self._proc.stdin.flush()
+                    reply = json.loads(self._proc.stdout.readline() or "{}")
+                except (BrokenPipeError, json.JSONDecodeError):
+                    reply = {}
+                if reply.get("ok") and _is_pdf(target):
+                    return target
+                self.close()
+                if attempt == 2:
+                    raise PdfConversionError(
+                        f"LibreOffice could not convert {source.name}: {reply.get('error')}"
+                    )
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen[str]) -> None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                try:
+                    self._proc.stdin.close()
+                    self._proc.wait(15)
+                except (BrokenPipeError, subprocess.TimeoutExpired):
+                    pass
+            self._kill(self._proc)
+            self._proc = None
+        if self._profile is not None:
+            self._profile.cleanup()
+            self._profile = None
+
+
+_CONVERTER: LongLivedConverter | None = None
+
+
+def converter() -> LongLivedConverter:
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = LongLivedConverter()
+        atexit.register(_CONVERTER.close)
+    return _CONVERTER
+
+
+def _batch_call(binary: str, files: Sequence[Path], out_dir: Path, profile: Path) -> None:
     cmd = [
         binary,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -36,13 +154,19 @@ def _run(binary: str, files: Sequence[Path], out_dir: Path, profile: Path) -> No
         str(out_dir),
         *map(str, files),
     ]
-    subprocess.run(
-        cmd, check=False, capture_output=True, timeout=30 + TIMEOUT_PER_FILE_SECONDS * len(files)
-    )
+    try:
+        subprocess.run(
+            cmd,
+            check=False,
+            capture_output=True,
+            timeout=30 + TIMEOUT_PER_FILE_SECONDS * len(files),
+        )
+    except subprocess.TimeoutExpired:
+        pass  # every expected PDF is checked below; missing ones are retried alone
 
 
-def convert(files: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
-    """Convert every file; each batch has its own profile, a timeout, and a check of each PDF."""
+def convert_in_batches(files: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
+    """Bulk: soffice --convert-to per ≤200 files, each PDF checked, a missing one retried alone."""
     binary = soffice_binary()
     if binary is None:
         raise PdfConversionError("LibreOffice (soffice) is not installed")
@@ -52,19 +176,23 @@ def convert(files: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
         profile = Path(profile_dir)
         for start in range(0, len(files), BATCH_SIZE):
             batch = list(files[start : start + BATCH_SIZE])
-            _run(binary, batch, out_dir, profile)
+            _batch_call(binary, batch, out_dir, profile)
             for source in batch:
                 pdf = out_dir / (source.stem + ".pdf")
-                if not _is_pdf(pdf):  # retry a missing one alone before giving up
-                    _run(binary, [source], out_dir, profile)
+                if not _is_pdf(pdf):
+                    _batch_call(binary, [source], out_dir, profile)
                 if not _is_pdf(pdf):
                     raise PdfConversionError(f"LibreOffice produced no PDF for {source.name}")
                 result[source] = pdf
     return result
 
 
-def _is_pdf(path: Path) -> bool:
-    if not path.exists():
-        return False
-    with open(path, "rb") as handle:
-        return handle.read(5) == b"%PDF-"
+def convert(files: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
+    """Convert every file: the long-lived converter for a few, batch calls for many."""
+    if not available():
+        raise PdfConversionError("LibreOffice (soffice) is not installed")
+    if len(files) > BULK_THRESHOLD or not uno_available():
+        return convert_in_batches(files, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    service = converter()
+    return {source: service.convert(source, out_dir / (source.stem + ".pdf")) for source in files}

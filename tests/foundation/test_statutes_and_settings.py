@@ -1,0 +1,79 @@
+"""The statutes load and validate; settings give safe local defaults; secrets stay secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from governance.config import Settings
+from governance.db.crypto import FieldCipher
+from governance.domain.enums import Language, Office
+from governance.domain.offices import WrongEmploymentLanguage, employment_language
+from governance.statutes import InvalidStatutes, load_statutes
+
+
+def test_the_repository_statutes_hold_smarts_values() -> None:
+    statutes = load_statutes()
+    assert statutes.share_class("A").nominal_value_cents == 3000
+    assert statutes.voting.basis == "per_member"
+    assert statutes.assembly.convocation_days == 15
+    assert statutes.resignation_window_months == 6
+
+
+def test_invalid_statutes_refuse_to_load_with_a_clear_message(tmp_path: Path) -> None:
+    bad = tmp_path / "statutes.toml"
+    bad.write_text('resignation_window_months = 9\n[[share_classes]]\ncode = "A"\nlabel = "x"\n'
+                   "nominal_value_cents = 0\nminimum_shares = 1\n"
+                   'allowed_kinds = ["person"]\n[assembly]\nconvocation_days = 10\n')
+    with pytest.raises(InvalidStatutes) as error:
+        load_statutes(bad)
+    message = str(error.value)
+    assert "resignation_window_months" in message
+    assert "nominal_value_cents" in message
+    assert "convocation_days" in message
+
+
+def test_a_cap_fraction_that_is_not_a_fraction_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "statutes.toml"
+    bad.write_text('[[share_classes]]\ncode = "A"\nlabel = "x"\nnominal_value_cents = 3000\n'
+                   'minimum_shares = 1\nallowed_kinds = ["person"]\n[voting]\n'
+                   'cap_fraction = "one tenth"\n')
+    with pytest.raises(InvalidStatutes, match="cap_fraction"):
+        load_statutes(bad)
+
+
+def test_settings_default_to_sqlite_under_var_and_generate_a_local_key(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path)
+    assert settings.resolved_database_url() == f"sqlite:///{tmp_path}/coopflow.sqlite3"
+    key = settings.resolved_encryption_key()
+    assert Settings(var_dir=tmp_path).resolved_encryption_key() == key  # kept, not regenerated
+    assert (tmp_path / "local-encryption.key").stat().st_mode & 0o077 == 0
+    assert "local-sink" not in repr(settings)  # the SMTP password is a SecretStr
+
+
+def test_national_numbers_are_encrypted_and_hashed_with_a_key() -> None:
+    from cryptography.fernet import Fernet
+
+    cipher = FieldCipher(Fernet.generate_key())
+    token = cipher.encrypt("85073003328")
+    assert "85073003328" not in token and cipher.decrypt(token) == "85073003328"
+    other = FieldCipher(Fernet.generate_key())
+    assert cipher.keyed_hash("85073003328") != other.keyed_hash("85073003328")
+
+
+@pytest.mark.parametrize(("office", "worker", "expected"), [
+    (Office.GENT, Language.FR, Language.NL),
+    (Office.LIEGE, Language.NL, Language.FR),
+    (Office.EUPEN, Language.FR, Language.DE),
+    (Office.BRUXELLES, Language.NL, Language.NL),
+    (Office.BRUXELLES, Language.FR, Language.FR),
+])
+def test_the_office_decides_the_language_of_employment(office: Office, worker: Language,
+                                                        expected: Language) -> None:
+    assert employment_language(office, worker) is expected
+
+
+def test_brussels_refuses_a_language_other_than_french_or_dutch() -> None:
+    with pytest.raises(WrongEmploymentLanguage, match="French or Dutch"):
+        employment_language(Office.BRUXELLES, Language.DE)
