@@ -12,7 +12,13 @@ from pydantic import ValidationError
 from stdnum.be import ogm_vcs
 
 from governance.domain import contracts as c
-from governance.domain.contracts import CheckCode, CheckOutcome, ClientKind, DecisionAction, VatRegime
+from governance.domain.contracts import (
+    CheckCode,
+    CheckOutcome,
+    ClientKind,
+    DecisionAction,
+    VatRegime,
+)
 from governance.domain.enums import Language, MemberStatus, Office
 from governance.domain.errors import InvalidTransition
 from governance.domain.offices import employment_language
