@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from prefect import flow
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
@@ -66,9 +68,8 @@ def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDeci
     if request.decision is not None and request.decided_by:
         return ContractDecisionInput(staff=request.decided_by, **request.decision)
     form = ContractDecisionInput.with_initial_data(description=request.question)
-    answer = suspend_flow_run(
-        wait_for_input=form, key=f"{request.key}:{view.refused_inputs}", timeout=None
-    )
+    key = re.sub(r"[^a-z0-9-]", "-", f"{request.key}-{view.refused_inputs}")  # Prefect's key rule
+    answer = suspend_flow_run(wait_for_input=form, key=key, timeout=None)
     assert answer is not None
     return answer
 
@@ -76,7 +77,7 @@ def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDeci
 @flow(name="contract-approval", log_prints=True)
 def contract_approval(params: ApprovalParameters) -> str:
     """Check → auto-approve or staff decision (four-eyes above the threshold) → documents → e-mails."""
-    declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)
+    declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)  # type: ignore[arg-type]
     view = check_contracts([declaration_id])[0]
     publish_checks(view)
     while view.status is DeclarationStatus.AWAITING_DECISION:

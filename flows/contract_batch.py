@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from prefect import flow
 from prefect.artifacts import (
@@ -40,7 +41,7 @@ def contract_batch(params: BatchParameters = BatchParameters()) -> dict[str, int
     """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
     ids = list_pending_contracts(params.limit)
     chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]
-    progress = create_progress_artifact(0.0, description=f"{len(ids)} pending declarations")
+    progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]
     counts: dict[str, int] = {"pending": len(ids), "documents": 0}
     documents = []
     for done, chunk in enumerate(chunks, start=1):
