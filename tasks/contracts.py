@@ -31,8 +31,12 @@ from tasks.common import IO_RETRIES
 
 @task(name="submit-contract", **IO_RETRIES)
 def submit_contract(declaration: ContractDeclaration, staff: str = "member") -> int:
-    """Record the declaration (idempotent by its external_ref)."""
+    """Record the declaration (idempotent by its external_ref, else by the flow run: a run that
+    resumes from the top after a suspension finds its declaration again)."""
     actor = Actor.staff(staff) if staff != "member" else Actor.system("declaration-form")
+    run_id = flow_run.get_id()
+    if declaration.external_ref is None and run_id:
+        declaration = declaration.model_copy(update={"external_ref": f"run-{run_id}"})
     with UnitOfWork() as uow:
         return contracts.submit_declaration(uow, declaration, actor)
 

@@ -12,14 +12,13 @@ from sqlalchemy import func, select
 
 from flows.contract_approval import ApprovalParameters, contract_approval
 from governance.db.models import Document
+from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
 from governance.services import contracts, decisions
-from governance.services.timeline import Actor
 
 
-def _start(declaration_id: int):  # type: ignore[no-untyped-def]
+def _start(params: ApprovalParameters):  # type: ignore[no-untyped-def]
     deployment_id = contract_approval.to_deployment(name="contracts-suspend-test").apply()
-    params = ApprovalParameters(declaration_id=declaration_id)
     with get_client(sync_client=True) as client:
         return client.create_flow_run_from_deployment(
             deployment_id, parameters={"params": params.model_dump(mode="json")}
@@ -38,12 +37,13 @@ def _run(flow_run_id):  # type: ignore[no-untyped-def]
 
 
 def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harness) -> None:
-    with UnitOfWork() as uow:
-        declaration_id = contracts.submit_declaration(
-            uow, declaration(add_member(), amount_excl_vat_cents=1_300_000, days=20), Actor.system("t")
-        )
-    flow_run = _start(declaration_id)
+    # a new declaration given in the form: every resumed run starts from the top and must find
+    # the same declaration again
+    facts = declaration(add_member(), amount_excl_vat_cents=1_300_000, days=20)
+    flow_run = _start(ApprovalParameters(declaration=facts))
     assert _run(flow_run.id).is_paused()
+    with UnitOfWork() as uow:
+        [declaration_id] = uow.session.scalars(select(Declaration.id)).all()
     with UnitOfWork() as uow:
         view = contracts.view(uow.session, declaration_id)
         request = decisions.get(uow.session, view.decision_key)
@@ -66,6 +66,8 @@ def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harne
         documents = uow.session.scalar(select(func.count(Document.id)))
     assert view.status.value == "approved" and view.approvers == ("anna", "bob")
     assert documents == 3
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(func.count(Declaration.id))) == 1
     contract_mails = [m for m in mail_sink.parsed() if "F20" in m["Subject"] or "approuvé" in m["Subject"]
                       or "goedgekeurd" in m["Subject"] or "approved" in m["Subject"]]
     assert len(contract_mails) == 2
