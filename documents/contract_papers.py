@@ -6,8 +6,8 @@ language (the Belgian language rule, decided in governance.domain.offices)."""
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from documents import formatting, labels
 from documents.contexts import Addressee, Coop
@@ -80,11 +80,6 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
     job = _job(p)
     client_lang = p.client.language.value
     work_lang = p.employment_language.value
-    subject = {
-        "subject_type": "contract",
-        "subject_id": str(p.declaration_id),
-        "member_id": p.member_id,
-    }
     agreement = ClientAgreement(
         language=client_lang,
         coop=coop,
@@ -138,16 +133,12 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         structured_communication=p.structured_communication,
         payment_term_days=p.payment_term_days,
     )
+    subject = str(p.declaration_id)
     return [
-        DocumentRequest(
-            p.keys["client_agreement"], "client_agreement", p.client.language, agreement, **subject
-        ),  # type: ignore[arg-type]
-        DocumentRequest(
-            p.keys["employment_contract"],
-            "employment_contract",
-            p.employment_language,
-            contract,
-            **subject,
-        ),  # type: ignore[arg-type]
-        DocumentRequest(p.keys["invoice"], "invoice", p.client.language, invoice, **subject),  # type: ignore[arg-type]
+        DocumentRequest(key, name, language, context, "contract", subject, p.member_id)
+        for key, name, language, context in (
+            (p.keys["client_agreement"], "client_agreement", p.client.language, agreement),
+            (p.keys["employment_contract"], "employment_contract", p.employment_language, contract),
+            (p.keys["invoice"], "invoice", p.client.language, invoice),
+        )
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from governance.db.models import Member
+from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import (
     ClientFacts,
@@ -197,7 +198,7 @@ def run_contracts(ctx: Any) -> None:
     )
     with UnitOfWork() as uow:
         cancel_id = uow.session.scalar(
-            select(contracts.Declaration.id).where(contracts.Declaration.external_ref == "DEMO-012")
+            select(Declaration.id).where(Declaration.external_ref == "DEMO-012")
         )
     if cancel_id is not None:
         with UnitOfWork() as uow:

@@ -277,7 +277,9 @@ STRUCTURED_COMMUNICATION_PREFIX = 2_000_000_000  # contract invoices: 2xxxxxxxxx
 def invoice_structured_communication(declaration_id: int) -> str:
     """+++2dd/dddd/ddddd+++ encoding the contract (one invoice each): a bank line finds it alone."""
     if not 0 < declaration_id < 1_000_000_000:
-        raise RuleViolation(f"declaration id {declaration_id} is out of range", field="declaration_id")
+        raise RuleViolation(
+            f"declaration id {declaration_id} is out of range", field="declaration_id"
+        )
     return identifiers.structured_communication(STRUCTURED_COMMUNICATION_PREFIX + declaration_id)
 
 

@@ -37,6 +37,7 @@ from governance.domain.contracts import (
     DeclarationStatus,
     Route,
 )
+from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import decisions, documents, outbox, timeline
 from governance.services.timeline import Actor
@@ -723,7 +724,9 @@ def cancel_declaration(
         "member_name": member.display_name,
         "client_name": client.name,
     }
-    recipients = [("client", client.email, client.language, None)]
+    recipients: list[tuple[str, str, Language, int | None]] = [
+        ("client", client.email, client.language, None)
+    ]
     if member.email:
         recipients.append(("member", member.email, member.language, member.id))
     for role, address, language, member_id in recipients:
