@@ -25,6 +25,10 @@ app.add_typer(onboarding_cli.app, name="members")
 console = Console()
 register_cli.attach(app)  # register, payments, import, shares
 
+from coopflow_cli import contracts as contracts_cli  # noqa: E402
+
+app.add_typer(contracts_cli.app, name="contracts")
+
 
 @app.command()
 def demo(

@@ -6,4 +6,5 @@ SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
     "register": "bench.scenarios.register",
     "onboarding": "bench.scenarios.onboarding",
+    "contracts": "bench.scenarios.contracts",
 }

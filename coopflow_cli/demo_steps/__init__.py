@@ -8,6 +8,7 @@ from typing import Any
 from coopflow_cli.demo_steps import foundation, register
 from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
+from coopflow_cli.demo_steps import contracts, foundation
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -16,4 +17,5 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),
     ("member-onboarding", onboarding_demo.onboard_applicants),
+    ("contracts", contracts.run_contracts),
 ]

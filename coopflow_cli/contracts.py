@@ -1,0 +1,171 @@
+"""`coop contracts ...`: declarations, staff decisions, cancellation, Dimona export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Contract approval: declarations, decisions, Dimona.", no_args_is_help=True)
+console = Console()
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[red]refused:[/red] {exc}")
+    raise typer.Exit(1)
+
+
+@app.command("import")
+def import_declarations(
+    file: Path = typer.Argument(..., help="JSON list of declarations (the contract-approval form)"),
+    staff: str = typer.Option(..., help="Your staff login"),
+) -> None:
+    """Record a batch of declarations (each line once, by its external_ref); contract-batch checks them."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from governance.db.uow import UnitOfWork
+    from governance.domain.contracts import ContractDeclaration
+    from governance.domain.errors import RuleViolation
+    from governance.services import contracts
+    from governance.services.timeline import Actor
+
+    try:
+        batch = TypeAdapter(list[ContractDeclaration]).validate_json(file.read_bytes())
+        with UnitOfWork() as uow:
+            ids = contracts.submit_many(uow, batch, Actor.staff(staff))
+    except (ValidationError, RuleViolation) as exc:
+        _fail(exc)
+    console.print(f"{len(ids)} declaration(s) recorded: {ids[:10]}{'…' if len(ids) > 10 else ''}")
+
+
+@app.command("show")
+def show(declaration_id: int) -> None:
+    """A declaration's status and check results."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import contracts
+
+    try:
+        with UnitOfWork() as uow:
+            view = contracts.view(uow.session, declaration_id)
+    except RuleViolation as exc:
+        _fail(exc)
+    table = Table(title=f"Declaration {view.id} — {view.status.value} (revision {view.revision})")
+    for column in ("check", "result", "why"):
+        table.add_column(column)
+    for line in view.checks:
+        table.add_row(line.code, line.outcome.upper(), line.sentence)
+    console.print(table)
+    console.print(f"approvals: {', '.join(view.approvers) or 'none'} / {view.required_approvals}")
+    if view.outcome_reason:
+        console.print(f"reason: {view.outcome_reason}")
+
+
+@app.command("inbox")
+def inbox() -> None:
+    """Contract decisions waiting for staff, oldest first."""
+    from governance.db.uow import UnitOfWork
+    from governance.services.contract_paperwork import open_contract_requests
+
+    with UnitOfWork() as uow:
+        for request in open_contract_requests(uow.session):
+            console.print(
+                f"{request.subject_id}\tdue {request.due_at:%Y-%m-%d %H:%M}Z\t{request.question}"
+            )
+
+
+@app.command("decide")
+def decide(
+    declaration_id: int,
+    action: str = typer.Argument(..., help="approve | reject | correct"),
+    staff: str = typer.Option(..., help="Your staff login (four-eyes: two different logins)"),
+    reason: str = typer.Option("", help="Required to reject or ask a correction"),
+) -> None:
+    """Give a staff decision; a suspended contract-approval run then continues with it."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.contracts import DecisionAction
+    from governance.domain.errors import RuleViolation
+    from governance.services import contracts, decisions
+
+    try:
+        with UnitOfWork() as uow:
+            before = contracts.view(uow.session, declaration_id)
+            waiting = decisions.get(uow.session, before.decision_key)
+        with UnitOfWork() as uow:
+            view = contracts.decide(uow, declaration_id, DecisionAction(action), staff, reason)
+    except (RuleViolation, ValueError) as exc:
+        _fail(exc)
+    console.print(
+        f"declaration {view.id}: {view.status.value} (approvals: {', '.join(view.approvers) or 'none'})"
+    )
+    if waiting is not None and waiting.flow_run_id:
+        _resume(waiting.flow_run_id, {"action": action, "staff": staff, "reason": reason})
+
+
+def _resume(flow_run_id: str, answer: dict[str, str]) -> None:
+    """Wake the suspended contract-approval run (it re-reads the decision from the database)."""
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    try:
+        resume_flow_run(UUID(flow_run_id), run_input=answer)
+        console.print(f"flow run {flow_run_id} resumed")
+    except Exception as exc:  # the run may be gone or not suspended: the decision stands anyway
+        console.print(f"[yellow]flow run {flow_run_id} not resumed: {exc}[/yellow]")
+
+
+@app.command("cancel")
+def cancel(
+    declaration_id: int,
+    staff: str = typer.Option(..., help="Your staff login"),
+    reason: str = typer.Option(..., help="Both parties read it"),
+) -> None:
+    """Cancel before the first work day: documents void, invoice void, client and member told."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import contracts
+
+    try:
+        with UnitOfWork() as uow:
+            view = contracts.cancel_declaration(uow, declaration_id, staff, reason)
+    except RuleViolation as exc:
+        _fail(exc)
+    console.print(f"declaration {view.id}: {view.status.value}")
+
+
+@app.command("dimona-export")
+def dimona_export(
+    out: Path = typer.Option(..., help="File to write: .csv or .json"),
+    staff: str = typer.Option(..., help="Your staff login (the export is logged)"),
+    with_niss: bool = typer.Option(
+        False, "--with-niss", help="Include the national numbers (file mode 0600)"
+    ),
+) -> None:
+    """Every Dimona IN still to file, by deadline, as a file for the payroll officer."""
+    from governance.db.uow import UnitOfWork
+    from governance.services.contract_paperwork import DimonaLine, dimona_export
+
+    with UnitOfWork() as uow:
+        lines = dimona_export(uow, staff, with_niss=with_niss)
+    write_dimona(out, lines, DimonaLine)
+    console.print(f"{len(lines)} Dimona line(s) → {out}")
+
+
+def write_dimona(out: Path, lines: list, line_type: type) -> None:  # type: ignore[type-arg]
+    """CSV (one line per declaration) or JSON; private permissions when it holds NISS."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+        if out.suffix == ".json":
+            json.dump([asdict(line) for line in lines], handle, indent=2)
+            return
+        writer = csv.DictWriter(handle, fieldnames=[f.name for f in fields(line_type)])
+        writer.writeheader()
+        writer.writerows(asdict(line) for line in lines)

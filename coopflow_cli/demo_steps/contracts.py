@@ -1,0 +1,222 @@
+"""Demo: a few dozen contracts across the offices — batch, abroad (A1), refused, four-eyes, cancelled."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from governance.db.models import Member
+from governance.db.models.contracts import Declaration
+from governance.db.uow import UnitOfWork
+from governance.domain.contracts import (
+    ClientFacts,
+    ClientKind,
+    ContractDeclaration,
+    DecisionAction,
+    VatRegime,
+)
+from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+from governance.services import contracts, shares
+from governance.services.timeline import Actor
+
+COUNT = 30
+CLIENTS = [
+    ClientFacts(
+        name="Théâtre <Nomade> & Co",
+        enterprise_number="0403.019.261",
+        vat_number="BE0403019261",
+        street="Rue Haute 5",
+        postcode="1000",
+        city="Bruxelles",
+        email="booking@nomade.example",
+        language=Language.FR,
+    ),
+    ClientFacts(
+        name="Studio Van Dyck & Zonen",
+        enterprise_number="0202.239.951",
+        street="Veldstraat 1",
+        postcode="9000",
+        city="Gent",
+        email="info@vandyck.example",
+        language=Language.NL,
+    ),
+    ClientFacts(
+        name="Klang & Bühne GmbH",
+        country="DE",
+        vat_number="DE136695976",
+        street="Marktplatz 3",
+        postcode="52062",
+        city="Aachen",
+        email="kontakt@klang.example",
+        language=Language.DE,
+    ),
+    ClientFacts(
+        name="Siobhan O'Brien",
+        kind=ClientKind.PERSON,
+        street="Rue Haute 9",
+        postcode="1000",
+        city="Bruxelles",
+        email="siobhan@example.org",
+        language=Language.EN,
+    ),
+]
+FUNCTIONS = [
+    "Sound engineer",
+    "Illustrator",
+    "Actor",
+    "Photographer",
+    "Translator",
+    "Stage manager",
+]
+
+
+def _members() -> list[Member]:
+    with UnitOfWork() as uow:
+        chosen: list[Member] = []
+        for office in Office:
+            chosen.extend(
+                uow.session.scalars(
+                    select(Member)
+                    .where(
+                        Member.office == office,
+                        Member.kind == MemberKind.PERSON,
+                        Member.email.is_not(None),
+                    )
+                    .order_by(Member.id)
+                    .limit(3)
+                )
+            )
+        uow.session.expunge_all()
+    return chosen[:COUNT]
+
+
+def _give_shares(member_ids: list[int]) -> None:
+    now = datetime.now(UTC)
+    with UnitOfWork() as uow:
+        for member_id in member_ids:
+            sub = shares.subscribe(
+                uow.session,
+                member_id=member_id,
+                share_class="A",
+                shares=2,
+                actor=Actor.staff("demo.anna"),
+                request_key=f"demo-contract-{member_id}",
+                now=now,
+            )
+            shares.record_payment(
+                uow.session,
+                subscription_id=sub.id,
+                amount_cents=sub.amount_cents,
+                paid_on=now.date(),
+                actor=Actor.staff("demo.anna"),
+                bank_reference=f"DEMO-C-{member_id}",
+            )
+        uow.commit()
+
+
+def _declaration(i: int, member: Member, **kw: Any) -> ContractDeclaration:
+    first = date.today() + timedelta(days=5 + i % 10)
+    days = 1 + i % 3
+    values: dict[str, Any] = {
+        "member_id": member.id,
+        "client": CLIENTS[i % len(CLIENTS)],
+        "function": FUNCTIONS[i % len(FUNCTIONS)],
+        "description": "Spectacle « Nomade » & répétitions",
+        "work_days": [first + timedelta(days=d) for d in range(days)],
+        "work_city": member.city or "",
+        "amount_excl_vat_cents": 45_000 * days + 1_000 * i,
+        "vat_regime": VatRegime.REVERSE_CHARGE if i % len(CLIENTS) == 2 else VatRegime.STANDARD,
+        "office": member.office,
+        "external_ref": f"DEMO-{i:03d}",
+        "employment_language": Language.FR
+        if member.office is Office.BRUXELLES and member.language is Language.EN
+        else None,
+    }
+    values.update(kw)
+    return ContractDeclaration(**values)
+
+
+def run_contracts(ctx: Any) -> None:
+    from flows.contract_approval import ApprovalParameters, contract_approval
+    from flows.contract_batch import BatchParameters, contract_batch
+
+    people = _members()
+    restricted, others = people[0], people[1:]
+    _give_shares([m.id for m in people])
+    with UnitOfWork() as uow:
+        uow.session.get(Member, restricted.id).status = MemberStatus.RESTRICTED  # type: ignore[union-attr]
+        uow.commit()
+    staff = Actor.staff("demo.anna")
+    special = {
+        "abroad": _declaration(
+            1, others[0], work_country="FR", work_city="Lille", external_ref="DEMO-ABROAD"
+        ),
+        "four-eyes": _declaration(
+            2,
+            others[1],
+            amount_excl_vat_cents=1_250_000,
+            external_ref="DEMO-4EYES",
+            work_days=[date.today() + timedelta(days=20 + d) for d in range(20)],
+        ),
+        "refused": _declaration(3, restricted, external_ref="DEMO-REFUSED"),
+    }
+    ids: dict[str, int] = {}
+    with UnitOfWork() as uow:
+        for name, facts in special.items():
+            ids[name] = contracts.submit_declaration(uow, facts, staff)
+    with UnitOfWork() as uow:
+        contracts.check_declarations(uow, list(ids.values()))
+    # staff answers given before the runs (the Prefect UI form does the same on a deployment)
+    with UnitOfWork() as uow:
+        contracts.decide(uow, ids["abroad"], DecisionAction.APPROVE, "demo.anna")
+    with UnitOfWork() as uow:
+        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, "demo.anna")
+    with UnitOfWork() as uow:
+        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, "demo.bob")
+    outcomes = {
+        name: contract_approval(ApprovalParameters(declaration_id=i)) for name, i in ids.items()
+    }
+    for name, outcome in outcomes.items():
+        ctx.report("contract-approval", f"{name} declaration {ids[name]}", outcome)
+    with UnitOfWork() as uow:
+        contracts.submit_many(
+            uow, [_declaration(10 + i, m) for i, m in enumerate(others[2:])], staff
+        )
+    counts = contract_batch(BatchParameters(chunk_size=10))
+    ctx.report(
+        "contract-batch",
+        "declarations checked / approved",
+        f"{counts['pending']} / {counts.get('approved', 0)}",
+    )
+    ctx.report("contract-batch", "documents (agreement, contract, invoice)", counts["documents"])
+    ctx.report(
+        "contract-batch",
+        "waiting for staff (e.g. client's unpaid invoices above the limit)",
+        counts.get("awaiting_decision", 0),
+    )
+    with UnitOfWork() as uow:
+        cancel_id = uow.session.scalar(
+            select(Declaration.id).where(Declaration.external_ref == "DEMO-012")
+        )
+    if cancel_id is not None:
+        with UnitOfWork() as uow:
+            contracts.cancel_declaration(
+                uow, cancel_id, "demo.anna", "the client postponed the event"
+            )
+        from documents.mail import deliver_pending
+
+        deliver_pending(keys_prefix=contracts.mail_prefix(cancel_id))
+        ctx.report(
+            "contract-approval",
+            f"cancelled before work: declaration {cancel_id}",
+            "documents void, 2 e-mails",
+        )
+    from coopflow_cli.contracts import write_dimona
+    from governance.services.contract_paperwork import DimonaLine, dimona_export
+
+    with UnitOfWork() as uow:
+        lines = dimona_export(uow, "demo.payroll")
+    write_dimona(ctx.out / "dimona.csv", lines, DimonaLine)
+    ctx.report("contract-approval", "Dimona lines exported (dimona.csv)", len(lines))

@@ -1,0 +1,75 @@
+"""Contexts of the contract documents: client agreement, employment contract, invoice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from documents.contexts import Addressee, TemplateContext
+
+
+class Job(BaseModel):
+    """The work as agreed: the same in the three documents."""
+
+    reference: str
+    function: str
+    description: str
+    risks: str
+    days: list[date]
+    days_count: int
+    first_day: date
+    last_day: date
+    place: str
+
+
+class ClientAgreement(TemplateContext):
+    client: Addressee
+    client_enterprise_number: str
+    member_name: str
+    job: Job
+    net_cents: int
+    vat_label: str
+    vat_cents: int
+    total_cents: int
+    payment_term_days: int
+
+
+class EmploymentContract(TemplateContext):
+    member: Addressee
+    member_number: str
+    office: str
+    client_name: str
+    job: Job
+    net_cents: int
+    fee_cents: int
+    fee_rate: str
+    budget_cents: int
+    gross_cents: int
+    a1_required: bool
+    dimona_in_by: date
+
+
+class InvoiceLine(BaseModel):
+    label: str
+    amount_cents: int
+
+
+class InvoiceDocument(TemplateContext):
+    client: Addressee
+    client_vat_number: str
+    invoice_number: str
+    issued_on: date
+    due_on: date
+    job: Job
+    lines: list[InvoiceLine]
+    net_cents: int
+    vat_label: str
+    vat_rate: str
+    vat_cents: int
+    total_cents: int
+    fee_cents: int
+    fee_rate: str
+    vat_mention: str
+    structured_communication: str
+    payment_term_days: int

@@ -1,0 +1,93 @@
+"""contract-approval: a declared job is checked, decided (by rule or by staff), documented, mailed."""
+
+from __future__ import annotations
+
+import re
+
+from prefect import flow
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field, model_validator
+
+from governance.domain.contracts import ContractDeclaration, DecisionAction, DeclarationStatus
+from governance.services.contracts import DeclarationView, mail_prefix
+from governance.services.decisions import DecisionView
+from tasks.contracts import (
+    check_contracts,
+    contract_status,
+    open_contract_decision,
+    produce_contract_documents,
+    publish_checks,
+    record_contract_decision,
+    submit_contract,
+)
+from tasks.mail import deliver_outbox
+
+
+class ContractDecisionInput(RunInput):
+    """The staff answer to a contract declaration."""
+
+    action: DecisionAction = Field(
+        ..., title="Decision", description="approve, reject, or ask the member to correct"
+    )
+    staff: str = Field(
+        ...,
+        min_length=2,
+        max_length=120,
+        title="Your staff login",
+        description="Recorded with the decision; four-eyes needs two different logins",
+    )
+    reason: str = Field(
+        "",
+        max_length=2000,
+        title="Reason",
+        description="Required to reject or to ask a correction: the member reads it",
+    )
+
+
+class ApprovalParameters(BaseModel):
+    declaration_id: int | None = Field(
+        None,
+        title="Declaration",
+        description="An existing declaration's id (or fill in a new declaration below)",
+    )
+    declaration: ContractDeclaration | None = Field(None, title="New declaration")
+    staff: str = Field(
+        "member", title="Entered by", description="Staff login when staff enter it for the member"
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ApprovalParameters:
+        if (self.declaration_id is None) == (self.declaration is None):
+            raise ValueError("give either declaration_id or a new declaration")
+        return self
+
+
+def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDecisionInput:
+    """A decision given elsewhere (CLI, inbox) is used; else suspend until staff answer."""
+    if request.decision is not None and request.decided_by:
+        return ContractDecisionInput(staff=request.decided_by, **request.decision)
+    form = ContractDecisionInput.with_initial_data(description=request.question)
+    key = re.sub(r"[^a-z0-9-]", "-", f"{request.key}-{view.refused_inputs}")  # Prefect's key rule
+    answer = suspend_flow_run(wait_for_input=form, key=key, timeout=None)
+    assert answer is not None
+    return answer
+
+
+@flow(name="contract-approval", log_prints=True)
+def contract_approval(params: ApprovalParameters) -> str:
+    """Check → auto-approve or staff decision (four-eyes above the threshold) → documents → e-mails."""
+    declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)  # type: ignore[arg-type]
+    view = check_contracts([declaration_id])[0]
+    publish_checks(view)
+    while view.status is DeclarationStatus.AWAITING_DECISION:
+        request = open_contract_decision(declaration_id)
+        if request is None:
+            break
+        answer = wait_for_staff(request, view)
+        record_contract_decision(declaration_id, answer.action, answer.staff, answer.reason)
+        view = contract_status(declaration_id)
+    if view.status is DeclarationStatus.APPROVED:
+        produce_contract_documents([declaration_id])
+    deliver_outbox(keys_prefix=mail_prefix(declaration_id))
+    return view.status.value

@@ -1,0 +1,64 @@
+"""contract-batch: every pending declaration of the day, checked in bulk and documented in chunks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from prefect import flow
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    update_progress_artifact,
+)
+from pydantic import BaseModel, Field
+
+from tasks.contracts import check_contracts, list_pending_contracts, produce_contract_documents
+from tasks.mail import deliver_outbox
+
+
+class BatchParameters(BaseModel):
+    chunk_size: int = Field(
+        250,
+        ge=10,
+        le=1000,
+        title="Declarations per task",
+        description="A task checks and documents one chunk (never one task per document)",
+    )
+    limit: int | None = Field(
+        None, ge=1, title="At most", description="Empty: every pending declaration"
+    )
+    deliver_mail: bool = Field(
+        True, title="Send the e-mails", description="Deliver the outbox at the end"
+    )
+    now: datetime | None = Field(
+        None, title="As at", description="Empty: now (tests and replays give a moment)"
+    )
+
+
+@flow(name="contract-batch", log_prints=True)
+def contract_batch(params: BatchParameters = BatchParameters()) -> dict[str, int]:
+    """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
+    ids = list_pending_contracts(params.limit)
+    chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]
+    progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]
+    counts: dict[str, int] = {"pending": len(ids), "documents": 0}
+    documents = []
+    for done, chunk in enumerate(chunks, start=1):
+        for view in check_contracts(chunk, params.now):
+            counts[view.status.value] = counts.get(view.status.value, 0) + 1
+        documents.append(produce_contract_documents.submit(chunk, fast=True))
+        update_progress_artifact(progress, 50.0 * done / len(chunks))
+    for done, future in enumerate(documents, start=1):
+        counts["documents"] += future.result()
+        update_progress_artifact(progress, 50.0 + 50.0 * done / len(documents))
+    if params.deliver_mail:
+        counts["e-mails sent"] = deliver_outbox(keys_prefix="mail:contract:")["sent"]
+    update_progress_artifact(progress, 100.0)
+    create_markdown_artifact(
+        key="contract-batch-summary",
+        markdown="## Contract batch\n\n| outcome | count |\n|---|---|\n"
+        + "\n".join(f"| {k} | {v} |" for k, v in counts.items()),
+        description="Daily contract batch: outcomes and documents",
+    )
+    return counts

@@ -1,0 +1,145 @@
+"""Contract tasks: each opens a unit of work and calls one service, or renders a batch."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
+
+from documents.bulk import produce_fast
+from documents.contexts import Coop
+from documents.contract_papers import requests_for
+from documents.produce import produce
+from governance.db.base import utcnow
+from governance.db.uow import UnitOfWork
+from governance.domain.contracts import (
+    ContractDeclaration,
+    DecisionAction,
+    ReasonMissing,
+    SameApproverTwice,
+)
+from governance.domain.errors import InvalidTransition
+from governance.services import contract_paperwork, contracts
+from governance.services.contracts import DeclarationView, brussels_date
+from governance.services.decisions import DecisionView
+from governance.services.timeline import Actor
+from tasks.common import IO_RETRIES
+
+
+@task(name="submit-contract", **IO_RETRIES)
+def submit_contract(declaration: ContractDeclaration, staff: str = "member") -> int:
+    """Record the declaration (idempotent by its external_ref, else by the flow run: a run that
+    resumes from the top after a suspension finds its declaration again)."""
+    actor = Actor.staff(staff) if staff != "member" else Actor.system("declaration-form")
+    run_id = flow_run.get_id()
+    if declaration.external_ref is None and run_id:
+        declaration = declaration.model_copy(update={"external_ref": f"run-{run_id}"})
+    with UnitOfWork() as uow:
+        return contracts.submit_declaration(uow, declaration, actor)
+
+
+@task(name="check-contracts", **IO_RETRIES)
+def check_contracts(
+    declaration_ids: list[int], now: datetime | None = None
+) -> list[DeclarationView]:
+    """Run the checks on a chunk and route each declaration; already checked ones are unchanged."""
+    with UnitOfWork() as uow:
+        return contracts.check_declarations(uow, declaration_ids, now)
+
+
+def _table(view: DeclarationView) -> list[dict[str, str]]:
+    return [{"check": c.code, "result": c.outcome.upper(), "why": c.sentence} for c in view.checks]
+
+
+@task(name="publish-contract-checks")
+def publish_checks(view: DeclarationView) -> None:
+    """The check results as a table staff see on the flow run."""
+    create_table_artifact(
+        key=f"contract-{view.id}-checks",
+        table=_table(view),
+        description=(
+            f"Contract declaration {view.id} (revision {view.revision}): {view.status.value}; "
+            f"{view.required_approvals} staff approval(s) needed."
+        ),
+    )
+
+
+@task(name="open-contract-decision", **IO_RETRIES)
+def open_contract_decision(declaration_id: int) -> DecisionView | None:
+    """The decision awaited now (opened once), with the facts for staff as a markdown artifact."""
+    run_id = str(flow_run.get_id() or "") or None
+    with UnitOfWork() as uow:
+        request = contracts.pending_decision(uow, declaration_id, run_id)
+        view = contracts.view(uow.session, declaration_id)
+    if request is not None and request.decision is None:
+        lines = "\n".join(f"| {c.code} | {c.outcome.upper()} | {c.sentence} |" for c in view.checks)
+        create_markdown_artifact(
+            key=f"contract-{declaration_id}-decision",
+            markdown=(
+                f"## {request.question}\n\nApprovals so far: "
+                f"{', '.join(view.approvers) or 'none'} (needed: {view.required_approvals}).\n\n"
+                f"| check | result | why |\n|---|---|---|\n{lines}\n\n"
+                "Answer in the form: approve, reject (with the reason the member reads) or "
+                "correct (ask the member to correct the declaration)."
+            ),
+            description=f"Decision {request.key}",
+        )
+    return request
+
+
+@task(name="record-contract-decision", **IO_RETRIES)
+def record_contract_decision(
+    declaration_id: int, action: DecisionAction, staff: str, reason: str = ""
+) -> tuple[DeclarationView | None, str]:
+    """Apply a staff answer; a refused answer (same approver twice, no reason) is counted and
+    reported back so the flow asks again."""
+    try:
+        with UnitOfWork() as uow:
+            return contracts.decide(uow, declaration_id, action, staff, reason), ""
+    except (SameApproverTwice, ReasonMissing, InvalidTransition) as exc:
+        logging.getLogger(__name__).warning("decision refused: %s", exc)
+        with UnitOfWork() as uow:
+            contracts.note_refused_input(uow, declaration_id, staff, str(exc))
+        return None, str(exc)
+
+
+@task(name="contract-status", **IO_RETRIES)
+def contract_status(declaration_id: int) -> DeclarationView:
+    with UnitOfWork() as uow:
+        return contracts.view(uow.session, declaration_id)
+
+
+@task(name="produce-contract-documents", **IO_RETRIES)
+def produce_contract_documents(
+    declaration_ids: list[int], fast: bool = False, parallel: bool = True
+) -> int:
+    """The three documents of each approved contract (re-runs produce only what is missing)."""
+    with UnitOfWork() as uow:
+        papers = contract_paperwork.paperwork(uow.session, declaration_ids)
+        coop = Coop.from_settings(uow.settings)
+    today = brussels_date(utcnow())
+    requests = [r for p in papers for r in requests_for(p, coop, today)]
+    if fast:
+        return produce_fast(requests, parallel=parallel)
+    return produce(requests)
+
+
+@task(name="send-contract-reminders", **IO_RETRIES)
+def send_contract_reminders(now: datetime | None = None) -> int:
+    with UnitOfWork() as uow:
+        return contract_paperwork.send_decision_reminders(uow, now)
+
+
+@task(name="list-pending-contracts", **IO_RETRIES)
+def list_pending_contracts(limit: int | None = None) -> list[int]:
+    with UnitOfWork() as uow:
+        return contracts.pending_ids(uow.session, limit)
+
+
+@task(name="cancel-contract", **IO_RETRIES)
+def cancel_contract(declaration_id: int, staff: str, reason: str) -> DeclarationView:
+    with UnitOfWork() as uow:
+        return contracts.cancel_declaration(uow, declaration_id, staff, reason)
