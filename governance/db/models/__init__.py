@@ -8,5 +8,6 @@ from governance.db.models.core import (
     OutboxMessage,
     TimelineEvent,
 )
+from governance.db.models import grants as grants  # noqa: E402  (registers the grant tables)
 
 __all__ = ["Base", "DecisionRequest", "Document", "Member", "OutboxMessage", "TimelineEvent"]
