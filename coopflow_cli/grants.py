@@ -55,8 +55,14 @@ def add_reviewer(
     staff: str = typer.Option(..., help="Your staff login"),
 ) -> None:
     """Put a staff member or a member on the call's jury."""
-    spec = grants.ReviewerSpec(login=login, name=name, email=email, language=language,
-                               member_id=member_id, activity_refs=activity)
+    spec = grants.ReviewerSpec(
+        login=login,
+        name=name,
+        email=email,
+        language=language,
+        member_id=member_id,
+        activity_refs=activity,
+    )
     try:
         with UnitOfWork() as uow:
             grants.add_reviewer(uow, call, spec, staff)
@@ -67,8 +73,10 @@ def add_reviewer(
 
 @app.command("declare-conflict")
 def declare_conflict(
-    call: int = typer.Option(...), login: str = typer.Option(...),
-    member_id: int = typer.Option(...), relation: str = typer.Option(...),
+    call: int = typer.Option(...),
+    login: str = typer.Option(...),
+    member_id: int = typer.Option(...),
+    relation: str = typer.Option(...),
     staff: str = typer.Option(...),
 ) -> None:
     """Record a reviewer's declared relation with a member (never assigned their file)."""
@@ -83,8 +91,10 @@ def declare_conflict(
 @app.command("import")
 def import_applications(call: int = typer.Option(...), file: Path = typer.Argument(...)) -> None:
     """Submit applications from a JSON list (fields of ApplicationSpec); each is one action."""
-    specs = [grants.ApplicationSpec.model_validate(item)
-             for item in json.loads(file.read_text(encoding="utf-8"))]
+    specs = [
+        grants.ApplicationSpec.model_validate(item)
+        for item in json.loads(file.read_text(encoding="utf-8"))
+    ]
     ok = 0
     for i, spec in enumerate(specs):
         try:
@@ -99,10 +109,12 @@ def import_applications(call: int = typer.Option(...), file: Path = typer.Argume
 
 @app.command("score")
 def score(
-    call: int = typer.Option(...), reference: str = typer.Option(...),
+    call: int = typer.Option(...),
+    reference: str = typer.Option(...),
     login: str = typer.Option(...),
     score: list[str] = typer.Option(..., help="criterion=score, once per criterion"),
-    comment: str = typer.Option(""), now: str | None = typer.Option(None),
+    comment: str = typer.Option(""),
+    now: str | None = typer.Option(None),
 ) -> None:
     """A reviewer's scores for one file."""
     try:
@@ -119,8 +131,12 @@ def score(
 
 
 @app.command("recuse")
-def recuse(call: int = typer.Option(...), login: str = typer.Option(...),
-           reference: str = typer.Option(...), reason: str = typer.Option(...)) -> None:
+def recuse(
+    call: int = typer.Option(...),
+    login: str = typer.Option(...),
+    reference: str = typer.Option(...),
+    reason: str = typer.Option(...),
+) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
     try:
         with UnitOfWork() as uow:
@@ -131,8 +147,12 @@ def recuse(call: int = typer.Option(...), login: str = typer.Option(...),
 
 
 @app.command("close-reviews")
-def close_reviews(call: int = typer.Option(...), staff: str = typer.Option(...),
-                  note: str = typer.Option(""), now: str | None = typer.Option(None)) -> None:
+def close_reviews(
+    call: int = typer.Option(...),
+    staff: str = typer.Option(...),
+    note: str = typer.Option(""),
+    now: str | None = typer.Option(None),
+) -> None:
     """Close the review round before its deadline."""
     try:
         with UnitOfWork() as uow:
@@ -144,9 +164,11 @@ def close_reviews(call: int = typer.Option(...), staff: str = typer.Option(...),
 
 @app.command("board-decide")
 def board_decide(
-    call: int = typer.Option(...), staff: str = typer.Option(...),
+    call: int = typer.Option(...),
+    staff: str = typer.Option(...),
     change: list[str] = typer.Option([], help="REF=CENTS:reason"),
-    note: str = typer.Option(""), now: str | None = typer.Option(None),
+    note: str = typer.Option(""),
+    now: str | None = typer.Option(None),
 ) -> None:
     """The board approves the proposed awards, with reasoned changes."""
     changes = []
@@ -163,8 +185,11 @@ def board_decide(
 
 
 @app.command("report")
-def report(reference: str = typer.Option(...), summary: str = typer.Option(...),
-           now: str | None = typer.Option(None)) -> None:
+def report(
+    reference: str = typer.Option(...),
+    summary: str = typer.Option(...),
+    now: str | None = typer.Option(None),
+) -> None:
     """Record a grantee's report for the next instalment."""
     try:
         with UnitOfWork() as uow:
@@ -175,9 +200,13 @@ def report(reference: str = typer.Option(...), summary: str = typer.Option(...),
 
 
 @app.command("accept-report")
-def accept_report(report: int = typer.Option(...), staff: str = typer.Option(...),
-                  reject: bool = typer.Option(False), note: str = typer.Option(""),
-                  now: str | None = typer.Option(None)) -> None:
+def accept_report(
+    report: int = typer.Option(...),
+    staff: str = typer.Option(...),
+    reject: bool = typer.Option(False),
+    note: str = typer.Option(""),
+    now: str | None = typer.Option(None),
+) -> None:
     """Accept (release the instalment) or --reject a report."""
     try:
         with UnitOfWork() as uow:
@@ -195,11 +224,15 @@ def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) 
         pack = grant_awards.decision_pack(uow.session, call)
         instalments = grant_payments.instalment_progress(uow, call)
         batches = grant_payments.payment_batches(uow, call)
-    console.print(f"{pack.call_name}: reviews {progress.received}/{progress.expected}, "
-                  f"proposed {pack.proposed_cents} of {pack.budget_cents} cents")
-    console.print(f"instalments: {instalments.paid} paid, {instalments.released} released, "
-                  f"{instalments.awaiting_report} awaiting a report; reports to decide "
-                  f"{instalments.reports_to_decide}")
+    console.print(
+        f"{pack.call_name}: reviews {progress.received}/{progress.expected}, "
+        f"proposed {pack.proposed_cents} of {pack.budget_cents} cents"
+    )
+    console.print(
+        f"instalments: {instalments.paid} paid, {instalments.released} released, "
+        f"{instalments.awaiting_report} awaiting a report; reports to decide "
+        f"{instalments.reports_to_decide}"
+    )
     for reference, count, total, path in batches:
         console.print(f"payment file {reference}: {count} transfers, {total} cents → {path}")
 

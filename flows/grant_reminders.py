@@ -14,7 +14,10 @@ from tasks.mail import deliver_outbox
 class GrantReminderParameters(BaseModel):
     now: datetime | None = Field(None, title="Clock", description="Empty: the real time")
     review_window_days: int = Field(
-        3, ge=0, le=30, title="Review reminder window (days)",
+        3,
+        ge=0,
+        le=30,
+        title="Review reminder window (days)",
         description="Remind reviewers whose deadline is this close",
     )
 

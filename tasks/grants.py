@@ -53,8 +53,12 @@ def screen_applications(call_id: int, now: datetime) -> dict[str, Any]:
     """Eligibility and first-N once the call has closed."""
     with UnitOfWork() as uow:
         view = grants.screen_call(uow, call_id, now)
-    return {"closed": view.closed, "considered": view.considered,
-            "beyond_limit": view.beyond_limit, "ineligible": view.ineligible}
+    return {
+        "closed": view.closed,
+        "considered": view.considered,
+        "beyond_limit": view.beyond_limit,
+        "ineligible": view.ineligible,
+    }
 
 
 @task(name="grants-assign-reviewers", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -64,8 +68,12 @@ def assign_reviewers(call_id: int, now: datetime) -> dict[str, Any]:
         view = grants.assign_reviewers(uow, call_id, now)
     if view.short:
         get_run_logger().warning("not enough conflict-free reviewers for %s", view.short)
-    return {"assigned_now": view.assigned_now, "active": view.active,
-            "recusals": view.recusals, "short": view.short}
+    return {
+        "assigned_now": view.assigned_now,
+        "active": view.active,
+        "recusals": view.recusals,
+        "short": view.short,
+    }
 
 
 @task(name="grants-reviews-done", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -95,34 +103,61 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
         coop = Coop.from_settings(uow.settings)
         language = uow.settings.default_language
     context = GrantDecisionPack(
-        language=language, coop=coop, today=now.date(), call=pack.call_name,
-        budget_cents=pack.budget_cents, proposed_cents=pack.proposed_cents,
+        language=language,
+        coop=coop,
+        today=now.date(),
+        call=pack.call_name,
+        budget_cents=pack.budget_cents,
+        proposed_cents=pack.proposed_cents,
         left_cents=pack.left_cents,
         criteria=" · ".join(f"{code} ×{w} (0-{s})" for code, _, w, s in pack.criteria),
         partial_funding="✔" if pack.partial_funding else "✘",
-        rows=[PackRow(rank=str(r.rank or "–"), reference=r.reference, applicant=r.applicant,
-                      title=r.title, asked_cents=r.asked_cents,
-                      score=f"{r.score_hundredths / 100:.2f}" if r.score_hundredths is not None
-                      else "–",
-                      criteria=" · ".join(f"{k} {v}" for k, v in r.criterion_means.items()),
-                      reviews=r.reviews, proposed_cents=r.proposed_cents) for r in pack.rows],
-        recusals=[RecusalRow(reference=ref, reviewer=login, reason=why)
-                  for ref, login, why in pack.recusals],
+        rows=[
+            PackRow(
+                rank=str(r.rank or "–"),
+                reference=r.reference,
+                applicant=r.applicant,
+                title=r.title,
+                asked_cents=r.asked_cents,
+                score=f"{r.score_hundredths / 100:.2f}" if r.score_hundredths is not None else "–",
+                criteria=" · ".join(f"{k} {v}" for k, v in r.criterion_means.items()),
+                reviews=r.reviews,
+                proposed_cents=r.proposed_cents,
+            )
+            for r in pack.rows
+        ],
+        recusals=[
+            RecusalRow(reference=ref, reviewer=login, reason=why)
+            for ref, login, why in pack.recusals
+        ],
         ineligible=pack.not_considered.get("ineligible", 0),
         beyond_limit=pack.not_considered.get("beyond_limit", 0),
     )
-    produce([DocumentRequest(key=grant_awards.pack_key(call_id), template="grant_decision_pack",
-                             language=language, context=context, subject_type="grant_call",
-                             subject_id=str(call_id))])
+    produce(
+        [
+            DocumentRequest(
+                key=grant_awards.pack_key(call_id),
+                template="grant_decision_pack",
+                language=language,
+                context=context,
+                subject_type="grant_call",
+                subject_id=str(call_id),
+            )
+        ]
+    )
     with UnitOfWork() as uow:
         grant_awards.queue_decision_pack_mail(uow, call_id)
-    return {"proposed_cents": pack.proposed_cents, "budget_cents": pack.budget_cents,
-            "ranked": sum(1 for r in pack.rows if r.rank)}
+    return {
+        "proposed_cents": pack.proposed_cents,
+        "budget_cents": pack.budget_cents,
+        "ranked": sum(1 for r in pack.rows if r.rank),
+    }
 
 
 @task(name="grants-board-decision", cache_policy=NO_CACHE, **IO_RETRIES)
-def board_decision(call_id: int, now: datetime, flow_run_id: str | None = None
-                   ) -> dict[str, Any] | None:
+def board_decision(
+    call_id: int, now: datetime, flow_run_id: str | None = None
+) -> dict[str, Any] | None:
     """The board's decision if taken (CLI or earlier resume), else open the request."""
     with UnitOfWork() as uow:
         if grant_awards.board_decided(uow, call_id):
@@ -132,38 +167,60 @@ def board_decision(call_id: int, now: datetime, flow_run_id: str | None = None
 
 
 @task(name="grants-record-board-decision", cache_policy=NO_CACHE, **IO_RETRIES)
-def record_board_decision(call_id: int, staff: str, changes: list[dict[str, Any]], note: str,
-                          now: datetime) -> dict[str, int]:
+def record_board_decision(
+    call_id: int, staff: str, changes: list[dict[str, Any]], note: str, now: datetime
+) -> dict[str, int]:
     with UnitOfWork() as uow:
         return grant_awards.record_board_decision(
-            uow, call_id, staff, [BoardChange(**c) for c in changes], note, now)
+            uow, call_id, staff, [BoardChange(**c) for c in changes], note, now
+        )
 
 
 def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequest:
     applicant = Addressee(**job.applicant)
     f = job.facts
-    common = {"language": job.language, "coop": coop, "today": today, "applicant": applicant,
-              "call": f["call"], "reference": job.reference, "title": f["title"],
-              "asked_cents": f["asked_cents"], "board_note": f.get("board_reason") or ""}
+    common = {
+        "language": job.language,
+        "coop": coop,
+        "today": today,
+        "applicant": applicant,
+        "call": f["call"],
+        "reference": job.reference,
+        "title": f["title"],
+        "asked_cents": f["asked_cents"],
+        "board_note": f.get("board_reason") or "",
+    }
     context: GrantAwardLetter | GrantRejectionLetter
     if job.template == "grant_award":
         context = GrantAwardLetter(
-            **common, amount_cents=f["amount_cents"],
-            instalments=[InstalmentLine(seq=seq, amount_cents=cents,
-                                        report_due=due.date() if due else None)
-                         for seq, cents, due in f["instalments"]])
+            **common,
+            amount_cents=f["amount_cents"],
+            instalments=[
+                InstalmentLine(seq=seq, amount_cents=cents, report_due=due.date() if due else None)
+                for seq, cents, due in f["instalments"]
+            ],
+        )
     else:
         score = f["score_hundredths"]
         last = f["last_funded_hundredths"]
         context = GrantRejectionLetter(
-            **common, outcome=f["outcome"],
+            **common,
+            outcome=f["outcome"],
             reasons=[ReasonLine(text=reason_text(code, job.language)) for code in f["reasons"]],
             score=f"{score / 100:.2f} / 100" if score is not None else "",
-            rank=f["rank"] or 0, ranked=f["ranked"],
-            last_funded_score=f"{last / 100:.2f} / 100" if last is not None else "–")
-    return DocumentRequest(key=job.key, template=job.template, language=job.language,
-                           context=context, subject_type="grant_application",
-                           subject_id=job.reference, member_id=job.member_id)
+            rank=f["rank"] or 0,
+            ranked=f["ranked"],
+            last_funded_score=f"{last / 100:.2f} / 100" if last is not None else "–",
+        )
+    return DocumentRequest(
+        key=job.key,
+        template=job.template,
+        language=job.language,
+        context=context,
+        subject_type="grant_application",
+        subject_id=job.reference,
+        member_id=job.member_id,
+    )
 
 
 @task(name="grants-award-and-letters", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -173,9 +230,11 @@ def award_and_letters(call_id: int, now: datetime) -> dict[str, int]:
         jobs = grant_awards.finalise_awards(uow, call_id, now)
         coop = Coop.from_settings(uow.settings)
     made = produce([_letter(job, coop, now.date()) for job in jobs])
-    return {"awards": sum(1 for j in jobs if j.template == "grant_award"),
-            "rejections": sum(1 for j in jobs if j.template == "grant_rejection"),
-            "letters_made_now": made}
+    return {
+        "awards": sum(1 for j in jobs if j.template == "grant_award"),
+        "rejections": sum(1 for j in jobs if j.template == "grant_rejection"),
+        "letters_made_now": made,
+    }
 
 
 @task(name="grants-write-payment-files", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -189,19 +248,23 @@ def write_payment_files(call_id: int, now: datetime) -> list[str]:
         if batch is None:
             break
         xml = credit_transfer_xml(batch, settings, now.date())
-        stored = archive.store(settings.resolved_archive_dir(), f"grant_call/{call_id}/payments",
-                               f"{batch.reference}.pain001.xml", xml)
+        stored = archive.store(
+            settings.resolved_archive_dir(),
+            f"grant_call/{call_id}/payments",
+            f"{batch.reference}.pain001.xml",
+            xml,
+        )
         assert stored.sha256 == hashlib.sha256(xml).hexdigest()
         with UnitOfWork() as uow:
-            grant_payments.record_payment_file(uow, batch.reference, stored.relative_path,
-                                               stored.sha256)
+            grant_payments.record_payment_file(
+                uow, batch.reference, stored.relative_path, stored.sha256
+            )
         written.append(stored.relative_path)
     return written
 
 
 @task(name="grants-report-gate", cache_policy=NO_CACHE, **IO_RETRIES)
-def report_gate(call_id: int, now: datetime, flow_run_id: str | None = None
-                ) -> dict[str, Any]:
+def report_gate(call_id: int, now: datetime, flow_run_id: str | None = None) -> dict[str, Any]:
     """Are instalments still waiting for reports? If so, open the wait for the next decision."""
     with UnitOfWork() as uow:
         progress = grant_payments.instalment_progress(uow, call_id)
@@ -210,8 +273,11 @@ def report_gate(call_id: int, now: datetime, flow_run_id: str | None = None
             return {"waiting": 0}
         view = grant_payments.open_report_wait(uow, call_id, now, flow_run_id)
     _decision(view, flow_run_id)
-    return {"waiting": progress.awaiting_report, "key": view.key,
-            "to_decide": progress.reports_to_decide}
+    return {
+        "waiting": progress.awaiting_report,
+        "key": view.key,
+        "to_decide": progress.reports_to_decide,
+    }
 
 
 @task(name="grants-decide-report", cache_policy=NO_CACHE, **IO_RETRIES)

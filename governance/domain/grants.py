@@ -142,7 +142,9 @@ def check_call(rules: CallRules, opens_at: datetime) -> None:
             field="min_amount_cents",
         )
     if rules.reviewers_per_application < 1:
-        raise InvalidCall("at least one reviewer per application", field="reviewers_per_application")
+        raise InvalidCall(
+            "at least one reviewer per application", field="reviewers_per_application"
+        )
     if not 1 <= rules.review_quorum <= rules.reviewers_per_application:
         raise InvalidCall(
             "the review quorum must be between 1 and the reviewers per application",
@@ -371,7 +373,9 @@ def check_scores(scores: Mapping[str, int], criteria: Sequence[Criterion]) -> No
 def review_score(scores: Mapping[str, int], criteria: Sequence[Criterion]) -> Fraction:
     """One review's weighted score on 0..100 (exact)."""
     total_weight = sum(c.weight for c in criteria)
-    weighted = sum(Fraction(c.weight * scores[c.code], c.scale_max) for c in criteria)
+    weighted = sum(
+        (Fraction(c.weight * scores[c.code], c.scale_max) for c in criteria), Fraction(0)
+    )
     return weighted * 100 / total_weight
 
 
@@ -401,9 +405,7 @@ def rank(
     unscored: list[Ranked] = []
     for cand in candidates:
         n = len(cand.reviews)
-        means = {
-            c.code: Fraction(sum(r[c.code] for r in cand.reviews), n) for c in criteria if n
-        }
+        means = {c.code: Fraction(sum(r[c.code] for r in cand.reviews), n) for c in criteria if n}
         if n < quorum:
             unscored.append(Ranked(cand.reference, None, None, means, n))
             continue
@@ -416,7 +418,7 @@ def rank(
             cand.reference,
         )
         scored.append((key, Ranked(cand.reference, 0, score, means, n)))
-    scored.sort(key=lambda pair: pair[0])  # type: ignore[arg-type,return-value]
+    scored.sort(key=lambda pair: pair[0])
     ranked = [
         Ranked(r.reference, i, r.score, r.criterion_means, r.reviews)
         for i, (_, r) in enumerate(scored, start=1)

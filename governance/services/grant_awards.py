@@ -119,12 +119,17 @@ def _reviews(session: Session, call_id: int) -> dict[int, list[dict[str, int]]]:
     per_assignment: dict[int, dict[str, int]] = defaultdict(dict)
     app_of: dict[int, int] = {}
     rows = session.execute(
-        select(GrantAssignment.id, GrantAssignment.application_id, GrantCriterion.code,
-               GrantScore.score)
+        select(
+            GrantAssignment.id,
+            GrantAssignment.application_id,
+            GrantCriterion.code,
+            GrantScore.score,
+        )
         .join(GrantScore, GrantScore.assignment_id == GrantAssignment.id)
         .join(GrantCriterion, GrantCriterion.id == GrantScore.criterion_id)
-        .where(GrantCriterion.call_id == call_id,
-               GrantAssignment.status == AssignmentStatus.REVIEWED)
+        .where(
+            GrantCriterion.call_id == call_id, GrantAssignment.status == AssignmentStatus.REVIEWED
+        )
     ).tuples()
     for assignment_id, app_id, code, score in rows:
         per_assignment[assignment_id][code] = score
@@ -140,20 +145,27 @@ def rank_call(uow: UnitOfWork, call_id: int, now: datetime) -> DecisionPack:
     session = uow.session
     call = get_call(session, call_id)
     if call.status == CallStatus.IN_REVIEW:
-        criteria = [rules.Criterion(c.code, c.weight, c.scale_max) for c in criteria_of(session,
-                                                                                         call_id)]
+        criteria = [
+            rules.Criterion(c.code, c.weight, c.scale_max) for c in criteria_of(session, call_id)
+        ]
         apps = applications_of(session, call_id, ApplicationStatus.IN_REVIEW)
         reviews = _reviews(session, call_id)
         ranked = rules.rank(
-            [rules.Candidate(a.reference, a.amount_asked_cents, a.submitted_at,
-                             tuple(reviews.get(a.id, []))) for a in apps],
+            [
+                rules.Candidate(
+                    a.reference, a.amount_asked_cents, a.submitted_at, tuple(reviews.get(a.id, []))
+                )
+                for a in apps
+            ],
             criteria,
             call.review_quorum,
         )
         by_ref = {a.reference: a for a in apps}
         order = [(r.reference, by_ref[r.reference].amount_asked_cents) for r in ranked if r.rank]
-        allocation = {a.reference: a.amount_cents
-                      for a in rules.allocate(order, call.budget_cents, call.partial_funding)}
+        allocation = {
+            a.reference: a.amount_cents
+            for a in rules.allocate(order, call.budget_cents, call.partial_funding)
+        }
         for r in ranked:
             app = by_ref[r.reference]
             app.status = ApplicationStatus.RANKED
@@ -168,8 +180,11 @@ def rank_call(uow: UnitOfWork, call_id: int, now: datetime) -> DecisionPack:
             action="grant_call_ranked",
             subject_type=SUBJECT_CALL,
             subject_id=call_id,
-            details={"ranked": len(order), "unscored": len(ranked) - len(order),
-                     "proposed_cents": sum(allocation.values())},
+            details={
+                "ranked": len(order),
+                "unscored": len(ranked) - len(order),
+                "proposed_cents": sum(allocation.values()),
+            },
         )
         uow.commit()
     return decision_pack(session, call_id)
@@ -180,36 +195,63 @@ def decision_pack(session: Session, call_id: int) -> DecisionPack:
     call = get_call(session, call_id)
     criteria = criteria_of(session, call_id)
     reviews = _reviews(session, call_id)
-    apps = [a for a in applications_of(session, call_id)
-            if a.status not in (ApplicationStatus.INELIGIBLE, ApplicationStatus.BEYOND_LIMIT)]
+    apps = [
+        a
+        for a in applications_of(session, call_id)
+        if a.status not in (ApplicationStatus.INELIGIBLE, ApplicationStatus.BEYOND_LIMIT)
+    ]
     names = _names(session, [a.member_id for a in apps])
     rows = []
     for a in sorted(apps, key=lambda a: (a.rank is None, a.rank or 0, a.reference)):
         got = reviews.get(a.id, [])
-        means = {c.code: f"{sum(r[c.code] for r in got) / len(got):.2f}" if got else "–"
-                 for c in criteria}
-        rows.append(RankedRow(a.reference, a.member_id, names[a.member_id], a.project_title,
-                              a.amount_asked_cents, a.rank, a.score_hundredths, means, len(got),
-                              a.proposed_cents or 0, a.final_cents, a.board_reason))
+        means = {
+            c.code: f"{sum(r[c.code] for r in got) / len(got):.2f}" if got else "–"
+            for c in criteria
+        }
+        rows.append(
+            RankedRow(
+                a.reference,
+                a.member_id,
+                names[a.member_id],
+                a.project_title,
+                a.amount_asked_cents,
+                a.rank,
+                a.score_hundredths,
+                means,
+                len(got),
+                a.proposed_cents or 0,
+                a.final_cents,
+                a.board_reason,
+            )
+        )
     recusals = [
         (ref, login, reason or "")
         for ref, login, reason in session.execute(
             select(GrantApplication.reference, GrantReviewer.login, GrantAssignment.recusal_reason)
             .join(GrantAssignment, GrantAssignment.application_id == GrantApplication.id)
             .join(GrantReviewer, GrantReviewer.id == GrantAssignment.reviewer_id)
-            .where(GrantApplication.call_id == call_id,
-                   GrantAssignment.status == AssignmentStatus.RECUSED)
+            .where(
+                GrantApplication.call_id == call_id,
+                GrantAssignment.status == AssignmentStatus.RECUSED,
+            )
             .order_by(GrantApplication.reference, GrantReviewer.login)
         ).tuples()
     ]
     not_considered: dict[str, int] = defaultdict(int)
-    for a in applications_of(session, call_id, ApplicationStatus.INELIGIBLE,
-                             ApplicationStatus.BEYOND_LIMIT):
+    for a in applications_of(
+        session, call_id, ApplicationStatus.INELIGIBLE, ApplicationStatus.BEYOND_LIMIT
+    ):
         not_considered[a.status.value] += 1
     return DecisionPack(
-        call.id, call.name, call.budget_cents, sum(r.proposed_cents for r in rows),
-        [(c.code, c.label, c.weight, c.scale_max) for c in criteria], rows, recusals,
-        dict(not_considered), call.partial_funding,
+        call.id,
+        call.name,
+        call.budget_cents,
+        sum(r.proposed_cents for r in rows),
+        [(c.code, c.label, c.weight, c.scale_max) for c in criteria],
+        rows,
+        recusals,
+        dict(not_considered),
+        call.partial_funding,
     )
 
 
@@ -218,52 +260,84 @@ def _names(session: Session, member_ids: list[int]) -> dict[int, str]:
     return {m.id: m.display_name for m in members}
 
 
-def open_board_decision(uow: UnitOfWork, call_id: int, now: datetime,
-                        flow_run_id: str | None = None) -> decisions.DecisionView:
+def open_board_decision(
+    uow: UnitOfWork, call_id: int, now: datetime, flow_run_id: str | None = None
+) -> decisions.DecisionView:
     """Ask the board to approve the proposed allocation (idempotent)."""
     pack = decision_pack(uow.session, call_id)
     view = decisions.open_request(
-        uow.session, key=board_key(call_id), process=PROCESS, subject_type=SUBJECT_CALL,
-        subject_id=call_id, due_in=timedelta(days=14), flow_run_id=flow_run_id, now=now,
-        question=(f"Approve the awards of '{pack.call_name}': {pack.proposed_cents} of "
-                  f"{pack.budget_cents} cents proposed to "
-                  f"{sum(1 for r in pack.rows if r.proposed_cents)} projects (see the decision "
-                  "pack). Change an amount only with a reason."),
+        uow.session,
+        key=board_key(call_id),
+        process=PROCESS,
+        subject_type=SUBJECT_CALL,
+        subject_id=call_id,
+        due_in=timedelta(days=14),
+        flow_run_id=flow_run_id,
+        now=now,
+        question=(
+            f"Approve the awards of '{pack.call_name}': {pack.proposed_cents} of "
+            f"{pack.budget_cents} cents proposed to "
+            f"{sum(1 for r in pack.rows if r.proposed_cents)} projects (see the decision "
+            "pack). Change an amount only with a reason."
+        ),
     )
     uow.commit()
     return view
 
 
 def record_board_decision(
-    uow: UnitOfWork, call_id: int, staff: str, changes: list[rules.BoardChange], note: str,
+    uow: UnitOfWork,
+    call_id: int,
+    staff: str,
+    changes: list[rules.BoardChange],
+    note: str,
     now: datetime,
 ) -> dict[str, int]:
     """The board approves the allocation, with any changes (each with a reason)."""
     session = uow.session
     call = get_call(session, call_id)
     decisions.open_request(  # the board may decide before the flow asked (CLI)
-        session, key=board_key(call_id), process=PROCESS, subject_type=SUBJECT_CALL,
-        subject_id=call_id, question="Approve the awards", due_in=timedelta(days=14), now=now)
+        session,
+        key=board_key(call_id),
+        process=PROCESS,
+        subject_type=SUBJECT_CALL,
+        subject_id=call_id,
+        question="Approve the awards",
+        due_in=timedelta(days=14),
+        now=now,
+    )
     payload = {"changes": [c.__dict__ for c in changes], "note": note}
     existing = decisions.get(session, board_key(call_id))
     if existing and existing.status == decisions.DecisionStatus.DECIDED:
         decisions.record_decision(session, key=board_key(call_id), decision=payload, staff=staff)
-        return {a.reference: a.final_cents or 0 for a in applications_of(
-            session, call_id, ApplicationStatus.RANKED, ApplicationStatus.AWARDED,
-            ApplicationStatus.REJECTED)}
+        return {
+            a.reference: a.final_cents or 0
+            for a in applications_of(
+                session,
+                call_id,
+                ApplicationStatus.RANKED,
+                ApplicationStatus.AWARDED,
+                ApplicationStatus.REJECTED,
+            )
+        }
     if call.status != CallStatus.RANKED:
-        raise InvalidTransition(f"the call is {call.status}: the board decides a ranked call",
-                                field="call_id")
+        raise InvalidTransition(
+            f"the call is {call.status}: the board decides a ranked call", field="call_id"
+        )
     apps = applications_of(session, call_id, ApplicationStatus.RANKED)
     final = rules.apply_board_changes(
         {a.reference: a.proposed_cents or 0 for a in apps},
-        {a.reference: a.amount_asked_cents for a in apps}, changes, call.budget_cents)
+        {a.reference: a.amount_asked_cents for a in apps},
+        changes,
+        call.budget_cents,
+    )
     reasons = {c.reference: c.reason for c in changes}
     for a in apps:
         a.final_cents = final[a.reference]
         a.board_reason = reasons.get(a.reference)
-    decisions.record_decision(session, key=board_key(call_id), decision=payload, staff=staff,
-                              now=now)
+    decisions.record_decision(
+        session, key=board_key(call_id), decision=payload, staff=staff, now=now
+    )
     call.decided_at = now
     uow.commit()
     return final
@@ -279,64 +353,100 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
         for a in applications_of(session, call_id, ApplicationStatus.RANKED):
             if (a.final_cents or 0) > 0:
                 a.status = ApplicationStatus.AWARDED
-                _create_award(session, call.instalment_percents, call.report_interval_days, a,
-                              call.decided_at)
+                _create_award(
+                    session, call.instalment_percents, call.report_interval_days, a, call.decided_at
+                )
             else:
                 a.status = ApplicationStatus.REJECTED
         call.status = CallStatus.DECIDED
-        timeline.record(session, actor=Actor.system(PROCESS), action="grant_awards_decided",
-                        subject_type=SUBJECT_CALL, subject_id=call_id,
-                        details={"awarded_cents": sum(a.final_cents or 0 for a in
-                                                      applications_of(session, call_id))})
+        timeline.record(
+            session,
+            actor=Actor.system(PROCESS),
+            action="grant_awards_decided",
+            subject_type=SUBJECT_CALL,
+            subject_id=call_id,
+            details={
+                "awarded_cents": sum(a.final_cents or 0 for a in applications_of(session, call_id))
+            },
+        )
     if call.status not in (CallStatus.DECIDED, CallStatus.CLOSED):
         raise InvalidTransition(f"the call is {call.status}: no letters yet", field="call_id")
     jobs = letter_jobs(session, call_id)
-    members = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_([j.member_id for j in jobs])))}
+    members = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.id.in_([j.member_id for j in jobs])))
+    }
     for job in jobs:
         member = members[job.member_id]
         if member.email:
             outbox.enqueue(
-                session, key=f"mail:grants:{call_id}:{job.template}:{job.reference}", to=member.email,
-                template=job.template, language=member.language, member_id=member.id,
+                session,
+                key=f"mail:grants:{call_id}:{job.template}:{job.reference}",
+                to=member.email,
+                template=job.template,
+                language=member.language,
+                member_id=member.id,
                 attachment_keys=[job.key],
-                context={"name": member.display_name, "call": call.name,
-                         "reference": job.reference,
-                         "amount_cents": int(job.facts.get("amount_cents", 0)),
-                         "coop_name": uow.settings.coop_name})
+                context={
+                    "name": member.display_name,
+                    "call": call.name,
+                    "reference": job.reference,
+                    "amount_cents": int(job.facts.get("amount_cents", 0)),
+                    "coop_name": uow.settings.coop_name,
+                },
+            )
     uow.commit()
     return jobs
 
 
-def _create_award(session: Session, percents: list[int], interval_days: int,
-                  app: GrantApplication, decided_at: datetime) -> None:
+def _create_award(
+    session: Session,
+    percents: list[int],
+    interval_days: int,
+    app: GrantApplication,
+    decided_at: datetime,
+) -> None:
     if session.scalar(select(GrantAward.id).where(GrantAward.application_id == app.id)):
         return
     amount = app.final_cents or 0
-    award = GrantAward(application_id=app.id, amount_cents=amount, approved_by="board",
-                       awarded_at=decided_at)
+    award = GrantAward(
+        application_id=app.id, amount_cents=amount, approved_by="board", awarded_at=decided_at
+    )
     session.add(award)
     session.flush()
     for seq, part in enumerate(rules.split_instalments(amount, percents), start=1):
         first = seq == 1
-        session.add(GrantInstalment(
-            award_id=award.id, seq=seq, amount_cents=part,
-            status=InstalmentStatus.RELEASED if first else InstalmentStatus.AWAITING_REPORT,
-            released_at=decided_at if first else None,
-            report_due_at=None if first else decided_at + timedelta(days=interval_days * (seq - 1)),
-        ))
-    timeline.record(session, actor=Actor.system(PROCESS), action="grant_awarded",
-                    subject_type=SUBJECT_APPLICATION, subject_id=app.reference,
-                    member_id=app.member_id,
-                    details={"amount_cents": amount, "instalments": percents})
+        session.add(
+            GrantInstalment(
+                award_id=award.id,
+                seq=seq,
+                amount_cents=part,
+                status=InstalmentStatus.RELEASED if first else InstalmentStatus.AWAITING_REPORT,
+                released_at=decided_at if first else None,
+                report_due_at=None
+                if first
+                else decided_at + timedelta(days=interval_days * (seq - 1)),
+            )
+        )
+    timeline.record(
+        session,
+        actor=Actor.system(PROCESS),
+        action="grant_awarded",
+        subject_type=SUBJECT_APPLICATION,
+        subject_id=app.reference,
+        member_id=app.member_id,
+        details={"amount_cents": amount, "instalments": percents},
+    )
 
 
 def letter_jobs(session: Session, call_id: int) -> list[LetterJob]:
     """One letter per file of a decided call: award, or rejection with reasons or scores."""
     call = get_call(session, call_id)
     apps = applications_of(session, call_id)
-    members = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_([a.member_id for a in apps])))}
+    members = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.id.in_([a.member_id for a in apps])))
+    }
     instalments: dict[int, list[GrantInstalment]] = defaultdict(list)
     for award_app_id, inst in session.execute(
         select(GrantAward.application_id, GrantInstalment)
@@ -350,22 +460,47 @@ def letter_jobs(session: Session, call_id: int) -> list[LetterJob]:
     jobs = []
     for a in apps:
         m = members[a.member_id]
-        applicant = {"name": m.display_name, "street": m.street or "",
-                     "postcode": m.postcode or "", "city": m.city or "", "country": m.country}
+        applicant = {
+            "name": m.display_name,
+            "street": m.street or "",
+            "postcode": m.postcode or "",
+            "city": m.city or "",
+            "country": m.country,
+        }
         base = {"call": call.name, "title": a.project_title, "asked_cents": a.amount_asked_cents}
         if a.status == ApplicationStatus.AWARDED:
-            facts = {**base, "amount_cents": a.final_cents or 0, "board_reason": a.board_reason,
-                     "instalments": [(i.seq, i.amount_cents, i.report_due_at)
-                                     for i in instalments[a.id]]}
+            facts = {
+                **base,
+                "amount_cents": a.final_cents or 0,
+                "board_reason": a.board_reason,
+                "instalments": [
+                    (i.seq, i.amount_cents, i.report_due_at) for i in instalments[a.id]
+                ],
+            }
             template = "grant_award"
         else:
-            facts = {**base, "outcome": _outcome(a), "reasons": list(a.ineligibility),
-                     "score_hundredths": a.score_hundredths, "rank": a.rank,
-                     "ranked": len(ranked), "last_funded_hundredths": last_funded,
-                     "board_reason": a.board_reason}
+            facts = {
+                **base,
+                "outcome": _outcome(a),
+                "reasons": list(a.ineligibility),
+                "score_hundredths": a.score_hundredths,
+                "rank": a.rank,
+                "ranked": len(ranked),
+                "last_funded_hundredths": last_funded,
+                "board_reason": a.board_reason,
+            }
             template = "grant_rejection"
-        jobs.append(LetterJob(letter_key(a.reference), template, a.reference, a.member_id,
-                              m.language, applicant, facts))
+        jobs.append(
+            LetterJob(
+                letter_key(a.reference),
+                template,
+                a.reference,
+                a.member_id,
+                m.language,
+                applicant,
+                facts,
+            )
+        )
     return jobs
 
 
@@ -375,26 +510,39 @@ def _outcome(app: GrantApplication) -> str:
     return "not_funded" if app.rank is not None else "unscored"
 
 
-def open_review_round(uow: UnitOfWork, call_id: int, now: datetime,
-                      flow_run_id: str | None = None) -> decisions.DecisionView:
+def open_review_round(
+    uow: UnitOfWork, call_id: int, now: datetime, flow_run_id: str | None = None
+) -> decisions.DecisionView:
     """The wait for missing reviews: staff may close the round before the deadline."""
     call = get_call(uow.session, call_id)
     view = decisions.open_request(
-        uow.session, key=reviews_key(call_id), process=PROCESS, subject_type=SUBJECT_CALL,
-        subject_id=call_id, due_in=max(call.review_due_at - now, timedelta(0)),
-        flow_run_id=flow_run_id, now=now,
-        question=(f"Close the review round of '{call.name}' and rank now? Files with fewer "
-                  f"than {call.review_quorum} reviews stay unscored (shown to the board)."))
+        uow.session,
+        key=reviews_key(call_id),
+        process=PROCESS,
+        subject_type=SUBJECT_CALL,
+        subject_id=call_id,
+        due_in=max(call.review_due_at - now, timedelta(0)),
+        flow_run_id=flow_run_id,
+        now=now,
+        question=(
+            f"Close the review round of '{call.name}' and rank now? Files with fewer "
+            f"than {call.review_quorum} reviews stay unscored (shown to the board)."
+        ),
+    )
     uow.commit()
     return view
 
 
-def close_review_round(uow: UnitOfWork, call_id: int, staff: str, note: str,
-                       now: datetime) -> None:
+def close_review_round(uow: UnitOfWork, call_id: int, staff: str, note: str, now: datetime) -> None:
     """Staff close the review round (the flow then ranks with the reviews received)."""
     open_review_round(uow, call_id, now)
-    decisions.record_decision(uow.session, key=reviews_key(call_id),
-                              decision={"close": True, "note": note}, staff=staff, now=now)
+    decisions.record_decision(
+        uow.session,
+        key=reviews_key(call_id),
+        decision={"close": True, "note": note},
+        staff=staff,
+        now=now,
+    )
     uow.commit()
 
 
@@ -406,12 +554,20 @@ def review_round_closed(uow: UnitOfWork, call_id: int) -> bool:
 def queue_decision_pack_mail(uow: UnitOfWork, call_id: int) -> None:
     """E-mail the decision pack to the staff mailbox (once)."""
     pack = decision_pack(uow.session, call_id)
-    outbox.enqueue(uow.session, key=f"mail:grants:{call_id}:pack", to=uow.settings.staff_mailbox,
-                   template="grant_decision_pack", language=uow.settings.default_language,
-                   attachment_keys=[pack_key(call_id)],
-                   context={"call": pack.call_name, "call_id": call_id,
-                            "budget_cents": pack.budget_cents,
-                            "proposed_cents": pack.proposed_cents})
+    outbox.enqueue(
+        uow.session,
+        key=f"mail:grants:{call_id}:pack",
+        to=uow.settings.staff_mailbox,
+        template="grant_decision_pack",
+        language=uow.settings.default_language,
+        attachment_keys=[pack_key(call_id)],
+        context={
+            "call": pack.call_name,
+            "call_id": call_id,
+            "budget_cents": pack.budget_cents,
+            "proposed_cents": pack.proposed_cents,
+        },
+    )
     uow.commit()
 
 

@@ -186,9 +186,9 @@ def get_reviewer(session: Session, call_id: int, login: str) -> GrantReviewer:
 def criteria_of(session: Session, call_id: int) -> list[GrantCriterion]:
     return list(
         session.scalars(
-            select(GrantCriterion).where(GrantCriterion.call_id == call_id).order_by(
-                GrantCriterion.id
-            )
+            select(GrantCriterion)
+            .where(GrantCriterion.call_id == call_id)
+            .order_by(GrantCriterion.id)
         )
     )
 
@@ -348,9 +348,9 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
             f"member {spec.member_id} already applied to '{call.name}'", field="member_id"
         )
     count = session.scalar(
-        select(func.count()).select_from(GrantApplication).where(
-            GrantApplication.call_id == call_id
-        )
+        select(func.count())
+        .select_from(GrantApplication)
+        .where(GrantApplication.call_id == call_id)
     )
     reference = f"G{call_id:03d}-{(count or 0) + 1:04d}"
     app = GrantApplication(
@@ -420,10 +420,10 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
             lines[app_id].append(cents)
         statuses = dict(
             session.execute(
-                select(Member.id, Member.status).where(
-                    Member.id.in_([a.member_id for a in apps])
-                )
-            ).tuples().all()
+                select(Member.id, Member.status).where(Member.id.in_([a.member_id for a in apps]))
+            )
+            .tuples()
+            .all()
         )
         facts = [
             rules.ApplicationFacts(
@@ -479,12 +479,14 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
 # ----------------------------------------------------------------------------- reviewers
 
 
-def _reviewer_facts(session: Session, call_id: int) -> list[tuple[GrantReviewer, rules.ReviewerFacts]]:
+def _reviewer_facts(
+    session: Session, call_id: int
+) -> list[tuple[GrantReviewer, rules.ReviewerFacts]]:
     reviewers = list(
         session.scalars(
-            select(GrantReviewer).where(GrantReviewer.call_id == call_id).order_by(
-                GrantReviewer.login
-            )
+            select(GrantReviewer)
+            .where(GrantReviewer.call_id == call_id)
+            .order_by(GrantReviewer.login)
         )
     )
     declared: dict[int, set[int]] = defaultdict(set)
@@ -666,7 +668,9 @@ def submit_review(
                 select(GrantCriterion.code, GrantScore.score)
                 .join(GrantCriterion, GrantCriterion.id == GrantScore.criterion_id)
                 .where(GrantScore.assignment_id == assignment.id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         if given == scores:
             return
@@ -674,7 +678,9 @@ def submit_review(
     if call.status != CallStatus.IN_REVIEW:
         raise InvalidTransition(f"the review round of '{call.name}' is over", field="call_id")
     for c in criteria:
-        session.add(GrantScore(assignment_id=assignment.id, criterion_id=c.id, score=scores[c.code]))
+        session.add(
+            GrantScore(assignment_id=assignment.id, criterion_id=c.id, score=scores[c.code])
+        )
     assignment.status = AssignmentStatus.REVIEWED
     assignment.reviewed_at = now
     assignment.comment = comment or None
@@ -711,5 +717,6 @@ def review_progress(uow: UnitOfWork, call_id: int, now: datetime) -> ReviewProgr
             received += 1
         else:
             missing.append((reference, login))
-    return ReviewProgress(call_id, expected, received, missing, call.review_due_at,
-                          now >= call.review_due_at)
+    return ReviewProgress(
+        call_id, expected, received, missing, call.review_due_at, now >= call.review_due_at
+    )

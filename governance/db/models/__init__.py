@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import grants as grants
 from governance.db.models.core import (
     DecisionRequest,
     Document,
@@ -8,6 +9,5 @@ from governance.db.models.core import (
     OutboxMessage,
     TimelineEvent,
 )
-from governance.db.models import grants as grants  # noqa: E402  (registers the grant tables)
 
 __all__ = ["Base", "DecisionRequest", "Document", "Member", "OutboxMessage", "TimelineEvent"]
