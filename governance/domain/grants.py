@@ -20,7 +20,7 @@ Pure: facts in, decisions out. The documented rules (also in the README section 
   one that does not fit is skipped for the next that does, unless the call allows partial funding,
   in which case it gets what is left. The total never exceeds the budget.
 * Instalments: percentages summing to 100; cents rounded down, the remainder cents go to the
-  earliest instalments, so the parts sum to the award exactly.
+  largest fractional parts (ties: the earlier instalment), so the parts sum to the award exactly.
 """
 
 from __future__ import annotations
@@ -167,8 +167,10 @@ def split_instalments(amount_cents: int, percents: Sequence[int]) -> list[int]:
     if amount_cents < 0:
         raise InvalidInstalmentPlan("an award cannot be negative", field="amount_cents")
     parts = [amount_cents * p // 100 for p in percents]
-    for i in range(amount_cents - sum(parts)):
-        parts[i % len(parts)] += 1
+    # Largest remainder first (ties: the earlier instalment), so no part is a cent off its share.
+    order = sorted(range(len(parts)), key=lambda i: (-(amount_cents * percents[i] % 100), i))
+    for i in order[: amount_cents - sum(parts)]:
+        parts[i] += 1
     return parts
 
 
