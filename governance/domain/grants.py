@@ -25,11 +25,14 @@ Pure: facts in, decisions out. The documented rules (also in the README section 
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from governance.domain.errors import RuleViolation
 
@@ -337,7 +340,7 @@ def assign_reviewers(
     short: dict[str, int] = {}
     for app in order:
         want = max(needed[app.reference], 0)
-        chosen = sorted(free[app.reference], key=lambda r: (load[r.login], r.login))[:want]
+        chosen = heapq.nsmallest(want, free[app.reference], key=lambda r: (load[r.login], r.login))
         for reviewer in chosen:
             load[reviewer.login] += 1
             assignments.append((app.reference, reviewer.login))
@@ -372,13 +375,16 @@ def check_scores(scores: Mapping[str, int], criteria: Sequence[Criterion]) -> No
             )
 
 
+def _points(scores: Mapping[str, int], criteria: Sequence[Criterion], common: int) -> int:
+    """Σ weight·score/scale, times `common` (a multiple of every scale): an exact integer."""
+    return sum(c.weight * scores[c.code] * (common // c.scale_max) for c in criteria)
+
+
 def review_score(scores: Mapping[str, int], criteria: Sequence[Criterion]) -> Fraction:
     """One review's weighted score on 0..100 (exact)."""
+    common = math.lcm(*(c.scale_max for c in criteria))
     total_weight = sum(c.weight for c in criteria)
-    weighted = sum(
-        (Fraction(c.weight * scores[c.code], c.scale_max) for c in criteria), Fraction(0)
-    )
-    return weighted * 100 / total_weight
+    return Fraction(_points(scores, criteria, common) * 100, common * total_weight)
 
 
 @dataclass(frozen=True)
@@ -401,24 +407,33 @@ class Ranked:
 def rank(
     candidates: Sequence[Candidate], criteria: Sequence[Criterion], quorum: int
 ) -> list[Ranked]:
-    """Ranked applications first (rank 1 best), then the unscored ones by reference."""
+    """Ranked applications first (rank 1 best), then the unscored ones by reference.
+
+    Sort keys are exact integers: scores are scaled by a common multiple of the scales and of
+    every possible number of reviews, so means compare exactly without fractions."""
     heaviest = sorted(criteria, key=lambda c: (-c.weight, c.code))
-    scored: list[tuple[tuple[object, ...], Ranked]] = []
+    common = math.lcm(*(c.scale_max for c in criteria))
+    total_weight = sum(c.weight for c in criteria)
+    per_review = math.lcm(*range(1, max((len(c.reviews) for c in candidates), default=1) + 1))
+    scored: list[tuple[tuple[Any, ...], Ranked]] = []
     unscored: list[Ranked] = []
     for cand in candidates:
         n = len(cand.reviews)
-        means = {c.code: Fraction(sum(r[c.code] for r in cand.reviews), n) for c in criteria if n}
+        sums = {c.code: sum(r[c.code] for r in cand.reviews) for c in criteria}
+        means = {code: Fraction(total, n) for code, total in sums.items()} if n else {}
         if n < quorum:
             unscored.append(Ranked(cand.reference, None, None, means, n))
             continue
-        score = sum((review_score(r, criteria) for r in cand.reviews), Fraction(0)) / n
+        points = sum(_points(r, criteria, common) for r in cand.reviews)
+        scale = per_review // n
         key = (
-            -score,
-            *[-means[c.code] / c.scale_max for c in heaviest],
+            -points * scale,
+            *[-sums[c.code] * (common // c.scale_max) * scale for c in heaviest],
             cand.amount_asked_cents,
             cand.submitted_at,
             cand.reference,
         )
+        score = Fraction(points * 100, n * common * total_weight)
         scored.append((key, Ranked(cand.reference, 0, score, means, n)))
     scored.sort(key=lambda pair: pair[0])
     ranked = [
