@@ -25,8 +25,9 @@ Pure: facts in, decisions out. The documented rules (also in the README section 
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -320,30 +321,48 @@ def assign_reviewers(
         for login in logins:
             if login in load:
                 load[login] += 1
-    free: dict[str, list[ReviewerFacts]] = {}
+    # Indexes make a file's conflicted reviewers a few set look-ups, not a scan of the jury.
+    by_login = {r.login: r for r in reviewers}
+    as_member: dict[int, set[str]] = defaultdict(set)
+    declared: dict[int, set[str]] = defaultdict(set)
+    on_activity: dict[str, set[str]] = defaultdict(set)
+    for r in reviewers:
+        if r.member_id is not None:
+            as_member[r.member_id].add(r.login)
+        for member_id in r.declared_member_ids:
+            declared[member_id].add(r.login)
+        for activity in r.activity_refs:
+            on_activity[activity].add(r.login)
+    blocked: dict[str, set[str]] = {}
     recusals: list[tuple[str, str, str]] = []
     for app in apps:
         taken = set(existing.get(app.reference, ())) | set(excluded.get(app.reference, ()))
-        free[app.reference] = []
-        for reviewer in reviewers:
-            if reviewer.login in taken:
-                continue
-            reasons = conflict_reasons(reviewer, app)
-            if reasons:
-                recusals.append((app.reference, reviewer.login, "; ".join(reasons)))
-            else:
-                free[app.reference].append(reviewer)
+        conflicted = as_member[app.applicant_member_id] | declared[app.applicant_member_id]
+        if app.activity_ref:
+            conflicted |= on_activity[app.activity_ref]
+        for login in sorted(conflicted - taken):
+            reasons = conflict_reasons(by_login[login], app)
+            recusals.append((app.reference, login, "; ".join(reasons)))
+        blocked[app.reference] = (taken | conflicted) & load.keys()
     needed = {a.reference: per_application - len(existing.get(a.reference, ())) for a in apps}
     # Most constrained first, so an application with few possible reviewers still gets them.
-    order = sorted(apps, key=lambda a: (len(free[a.reference]), a.reference))
+    order = sorted(apps, key=lambda a: (-len(blocked[a.reference]), a.reference))
+    queue = sorted((count, login) for login, count in load.items())  # least loaded first
     assignments: list[tuple[str, str]] = []
     short: dict[str, int] = {}
     for app in order:
         want = max(needed[app.reference], 0)
-        chosen = heapq.nsmallest(want, free[app.reference], key=lambda r: (load[r.login], r.login))
-        for reviewer in chosen:
-            load[reviewer.login] += 1
-            assignments.append((app.reference, reviewer.login))
+        chosen: list[str] = []
+        for _, login in queue:
+            if len(chosen) == want:
+                break
+            if login not in blocked[app.reference]:
+                chosen.append(login)
+        for login in chosen:
+            del queue[bisect.bisect_left(queue, (load[login], login))]
+            load[login] += 1
+            bisect.insort(queue, (load[login], login))
+            assignments.append((app.reference, login))
         if len(chosen) < want:
             short[app.reference] = want - len(chosen)
     return AssignmentPlan(assignments, recusals, short)
