@@ -1,4 +1,5 @@
-"""grant-reminders (daily): reviews due soon and overdue reports get a reminder e-mail."""
+"""grant-reminders (daily): reminders for reviews due soon and overdue reports; runs waiting on
+a review round that is complete or past its deadline are resumed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime
 from prefect import flow
 from pydantic import BaseModel, Field
 
-from tasks.grants import queue_reminders
+from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
 
 
@@ -29,4 +30,5 @@ def grant_reminders(params: GrantReminderParameters | None = None) -> dict[str, 
     now = params.now or datetime.now(UTC)
     counts = queue_reminders(now, params.review_window_days)
     sent = deliver_outbox(keys_prefix="mail:grants:")
-    return {**counts, "sent": sent["sent"]}
+    woken = wake_review_rounds(now)  # suspended grant-awarding runs whose round is over
+    return {**counts, "sent": sent["sent"], "review_rounds_resumed": woken}

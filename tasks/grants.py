@@ -286,6 +286,33 @@ def decide_report(report_id: int, staff: str, accepted: bool, note: str, now: da
         return str(grant_payments.decide_report(uow, report_id, staff, accepted, note, now))
 
 
+@task(name="grants-wake-review-rounds", cache_policy=NO_CACHE, **IO_RETRIES)
+def wake_review_rounds(now: datetime) -> int:
+    """Resume runs suspended on a review round that is now complete or past its deadline."""
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    with UnitOfWork() as uow:
+        due = grant_awards.review_rounds_to_wake(uow, now)
+    woken = 0
+    for call_id, flow_run_id in due:
+        try:
+            resume_flow_run(
+                UUID(flow_run_id),
+                run_input={
+                    "staff": "grant-reminders",
+                    "note": "all reviews in or review deadline passed",
+                },
+            )
+            woken += 1
+        except Exception as problem:  # a run not (or no longer) paused: log, go on
+            get_run_logger().warning(
+                "call %s: run %s not resumed: %s", call_id, flow_run_id, problem
+            )
+    return woken
+
+
 @task(name="grants-queue-reminders", cache_policy=NO_CACHE, **IO_RETRIES)
 def queue_reminders(now: datetime, review_window_days: int) -> dict[str, int]:
     from datetime import timedelta

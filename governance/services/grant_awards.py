@@ -573,3 +573,19 @@ def queue_decision_pack_mail(uow: UnitOfWork, call_id: int) -> None:
 
 def board_decided(uow: UnitOfWork, call_id: int) -> bool:
     return get_call(uow.session, call_id).decided_at is not None
+
+
+def review_rounds_to_wake(uow: UnitOfWork, now: datetime) -> list[tuple[int, str]]:
+    """(call id, flow run id) of suspended runs whose review round may close on its own:
+    every review is in, or the review deadline has passed."""
+    from governance.services.grants import review_progress
+
+    woken = []
+    for request in decisions.open_requests(uow.session):
+        if request.process != PROCESS or not request.key.endswith(":reviews-closed"):
+            continue
+        call_id = int(request.subject_id)
+        progress = review_progress(uow, call_id, now)
+        if request.flow_run_id and (progress.complete or progress.deadline_passed):
+            woken.append((call_id, request.flow_run_id))
+    return woken

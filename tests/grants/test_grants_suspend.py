@@ -16,9 +16,9 @@ from governance.db.uow import UnitOfWork
 from governance.services import decisions, grant_awards, grant_payments
 
 
-def _start_deployed_run(call_id: int):  # type: ignore[no-untyped-def]
+def _start_deployed_run(call_id: int, days: float = 2):  # type: ignore[no-untyped-def]
     deployment_id = grant_awarding.to_deployment(name="grants-suspend-test").apply()
-    params = GrantAwardingParameters(call_id=call_id, now=T0 + timedelta(days=2))
+    params = GrantAwardingParameters(call_id=call_id, now=T0 + timedelta(days=days))
     with get_client(sync_client=True) as client:
         return client.create_flow_run_from_deployment(
             deployment_id, parameters={"params": params.model_dump(mode="json")})
@@ -71,3 +71,27 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
     assert [(b[1], b[2]) for b in batches] == [(2, 30_000 + 24_000)]
     letters = len(mail_sink.parsed()) - mails_while_waiting
     assert letters == 2  # one award letter each, nothing repeated from before the wait
+
+
+def test_reminders_resume_a_run_waiting_for_reviews_once_they_are_all_in(
+        coop_env, mail_sink, prefect_harness) -> None:
+    from flows.grant_reminders import GrantReminderParameters, grant_reminders
+
+    (m,) = make_members(1)
+    call_id = make_call()
+    ref = apply(call_id, m, 50_000)
+    add_reviewers(call_id, ["ann", "bob"])
+    flow_run = _start_deployed_run(call_id, days=0.1)
+    assert _run_again(flow_run.id).is_paused()  # waiting for the reviews
+    early = grant_reminders(GrantReminderParameters(now=T0 + timedelta(days=2)))
+    assert early["review_rounds_resumed"] == 0
+    score_all(call_id, {ref: {"quality": 7, "impact": 7}}, T0 + timedelta(days=3))
+    woken = grant_reminders(GrantReminderParameters(now=T0 + timedelta(days=3)))
+    assert woken["review_rounds_resumed"] == 1
+    assert _run_again(flow_run.id).is_paused()  # ranked, now waiting for the board
+    with UnitOfWork() as uow:
+        board = decisions.get(uow.session, grant_awards.board_key(call_id))
+        rounds = decisions.get(uow.session, grant_awards.reviews_key(call_id))
+    assert board is not None and board.status == decisions.DecisionStatus.OPEN
+    # every review was in: the resumed run ranked at once and closed the round itself
+    assert rounds is not None and rounds.status == decisions.DecisionStatus.CANCELLED
