@@ -5,13 +5,16 @@ inputs through the services and runs it again, exactly as a resumed run would)."
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
+from coopflow_cli.grants import import_applications
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberStatus
@@ -53,7 +56,7 @@ def _call_spec() -> grants.CallSpec:
     )
 
 
-def _setup(rng: random.Random) -> tuple[int, list[int]]:
+def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
     with UnitOfWork() as uow:
         member_ids = list(
             uow.session.scalars(
@@ -92,6 +95,7 @@ def _setup(rng: random.Random) -> tuple[int, list[int]]:
         grants.declare_conflict(
             uow, call_id, "anna.staff", applicants[5], "sister-in-law", "demo.staff"
         )
+    specs = []
     for i, member_id in enumerate(applicants):
         asked = rng.randrange(100_000, 300_000, 500)
         lines = [
@@ -100,18 +104,23 @@ def _setup(rng: random.Random) -> tuple[int, list[int]]:
                 label="Fees <festival>", amount_cents=asked - asked // 2 + 20_000
             ),
         ]
-        spec = grants.ApplicationSpec(
-            member_id=member_id,
-            project_title=f"Salto project {i + 1}: résidence & concert",
-            summary="" if i == 7 else "Invitation to a festival abroad.",
-            activity_ref="ACT-0007" if i % 10 == 2 else f"ACT-{1000 + i}",
-            amount_asked_cents=450_000 if i == 11 else asked,
-            budget_lines=[] if i == 13 else lines,
-            iban=sample_iban(rng),
-            submitted_at=T0 - timedelta(days=30) + timedelta(hours=17 * i),
+        specs.append(
+            grants.ApplicationSpec(
+                member_id=member_id,
+                project_title=f"Salto project {i + 1}: résidence & concert",
+                summary="" if i == 7 else "Invitation to a festival abroad.",
+                activity_ref="ACT-0007" if i % 10 == 2 else f"ACT-{1000 + i}",
+                amount_asked_cents=450_000 if i == 11 else asked,
+                budget_lines=[] if i == 13 else lines,
+                iban=sample_iban(rng),
+                submitted_at=T0 - timedelta(days=30) + timedelta(hours=17 * i),
+            ).model_dump(mode="json")
         )
-        with UnitOfWork() as uow:
-            grants.submit_application(uow, call_id, spec)
+    # Submitted the way staff import a batch: `coop grants import --call N applications.json`.
+    path = out / "grants" / "applications.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(specs, ensure_ascii=False, indent=1), encoding="utf-8")
+    import_applications(call=call_id, file=path)
     return call_id, applicants
 
 
@@ -120,7 +129,7 @@ def run_call(ctx: Any) -> None:
     from flows.grant_reminders import GrantReminderParameters, grant_reminders
 
     rng = random.Random(2027)
-    call_id, _ = _setup(rng)
+    call_id, _ = _setup(rng, ctx.out)
 
     def run(now: datetime) -> dict[str, Any]:
         return grant_awarding(GrantAwardingParameters(call_id=call_id, now=now))
