@@ -350,11 +350,18 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
     if call.status == CallStatus.RANKED:
         if call.decided_at is None:
             raise InvalidTransition("the board has not decided yet", field="call_id")
+        board = decisions.get(session, board_key(call_id))
+        approved_by = (board.decided_by if board else None) or "board"
         for a in applications_of(session, call_id, ApplicationStatus.RANKED):
             if (a.final_cents or 0) > 0:
                 a.status = ApplicationStatus.AWARDED
                 _create_award(
-                    session, call.instalment_percents, call.report_interval_days, a, call.decided_at
+                    session,
+                    call.instalment_percents,
+                    call.report_interval_days,
+                    a,
+                    call.decided_at,
+                    approved_by,
                 )
             else:
                 a.status = ApplicationStatus.REJECTED
@@ -405,12 +412,13 @@ def _create_award(
     interval_days: int,
     app: GrantApplication,
     decided_at: datetime,
+    approved_by: str,
 ) -> None:
     if session.scalar(select(GrantAward.id).where(GrantAward.application_id == app.id)):
         return
     amount = app.final_cents or 0
     award = GrantAward(
-        application_id=app.id, amount_cents=amount, approved_by="board", awarded_at=decided_at
+        application_id=app.id, amount_cents=amount, approved_by=approved_by, awarded_at=decided_at
     )
     session.add(award)
     session.flush()
