@@ -13,6 +13,7 @@ from rich.console import Console
 
 from coopflow_cli import register as register_cli
 from coopflow_cli import onboarding as onboarding_cli
+from coopflow_cli.grants import app as grants_app
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 app.add_typer(onboarding_cli.app, name="members")
+app.add_typer(grants_app, name="grants")
 console = Console()
 register_cli.attach(app)  # register, payments, import, shares
 

@@ -7,4 +7,5 @@ SCENARIOS: dict[str, str] = {
     "register": "bench.scenarios.register",
     "onboarding": "bench.scenarios.onboarding",
     "contracts": "bench.scenarios.contracts",
+    "grants": "bench.scenarios.grants",
 }

@@ -9,6 +9,7 @@ from coopflow_cli.demo_steps import foundation, register
 from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import contracts, foundation
+from coopflow_cli.demo_steps import foundation, grants
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -18,4 +19,5 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("share-register", register.verify_and_export),
     ("member-onboarding", onboarding_demo.onboard_applicants),
     ("contracts", contracts.run_contracts),
+    ("grants", grants.run_call),
 ]

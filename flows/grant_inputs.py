@@ -1,0 +1,59 @@
+"""Typed inputs staff give to a suspended grant-awarding run, and the wait helper.
+
+`wait_for` is the small local version of the shared human-task helper: swap it for
+flows/human.py when that lands on main.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field
+
+T = TypeVar("T", bound=RunInput)
+
+
+class ReviewRoundInput(RunInput):
+    """Close the review round now; files below the review quorum stay unscored."""
+
+    staff: str = Field(..., title="Your staff login", min_length=2)
+    note: str = Field("", title="Note", description="Why the round is closed early")
+
+
+class BoardChangeInput(BaseModel):
+    reference: str = Field(..., title="File", description="Application reference, e.g. G001-0007")
+    amount_cents: int = Field(..., ge=0, title="Amount (cents)", description="0 = not funded")
+    reason: str = Field(..., min_length=3, title="Reason", description="Why the board changes it")
+
+
+class BoardInput(RunInput):
+    """The board approves the proposed awards, changing some with a reason."""
+
+    staff: str = Field(..., title="Board secretary's login", min_length=2)
+    changes: list[BoardChangeInput] = Field(default_factory=list, title="Changes")
+    note: str = Field("", title="Minutes reference or note")
+
+    def change_dicts(self) -> list[dict[str, Any]]:
+        return [c.model_dump() for c in self.changes]
+
+
+class ReportDecisionInput(RunInput):
+    """Accept a grantee's report (releases the next instalment) or reject it (with a note)."""
+
+    staff: str = Field(..., title="Your staff login", min_length=2)
+    report_id: int = Field(..., title="Report number", description="From the staff e-mail")
+    accepted: bool = Field(..., title="Accept the report")
+    note: str = Field("", title="Note", description="Required when the report is rejected")
+
+
+def wait_for(key: str, input_type: type[T], what: str) -> T | None:
+    """Suspend until staff answer (deployed runs); None when the run cannot suspend (a run
+    outside a deployment: the caller stops, and a later run continues from the database)."""
+    from prefect.runtime import deployment
+
+    if not deployment.id:
+        print(f"{what}: waiting for a decision (key {key}); run again once it is given")
+        return None
+    return suspend_flow_run(wait_for_input=input_type, key=key, timeout=None)

@@ -1,0 +1,322 @@
+"""Grant tasks: each calls one service in its own unit of work, or renders a batch of letters.
+
+All are safe to run twice (the services check the call's status; documents and e-mails are keyed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from documents import archive
+from documents.contexts import Addressee, Coop
+from documents.contexts.grants import (
+    GrantAwardLetter,
+    GrantDecisionPack,
+    GrantRejectionLetter,
+    InstalmentLine,
+    PackRow,
+    ReasonLine,
+    RecusalRow,
+    reason_text,
+)
+from documents.produce import DocumentRequest, produce
+from documents.sepa import credit_transfer_xml
+from governance.db.uow import UnitOfWork
+from governance.domain.grants import BoardChange
+from governance.services import grant_awards, grant_payments, grants
+from governance.services.decisions import DecisionView
+from tasks.common import IO_RETRIES
+
+
+def _decision(view: DecisionView, flow_run_id: str | None) -> dict[str, Any] | None:
+    """The decision if taken; else describe what is awaited in a markdown artifact."""
+    if view.decision is not None and view.status == "decided":
+        return {**view.decision, "decided_by": view.decided_by}
+    if flow_run_id:
+        create_markdown_artifact(
+            key=view.key.replace(":", "-").replace("_", "-").lower(),
+            markdown=f"### Decision awaited: `{view.key}`\n\n{view.question}\n\n"
+            f"Due: {view.due_at:%Y-%m-%d %H:%M} UTC",
+            description=view.question[:200],
+        )
+    return None
+
+
+@task(name="grants-screen-applications", cache_policy=NO_CACHE, **IO_RETRIES)
+def screen_applications(call_id: int, now: datetime) -> dict[str, Any]:
+    """Eligibility and first-N once the call has closed."""
+    with UnitOfWork() as uow:
+        view = grants.screen_call(uow, call_id, now)
+    return {
+        "closed": view.closed,
+        "considered": view.considered,
+        "beyond_limit": view.beyond_limit,
+        "ineligible": view.ineligible,
+    }
+
+
+@task(name="grants-assign-reviewers", cache_policy=NO_CACHE, **IO_RETRIES)
+def assign_reviewers(call_id: int, now: datetime) -> dict[str, Any]:
+    """Fill empty reviewer seats (conflicts excluded, load balanced)."""
+    with UnitOfWork() as uow:
+        view = grants.assign_reviewers(uow, call_id, now)
+    if view.short:
+        get_run_logger().warning("not enough conflict-free reviewers for %s", view.short)
+    return {
+        "assigned_now": view.assigned_now,
+        "active": view.active,
+        "recusals": view.recusals,
+        "short": view.short,
+    }
+
+
+@task(name="grants-reviews-done", cache_policy=NO_CACHE, **IO_RETRIES)
+def reviews_done(call_id: int, now: datetime, flow_run_id: str | None = None) -> bool:
+    """True when every review is in, the deadline passed, or staff closed the round."""
+    with UnitOfWork() as uow:
+        progress = grants.review_progress(uow, call_id, now)
+        if progress.complete or progress.deadline_passed:
+            return True
+        if grant_awards.review_round_closed(uow, call_id):
+            return True
+        view = grant_awards.open_review_round(uow, call_id, now, flow_run_id)
+    return _decision(view, flow_run_id) is not None
+
+
+@task(name="grants-close-review-round", cache_policy=NO_CACHE, **IO_RETRIES)
+def close_review_round(call_id: int, staff: str, note: str, now: datetime) -> None:
+    with UnitOfWork() as uow:
+        grant_awards.close_review_round(uow, call_id, staff, note, now)
+
+
+@task(name="grants-rank-and-pack", cache_policy=NO_CACHE, **IO_RETRIES)
+def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
+    """Rank, propose the allocation, archive the decision pack and mail it to staff."""
+    with UnitOfWork() as uow:
+        pack = grant_awards.rank_call(uow, call_id, now)
+        coop = Coop.from_settings(uow.settings)
+        language = uow.settings.default_language
+    context = GrantDecisionPack(
+        language=language,
+        coop=coop,
+        today=now.date(),
+        call=pack.call_name,
+        budget_cents=pack.budget_cents,
+        proposed_cents=pack.proposed_cents,
+        left_cents=pack.left_cents,
+        criteria=" · ".join(f"{code} ×{w} (0-{s})" for code, _, w, s in pack.criteria),
+        partial_funding="✔" if pack.partial_funding else "✘",
+        rows=[
+            PackRow(
+                rank=str(r.rank or "–"),
+                reference=r.reference,
+                applicant=r.applicant,
+                title=r.title,
+                asked_cents=r.asked_cents,
+                score=f"{r.score_hundredths / 100:.2f}" if r.score_hundredths is not None else "–",
+                criteria=" · ".join(f"{k} {v}" for k, v in r.criterion_means.items()),
+                reviews=r.reviews,
+                proposed_cents=r.proposed_cents,
+            )
+            for r in pack.rows
+        ],
+        recusals=[
+            RecusalRow(reference=ref, reviewer=login, reason=why)
+            for ref, login, why in pack.recusals
+        ],
+        ineligible=pack.not_considered.get("ineligible", 0),
+        beyond_limit=pack.not_considered.get("beyond_limit", 0),
+    )
+    produce(
+        [
+            DocumentRequest(
+                key=grant_awards.pack_key(call_id),
+                template="grant_decision_pack",
+                language=language,
+                context=context,
+                subject_type="grant_call",
+                subject_id=str(call_id),
+            )
+        ]
+    )
+    with UnitOfWork() as uow:
+        grant_awards.queue_decision_pack_mail(uow, call_id)
+    return {
+        "proposed_cents": pack.proposed_cents,
+        "budget_cents": pack.budget_cents,
+        "ranked": sum(1 for r in pack.rows if r.rank),
+    }
+
+
+@task(name="grants-board-decision", cache_policy=NO_CACHE, **IO_RETRIES)
+def board_decision(
+    call_id: int, now: datetime, flow_run_id: str | None = None
+) -> dict[str, Any] | None:
+    """The board's decision if taken (CLI or earlier resume), else open the request."""
+    with UnitOfWork() as uow:
+        if grant_awards.board_decided(uow, call_id):
+            return {"decided": True}
+        view = grant_awards.open_board_decision(uow, call_id, now, flow_run_id)
+    return _decision(view, flow_run_id)
+
+
+@task(name="grants-record-board-decision", cache_policy=NO_CACHE, **IO_RETRIES)
+def record_board_decision(
+    call_id: int, staff: str, changes: list[dict[str, Any]], note: str, now: datetime
+) -> dict[str, int]:
+    with UnitOfWork() as uow:
+        return grant_awards.record_board_decision(
+            uow, call_id, staff, [BoardChange(**c) for c in changes], note, now
+        )
+
+
+def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequest:
+    applicant = Addressee(**job.applicant)
+    f = job.facts
+    common = {
+        "language": job.language,
+        "coop": coop,
+        "today": today,
+        "applicant": applicant,
+        "call": f["call"],
+        "reference": job.reference,
+        "title": f["title"],
+        "asked_cents": f["asked_cents"],
+        "board_note": f.get("board_reason") or "",
+    }
+    context: GrantAwardLetter | GrantRejectionLetter
+    if job.template == "grant_award":
+        context = GrantAwardLetter(
+            **common,
+            amount_cents=f["amount_cents"],
+            instalments=[
+                InstalmentLine(seq=seq, amount_cents=cents, report_due=due.date() if due else None)
+                for seq, cents, due in f["instalments"]
+            ],
+        )
+    else:
+        score = f["score_hundredths"]
+        last = f["last_funded_hundredths"]
+        context = GrantRejectionLetter(
+            **common,
+            outcome=f["outcome"],
+            reasons=[ReasonLine(text=reason_text(code, job.language)) for code in f["reasons"]],
+            score=f"{score / 100:.2f} / 100" if score is not None else "",
+            rank=f["rank"] or 0,
+            ranked=f["ranked"],
+            last_funded_score=f"{last / 100:.2f} / 100" if last is not None else "–",
+        )
+    return DocumentRequest(
+        key=job.key,
+        template=job.template,
+        language=job.language,
+        context=context,
+        subject_type="grant_application",
+        subject_id=job.reference,
+        member_id=job.member_id,
+    )
+
+
+@task(name="grants-award-and-letters", cache_policy=NO_CACHE, **IO_RETRIES)
+def award_and_letters(call_id: int, now: datetime) -> dict[str, int]:
+    """Awards with instalment plans (first released), letters archived, e-mails queued."""
+    with UnitOfWork() as uow:
+        jobs = grant_awards.finalise_awards(uow, call_id, now)
+        coop = Coop.from_settings(uow.settings)
+    made = produce([_letter(job, coop, now.date()) for job in jobs])
+    return {
+        "awards": sum(1 for j in jobs if j.template == "grant_award"),
+        "rejections": sum(1 for j in jobs if j.template == "grant_rejection"),
+        "letters_made_now": made,
+    }
+
+
+@task(name="grants-write-payment-files", cache_policy=NO_CACHE, **IO_RETRIES)
+def write_payment_files(call_id: int, now: datetime) -> list[str]:
+    """Released instalments → pain.001 files in the archive (each instalment in one file)."""
+    written = []
+    while True:
+        with UnitOfWork() as uow:
+            batch = grant_payments.claim_payment_batch(uow, call_id, now)
+            settings = uow.settings
+        if batch is None:
+            break
+        xml = credit_transfer_xml(batch, settings, now.date())
+        stored = archive.store(
+            settings.resolved_archive_dir(),
+            f"grant_call/{call_id}/payments",
+            f"{batch.reference}.pain001.xml",
+            xml,
+        )
+        assert stored.sha256 == hashlib.sha256(xml).hexdigest()
+        with UnitOfWork() as uow:
+            grant_payments.record_payment_file(
+                uow, batch.reference, stored.relative_path, stored.sha256
+            )
+        written.append(stored.relative_path)
+    return written
+
+
+@task(name="grants-report-gate", cache_policy=NO_CACHE, **IO_RETRIES)
+def report_gate(call_id: int, now: datetime, flow_run_id: str | None = None) -> dict[str, Any]:
+    """Are instalments still waiting for reports? If so, open the wait for the next decision."""
+    with UnitOfWork() as uow:
+        progress = grant_payments.instalment_progress(uow, call_id)
+        if progress.awaiting_report == 0:
+            grant_payments.close_call_if_done(uow, call_id)
+            return {"waiting": 0}
+        view = grant_payments.open_report_wait(uow, call_id, now, flow_run_id)
+    _decision(view, flow_run_id)
+    return {
+        "waiting": progress.awaiting_report,
+        "key": view.key,
+        "to_decide": progress.reports_to_decide,
+    }
+
+
+@task(name="grants-decide-report", cache_policy=NO_CACHE, **IO_RETRIES)
+def decide_report(report_id: int, staff: str, accepted: bool, note: str, now: datetime) -> str:
+    with UnitOfWork() as uow:
+        return str(grant_payments.decide_report(uow, report_id, staff, accepted, note, now))
+
+
+@task(name="grants-wake-review-rounds", cache_policy=NO_CACHE, **IO_RETRIES)
+def wake_review_rounds(now: datetime) -> int:
+    """Resume runs suspended on a review round that is now complete or past its deadline."""
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    with UnitOfWork() as uow:
+        due = grant_awards.review_rounds_to_wake(uow, now)
+    woken = 0
+    for call_id, flow_run_id in due:
+        try:
+            resume_flow_run(
+                UUID(flow_run_id),
+                run_input={
+                    "staff": "grant-reminders",
+                    "note": "all reviews in or review deadline passed",
+                },
+            )
+            woken += 1
+        except Exception as problem:  # a run not (or no longer) paused: log, go on
+            get_run_logger().warning(
+                "call %s: run %s not resumed: %s", call_id, flow_run_id, problem
+            )
+    return woken
+
+
+@task(name="grants-queue-reminders", cache_policy=NO_CACHE, **IO_RETRIES)
+def queue_reminders(now: datetime, review_window_days: int) -> dict[str, int]:
+    from datetime import timedelta
+
+    with UnitOfWork() as uow:
+        count = grant_payments.queue_reminders(uow, now, timedelta(days=review_window_days))
+    return {"reviews": count.reviews, "reports": count.reports}
