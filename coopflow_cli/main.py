@@ -20,6 +20,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 console = Console()
 
+from coopflow_cli import assembly as assembly_cli  # noqa: E402
+
+app.add_typer(assembly_cli.app, name="assembly")
+
 
 @app.command()
 def demo(
