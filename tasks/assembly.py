@@ -11,6 +11,7 @@ from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs
 from documents.bulk_mail import deliver_prefix
+from documents.formatting import BRUSSELS
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.config import get_settings
@@ -41,7 +42,7 @@ def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[
 
 
 def _today() -> Any:
-    return utcnow().astimezone(assembly_docs.formatting.BRUSSELS).date()
+    return utcnow().astimezone(BRUSSELS).date()
 
 
 @task(name="assembly-shared-documents", **IO_RETRIES)
@@ -274,7 +275,7 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
                 timeout=0,
                 idempotency_key=f"{what}-assembly-{assembly_id}",
             )
-            out[what] = str(run.id)
+            out[what] = str(getattr(run, "id", run))
         except Exception as exc:  # no deployment (tests, demo without a server): say so
             out[what] = f"not scheduled: {type(exc).__name__}: {exc}"[:200]
     with UnitOfWork() as uow:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import assembly, foundation
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("assembly-convening", assembly.convene_assembly),
+    ("assembly-reminders", assembly.remind_voters),
 ]
