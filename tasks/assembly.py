@@ -9,7 +9,7 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs
+from documents import archive, assembly_docs, pdf
 from documents.bulk_mail import deliver_prefix
 from documents.formatting import BRUSSELS
 from documents.produce import DocumentRequest, produce
@@ -116,9 +116,17 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
         url = assembly_docs.ballot_url(settings, codes[v.member_id])
         jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
     files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
+    if settings.pdf_output and pdf.available():
+        files = assembly_docs.ballots_to_pdf(settings.resolved_archive_dir(), files)
     ballots = [
         service.PreparedBallot(
-            f.member_id, Language(f.language), f.path, f.sha256, f.size_bytes, f.template_version
+            f.member_id,
+            Language(f.language),
+            f.path,
+            f.sha256,
+            f.size_bytes,
+            f.template_version,
+            DocumentFormat.PDF if f.path.endswith(".pdf") else DocumentFormat.DOCX,
         )
         for f in files
     ]

@@ -523,6 +523,7 @@ class PreparedBallot:
     sha256: str
     size_bytes: int
     template_version: str
+    format: DocumentFormat = DocumentFormat.DOCX
 
 
 def record_chunk_prepared(
@@ -569,7 +570,7 @@ def record_chunk_prepared(
                 "template": "assembly_ballot",
                 "template_version": b.template_version,
                 "language": b.language,
-                "format": DocumentFormat.DOCX,
+                "format": b.format,
                 "path": b.path,
                 "sha256": b.sha256,
                 "size_bytes": b.size_bytes,
