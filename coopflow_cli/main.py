@@ -31,6 +31,10 @@ from coopflow_cli import contracts as contracts_cli  # noqa: E402
 
 app.add_typer(contracts_cli.app, name="contracts")
 
+from coopflow_cli import assembly as assembly_cli  # noqa: E402
+
+app.add_typer(assembly_cli.app, name="assembly")
+
 
 @app.command()
 def demo(

@@ -8,4 +8,5 @@ SCENARIOS: dict[str, str] = {
     "onboarding": "bench.scenarios.onboarding",
     "contracts": "bench.scenarios.contracts",
     "grants": "bench.scenarios.grants",
+    "assembly-convening": "bench.scenarios.assembly",
 }

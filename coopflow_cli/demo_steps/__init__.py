@@ -10,6 +10,7 @@ from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import contracts, foundation
 from coopflow_cli.demo_steps import foundation, grants
+from coopflow_cli.demo_steps import assembly, foundation
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -20,4 +21,6 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("member-onboarding", onboarding_demo.onboard_applicants),
     ("contracts", contracts.run_contracts),
     ("grants", grants.run_call),
+    ("assembly-convening", assembly.convene_assembly),
+    ("assembly-reminders", assembly.remind_voters),
 ]
