@@ -11,6 +11,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import typer
 from rich.console import Console
 
+from coopflow_cli import voting as voting_cli
+
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
@@ -18,6 +20,8 @@ templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
+app.add_typer(voting_cli.app, name="assembly")
+app.command("ballot-web")(voting_cli.ballot_web)
 console = Console()
 
 
