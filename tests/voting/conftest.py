@@ -42,9 +42,14 @@ def make_members(count: int) -> list[int]:
 def convene(coop_env) -> Callable[..., Convened]:  # type: ignore[no-untyped-def]
     """convene(voters=10, **seed_assembly options) -> Convened."""
 
+    created: list[int] = []  # members are reused by later assemblies of the same test
+
     def _convene(voters: int = 10, now: datetime | None = None, **options) -> Convened:  # type: ignore[no-untyped-def]
         now = now or datetime.now(UTC).replace(microsecond=0)
-        ids = make_members(voters)
+        if voters > len(created):
+            created.clear()
+            created.extend(make_members(voters))
+        ids = created[:voters]
         with UnitOfWork() as uow:
             sample: SampleAssembly = seed_assembly(uow.session, uow.settings, ids, now=now, **options)
             uow.commit()
