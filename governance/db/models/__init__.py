@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import assembly as assembly  # registers the GA tables
 from governance.db.models.core import (
     DecisionRequest,
     Document,
@@ -8,5 +9,26 @@ from governance.db.models.core import (
     OutboxMessage,
     TimelineEvent,
 )
+from governance.db.models.register import (
+    RegisterEntry,
+    RegisterHead,
+    Resignation,
+    ShareHolding,
+    SharePayment,
+    ShareSubscription,
+)
 
-__all__ = ["Base", "DecisionRequest", "Document", "Member", "OutboxMessage", "TimelineEvent"]
+__all__ = [
+    "Base",
+    "DecisionRequest",
+    "Document",
+    "Member",
+    "OutboxMessage",
+    "RegisterEntry",
+    "RegisterHead",
+    "Resignation",
+    "ShareHolding",
+    "SharePayment",
+    "ShareSubscription",
+    "TimelineEvent",
+]
