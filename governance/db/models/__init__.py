@@ -2,6 +2,7 @@
 
 from governance.db.base import Base
 from governance.db.models import assembly as assembly  # registers the GA tables
+from governance.db.models import voting as voting  # registers the ballot tables
 from governance.db.models.core import (
     DecisionRequest,
     Document,
