@@ -73,7 +73,7 @@ class SampleAssembly:
 
 
 def code_key(settings: Settings) -> bytes:
-    return derive_key(settings.resolved_encryption_key(), "sample-ballot-code")
+    return derive_key(settings.resolved_encryption_key(), "ballot-code")
 
 
 def seed_assembly(

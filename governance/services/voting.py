@@ -38,8 +38,9 @@ from governance.statutes import get_statutes
 
 
 def ballot_hash_key(settings: Settings) -> bytes:
-    """The server key under which ballot codes are hashed (shared with the convening)."""
-    return derive_key(settings.resolved_encryption_key(), "ballot-code-hash")
+    """The server key under which ballot codes are hashed (the same derivation as the
+    convening, governance.services.assembly.ballot_hash_key)."""
+    return derive_key(settings.resolved_encryption_key(), "ballot-hash")
 
 
 def revote_key(settings: Settings) -> bytes:
