@@ -3,7 +3,6 @@ and `coop ballot-web`. They call services, never SQL."""
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -150,13 +149,14 @@ def verify(
 def export_scenario(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
 ) -> None:
-    """Write the anonymous counting scenario (for `coop assembly tally`) on stdout."""
+    """Write the anonymous counting scenario (for `coop assembly tally`) on stdout, in the
+    canonical form whose sha256 the seal keeps."""
     from governance.db.uow import UnitOfWork
-    from governance.services.voting_closing import build_scenario
+    from governance.services.voting_closing import build_scenario, scenario_text
 
     with UnitOfWork() as uow:
         scenario = build_scenario(uow.session, assembly)
-    sys.stdout.write(json.dumps(scenario, indent=1) + "\n")
+    sys.stdout.write(scenario_text(scenario))
 
 
 def ballot_web(

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from governance.config import Settings
@@ -35,28 +35,50 @@ AGENDA = [
     (
         "R1",
         ResolutionKind.ORDINARY,
-        _texts("Approbation des comptes", "Goedkeuring van de jaarrekening",
-               "Genehmigung des Jahresabschlusses", "Approval of the accounts"),
-        _texts("L'assemblée approuve les comptes annuels.", "De vergadering keurt de jaarrekening goed.",
-               "Die Versammlung genehmigt den Jahresabschluss.", "The assembly approves the annual accounts."),
+        _texts(
+            "Approbation des comptes",
+            "Goedkeuring van de jaarrekening",
+            "Genehmigung des Jahresabschlusses",
+            "Approval of the accounts",
+        ),
+        _texts(
+            "L'assemblée approuve les comptes annuels.",
+            "De vergadering keurt de jaarrekening goed.",
+            "Die Versammlung genehmigt den Jahresabschluss.",
+            "The assembly approves the annual accounts.",
+        ),
     ),
     (
         "R2",
         ResolutionKind.ORDINARY,
-        _texts("Décharge aux administrateurs", "Kwijting aan de bestuurders",
-               "Entlastung der Verwalter", "Discharge of the directors"),
-        _texts("Décharge est donnée aux administrateurs.", "Kwijting wordt verleend aan de bestuurders.",
-               "Den Verwaltern wird Entlastung erteilt.", "The directors are discharged."),
+        _texts(
+            "Décharge aux administrateurs",
+            "Kwijting aan de bestuurders",
+            "Entlastung der Verwalter",
+            "Discharge of the directors",
+        ),
+        _texts(
+            "Décharge est donnée aux administrateurs.",
+            "Kwijting wordt verleend aan de bestuurders.",
+            "Den Verwaltern wird Entlastung erteilt.",
+            "The directors are discharged.",
+        ),
     ),
     (
         "R3",
         ResolutionKind.STATUTE_AMENDMENT,
-        _texts("Modification de l'article 9", "Wijziging van artikel 9",
-               "Änderung von Artikel 9", "Amendment of article 9"),
-        _texts("Article 9 : « les fournisseurs & partenaires <B> peuvent devenir associés ».",
-               "Artikel 9: \"leveranciers & partners <B> kunnen vennoot worden\".",
-               "Artikel 9: „Lieferanten & Partner <B> können Gesellschafter werden“.",
-               "Article 9: \"suppliers & partners <B> may become shareholders\"."),
+        _texts(
+            "Modification de l'article 9",
+            "Wijziging van artikel 9",
+            "Änderung von Artikel 9",
+            "Amendment of article 9",
+        ),
+        _texts(
+            "Article 9 : « les fournisseurs & partenaires <B> peuvent devenir associés ».",
+            'Artikel 9: "leveranciers & partners <B> kunnen vennoot worden".',
+            "Artikel 9: „Lieferanten & Partner <B> können Gesellschafter werden“.",
+            'Article 9: "suppliers & partners <B> may become shareholders".',
+        ),
     ),
 ]
 CANDIDATES = [
@@ -87,6 +109,7 @@ def seed_assembly(
     shares: dict[int, int] | None = None,
     vote_basis: str = "per_member",
     with_election: bool = True,
+    extra_motions: int = 0,
 ) -> SampleAssembly:
     """An assembly whose voting window is open around `now`, with these voters."""
     assembly = Assembly(
@@ -106,27 +129,61 @@ def seed_assembly(
     session.flush()
     for position, (code, kind, title, text) in enumerate(AGENDA, start=1):
         session.add(
-            Resolution(assembly_id=assembly.id, position=position, code=code, kind=kind,
-                       title=title, text=text, seats=None, candidates=[])
+            Resolution(
+                assembly_id=assembly.id,
+                position=position,
+                code=code,
+                kind=kind,
+                title=title,
+                text=text,
+                seats=None,
+                candidates=[],
+            )
         )
     if with_election:
         session.add(
             Resolution(
-                assembly_id=assembly.id, position=len(AGENDA) + 1, code="E1",
+                assembly_id=assembly.id,
+                position=len(AGENDA) + 1,
+                code="E1",
                 kind=ResolutionKind.ELECTION,
-                title=_texts("Élection de deux administrateurs", "Verkiezing van twee bestuurders",
-                             "Wahl von zwei Verwaltern", "Election of two directors"),
-                text=_texts("Deux mandats sont à pourvoir.", "Twee mandaten te begeven.",
-                            "Zwei Mandate sind zu vergeben.", "Two seats are to be filled."),
-                seats=2, candidates=CANDIDATES,
+                title=_texts(
+                    "Élection de deux administrateurs",
+                    "Verkiezing van twee bestuurders",
+                    "Wahl von zwei Verwaltern",
+                    "Election of two directors",
+                ),
+                text=_texts(
+                    "Deux mandats sont à pourvoir.",
+                    "Twee mandaten te begeven.",
+                    "Zwei Mandate sind zu vergeben.",
+                    "Two seats are to be filled.",
+                ),
+                seats=2,
+                candidates=CANDIDATES,
+            )
+        )
+    for extra in range(extra_motions):
+        number = len(AGENDA) + extra + 1
+        session.add(
+            Resolution(
+                assembly_id=assembly.id,
+                position=number + 1,
+                code=f"R{number}",
+                kind=ResolutionKind.ORDINARY,
+                title=_texts(*(f"Résolution {number}",) * 4),
+                text=_texts(*(f"Texte {number}",) * 4),
+                seats=None,
+                candidates=[],
             )
         )
     keyed = code_key(settings)
     hash_key = ballot_hash_key(settings)
-    languages = dict(
-        session.query(Member.id, Member.language).filter(Member.id.in_(member_ids)).all()
-    )
-    emails = dict(session.query(Member.id, Member.email).filter(Member.id.in_(member_ids)).all())
+    found = session.execute(
+        select(Member.id, Member.language, Member.email).where(Member.id.in_(member_ids))
+    ).all()
+    languages = {row.id: row.language for row in found}
+    emails = {row.id: row.email for row in found}
     codes: dict[int, str] = {}
     rows = []
     for member_id in member_ids:

@@ -32,7 +32,10 @@ def close_assembly_voting(assembly_id: int, staff: str, early: bool) -> dict[str
         )
     get_run_logger().info(
         "assembly %s: %s ballots, seal %s (closed now: %s)",
-        assembly_id, summary.ballots, summary.seal, summary.closed_now,
+        assembly_id,
+        summary.ballots,
+        summary.seal,
+        summary.closed_now,
     )
     return {"ballots": summary.ballots, "seal": summary.seal, "closed_now": summary.closed_now}
 
@@ -44,17 +47,30 @@ def publish_results(assembly_id: int) -> int:
         view = voting_closing.closed_assembly(uow, assembly_id)
     motions, candidates, elected = minutes_rows(view, "en")
     rows: list[dict[str, Any]] = [
-        {"resolution": f"{m.code}. {m.title}", "for": m.votes_for, "against": m.against,
-         "abstain": m.abstain, "rule": m.test, "result": m.outcome}
+        {
+            "resolution": f"{m.code}. {m.title}",
+            "for": m.votes_for,
+            "against": m.against,
+            "abstain": m.abstain,
+            "rule": m.test,
+            "result": m.outcome,
+        }
         for m in motions
     ]
     rows += [
-        {"resolution": f"{c.election}: {c.name}", "for": c.votes, "against": "", "abstain": "",
-         "rule": "election", "result": "ELECTED" if c.elected == "yes" else ""}
+        {
+            "resolution": f"{c.election}: {c.name}",
+            "for": c.votes,
+            "against": "",
+            "abstain": "",
+            "rule": "election",
+            "result": "ELECTED" if c.elected == "yes" else "",
+        }
         for c in candidates
     ]
     create_table_artifact(
-        key=f"assembly-{assembly_id}-results", table=rows,
+        key=f"assembly-{assembly_id}-results",
+        table=rows,
         description=f"{view.title}: results ({len(view.trackers)} ballots, seal {view.seal}). "
         f"{elected}",
     )
@@ -99,8 +115,13 @@ def queue_results_mail(assembly_id: int, chunk_size: int = 1000) -> int:
     while True:
         with UnitOfWork() as uow:
             count, last = voting_closing.queue_result_mails(
-                uow, assembly_id, summaries=summaries, title=view.title, seal=view.seal,
-                after_voter_id=after, limit=chunk_size,
+                uow,
+                assembly_id,
+                summaries=summaries,
+                title=view.title,
+                seal=view.seal,
+                after_voter_id=after,
+                limit=chunk_size,
             )
         queued += count
         if last is None:

@@ -134,13 +134,22 @@ def create_app(
         if refusal:
             return refusal
         chosen = _choices_from_form(form, view.agenda)
-        agenda = [AgendaItem(a.code, a.kind, a.seats, tuple(c for c, _ in a.candidates))
-                  for a in view.agenda]
+        agenda = [
+            AgendaItem(a.code, a.kind, a.seats, tuple(c for c, _ in a.candidates))
+            for a in view.agenda
+        ]
         try:
             clean = voting.validate_choices(agenda, chosen)
         except RuleViolation as exc:
-            return page("ballot.html", view.language, 400, view=view, code=code, chosen=chosen,
-                        message=LABELS[view.language]["error"].format(reason=exc.message))
+            return page(
+                "ballot.html",
+                view.language,
+                400,
+                view=view,
+                code=code,
+                chosen=chosen,
+                message=LABELS[view.language]["error"].format(reason=exc.message),
+            )
         return page("confirm.html", view.language, view=view, code=code, chosen=clean)
 
     @app.post("/cast", response_class=HTMLResponse)
@@ -170,8 +179,15 @@ def create_app(
             when = date_time(view.closes_at, view.language)
             return home(view.language, LABELS[view.language]["closed"].format(when=when), 403)
         except RuleViolation as exc:
-            return page("ballot.html", view.language, 400, view=view, code=code, chosen=chosen,
-                        message=LABELS[view.language]["error"].format(reason=exc.message))
+            return page(
+                "ballot.html",
+                view.language,
+                400,
+                view=view,
+                code=code,
+                chosen=chosen,
+                message=LABELS[view.language]["error"].format(reason=exc.message),
+            )
         return page("receipt.html", view.language, view=view, receipt=receipt.receipt)
 
     @app.get("/health")

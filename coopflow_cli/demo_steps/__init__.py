@@ -6,8 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("assembly-voting", voting_demo.cast_votes),
+    ("assembly-closing", voting_demo.close_assembly),
 ]

@@ -64,15 +64,21 @@ class AssemblyMinutes(TemplateContext):
 MODES = {
     "present": {"fr": "présent", "nl": "aanwezig", "de": "anwesend", "en": "present"},
     "remote": {"fr": "à distance", "nl": "op afstand", "de": "aus der Ferne", "en": "remote"},
-    "represented": {"fr": "représenté", "nl": "vertegenwoordigd", "de": "vertreten",
-                    "en": "represented"},
+    "represented": {
+        "fr": "représenté",
+        "nl": "vertegenwoordigd",
+        "de": "vertreten",
+        "en": "represented",
+    },
 }
 OUTCOME = {
     True: {"fr": "ADOPTÉE", "nl": "AANGENOMEN", "de": "ANGENOMMEN", "en": "ADOPTED"},
     False: {"fr": "REJETÉE", "nl": "VERWORPEN", "de": "ABGELEHNT", "en": "REJECTED"},
 }
-YES_NO = {True: {"fr": "oui", "nl": "ja", "de": "ja", "en": "yes"},
-          False: {"fr": "non", "nl": "nee", "de": "nein", "en": "no"}}
+YES_NO = {
+    True: {"fr": "oui", "nl": "ja", "de": "ja", "en": "yes"},
+    False: {"fr": "non", "nl": "nee", "de": "nein", "en": "no"},
+}
 TEST = {
     "fr": "majorité requise : plus de {m} des voix exprimées (abstentions non comptées){q}",
     "nl": "vereiste meerderheid: meer dan {m} van de uitgebrachte stemmen (onthoudingen niet meegeteld){q}",
@@ -86,10 +92,18 @@ TEST_AT_LEAST = {
     "en": "majority required: at least {m} of the votes cast (abstentions not counted){q}",
 }
 QUORUM = {
-    True: {"fr": " ; quorum atteint", "nl": "; quorum bereikt", "de": "; Quorum erreicht",
-           "en": "; quorum met"},
-    False: {"fr": " ; quorum NON atteint", "nl": "; quorum NIET bereikt",
-            "de": "; Quorum NICHT erreicht", "en": "; quorum NOT met"},
+    True: {
+        "fr": " ; quorum atteint",
+        "nl": "; quorum bereikt",
+        "de": "; Quorum erreicht",
+        "en": "; quorum met",
+    },
+    False: {
+        "fr": " ; quorum NON atteint",
+        "nl": "; quorum NIET bereikt",
+        "de": "; Quorum NICHT erreicht",
+        "en": "; quorum NOT met",
+    },
 }
 SUMMARY_LINE = {
     "fr": "{code}. {title} : {outcome} ({f} pour, {a} contre, {x} abstentions)",
@@ -117,7 +131,9 @@ def _test(row: dict[str, Any], lang: str) -> str:
     return words[lang].format(m=row["majority"], q=quorum)
 
 
-def minutes_rows(view: Any, lang: str) -> tuple[list[MinutesResolution], list[MinutesCandidate], str]:
+def minutes_rows(
+    view: Any, lang: str
+) -> tuple[list[MinutesResolution], list[MinutesCandidate], str]:
     """The result table of the minutes in `lang` (motions, candidates, who was elected)."""
     motions: list[MinutesResolution] = []
     candidates: list[MinutesCandidate] = []
@@ -127,23 +143,40 @@ def minutes_rows(view: Any, lang: str) -> tuple[list[MinutesResolution], list[Mi
         if row["kind"] == "election":
             names = view.candidate_names.get(row["id"], {})
             for cid, votes in row["results"].items():
-                candidates.append(MinutesCandidate(
-                    election=row["id"], name=names.get(cid, cid), votes=votes,
-                    elected=YES_NO[cid in row["elected"]][lang]))
+                candidates.append(
+                    MinutesCandidate(
+                        election=row["id"],
+                        name=names.get(cid, cid),
+                        votes=votes,
+                        elected=YES_NO[cid in row["elected"]][lang],
+                    )
+                )
             chosen = ", ".join(names.get(c, c) for c in row["elected"]) or NOBODY[lang]
             elected.append(ELECTED_LINE[lang].format(code=row["id"], title=title, names=chosen))
             continue
-        motions.append(MinutesResolution(
-            code=row["id"], title=title, votes_for=row["for"], against=row["against"],
-            abstain=row["abstain"], test=_test(row, lang), outcome=OUTCOME[bool(row["adopted"])][lang]))
+        motions.append(
+            MinutesResolution(
+                code=row["id"],
+                title=title,
+                votes_for=row["for"],
+                against=row["against"],
+                abstain=row["abstain"],
+                test=_test(row, lang),
+                outcome=OUTCOME[bool(row["adopted"])][lang],
+            )
+        )
     return motions, candidates, "; ".join(elected)
 
 
 def results_summary(view: Any, lang: str) -> str:
     """Plain-text result lines for the results e-mail."""
     motions, _candidates, elected = minutes_rows(view, lang)
-    lines = [SUMMARY_LINE[lang].format(code=m.code, title=m.title, outcome=m.outcome,
-                                       f=m.votes_for, a=m.against, x=m.abstain) for m in motions]
+    lines = [
+        SUMMARY_LINE[lang].format(
+            code=m.code, title=m.title, outcome=m.outcome, f=m.votes_for, a=m.against, x=m.abstain
+        )
+        for m in motions
+    ]
     if elected:
         lines.extend(elected.split("; "))
     return "\n".join(lines)
@@ -172,9 +205,15 @@ def minutes_context(view: Any, lang: str, coop: Coop, today: date) -> AssemblyMi
         remote=counts["remote"],
         shares_present=sum(line.shares for line in view.attendees),
         capital_cents=view.capital_cents,
-        attendees=[MinutesAttendee(name=a.name, mode=MODES[a.mode][lang],
-                                   represented_by=a.represented_by, shares=a.shares)
-                   for a in view.attendees],
+        attendees=[
+            MinutesAttendee(
+                name=a.name,
+                mode=MODES[a.mode][lang],
+                represented_by=a.represented_by,
+                shares=a.shares,
+            )
+            for a in view.attendees
+        ],
         resolutions=motions,
         candidates=candidates,
         elected=elected or NOBODY[lang],

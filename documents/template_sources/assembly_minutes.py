@@ -33,15 +33,24 @@ def sample(language: str) -> AssemblyMinutes:
         capital_cents=21000,
         attendees=[
             MinutesAttendee(name=HOSTILE_TEXT, mode="present", represented_by="", shares=3),
-            MinutesAttendee(name="Jan Peeters", mode="represented", represented_by="Els Maes",
-                            shares=2),
+            MinutesAttendee(
+                name="Jan Peeters", mode="represented", represented_by="Els Maes", shares=2
+            ),
         ],
         resolutions=[
-            MinutesResolution(code="R1", title="Comptes", votes_for="3", against="1",
-                              abstain="1", test="1/2", outcome="ADOPTED"),
+            MinutesResolution(
+                code="R1",
+                title="Comptes",
+                votes_for="3",
+                against="1",
+                abstain="1",
+                test="1/2",
+                outcome="ADOPTED",
+            ),
         ],
-        candidates=[MinutesCandidate(election="E1", name="Amélie Dubois", votes="2",
-                                     elected="yes")],
+        candidates=[
+            MinutesCandidate(election="E1", name="Amélie Dubois", votes="2", elected="yes")
+        ],
         elected="E1: Amélie Dubois",
         ballots=2,
         trackers=[MinutesTracker(n=1, receipt="ab" * 32), MinutesTracker(n=2, receipt="cd" * 32)],
@@ -73,22 +82,35 @@ def _blocks(words: dict[str, str]) -> list[Block]:
         Block("heading", words["attendance"]),
         Block("p", words["counts"]),
         Block("p", words["capital"]),
-        Block("table", headers=tuple(words["attendance_headers"].split("|")),
-              loop="row in attendees", cells=_ATTENDANCE_CELLS),
+        Block(
+            "table",
+            headers=tuple(words["attendance_headers"].split("|")),
+            loop="row in attendees",
+            cells=_ATTENDANCE_CELLS,
+        ),
         Block("heading", words["results"]),
-        Block("table", headers=tuple(words["motion_headers"].split("|")),
-              loop="row in resolutions", cells=_MOTION_CELLS),
+        Block(
+            "table",
+            headers=tuple(words["motion_headers"].split("|")),
+            loop="row in resolutions",
+            cells=_MOTION_CELLS,
+        ),
         Block("heading", words["elections"]),
-        Block("table", headers=tuple(words["candidate_headers"].split("|")),
-              loop="row in candidates", cells=_CANDIDATE_CELLS),
+        Block(
+            "table",
+            headers=tuple(words["candidate_headers"].split("|")),
+            loop="row in candidates",
+            cells=_CANDIDATE_CELLS,
+        ),
         Block("p", words["elected"]),
         Block("p", words["closing"]),
         Block("small", words["draft"]),
         Block("pagebreak"),
         Block("heading", words["annex"]),
         Block("p", words["annex_text"]),
-        Block("table", headers=("#", words["receipt"]), loop="row in trackers",
-              cells=_TRACKER_CELLS),
+        Block(
+            "table", headers=("#", words["receipt"]), loop="row in trackers", cells=_TRACKER_CELLS
+        ),
     ]
 
 

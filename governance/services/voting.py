@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from governance.config import Settings
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
-from governance.db.models.voting import Attendance, Ballot, Proxy
-from governance.db.models.voting import AttendanceMode, BallotChannel
+from governance.db.models.voting import Attendance, AttendanceMode, Ballot, BallotChannel, Proxy
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
 from governance.domain.assembly import (
@@ -212,9 +211,7 @@ def cast_ballot(
     tag = None
     replaced = False
     if statutes.voting.revote_replaces:
-        tag = voting.replace_tag(
-            revote_key(uow.settings), assembly.id, normalise_ballot_code(code)
-        )
+        tag = voting.replace_tag(revote_key(uow.settings), assembly.id, normalise_ballot_code(code))
     if voter.voted:
         if tag is None:
             raise voting.CodeAlreadyUsed(
@@ -233,7 +230,9 @@ def cast_ballot(
         )
     )
     if proxy is not None:
-        _attend(session, assembly.id, voter.member_id, AttendanceMode.REPRESENTED, proxy.holder_name)
+        _attend(
+            session, assembly.id, voter.member_id, AttendanceMode.REPRESENTED, proxy.holder_name
+        )
     elif channel is BallotChannel.MEETING:
         _attend(session, assembly.id, voter.member_id, AttendanceMode.PRESENT, None)
     else:
@@ -316,17 +315,21 @@ def give_proxy(
     if not holder_name or not holder_name.strip():
         raise voting.ProxyNotAllowed("give the proxy holder's name or member id", field="holder")
     key = _holder_key(holder_member_id, holder_name)
-    holder_is_shareholder = holder_member_id is not None and (
-        session.scalar(
-            select(func.count())
-            .select_from(AssemblyVoter)
-            .where(
-                AssemblyVoter.assembly_id == assembly_id,
-                AssemblyVoter.member_id == holder_member_id,
+    holder_is_shareholder = (
+        holder_member_id is not None
+        and (
+            session.scalar(
+                select(func.count())
+                .select_from(AssemblyVoter)
+                .where(
+                    AssemblyVoter.assembly_id == assembly_id,
+                    AssemblyVoter.member_id == holder_member_id,
+                )
             )
+            or 0
         )
-        or 0
-    ) > 0
+        > 0
+    )
     held = session.scalar(
         select(func.count())
         .select_from(Proxy)
@@ -379,7 +382,9 @@ def record_presence(uow: UnitOfWork, assembly_id: int, member_id: int, *, staff:
         )
     )
     if voter is None:
-        raise NotFound(f"member {member_id} is not a voter of assembly {assembly_id}", field="member")
+        raise NotFound(
+            f"member {member_id} is not a voter of assembly {assembly_id}", field="member"
+        )
     if session.get(Attendance, (assembly_id, member_id)) is None:
         _attend(session, assembly_id, member_id, AttendanceMode.PRESENT, None)
         timeline.record(

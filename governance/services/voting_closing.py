@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
-from governance.db.models.voting import Attendance, Ballot, VotingSeal
-from governance.db.models.voting import AttendanceMode
+from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
 from governance.db.uow import UnitOfWork
 from governance.domain import tally, voting
 from governance.domain.assembly import AssemblyStatus
@@ -121,7 +120,13 @@ def build_scenario(session: Session, assembly_id: int) -> dict[str, Any]:
 
 
 def scenario_text(scenario: dict[str, Any]) -> str:
+    """The canonical text of a scenario (its sha256 is kept in the seal)."""
     return json.dumps(scenario, sort_keys=True, separators=(",", ":"))
+
+
+def count_scenario(scenario: dict[str, Any]) -> tally.TallyResult:
+    """Count with governance.domain.tally, without a JSON round trip."""
+    return tally.count(tally.TallyScenario.model_validate(scenario))
 
 
 def _reshuffle(session: Session, assembly_id: int) -> list[str]:
@@ -132,10 +137,10 @@ def _reshuffle(session: Session, assembly_id: int) -> list[str]:
         .where(Ballot.assembly_id == assembly_id)
         .order_by(Ballot.receipt)
     ).all()
-    session.execute(Ballot.__table__.delete().where(Ballot.assembly_id == assembly_id))
+    session.execute(delete(Ballot).where(Ballot.assembly_id == assembly_id))
     if rows:
         session.execute(
-            Ballot.__table__.insert(),
+            insert(Ballot),
             [
                 {
                     "id": row.id,
@@ -155,9 +160,7 @@ def _reshuffle(session: Session, assembly_id: int) -> list[str]:
         .values(voted=AssemblyVoter.voted)
     )
     session.execute(
-        update(Attendance)
-        .where(Attendance.assembly_id == assembly_id)
-        .values(mode=Attendance.mode)
+        update(Attendance).where(Attendance.assembly_id == assembly_id).values(mode=Attendance.mode)
     )
     return [row.receipt for row in rows]
 
@@ -193,7 +196,7 @@ def close_voting(
     )
     scenario = build_scenario(session, assembly_id)
     text = scenario_text(scenario)
-    result = dict(tally.count_json(text))
+    result = dict(count_scenario(scenario))
     seal = VotingSeal(
         assembly_id=assembly_id,
         closed_at=now,
@@ -281,7 +284,7 @@ def verify(uow: UnitOfWork, assembly_id: int, published_seal: str | None = None)
         )
     result: dict[str, Any] = {}
     try:
-        result = dict(tally.count_json(scenario_text(build_scenario(session, assembly_id))))
+        result = dict(count_scenario(build_scenario(session, assembly_id)))
     except tally.TallyInputError as exc:
         problems.append(f"the stored ballots cannot be counted: {exc}")
     if result and result != stored.result:
@@ -365,11 +368,14 @@ def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
     resolutions = _resolutions(session, assembly_id)
     languages = tuple(
         sorted(
-            {lang.value for lang in session.scalars(
-                select(AssemblyVoter.language)
-                .where(AssemblyVoter.assembly_id == assembly_id)
-                .distinct()
-            )}
+            {
+                lang.value
+                for lang in session.scalars(
+                    select(AssemblyVoter.language)
+                    .where(AssemblyVoter.assembly_id == assembly_id)
+                    .distinct()
+                )
+            }
         )
     ) or ("fr",)
     trackers = tuple(
@@ -429,7 +435,9 @@ def queue_result_mails(
     if session.get(VotingSeal, assembly_id) is None:
         raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
     rows = session.execute(
-        select(AssemblyVoter.id, AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language)
+        select(
+            AssemblyVoter.id, AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language
+        )
         .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.id > after_voter_id)
         .order_by(AssemblyVoter.id)
         .limit(limit)
