@@ -190,6 +190,23 @@ def create_app(
             )
         return page("receipt.html", view.language, view=view, receipt=receipt.receipt)
 
+    @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
+    def receipts(
+        request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
+    ) -> HTMLResponse:
+        """After closing: the seal, the number of ballots, and whether a receipt is in."""
+        from governance.services.voting_closing import published_receipts
+
+        language = pick_language(lang, request.headers.get("accept-language"))
+        try:
+            with UnitOfWork() as uow:
+                published = published_receipts(uow, assembly_id)
+        except RuleViolation:
+            return home(language, LABELS[language]["not_closed"], 404)
+        wanted = receipt.strip().lower()
+        found = wanted in published.receipts if wanted else None
+        return page("receipts.html", language, published=published, receipt=wanted, found=found)
+
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}

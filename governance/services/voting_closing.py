@@ -453,8 +453,37 @@ def queue_result_mails(
             template="assembly_results",
             language=language,
             member_id=member_id,
-            context={"title": title, "summary": summaries[language.value], "seal": seal},
+            context={
+                "title": title,
+                "summary": summaries[language.value],
+                "seal": seal,
+                "receipts_url": f"{uow.settings.ballot_base_url}/receipts/{assembly_id}",
+            },
         )
         queued += 1
     uow.commit()
     return queued, (rows[-1][0] if len(rows) == limit else None)
+
+
+@dataclass(frozen=True)
+class PublishedReceipts:
+    assembly_id: int
+    title: str
+    seal: str
+    receipts: frozenset[str]
+
+
+def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
+    """The receipts published at closing (for voters to find theirs); nothing before."""
+    session = uow.session
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    receipts = frozenset(
+        session.scalars(select(Ballot.receipt).where(Ballot.assembly_id == assembly_id))
+    )
+    published = PublishedReceipts(
+        assembly_id, _assembly(session, assembly_id).title, stored.seal, receipts
+    )
+    uow.rollback()
+    return published

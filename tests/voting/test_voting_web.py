@@ -101,3 +101,22 @@ def test_hostile_text_is_escaped_in_the_code_field(convene) -> None:
     page = client.post("/ballot", data={"code": HOSTILE})
     assert page.status_code == 400
     assert "&lt;SRL&gt;" in page.text and "<SRL>" not in page.text
+
+
+def test_after_closing_a_voter_finds_their_receipt_on_the_page(convene) -> None:
+    from governance.services import voting_closing
+    from governance.services.timeline import Actor
+
+    ga = convene(2)
+    client = TestClient(create_app(clock=lambda: ga.now))
+    assert client.get(f"/receipts/{ga.assembly_id}").status_code == 404
+    done = client.post("/cast", data={"code": ga.code(0), **FORM})
+    with UnitOfWork() as uow:
+        receipt = uow.session.scalar(select(Ballot.receipt))
+        voting_closing.close_voting(uow, ga.assembly_id, now=ga.now, actor=Actor.system("t"),
+                                    early=True)
+    assert receipt in done.text
+    page = client.get(f"/receipts/{ga.assembly_id}", params={"receipt": receipt.upper()})
+    assert page.status_code == 200 and 'id="found"' in page.text
+    page = client.get(f"/receipts/{ga.assembly_id}", params={"receipt": "ab" * 32})
+    assert 'id="not-found"' in page.text
