@@ -220,10 +220,14 @@ def cast_ballot(
         earlier = session.scalar(
             select(Ballot).where(Ballot.assembly_id == assembly.id, Ballot.replace_tag == tag)
         )
-        if earlier is not None:
-            session.delete(earlier)
-            session.flush()
-            replaced = True
+        if earlier is None:  # e.g. cast before the statutes allowed revotes: never two ballots
+            raise voting.CodeAlreadyUsed(
+                "this ballot code has already been used and its earlier ballot cannot be replaced",
+                field="ballot_code",
+            )
+        session.delete(earlier)
+        session.flush()
+        replaced = True
     proxy = session.scalar(
         select(Proxy).where(
             Proxy.assembly_id == assembly.id, Proxy.giver_member_id == voter.member_id

@@ -177,3 +177,15 @@ def test_the_ballot_view_shows_the_agenda_in_the_voters_language(convene) -> Non
             assert [a.code for a in view.agenda] == ["R1", "R2", "R3", "E1"]
             titles = {"fr": "Approbation", "nl": "Goedkeuring", "de": "Genehmigung", "en": "Approval"}
             assert view.agenda[0].title.startswith(titles[view.language])
+
+
+def test_a_ballot_cast_before_revotes_were_allowed_is_never_doubled(convene, monkeypatch) -> None:
+    ga = convene(1)
+    _cast(ga.code(0), ga.now)  # revote off: no tag stored
+    statutes = get_statutes()
+    revote = Statutes.model_validate(
+        {**statutes.model_dump(), "voting": {**statutes.voting.model_dump(), "revote_replaces": True}})
+    monkeypatch.setattr(service, "get_statutes", lambda: revote)
+    with pytest.raises(voting.CodeAlreadyUsed, match="cannot be replaced"):
+        _cast(ga.code(0), ga.now)
+    assert _count_ballots() == 1
