@@ -167,3 +167,9 @@ def ballot_web(
     from coopflow_cli.ballot_web.app import serve
 
     serve(host, port)
+
+
+def register(target: typer.Typer) -> None:
+    """Add these commands to another `coop assembly` group (the convening's), so both
+    areas share one `assembly` command group."""
+    target.registered_commands.extend(app.registered_commands)
