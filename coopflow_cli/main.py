@@ -24,6 +24,10 @@ app.add_typer(voting_cli.app, name="assembly")
 app.command("ballot-web")(voting_cli.ballot_web)
 console = Console()
 
+from coopflow_cli import assembly as assembly_cli  # noqa: E402
+
+app.add_typer(assembly_cli.app, name="assembly")
+
 
 @app.command()
 def demo(
