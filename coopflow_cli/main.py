@@ -20,13 +20,13 @@ templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
-app.add_typer(voting_cli.app, name="assembly")
 app.command("ballot-web")(voting_cli.ballot_web)
 console = Console()
 
 from coopflow_cli import assembly as assembly_cli  # noqa: E402
 
 app.add_typer(assembly_cli.app, name="assembly")
+voting_cli.register(assembly_cli.app)
 
 
 @app.command()

@@ -20,9 +20,8 @@ from governance.domain.assembly import (
     ResolutionKind,
     ballot_code_hash,
     derive_ballot_code,
-    derive_key,
 )
-from governance.services.voting import ballot_hash_key
+from governance.services.assembly import ballot_code_key, ballot_hash_key
 
 HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
 
@@ -92,10 +91,6 @@ CANDIDATES = [
 class SampleAssembly:
     assembly_id: int
     codes: dict[int, str]  # member id -> ballot code (only the sample knows them)
-
-
-def code_key(settings: Settings) -> bytes:
-    return derive_key(settings.resolved_encryption_key(), "ballot-code")
 
 
 def seed_assembly(
@@ -177,7 +172,7 @@ def seed_assembly(
                 candidates=[],
             )
         )
-    keyed = code_key(settings)
+    keyed = ballot_code_key(settings)
     hash_key = ballot_hash_key(settings)
     found = session.execute(
         select(Member.id, Member.language, Member.email).where(Member.id.in_(member_ids))

@@ -108,6 +108,7 @@ def create_app(
         return view, None
 
     @app.get("/", response_class=HTMLResponse)
+    @app.get("/b", response_class=HTMLResponse)  # the address printed on the ballots
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
         return home(pick_language(lang, request.headers.get("accept-language")))
 

@@ -79,16 +79,12 @@ def cast_votes(ctx: Any) -> None:
 
 
 def close_assembly(ctx: Any) -> None:
-    from flows.assembly_closing import ClosingParameters, assembly_closing
+    from flows.assembly_closing import assembly_closing
     from governance.services import voting_closing
 
     assembly_id = int(ctx.state["assembly_id"])
-    result = assembly_closing(
-        ClosingParameters(assembly_id=assembly_id, close_early=True, staff="demo.staff")
-    )
-    again = assembly_closing(
-        ClosingParameters(assembly_id=assembly_id, close_early=True, staff="demo.staff")
-    )
+    result = assembly_closing(assembly_id=assembly_id, close_early=True, staff="demo.staff")
+    again = assembly_closing(assembly_id=assembly_id, close_early=True, staff="demo.staff")
     with UnitOfWork() as uow:
         report = voting_closing.verify(uow, assembly_id, published_seal=str(result["seal"]))
     with UnitOfWork() as uow:

@@ -32,14 +32,9 @@ from governance.domain.assembly import ballot_code_hash as _code_hash
 from governance.domain.errors import NotFound
 from governance.domain.voting import AgendaItem, UnknownBallotCode, WindowState
 from governance.services import timeline
+from governance.services.assembly import ballot_hash_key
 from governance.services.timeline import Actor
 from governance.statutes import get_statutes
-
-
-def ballot_hash_key(settings: Settings) -> bytes:
-    """The server key under which ballot codes are hashed (the same derivation as the
-    convening, governance.services.assembly.ballot_hash_key)."""
-    return derive_key(settings.resolved_encryption_key(), "ballot-hash")
 
 
 def revote_key(settings: Settings) -> bytes:

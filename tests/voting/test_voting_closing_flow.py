@@ -19,7 +19,7 @@ from governance.services import voting as service
 def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
     convene, coop_env, mail_sink, prefect_harness
 ) -> None:
-    from flows.assembly_closing import ClosingParameters, assembly_closing
+    from flows.assembly_closing import assembly_closing
 
     ga = convene(9)
     rng = random.Random(11)
@@ -28,8 +28,8 @@ def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
         with UnitOfWork() as uow:
             receipts.append(service.cast_ballot(uow, ga.code(n), random_choices(rng),
                                                 now=ga.now).receipt)
-    params = ClosingParameters(assembly_id=ga.assembly_id, close_early=True, staff="anne.staff")
-    first = assembly_closing(params)
+    params = {"assembly_id": ga.assembly_id, "close_early": True, "staff": "anne.staff"}
+    first = assembly_closing(**params)
     assert first["ballots"] == 6 and first["closed_now"]
     mails = mail_sink.parsed()
     with UnitOfWork() as uow:
@@ -47,6 +47,6 @@ def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
         for table in docx.Document(io.BytesIO((coop_env.archive / path).read_bytes())).tables
         for row in table.rows for cell in row.cells)
     assert all(r in text for r in receipts)
-    second = assembly_closing(params)
+    second = assembly_closing(**params)
     assert not second["closed_now"] and second["seal"] == first["seal"]
     assert len(mail_sink.parsed()) == with_email
