@@ -18,6 +18,9 @@ from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
 
+ARTIFACT_RECEIPTS = 5000
+
+
 def minutes_key(assembly_id: int, language: str) -> str:
     return f"doc:assembly_minutes:{assembly_id}:{language}"
 
@@ -74,7 +77,13 @@ def publish_results(assembly_id: int) -> int:
         description=f"{view.title}: results ({len(view.trackers)} ballots, seal {view.seal}). "
         f"{elected}",
     )
-    trackers = "\n".join(f"- `{r}`" for r in view.trackers) or "(no ballot)"
+    shown = view.trackers[:ARTIFACT_RECEIPTS]
+    trackers = "\n".join(f"- `{r}`" for r in shown) or "(no ballot)"
+    if len(view.trackers) > len(shown):  # keep the artifact small; the full list is elsewhere
+        trackers += (
+            f"\n\n… and {len(view.trackers) - len(shown)} more: the full list is annexed to "
+            "the minutes and searchable on the ballot page (/receipts/<assembly>)."
+        )
     create_markdown_artifact(
         key=f"assembly-{assembly_id}-trackers",
         markdown=f"# Vote receipts — {view.title}\n\nSeal: `{view.seal}`\n\n{trackers}\n",
