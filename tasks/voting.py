@@ -17,7 +17,6 @@ from governance.services import voting_closing
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
-
 ARTIFACT_RECEIPTS = 5000
 
 
