@@ -83,9 +83,9 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
         code = codes[v.member_id]
         png = io.BytesIO()
         segno.make(assembly_docs.ballot_url(settings, code)).save(png, kind="png", scale=4)
-        ctx = assembly_docs.ballot(view, v, code, settings, today)
+        ballot = assembly_docs.ballot(view, v, code, settings, today)
         path = out / f"ballot-{v.member_id}.docx"
-        path.write_bytes(render_docx("assembly_ballot", lang, ctx, {"qr": png.getvalue()}))
+        path.write_bytes(render_docx("assembly_ballot", lang, ballot, {"qr": png.getvalue()}))
         files.append(str(path))
         client.send(
             to=v.email or "postal@example.org",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import assembly, foundation
 from coopflow_cli.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("assembly-convening", assembly.convene_assembly),
+    ("assembly-reminders", assembly.remind_voters),
     ("assembly-voting", voting_demo.cast_votes),
     ("assembly-closing", voting_demo.close_assembly),
 ]

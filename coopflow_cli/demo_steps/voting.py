@@ -9,28 +9,58 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.voting_sample import random_choices, seed_assembly
+from coopflow_cli.voting_sample import seed_assembly
 from governance.db.models import Member
+from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
+from governance.domain.voting import AgendaItem
 from governance.services import voting
+from governance.services.assembly import ballot_codes
 
 VOTERS = 60
 
 
 def _form(choices: dict[str, Any]) -> dict[str, Any]:
-    form: dict[str, Any] = {f"r_{k}": v for k, v in choices.items() if isinstance(v, str)}
-    form["e_E1"] = choices.get("E1", [])
+    form: dict[str, Any] = {}
+    for code, value in choices.items():
+        form[f"e_{code}" if isinstance(value, list) else f"r_{code}"] = value
     return form
 
 
-def cast_votes(ctx: Any) -> None:
-    from fastapi.testclient import TestClient
+def _random_ballot(rng: random.Random, agenda: list[AgendaItem]) -> dict[str, Any]:
+    ballot: dict[str, Any] = {}
+    for item in agenda:
+        if item.is_election:
+            ballot[item.code] = rng.sample(list(item.candidates), rng.randint(0, item.seats))
+        else:
+            ballot[item.code] = rng.choices(["for", "against", "abstain"], [6, 3, 1])[0]
+    return ballot
 
-    from coopflow_cli.ballot_web.app import create_app
 
-    now = datetime.now(UTC)
+def _voting_assembly(ctx: Any) -> tuple[int, list[int], dict[int, str], datetime]:
+    """The assembly convened by the previous demo step (its voters and their codes, and a
+    moment inside its voting window), or a sample assembly when there is none."""
     with UnitOfWork() as uow:
+        assembly_id = ctx.state.get("assembly_id")
+        if assembly_id is not None:
+            assembly = uow.session.get_one(Assembly, int(assembly_id))
+            ids = list(
+                uow.session.scalars(
+                    select(AssemblyVoter.member_id)
+                    .where(AssemblyVoter.assembly_id == assembly.id)
+                    .order_by(AssemblyVoter.member_id)
+                    .limit(VOTERS)
+                )
+            )
+            codes = ballot_codes(uow.settings, assembly.id, ids)
+            # The demo's clock jumps to the middle of the voting window.
+            moment = (
+                assembly.voting_opens_at
+                + (assembly.voting_closes_at - assembly.voting_opens_at) / 2
+            )
+            return assembly.id, ids, codes, moment
+        now = datetime.now(UTC)
         ids = list(
             uow.session.scalars(
                 select(Member.id)
@@ -41,41 +71,52 @@ def cast_votes(ctx: Any) -> None:
         )
         sample = seed_assembly(uow.session, uow.settings, ids, now=now)
         uow.commit()
-    ctx.state["assembly_id"] = sample.assembly_id
+        ctx.state["assembly_id"] = sample.assembly_id
+        return sample.assembly_id, ids, sample.codes, now
+
+
+def cast_votes(ctx: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from coopflow_cli.ballot_web.app import create_app
+
+    assembly_id, ids, by_member, now = _voting_assembly(ctx)
+    with UnitOfWork() as uow:
+        agenda = voting.agenda_items(uow.session, assembly_id)
     rng = random.Random(2026)
-    codes = [sample.codes[m] for m in ids]
-    # Proxies: member 0 -> member 1 (a shareholder); member 2 -> a non-shareholder.
+    codes = [by_member[m] for m in ids]
+    # Proxies: voter 0 -> voter 1 (a shareholder); voter 2 -> a non-shareholder.
+    with UnitOfWork() as uow:
+        voting.give_proxy(uow, assembly_id, ids[0], holder_member_id=ids[1], staff="demo.staff")
     with UnitOfWork() as uow:
         voting.give_proxy(
-            uow, sample.assembly_id, ids[0], holder_member_id=ids[1], staff="demo.staff"
+            uow, assembly_id, ids[2], holder_name="Maître A. Dupont", staff="demo.staff"
         )
-    with UnitOfWork() as uow:
-        voting.give_proxy(
-            uow, sample.assembly_id, ids[2], holder_name="Maître A. Dupont", staff="demo.staff"
-        )
-    client = TestClient(create_app())
+    client = TestClient(create_app(clock=lambda: now))
     web = 0
     for code in codes[:30]:  # the proxy holders vote with the givers' codes (0 and 2) here
         assert client.get(f"/b/{code}").status_code == 200
-        form = {"code": code, **_form(random_choices(rng))}
+        form = {"code": code, **_form(_random_ballot(rng, agenda))}
         assert client.post("/confirm", data=form).status_code == 200
         page = client.post("/cast", data=form)
         assert page.status_code == 200 and 'id="receipt"' in page.text, page.text[-500:]
         web += 1
-    refused = client.post("/cast", data={"code": codes[5], **_form(random_choices(rng))})
+    refused = client.post("/cast", data={"code": codes[5], **_form(_random_ballot(rng, agenda))})
     paper = 0
     for code in codes[30:40]:
         with UnitOfWork() as uow:
-            voting.enter_paper_ballot(uow, code, random_choices(rng), staff="demo.staff", now=now)
+            voting.enter_paper_ballot(
+                uow, code, _random_ballot(rng, agenda), staff="demo.staff", now=now
+            )
         paper += 1
     for member_id in ids[40:43]:
         with UnitOfWork() as uow:
-            voting.record_presence(uow, sample.assembly_id, member_id, staff="demo.staff")
+            voting.record_presence(uow, assembly_id, member_id, staff="demo.staff")
     ctx.report("assembly-voting", "ballots cast on the web page (HTTP forms, receipts)", web)
     ctx.report("assembly-voting", "of which by proxy (a member; a non-shareholder)", 2)
     ctx.report("assembly-voting", "paper ballots entered by staff", paper)
     ctx.report("assembly-voting", "second use of a code refused (HTTP status)", refused.status_code)
-    ctx.report("assembly-voting", "present at the meeting without voting", 3)
+    ctx.report("assembly-voting", "present at the meeting without voting", len(ids[40:43]))
 
 
 def close_assembly(ctx: Any) -> None:
@@ -90,12 +131,13 @@ def close_assembly(ctx: Any) -> None:
     with UnitOfWork() as uow:
         view = voting_closing.closed_assembly(uow, assembly_id)
     adopted = sum(1 for r in view.result["resolutions"] if r.get("adopted"))
+    motions = sum(1 for r in view.result["resolutions"] if r["kind"] != "election")
     ctx.report(
         "assembly-closing",
         "ballots counted (seal " + str(result["seal"])[:12] + "…)",
         result["ballots"],
     )
-    ctx.report("assembly-closing", "resolutions adopted / motions", f"{adopted}/3")
+    ctx.report("assembly-closing", "resolutions adopted / motions", f"{adopted}/{motions}")
     minutes: Any = result["minutes"]
     second_mail: Any = again["mail"]
     ctx.report("assembly-closing", "draft minutes (one per voters' language)", len(minutes))

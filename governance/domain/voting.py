@@ -23,6 +23,7 @@ __all__ = [
     "InvalidChoice",
     "ProxyCapReached",
     "ProxyNotAllowed",
+    "RemoteVotingNotAllowed",
     "TooManyCandidates",
     "UnknownBallotCode",
     "VotingClosed",
@@ -80,6 +81,12 @@ class InvalidChoice(RuleViolation):
 
 class TooManyCandidates(RuleViolation):
     code = "too_many_candidates"
+
+
+class RemoteVotingNotAllowed(RuleViolation):
+    """This assembly takes votes only at the meeting (no remote or postal voting)."""
+
+    code = "remote_voting_not_allowed"
 
 
 class ProxyCapReached(RuleViolation):

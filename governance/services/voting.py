@@ -202,6 +202,11 @@ def cast_ballot(
         assembly.voting_closes_at,
         closed=assembly.status is AssemblyStatus.CLOSED,
     )
+    if channel is not BallotChannel.MEETING and not assembly.remote_voting_allowed:
+        raise voting.RemoteVotingNotAllowed(
+            "this assembly takes votes only at the meeting: no voting on the web or by post",
+            field="remote_voting_allowed",
+        )
     clean = voting.validate_choices(agenda_items(session, assembly.id), choices)
     tag = None
     replaced = False

@@ -189,3 +189,18 @@ def test_a_ballot_cast_before_revotes_were_allowed_is_never_doubled(convene, mon
     with pytest.raises(voting.CodeAlreadyUsed, match="cannot be replaced"):
         _cast(ga.code(0), ga.now)
     assert _count_ballots() == 1
+
+
+def test_web_and_paper_votes_are_refused_when_the_assembly_allows_no_remote_voting(convene) -> None:
+    from governance.db.models.assembly import Assembly
+
+    ga = convene(2)
+    with UnitOfWork() as uow:
+        uow.session.get_one(Assembly, ga.assembly_id).remote_voting_allowed = False
+        uow.commit()
+    with pytest.raises(voting.RemoteVotingNotAllowed):
+        _cast(ga.code(0), ga.now)
+    with UnitOfWork() as uow:
+        service.cast_ballot(uow, ga.code(1), dict(CHOICES), now=ga.now,
+                            channel=service.BallotChannel.MEETING)
+    assert _count_ballots() == 1
