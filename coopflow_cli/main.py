@@ -14,6 +14,7 @@ from rich.console import Console
 from coopflow_cli import register as register_cli
 from coopflow_cli import onboarding as onboarding_cli
 from coopflow_cli.grants import app as grants_app
+from coopflow_cli import voting as voting_cli
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -24,6 +25,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 app.add_typer(onboarding_cli.app, name="members")
 app.add_typer(grants_app, name="grants")
+app.command("ballot-web")(voting_cli.ballot_web)
 console = Console()
 register_cli.attach(app)  # register, payments, import, shares
 
@@ -34,6 +36,7 @@ app.add_typer(contracts_cli.app, name="contracts")
 from coopflow_cli import assembly as assembly_cli  # noqa: E402
 
 app.add_typer(assembly_cli.app, name="assembly")
+voting_cli.register(assembly_cli.app)
 
 
 @app.command()

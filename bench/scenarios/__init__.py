@@ -8,5 +8,6 @@ SCENARIOS: dict[str, str] = {
     "onboarding": "bench.scenarios.onboarding",
     "contracts": "bench.scenarios.contracts",
     "grants": "bench.scenarios.grants",
+    "tally": "bench.scenarios.tally",
     "assembly-convening": "bench.scenarios.assembly",
 }

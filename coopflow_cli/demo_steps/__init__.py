@@ -11,6 +11,7 @@ from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import contracts, foundation
 from coopflow_cli.demo_steps import foundation, grants
 from coopflow_cli.demo_steps import assembly, foundation
+from coopflow_cli.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -23,4 +24,6 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("grants", grants.run_call),
     ("assembly-convening", assembly.convene_assembly),
     ("assembly-reminders", assembly.remind_voters),
+    ("assembly-voting", voting_demo.cast_votes),
+    ("assembly-closing", voting_demo.close_assembly),
 ]

@@ -1,0 +1,226 @@
+"""The ballot page: a small FastAPI app (run it with `coop ballot-web`).
+
+Enter the code (or follow the QR link /b/<code>), see the agenda in your language, choose,
+review, confirm, get the receipt. No JavaScript, no cookies, no third-party requests;
+Jinja2 autoescapes every text. Wrong codes from one address are slowed down by a token
+bucket kept in memory (one process; see docs/ballot-secrecy.md). The app keeps no log
+of codes: run uvicorn without its access log (the QR link carries the code in the path)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from coopflow_cli.ballot_web.labels import LABELS, pick_language
+from documents.formatting import date_time
+from governance.db.uow import UnitOfWork
+from governance.domain import voting
+from governance.domain.assembly import InvalidBallotCode
+from governance.domain.errors import RuleViolation
+from governance.domain.voting import AgendaItem, WindowState
+from governance.services import voting as service
+
+TEMPLATES = Path(__file__).with_name("templates")
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; form-action 'self'",
+}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _choices_from_form(form: dict[str, list[str]], agenda: tuple[Any, ...]) -> dict[str, Any]:
+    """Motions come as r_<code>=for|against|abstain, elections as e_<code>=<candidate>..."""
+    choices: dict[str, Any] = {}
+    for item in agenda:
+        if item.kind == "election":
+            choices[item.code] = form.get(f"e_{item.code}", [])
+        elif f"r_{item.code}" in form:
+            choices[item.code] = form[f"r_{item.code}"][0]
+    return choices
+
+
+def create_app(
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    throttle: voting.WrongCodeThrottle | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> FastAPI:
+    """The ASGI app; `clock` and the throttle are injectable for tests."""
+    app = FastAPI(title="Ballot", docs_url=None, redoc_url=None, openapi_url=None)
+    env = _environment()
+    bucket = throttle or voting.WrongCodeThrottle()
+
+    def page(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(t=LABELS[lang], lang=lang, **context)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def client_of(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    async def form_of(request: Request) -> dict[str, list[str]]:
+        body = (await request.body()).decode("utf-8", errors="replace")
+        return parse_qs(body, keep_blank_values=False, max_num_fields=200)
+
+    def home(lang: str, message: str = "", status: int = 200, code: str = "") -> HTMLResponse:
+        return page("home.html", lang, status, message=message, code=code)
+
+    def open_ballot(request: Request, code: str, lang: str) -> tuple[Any, HTMLResponse | None]:
+        """The ballot view for `code`, or the page to show instead (wrong code, closed...)."""
+        client = client_of(request)
+        wait = bucket.wait_seconds(client, monotonic())
+        if wait > 0:
+            return None, home(lang, LABELS[lang]["slow_down"].format(seconds=int(wait) + 1), 429)
+        try:
+            with UnitOfWork() as uow:
+                view = service.ballot_view(uow, code, clock())
+        except InvalidBallotCode:
+            bucket.wrong_code(client, monotonic())
+            return None, home(lang, LABELS[lang]["typo_code"], 400, code)
+        except voting.UnknownBallotCode:
+            bucket.wrong_code(client, monotonic())
+            return None, home(lang, LABELS[lang]["wrong_code"], 400)
+        t = LABELS[view.language]
+        if view.state is WindowState.NOT_YET:
+            when = date_time(view.opens_at, view.language)
+            return view, home(view.language, t["not_yet"].format(when=when), 403)
+        if view.state is WindowState.CLOSED:
+            when = date_time(view.closes_at, view.language)
+            return view, home(view.language, t["closed"].format(when=when), 403)
+        if view.already_voted and not view.revote_allowed:
+            return view, home(view.language, t["used"], 409)
+        return view, None
+
+    @app.get("/", response_class=HTMLResponse)
+    @app.get("/b", response_class=HTMLResponse)  # the address printed on the ballots
+    def index(request: Request, lang: str | None = None) -> HTMLResponse:
+        return home(pick_language(lang, request.headers.get("accept-language")))
+
+    @app.get("/b/{code}", response_class=HTMLResponse)
+    def from_qr(request: Request, code: str) -> HTMLResponse:
+        lang = pick_language(None, request.headers.get("accept-language"))
+        view, refusal = open_ballot(request, code, lang)
+        return refusal or page("ballot.html", view.language, view=view, code=code, chosen={})
+
+    @app.post("/ballot", response_class=HTMLResponse)
+    async def ballot(request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        lang = pick_language(form.get("lang", [""])[0], request.headers.get("accept-language"))
+        code = form.get("code", [""])[0]
+        view, refusal = open_ballot(request, code, lang)
+        return refusal or page("ballot.html", view.language, view=view, code=code, chosen={})
+
+    @app.post("/confirm", response_class=HTMLResponse)
+    async def confirm(request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        code = form.get("code", [""])[0]
+        lang = pick_language(None, request.headers.get("accept-language"))
+        view, refusal = open_ballot(request, code, lang)
+        if refusal:
+            return refusal
+        chosen = _choices_from_form(form, view.agenda)
+        agenda = [
+            AgendaItem(a.code, a.kind, a.seats, tuple(c for c, _ in a.candidates))
+            for a in view.agenda
+        ]
+        try:
+            clean = voting.validate_choices(agenda, chosen)
+        except RuleViolation as exc:
+            return page(
+                "ballot.html",
+                view.language,
+                400,
+                view=view,
+                code=code,
+                chosen=chosen,
+                message=LABELS[view.language]["error"].format(reason=exc.message),
+            )
+        return page("confirm.html", view.language, view=view, code=code, chosen=clean)
+
+    @app.post("/cast", response_class=HTMLResponse)
+    async def cast(request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        code = form.get("code", [""])[0]
+        lang = pick_language(None, request.headers.get("accept-language"))
+        client = client_of(request)
+        wait = bucket.wait_seconds(client, monotonic())
+        if wait > 0:
+            return home(lang, LABELS[lang]["slow_down"].format(seconds=int(wait) + 1), 429)
+        try:
+            with UnitOfWork() as uow:
+                view = service.ballot_view(uow, code, clock())
+            chosen = _choices_from_form(form, view.agenda)
+            with UnitOfWork() as uow:
+                receipt = service.cast_ballot(uow, code, chosen, now=clock())
+        except (InvalidBallotCode, voting.UnknownBallotCode):
+            bucket.wrong_code(client, monotonic())
+            return home(lang, LABELS[lang]["wrong_code"], 400)
+        except voting.CodeAlreadyUsed:
+            return home(view.language, LABELS[view.language]["used"], 409)
+        except voting.VotingNotOpen:
+            when = date_time(view.opens_at, view.language)
+            return home(view.language, LABELS[view.language]["not_yet"].format(when=when), 403)
+        except voting.VotingClosed:
+            when = date_time(view.closes_at, view.language)
+            return home(view.language, LABELS[view.language]["closed"].format(when=when), 403)
+        except RuleViolation as exc:
+            return page(
+                "ballot.html",
+                view.language,
+                400,
+                view=view,
+                code=code,
+                chosen=chosen,
+                message=LABELS[view.language]["error"].format(reason=exc.message),
+            )
+        return page("receipt.html", view.language, view=view, receipt=receipt.receipt)
+
+    @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
+    def receipts(
+        request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
+    ) -> HTMLResponse:
+        """After closing: the seal, the number of ballots, and whether a receipt is in."""
+        from governance.services.voting_closing import published_receipts
+
+        language = pick_language(lang, request.headers.get("accept-language"))
+        try:
+            with UnitOfWork() as uow:
+                published = published_receipts(uow, assembly_id)
+        except RuleViolation:
+            return home(language, LABELS[language]["not_closed"], 404)
+        wanted = receipt.strip().lower()
+        found = wanted in published.receipts if wanted else None
+        return page("receipts.html", language, published=published, receipt=wanted, found=found)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico")
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/", status_code=404)
+
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run the page with uvicorn, without an access log (the QR path holds the code)."""
+    import uvicorn
+
+    uvicorn.run(create_app(), host=host, port=port, access_log=False, log_level="warning")

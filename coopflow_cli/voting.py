@@ -1,0 +1,175 @@
+"""`coop assembly ...` commands of the vote: tally, paper ballots, proxies, closing, verify;
+and `coop ballot-web`. They call services, never SQL."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="General assembly: votes, count, closing.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@app.command("tally")
+def tally(
+    scenario: Path = typer.Argument(..., help="Scenario JSON file ('-' reads stdin)"),
+) -> None:
+    """Count a scenario (rules, shareholders, present, resolutions, votes): JSON on stdout;
+    exit 2 with the problem on stderr for bad input."""
+    from governance.domain.tally import run_cli
+
+    try:
+        text = sys.stdin.read() if str(scenario) == "-" else scenario.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"tally: cannot read {scenario}: {exc}") from exc
+    code, out, err = run_cli(text)
+    if out:
+        sys.stdout.write(out)
+    if err:
+        sys.stderr.write(err)
+    raise typer.Exit(code)
+
+
+def _parse_choices(items: list[str]) -> dict[str, object]:
+    """R1=for R2=against E1=C1,C3 (E1= for a blank election ballot)."""
+    choices: dict[str, object] = {}
+    for item in items:
+        code, sep, value = item.partition("=")
+        if not sep or not code:
+            raise _fail(f"choice {item!r}: write RESOLUTION=for|against|abstain or E1=C1,C2")
+        if value in ("for", "against", "abstain"):
+            choices[code] = value
+        else:
+            choices[code] = [v for v in value.split(",") if v]
+    return choices
+
+
+@app.command("enter-paper")
+def enter_paper(
+    code: str = typer.Option(..., "--code", help="The ballot code printed on the paper ballot"),
+    choice: list[str] = typer.Argument(..., help="R1=for R2=against R3=abstain E1=C1,C3"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login (for the timeline)"),
+) -> None:
+    """Enter a paper ballot returned by post, with the same checks as the web page."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services.voting import enter_paper_ballot
+
+    choices = _parse_choices(choice)
+    try:
+        with UnitOfWork() as uow:
+            receipt = enter_paper_ballot(uow, code, choices, staff=staff, now=_now())
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(f"ballot recorded; receipt {receipt.receipt}")
+
+
+@app.command("give-proxy")
+def give_proxy(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+    giver: int = typer.Option(..., "--giver", help="Member id of the shareholder giving it"),
+    holder: int = typer.Option(None, "--holder", help="Member id of the holder, if a member"),
+    holder_name: str = typer.Option(None, "--holder-name", help="Name of a holder who is not"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login"),
+) -> None:
+    """Record a proxy (the statutes' cap per holder and holder rule apply)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import voting
+
+    try:
+        with UnitOfWork() as uow:
+            proxy_id = voting.give_proxy(
+                uow, assembly, giver, holder_member_id=holder, holder_name=holder_name, staff=staff
+            )
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(f"proxy {proxy_id} recorded")
+
+
+@app.command("close")
+def close(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login"),
+    early: bool = typer.Option(False, help="Close before the end of the voting window"),
+) -> None:
+    """Close the voting, seal the ballots and count (the closing flow does this too)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services.timeline import Actor
+    from governance.services.voting_closing import close_voting
+
+    try:
+        with UnitOfWork() as uow:
+            summary = close_voting(uow, assembly, now=_now(), actor=Actor.staff(staff), early=early)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(f"closed: {summary.ballots} ballots, seal {summary.seal}")
+
+
+@app.command("verify")
+def verify(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+    seal: str = typer.Option(None, "--seal", help="The seal published in the minutes"),
+) -> None:
+    """Recompute the whole result from the stored ballots; exit 1 on any discrepancy."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services.voting_closing import verify as verify_assembly
+
+    try:
+        with UnitOfWork() as uow:
+            report = verify_assembly(uow, assembly, published_seal=seal)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(
+        f"{report.ballots} ballots, {report.voters_marked} voters marked, seal {report.seal}"
+    )
+    for problem in report.problems:
+        typer.echo(f"PROBLEM: {problem}", err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+    typer.echo("verified: every ballot matches its receipt, the seal and the result")
+
+
+@app.command("export-scenario")
+def export_scenario(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+) -> None:
+    """Write the anonymous counting scenario (for `coop assembly tally`) on stdout, in the
+    canonical form whose sha256 the seal keeps."""
+    from governance.db.uow import UnitOfWork
+    from governance.services.voting_closing import build_scenario, scenario_text
+
+    with UnitOfWork() as uow:
+        scenario = build_scenario(uow.session, assembly)
+    sys.stdout.write(scenario_text(scenario))
+
+
+def ballot_web(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+    port: int = typer.Option(8765, help="Port"),
+) -> None:
+    """Serve the ballot page (FastAPI + uvicorn, no access log)."""
+    from coopflow_cli.ballot_web.app import serve
+
+    serve(host, port)
+
+
+def register(target: typer.Typer) -> None:
+    """Add these commands to another `coop assembly` group (the convening's), so both
+    areas share one `assembly` command group."""
+    target.registered_commands.extend(app.registered_commands)

@@ -1,0 +1,216 @@
+"""A sample convened assembly (agenda + frozen voters with ballot codes) for the tests,
+the benchmark and the demo of the voting. Production assemblies are convened by the
+assembly-convening flow; this writes the same rows directly, quickly."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from governance.config import Settings
+from governance.db.models import Member
+from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
+from governance.domain.assembly import (
+    AssemblyKind,
+    AssemblyStatus,
+    ResolutionKind,
+    ballot_code_hash,
+    derive_ballot_code,
+)
+from governance.services.assembly import ballot_code_key, ballot_hash_key
+
+HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
+
+
+def _texts(fr: str, nl: str, de: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "nl": nl, "de": de, "en": en}
+
+
+AGENDA = [
+    (
+        "R1",
+        ResolutionKind.ORDINARY,
+        _texts(
+            "Approbation des comptes",
+            "Goedkeuring van de jaarrekening",
+            "Genehmigung des Jahresabschlusses",
+            "Approval of the accounts",
+        ),
+        _texts(
+            "L'assemblée approuve les comptes annuels.",
+            "De vergadering keurt de jaarrekening goed.",
+            "Die Versammlung genehmigt den Jahresabschluss.",
+            "The assembly approves the annual accounts.",
+        ),
+    ),
+    (
+        "R2",
+        ResolutionKind.ORDINARY,
+        _texts(
+            "Décharge aux administrateurs",
+            "Kwijting aan de bestuurders",
+            "Entlastung der Verwalter",
+            "Discharge of the directors",
+        ),
+        _texts(
+            "Décharge est donnée aux administrateurs.",
+            "Kwijting wordt verleend aan de bestuurders.",
+            "Den Verwaltern wird Entlastung erteilt.",
+            "The directors are discharged.",
+        ),
+    ),
+    (
+        "R3",
+        ResolutionKind.STATUTE_AMENDMENT,
+        _texts(
+            "Modification de l'article 9",
+            "Wijziging van artikel 9",
+            "Änderung von Artikel 9",
+            "Amendment of article 9",
+        ),
+        _texts(
+            "Article 9 : « les fournisseurs & partenaires <B> peuvent devenir associés ».",
+            'Artikel 9: "leveranciers & partners <B> kunnen vennoot worden".',
+            "Artikel 9: „Lieferanten & Partner <B> können Gesellschafter werden“.",
+            'Article 9: "suppliers & partners <B> may become shareholders".',
+        ),
+    ),
+]
+CANDIDATES = [
+    {"id": "C1", "name": "Amélie Dubois"},
+    {"id": "C2", "name": "Pieter Janssens"},
+    {"id": "C3", "name": HOSTILE},
+]
+
+
+@dataclass(frozen=True)
+class SampleAssembly:
+    assembly_id: int
+    codes: dict[int, str]  # member id -> ballot code (only the sample knows them)
+
+
+def seed_assembly(
+    session: Session,
+    settings: Settings,
+    member_ids: list[int],
+    *,
+    now: datetime,
+    opens_in: timedelta = timedelta(hours=-1),
+    closes_in: timedelta = timedelta(days=1),
+    shares: dict[int, int] | None = None,
+    vote_basis: str = "per_member",
+    with_election: bool = True,
+    extra_motions: int = 0,
+) -> SampleAssembly:
+    """An assembly whose voting window is open around `now`, with these voters."""
+    assembly = Assembly(
+        title="Assemblée générale ordinaire 2026",
+        kind=AssemblyKind.ORDINARY,
+        meeting_at=now + closes_in + timedelta(hours=2),
+        place="Rue Coenraets 72, 1060 Saint-Gilles",
+        remote_voting_allowed=True,
+        record_date=date(2026, 5, 1),
+        voting_opens_at=now + opens_in,
+        voting_closes_at=now + closes_in,
+        status=AssemblyStatus.CONVENED,
+        second_meeting=False,
+        created_by="sample",
+    )
+    session.add(assembly)
+    session.flush()
+    for position, (code, kind, title, text) in enumerate(AGENDA, start=1):
+        session.add(
+            Resolution(
+                assembly_id=assembly.id,
+                position=position,
+                code=code,
+                kind=kind,
+                title=title,
+                text=text,
+                seats=None,
+                candidates=[],
+            )
+        )
+    if with_election:
+        session.add(
+            Resolution(
+                assembly_id=assembly.id,
+                position=len(AGENDA) + 1,
+                code="E1",
+                kind=ResolutionKind.ELECTION,
+                title=_texts(
+                    "Élection de deux administrateurs",
+                    "Verkiezing van twee bestuurders",
+                    "Wahl von zwei Verwaltern",
+                    "Election of two directors",
+                ),
+                text=_texts(
+                    "Deux mandats sont à pourvoir.",
+                    "Twee mandaten te begeven.",
+                    "Zwei Mandate sind zu vergeben.",
+                    "Two seats are to be filled.",
+                ),
+                seats=2,
+                candidates=CANDIDATES,
+            )
+        )
+    for extra in range(extra_motions):
+        number = len(AGENDA) + extra + 1
+        session.add(
+            Resolution(
+                assembly_id=assembly.id,
+                position=number + 1,
+                code=f"R{number}",
+                kind=ResolutionKind.ORDINARY,
+                title=_texts(*(f"Résolution {number}",) * 4),
+                text=_texts(*(f"Texte {number}",) * 4),
+                seats=None,
+                candidates=[],
+            )
+        )
+    keyed = ballot_code_key(settings)
+    hash_key = ballot_hash_key(settings)
+    found = session.execute(
+        select(Member.id, Member.language, Member.email).where(Member.id.in_(member_ids))
+    ).all()
+    languages = {row.id: row.language for row in found}
+    emails = {row.id: row.email for row in found}
+    codes: dict[int, str] = {}
+    rows = []
+    for member_id in member_ids:
+        code = derive_ballot_code(keyed, assembly.id, member_id)
+        codes[member_id] = code
+        held = (shares or {}).get(member_id, 1)
+        rows.append(
+            {
+                "assembly_id": assembly.id,
+                "member_id": member_id,
+                "shares": held,
+                "shares_by_class": {"A": held},
+                "weight": held if vote_basis == "per_share" else 1,
+                "language": languages[member_id],
+                "email": emails[member_id],
+                "postal": emails[member_id] is None,
+                "ballot_code_hash": ballot_code_hash(hash_key, code),
+                "voted": False,
+                "prepared_at": now,
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(AssemblyVoter), rows[start : start + 5000])
+    session.flush()
+    return SampleAssembly(assembly.id, codes)
+
+
+def random_choices(rng: random.Random, with_election: bool = True) -> dict[str, object]:
+    """A plausible ballot: mostly for, some against, a few abstentions."""
+    choices: dict[str, object] = {
+        code: rng.choices(["for", "against", "abstain"], [6, 3, 1])[0] for code, *_ in AGENDA
+    }
+    if with_election:
+        choices["E1"] = rng.sample(["C1", "C2", "C3"], rng.randint(0, 2))
+    return choices

@@ -1,0 +1,222 @@
+"""The draft minutes (procès-verbal) of a general assembly, produced at closing."""
+
+from datetime import UTC, date, datetime
+
+from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
+from documents.contexts import Coop
+from documents.contexts.voting import (
+    AssemblyMinutes,
+    MinutesAttendee,
+    MinutesCandidate,
+    MinutesResolution,
+    MinutesTracker,
+)
+
+
+def sample(language: str) -> AssemblyMinutes:
+    return AssemblyMinutes(
+        language=language,
+        coop=Coop(**SAMPLE_COOP_KWARGS),
+        today=date(2026, 6, 18),
+        assembly_title="AG 2026",
+        meeting_at=datetime(2026, 6, 18, 16, 0, tzinfo=UTC),
+        place="Rue Coenraets 72, 1060 Saint-Gilles",
+        closed_at=datetime(2026, 6, 18, 18, 0, tzinfo=UTC),
+        second_meeting="non",
+        seal="9f" * 32,
+        eligible_voters=75000,
+        eligible_shares=240000,
+        present=1,
+        represented=1,
+        remote=1,
+        shares_present=7,
+        capital_cents=21000,
+        attendees=[
+            MinutesAttendee(name=HOSTILE_TEXT, mode="present", represented_by="", shares=3),
+            MinutesAttendee(
+                name="Jan Peeters", mode="represented", represented_by="Els Maes", shares=2
+            ),
+        ],
+        resolutions=[
+            MinutesResolution(
+                code="R1",
+                title="Comptes",
+                votes_for="3",
+                against="1",
+                abstain="1",
+                test="1/2",
+                outcome="ADOPTED",
+            ),
+        ],
+        candidates=[
+            MinutesCandidate(election="E1", name="Amélie Dubois", votes="2", elected="yes")
+        ],
+        elected="E1: Amélie Dubois",
+        ballots=2,
+        trackers=[MinutesTracker(n=1, receipt="ab" * 32), MinutesTracker(n=2, receipt="cd" * 32)],
+    )
+
+
+_ATTENDANCE_CELLS = (
+    "{{ row.name }}",
+    "{{ row.mode }}",
+    "{{ row.represented_by }}",
+    "{{ row.shares }}",
+)
+_MOTION_CELLS = (
+    "{{ row.code }}. {{ row.title }}",
+    "{{ row.votes_for }}",
+    "{{ row.against }}",
+    "{{ row.abstain }}",
+    "{{ row.test }}",
+    "{{ row.outcome }}",
+)
+_CANDIDATE_CELLS = ("{{ row.election }}", "{{ row.name }}", "{{ row.votes }}", "{{ row.elected }}")
+_TRACKER_CELLS = ("{{ row.n }}", "{{ row.receipt }}")
+
+
+def _blocks(words: dict[str, str]) -> list[Block]:
+    return [
+        Block("title", words["title"]),
+        Block("p", words["opening"]),
+        Block("heading", words["attendance"]),
+        Block("p", words["counts"]),
+        Block("p", words["capital"]),
+        Block(
+            "table",
+            headers=tuple(words["attendance_headers"].split("|")),
+            loop="row in attendees",
+            cells=_ATTENDANCE_CELLS,
+        ),
+        Block("heading", words["results"]),
+        Block(
+            "table",
+            headers=tuple(words["motion_headers"].split("|")),
+            loop="row in resolutions",
+            cells=_MOTION_CELLS,
+        ),
+        Block("heading", words["elections"]),
+        Block(
+            "table",
+            headers=tuple(words["candidate_headers"].split("|")),
+            loop="row in candidates",
+            cells=_CANDIDATE_CELLS,
+        ),
+        Block("p", words["elected"]),
+        Block("p", words["closing"]),
+        Block("small", words["draft"]),
+        Block("pagebreak"),
+        Block("heading", words["annex"]),
+        Block("p", words["annex_text"]),
+        Block(
+            "table", headers=("#", words["receipt"]), loop="row in trackers", cells=_TRACKER_CELLS
+        ),
+    ]
+
+
+WORDS = {
+    "fr": {
+        "title": "Procès-verbal de l'assemblée générale — {{ assembly_title }}",
+        "opening": "L'assemblée générale de {{ coop.name }} s'est réunie le {{ meeting_at|datetime }} "
+        "à {{ place }}. Seconde assemblée : {{ second_meeting }}.",
+        "attendance": "Liste des présences",
+        "counts": "{{ present }} associé(s) présent(s), {{ represented }} représenté(s) et "
+        "{{ remote }} ayant voté à distance, sur {{ eligible_voters }} associés ayant le droit "
+        "de vote ; ils détiennent {{ shares_present }} parts sur {{ eligible_shares }}.",
+        "capital": "Capital détenu par les associés présents ou représentés : {{ capital_cents|money }}.",
+        "attendance_headers": "Associé|Participation|Représenté par|Parts",
+        "results": "Résultats des votes",
+        "motion_headers": "Résolution|Pour|Contre|Abstentions|Règle appliquée|Résultat",
+        "elections": "Élections",
+        "candidate_headers": "Élection|Candidat|Voix|Élu",
+        "elected": "Élu(e)s : {{ elected }}.",
+        "closing": "Le vote a été clos le {{ closed_at|datetime }}. {{ ballots }} bulletins ont été "
+        "comptés. Sceau des reçus : {{ seal }}.",
+        "draft": "Projet de procès-verbal établi automatiquement, à approuver et signer par le "
+        "bureau de l'assemblée.",
+        "annex": "Annexe : liste des reçus de vote",
+        "annex_text": "Chaque votant peut vérifier que son reçu figure dans cette liste.",
+        "receipt": "Reçu",
+    },
+    "nl": {
+        "title": "Notulen van de algemene vergadering — {{ assembly_title }}",
+        "opening": "De algemene vergadering van {{ coop.name }} kwam samen op "
+        "{{ meeting_at|datetime }} te {{ place }}. Tweede vergadering: {{ second_meeting }}.",
+        "attendance": "Aanwezigheidslijst",
+        "counts": "{{ present }} vennoot/vennoten aanwezig, {{ represented }} vertegenwoordigd en "
+        "{{ remote }} op afstand gestemd, op {{ eligible_voters }} stemgerechtigde vennoten; "
+        "zij bezitten {{ shares_present }} aandelen op {{ eligible_shares }}.",
+        "capital": "Kapitaal van de aanwezige of vertegenwoordigde vennoten: {{ capital_cents|money }}.",
+        "attendance_headers": "Vennoot|Deelname|Vertegenwoordigd door|Aandelen",
+        "results": "Uitslag van de stemmingen",
+        "motion_headers": "Besluit|Voor|Tegen|Onthoudingen|Toegepaste regel|Uitslag",
+        "elections": "Verkiezingen",
+        "candidate_headers": "Verkiezing|Kandidaat|Stemmen|Verkozen",
+        "elected": "Verkozen: {{ elected }}.",
+        "closing": "De stemming werd gesloten op {{ closed_at|datetime }}. {{ ballots }} stembrieven "
+        "werden geteld. Zegel van de ontvangstbewijzen: {{ seal }}.",
+        "draft": "Ontwerp van notulen, automatisch opgesteld, goed te keuren en te ondertekenen door "
+        "het bureau van de vergadering.",
+        "annex": "Bijlage: lijst van de ontvangstbewijzen",
+        "annex_text": "Elke kiezer kan nagaan dat zijn ontvangstbewijs in deze lijst staat.",
+        "receipt": "Ontvangstbewijs",
+    },
+    "de": {
+        "title": "Protokoll der Generalversammlung — {{ assembly_title }}",
+        "opening": "Die Generalversammlung von {{ coop.name }} trat am {{ meeting_at|datetime }} "
+        "in {{ place }} zusammen. Zweite Versammlung: {{ second_meeting }}.",
+        "attendance": "Anwesenheitsliste",
+        "counts": "{{ present }} Gesellschafter anwesend, {{ represented }} vertreten und "
+        "{{ remote }} aus der Ferne abgestimmt, von {{ eligible_voters }} stimmberechtigten "
+        "Gesellschaftern; sie halten {{ shares_present }} von {{ eligible_shares }} Anteilen.",
+        "capital": "Kapital der anwesenden oder vertretenen Gesellschafter: {{ capital_cents|money }}.",
+        "attendance_headers": "Gesellschafter|Teilnahme|Vertreten durch|Anteile",
+        "results": "Abstimmungsergebnisse",
+        "motion_headers": "Beschluss|Dafür|Dagegen|Enthaltungen|Angewandte Regel|Ergebnis",
+        "elections": "Wahlen",
+        "candidate_headers": "Wahl|Kandidat|Stimmen|Gewählt",
+        "elected": "Gewählt: {{ elected }}.",
+        "closing": "Die Abstimmung wurde am {{ closed_at|datetime }} geschlossen. {{ ballots }} "
+        "Stimmzettel wurden gezählt. Siegel der Quittungen: {{ seal }}.",
+        "draft": "Automatisch erstellter Protokollentwurf, vom Versammlungsbüro zu genehmigen und zu "
+        "unterzeichnen.",
+        "annex": "Anlage: Liste der Abstimmungsquittungen",
+        "annex_text": "Jeder Abstimmende kann prüfen, dass seine Quittung in dieser Liste steht.",
+        "receipt": "Quittung",
+    },
+    "en": {
+        "title": "Minutes of the general assembly — {{ assembly_title }}",
+        "opening": "The general assembly of {{ coop.name }} met on {{ meeting_at|datetime }} at "
+        "{{ place }}. Second meeting: {{ second_meeting }}.",
+        "attendance": "Attendance list",
+        "counts": "{{ present }} shareholder(s) present, {{ represented }} represented and "
+        "{{ remote }} who voted remotely, out of {{ eligible_voters }} shareholders entitled to "
+        "vote; they hold {{ shares_present }} of {{ eligible_shares }} shares.",
+        "capital": "Capital held by the shareholders present or represented: {{ capital_cents|money }}.",
+        "attendance_headers": "Shareholder|Took part|Represented by|Shares",
+        "results": "Results of the votes",
+        "motion_headers": "Resolution|For|Against|Abstentions|Rule applied|Result",
+        "elections": "Elections",
+        "candidate_headers": "Election|Candidate|Votes|Elected",
+        "elected": "Elected: {{ elected }}.",
+        "closing": "Voting closed on {{ closed_at|datetime }}. {{ ballots }} ballots were counted. "
+        "Seal of the receipts: {{ seal }}.",
+        "draft": "Draft minutes produced automatically, to be approved and signed by the officers "
+        "of the assembly.",
+        "annex": "Annex: list of the vote receipts",
+        "annex_text": "Every voter can check that their receipt is in this list.",
+        "receipt": "Receipt",
+    },
+}
+
+SOURCE = TemplateSource(
+    name="assembly_minutes",
+    blocks={lang: _blocks(words) for lang, words in WORDS.items()},
+    sample=sample,
+    key_text={
+        "fr": "Procès-verbal de l'assemblée générale — AG 2026",
+        "nl": "Notulen van de algemene vergadering — AG 2026",
+        "de": "Protokoll der Generalversammlung — AG 2026",
+        "en": "Minutes of the general assembly — AG 2026",
+    },
+)

@@ -1,0 +1,520 @@
+"""Closing the vote: seal the ballots, count them under the statutes, verify, report.
+
+`close_voting` is idempotent: the first call closes, rewrites the ballots in receipt
+order (so neither their physical order nor PostgreSQL's xmin follows the order of the
+votes), seals the receipts and stores the result; later calls return what was sealed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from governance.db.models import Member
+from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
+from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
+from governance.db.uow import UnitOfWork
+from governance.domain import tally, voting
+from governance.domain.assembly import AssemblyStatus
+from governance.domain.errors import InvalidTransition, NotFound
+from governance.services import timeline
+from governance.services.timeline import Actor
+from governance.statutes import get_statutes
+
+
+class VotingStillOpen(InvalidTransition):
+    code = "voting_still_open"
+
+
+@dataclass(frozen=True)
+class ClosingSummary:
+    assembly_id: int
+    closed_now: bool
+    ballots: int
+    voters_marked: int
+    seal: str
+    result: dict[str, Any]
+
+
+def _assembly(session: Session, assembly_id: int, lock: bool = False) -> Assembly:
+    assembly = session.get(Assembly, assembly_id, with_for_update=lock)
+    if assembly is None:
+        raise NotFound(f"no assembly {assembly_id}", field="assembly_id")
+    return assembly
+
+
+def _resolutions(session: Session, assembly_id: int) -> list[Resolution]:
+    return list(
+        session.scalars(
+            select(Resolution)
+            .where(Resolution.assembly_id == assembly_id)
+            .order_by(Resolution.position)
+        )
+    )
+
+
+def _ballot_rows(session: Session, assembly_id: int) -> list[Any]:
+    """Every ballot of the assembly (id, receipt, nonce, choices, weight), in receipt order."""
+    return list(
+        session.execute(
+            select(Ballot.id, Ballot.receipt, Ballot.nonce, Ballot.choices, Ballot.weight)
+            .where(Ballot.assembly_id == assembly_id)
+            .order_by(Ballot.receipt)
+        ).all()
+    )
+
+
+def build_scenario(
+    session: Session, assembly_id: int, ballots: list[Any] | None = None
+) -> dict[str, Any]:
+    """The counter's input from the stored data, anonymous by construction.
+
+    Every ballot becomes a pseudonymous shareholder named by its receipt; voters who did
+    not vote appear as "M<member id>" (present when on the attendance list). Voting per
+    share, a ballot weighs its stored weight; voting per member, every ballot weighs 1 and
+    the shares of those who voted are spread over the ballots only so that the quorum in
+    shares sees the right total (the pairing is arbitrary and means nothing)."""
+    assembly = _assembly(session, assembly_id)
+    rules = get_statutes().voting
+    per_share = rules.basis == "per_share"
+    if ballots is None:
+        ballots = _ballot_rows(session, assembly_id)
+    voters = session.execute(
+        select(AssemblyVoter.member_id, AssemblyVoter.shares, AssemblyVoter.voted).where(
+            AssemblyVoter.assembly_id == assembly_id
+        )
+    ).all()
+    attending = set(
+        session.scalars(select(Attendance.member_id).where(Attendance.assembly_id == assembly_id))
+    )
+    voted_shares = sorted(shares for _, shares, voted in voters if voted)
+    shareholders: list[dict[str, Any]] = [
+        {"id": f"M{member_id}", "shares": shares}
+        for member_id, shares, voted in sorted(voters)
+        if not voted
+    ]
+    present = [f"M{m}" for m, _, voted in sorted(voters) if not voted and m in attending]
+    votes: list[dict[str, Any]] = []
+    for n, (_id, receipt, _nonce, choices, weight) in enumerate(ballots):
+        shares = weight if per_share else (voted_shares[n] if n < len(voted_shares) else 1)
+        shareholders.append({"id": receipt, "shares": shares})
+        for code, choice in choices.items():
+            votes.append({"shareholder": receipt, "resolution": code, "choice": choice})
+    resolutions: list[dict[str, Any]] = []
+    for r in _resolutions(session, assembly_id):
+        item: dict[str, Any] = {"id": r.code, "kind": r.kind.value}
+        if r.kind.value == "election":
+            item["seats"] = r.seats or 1
+            item["candidates"] = [str(c["id"]) for c in r.candidates]
+        elif r.kind.value == "object_change":
+            item["board_report"] = bool(r.board_report and assembly.board_report_document_key)
+        resolutions.append(item)
+    return {
+        "rules": {
+            "vote_basis": rules.basis,
+            "vote_cap_fraction": rules.cap_fraction if per_share else None,
+            "quorum_fraction": rules.quorum_fraction,
+            "quorum_basis": rules.quorum_basis,
+            "second_meeting": bool(assembly.second_meeting),
+        },
+        "shareholders": shareholders,
+        "present": present,
+        "resolutions": resolutions,
+        "votes": votes,
+    }
+
+
+def scenario_text(scenario: dict[str, Any]) -> str:
+    """The canonical text of a scenario (its sha256 is kept in the seal)."""
+    return json.dumps(scenario, sort_keys=True, separators=(",", ":"))
+
+
+def count_scenario(scenario: dict[str, Any]) -> tally.TallyResult:
+    """Count with governance.domain.tally, without a JSON round trip."""
+    return tally.count(tally.TallyScenario.model_validate(scenario))
+
+
+def _reshuffle(session: Session, assembly_id: int, rows: list[Any]) -> list[str]:
+    """Rewrite every ballot in receipt order and drop the revote tags; touch the voter
+    and attendance rows so their row versions date from the closing too."""
+    session.execute(delete(Ballot).where(Ballot.assembly_id == assembly_id))
+    if rows:
+        session.execute(
+            insert(Ballot),
+            [
+                {
+                    "id": row.id,
+                    "assembly_id": assembly_id,
+                    "receipt": row.receipt,
+                    "nonce": row.nonce,
+                    "choices": row.choices,
+                    "weight": row.weight,
+                    "replace_tag": None,
+                }
+                for row in rows
+            ],
+        )
+    session.execute(
+        update(AssemblyVoter)
+        .where(AssemblyVoter.assembly_id == assembly_id)
+        .values(voted=AssemblyVoter.voted)
+    )
+    session.execute(
+        update(Attendance).where(Attendance.assembly_id == assembly_id).values(mode=Attendance.mode)
+    )
+    return [row.receipt for row in rows]
+
+
+def _summary(seal: VotingSeal, closed_now: bool) -> ClosingSummary:
+    return ClosingSummary(
+        seal.assembly_id, closed_now, seal.ballots, seal.voters_marked, seal.seal, dict(seal.result)
+    )
+
+
+def close_voting(
+    uow: UnitOfWork, assembly_id: int, *, now: datetime, actor: Actor, early: bool = False
+) -> ClosingSummary:
+    """Close the voting (at the window's end, or earlier when staff ask), seal and count."""
+    session = uow.session
+    assembly = _assembly(session, assembly_id, lock=True)
+    existing = session.get(VotingSeal, assembly_id)
+    if existing is not None:
+        summary = _summary(existing, closed_now=False)
+        uow.rollback()
+        return summary
+    if now < assembly.voting_closes_at and not early:
+        raise VotingStillOpen(
+            f"voting is open until {assembly.voting_closes_at.isoformat()}; close early only "
+            "on a staff request",
+            field="voting_closes_at",
+        )
+    rows = _ballot_rows(session, assembly_id)
+    receipts = _reshuffle(session, assembly_id, rows)
+    marked = session.scalar(
+        select(func.count())
+        .select_from(AssemblyVoter)
+        .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.voted.is_(True))
+    )
+    scenario = build_scenario(session, assembly_id, rows)
+    text = scenario_text(scenario)
+    result = dict(count_scenario(scenario))
+    seal = VotingSeal(
+        assembly_id=assembly_id,
+        closed_at=now,
+        closed_by=actor.name,
+        ballots=len(receipts),
+        voters_marked=int(marked or 0),
+        seal=voting.seal_of(assembly_id, receipts),
+        scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        result=result,
+    )
+    session.add(seal)
+    assembly.status = AssemblyStatus.CLOSED
+    timeline.record(
+        session,
+        actor=actor,
+        action="assembly_voting_closed",
+        subject_type="assembly",
+        subject_id=assembly_id,
+        details={"ballots": len(receipts), "seal": seal.seal, "early": early},
+    )
+    session.flush()
+    summary = _summary(seal, closed_now=True)
+    uow.commit()
+    return summary
+
+
+# ---------------------------------------------------------------------- verifying
+
+
+@dataclass
+class VerifyReport:
+    assembly_id: int
+    ballots: int
+    voters_marked: int
+    seal: str
+    problems: list[str] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _allowed_choices(agenda: list[voting.AgendaItem]) -> dict[str, tuple[int, frozenset[str]]]:
+    motions = frozenset(c.value for c in voting.Choice)
+    return {
+        item.code: (item.seats, frozenset(item.candidates)) if item.is_election else (0, motions)
+        for item in agenda
+    }
+
+
+def _plainly_valid(allowed: dict[str, tuple[int, frozenset[str]]], choices: Any) -> bool:
+    """Fast check of a stored ballot (the slow validation names the problem if any)."""
+    if not isinstance(choices, dict) or choices.keys() != allowed.keys():
+        return False
+    for code, value in choices.items():
+        seats, options = allowed[code]
+        if seats == 0:
+            if value not in options:
+                return False
+        elif not (
+            isinstance(value, list)
+            and len(value) <= seats
+            and len(set(value)) == len(value)
+            and all(v in options for v in value)
+        ):
+            return False
+    return True
+
+
+def verify(uow: UnitOfWork, assembly_id: int, published_seal: str | None = None) -> VerifyReport:
+    """Recompute everything from the stored ballots: each receipt against its ballot,
+    the seal over all receipts, the count against the voters marked, and the result."""
+    session = uow.session
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    from governance.services.voting import agenda_items
+
+    agenda = agenda_items(session, assembly_id)
+    ballots = _ballot_rows(session, assembly_id)
+    allowed = _allowed_choices(agenda)
+    problems: list[str] = []
+    for _id, receipt, nonce, choices, _weight in ballots:
+        if voting.receipt_for(assembly_id, nonce, choices) != receipt:
+            problems.append(f"ballot {receipt[:16]}…: its choices do not match its receipt")
+        if not _plainly_valid(allowed, choices):
+            try:
+                voting.validate_choices(agenda, choices)
+            except voting.InvalidChoice as exc:
+                problems.append(f"ballot {receipt[:16]}…: {exc}")
+    receipts = [b.receipt for b in ballots]
+    seal = voting.seal_of(assembly_id, receipts)
+    if seal != stored.seal:
+        problems.append(
+            "the receipts do not match the seal made at closing: a ballot was added, removed "
+            "or its receipt changed"
+        )
+    if published_seal and published_seal.lower() != stored.seal:
+        problems.append("the stored seal differs from the published one")
+    marked = session.scalar(
+        select(func.count())
+        .select_from(AssemblyVoter)
+        .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.voted.is_(True))
+    )
+    if len(ballots) != marked or len(ballots) != stored.ballots:
+        problems.append(
+            f"{len(ballots)} ballots stored, {marked} voters marked as having voted, "
+            f"{stored.ballots} ballots sealed at closing"
+        )
+    result: dict[str, Any] = {}
+    try:
+        result = dict(count_scenario(build_scenario(session, assembly_id, ballots)))
+    except tally.TallyInputError as exc:
+        problems.append(f"the stored ballots cannot be counted: {exc}")
+    if result and result != stored.result:
+        problems.append("counting the stored ballots again gives a different result")
+    report = VerifyReport(assembly_id, len(ballots), int(marked or 0), seal, problems, result)
+    uow.rollback()
+    return report
+
+
+# ------------------------------------------------------------------- what to publish
+
+
+@dataclass(frozen=True)
+class AttendeeLine:
+    name: str
+    mode: str
+    represented_by: str
+    shares: int
+
+
+@dataclass(frozen=True)
+class ClosedAssembly:
+    """Everything the minutes, the results artifact and the e-mails need."""
+
+    assembly_id: int
+    title: str
+    meeting_at: datetime
+    place: str
+    second_meeting: bool
+    closed_at: datetime
+    seal: str
+    eligible_voters: int
+    eligible_shares: int
+    attendees: tuple[AttendeeLine, ...]
+    capital_cents: int  # nominal value of the shares held by those present or represented
+    titles: dict[str, dict[str, str]]  # resolution code -> language -> title
+    candidate_names: dict[str, dict[str, str]]  # election code -> candidate id -> name
+    result: dict[str, Any]
+    trackers: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
+    """The sealed result with the attendance list (read only)."""
+    session = uow.session
+    assembly = _assembly(session, assembly_id)
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    statutes = get_statutes()
+    nominal = {c.code: c.nominal_value_cents for c in statutes.share_classes}
+    rows = session.execute(
+        select(Member, Attendance, AssemblyVoter)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .join(
+            AssemblyVoter,
+            (AssemblyVoter.member_id == Member.id)
+            & (AssemblyVoter.assembly_id == Attendance.assembly_id),
+        )
+        .where(Attendance.assembly_id == assembly_id)
+    ).all()
+    attendees = sorted(
+        (
+            AttendeeLine(m.display_name, a.mode.value, a.represented_by or "", v.shares)
+            for m, a, v in rows
+        ),
+        key=lambda line: (line.name.casefold(), line.mode),
+    )
+    capital = 0
+    for _m, _a, v in rows:
+        by_class = v.shares_by_class or {}
+        if by_class:
+            capital += sum(nominal.get(k, 0) * n for k, n in by_class.items())
+        else:
+            capital += v.shares * statutes.share_classes[0].nominal_value_cents
+    totals = session.execute(
+        select(func.count(), func.coalesce(func.sum(AssemblyVoter.shares), 0)).where(
+            AssemblyVoter.assembly_id == assembly_id
+        )
+    ).one()
+    resolutions = _resolutions(session, assembly_id)
+    languages = tuple(
+        sorted(
+            {
+                lang.value
+                for lang in session.scalars(
+                    select(AssemblyVoter.language)
+                    .where(AssemblyVoter.assembly_id == assembly_id)
+                    .distinct()
+                )
+            }
+        )
+    ) or ("fr",)
+    trackers = tuple(
+        session.scalars(
+            select(Ballot.receipt).where(Ballot.assembly_id == assembly_id).order_by(Ballot.receipt)
+        )
+    )
+    view = ClosedAssembly(
+        assembly_id=assembly.id,
+        title=assembly.title,
+        meeting_at=assembly.meeting_at,
+        place=assembly.place,
+        second_meeting=bool(assembly.second_meeting),
+        closed_at=stored.closed_at,
+        seal=stored.seal,
+        eligible_voters=int(totals[0]),
+        eligible_shares=int(totals[1]),
+        attendees=tuple(attendees),
+        capital_cents=capital,
+        titles={r.code: dict(r.title) for r in resolutions},
+        candidate_names={
+            r.code: {str(c["id"]): str(c.get("name", c["id"])) for c in r.candidates}
+            for r in resolutions
+            if r.candidates
+        },
+        result=dict(stored.result),
+        trackers=trackers,
+        languages=languages,
+    )
+    uow.rollback()
+    return view
+
+
+def attendance_counts(view: ClosedAssembly) -> dict[str, int]:
+    counts = {mode.value: 0 for mode in AttendanceMode}
+    for line in view.attendees:
+        counts[line.mode] += 1
+    return counts
+
+
+def queue_result_mails(
+    uow: UnitOfWork,
+    assembly_id: int,
+    *,
+    summaries: dict[str, str],
+    title: str,
+    seal: str,
+    after_voter_id: int = 0,
+    limit: int = 1000,
+) -> tuple[int, int | None]:
+    """Queue the results e-mail for the next `limit` voters with an e-mail address (by
+    voter id, after `after_voter_id`); returns (queued, last voter id or None when done).
+    The outbox key makes a second run queue nothing twice."""
+    from governance.services import outbox
+
+    session = uow.session
+    if session.get(VotingSeal, assembly_id) is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    rows = session.execute(
+        select(
+            AssemblyVoter.id, AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language
+        )
+        .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.id > after_voter_id)
+        .order_by(AssemblyVoter.id)
+        .limit(limit)
+    ).all()
+    queued = 0
+    for _voter_id, member_id, email, language in rows:
+        if not email:
+            continue  # postal shareholders read the minutes at the office or on request
+        outbox.enqueue(
+            session,
+            key=f"mail:assembly-results:{assembly_id}:{member_id}",
+            to=email,
+            template="assembly_results",
+            language=language,
+            member_id=member_id,
+            context={
+                "title": title,
+                "summary": summaries[language.value],
+                "seal": seal,
+                "receipts_url": f"{uow.settings.ballot_base_url}/receipts/{assembly_id}",
+            },
+        )
+        queued += 1
+    uow.commit()
+    return queued, (rows[-1][0] if len(rows) == limit else None)
+
+
+@dataclass(frozen=True)
+class PublishedReceipts:
+    assembly_id: int
+    title: str
+    seal: str
+    receipts: frozenset[str]
+
+
+def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
+    """The receipts published at closing (for voters to find theirs); nothing before."""
+    session = uow.session
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    receipts = frozenset(
+        session.scalars(select(Ballot.receipt).where(Ballot.assembly_id == assembly_id))
+    )
+    published = PublishedReceipts(
+        assembly_id, _assembly(session, assembly_id).title, stored.seal, receipts
+    )
+    uow.rollback()
+    return published

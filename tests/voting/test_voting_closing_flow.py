@@ -1,0 +1,52 @@
+"""The assembly-closing flow for real: close, count, minutes in each language, e-mails;
+a second run sends nothing twice and changes nothing."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import docx
+from sqlalchemy import select
+
+from coopflow_cli.voting_sample import random_choices
+from governance.db.models import Document, Member
+from governance.db.models.voting import VotingSeal
+from governance.db.uow import UnitOfWork
+from governance.services import voting as service
+
+
+def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
+    convene, coop_env, mail_sink, prefect_harness
+) -> None:
+    from flows.assembly_closing import assembly_closing
+
+    ga = convene(9)
+    rng = random.Random(11)
+    receipts = []
+    for n in range(6):
+        with UnitOfWork() as uow:
+            receipts.append(service.cast_ballot(uow, ga.code(n), random_choices(rng),
+                                                now=ga.now).receipt)
+    params = {"assembly_id": ga.assembly_id, "close_early": True, "staff": "anne.staff"}
+    first = assembly_closing(**params)
+    assert first["ballots"] == 6 and first["closed_now"]
+    mails = mail_sink.parsed()
+    with UnitOfWork() as uow:
+        with_email = sum(1 for m in ga.member_ids if uow.session.get_one(Member, m).email)
+        seal = uow.session.get_one(VotingSeal, ga.assembly_id).seal
+        docs = uow.session.scalars(select(Document).where(
+            Document.template == "assembly_minutes")).all()
+        minutes = {d.language.value: d.path for d in docs}
+    assert len(mails) == with_email
+    assert all(seal in m.get_body(("plain",)).get_content() for m in mails)
+    assert minutes
+    text = "\n".join(
+        cell.text
+        for path in minutes.values()
+        for table in docx.Document(io.BytesIO((coop_env.archive / path).read_bytes())).tables
+        for row in table.rows for cell in row.cells)
+    assert all(r in text for r in receipts)
+    second = assembly_closing(**params)
+    assert not second["closed_now"] and second["seal"] == first["seal"]
+    assert len(mail_sink.parsed()) == with_email
