@@ -8,5 +8,26 @@ from governance.db.models.core import (
     OutboxMessage,
     TimelineEvent,
 )
+from governance.db.models.register import (
+    RegisterEntry,
+    RegisterHead,
+    Resignation,
+    ShareHolding,
+    SharePayment,
+    ShareSubscription,
+)
 
-__all__ = ["Base", "DecisionRequest", "Document", "Member", "OutboxMessage", "TimelineEvent"]
+__all__ = [
+    "Base",
+    "DecisionRequest",
+    "Document",
+    "Member",
+    "OutboxMessage",
+    "RegisterEntry",
+    "RegisterHead",
+    "Resignation",
+    "ShareHolding",
+    "SharePayment",
+    "ShareSubscription",
+    "TimelineEvent",
+]

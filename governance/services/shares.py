@@ -1,0 +1,474 @@
+"""Share subscriptions and their payments.
+
+Every function here works in the caller's session and NEVER commits: the caller's unit of work
+(a task, the CLI) commits once, so the register entry, the timeline event and the outbox rows
+become permanent together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from governance.config import get_settings
+from governance.db.base import utcnow
+from governance.db.models import Member, RegisterHead, SharePayment, ShareSubscription
+from governance.domain import register as rules
+from governance.domain.enums import MemberStatus
+from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.identifiers import structured_communication
+from governance.domain.register import EntryKind, SubscriptionStatus
+from governance.services import decisions, outbox, timeline
+from governance.services import register as store
+from governance.services.register import Holding, NewEntry
+from governance.services.timeline import Actor
+from governance.statutes import get_statutes
+
+__all__ = [
+    "Holding",
+    "PaymentMatch",
+    "PaymentOutcome",
+    "SubscriptionStatus",
+    "SubscriptionView",
+    "covered_years",
+    "holdings_as_at",
+    "is_shareholder",
+    "record_payment",
+    "subscribe",
+]
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+PROCESS = "share-subscription"
+
+
+class MemberCannotSubscribe(RuleViolation):
+    """Excluded, deceased or erased members, or a class closed to this kind of member."""
+
+    code = "member_cannot_subscribe"
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    member_id: int
+    share_class: str
+    shares: int
+    amount_cents: int
+    structured_communication: str  # +++ddd/dddd/ddddd+++
+    status: SubscriptionStatus
+    due_on: date
+    paid_cents: int = 0
+    subscribed_on: date | None = None
+
+    @classmethod
+    def of(cls, s: ShareSubscription) -> SubscriptionView:
+        return cls(
+            s.id,
+            s.member_id,
+            s.share_class,
+            s.shares,
+            s.amount_cents,
+            _formatted(s.structured_communication or ""),
+            SubscriptionStatus(s.status),
+            s.due_on,
+            s.paid_cents,
+            s.subscribed_on,
+        )
+
+
+def _formatted(twelve: str) -> str:
+    return f"+++{twelve[:3]}/{twelve[3:7]}/{twelve[7:]}+++" if len(twelve) == 12 else twelve
+
+
+def brussels_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(BRUSSELS).date()
+
+
+def subscribe(
+    session: Session,
+    *,
+    member_id: int,
+    share_class: str,
+    shares: int,
+    actor: Actor,
+    request_key: str | None = None,
+    now: datetime | None = None,
+) -> SubscriptionView:
+    """Open a subscription awaiting payment: register entry, timeline, payment-instructions
+    e-mail (outbox). The same `request_key` returns the same subscription. Does not commit."""
+    head = store.lock_head(session)  # serialises with any concurrent call using the same key
+    if request_key:
+        existing = session.scalar(
+            select(ShareSubscription).where(ShareSubscription.request_key == request_key)
+        )
+        if existing is not None:
+            return SubscriptionView.of(existing)
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(f"there is no member with id {member_id}", field="member_id")
+    if member.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
+        raise MemberCannotSubscribe(
+            f"member {member_id} is {member.status} and cannot subscribe shares", field="member_id"
+        )
+    statutes = get_statutes()
+    klass = statutes.share_class(share_class)
+    if member.kind not in klass.allowed_kinds:
+        raise MemberCannotSubscribe(
+            f"class {share_class} shares are not open to a {member.kind}", field="share_class"
+        )
+    amount = rules.subscription_amount(shares, klass.nominal_value_cents, klass.minimum_shares)
+    today = brussels_today(now)
+    sub = ShareSubscription(
+        member_id=member_id,
+        share_class=share_class,
+        shares=shares,
+        amount_cents=amount,
+        paid_cents=0,
+        status=SubscriptionStatus.AWAITING_PAYMENT,
+        request_key=request_key,
+        subscribed_on=today,
+        due_on=today + timedelta(days=statutes.payment_due_days),
+    )
+    session.add(sub)
+    session.flush()
+    ogm = structured_communication(rules.structured_base(sub.id))
+    sub.structured_communication = "".join(ch for ch in ogm if ch.isdigit())
+    store.append(
+        session,
+        head,
+        [
+            NewEntry(
+                EntryKind.SUBSCRIPTION,
+                today,
+                member_id,
+                share_class,
+                shares,
+                amount,
+                subscription_id=sub.id,
+            )
+        ],
+    )
+    view = SubscriptionView.of(sub)
+    timeline.record(
+        session,
+        actor=actor,
+        action="shares_subscribed",
+        subject_type="share_subscription",
+        subject_id=sub.id,
+        member_id=member_id,
+        details={"share_class": share_class, "shares": shares, "amount_cents": amount},
+    )
+    if member.email:
+        settings = get_settings()
+        outbox.enqueue(
+            session,
+            key=f"mail:share_payment_instructions:{sub.id}",
+            to=member.email,
+            template="share_payment_instructions",
+            language=member.language,
+            member_id=member_id,
+            context={
+                "name": member.display_name,
+                "shares": shares,
+                "share_class": share_class,
+                "amount_cents": amount,
+                "iban": settings.coop_iban,
+                "bic": settings.coop_bic,
+                "communication": view.structured_communication,
+                "due_on": view.due_on.isoformat(),
+                "coop_name": settings.coop_name,
+            },
+        )
+    return view
+
+
+def get_subscription(session: Session, subscription_id: int) -> SubscriptionView:
+    return SubscriptionView.of(_subscription(session, subscription_id))
+
+
+def _subscription(session: Session, subscription_id: int, lock: bool = False) -> ShareSubscription:
+    query = select(ShareSubscription).where(ShareSubscription.id == subscription_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    sub = session.scalar(query)
+    if sub is None:
+        raise NotFound(f"there is no share subscription {subscription_id}", field="subscription_id")
+    return sub
+
+
+# --------------------------------------------------------------------------- payments
+
+
+class PaymentMatch(StrEnum):
+    EXACT = "exact"  # the outstanding amount: applied, shares issued
+    UNDER = "under"  # less than outstanding: held for staff review
+    OVER = "over"  # more than outstanding: held for staff review
+    NOT_AWAITING = "not_awaiting"  # subscription already issued or cancelled: review
+    UNKNOWN = "unknown"  # no subscription matches the reference: review
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    payment_id: int
+    subscription_id: int | None
+    match: PaymentMatch
+    issued: bool
+    review_key: str | None
+    outstanding_cents: int
+    duplicate: bool = False
+
+
+def review_key(payment_id: int) -> str:
+    return f"share-payment-review:{payment_id}"
+
+
+def record_payment(
+    session: Session,
+    *,
+    subscription_id: int,
+    amount_cents: int,
+    paid_on: date,
+    actor: Actor,
+    bank_reference: str | None = None,
+    source_key: str | None = None,
+) -> PaymentOutcome:
+    """Money received for a subscription. Exact outstanding amount → applied and shares issued;
+    anything else → held with a staff review (DecisionRequest), never guessed. The same
+    payment (source_key, else bank reference) recorded twice is one payment. Does not commit."""
+    if amount_cents <= 0:
+        raise rules.InvalidEntry("a payment must be a positive amount", field="amount_cents")
+    head = store.lock_head(session)
+    key = source_key or (
+        f"staff:{subscription_id}:{bank_reference}"
+        if bank_reference
+        else f"staff:{subscription_id}:{paid_on.isoformat()}:{amount_cents}"
+    )
+    known = session.scalar(select(SharePayment).where(SharePayment.source_key == key))
+    if known is not None:
+        return _outcome_of(session, known, duplicate=True)
+    sub = _subscription(session, subscription_id, lock=True)
+    outstanding = sub.amount_cents - sub.paid_cents
+    payment = SharePayment(
+        source_key=key,
+        subscription_id=sub.id,
+        amount_cents=amount_cents,
+        paid_on=paid_on,
+        status="held",
+        bank_reference=bank_reference,
+        recorded_by=actor.name,
+        structured_reference=sub.structured_communication,
+        details={},
+    )
+    session.add(payment)
+    session.flush()
+    if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:
+        match = PaymentMatch.NOT_AWAITING
+    elif amount_cents == outstanding:
+        match = PaymentMatch.EXACT
+    else:
+        match = PaymentMatch.UNDER if amount_cents < outstanding else PaymentMatch.OVER
+    payment.details = {"match": str(match)}
+    timeline.record(
+        session,
+        actor=actor,
+        action="share_payment_received",
+        subject_type="share_subscription",
+        subject_id=sub.id,
+        member_id=sub.member_id,
+        details={"amount_cents": amount_cents, "paid_on": paid_on.isoformat(), "match": match},
+    )
+    if match is PaymentMatch.EXACT:
+        _apply(session, head, sub, payment, actor)
+        return _outcome_of(session, payment)
+    open_review(session, payment, sub, match)
+    return _outcome_of(session, payment)
+
+
+def open_review(
+    session: Session, payment: SharePayment, sub: ShareSubscription | None, match: PaymentMatch
+) -> None:
+    """A staff review item for a payment the register will not guess about."""
+    key = review_key(payment.id)
+    payment.review_key = key
+    if sub is None:
+        question = (
+            f"A payment of {payment.amount_cents / 100:.2f} EUR received on {payment.paid_on} "
+            f"from {payment.payer_name or 'an unknown payer'} matches no subscription "
+            f"(reference: {payment.structured_reference or 'none'}). Assign it to a "
+            "subscription, or refund it."
+        )
+    else:
+        question = (
+            f"Subscription {sub.id} ({sub.shares} class {sub.share_class} share(s)) expects "
+            f"{(sub.amount_cents - sub.paid_cents) / 100:.2f} EUR; {payment.amount_cents / 100:.2f}"
+            f" EUR was received on {payment.paid_on} ({match}). Apply it, or refund it."
+        )
+    decisions.open_request(
+        session,
+        key=key,
+        process="share-payment-review",
+        subject_type="share_payment",
+        subject_id=payment.id,
+        question=question,
+        due_in=timedelta(days=5),
+        member_id=sub.member_id if sub else None,
+    )
+
+
+def _apply(
+    session: Session,
+    head: RegisterHead,
+    sub: ShareSubscription,
+    payment: SharePayment,
+    actor: Actor,
+) -> bool:
+    """Count the payment; issue the shares when the subscription is now fully paid."""
+    payment.status = "applied"
+    sub.paid_cents += payment.amount_cents
+    entries = [
+        NewEntry(
+            EntryKind.PAYMENT,
+            payment.paid_on,
+            sub.member_id,
+            sub.share_class,
+            0,
+            payment.amount_cents,
+            subscription_id=sub.id,
+            reference=payment.bank_reference or "",
+        )
+    ]
+    issue = sub.paid_cents >= sub.amount_cents and sub.status is SubscriptionStatus.AWAITING_PAYMENT
+    if issue:
+        nominal = get_statutes().share_class(sub.share_class).nominal_value_cents
+        rules.check_fully_paid(sub.shares, nominal, sub.paid_cents)
+        entries.append(
+            NewEntry(
+                EntryKind.ISSUE,
+                payment.paid_on,
+                sub.member_id,
+                sub.share_class,
+                sub.shares,
+                sub.shares * nominal,
+                subscription_id=sub.id,
+            )
+        )
+        sub.status = SubscriptionStatus.ISSUED
+        sub.issued_on = payment.paid_on
+        holding = store.holding_for_update(session, sub.member_id, sub.share_class)
+        holding.shares += sub.shares
+        holding.paid_cents += sub.shares * nominal
+    store.append(session, head, entries)
+    if issue:
+        timeline.record(
+            session,
+            actor=actor,
+            action="shares_issued",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+            details={"shares": sub.shares, "share_class": sub.share_class},
+        )
+    return issue
+
+
+def _outcome_of(session: Session, payment: SharePayment, duplicate: bool = False) -> PaymentOutcome:
+    sub = (
+        session.get(ShareSubscription, payment.subscription_id) if payment.subscription_id else None
+    )
+    match = PaymentMatch(payment.details.get("match", PaymentMatch.UNKNOWN))
+    return PaymentOutcome(
+        payment.id,
+        payment.subscription_id,
+        match,
+        bool(
+            sub is not None
+            and sub.status is SubscriptionStatus.ISSUED
+            and payment.status == "applied"
+        ),
+        payment.review_key,
+        (sub.amount_cents - sub.paid_cents) if sub is not None else 0,
+        duplicate,
+    )
+
+
+class ReviewDecision(StrEnum):
+    APPLY = "apply"  # count the money on the subscription (assigning it if it was unknown)
+    REFUND = "refund"  # send the money back; the register is unchanged
+
+
+def resolve_payment_review(
+    session: Session,
+    *,
+    payment_id: int,
+    decision: ReviewDecision,
+    staff: str,
+    subscription_id: int | None = None,
+) -> PaymentOutcome:
+    """Carry out a staff decision on a held payment (idempotent for the same decision)."""
+    head = store.lock_head(session)
+    payment = session.get(SharePayment, payment_id)
+    if payment is None:
+        raise NotFound(f"there is no payment {payment_id}", field="payment_id")
+    given = {"decision": str(decision), "subscription_id": subscription_id}
+    key = payment.review_key or review_key(payment.id)
+    decisions.record_decision(session, key=key, decision=given, staff=staff)
+    if payment.status != "held":
+        return _outcome_of(session, payment, duplicate=True)
+    actor = Actor.staff(staff)
+    if decision is ReviewDecision.REFUND:
+        payment.status = "refused"
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_payment_refused",
+            subject_type="share_payment",
+            subject_id=payment.id,
+            member_id=_member_of(session, payment.subscription_id),
+            details={"amount_cents": payment.amount_cents},
+        )
+        return _outcome_of(session, payment)
+    target = subscription_id or payment.subscription_id
+    if target is None:
+        raise rules.InvalidEntry(
+            "name the subscription this payment is for", field="subscription_id"
+        )
+    sub = _subscription(session, target, lock=True)
+    if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:
+        raise InvalidTransition(
+            f"subscription {sub.id} is {sub.status}: it takes no payment", field="subscription_id"
+        )
+    payment.subscription_id = sub.id
+    excess = max(0, sub.paid_cents + payment.amount_cents - sub.amount_cents)
+    payment.details = {**payment.details, "excess_to_refund_cents": excess}
+    _apply(session, head, sub, payment, actor)
+    return _outcome_of(session, payment)
+
+
+def _member_of(session: Session, subscription_id: int | None) -> int | None:
+    if subscription_id is None:
+        return None
+    sub = session.get(ShareSubscription, subscription_id)
+    return sub.member_id if sub else None
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def holdings_as_at(session: Session, as_at: date) -> list[Holding]:
+    """Every holder of issued, fully paid, not cancelled shares at the end of `as_at`."""
+    return store.holdings_as_at(session, as_at)
+
+
+def covered_years(session: Session, member_id: int, as_at: date | None = None) -> set[int]:
+    """Years covered by the member's issued shares (N shares subscribed in Y cover Y..Y+N-1)."""
+    return store.covered_years(session, member_id, as_at or brussels_today())
+
+
+def is_shareholder(session: Session, member_id: int, on: date) -> bool:
+    """True when the member holds at least one issued share at the end of `on`."""
+    return store.is_shareholder(session, member_id, on)
