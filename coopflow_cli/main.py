@@ -18,6 +18,10 @@ templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
+from coopflow_cli import imports, transition  # noqa: E402
+
+app.add_typer(imports.app, name="import")
+app.add_typer(transition.app, name="transition")
 console = Console()
 
 

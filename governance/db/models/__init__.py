@@ -16,6 +16,7 @@ from governance.db.models.register import (
     SharePayment,
     ShareSubscription,
 )
+from governance.db.models.transition import TransitionCampaign, TransitionInvitee
 
 __all__ = [
     "Base",
@@ -30,4 +31,6 @@ __all__ = [
     "SharePayment",
     "ShareSubscription",
     "TimelineEvent",
+    "TransitionCampaign",
+    "TransitionInvitee",
 ]
