@@ -238,6 +238,8 @@ def record_payment(
     actor: Actor,
     bank_reference: str | None = None,
     source_key: str | None = None,
+    payer_name: str | None = None,
+    payer_iban: str | None = None,
 ) -> PaymentOutcome:
     """Money received for a subscription. Exact outstanding amount → applied and shares issued;
     anything else → held with a staff review (DecisionRequest), never guessed. The same
@@ -264,6 +266,8 @@ def record_payment(
         bank_reference=bank_reference,
         recorded_by=actor.name,
         structured_reference=sub.structured_communication,
+        payer_name=payer_name,
+        payer_iban=payer_iban,
         details={},
     )
     session.add(payment)
@@ -474,3 +478,154 @@ def covered_years(session: Session, member_id: int, as_at: date | None = None) -
 def is_shareholder(session: Session, member_id: int, on: date) -> bool:
     """True when the member holds at least one issued share at the end of `on`."""
     return store.is_shareholder(session, member_id, on)
+
+
+# --------------------------------------------------------------------------- unpaid subscriptions
+
+
+def _mail_subscription(session: Session, sub: ShareSubscription, template: str) -> None:
+    member = session.get(Member, sub.member_id)
+    if member is None or not member.email:
+        return
+    settings = get_settings()
+    outbox.enqueue(
+        session,
+        key=f"mail:{template}:{sub.id}",
+        to=member.email,
+        template=template,
+        language=member.language,
+        member_id=member.id,
+        context={
+            "name": member.display_name,
+            "shares": sub.shares,
+            "share_class": sub.share_class,
+            "amount_cents": sub.amount_cents - sub.paid_cents,
+            "paid_cents": sub.paid_cents,
+            "iban": settings.coop_iban,
+            "communication": _formatted(sub.structured_communication or ""),
+            "subscribed_on": sub.subscribed_on.isoformat(),
+            "coop_name": settings.coop_name,
+        },
+    )
+
+
+def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> list[int]:
+    """One reminder per subscription still unpaid `payment_reminder_days` after subscribing."""
+    limit = today - timedelta(days=get_statutes().payment_reminder_days)
+    due = session.scalars(
+        select(ShareSubscription)
+        .where(
+            ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+            ShareSubscription.subscribed_on <= limit,
+            ShareSubscription.reminded_at.is_(None),
+        )
+        .order_by(ShareSubscription.id)
+        .with_for_update()
+    ).all()
+    for sub in due:
+        sub.reminded_at = utcnow()
+        _mail_subscription(session, sub, "share_payment_reminder")
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_payment_reminded",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+        )
+    return [s.id for s in due]
+
+
+def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor) -> list[int]:
+    """Subscriptions unpaid after the statutes' period lapse (register entry + e-mail)."""
+    head = store.lock_head(session)
+    limit = today - timedelta(days=get_statutes().subscription_cancel_days)
+    due = session.scalars(
+        select(ShareSubscription)
+        .where(
+            ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+            ShareSubscription.subscribed_on <= limit,
+        )
+        .order_by(ShareSubscription.id)
+        .with_for_update()
+    ).all()
+    for sub in due:
+        sub.status = SubscriptionStatus.CANCELLED
+        sub.cancelled_on = today
+        store.append(
+            session,
+            head,
+            [
+                NewEntry(
+                    EntryKind.CANCELLATION,
+                    today,
+                    sub.member_id,
+                    sub.share_class,
+                    sub.shares,
+                    sub.paid_cents,
+                    subscription_id=sub.id,
+                    reference="unpaid",
+                )
+            ],
+        )
+        _mail_subscription(session, sub, "share_subscription_cancelled")
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_subscription_cancelled",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+            details={"paid_cents_to_refund": sub.paid_cents},
+        )
+    return [s.id for s in due]
+
+
+def issued_certificate(session: Session, subscription_id: int) -> IssuedShares | None:
+    """What the certificate of an issued subscription shows (None while unpaid)."""
+    sub = _subscription(session, subscription_id)
+    if sub.status is not SubscriptionStatus.ISSUED or sub.issued_on is None:
+        return None
+    from governance.db.models import RegisterEntry
+
+    sequence = session.scalar(
+        select(RegisterEntry.sequence).where(
+            RegisterEntry.subscription_id == sub.id, RegisterEntry.kind == EntryKind.ISSUE
+        )
+    )
+    assert sequence is not None
+    return IssuedShares(sub.id, sub.member_id, sub.share_class, sub.shares, sequence, sub.issued_on)
+
+
+@dataclass(frozen=True)
+class IssuedShares:
+    subscription_id: int
+    member_id: int
+    share_class: str
+    shares: int
+    entry_sequence: int
+    issued_on: date
+
+
+def queue_certificate_mail(session: Session, subscription_id: int, document_key: str) -> bool:
+    """E-mail the certificate of an issued subscription (waits for the document; once)."""
+    sub = _subscription(session, subscription_id)
+    member = session.get(Member, sub.member_id)
+    if sub.status is not SubscriptionStatus.ISSUED or member is None or not member.email:
+        return False
+    outbox.enqueue(
+        session,
+        key=f"mail:share_certificate:{sub.id}",
+        to=member.email,
+        template="share_certificate",
+        language=member.language,
+        member_id=member.id,
+        attachment_keys=[document_key],
+        context={
+            "name": member.display_name,
+            "shares": sub.shares,
+            "share_class": sub.share_class,
+            "coop_name": get_settings().coop_name,
+        },
+    )
+    return True
