@@ -232,7 +232,6 @@ def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> byte
     """One printable .docx of many invitations (context, EPC payload), each on a new page."""
     import docx
     from docx.enum.text import WD_BREAK
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
 
     merged: Any = None
@@ -251,7 +250,8 @@ def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> byte
             for blip in element.iter(qn("a:blip")):
                 old = blip.get(qn("r:embed"))
                 image = part.part.related_parts[old]
-                blip.set(qn("r:embed"), merged.part.relate_to(image, RT.IMAGE))
+                rid, _image = merged.part.get_or_add_image(io.BytesIO(image.blob))
+                blip.set(qn("r:embed"), rid)
             if sect is not None:
                 sect.addprevious(element)
             else:

@@ -157,9 +157,17 @@ def import_members(
                     "updated_at": now,
                 }
             )
-        ids = session.scalars(
-            insert(Member).returning(Member.id, sort_by_parameter_order=True), values
-        ).all()
+        session.execute(insert(Member), values)  # executemany: no RETURNING row by row
+        found: dict[str, int] = {}
+        for refs in _in_chunks([row.member_ref for row in batch]):
+            found.update(
+                (ref, member_id)
+                for member_id, ref in session.execute(
+                    select(Member.id, Member.external_ref).where(Member.external_ref.in_(refs))
+                )
+                if ref
+            )
+        ids = [found[row.member_ref] for row in batch]
         session.execute(
             insert(TimelineEvent),
             [

@@ -354,15 +354,21 @@ def conversion_facts(session: Session, campaign_id: int) -> list[InviteeFacts]:
     ]
 
 
-def postal_members(
-    session: Session, member_ids: list[int]
-) -> list[tuple[str, str, str, str, str, str, str]]:
-    """Name and address lines of members to write to by post."""
-    rows = session.scalars(
-        select(Member).where(Member.id.in_(member_ids)).order_by(Member.id)
+def postal_followups(session: Session, campaign_id: int) -> dict[str, list[tuple[str, ...]]]:
+    """Members without e-mail to write to: per reminder stage sent, and the restricted ones."""
+    rows = session.execute(
+        select(Member, TransitionInvitee.reminders_sent, TransitionInvitee.restricted_at)
+        .join(TransitionInvitee, TransitionInvitee.member_id == Member.id)
+        .where(
+            TransitionInvitee.campaign_id == campaign_id,
+            TransitionInvitee.postal.is_(True),
+            (TransitionInvitee.reminders_sent > 0) | TransitionInvitee.restricted_at.is_not(None),
+        )
+        .order_by(Member.id)
     ).all()
-    return [
-        (
+    lists: dict[str, list[tuple[str, ...]]] = {}
+    for m, stage, restricted_at in rows:
+        line = (
             m.member_number or "",
             m.display_name,
             m.street or "",
@@ -371,8 +377,9 @@ def postal_members(
             m.country,
             str(m.language),
         )
-        for m in rows
-    ]
+        name = "restricted" if restricted_at is not None else f"reminder-{stage}"
+        lists.setdefault(name, []).append(line)
+    return lists
 
 
 def campaign_summary(session: Session, campaign_id: int) -> CampaignView:
