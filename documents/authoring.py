@@ -42,6 +42,7 @@ class TemplateSource:
     blocks: dict[str, list[Block]] = field(default_factory=dict)  # language -> blocks
     sample: Callable[[str], BaseModel] | None = None
     key_text: dict[str, str] = field(default_factory=dict)
+    slim: bool = False  # mass-mailed: keep only the styles used (documents/slim.py)
 
 
 def _style(document: object) -> None:
@@ -90,6 +91,10 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.{language}.docx"
     document.save(str(path))
+    if source.slim:
+        from documents.slim import slim_docx
+
+        slim_docx(path)
     return path
 
 

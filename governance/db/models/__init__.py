@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import assembly as assembly  # registers the GA tables
 from governance.db.models.core import (
     DecisionRequest,
     Document,

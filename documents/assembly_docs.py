@@ -1,0 +1,371 @@
+"""General assembly documents: contexts in the reader's language, the ballots of one chunk
+rendered in worker processes, the postal pack (CSV + one printable document per language)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from documents import archive, formatting
+from documents.bulk_render import bulk_template, qr_png
+from documents.contexts import Addressee, Coop
+from documents.contexts.assembly import (
+    AgendaItem,
+    AssemblyBallot,
+    AssemblyConvocation,
+    AssemblyProxy,
+    BallotLine,
+    Meeting,
+)
+from governance.config import Settings
+from governance.domain.assembly import ResolutionKind, format_ballot_code
+from governance.services.assembly import AssemblyView, VoterView
+
+MAJORITY = {
+    ResolutionKind.ORDINARY: {
+        "fr": "majorité simple",
+        "nl": "gewone meerderheid",
+        "de": "einfache Mehrheit",
+        "en": "simple majority",
+    },
+    ResolutionKind.STATUTE_AMENDMENT: {
+        "fr": "quorum de la moitié des parts, 3/4 des voix",
+        "nl": "quorum van de helft van de aandelen, 3/4 van de stemmen",
+        "de": "Quorum der Hälfte der Anteile, 3/4 der Stimmen",
+        "en": "quorum of half the shares, 3/4 of the votes",
+    },
+    ResolutionKind.OBJECT_CHANGE: {
+        "fr": "quorum de la moitié des parts, 4/5 des voix (rapport du conseil joint)",
+        "nl": "quorum van de helft van de aandelen, 4/5 van de stemmen (verslag van de raad bijgevoegd)",
+        "de": "Quorum der Hälfte der Anteile, 4/5 der Stimmen (Bericht des Verwaltungsrats beigefügt)",
+        "en": "quorum of half the shares, 4/5 of the votes (board report attached)",
+    },
+    ResolutionKind.ELECTION: {
+        "fr": "élection, vote secret : {seats} siège(s)",
+        "nl": "verkiezing, geheime stemming: {seats} zetel(s)",
+        "de": "Wahl, geheime Abstimmung: {seats} Sitz(e)",
+        "en": "election, secret ballot: {seats} seat(s)",
+    },
+}
+CHOICES = {
+    "fr": "☐ pour   ☐ contre   ☐ abstention",
+    "nl": "☐ voor   ☐ tegen   ☐ onthouding",
+    "de": "☐ dafür   ☐ dagegen   ☐ Enthaltung",
+    "en": "☐ for   ☐ against   ☐ abstain",
+}
+AT_MOST = {
+    "fr": "au plus {n} :",
+    "nl": "ten hoogste {n}:",
+    "de": "höchstens {n}:",
+    "en": "at most {n}:",
+}
+REMOTE = {
+    True: {
+        "fr": "Le vote électronique avant l'assemblée est autorisé ; les votants à distance sont réputés présents.",
+        "nl": "Elektronisch stemmen vóór de vergadering is toegestaan; wie op afstand stemt, geldt als aanwezig.",
+        "de": "Die elektronische Abstimmung vor der Versammlung ist erlaubt; Fernabstimmende gelten als anwesend.",
+        "en": "Electronic voting before the meeting is allowed; remote voters count as present.",
+    },
+    False: {
+        "fr": "Le vote a lieu en séance ou par bulletin papier.",
+        "nl": "Er wordt gestemd op de vergadering of met een papieren stembiljet.",
+        "de": "Abgestimmt wird in der Versammlung oder mit dem Papierstimmzettel.",
+        "en": "Voting takes place at the meeting or by paper ballot.",
+    },
+}
+BOARD_REPORT = {
+    "fr": "Le rapport détaillé du conseil d'administration sur la modification de l'objet est joint.",
+    "nl": "Het omstandig verslag van de raad van bestuur over de wijziging van het voorwerp is bijgevoegd.",
+    "de": "Der ausführliche Bericht des Verwaltungsrats über die Änderung des Gegenstands liegt bei.",
+    "en": "The board's detailed report on the change of object is attached.",
+}
+PROXY_RULE = {
+    False: {
+        "fr": "Le mandataire ne doit pas être coopérateur.",
+        "nl": "De volmachthouder hoeft geen vennoot te zijn.",
+        "de": "Der Bevollmächtigte muss kein Mitglied sein.",
+        "en": "The proxy holder need not be a member.",
+    },
+    True: {
+        "fr": "Le mandataire doit être coopérateur.",
+        "nl": "De volmachthouder moet vennoot zijn.",
+        "de": "Der Bevollmächtigte muss Mitglied sein.",
+        "en": "The proxy holder must be a member.",
+    },
+}
+
+
+def vote_url(settings: Settings) -> str:
+    return settings.ballot_base_url.rstrip("/") + "/b"
+
+
+def meeting(view: AssemblyView, language: str, settings: Settings) -> Meeting:
+    def dt(value: Any) -> str:
+        return formatting.date_time(value, language)
+
+    return Meeting(
+        title=view.title,
+        when=dt(view.meeting_at),
+        place=view.place,
+        record_date=formatting.long_date(view.record_date, language),
+        voting_opens=dt(view.voting_opens_at),
+        voting_closes=dt(view.voting_closes_at),
+        remote_voting=REMOTE[view.remote_voting_allowed][language],
+        vote_url=vote_url(settings),
+    )
+
+
+def _candidates(r: Any) -> str:
+    return ", ".join(f"{c['name']} ({c['id']})" for c in r.candidates)
+
+
+def convocation(
+    view: AssemblyView, language: str, settings: Settings, today: date
+) -> AssemblyConvocation:
+    from governance.statutes import get_statutes
+
+    return AssemblyConvocation(
+        language=language,
+        coop=Coop.from_settings(settings),
+        today=today,
+        meeting=meeting(view, language, settings),
+        agenda=[
+            AgendaItem(
+                code=r.code,
+                title=r.title[language],
+                text=r.text[language],
+                majority=MAJORITY[r.kind][language].format(seats=r.seats or 0),
+                candidates=_candidates(r) if r.kind is ResolutionKind.ELECTION else "",
+            )
+            for r in view.resolutions
+        ],
+        board_report=BOARD_REPORT[language] if view.board_report_document_key else "",
+        proxies_per_holder=get_statutes().voting.proxies_per_holder,
+    )
+
+
+def proxy_form(view: AssemblyView, language: str, settings: Settings, today: date) -> AssemblyProxy:
+    from governance.statutes import get_statutes
+
+    voting = get_statutes().voting
+    return AssemblyProxy(
+        language=language,
+        coop=Coop.from_settings(settings),
+        today=today,
+        meeting=meeting(view, language, settings),
+        proxies_per_holder=voting.proxies_per_holder,
+        proxy_rule=PROXY_RULE[voting.proxy_must_be_shareholder][language],
+    )
+
+
+def ballot_lines(view: AssemblyView, language: str) -> list[BallotLine]:
+    lines = []
+    for r in view.resolutions:
+        if r.kind is ResolutionKind.ELECTION:
+            boxes = "   ".join(f"☐ {c['name']}" for c in r.candidates)
+            choices = f"{AT_MOST[language].format(n=r.seats)} {boxes}"
+        else:
+            choices = CHOICES[language]
+        lines.append(BallotLine(code=r.code, title=r.title[language], choices=choices))
+    return lines
+
+
+def ballot_url(settings: Settings, code: str) -> str:
+    return f"{vote_url(settings)}/{code}"
+
+
+def ballot(
+    view: AssemblyView,
+    voter: VoterView,
+    code: str,
+    settings: Settings,
+    today: date,
+    shared: dict[str, tuple[Meeting, list[BallotLine]]] | None = None,
+) -> AssemblyBallot:
+    lang = str(voter.language)
+    meet, lines = (shared or {}).get(lang) or (
+        meeting(view, lang, settings),
+        ballot_lines(view, lang),
+    )
+    return AssemblyBallot(
+        language=lang,
+        coop=Coop.from_settings(settings),
+        today=today,
+        meeting=meet,
+        voter=Addressee(
+            name=voter.name,
+            street=voter.street,
+            postcode=voter.postcode,
+            city=voter.city,
+            country=voter.country,
+        ),
+        member_number=voter.member_number,
+        shares=voter.shares,
+        weight=voter.weight,
+        ballot_code=format_ballot_code(code),
+        ballot_url=ballot_url(settings, code),
+        lines=lines,
+    )
+
+
+# --- the bulk path: worker processes ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BallotJob:
+    member_id: int
+    language: str
+    context: dict[str, Any]
+    qr_url: str
+    folder: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class BallotFile:
+    member_id: int
+    language: str
+    path: str
+    sha256: str
+    size_bytes: int
+    template_version: str
+
+
+def _render_jobs(archive_dir: str, jobs: Sequence[BallotJob]) -> list[BallotFile]:
+    """In a worker: render and archive a slice of ballots (templates compiled once)."""
+    out = []
+    for job in jobs:
+        template = bulk_template("assembly_ballot", job.language)
+        data = template.render(job.context, {"qr": qr_png(job.qr_url)})
+        stored = archive.store(Path(archive_dir), job.folder, job.filename, data)
+        out.append(
+            BallotFile(
+                job.member_id,
+                job.language,
+                stored.relative_path,
+                stored.sha256,
+                stored.size_bytes,
+                template.version,
+            )
+        )
+    return out
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            # spawn: the flow process runs threads (Prefect); forking those is unsafe.
+            _POOL = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def shutdown_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown()
+            _POOL = None
+
+
+def render_ballots(
+    archive_dir: Path, jobs: list[BallotJob], processes: int | None = None
+) -> list[BallotFile]:
+    """Render and archive ballots over `processes` worker processes (default: the cores)."""
+    processes = processes or max(1, min(4, os.cpu_count() or 1))
+    if processes == 1 or len(jobs) < 20:
+        return _render_jobs(str(archive_dir), jobs)
+    step = -(-len(jobs) // (processes * 2))
+    slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]
+    pool = _pool(processes)
+    results: list[BallotFile] = []
+    for part in pool.map(_render_jobs, [str(archive_dir)] * len(slices), slices):
+        results.extend(part)
+    return results
+
+
+def ballot_job(
+    assembly_id: int, chunk: int, context: AssemblyBallot, member_id: int, qr_url: str
+) -> BallotJob:
+    return BallotJob(
+        member_id=member_id,
+        language=context.language,
+        context=context.model_dump(mode="python"),
+        qr_url=qr_url,
+        folder=f"assembly/{assembly_id}/ballots/{chunk:05d}",
+        filename=f"assembly_ballot-{member_id}.{context.language}.docx",
+    )
+
+
+# --- postal pack -------------------------------------------------------------------------------
+
+POSTAL_COLUMNS = (
+    "member_number",
+    "name",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "language",
+    "shares",
+    "weight",
+)
+
+
+def postal_csv(voters: Sequence[VoterView]) -> bytes:
+    """The addresses, one line per shareholder to write to (UTF-8 with BOM for spreadsheets)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(POSTAL_COLUMNS)
+    for v in voters:
+        writer.writerow(
+            [
+                v.member_number,
+                v.name,
+                v.street,
+                v.postcode,
+                v.city,
+                v.country,
+                str(v.language),
+                v.shares,
+                v.weight,
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def postal_document(
+    language: str,
+    convocation_ctx: AssemblyConvocation,
+    proxy_ctx: AssemblyProxy,
+    ballots: Sequence[tuple[AssemblyBallot, str]],
+) -> bytes:
+    """One printable .docx for a language: per shareholder the convocation, their ballot
+    and the proxy form, each on new pages."""
+    conv = bulk_template("assembly_convocation", language)
+    conv_body, _ = conv.render_body(convocation_ctx)
+    proxy_body, _ = bulk_template("assembly_proxy", language).render_body(proxy_ctx)
+    ballot_t = bulk_template("assembly_ballot", language)
+    bodies: list[tuple[str, list[tuple[str, str, bytes]]]] = []
+    for number, (ctx, url) in enumerate(ballots, start=1):
+        body, media = ballot_t.render_body(ctx, {"qr": qr_png(url)}, prefix=str(number))
+        bodies += [(conv_body, []), (body, media), (proxy_body, [])]
+    return conv.merge(bodies, convocation_ctx.model_dump(mode="python"))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,52 @@
+"""assembly-convening: convocation, personalised ballots and the mass mailing of a GA."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import BaseModel, Field
+
+from tasks.assembly import (
+    open_convening,
+    prepare_chunk,
+    prepare_shared_documents,
+    publish_progress,
+    publish_summary,
+    schedule_followups,
+    send_chunk,
+    write_postal_pack,
+)
+
+
+class ConveningParameters(BaseModel):
+    assembly_id: int = Field(..., title="Assembly", description="The assembly to convene (draft)")
+    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    chunk_size: int = Field(
+        500,
+        title="Shareholders per chunk",
+        ge=10,
+        le=5000,
+        description="One task renders and one task sends each chunk",
+    )
+    connections: int = Field(3, title="SMTP connections", ge=1, le=10)
+
+
+@flow(name="assembly-convening", log_prints=True)
+def assembly_convening(params: ConveningParameters) -> dict[str, int]:
+    """Convene: check the delay and board report, freeze the voters at the record date, send
+    everyone their convocation, personal ballot and proxy form; re-running finishes the job."""
+    plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
+    prepare_shared_documents(params.assembly_id)
+    progress = publish_progress(params.assembly_id, None)
+    sending = None
+    for number in plan["chunks"]:
+        prepare_chunk(params.assembly_id, number)  # ballots of chunk n while chunk n-1 is sent
+        if sending is not None:
+            sending.result()
+            publish_progress(params.assembly_id, progress)
+        sending = send_chunk.submit(params.assembly_id, number, params.connections)
+    if sending is not None:
+        sending.result()
+    write_postal_pack(params.assembly_id)
+    publish_progress(params.assembly_id, progress)
+    schedule_followups(params.assembly_id)
+    return publish_summary(params.assembly_id)

@@ -1,0 +1,15 @@
+"""assembly-reminders: remind the shareholders who have not voted, N days before the close."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from tasks.assembly import queue_reminders, send_reminders
+
+
+@flow(name="assembly-reminders", log_prints=True)
+def assembly_reminders(assembly_id: int) -> dict[str, int]:
+    """Queue one reminder per shareholder who has not voted (with an e-mail), then send them."""
+    queued = queue_reminders(assembly_id)
+    sent = send_reminders(assembly_id)
+    return {"queued": queued, **sent}

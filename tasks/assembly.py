@@ -1,0 +1,299 @@
+"""General assembly tasks: open the convening, render a chunk of ballots, send a chunk, the
+postal pack, reminders, progress and the closing run. All safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from prefect import get_run_logger, task
+
+from documents import archive, assembly_docs
+from documents.bulk_mail import deliver_prefix
+from documents.produce import DocumentRequest, produce
+from documents.render import template_version
+from governance.config import get_settings
+from governance.db.base import utcnow
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import DocumentFormat, Language
+from governance.services import assembly as service
+from governance.services import documents as document_service
+from governance.services.timeline import Actor
+from governance.statutes import get_statutes
+from tasks.common import IO_RETRIES
+
+SHARED_TEMPLATES = ("assembly_convocation", "assembly_proxy")
+
+
+def _actor(staff: str) -> Actor:
+    return Actor.staff(staff) if staff and staff != "system" else Actor.system("assembly-convening")
+
+
+@task(name="assembly-open-convening", **IO_RETRIES)
+def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[str, Any]:
+    """Refuse (delay, board report) or freeze the voters at the record date and plan chunks."""
+    with UnitOfWork() as uow:
+        plan = service.open_convening(
+            uow, assembly_id, now=utcnow(), actor=_actor(staff), chunk_size=chunk_size
+        )
+    return {"chunks": plan.chunks, "voters": plan.voters, "postal": plan.postal}
+
+
+def _today() -> Any:
+    return utcnow().astimezone(assembly_docs.formatting.BRUSSELS).date()
+
+
+@task(name="assembly-shared-documents", **IO_RETRIES)
+def prepare_shared_documents(assembly_id: int) -> int:
+    """The convocation and the proxy form in each language (the same for every shareholder)."""
+    settings = get_settings()
+    with UnitOfWork() as uow:
+        view = service.get_assembly(uow.session, assembly_id)
+    requests = []
+    for language in Language:
+        lang = str(language)
+        contexts = {
+            "assembly_convocation": assembly_docs.convocation(view, lang, settings, _today()),
+            "assembly_proxy": assembly_docs.proxy_form(view, lang, settings, _today()),
+        }
+        for template, context in contexts.items():
+            requests.append(
+                DocumentRequest(
+                    key=service.shared_document_key(assembly_id, template, lang),
+                    template=template,
+                    language=language,
+                    context=context,
+                    subject_type="assembly",
+                    subject_id=str(assembly_id),
+                )
+            )
+    return produce(requests)
+
+
+def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
+    """What the convocation and reminder e-mails say, per language (strings only)."""
+    settings = get_settings()
+    out = {}
+    for language in Language:
+        lang = str(language)
+        meeting = assembly_docs.meeting(view, lang, settings)
+        out[lang] = {
+            "title": view.title,
+            "meeting": meeting.when,
+            "place": view.place,
+            "closes": meeting.voting_closes,
+            "vote_url": meeting.vote_url,
+            "coop_name": settings.coop_name,
+        }
+    return out
+
+
+@task(name="assembly-prepare-chunk", **IO_RETRIES)
+def prepare_chunk(assembly_id: int, number: int) -> int:
+    """Render the chunk's personalised ballots (worker processes) and queue their e-mails."""
+    settings = get_settings()
+    with UnitOfWork() as uow:
+        view = service.get_assembly(uow.session, assembly_id)
+        voters = [
+            v for v in service.chunk_voters(uow.session, assembly_id, number) if not v.prepared
+        ]
+    if not voters:
+        return 0
+    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
+    today = _today()
+    shared = {
+        str(lang): (
+            assembly_docs.meeting(view, str(lang), settings),
+            assembly_docs.ballot_lines(view, str(lang)),
+        )
+        for lang in Language
+    }
+    jobs = []
+    for v in voters:
+        context = assembly_docs.ballot(view, v, codes[v.member_id], settings, today, shared)
+        url = assembly_docs.ballot_url(settings, codes[v.member_id])
+        jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
+    files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
+    ballots = [
+        service.PreparedBallot(
+            f.member_id, Language(f.language), f.path, f.sha256, f.size_bytes, f.template_version
+        )
+        for f in files
+    ]
+    with UnitOfWork() as uow:
+        return service.record_chunk_prepared(uow, assembly_id, number, ballots, mail_context(view))
+
+
+@task(name="assembly-send-chunk", **IO_RETRIES)
+def send_chunk(assembly_id: int, number: int, connections: int = 3) -> dict[str, int]:
+    """Deliver the chunk's convocations (exactly once; a re-run sends only what is missing)."""
+    report = deliver_prefix(
+        service.convocation_mail_prefix(assembly_id, number), connections=connections
+    )
+    with UnitOfWork() as uow:
+        counts = service.record_chunk_mailed(uow, assembly_id, number)
+    get_run_logger().info("chunk %s: %s (now: %s)", number, counts, report)
+    return counts
+
+
+@task(name="assembly-postal-pack", **IO_RETRIES)
+def write_postal_pack(assembly_id: int) -> dict[str, int]:
+    """Addresses (CSV) and one printable document per language for those without e-mail."""
+    settings = get_settings()
+    with UnitOfWork() as uow:
+        view = service.get_assembly(uow.session, assembly_id)
+        voters = service.postal_voters(uow.session, assembly_id)
+    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
+    folder = f"assembly/{assembly_id}/postal"
+    root = settings.resolved_archive_dir()
+    records = []
+    stored = archive.store(root, folder, "postal-addresses.csv", assembly_docs.postal_csv(voters))
+    records.append(("csv", "postal_addresses", Language.FR, stored))
+    counts = {"postal": len(voters)}
+    for language in Language:
+        lang = str(language)
+        mine = [v for v in voters if v.language == language]
+        counts[lang] = len(mine)
+        if not mine:
+            continue
+        ballots = [
+            (
+                assembly_docs.ballot(view, v, codes[v.member_id], settings, _today()),
+                assembly_docs.ballot_url(settings, codes[v.member_id]),
+            )
+            for v in mine
+        ]
+        data = assembly_docs.postal_document(
+            lang,
+            assembly_docs.convocation(view, lang, settings, _today()),
+            assembly_docs.proxy_form(view, lang, settings, _today()),
+            ballots,
+        )
+        stored = archive.store(root, folder, f"postal-letters.{lang}.docx", data)
+        records.append(("docx", "assembly_postal_pack", language, stored))
+    documents = [
+        document_service.ArchivedDocument(
+            key=f"doc:assembly:{assembly_id}:postal:{template}:{lang}",
+            template=template,
+            template_version=template_version("assembly_ballot", str(lang))
+            if kind == "docx"
+            else "csv",
+            language=lang,
+            format=DocumentFormat.DOCX,
+            path=s.relative_path,
+            sha256=s.sha256,
+            size_bytes=s.size_bytes,
+            member_id=None,
+            subject_type="assembly",
+            subject_id=str(assembly_id),
+        )
+        for kind, template, lang, s in records
+    ]
+    with UnitOfWork() as uow:
+        # A re-run rewrites the same files (same codes, same content): the index keeps one row.
+        document_service.record_documents(uow.session, documents)
+        uow.commit()
+    return counts
+
+
+@task(name="assembly-progress")
+def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
+    """Create or update the progress artifact staff watch in the Prefect UI."""
+    from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+    with UnitOfWork() as uow:
+        progress = service.mailing_progress(uow.session, assembly_id)
+    percent = round(progress.fraction * 100, 1)
+    if artifact_id is None:
+        created = create_progress_artifact(
+            progress=percent,
+            key=f"assembly-{assembly_id}-convening",
+            description=f"Convening of assembly {assembly_id}: documents and e-mails",
+        )
+        return str(created)
+    update_progress_artifact(UUID(artifact_id), percent)
+    return artifact_id
+
+
+@task(name="assembly-summary")
+def publish_summary(assembly_id: int) -> dict[str, int]:
+    """The summary artifact: voters, sent, postal, bounced, still waiting."""
+    from prefect.artifacts import create_markdown_artifact
+
+    with UnitOfWork() as uow:
+        p = service.mailing_progress(uow.session, assembly_id)
+        view = service.get_assembly(uow.session, assembly_id)
+    summary = {
+        "voters": p.voters,
+        "documents": p.prepared,
+        "sent": p.sent,
+        "postal": p.postal,
+        "bounced": p.bounced,
+        "waiting": p.waiting,
+    }
+    rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items())
+    create_markdown_artifact(
+        key=f"assembly-{assembly_id}-summary",
+        markdown=f"## Convening: {view.title}\n\n| | count |\n|---|---|\n{rows}\n\n"
+        "Bounced addresses are listed by `coop outbox problems`; the postal pack is in the "
+        f"archive under `assembly/{assembly_id}/postal/`.",
+        description="Convening summary",
+    )
+    return summary
+
+
+@task(name="assembly-schedule-followups", **IO_RETRIES)
+def schedule_followups(assembly_id: int) -> dict[str, str]:
+    """Schedule the reminders (N days before the close) and the closing run (at the close)."""
+    from prefect.deployments import run_deployment
+
+    with UnitOfWork() as uow:
+        view = service.get_assembly(uow.session, assembly_id)
+        already = service.closing_already_scheduled(uow.session, assembly_id)
+    days = get_statutes().assembly.reminder_days_before_close
+    from datetime import timedelta
+
+    plans: dict[str, tuple[str, datetime]] = {
+        "reminders": (
+            "assembly-reminders/assembly-reminders",
+            view.voting_closes_at - timedelta(days=days),
+        ),
+        "closing": ("assembly-closing/assembly-closing", view.voting_closes_at),
+    }
+    out: dict[str, str] = {}
+    for what, (name, when) in plans.items():
+        if what == "closing" and already:
+            out[what] = already
+            continue
+        try:
+            run = run_deployment(
+                name=name,
+                parameters={"assembly_id": assembly_id},
+                scheduled_time=max(when, utcnow()),
+                timeout=0,
+                idempotency_key=f"{what}-assembly-{assembly_id}",
+            )
+            out[what] = str(run.id)
+        except Exception as exc:  # no deployment (tests, demo without a server): say so
+            out[what] = f"not scheduled: {type(exc).__name__}: {exc}"[:200]
+    with UnitOfWork() as uow:
+        closing = out["closing"]
+        service.record_closing_scheduled(
+            uow, assembly_id, None if closing.startswith("not scheduled") else closing, closing
+        )
+    return out
+
+
+@task(name="assembly-queue-reminders", **IO_RETRIES)
+def queue_reminders(assembly_id: int) -> int:
+    """Queue a reminder for every shareholder with an e-mail address who has not voted."""
+    with UnitOfWork() as uow:
+        view = service.get_assembly(uow.session, assembly_id)
+        return service.queue_reminders(uow, assembly_id, now=utcnow(), context=mail_context(view))
+
+
+@task(name="assembly-send-reminders", **IO_RETRIES)
+def send_reminders(assembly_id: int) -> dict[str, int]:
+    report = deliver_prefix(service.reminder_mail_prefix(assembly_id))
+    return {"sent": report.sent, "bounced": report.bounced, "retrying": report.retrying}
