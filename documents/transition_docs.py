@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from documents import archive, labels
+from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.transition import (
     ConversionLine,
@@ -23,7 +24,7 @@ from documents.contexts.transition import (
     TransitionInvitation,
     WeekLine,
 )
-from documents.render import render_docx, template_version
+from documents.render import template_version
 from governance.config import Settings
 from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import Conversion, ConversionRow, EpcTransfer, epc_payload
@@ -51,14 +52,8 @@ def payment_payload(letter: InvitationLetter, settings: Settings) -> str:
 
 
 def payment_qr_png(payload: str) -> bytes:
-    """The QR image banking apps scan: byte mode, UTF-8 bytes, error correction level M."""
-    import segno
-
-    out = io.BytesIO()
-    segno.make(payload.encode("utf-8"), error="m", boost_error=False, micro=False).save(
-        out, kind="png", scale=4, border=4
-    )
-    return out.getvalue()
+    """The QR image banking apps scan: the UTF-8 bytes (charset 1) in byte mode, level M."""
+    return qr_png(payload.encode("utf-8"))
 
 
 def invitation_context(
@@ -107,8 +102,9 @@ class InvitationJob:
 
 
 def _render_one(job: InvitationJob) -> bytes:
-    context = TransitionInvitation.model_validate(job.context)
-    return render_docx(TEMPLATE, job.language, context, {"qr": payment_qr_png(job.payload)})
+    """The bulk path (template compiled once per process); same text as render_docx."""
+    template = bulk_template(TEMPLATE, job.language)
+    return template.render(job.context, {"qr": payment_qr_png(job.payload)})
 
 
 def _render_jobs(archive_dir: str, jobs: Sequence[InvitationJob]) -> list[ArchivedDocument]:
@@ -230,37 +226,14 @@ def address_csv(rows: Sequence[tuple[str, ...]]) -> bytes:
 
 def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> bytes:
     """One printable .docx of many invitations (context, EPC payload), each on a new page."""
-    import docx
-    from docx.enum.text import WD_BREAK
-    from docx.oxml.ns import qn
-
-    merged: Any = None
-    for context, payload in contexts:
-        data = render_docx(TEMPLATE, context.language, context, {"qr": payment_qr_png(payload)})
-        part = docx.Document(io.BytesIO(data))
-        if merged is None:
-            merged = part
-            continue
-        merged.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        body = merged.element.body
-        sect = body[-1] if body[-1].tag == qn("w:sectPr") else None
-        for element in list(part.element.body):
-            if element.tag == qn("w:sectPr"):
-                continue
-            for blip in element.iter(qn("a:blip")):
-                old = blip.get(qn("r:embed"))
-                image = part.part.related_parts[old]
-                rid, _image = merged.part.get_or_add_image(io.BytesIO(image.blob))
-                blip.set(qn("r:embed"), rid)
-            if sect is not None:
-                sect.addprevious(element)
-            else:
-                body.append(element)
-    if merged is None:
+    if not contexts:
         return b""
-    out = io.BytesIO()
-    merged.save(out)
-    return out.getvalue()
+    template = bulk_template(TEMPLATE, contexts[0][0].language)
+    bodies = [
+        template.render_body(context, {"qr": payment_qr_png(payload)}, prefix=str(number))
+        for number, (context, payload) in enumerate(contexts, start=1)
+    ]
+    return template.merge(bodies, contexts[0][0].model_dump(mode="python"))
 
 
 # --- figures -----------------------------------------------------------------------------------

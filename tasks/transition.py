@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from documents import archive
 from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
-from documents.mail import deliver_pending
+from documents.bulk_mail import deliver_prefix
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -102,7 +102,7 @@ def invite_chunk(campaign_id: int, limit: int, staff: str, today: date) -> dict[
 @task(name="deliver-campaign-mail", **IO_RETRIES)
 def deliver_campaign_mail(campaign_id: int) -> dict[str, int]:
     """Send every due e-mail of this campaign (exactly once each)."""
-    report = deliver_pending(keys_prefix=f"mail:transition:{campaign_id}:")
+    report = deliver_prefix(f"mail:transition:{campaign_id}:")
     get_run_logger().info("transition mail: %s", report)
     return {
         "sent": report.sent,

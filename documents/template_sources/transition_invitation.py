@@ -39,6 +39,7 @@ _PAYMENT = "{{ amount_cents|money }} · IBAN {{ iban }} · BIC {{ bic }} · {{ c
 
 SOURCE = TemplateSource(
     name="transition_invitation",
+    slim=True,  # mass-mailed (documents/slim.py)
     blocks={
         "fr": [
             *_ADDRESS,
