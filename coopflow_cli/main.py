@@ -24,6 +24,10 @@ app.add_typer(imports.app, name="import")
 app.add_typer(transition.app, name="transition")
 console = Console()
 
+from coopflow_cli import assembly as assembly_cli  # noqa: E402
+
+app.add_typer(assembly_cli.app, name="assembly")
+
 
 @app.command()
 def demo(

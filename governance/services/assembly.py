@@ -414,9 +414,9 @@ def _plan(session: Session, assembly_id: int, first_time: bool) -> ConveningPlan
         .order_by(AssemblyMailingChunk.number)
     ).all()
     voters, postal = session.execute(
-        select(
-            func.count(), func.coalesce(func.sum(func.cast(AssemblyVoter.postal, type_=None)), 0)
-        ).where(AssemblyVoter.assembly_id == assembly_id)
+        select(func.count(), func.count().filter(AssemblyVoter.postal.is_(True))).where(
+            AssemblyVoter.assembly_id == assembly_id
+        )
     ).one()
     return ConveningPlan(assembly_id, list(numbers), int(voters), int(postal or 0), first_time)
 
