@@ -5,4 +5,5 @@ from __future__ import annotations
 SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
     "assembly-convening": "bench.scenarios.assembly",
+    "transition": "bench.scenarios.transition",
 }

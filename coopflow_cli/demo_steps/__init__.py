@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import foundation, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("transition", transition.transition_campaign),
 ]

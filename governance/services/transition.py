@@ -17,6 +17,7 @@ from governance.config import get_settings
 from governance.db.base import utcnow
 from governance.db.models import (
     Member,
+    OutboxMessage,
     ShareHolding,
     ShareSubscription,
     TimelineEvent,
@@ -24,11 +25,11 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberStatus, Office
+from governance.domain.enums import Language, MemberStatus, Office, OutboxStatus
 from governance.domain.errors import NotFound
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import CampaignPlan, InvalidCampaign
-from governance.services import outbox, shares, timeline
+from governance.services import shares, timeline
 from governance.services.timeline import Actor
 
 ELIGIBLE = (MemberStatus.ACTIVE, MemberStatus.RESTRICTED)
@@ -301,21 +302,49 @@ def prepare_invitations(
             notify=False,
         )
         invitee.subscription_id = sub.id
-        letter = _letter(campaign, member, sub)
-        if member.email:
-            outbox.enqueue(
-                session,
-                key=mail_key(campaign_id, "invitation", member.id),
-                to=member.email,
-                template="transition_invitation",
-                language=member.language,
-                context=payment_context(campaign, letter),
-                member_id=member.id,
-                attachment_keys=[letter.document_key],
-            )
-        letters.append(letter)
+        letters.append(_letter(campaign, member, sub))
+    _queue_invitations(session, campaign, letters)
     uow.commit()
     return letters
+
+
+def _queue_invitations(
+    session: Session, campaign: CampaignView, letters: list[InvitationLetter]
+) -> None:
+    """The chunk's invitation e-mails in one insert (a key already queued is left alone)."""
+    wanted = {
+        mail_key(campaign.id, "invitation", x.member_id): x for x in letters if x.email is not None
+    }
+    if not wanted:
+        return
+    queued = set(
+        session.scalars(
+            select(OutboxMessage.idempotency_key).where(
+                OutboxMessage.idempotency_key.in_(list(wanted))
+            )
+        )
+    )
+    now = utcnow()
+    rows = [
+        {
+            "idempotency_key": key,
+            "member_id": x.member_id,
+            "to_address": x.email,
+            "language": x.language,
+            "template": "transition_invitation",
+            "context": payment_context(campaign, x),
+            "attachment_keys": [x.document_key],
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "redelivered": False,
+            "created_at": now,
+        }
+        for key, x in wanted.items()
+        if key not in queued
+    ]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
 
 
 def mark_invited(
