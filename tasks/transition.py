@@ -10,8 +10,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from documents import archive
 from documents import transition_docs as docs
-from documents.contexts.transition import ConversionLine
 from documents.bulk_mail import deliver_prefix
+from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language

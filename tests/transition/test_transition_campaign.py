@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from transition_helpers import import_sample
 
 from coopflow_cli.camt_sample import Credit, statement_xml
 from flows.transition_campaign import TransitionParameters, transition_campaign
@@ -24,7 +25,6 @@ from governance.domain.transition import InviteeResponse, parse_epc_payload
 from governance.services import payments, shares
 from governance.services.timeline import Actor
 from governance.services.transition_followup import record_response
-from transition_helpers import import_sample
 
 START = date(2026, 12, 1)
 

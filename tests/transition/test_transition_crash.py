@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from transition_helpers import import_sample
 
 from flows.transition_campaign import TransitionParameters, transition_campaign
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
-from transition_helpers import import_sample
 
 RUNNER = (
     "import sys\n"
