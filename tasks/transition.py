@@ -81,9 +81,9 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
     ]
     files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
     with UnitOfWork() as uow:
-        document_service.record_documents(uow.session, files, actor)
-        uow.commit()
-        marked = campaigns.mark_invited(uow, campaign_id, [x.member_id for x in letters], actor)
+        marked = campaigns.mark_invited(
+            uow, campaign_id, [x.member_id for x in letters], actor, documents=files
+        )
         state = campaigns.progress(uow.session, campaign_id)
     return {
         "chunk": len(letters),

@@ -7,6 +7,7 @@ Functions taking a UnitOfWork commit once; those taking a Session let the caller
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from governance.config import get_settings
 from governance.db.base import utcnow
 from governance.db.models import (
+    Document,
     Member,
     OutboxMessage,
     ShareHolding,
@@ -30,6 +32,8 @@ from governance.domain.errors import NotFound
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import CampaignPlan, InvalidCampaign
 from governance.services import shares, timeline
+from governance.services.documents import ArchivedDocument, existing_keys
+from governance.services.share_batches import SubscriptionRequest, subscribe_many
 from governance.services.timeline import Actor
 
 ELIGIBLE = (MemberStatus.ACTIVE, MemberStatus.RESTRICTED)
@@ -281,28 +285,25 @@ def prepare_invitations(
         .order_by(TransitionInvitee.id)
         .limit(limit)
     ).all()
-    # Load the members once: subscribe() then finds them in the session.
     people = {
         m.id: m
         for m in session.scalars(
             select(Member).where(Member.id.in_([i.member_id for i in invitees]))
         )
     }
+    views = subscribe_many(
+        session,
+        [SubscriptionRequest(i.member_id, request_key(campaign_id, i.member_id)) for i in invitees],
+        share_class=campaign.share_class,
+        shares=1,
+        actor=actor,
+        now=now,
+    )
     letters = []
     for invitee in invitees:
-        member = people[invitee.member_id]
-        sub = shares.subscribe(
-            session,
-            member_id=member.id,
-            share_class=campaign.share_class,
-            shares=1,
-            actor=actor,
-            request_key=request_key(campaign_id, member.id),
-            now=now,
-            notify=False,
-        )
+        sub = views[request_key(campaign_id, invitee.member_id)]
         invitee.subscription_id = sub.id
-        letters.append(_letter(campaign, member, sub))
+        letters.append(_letter(campaign, people[invitee.member_id], sub))
     _queue_invitations(session, campaign, letters)
     uow.commit()
     return letters
@@ -353,10 +354,13 @@ def mark_invited(
     member_ids: list[int],
     actor: Actor,
     now: datetime | None = None,
+    documents: Sequence[ArchivedDocument] = (),
 ) -> int:
-    """Record that these members' invitations are ready (document archived, e-mail queued)."""
+    """Index the chunk's archived invitations and record that these members' invitations are
+    ready (document archived, e-mail queued), in one transaction."""
     now = now or utcnow()
     session = uow.session
+    _index_documents(session, documents, actor, now)
     rows = session.execute(
         select(TransitionInvitee.member_id, TransitionInvitee.postal).where(
             TransitionInvitee.campaign_id == campaign_id,
@@ -365,6 +369,7 @@ def mark_invited(
         )
     ).all()
     if not rows:
+        uow.commit()  # the documents indexed above
         return 0
     session.execute(
         update(TransitionInvitee)
@@ -392,6 +397,57 @@ def mark_invited(
     )
     uow.commit()
     return len(rows)
+
+
+def _index_documents(
+    session: Session, documents: Sequence[ArchivedDocument], actor: Actor, now: datetime
+) -> None:
+    """Bulk form of documents.record_documents (same rows, same timeline events)."""
+    known = existing_keys(session, [d.key for d in documents])
+    new = [d for d in documents if d.key not in known]
+    if not new:
+        return
+    session.execute(
+        insert(Document),
+        [
+            {
+                "idempotency_key": d.key,
+                "template": d.template,
+                "template_version": d.template_version,
+                "language": d.language,
+                "format": d.format,
+                "path": d.path,
+                "sha256": d.sha256,
+                "size_bytes": d.size_bytes,
+                "member_id": d.member_id,
+                "subject_type": d.subject_type,
+                "subject_id": d.subject_id,
+                "created_at": now,
+            }
+            for d in new
+        ],
+    )
+    session.execute(
+        insert(TimelineEvent),
+        [
+            {
+                "member_id": d.member_id,
+                "actor_kind": actor.kind,
+                "actor": actor.name,
+                "action": "document_generated",
+                "subject_type": d.subject_type,
+                "subject_id": d.subject_id,
+                "occurred_at": now,
+                "details": {
+                    "template": d.template,
+                    "language": d.language,
+                    "sha256": d.sha256,
+                    "path": d.path,
+                },
+            }
+            for d in new
+        ],
+    )
 
 
 @dataclass(frozen=True)

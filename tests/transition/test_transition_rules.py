@@ -101,3 +101,42 @@ def test_the_invitation_reads_the_same_through_both_rendering_paths(language: st
         context.model_dump(mode="python"), {"qr": png}))
     assert plain == bulk
     assert bulk[1] == 1 and any("+++000/0000/04242+++" in p for p in bulk[0])
+
+
+def test_batch_subscriptions_match_single_ones(coop_env) -> None:
+    from sqlalchemy import select
+    from stdnum.be import ogm_vcs
+    from transition_helpers import import_sample
+
+    from governance.db.models import RegisterEntry, ShareSubscription, TimelineEvent
+    from governance.db.uow import UnitOfWork
+    from governance.services import register as store
+    from governance.services import shares
+    from governance.services.share_batches import SubscriptionRequest, subscribe_many
+    from governance.services.timeline import Actor
+
+    import_sample(3)
+    actor = Actor.staff("anna")
+    with UnitOfWork() as uow:
+        single = shares.subscribe(uow.session, member_id=1, share_class="A", shares=1,
+                                  actor=actor, request_key="k1", notify=False)
+        batch = subscribe_many(uow.session, [SubscriptionRequest(1, "k1"),
+                                             SubscriptionRequest(2, "k2"),
+                                             SubscriptionRequest(3, "k3")],
+                               share_class="A", shares=1, actor=actor)
+        uow.commit()
+    assert batch["k1"] == single
+    assert [v.id for v in batch.values()] == [1, 2, 3]
+    with UnitOfWork() as uow:
+        again = subscribe_many(uow.session, [SubscriptionRequest(3, "k3")], share_class="A",
+                               shares=1, actor=actor)
+        uow.commit()
+        assert again["k3"] == batch["k3"]
+        s = uow.session
+        subs = s.scalars(select(ShareSubscription).order_by(ShareSubscription.id)).all()
+        assert all(ogm_vcs.is_valid(x.structured_communication) for x in subs)
+        assert [e.kind for e in s.scalars(select(RegisterEntry))] == ["subscription"] * 3
+        assert store.verify(s).ok
+        actions = s.scalars(select(TimelineEvent.action).where(
+            TimelineEvent.action == "shares_subscribed")).all()
+        assert len(actions) == 3
