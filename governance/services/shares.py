@@ -98,11 +98,9 @@ def subscribe(
     actor: Actor,
     request_key: str | None = None,
     now: datetime | None = None,
-    notify: bool = True,
 ) -> SubscriptionView:
     """Open a subscription awaiting payment: register entry, timeline, payment-instructions
-    e-mail (outbox). The same `request_key` returns the same subscription. Does not commit.
-    `notify=False`: the caller sends its own letter with the payment details (transition)."""
+    e-mail (outbox). The same `request_key` returns the same subscription. Does not commit."""
     head = store.lock_head(session)  # serialises with any concurrent call using the same key
     if request_key:
         existing = session.scalar(
@@ -165,7 +163,7 @@ def subscribe(
         member_id=member_id,
         details={"share_class": share_class, "shares": shares, "amount_cents": amount},
     )
-    if notify and member.email:
+    if member.email:
         settings = get_settings()
         outbox.enqueue(
             session,

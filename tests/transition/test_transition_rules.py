@@ -119,7 +119,7 @@ def test_batch_subscriptions_match_single_ones(coop_env) -> None:
     actor = Actor.staff("anna")
     with UnitOfWork() as uow:
         single = shares.subscribe(uow.session, member_id=1, share_class="A", shares=1,
-                                  actor=actor, request_key="k1", notify=False)
+                                  actor=actor, request_key="k1")
         batch = subscribe_many(uow.session, [SubscriptionRequest(1, "k1"),
                                              SubscriptionRequest(2, "k2"),
                                              SubscriptionRequest(3, "k3")],
