@@ -11,6 +11,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import typer
 from rich.console import Console
 
+from coopflow_cli import register as register_cli
+
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
@@ -23,6 +25,7 @@ from coopflow_cli import imports, transition  # noqa: E402
 app.add_typer(imports.app, name="import")
 app.add_typer(transition.app, name="transition")
 console = Console()
+register_cli.attach(app)  # register, payments, import, shares
 
 from coopflow_cli import assembly as assembly_cli  # noqa: E402
 

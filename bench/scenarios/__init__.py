@@ -6,4 +6,5 @@ SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
     "assembly-convening": "bench.scenarios.assembly",
     "transition": "bench.scenarios.transition",
+    "register": "bench.scenarios.register",
 }

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from coopflow_cli.demo_steps import foundation, transition
+from coopflow_cli.demo_steps import foundation, register
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
     ("transition", transition.transition_campaign),
+    ("share-subscription", register.subscribe_and_pay),
+    ("share-transfer", register.transfer_and_resign),
+    ("share-register", register.verify_and_export),
 ]

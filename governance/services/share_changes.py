@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.config import get_settings
-from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation, ShareHolding
+from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
@@ -46,12 +46,7 @@ def certificate_key(member_id: int, share_class: str, sequence: int) -> str:
 def certificate(
     session: Session, member_id: int, share_class: str, sequence: int, as_of: date
 ) -> Certificate:
-    row = session.scalar(
-        select(ShareHolding).where(
-            ShareHolding.member_id == member_id, ShareHolding.share_class == share_class
-        )
-    )
-    shares, paid = (row.shares, row.paid_cents) if row else (0, 0)
+    shares, paid = store.holding_after(session, member_id, share_class, sequence)
     return Certificate(
         certificate_key(member_id, share_class, sequence),
         member_id,
@@ -470,3 +465,61 @@ def record_death(session: Session, *, member_id: int, died_on: date, actor: Acto
     return _leave(
         session, member_id, EntryKind.DEATH, died_on, "death", MemberStatus.DECEASED, actor
     )
+
+
+# --------------------------------------------------------------------------- repayments
+
+
+@dataclass(frozen=True)
+class Repayment:
+    resignation_id: int
+    member_id: int
+    name: str
+    iban: str
+    amount_cents: int
+    reference: str
+
+
+def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[Repayment]:
+    """Put every repayment due (shares cancelled, IBAN known) in batch `batch_id`; calling
+    again with the same id returns the same batch and adds nothing."""
+    store.lock_head(session)
+    due = session.scalars(
+        select(Resignation)
+        .where(
+            (
+                (Resignation.status == "cancelled")
+                & Resignation.batch_id.is_(None)
+                & (Resignation.iban != "")
+                & (Resignation.repayment_cents > 0)
+            )
+            | (Resignation.batch_id == batch_id)
+        )
+        .order_by(Resignation.id)
+    ).all()
+    out = []
+    for row in due:
+        member = _member(session, row.member_id, "member_id")
+        if row.batch_id is None:
+            row.batch_id = batch_id
+            row.status = "in_batch"
+            timeline.record(
+                session,
+                actor=actor,
+                action="repayment_batched",
+                subject_type="share_resignation",
+                subject_id=row.id,
+                member_id=row.member_id,
+                details={"batch": batch_id, "amount_cents": row.repayment_cents},
+            )
+        out.append(
+            Repayment(
+                row.id,
+                row.member_id,
+                member.display_name,
+                row.iban,
+                row.repayment_cents,
+                f"Repayment shares {row.member_id}-{row.id}",
+            )
+        )
+    return out

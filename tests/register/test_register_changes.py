@@ -131,3 +131,26 @@ def test_verify_reports_the_first_tampered_entry(make_member) -> None:
         report = store.verify(uow.session)
     assert not report.ok and report.first_bad_sequence == 3
     assert "content does not match its hash" in (report.problem or "")
+
+
+def test_repayments_go_into_one_pain001_batch_once(coop_env, make_member) -> None:
+    from lxml import etree
+
+    from tasks.share_register import write_repayment_batch
+
+    member_id = holder(make_member, 2)
+    with UnitOfWork() as uow:
+        share_changes.request_resignation(
+            uow.session, member_id=member_id, requested_on=date(2026, 2, 1),
+            iban="BE05 0681 2345 6775", request_key="r-sepa", actor=STAFF)
+        share_changes.complete_due_resignations(uow.session, today=date(2026, 7, 1), actor=STAFF)
+        uow.commit()
+    path = write_repayment_batch.fn("2026-07-01", date(2026, 7, 2))
+    assert path is not None and write_repayment_batch.fn("2026-07-01", date(2026, 7, 2)) == path
+    assert write_repayment_batch.fn("2026-07-02", date(2026, 7, 3)) is None  # nothing new
+    tree = etree.parse(path)
+    ns = {"p": tree.getroot().nsmap[None]}
+    assert tree.getroot().nsmap[None].endswith("pain.001.001.03")
+    assert tree.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "60.00"
+    assert tree.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "BE05068123456775"
+    assert tree.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=ns) == "BE71096123456769"

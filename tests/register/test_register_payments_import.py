@@ -74,3 +74,29 @@ def test_an_unknown_payment_assigned_by_staff_issues_the_shares(make_member) -> 
             subscription_id=3)
         uow.commit()
     assert outcome.issued and outcome.subscription_id == 3
+
+
+def test_a_bank_payment_closes_the_staff_request_of_a_waiting_flow_run(
+    coop_env, make_member, prefect_harness
+) -> None:
+    import uuid
+
+    from governance.services import decisions
+    from tasks.share_register import wake_waiting_subscriptions
+
+    ids = [make_member() for _ in range(3)]
+    with UnitOfWork() as uow:
+        for n, member_id in zip((1, 2, 1), ids, strict=True):
+            shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=n,
+                             actor=Actor.system("test"), now=NOW)
+        shares.payment_confirmation_request(uow.session, 1, flow_run_id=str(uuid.uuid4()))
+        uow.commit()
+    with UnitOfWork() as uow:
+        payments.import_statement(uow.session, FIXTURE.read_bytes(), actor=Actor.system("bank"))
+        uow.commit()
+    # the run does not exist on any server: the resume fails softly, the request is closed
+    assert wake_waiting_subscriptions.fn([1, 2]) == 0
+    with UnitOfWork() as uow:
+        closed = decisions.get(uow.session, shares.confirmation_key(1))
+        assert closed is not None and closed.status == "decided" and closed.decided_by == "system"
+        assert decisions.get(uow.session, shares.confirmation_key(2)) is None
