@@ -20,12 +20,12 @@ templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
-from coopflow_cli import imports, transition  # noqa: E402
+from coopflow_cli import transition  # noqa: E402
 
-app.add_typer(imports.app, name="import")
 app.add_typer(transition.app, name="transition")
 console = Console()
 register_cli.attach(app)  # register, payments, import, shares
+register_cli.import_app.command("members")(transition.import_members)
 
 from coopflow_cli import assembly as assembly_cli  # noqa: E402
 

@@ -35,7 +35,9 @@ def members_csv(count: int, *, without_email_every: int = 23, seed: int = 2017) 
             first_name=facts.first_name or "",
             last_name=facts.last_name or "",
             company_name=facts.company_name or "",
-            email="" if without_email_every and i % without_email_every == 3 else f"old{i:06d}@example.org",
+            email=""
+            if without_email_every and i % without_email_every == 3
+            else f"old{i:06d}@example.org",
             language=str(facts.language),
             office=str(facts.office),
             street=facts.street or "",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation, transition
-from coopflow_cli.demo_steps import foundation, register
+from coopflow_cli.demo_steps import foundation, register, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
