@@ -26,8 +26,12 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(onboarding_cli.app, name="members")
 app.add_typer(grants_app, name="grants")
 app.command("ballot-web")(voting_cli.ballot_web)
+from coopflow_cli import transition  # noqa: E402
+
+app.add_typer(transition.app, name="transition")
 console = Console()
 register_cli.attach(app)  # register, payments, import, shares
+register_cli.import_app.command("members")(transition.import_members)
 
 from coopflow_cli import contracts as contracts_cli  # noqa: E402
 

@@ -38,6 +38,8 @@ from governance.services import outbox
 
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 _TOKEN_PREFIX = f"b{_HOST}"
+# Archive folders holding one document per member: never cached (75,000 of them).
+PERSONAL_FOLDERS = ("/ballots/", "/invitations/")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -294,7 +296,7 @@ def _deliver(
 ) -> str:
     rendered = render_email(message.template, message.language, message.context)
     parts = [
-        (Path(p).name, attachments.encoded(p, shared="/ballots/" not in p))
+        (Path(p).name, attachments.encoded(p, shared=not any(f in p for f in PERSONAL_FOLDERS)))
         for p in message.attachments
     ]
     data = compose(settings.mail_sender, message, rendered.subject, rendered.text, parts)

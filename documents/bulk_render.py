@@ -265,7 +265,7 @@ def bulk_template(name: str, language: str) -> BulkTemplate:
     return _CACHE[key]
 
 
-def qr_png(url: str, scale: int = 4, border: int = 4) -> bytes:
+def qr_png(url: str | bytes, scale: int = 4, border: int = 4) -> bytes:
     """A small black-and-white QR PNG (1 bit per pixel, ~400 bytes).
 
     The mask is fixed: segno's mask evaluation is most of its time (3.4 ms → 0.7-1.7 ms per

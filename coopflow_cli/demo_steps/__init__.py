@@ -12,10 +12,12 @@ from coopflow_cli.demo_steps import contracts, foundation
 from coopflow_cli.demo_steps import foundation, grants
 from coopflow_cli.demo_steps import assembly, foundation
 from coopflow_cli.demo_steps import voting as voting_demo
+from coopflow_cli.demo_steps import foundation, register, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("transition", transition.transition_campaign),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),

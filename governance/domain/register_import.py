@@ -5,14 +5,20 @@ Pure: rows in, either checked rows or every error as `line N: column: message` o
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from governance.domain import identifiers
-from governance.domain.enums import Language, MemberKind, Office
+from governance.domain.enums import MemberKind
 from governance.domain.errors import RuleViolation
+
+# Member columns, problems and dates are checked as in every member import (shared helpers).
+from governance.domain.import_rows import (
+    ImportProblem,
+    check_member_columns,
+    iso_date,
+)
+from governance.domain.import_rows import header_problems as common_header_problems
 
 COLUMNS = (
     "member_ref", "kind", "first_name", "last_name", "company_name", "company_number", "email",
@@ -20,16 +26,6 @@ COLUMNS = (
     "paid_cents", "subscribed_on", "paid_on",
 )  # fmt: skip
 MEMBER_COLUMNS = COLUMNS[1:13]
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.column}: {self.message}"
 
 
 class RegisterImportRejected(RuleViolation):
@@ -65,30 +61,6 @@ class ImportRow:
         return self.paid_on is not None
 
 
-def _office(raw: str) -> Office:
-    plain = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
-    aliases = {
-        "brussel": "bruxelles",
-        "brussels": "bruxelles",
-        "antwerp": "antwerpen",
-        "anvers": "antwerpen",
-        "gand": "gent",
-        "ghent": "gent",
-        "courtrai": "kortrijk",
-        "luik": "liege",
-        "bergen": "mons",
-        "namen": "namur",
-        "doornik": "tournai",
-    }
-    return Office(aliases.get(plain.strip(), plain.strip()))
-
-
-def _date(raw: str) -> date:
-    if len(raw) != 10:
-        raise ValueError
-    return date.fromisoformat(raw)
-
-
 def check_row(
     line: int, raw: Mapping[str, str | None], classes: Mapping[str, ClassRule]
 ) -> tuple[ImportRow | None, list[ImportProblem]]:
@@ -99,62 +71,12 @@ def check_row(
     def bad(column: str, message: str) -> None:
         problems.append(ImportProblem(line, column, message))
 
-    member: dict[str, str | None] = {}
     if not value["member_ref"]:
         bad("member_ref", "is empty")
     elif len(value["member_ref"]) > 40:
         bad("member_ref", "is longer than 40 characters")
-    try:
-        kind = MemberKind(value["kind"].lower())
-    except ValueError:
-        bad("kind", f"'{value['kind']}' is not person or company")
-        kind = None
-    member["kind"] = kind.value if kind else None
-    for column, size in (
-        ("first_name", 120),
-        ("last_name", 120),
-        ("company_name", 200),
-        ("street", 200),
-        ("postcode", 12),
-        ("city", 120),
-    ):
-        if len(value[column]) > size:
-            bad(column, f"is longer than {size} characters")
-        member[column] = value[column] or None
-    if kind is MemberKind.PERSON and not value["last_name"]:
-        bad("last_name", "a person needs a last name")
-    member["company_number"] = None
-    if kind is MemberKind.COMPANY:
-        if not value["company_name"]:
-            bad("company_name", "a company needs its name")
-        if not value["company_number"]:
-            bad("company_number", "a company needs its enterprise (BCE/KBO) number")
-    if value["company_number"]:
-        try:
-            member["company_number"] = identifiers.enterprise_number(value["company_number"])
-        except identifiers.InvalidIdentifier as exc:
-            bad("company_number", exc.message)
-    member["email"] = None
-    if value["email"]:
-        try:
-            member["email"] = identifiers.email(value["email"])
-        except identifiers.InvalidIdentifier as exc:
-            bad("email", exc.message)
-    try:
-        member["language"] = Language(value["language"].lower()).value
-    except ValueError:
-        bad("language", f"'{value['language']}' is not one of fr, nl, de, en")
-    try:
-        member["office"] = _office(value["office"]).value
-    except ValueError:
-        bad(
-            "office",
-            f"'{value['office']}' is not one of the offices ({', '.join(o.value for o in Office)})",
-        )
-    country = value["country"].upper() or "BE"
-    if len(country) != 2 or not country.isalpha():
-        bad("country", f"'{value['country']}' is not a two-letter country code (BE, FR...)")
-    member["country"] = country
+    member = check_member_columns(value, bad)
+    kind = MemberKind(member["kind"]) if member["kind"] else None
     rule = classes.get(value["share_class"].upper())
     if rule is None:
         bad(
@@ -169,12 +91,12 @@ def check_row(
     paid = _int(value["paid_cents"], "paid_cents", bad, minimum=0)
     subscribed_on = paid_on = None
     try:
-        subscribed_on = _date(value["subscribed_on"])
+        subscribed_on = iso_date(value["subscribed_on"])
     except ValueError:
         bad("subscribed_on", f"'{value['subscribed_on']}' is not a date YYYY-MM-DD")
     if value["paid_on"]:
         try:
-            paid_on = _date(value["paid_on"])
+            paid_on = iso_date(value["paid_on"])
         except ValueError:
             bad("paid_on", f"'{value['paid_on']}' is not a date YYYY-MM-DD (or empty)")
     if paid_on and subscribed_on and paid_on < subscribed_on:
@@ -265,11 +187,4 @@ def check_rows(
 
 def header_problems(header: list[str] | None) -> list[ImportProblem]:
     """The header row must name every column (extra columns are refused too)."""
-    if header is None:
-        return [ImportProblem(1, "header", "the file is empty")]
-    cleaned = [h.strip().lstrip("\ufeff") for h in header]
-    missing = [c for c in COLUMNS if c not in cleaned]
-    extra = [c for c in cleaned if c not in COLUMNS]
-    out = [ImportProblem(1, c, "column missing from the header") for c in missing]
-    out += [ImportProblem(1, c or "(empty)", "unknown column") for c in extra]
-    return out
+    return common_header_problems(header, COLUMNS)

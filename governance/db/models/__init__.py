@@ -21,6 +21,7 @@ from governance.db.models.register import (
     SharePayment,
     ShareSubscription,
 )
+from governance.db.models.transition import TransitionCampaign, TransitionInvitee
 
 __all__ = [
     "Base",
@@ -35,4 +36,6 @@ __all__ = [
     "SharePayment",
     "ShareSubscription",
     "TimelineEvent",
+    "TransitionCampaign",
+    "TransitionInvitee",
 ]

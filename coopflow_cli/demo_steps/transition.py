@@ -1,0 +1,95 @@
+"""Demo: the cooperative transition — old members imported, invited, some pay by bank
+statement, one says "not now", one resigns, reminders, then restriction of the rest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+SIZE = 60
+
+
+def transition_campaign(ctx: Any) -> None:
+    from coopflow_cli.camt_sample import Credit, statement_xml
+    from coopflow_cli.transition_sample import members_csv
+    from flows.transition_campaign import TransitionParameters, transition_campaign
+    from governance.config import get_settings
+    from governance.db.uow import UnitOfWork
+    from governance.domain.transition import InviteeResponse
+    from governance.services import payments, shares
+    from governance.services.member_import import import_members
+    from governance.services.timeline import Actor
+    from governance.services.transition import progress
+    from governance.services.transition_followup import record_response
+
+    csv_file = ctx.out / "old-system-members.csv"
+    csv_file.write_text(members_csv(SIZE, without_email_every=10), encoding="utf-8")
+    with UnitOfWork() as uow:
+        summary = import_members(uow, csv_file.read_text("utf-8"), actor=Actor.staff("demo.staff"))
+    ctx.report("transition", "old-system members imported (coop import members)", summary.imported)
+
+    today = shares.brussels_today()
+    params = TransitionParameters(
+        name=f"Transition {today.year + 1}",
+        deadline=today + timedelta(days=30),
+        reminder_days=[14],
+        restriction_on=today + timedelta(days=45),
+        staff="demo.staff",
+        as_of=today,
+        chunk_size=20,
+    )
+    first = transition_campaign(params)
+    campaign_id = int(first["campaign_id"])  # type: ignore[call-overload]
+    ctx.report("transition", "members invited (letter with EPC QR + e-mail)", first["invited"])
+    with UnitOfWork() as uow:
+        state = progress(uow.session, campaign_id)
+        from sqlalchemy import select
+
+        from governance.db.models import TransitionInvitee
+
+        invitees = uow.session.execute(
+            select(TransitionInvitee.member_id, TransitionInvitee.subscription_id)
+            .where(TransitionInvitee.campaign_id == campaign_id)
+            .order_by(TransitionInvitee.id)
+        ).all()
+    ctx.report("transition", "invitations on the postal list (no e-mail)", state.postal)
+
+    # A third of the members pay by bank transfer: the bank's camt.053 statement is imported.
+    credits = []
+    with UnitOfWork() as uow:
+        for n, (_member_id, sub_id) in enumerate(invitees[::3]):
+            view = shares.get_subscription(uow.session, sub_id)
+            digits = "".join(ch for ch in view.structured_communication if ch.isdigit())
+            credits.append(
+                Credit(view.amount_cents, f"Payer {n}", "BE68539007547034", f"DEMO{sub_id}", digits)
+            )
+    statement = ctx.out / "bank-statement.camt053.xml"
+    statement.write_bytes(
+        statement_xml(get_settings().coop_iban, "DEMO-STMT-1", today + timedelta(days=5), credits)
+    )
+    with UnitOfWork() as uow:
+        report = payments.import_statement(
+            uow.session, statement.read_bytes(), actor=Actor.staff("demo.staff")
+        )
+        uow.commit()
+    ctx.report("transition", "paid through the bank statement (shares issued)", report.exact)
+    with UnitOfWork() as uow:
+        record_response(uow, member_id=invitees[1][0], response=InviteeResponse.NOT_NOW,
+                        staff="demo.staff", today=today)  # fmt: skip
+    with UnitOfWork() as uow:
+        record_response(uow, member_id=invitees[2][0], response=InviteeResponse.RESIGN,
+                        staff="demo.staff", today=today)  # fmt: skip
+
+    later = transition_campaign(params.model_copy(update={"as_of": today + timedelta(days=16)}))
+    ctx.report("transition", "reminders (payers and answers skipped)", later["reminded"])
+    again = transition_campaign(params.model_copy(update={"as_of": today + timedelta(days=17)}))
+    ctx.report("transition", "reminders on a re-run the next day", again["reminded"])
+    last = transition_campaign(params.model_copy(update={"as_of": params.restriction_on}))
+    ctx.report("transition", "members restricted on the restriction date", last["restricted"])
+    conversion = last["conversion"]
+    assert isinstance(conversion, dict)
+    ctx.report(
+        "transition",
+        "conversion (board report fr/nl + chart archived)",
+        f"{conversion['paid']}/{conversion['invited']} ({conversion['percent_paid']} %)",
+    )

@@ -1,0 +1,309 @@
+"""Transition campaign documents: invitation letters with their EPC payment QR (rendered in
+bulk, in worker processes), the postal pack, the conversion chart and the board report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from documents import archive, labels
+from documents.bulk_render import bulk_template, qr_png
+from documents.contexts import Addressee, Coop
+from documents.contexts.transition import (
+    ConversionLine,
+    TransitionBoardReport,
+    TransitionInvitation,
+    WeekLine,
+)
+from documents.render import template_version
+from governance.config import Settings
+from governance.domain.enums import DocumentFormat, Language
+from governance.domain.transition import Conversion, ConversionRow, EpcTransfer, epc_payload
+from governance.services.documents import ArchivedDocument
+from governance.services.transition import InvitationLetter
+
+TEMPLATE = "transition_invitation"
+
+
+def grouped_iban(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def payment_payload(letter: InvitationLetter, settings: Settings) -> str:
+    """The EPC QR text for this member's subscription (structured reference = the OGM)."""
+    return epc_payload(
+        EpcTransfer(
+            bic=settings.coop_bic,
+            name=settings.coop_name,
+            iban=settings.coop_iban,
+            amount_cents=letter.amount_cents,
+            reference="".join(ch for ch in letter.communication if ch.isdigit()),
+        )
+    )
+
+
+def payment_qr_png(payload: str) -> bytes:
+    """The QR image banking apps scan: the UTF-8 bytes (charset 1) in byte mode, level M."""
+    return qr_png(payload.encode("utf-8"))
+
+
+def invitation_context(
+    letter: InvitationLetter, settings: Settings, today: date, restriction_on: date, questions: str
+) -> TransitionInvitation:
+    lang = str(letter.language)
+    return TransitionInvitation(
+        language=lang,
+        coop=Coop.from_settings(settings),
+        today=today,
+        member=Addressee(
+            name=letter.name,
+            street=letter.street,
+            postcode=letter.postcode,
+            city=letter.city,
+            country=letter.country,
+        ),
+        member_number=letter.member_number,
+        office=labels.office(letter.office, lang),
+        share_class=letter.share_class,
+        shares=letter.shares,
+        amount_cents=letter.amount_cents,
+        iban=grouped_iban(settings.coop_iban),
+        bic=settings.coop_bic,
+        communication=letter.communication,
+        deadline=letter.deadline,
+        restriction_on=restriction_on,
+        year=today.year,
+        questions=questions,
+    )
+
+
+# --- bulk rendering in worker processes ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationJob:
+    key: str
+    member_id: int
+    language: str
+    context: dict[str, Any]
+    payload: str  # EPC QR text
+    folder: str
+    filename: str
+    subject_id: str
+
+
+def _render_one(job: InvitationJob) -> bytes:
+    """The bulk path (template compiled once per process); same text as render_docx."""
+    template = bulk_template(TEMPLATE, job.language)
+    return template.render(job.context, {"qr": payment_qr_png(job.payload)})
+
+
+def _render_jobs(archive_dir: str, jobs: Sequence[InvitationJob]) -> list[ArchivedDocument]:
+    """In a worker: render and archive a slice of invitations."""
+    out = []
+    for job in jobs:
+        stored = archive.store(Path(archive_dir), job.folder, job.filename, _render_one(job))
+        out.append(
+            ArchivedDocument(
+                key=job.key,
+                template=TEMPLATE,
+                template_version=template_version(TEMPLATE, job.language),
+                language=Language(job.language),
+                format=DocumentFormat.DOCX,
+                path=stored.relative_path,
+                sha256=stored.sha256,
+                size_bytes=stored.size_bytes,
+                member_id=job.member_id,
+                subject_type="transition_campaign",
+                subject_id=job.subject_id,
+            )
+        )
+    return out
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            # spawn: the flow process runs threads (Prefect); forking them is unsafe.
+            _POOL = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def shutdown_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown()
+            _POOL = None
+
+
+def render_invitations(
+    archive_dir: Path, jobs: list[InvitationJob], processes: int | None = None
+) -> list[ArchivedDocument]:
+    """Render and archive invitations over worker processes (small batches stay in-process)."""
+    processes = processes or max(1, min(4, os.cpu_count() or 1))
+    if processes == 1 or len(jobs) < 40:
+        return _render_jobs(str(archive_dir), jobs)
+    step = -(-len(jobs) // (processes * 2))
+    slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]
+    results: list[ArchivedDocument] = []
+    for part in _pool(processes).map(_render_jobs, [str(archive_dir)] * len(slices), slices):
+        results.extend(part)
+    return results
+
+
+def invitation_job(
+    campaign_id: int, letter: InvitationLetter, context: TransitionInvitation, payload: str
+) -> InvitationJob:
+    return InvitationJob(
+        key=letter.document_key,
+        member_id=letter.member_id,
+        language=context.language,
+        context=context.model_dump(mode="python"),
+        payload=payload,
+        folder=f"transition/{campaign_id}/invitations/{letter.member_id // 1000:04d}",
+        filename=f"{TEMPLATE}-{letter.member_id}.{context.language}.docx",
+        subject_id=str(campaign_id),
+    )
+
+
+# --- postal pack -----------------------------------------------------------------------------
+
+POSTAL_COLUMNS = (
+    "member_number",
+    "name",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "language",
+    "communication",
+)
+
+
+def postal_csv(letters: Sequence[InvitationLetter]) -> bytes:
+    """Addresses to write to (UTF-8 with BOM, which spreadsheets need)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(POSTAL_COLUMNS)
+    for x in letters:
+        writer.writerow(
+            [
+                x.member_number,
+                x.name,
+                x.street,
+                x.postcode,
+                x.city,
+                x.country,
+                str(x.language),
+                x.communication,
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def address_csv(rows: Sequence[tuple[str, ...]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(POSTAL_COLUMNS[:7])
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> bytes:
+    """One printable .docx of many invitations (context, EPC payload), each on a new page."""
+    if not contexts:
+        return b""
+    template = bulk_template(TEMPLATE, contexts[0][0].language)
+    bodies = [
+        template.render_body(context, {"qr": payment_qr_png(payload)}, prefix=str(number))
+        for number, (context, payload) in enumerate(contexts, start=1)
+    ]
+    return template.merge(bodies, contexts[0][0].model_dump(mode="python"))
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def conversion_line(row: ConversionRow, language: str) -> ConversionLine:
+    group = (
+        labels.OFFICES.get(row.group, {}).get(language, row.group)
+        if row.group in labels.OFFICES
+        else row.group
+    )
+    return ConversionLine(
+        group=group,
+        invited=row.invited,
+        paid=row.paid,
+        percent=f"{row.percent_paid:.1f} %",
+        not_now=row.not_now,
+        resigned=row.resigned,
+        restricted=row.restricted,
+    )
+
+
+def board_report_context(
+    name: str,
+    share_class: str,
+    deadline: date,
+    restriction_on: date,
+    conversion: Conversion,
+    postal: int,
+    settings: Settings,
+    language: str,
+    today: date,
+) -> TransitionBoardReport:
+    return TransitionBoardReport(
+        language=language,
+        coop=Coop.from_settings(settings),
+        today=today,
+        campaign=name,
+        share_class=share_class,
+        deadline=deadline,
+        restriction_on=restriction_on,
+        total=conversion_line(conversion.total, language),
+        postal=postal,
+        by_office=[conversion_line(r, language) for r in conversion.by_office],
+        by_language=[conversion_line(r, language) for r in conversion.by_language],
+        by_week=[WeekLine(week=w, paid=n, cumulative=c) for w, n, c in conversion.paid_by_week],
+    )
+
+
+def conversion_chart(conversion: Conversion, title: str) -> bytes:
+    """A PNG of paid subscriptions over time (per ISO week, and cumulative)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    weeks = [w for w, _n, _c in conversion.paid_by_week] or ["-"]
+    new = [n for _w, n, _c in conversion.paid_by_week] or [0]
+    cumulative = [c for _w, _n, c in conversion.paid_by_week] or [0]
+    figure, axis = plt.subplots(figsize=(7, 3.5), dpi=100)
+    try:
+        axis.bar(weeks, new, color="#7fa7d9", label="paid this week")
+        axis.plot(weeks, cumulative, color="#1f3a5f", marker="o", label="paid, cumulative")
+        axis.set_title(title)
+        axis.set_ylabel("subscriptions paid")
+        axis.legend(loc="upper left")
+        axis.tick_params(axis="x", labelrotation=45)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,107 @@
+"""transition-campaign: every member without a share is invited to become a shareholder.
+
+Run it on the campaign's first day, then daily (same parameters): each run invites whoever
+is not invited yet, sends the reminder stage due (never to a payer, never twice), restricts
+the members still without a share once the restriction date has come, and refreshes the
+conversion figures. Payments arrive through the register's bank-statement import.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import cast
+from uuid import UUID
+
+from prefect import flow
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from pydantic import BaseModel, Field
+
+from governance.services.shares import brussels_today
+from tasks import transition as t
+
+
+class TransitionParameters(BaseModel):
+    name: str = Field(
+        ..., title="Campaign name", description="e.g. 'Transition 2027'", max_length=120
+    )
+    share_class: str = Field(
+        "A",
+        title="Share class",
+        description="Class of the share offered (statutes)",
+        pattern=r"^[A-Z]$",
+    )
+    deadline: date = Field(..., title="Payment deadline", description="Pay before this date")
+    reminder_days: list[int] = Field(
+        [14, 3],
+        title="Reminders (days before the deadline)",
+        description="One reminder per value, to those who have not paid",
+    )
+    restriction_on: date = Field(
+        ...,
+        title="Restriction date",
+        description="From this date, members without a share are restricted",
+    )
+    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    as_of: date | None = Field(
+        None,
+        title="Run as of",
+        description="Leave empty: today (Brussels). A date: catch up as on that day",
+    )
+    chunk_size: int = Field(500, title="Members per chunk", ge=10, le=5000)
+
+
+def _in_chunks(step, label: str, *args: object) -> int:  # type: ignore[no-untyped-def]
+    """Call a chunk task until it reports an empty chunk; progress shown as an artifact."""
+    artifact = cast(UUID, create_progress_artifact(0.0, description=label))
+    total = 0
+    while (result := step(*args))["chunk"]:
+        total += result["chunk"]
+        if result.get("enrolled"):
+            update_progress_artifact(artifact, 100.0 * result["invited"] / result["enrolled"])
+    update_progress_artifact(artifact, 100.0)
+    return total
+
+
+@flow(name="transition-campaign", log_prints=True)
+def transition_campaign(params: TransitionParameters) -> dict[str, object]:
+    """Invite, remind, restrict and report, in that order, for whatever is due today."""
+    today = params.as_of or brussels_today()
+    cid = t.open_campaign(
+        params.name,
+        params.share_class,
+        params.deadline,
+        params.reminder_days,
+        params.restriction_on,
+        params.staff,
+        today,
+    )
+    invited = reminded = restricted = 0
+    if today < params.restriction_on:
+        if today < params.deadline:
+            t.enrol_members(cid)
+        invited = _in_chunks(
+            t.invite_chunk, "Invitations", cid, params.chunk_size, params.staff, today
+        )
+        reminded = _in_chunks(
+            t.remind_chunk, "Reminders", cid, today, params.chunk_size, params.staff
+        )
+    else:
+        restricted = _in_chunks(
+            t.restrict_chunk, "Restriction", cid, today, params.chunk_size, params.staff
+        )
+    t.deliver_campaign_mail(cid)
+    postal = t.postal_pack(cid, today)
+    lifted = t.lift_restrictions(cid, params.staff)
+    figures = t.publish_conversion(cid, today)
+    print(
+        f"invited {invited}, reminded {reminded}, restricted {restricted}, lifted {lifted}; {figures}"
+    )
+    return {
+        "campaign_id": cid,
+        "invited": invited,
+        "reminded": reminded,
+        "restricted": restricted,
+        "lifted": lifted,
+        "postal_files": postal,
+        "conversion": figures,
+    }

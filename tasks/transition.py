@@ -1,0 +1,261 @@
+"""Transition campaign tasks: each opens its own unit of work and is safe to run twice."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from documents import archive
+from documents import transition_docs as docs
+from documents.bulk_mail import deliver_prefix
+from documents.contexts.transition import ConversionLine
+from documents.produce import DocumentRequest, produce
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import Language
+from governance.domain.transition import ConversionRow, conversion
+from governance.services import documents as document_service
+from governance.services import transition as campaigns
+from governance.services import transition_followup as followup
+from governance.services.timeline import Actor
+from tasks.common import IO_RETRIES
+
+
+def _actor(login: str) -> Actor:
+    return Actor.system("transition") if login in ("", "system") else Actor.staff(login)
+
+
+@task(name="open-transition-campaign", **IO_RETRIES)
+def open_campaign(
+    name: str,
+    share_class: str,
+    deadline: date,
+    reminder_days: list[int],
+    restriction_on: date,
+    staff: str,
+    today: date,
+) -> int:
+    """Create the campaign (or find it by name); returns its id."""
+    with UnitOfWork() as uow:
+        view = campaigns.open_campaign(
+            uow,
+            name=name,
+            share_class=share_class,
+            deadline=deadline,
+            reminder_days=reminder_days,
+            restriction_on=restriction_on,
+            actor=_actor(staff),
+            today=today,
+        )
+    return view.id
+
+
+@task(name="enrol-members", **IO_RETRIES)
+def enrol_members(campaign_id: int) -> int:
+    """Add the members without a share who are not in the campaign yet."""
+    with UnitOfWork() as uow:
+        return campaigns.enrol_members(uow, campaign_id)
+
+
+def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> dict[str, int]:
+    """Subscriptions + queued e-mails, then the documents, then the chunk is marked invited."""
+    actor = _actor(staff)
+    with UnitOfWork() as uow:
+        letters = campaigns.prepare_invitations(uow, campaign_id, limit, actor)
+        campaign = campaigns.get_campaign(uow.session, campaign_id)
+        settings = uow.settings
+        done = document_service.existing_keys(uow.session, [x.document_key for x in letters])
+    jobs = [
+        docs.invitation_job(
+            campaign_id,
+            letter,
+            docs.invitation_context(
+                letter, settings, today, campaign.restriction_on, settings.staff_mailbox
+            ),
+            docs.payment_payload(letter, settings),
+        )
+        for letter in letters
+        if letter.document_key not in done
+    ]
+    files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
+    with UnitOfWork() as uow:
+        marked = campaigns.mark_invited(
+            uow, campaign_id, [x.member_id for x in letters], actor, documents=files
+        )
+        state = campaigns.progress(uow.session, campaign_id)
+    return {
+        "chunk": len(letters),
+        "marked": marked,
+        "invited": state.invited,
+        "enrolled": state.enrolled,
+    }
+
+
+@task(name="invite-chunk", **IO_RETRIES)
+def invite_chunk(campaign_id: int, limit: int, staff: str, today: date) -> dict[str, int]:
+    """Invite the next `limit` members not yet invited (0 in "chunk" when all are)."""
+    return invite_next_chunk(campaign_id, limit, staff, today)
+
+
+@task(name="deliver-campaign-mail", **IO_RETRIES)
+def deliver_campaign_mail(campaign_id: int) -> dict[str, int]:
+    """Send every due e-mail of this campaign (exactly once each)."""
+    report = deliver_prefix(f"mail:transition:{campaign_id}:")
+    get_run_logger().info("transition mail: %s", report)
+    return {
+        "sent": report.sent,
+        "retrying": report.retrying,
+        "bounced": report.bounced,
+        "failed": report.failed,
+    }
+
+
+@task(name="transition-postal-pack", **IO_RETRIES)
+def postal_pack(campaign_id: int, today: date) -> list[str]:
+    """Invitations by post: an address CSV and one printable document per language."""
+    with UnitOfWork() as uow:
+        letters = campaigns.postal_letters(uow.session, campaign_id)
+        campaign = campaigns.get_campaign(uow.session, campaign_id)
+        settings = uow.settings
+    root = settings.resolved_archive_dir()
+    folder = f"transition/{campaign_id}/postal"
+    written = [archive.store(root, folder, "invitations-addresses.csv", docs.postal_csv(letters))]
+    for language in sorted({str(x.language) for x in letters}):
+        contexts = [
+            (
+                docs.invitation_context(
+                    x, settings, today, campaign.restriction_on, settings.staff_mailbox
+                ),
+                docs.payment_payload(x, settings),
+            )
+            for x in letters
+            if str(x.language) == language
+        ]
+        written.append(
+            archive.store(
+                root, folder, f"invitations-{language}.docx", docs.merged_letters(contexts)
+            )
+        )
+    with UnitOfWork() as uow:
+        followups = followup.postal_followups(uow.session, campaign_id)
+    for name, rows in sorted(followups.items()):
+        written.append(archive.store(root, folder, f"{name}-addresses.csv", docs.address_csv(rows)))
+    return [w.relative_path for w in written]
+
+
+@task(name="remind-chunk", **IO_RETRIES)
+def remind_chunk(campaign_id: int, today: date, limit: int, staff: str) -> dict[str, int]:
+    """Remind the next chunk of members who have not paid (never a payer, never twice)."""
+    with UnitOfWork() as uow:
+        result = followup.send_reminders(uow, campaign_id, today, limit, _actor(staff))
+    return {"chunk": result.done, "emailed": result.emailed, "postal": len(result.postal)}
+
+
+@task(name="restrict-chunk", **IO_RETRIES)
+def restrict_chunk(campaign_id: int, today: date, limit: int, staff: str) -> dict[str, int]:
+    """Restrict the next chunk of members still without a share, and tell them."""
+    with UnitOfWork() as uow:
+        result = followup.restrict_members(uow, campaign_id, today, limit, _actor(staff))
+    return {"chunk": result.done, "emailed": result.emailed, "postal": len(result.postal)}
+
+
+@task(name="lift-restrictions", **IO_RETRIES)
+def lift_restrictions(campaign_id: int, staff: str) -> int:
+    with UnitOfWork() as uow:
+        return followup.lift_restrictions(uow, campaign_id, _actor(staff))
+
+
+def _table(rows: list[ConversionLine]) -> list[dict[str, object]]:
+    return [
+        {
+            "group": r.group,
+            "invited": r.invited,
+            "paid": r.paid,
+            "% paid": r.percent,
+            "not now": r.not_now,
+            "resigned": r.resigned,
+            "restricted": r.restricted,
+        }
+        for r in rows
+    ]
+
+
+@task(name="publish-conversion", **IO_RETRIES)
+def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
+    """Conversion tables (office, language, week), the chart and the board report (fr, nl)."""
+    with UnitOfWork() as uow:
+        campaign = campaigns.get_campaign(uow.session, campaign_id)
+        facts = followup.conversion_facts(uow.session, campaign_id)
+        state = campaigns.progress(uow.session, campaign_id)
+        settings = uow.settings
+    figures = conversion(facts)
+    chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
+    stored = archive.store(
+        settings.resolved_archive_dir(),
+        f"transition/{campaign_id}/report",
+        f"conversion-{today.isoformat()}.png",
+        chart,
+    )
+    key = f"transition-{campaign_id}"
+
+    def lines(rows: list[ConversionRow]) -> list[ConversionLine]:
+        return [docs.conversion_line(r, "en") for r in rows]
+
+    create_table_artifact(
+        _table(lines(figures.by_office)), key=f"{key}-by-office", description="Conversion by office"
+    )
+    create_table_artifact(
+        _table(lines(figures.by_language)),
+        key=f"{key}-by-language",
+        description="Conversion by language",
+    )
+    create_table_artifact(
+        [{"week": w, "paid": n, "cumulative": c} for w, n, c in figures.paid_by_week],
+        key=f"{key}-by-week",
+        description="Paid subscriptions by ISO week",
+    )
+    total = figures.total
+    image = base64.b64encode(chart).decode("ascii")
+    create_markdown_artifact(
+        f"# {campaign.name}\n\n"
+        f"**{total.paid} of {total.invited} members paid ({total.percent_paid:.1f} %)**; "
+        f"{total.not_now} not now, {total.resigned} resigned, {total.restricted} restricted; "
+        f"{state.postal} invited by post.\n\n"
+        f"Deadline {campaign.deadline}, reminders {list(campaign.reminder_days)} days before, "
+        f"restriction from {campaign.restriction_on}.\n\n"
+        f"![paid subscriptions over time](data:image/png;base64,{image})\n\n"
+        f"Chart archived as `{stored.relative_path}`.",
+        key=f"{key}-conversion",
+        description="Transition campaign: conversion",
+    )
+    requests = [
+        DocumentRequest(
+            key=f"doc:transition:{campaign_id}:board_report:{today.isoformat()}:{language}",
+            template="transition_board_report",
+            language=Language(language),
+            context=docs.board_report_context(
+                campaign.name,
+                campaign.share_class,
+                campaign.deadline,
+                campaign.restriction_on,
+                figures,
+                state.postal,
+                settings,
+                language,
+                today,
+            ),
+            subject_type="transition_campaign",
+            subject_id=str(campaign_id),
+            images={"chart": chart},
+        )
+        for language in ("fr", "nl")
+    ]
+    produce(requests)
+    return {
+        "invited": total.invited,
+        "paid": total.paid,
+        "percent_paid": total.percent_paid,
+        "chart": stored.relative_path,
+    }
