@@ -11,6 +11,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import typer
 from rich.console import Console
 
+from coopflow_cli import ops
+
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
@@ -19,6 +21,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 console = Console()
+app.command("up")(ops.up)
+app.command("down")(ops.down)
+app.command("inbox")(ops.inbox)
 
 
 @app.command()

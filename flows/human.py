@@ -93,11 +93,11 @@ def await_decision(
         due = f"{opened.due_at:%Y-%m-%d %H:%M} UTC"
         create_markdown_artifact(
             markdown=f"{question_markdown}\n\n*Due by {due}. Decision key `{key}`.*",
-            key=artifact_key(key),
+            key=slug(f"decision-{key}"),
             description=f"Staff decision asked by {process}",
         )
     form = input_model.with_initial_data(description=question_markdown)
-    answer: Input = suspend_flow_run(wait_for_input=form, key=key, timeout=None)
+    answer: Input = suspend_flow_run(wait_for_input=form, key=slug(key), timeout=None)
     record_decision(key, decision_of(answer), answer.staff)
     return answer
 
@@ -107,6 +107,6 @@ def decision_of(answer: StaffInput) -> dict[str, Any]:
     return answer.model_dump(mode="json", exclude={"staff"})
 
 
-def artifact_key(key: str) -> str:
-    """Prefect artifact keys allow lower-case letters, digits and dashes only."""
-    return re.sub(r"[^a-z0-9-]+", "-", f"decision-{key}".lower()).strip("-")[:200]
+def slug(key: str) -> str:
+    """Prefect pause and artifact keys allow lower-case letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-")[:150]

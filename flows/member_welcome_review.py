@@ -27,8 +27,9 @@ class WelcomeConfirmation(StaffInput):
     verdict: Literal["send", "hold"] = Field(
         ..., title="Decision", description="send: number, letter and e-mail; hold: nothing is sent"
     )
-    note: str = Field("", title="Note", description="Why it is held (kept on the timeline)",
-                      max_length=500)
+    note: str = Field(
+        "", title="Note", description="Why it is held (kept on the timeline)", max_length=500
+    )
 
 
 @flow(name="member-welcome-review", log_prints=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import task
 
+from documents import labels
 from documents.formatting import money
 from governance.db.uow import UnitOfWork
 from governance.services import members
@@ -21,7 +22,7 @@ def describe_member_for_review(
         ("Member", f"{_cell(m.name)} (id {m.id})"),
         ("Status", m.status),
         ("Member number", m.member_number or "not yet assigned"),
-        ("Office / language", f"{m.office} / {m.language}"),
+        ("Office / language", f"{labels.office(m.office, 'en')} / {m.language}"),
         ("Address", _cell(f"{m.street}, {m.postcode} {m.city} ({m.country})")),
         ("E-mail", _cell(m.email or "none: the letter must be posted")),
         ("Shares", f"{shares} × class {share_class}"),
@@ -33,13 +34,16 @@ def describe_member_for_review(
         "Check that the share payment was received and the address is right. "
         "**send** assigns the member number, archives the welcome letter and e-mails it; "
         "**hold** sends nothing and records your note.\n\n"
-        f"| | |\n|---|---|\n{table}\n"
+        f"| Fact | Value |\n|---|---|\n{table}\n"
     )
 
 
 def _cell(text: str) -> str:
     """Member-typed text in a markdown table: no pipes, no line breaks, no markup."""
     return (
-        text.replace("|", "/").replace("\n", " ").replace("*", "\\*").replace("_", "\\_")
+        text.replace("|", "/")
+        .replace("\n", " ")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
         .replace("<", "&lt;")
     )

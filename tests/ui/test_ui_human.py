@@ -99,7 +99,7 @@ def test_welcome_review_sends_the_pack_once_staff_said_send(coop_env, mail_sink,
     assert member_welcome_review(params) == "M0000001"
     [message] = mail_sink.parsed()
     assert message["To"] == "lea@example.org"
-    assert [a.get_filename() for a in message.iter_attachments()][0].endswith(".docx")
+    assert next(a.get_filename() for a in message.iter_attachments()).endswith(".docx")
     with UnitOfWork() as uow:
         welcomed = uow.session.scalars(select(TimelineEvent).where(
             TimelineEvent.action == "member_welcomed")).one()
