@@ -20,6 +20,7 @@ from uuid import UUID
 
 import pytest
 from e2e_cases import CASES, DecisionCase
+from e2e_process_cases import process_cases
 from e2e_stack import ARTIFACTS, ROOT, Stack, running_stack
 
 from governance.db.uow import UnitOfWork
@@ -27,6 +28,7 @@ from governance.services import decisions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 CHROMIUM = "/usr/bin/chromium"
+ALL_CASES = [*CASES, *process_cases()]
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +47,20 @@ class Started:
 def started(stack: Stack) -> dict[str, Started]:
     """Every case's run, plus one left waiting for the browser, started at once (they overlap)."""
     runs: dict[str, Started] = {}
-    for key, case in [*((c.id, c) for c in CASES), ("browser", CASES[0])]:
+    for key, case in [*((c.id, c) for c in ALL_CASES), ("browser", CASES[0])]:
         parameters = case.prepare(stack)
         runs[key] = Started(stack.start(case.deployment, parameters), parameters)
     return runs
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_staff_decide_a_waiting_run_through_the_api(stack: Stack, started: dict[str, Started],
-                                                    case: DecisionCase) -> None:
-    run_id, parameters = started[case.id].run_id, started[case.id].parameters
+_answered: set[str] = set()
+
+
+def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase) -> None:
+    """Once per case: check the form, have a wrong answer refused, then answer right."""
+    if case.id in _answered:
+        return
+    run_id = started[case.id].run_id
     form = stack.wait_for_decision_form(run_id)
     assert case.question_contains in form["question"]
     assert form["schema"]["properties"]["staff"]["title"] == "Your staff login"
@@ -65,10 +71,22 @@ def test_staff_decide_a_waiting_run_through_the_api(stack: Stack, started: dict[
     with UnitOfWork(stack.settings) as uow:
         waiting = {r.flow_run_id for r in decisions.open_requests(uow.session)}
     assert str(run_id) in waiting, "the inbox shows the waiting run"
-
     stack.resume(run_id, case.valid_input)
-    stack.wait_completed(run_id)
-    case.check(stack, parameters)
+    _answered.add(case.id)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
+def test_staff_answer_a_waiting_run_through_the_api(stack: Stack, started: dict[str, Started],
+                                                     case: DecisionCase) -> None:
+    _answer(stack, started, case)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
+def test_the_answered_run_ends_with_its_documents_and_emails(
+        stack: Stack, started: dict[str, Started], case: DecisionCase) -> None:
+    _answer(stack, started, case)  # answered runs resume together: their waits overlap
+    stack.wait_completed(started[case.id].run_id)
+    case.check(stack, started[case.id].parameters)
 
 
 def _inbox(stack: Stack) -> list[dict[str, object]]:
@@ -93,7 +111,7 @@ def test_the_ui_shows_the_deployments_and_a_waiting_runs_resume_form(
     with browser_page(CHROMIUM) as page:
         page.goto(f"{stack.ui_url}/deployments", wait_until="networkidle", timeout=120_000)
         wait_for_app(page)
-        for deployment in {c.deployment for c in CASES}:
+        for deployment in {c.deployment for c in ALL_CASES}:
             page.get_by_text(deployment, exact=True).first.wait_for(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "deployments.png"))
 
