@@ -8,6 +8,7 @@ that command's parts, and stops every process group it started, by PID.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -133,13 +134,38 @@ class Stack:
         return self.wait_for(run_id, lambda s: s.is_completed(), "completed", timeout)
 
 
-def _coop_env(home: Path, sink_port: int) -> dict[str, str]:
+@contextmanager
+def coop_database(home: Path) -> Iterator[str]:
+    """A fresh cooperative database: PostgreSQL when COOP_TEST_DATABASE_URL is set, else SQLite."""
+    admin_url = os.environ.get("COOP_TEST_DATABASE_URL", "")
+    if not admin_url:
+        yield f"sqlite:///{home / 'coop.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"coop_e2e_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        from governance.db.engine import dispose_engines
+
+        dispose_engines()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _coop_env(home: Path, database_url: str) -> dict[str, str]:
     return {
-        "COOP_DATABASE_URL": f"sqlite:///{home / 'coop.sqlite3'}",
+        "COOP_DATABASE_URL": database_url,
         "COOP_VAR_DIR": str(home / "var"),
         "COOP_ARCHIVE_DIR": str(home / "archive"),
         "COOP_SMTP_HOST": "127.0.0.1",
-        "COOP_SMTP_PORT": str(sink_port),
+        "COOP_SMTP_PORT": "0",  # set once the sink listens
         "COOP_SMTP_USER": "",
         "COOP_PDF_OUTPUT": "false",  # DOCX keeps the suite fast; PDF has its own `pdf` tests
     }
@@ -149,9 +175,9 @@ def _coop_env(home: Path, sink_port: int) -> dict[str, str]:
 def running_stack(home: Path, startup_timeout: float = 240) -> Iterator[Stack]:
     """Start server, work pool, deployments, worker and sink; always stop them by PID."""
     home.mkdir(parents=True, exist_ok=True)
-    coop = _coop_env(home, 0)
     port = _free_port("127.0.0.1")
-    with MailSink(home / "mail") as sink:
+    with coop_database(home) as database_url, MailSink(home / "mail") as sink:
+        coop = _coop_env(home, database_url)
         coop["COOP_SMTP_PORT"] = str(sink.port)
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("COOP_", "PREFECT_"))}
