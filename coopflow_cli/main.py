@@ -15,6 +15,7 @@ from coopflow_cli import register as register_cli
 from coopflow_cli import onboarding as onboarding_cli
 from coopflow_cli.grants import app as grants_app
 from coopflow_cli import voting as voting_cli
+from coopflow_cli import ops
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -41,6 +42,9 @@ from coopflow_cli import assembly as assembly_cli  # noqa: E402
 
 app.add_typer(assembly_cli.app, name="assembly")
 voting_cli.register(assembly_cli.app)
+app.command("up")(ops.up)
+app.command("down")(ops.down)
+app.command("inbox")(ops.inbox)
 
 
 @app.command()

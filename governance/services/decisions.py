@@ -70,7 +70,8 @@ def open_request(
     """Open the request once; asking again returns the existing one (decided or not)."""
     existing = session.scalar(select(DecisionRequest).where(DecisionRequest.key == key))
     if existing is not None:
-        if flow_run_id and not existing.flow_run_id:
+        # a new run asking an open question (the old one crashed or was cancelled) takes it over
+        if flow_run_id and existing.status == DecisionStatus.OPEN:
             existing.flow_run_id = flow_run_id
         return DecisionView.of(existing)
     now = now or utcnow()
