@@ -11,11 +11,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import typer
 from rich.console import Console
 
-from coopflow_cli import register as register_cli
+from coopflow_cli import assembly as assembly_cli
+from coopflow_cli import contracts as contracts_cli
 from coopflow_cli import onboarding as onboarding_cli
-from coopflow_cli.grants import app as grants_app
+from coopflow_cli import (
+    ops,
+    transition,
+)
+from coopflow_cli import register as register_cli
 from coopflow_cli import voting as voting_cli
-from coopflow_cli import ops
+from coopflow_cli.grants import app as grants_app
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -25,26 +30,18 @@ app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 app.add_typer(onboarding_cli.app, name="members")
-app.add_typer(grants_app, name="grants")
-app.command("ballot-web")(voting_cli.ballot_web)
-from coopflow_cli import transition  # noqa: E402
-
-app.add_typer(transition.app, name="transition")
-console = Console()
 register_cli.attach(app)  # register, payments, import, shares
 register_cli.import_app.command("members")(transition.import_members)
-
-from coopflow_cli import contracts as contracts_cli  # noqa: E402
-
+app.add_typer(transition.app, name="transition")
 app.add_typer(contracts_cli.app, name="contracts")
-
-from coopflow_cli import assembly as assembly_cli  # noqa: E402
-
+app.add_typer(grants_app, name="grants")
 app.add_typer(assembly_cli.app, name="assembly")
 voting_cli.register(assembly_cli.app)
+app.command("ballot-web")(voting_cli.ballot_web)
 app.command("up")(ops.up)
 app.command("down")(ops.down)
 app.command("inbox")(ops.inbox)
+console = Console()
 
 
 @app.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
-    "assembly-convening": "bench.scenarios.assembly",
     "transition": "bench.scenarios.transition",
     "register": "bench.scenarios.register",
     "onboarding": "bench.scenarios.onboarding",

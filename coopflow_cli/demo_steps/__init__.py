@@ -5,23 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation, register
-from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import (
+    assembly,
+    contracts,
+    foundation,
+    grants,
+    register,
+    transition,
+)
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
-from coopflow_cli.demo_steps import contracts, foundation
-from coopflow_cli.demo_steps import foundation, grants
-from coopflow_cli.demo_steps import assembly, foundation
 from coopflow_cli.demo_steps import voting as voting_demo
-from coopflow_cli.demo_steps import foundation, register, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
-    ("transition", transition.transition_campaign),
+    ("member-onboarding", onboarding_demo.onboard_applicants),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
+    ("transition", transition.transition_campaign),
     ("share-register", register.verify_and_export),
-    ("member-onboarding", onboarding_demo.onboard_applicants),
     ("contracts", contracts.run_contracts),
     ("grants", grants.run_call),
     ("assembly-convening", assembly.convene_assembly),

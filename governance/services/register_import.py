@@ -20,10 +20,10 @@ from governance.db.models import Member, ShareHolding, ShareSubscription, Timeli
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.identifiers import structured_communication
+from governance.domain.import_rows import ImportProblem
 from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.domain.register_import import (
     ClassRule,
-    ImportProblem,
     ImportRow,
     RegisterImportRejected,
     check_rows,

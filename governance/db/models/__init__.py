@@ -1,10 +1,10 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
-from governance.db.models import onboarding as onboarding
-from governance.db.models import contracts as _contracts  # noqa: F401
-from governance.db.models import grants as grants
 from governance.db.models import assembly as assembly  # registers the GA tables
+from governance.db.models import contracts as contracts
+from governance.db.models import grants as grants
+from governance.db.models import onboarding as onboarding
 from governance.db.models import voting as voting  # registers the ballot tables
 from governance.db.models.core import (
     DecisionRequest,
