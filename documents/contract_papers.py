@@ -89,9 +89,10 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         member_name=p.member.name,
         job=job,
         net_cents=a.net_cents,
-        vat_label=VAT_LABEL[a.vat_regime],
+        vat_label=percent(a.vat_rate_bp, client_lang),
         vat_cents=a.vat_cents,
         total_cents=a.total_cents,
+        vat_mention=VAT_MENTION.get(a.vat_regime, {}).get(client_lang, ""),
         payment_term_days=p.payment_term_days,
     )
     contract = EmploymentContract(

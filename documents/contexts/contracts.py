@@ -32,6 +32,7 @@ class ClientAgreement(TemplateContext):
     vat_label: str
     vat_cents: int
     total_cents: int
+    vat_mention: str
     payment_term_days: int
 
 

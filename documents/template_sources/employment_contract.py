@@ -35,7 +35,7 @@ _DAYS = "{% for d in job.days %}{{ d|date }}{% if not loop.last %}, {% endif %}{
 
 def _blocks(t: dict[str, str]) -> list[Block]:
     return [
-        Block("p", "{{ member.name }} ({{ member_number }})"),
+        Block("p", "{{ member.name }}{% if member_number %} ({{ member_number }}){% endif %}"),
         Block(
             "p",
             "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})",

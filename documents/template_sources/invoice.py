@@ -56,7 +56,7 @@ def _blocks(t: dict[str, str]) -> list[Block]:
             cells=("{{ line.label }}", "{{ line.amount_cents|money }}"),
         ),
         Block("p", t["net"] + ": {{ net_cents|money }}"),
-        Block("p", t["vat"] + " {{ vat_label }} ({{ vat_rate }}): {{ vat_cents|money }}"),
+        Block("p", t["vat"] + " {{ vat_rate }}: {{ vat_cents|money }}"),
         Block("p", t["total"] + ": {{ total_cents|money }}"),
         Block("p", "{{ vat_mention }}"),
         Block("p", t["fee"]),
