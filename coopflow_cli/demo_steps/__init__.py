@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import ui as ui_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
+    ("member-welcome-review", ui_demo.confirm_welcome_packs),
 ]
