@@ -15,6 +15,8 @@ from coopflow_cli.demo_steps import (
 )
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import voting as voting_demo
+from coopflow_cli.demo_steps import foundation
+from coopflow_cli.demo_steps import ui as ui_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -30,4 +32,5 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("assembly-reminders", assembly.remind_voters),
     ("assembly-voting", voting_demo.cast_votes),
     ("assembly-closing", voting_demo.close_assembly),
+    ("member-welcome-review", ui_demo.confirm_welcome_packs),
 ]

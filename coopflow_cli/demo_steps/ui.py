@@ -1,0 +1,61 @@
+"""Demo: staff decisions — the welcome pack confirmed (send) or held by a second staff member.
+
+In the demo the answers are given through the decisions service before the run (as a script or
+`coop inbox` user would); with `make up` the same flow suspends and staff answer in the UI.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from governance.db.models import Member
+from governance.db.uow import UnitOfWork
+from governance.services import decisions
+
+
+def confirm_welcome_packs(ctx: Any) -> None:
+    from flows.member_welcome_review import WelcomeReviewParameters, member_welcome_review
+
+    with UnitOfWork() as uow:
+        waiting = uow.session.scalars(
+            select(Member.id)
+            .where(Member.member_number.is_(None), Member.email.is_not(None))
+            .order_by(Member.id)
+            .limit(2)
+        ).all()
+    answers = [
+        ({"verdict": "send", "note": ""}, "demo.reviewer"),
+        ({"verdict": "hold", "note": "payment not on the bank statement yet"}, "demo.reviewer"),
+    ]
+    outcomes = []
+    for member_id, (answer, staff) in zip(waiting, answers, strict=False):
+        key = f"member-welcome-review:{member_id}"
+        with UnitOfWork() as uow:
+            decisions.open_request(
+                uow.session,
+                key=key,
+                process="member-welcome-review",
+                subject_type="member",
+                subject_id=member_id,
+                question="Confirm the welcome pack",
+                due_in=timedelta(days=2),
+                member_id=member_id,
+            )
+            decisions.record_decision(uow.session, key=key, decision=answer, staff=staff)
+            uow.commit()
+        outcomes.append(member_welcome_review(WelcomeReviewParameters(member_id=member_id)))
+    sent = sum(1 for o in outcomes if not o.startswith("held"))
+    ctx.report(
+        "member-welcome-review",
+        "welcome packs confirmed by staff (sent / held)",
+        f"{sent} / {len(outcomes) - sent}",
+    )
+    with UnitOfWork() as uow:
+        ctx.report(
+            "staff inbox",
+            "decisions waiting (`coop inbox`)",
+            len(decisions.open_requests(uow.session)),
+        )
