@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from coopflow_cli import onboarding as onboarding_cli
+from coopflow_cli import register as register_cli
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
 app.add_typer(onboarding_cli.app, name="members")
 console = Console()
+register_cli.attach(app)  # register, payments, import, shares
 
 
 @app.command()

@@ -1,12 +1,23 @@
-"""Share register tasks: each opens its own unit of work, calls one service and commits."""
+"""Share register tasks: each opens its own unit of work, calls one service and commits.
+
+All are safe to run twice: services check the database status and use idempotency keys.
+"""
 
 from __future__ import annotations
 
-from prefect import task
+from datetime import date
+from typing import Any
 
+from prefect import get_run_logger, task
+
+from documents.contexts import Addressee, Coop
+from documents.contexts.register import ShareCertificate
+from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
-from governance.services import shares
+from governance.services import members, share_changes, shares
+from governance.services.share_changes import Certificate
 from governance.services.timeline import Actor
+from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 
 
@@ -38,3 +49,163 @@ def start_subscription(
 ) -> int:
     """Start a share subscription (payment instructions queued); safe to run twice."""
     return start_subscription_now(member_id, share_class, shares, request_key, actor)
+
+
+@task(name="subscription-status", **IO_RETRIES)
+def subscription_status(subscription_id: int) -> str:
+    with UnitOfWork() as uow:
+        return str(shares.get_subscription(uow.session, subscription_id).status)
+
+
+@task(name="ask-payment-confirmation", **IO_RETRIES)
+def ask_payment_confirmation(
+    subscription_id: int, flow_run_id: str | None
+) -> dict[str, Any] | None:
+    """Open the staff request (once); returns {decision, staff} when it was already given."""
+    with UnitOfWork() as uow:
+        view = shares.payment_confirmation_request(uow.session, subscription_id, flow_run_id)
+        uow.commit()
+    if view.decision is None:
+        return None
+    return {"decision": view.decision, "staff": view.decided_by or "system"}
+
+
+@task(name="apply-payment-confirmation", **IO_RETRIES)
+def apply_payment_confirmation(subscription_id: int, decision: dict[str, Any], staff: str) -> str:
+    """Record the staff answer and carry it out; returns the subscription status."""
+    with UnitOfWork() as uow:
+        status = shares.apply_payment_confirmation(
+            uow.session, subscription_id=subscription_id, decision=decision, staff=staff
+        )
+        uow.commit()
+    return str(status)
+
+
+def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
+    statutes = get_statutes()
+    out = []
+    with UnitOfWork() as uow:
+        coop = Coop.from_settings(uow.settings)
+        for cert in certs:
+            m = members.view(uow.session, cert.member_id)
+            klass = statutes.share_class(cert.share_class)
+            context = ShareCertificate(
+                language=m.language,
+                coop=coop,
+                today=date.today(),
+                member=Addressee(
+                    name=m.name,
+                    street=m.street,
+                    postcode=m.postcode,
+                    city=m.city,
+                    country=m.country,
+                ),
+                member_number=m.member_number or str(m.id),
+                share_class=cert.share_class,
+                class_label=klass.label,
+                shares=cert.shares,
+                paid_cents=cert.paid_cents,
+                nominal_cents=klass.nominal_value_cents,
+                entry_sequence=cert.entry_sequence,
+                as_of=cert.as_of,
+            )
+            out.append(
+                DocumentRequest(
+                    cert.key, "share_certificate", m.language, context, "member", str(m.id), m.id
+                )
+            )
+    return out
+
+
+@task(name="issue-certificate", **IO_RETRIES)
+def issue_certificate(subscription_id: int) -> bool:
+    """Produce the certificate of an issued subscription and queue its e-mail (once)."""
+    with UnitOfWork() as uow:
+        cert = shares.subscription_certificate(uow.session, subscription_id)
+    if cert is None:
+        return False
+    produce(_certificate_requests([cert]))
+    with UnitOfWork() as uow:
+        queued = shares.queue_certificate_mail(uow.session, subscription_id, cert.key)
+        uow.commit()
+    return queued
+
+
+@task(name="certificates-due", **IO_RETRIES)
+def certificates_due() -> list[int]:
+    """Issued subscriptions (not taken over) whose certificate was never produced."""
+    with UnitOfWork() as uow:
+        return shares.subscriptions_without_certificate(uow.session)
+
+
+@task(name="transfer-shares", **IO_RETRIES)
+def transfer_shares(
+    from_member_id: int,
+    to_member_id: int,
+    share_class: str,
+    count: int,
+    effective_on: date,
+    approved_by: str,
+    request_key: str,
+) -> int:
+    """Record the approved transfer; produce both re-issued certificates."""
+    with UnitOfWork() as uow:
+        result = share_changes.transfer_shares(
+            uow.session,
+            from_member_id=from_member_id,
+            to_member_id=to_member_id,
+            share_class=share_class,
+            shares=count,
+            effective_on=effective_on,
+            approved_by=approved_by,
+            request_key=request_key,
+            actor=actor_of(approved_by),
+        )
+        uow.commit()
+    produce(_certificate_requests(list(result.certificates)))
+    return result.sequence
+
+
+@task(name="request-resignation", **IO_RETRIES)
+def request_resignation(
+    member_id: int, requested_on: date, iban: str, request_key: str, staff: str
+) -> dict[str, Any]:
+    with UnitOfWork() as uow:
+        out = share_changes.request_resignation(
+            uow.session,
+            member_id=member_id,
+            requested_on=requested_on,
+            iban=iban,
+            request_key=request_key,
+            actor=actor_of(staff),
+        )
+        uow.commit()
+    return {
+        "accepted": out.accepted,
+        "resignation_id": out.resignation_id,
+        "effective_on": out.effective_on.isoformat() if out.effective_on else None,
+        "next_possible": out.next_possible.isoformat() if out.next_possible else None,
+        "reason": out.reason,
+    }
+
+
+@task(name="share-register-daily-duties", **IO_RETRIES)
+def daily_duties(today: date) -> dict[str, list[int]]:
+    """Reminders, lapsed subscriptions, resignations due: each in its own transaction."""
+    system = Actor.system("share-register-daily")
+    done: dict[str, list[int]] = {}
+    with UnitOfWork() as uow:
+        done["reminded"] = shares.send_payment_reminders(uow.session, today=today, actor=system)
+        uow.commit()
+    with UnitOfWork() as uow:
+        done["cancelled"] = shares.cancel_overdue_subscriptions(
+            uow.session, today=today, actor=system
+        )
+        uow.commit()
+    with UnitOfWork() as uow:
+        done["resigned"] = share_changes.complete_due_resignations(
+            uow.session, today=today, actor=system
+        )
+        uow.commit()
+    get_run_logger().info("daily duties: %s", {k: len(v) for k, v in done.items()})
+    return done

@@ -5,4 +5,5 @@ from __future__ import annotations
 SCENARIOS: dict[str, str] = {
     "welcome-letters": "bench.scenarios.welcome",
     "onboarding": "bench.scenarios.onboarding",
+    "register": "bench.scenarios.register",
 }

@@ -18,6 +18,7 @@ from enum import StrEnum
 from governance.domain.errors import RuleViolation
 
 GENESIS_HASH = "0" * 64
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class EntryKind(StrEnum):
@@ -126,7 +127,7 @@ class Entry:
             "reference": self.reference,
             "previous_hash": previous_hash,
         }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return _CANONICAL.encode(body).encode()
 
     def hash(self, previous_hash: str) -> str:
         return hashlib.sha256(self.canonical(previous_hash)).hexdigest()

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import Table, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from governance.db import bulk
+from governance.db.base import Base, utcnow
 from governance.db.models import RegisterEntry, RegisterHead, ShareHolding
 from governance.domain import register as rules
 from governance.domain.errors import RuleViolation
@@ -81,9 +83,12 @@ def append(session: Session, head: RegisterHead, entries: Sequence[NewEntry]) ->
         for i, e in enumerate(entries, start=1)
     ]
     chained = rules.chain(numbered, head.last_hash)
-    rows = [_row(c) for c in chained]
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(RegisterEntry), rows[start : start + 5000])
+    now = utcnow()
+    rows = [_row(c, now) for c in chained]
+    if len(rows) > 50:  # a takeover: plain executemany, values converted once
+        bulk.insert_rows(session, table_of(RegisterEntry), rows)
+    elif rows:
+        session.execute(insert(table_of(RegisterEntry)), rows)
     if chained:
         head.last_sequence = chained[-1].entry.sequence
         head.last_hash = chained[-1].entry_hash
@@ -91,9 +96,16 @@ def append(session: Session, head: RegisterHead, entries: Sequence[NewEntry]) ->
     return [c.entry.sequence for c in chained]
 
 
-def _row(c: rules.ChainedEntry) -> dict[str, object]:
+def table_of(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _row(c: rules.ChainedEntry, now: datetime) -> dict[str, object]:
     e = c.entry
     return {
+        "recorded_at": now,
         "sequence": e.sequence,
         "kind": e.kind,
         "effective_on": e.effective_on,
@@ -168,6 +180,26 @@ def holdings_as_at(session: Session, as_at: date) -> list[Holding]:
         for (member_id, share_class), (shares, paid) in sorted(totals.items())
         if shares > 0
     ]
+
+
+def holding_after(
+    session: Session, member_id: int, share_class: str, sequence: int
+) -> tuple[int, int]:
+    """(shares, paid cents) of a member in a class just after entry `sequence`."""
+    t = RegisterEntry
+    shares = paid = 0
+    for kind, receiver, n, amount in session.execute(
+        select(t.kind, t.counterparty_id, t.shares, t.amount_cents).where(
+            (t.member_id == member_id) | (t.counterparty_id == member_id),
+            t.share_class == share_class,
+            t.sequence <= sequence,
+            t.kind.in_(_CHANGING),
+        )
+    ).tuples():
+        sign = 1 if kind == EntryKind.ISSUE or receiver == member_id else -1
+        shares += sign * n
+        paid += sign * amount
+    return shares, paid
 
 
 def is_shareholder(session: Session, member_id: int, on: date) -> bool:
@@ -251,21 +283,41 @@ class VerifyReport:
     first_bad_sequence: int | None = None
 
 
-def iter_entries(session: Session, batch: int = 5000) -> Iterable[rules.ChainedEntry]:
+def iter_entries(session: Session, batch: int = 20000) -> Iterable[rules.ChainedEntry]:
+    """Every entry in order, read in batches of plain rows (no ORM objects)."""
+    t = RegisterEntry
+    columns = (
+        t.sequence,
+        t.kind,
+        t.effective_on,
+        t.member_id,
+        t.share_class,
+        t.shares,
+        t.amount_cents,
+        t.counterparty_id,
+        t.subscription_id,
+        t.reference,
+        t.previous_hash,
+        t.entry_hash,
+    )
     last = 0
     while True:
-        rows = session.scalars(
-            select(RegisterEntry)
-            .where(RegisterEntry.sequence > last)
-            .order_by(RegisterEntry.sequence)
-            .limit(batch)
-        ).all()
+        rows = (
+            session.execute(
+                select(*columns).where(t.sequence > last).order_by(t.sequence).limit(batch)
+            )
+            .tuples()
+            .all()
+        )
         if not rows:
             return
-        for row in rows:
-            yield to_domain(row)
-        last = rows[-1].sequence
-        session.expunge_all()
+        for seq, kind, on, member, klass, shares, amount, other, sub, ref, prev, digest in rows:
+            yield rules.ChainedEntry(
+                Entry(seq, EntryKind(kind), on, member, klass, shares, amount, other, sub, ref),
+                prev,
+                digest,
+            )
+        last = rows[-1][0]
 
 
 def verify(session: Session) -> VerifyReport:
@@ -333,5 +385,5 @@ def rebuild_holdings(session: Session) -> int:
                 }
             )
     for start in range(0, len(new_rows), 5000):
-        session.execute(insert(ShareHolding), new_rows[start : start + 5000])
+        session.execute(insert(table_of(ShareHolding)), new_rows[start : start + 5000])
     return len(ledger.holdings)

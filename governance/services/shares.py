@@ -10,22 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.config import get_settings
 from governance.db.base import utcnow
-from governance.db.models import Member, RegisterHead, SharePayment, ShareSubscription
+from governance.db.models import (
+    Document,
+    Member,
+    RegisterEntry,
+    RegisterHead,
+    SharePayment,
+    ShareSubscription,
+)
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
-from governance.services import decisions, outbox, timeline
+from governance.services import decisions, outbox, share_changes, timeline
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
+from governance.services.share_changes import Certificate
 from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
@@ -236,6 +245,8 @@ def record_payment(
     actor: Actor,
     bank_reference: str | None = None,
     source_key: str | None = None,
+    payer_name: str | None = None,
+    payer_iban: str | None = None,
 ) -> PaymentOutcome:
     """Money received for a subscription. Exact outstanding amount → applied and shares issued;
     anything else → held with a staff review (DecisionRequest), never guessed. The same
@@ -262,6 +273,8 @@ def record_payment(
         bank_reference=bank_reference,
         recorded_by=actor.name,
         structured_reference=sub.structured_communication,
+        payer_name=payer_name,
+        payer_iban=payer_iban,
         details={},
     )
     session.add(payment)
@@ -472,3 +485,264 @@ def covered_years(session: Session, member_id: int, as_at: date | None = None) -
 def is_shareholder(session: Session, member_id: int, on: date) -> bool:
     """True when the member holds at least one issued share at the end of `on`."""
     return store.is_shareholder(session, member_id, on)
+
+
+# --------------------------------------------------------------------------- unpaid subscriptions
+
+
+def _mail_subscription(session: Session, sub: ShareSubscription, template: str) -> None:
+    member = session.get(Member, sub.member_id)
+    if member is None or not member.email:
+        return
+    settings = get_settings()
+    outbox.enqueue(
+        session,
+        key=f"mail:{template}:{sub.id}",
+        to=member.email,
+        template=template,
+        language=member.language,
+        member_id=member.id,
+        context={
+            "name": member.display_name,
+            "shares": sub.shares,
+            "share_class": sub.share_class,
+            "amount_cents": sub.amount_cents - sub.paid_cents,
+            "paid_cents": sub.paid_cents,
+            "iban": settings.coop_iban,
+            "communication": _formatted(sub.structured_communication or ""),
+            "subscribed_on": sub.subscribed_on.isoformat(),
+            "coop_name": settings.coop_name,
+        },
+    )
+
+
+def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> list[int]:
+    """One reminder per subscription still unpaid `payment_reminder_days` after subscribing
+    (counted from the due date, so a register taken over gets a full period)."""
+    statutes = get_statutes()
+    limit = today - timedelta(days=statutes.payment_reminder_days - statutes.payment_due_days)
+    due = session.scalars(
+        select(ShareSubscription)
+        .where(
+            ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+            ShareSubscription.due_on <= limit,
+            ShareSubscription.reminded_at.is_(None),
+        )
+        .order_by(ShareSubscription.id)
+        .with_for_update()
+    ).all()
+    for sub in due:
+        sub.reminded_at = utcnow()
+        _mail_subscription(session, sub, "share_payment_reminder")
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_payment_reminded",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+        )
+    return [s.id for s in due]
+
+
+def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor) -> list[int]:
+    """Subscriptions unpaid after the statutes' period lapse (register entry + e-mail)."""
+    head = store.lock_head(session)
+    statutes = get_statutes()
+    limit = today - timedelta(days=statutes.subscription_cancel_days - statutes.payment_due_days)
+    due = session.scalars(
+        select(ShareSubscription)
+        .where(
+            ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+            ShareSubscription.due_on <= limit,
+        )
+        .order_by(ShareSubscription.id)
+        .with_for_update()
+    ).all()
+    for sub in due:
+        sub.status = SubscriptionStatus.CANCELLED
+        sub.cancelled_on = today
+        store.append(
+            session,
+            head,
+            [
+                NewEntry(
+                    EntryKind.CANCELLATION,
+                    today,
+                    sub.member_id,
+                    sub.share_class,
+                    sub.shares,
+                    sub.paid_cents,
+                    subscription_id=sub.id,
+                    reference="unpaid",
+                )
+            ],
+        )
+        _mail_subscription(session, sub, "share_subscription_cancelled")
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_subscription_cancelled",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+            details={"paid_cents_to_refund": sub.paid_cents},
+        )
+    return [s.id for s in due]
+
+
+def subscription_certificate(session: Session, subscription_id: int) -> Certificate | None:
+    """The certificate an issued subscription gives (None while unpaid or cancelled)."""
+    sub = _subscription(session, subscription_id)
+    if sub.status is not SubscriptionStatus.ISSUED or sub.issued_on is None:
+        return None
+    sequence = session.scalar(
+        select(RegisterEntry.sequence).where(
+            RegisterEntry.subscription_id == sub.id, RegisterEntry.kind == EntryKind.ISSUE
+        )
+    )
+    assert sequence is not None
+    return share_changes.certificate(
+        session, sub.member_id, sub.share_class, sequence, sub.issued_on
+    )
+
+
+def subscriptions_without_certificate(session: Session, limit: int = 500) -> list[int]:
+    """Issued subscriptions (not taken over from a spreadsheet) with no certificate yet."""
+    rows = (
+        session.execute(
+            select(
+                ShareSubscription.id,
+                ShareSubscription.member_id,
+                ShareSubscription.share_class,
+                RegisterEntry.sequence,
+            )
+            .join(
+                RegisterEntry,
+                (RegisterEntry.subscription_id == ShareSubscription.id)
+                & (RegisterEntry.kind == EntryKind.ISSUE),
+            )
+            .where(
+                ShareSubscription.status == SubscriptionStatus.ISSUED,
+                ~func.coalesce(ShareSubscription.request_key, "").startswith("import:"),
+            )
+            .order_by(ShareSubscription.id)
+        )
+        .tuples()
+        .all()
+    )
+    keys = {sid: share_changes.certificate_key(m, c, seq) for sid, m, c, seq in rows}
+    have = set(
+        session.scalars(
+            select(Document.idempotency_key).where(
+                Document.idempotency_key.in_(list(keys.values())[:20000])
+            )
+        )
+    )
+    return [sid for sid, key in keys.items() if key not in have][:limit]
+
+
+def confirmation_key(subscription_id: int) -> str:
+    return f"share-payment-confirmation:{subscription_id}"
+
+
+def payment_confirmation_request(
+    session: Session, subscription_id: int, flow_run_id: str | None = None
+) -> decisions.DecisionView:
+    """Ask staff to confirm the payment of a subscription (once per subscription)."""
+    sub = _subscription(session, subscription_id)
+    return decisions.open_request(
+        session,
+        key=confirmation_key(sub.id),
+        process=PROCESS,
+        subject_type="share_subscription",
+        subject_id=sub.id,
+        member_id=sub.member_id,
+        question=(
+            f"Has {(sub.amount_cents - sub.paid_cents) / 100:.2f} EUR been received for "
+            f"subscription {sub.id} ({sub.shares} class {sub.share_class} share(s), "
+            f"communication {_formatted(sub.structured_communication or '')})? Confirm the "
+            "amount and date received, or cancel the subscription."
+        ),
+        due_in=timedelta(days=get_statutes().subscription_cancel_days),
+        flow_run_id=flow_run_id,
+    )
+
+
+def apply_payment_confirmation(
+    session: Session, *, subscription_id: int, decision: dict[str, Any], staff: str
+) -> SubscriptionStatus:
+    """Record the staff answer (paid: amount + date; cancel) and carry it out once."""
+    decisions.record_decision(
+        session, key=confirmation_key(subscription_id), decision=decision, staff=staff
+    )
+    sub = _subscription(session, subscription_id)
+    if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:
+        return SubscriptionStatus(sub.status)  # already paid (e.g. by the bank) or cancelled
+    actor = Actor.staff(staff) if staff not in ("", "system") else Actor.system(PROCESS)
+    if decision.get("decision") == "cancel":
+        head = store.lock_head(session)
+        sub = _subscription(session, subscription_id, lock=True)
+        sub.status = SubscriptionStatus.CANCELLED
+        sub.cancelled_on = brussels_today()
+        store.append(
+            session,
+            head,
+            [
+                NewEntry(
+                    EntryKind.CANCELLATION,
+                    sub.cancelled_on,
+                    sub.member_id,
+                    sub.share_class,
+                    sub.shares,
+                    sub.paid_cents,
+                    subscription_id=sub.id,
+                    reference="staff",
+                )
+            ],
+        )
+        _mail_subscription(session, sub, "share_subscription_cancelled")
+        timeline.record(
+            session,
+            actor=actor,
+            action="share_subscription_cancelled",
+            subject_type="share_subscription",
+            subject_id=sub.id,
+            member_id=sub.member_id,
+        )
+        return SubscriptionStatus.CANCELLED
+    paid_on = decision.get("paid_on")
+    record_payment(
+        session,
+        subscription_id=subscription_id,
+        amount_cents=int(decision["amount_cents"]),
+        paid_on=date.fromisoformat(paid_on) if isinstance(paid_on, str) else brussels_today(),
+        actor=actor,
+        bank_reference=decision.get("bank_reference") or None,
+        source_key=f"confirmation:{subscription_id}",
+    )
+    return SubscriptionStatus(_subscription(session, subscription_id).status)
+
+
+def queue_certificate_mail(session: Session, subscription_id: int, document_key: str) -> bool:
+    """E-mail the certificate of an issued subscription (waits for the document; once)."""
+    sub = _subscription(session, subscription_id)
+    member = session.get(Member, sub.member_id)
+    if sub.status is not SubscriptionStatus.ISSUED or member is None or not member.email:
+        return False
+    outbox.enqueue(
+        session,
+        key=f"mail:share_certificate:{sub.id}",
+        to=member.email,
+        template="share_certificate",
+        language=member.language,
+        member_id=member.id,
+        attachment_keys=[document_key],
+        context={
+            "name": member.display_name,
+            "shares": sub.shares,
+            "share_class": sub.share_class,
+            "coop_name": get_settings().coop_name,
+        },
+    )
+    return True

@@ -1,0 +1,135 @@
+"""Demo: share subscriptions paid through a generated bank statement (exact, partial,
+unknown), certificates e-mailed, a board-approved transfer, a resignation, the register
+verified and exported to the demo folder."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from coopflow_cli.camt_sample import Credit, statement_xml
+from governance.db.models import Member
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import Language
+from governance.services import register, shares
+
+
+def _pick(count_per_language: int, skip: int) -> list[int]:
+    chosen: list[int] = []
+    with UnitOfWork() as uow:
+        for language in Language:
+            chosen.extend(
+                uow.session.scalars(
+                    select(Member.id)
+                    .where(Member.language == language, Member.email.is_not(None))
+                    .order_by(Member.id)
+                    .offset(skip)
+                    .limit(count_per_language)
+                ).all()
+            )
+    return chosen
+
+
+def subscribe_and_pay(ctx: Any) -> None:
+    from documents.mail import deliver_pending
+    from flows.share_register_daily import DailyParameters, share_register_daily
+    from tasks.shares import start_subscription_now
+
+    members = _pick(2, skip=2)
+    subs = [
+        start_subscription_now(m, "A", 1 + i % 3, f"demo:{m}", "demo.staff")
+        for i, m in enumerate(members)
+    ]
+    deliver_pending(keys_prefix="mail:share_payment_instructions:")
+    ctx.report("share-subscription", "subscriptions, payment instructions e-mailed", len(subs))
+    with UnitOfWork() as uow:
+        views = [shares.get_subscription(uow.session, s) for s in subs]
+        iban = uow.settings.coop_iban
+    digits = ["".join(c for c in v.structured_communication if c.isdigit()) for v in views]
+    credits = [
+        Credit(
+            v.amount_cents, f"Payer {v.member_id}", "BE05068123456775", f"DEMO{i:04d}", digits[i]
+        )
+        for i, v in enumerate(views[:-2])
+    ]
+    credits.append(
+        Credit(
+            views[-2].amount_cents // 2,
+            "Partial payer",
+            "BE05068123456775",
+            "DEMO-PARTIAL",
+            None,
+            f"parts {views[-2].structured_communication}",
+        )
+    )
+    credits.append(
+        Credit(4500, "Nobody Known", "BE05068123456775", "DEMO-UNKNOWN", None, "cotisation")
+    )
+    inbox = ctx.out / "bank" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "statement-demo.xml").write_bytes(
+        statement_xml(iban, "DEMO-STATEMENT-1", date.today(), credits)
+    )
+    result = share_register_daily(DailyParameters(inbox=str(inbox)))
+    ctx.report("share-subscription", "camt.053 imported: exact → shares issued", result["issued"])
+    ctx.report(
+        "share-subscription", "share certificates produced and e-mailed", result["certificates"]
+    )
+    ctx.report(
+        "share-subscription", "partial + unknown payments → staff review items", result["reviews"]
+    )
+    ctx.state["register_subscriptions"] = subs
+
+
+def transfer_and_resign(ctx: Any) -> None:
+    from flows.share_resignation import ResignationParameters, resignation
+    from flows.share_transfer import TransferParameters, share_transfer
+    from tasks.share_register import ask_board, record_board_decision
+
+    with UnitOfWork() as uow:
+        holders = sorted({h.member_id for h in shares.holdings_as_at(uow.session, date.today())})
+    giver, receiver = holders[0], _pick(1, skip=6)[0]
+    params = TransferParameters(
+        from_member_id=giver,
+        to_member_id=receiver,
+        share_class="A",
+        shares=1,
+        effective_on=date.today(),
+        request_key="demo-deed-1",
+    )
+    ask_board.fn(params.model_dump(mode="json"))  # the request staff see in the UI
+    record_board_decision.fn("demo-deed-1", "approved", "board minutes (demo)", "board.secretary")
+    ctx.report(
+        "share-transfer", "board-approved transfer, both parties notified", share_transfer(params)
+    )
+    asked = resignation(
+        ResignationParameters(
+            member_id=holders[1],
+            requested_on=date.today(),
+            iban="BE71096123456769",
+            request_key="demo-resignation-1",
+            staff="demo.staff",
+        )
+    )
+    what = (
+        "accepted, shares cancelled at the end of the window"
+        if asked["accepted"]
+        else f"refused outside the window, next possible {asked['next_possible']}"
+    )
+    ctx.report("resignation", what, 1)
+
+
+def verify_and_export(ctx: Any) -> None:
+    from tasks.share_register import export_register
+
+    with UnitOfWork() as uow:
+        report = register.verify(uow.session)
+    ctx.report(
+        "share-register",
+        "coop register verify: " + ("OK" if report.ok else "FAILED"),
+        report.entries,
+    )
+    files = export_register.fn(date.today(), str(ctx.out / "register"), None, Language.FR, True)
+    ctx.report("share-register", "legal register as at today (XLSX + document)", len(files))

@@ -1,0 +1,196 @@
+"""`coop register …`, `coop payments import`, `coop import register`, `coop shares …`:
+the share register for staff (calls services and tasks, never SQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+register_app = typer.Typer(help="The share register.", no_args_is_help=True)
+payments_app = typer.Typer(help="Payments received for shares.", no_args_is_help=True)
+import_app = typer.Typer(help="Take over records from another system.", no_args_is_help=True)
+shares_app = typer.Typer(help="Share subscriptions: staff answers.", no_args_is_help=True)
+console = Console()
+
+
+def attach(app: typer.Typer) -> None:
+    """Register these command groups on the main `coop` application."""
+    app.add_typer(register_app, name="register")
+    app.add_typer(payments_app, name="payments")
+    app.add_typer(import_app, name="import")
+    app.add_typer(shares_app, name="shares")
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(1)
+
+
+@register_app.command("verify")
+def verify() -> None:
+    """Walk the hash chain; report the first tampered entry (exit 1) or OK."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import register
+
+    with UnitOfWork() as uow:
+        report = register.verify(uow.session)
+    if not report.ok:
+        raise _fail(f"TAMPERED: {report.problem} ({report.entries} entries checked before it)")
+    console.print(f"OK: {report.entries} entries, chain intact, holdings match")
+
+
+@register_app.command("export")
+def export(
+    as_at: str = typer.Option(date.today().isoformat(), "--as-at", help="YYYY-MM-DD"),
+    share_class: str = typer.Option(None, "--class", help="One class only (default: all)"),
+    language: str = typer.Option("fr", help="fr, nl, de or en"),
+    out: Path = typer.Option(Path("var/exports"), help="Folder for the files"),
+    document: bool = typer.Option(True, help="Also the document (docx/pdf); XLSX always"),
+) -> None:
+    """The legal register as at DATE (CSA 6:24), as XLSX and as a document."""
+    from governance.domain.enums import Language
+    from governance.domain.errors import RuleViolation
+    from tasks.share_register import export_register
+
+    try:
+        day = date.fromisoformat(as_at)
+        files = export_register.fn(day, str(out), share_class, Language(language), document)
+    except ValueError as exc:
+        raise _fail(f"--as-at / --language: {exc}") from None
+    except RuleViolation as exc:
+        raise _fail(str(exc)) from None
+    for path in files:
+        console.print(path)
+
+
+@payments_app.command("import")
+def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Import a camt.053 statement: exact payments issue shares, others become reviews."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import payments
+    from governance.services.timeline import Actor
+
+    try:
+        with UnitOfWork() as uow:
+            report = payments.import_statement(
+                uow.session, file.read_bytes(), actor=Actor.staff(_login())
+            )
+            uow.commit()
+    except RuleViolation as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"{report.credits} credit(s): {report.exact} exact (shares issued), {report.under} "
+        f"under, {report.over} over, {report.unknown} unknown, {report.not_awaiting} on "
+        f"settled subscriptions, {report.duplicates} already imported, {report.ignored} ignored"
+    )
+    for key in report.review_keys:
+        console.print(f"  review: {key}")
+
+
+@import_app.command("register")
+def import_register(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, UTF-8"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report only"),
+) -> None:
+    """Take over a register from CSV: all or nothing, every error as `line N: column: …`."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.register_import import RegisterImportRejected
+    from governance.services import register_import
+    from governance.services.timeline import Actor
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _fail("line 1: (file): the file is not UTF-8 text") from None
+    try:
+        with UnitOfWork() as uow:
+            summary = register_import.import_register(
+                uow.session, text, actor=Actor.staff(_login()), dry_run=dry_run
+            )
+            if not dry_run:
+                uow.commit()
+    except RegisterImportRejected as exc:
+        for problem in exc.problems:
+            console.print(str(problem), markup=False, highlight=False)
+        raise _fail(f"{len(exc.problems)} error(s): nothing was imported") from None
+    verb = "would import" if dry_run else "imported"
+    console.print(
+        f"{verb} {summary.rows} row(s): {summary.members} member(s), {summary.subscriptions} "
+        f"subscription(s), issued shares {summary.issued_shares}, "
+        f"{summary.awaiting_payment} awaiting payment"
+        + (
+            ""
+            if dry_run
+            else f"; register entries {summary.first_sequence}-{summary.last_sequence}"
+        )
+    )
+
+
+@shares_app.command("confirm-payment")
+def confirm_payment(
+    subscription: int = typer.Argument(...),
+    amount_cents: int = typer.Option(..., help="What the statement shows, in cents"),
+    paid_on: str = typer.Option(..., help="YYYY-MM-DD"),
+    staff: str = typer.Option(..., help="Your login"),
+    bank_reference: str = typer.Option(None),
+) -> None:
+    """Answer a waiting subscription: the payment arrived (a running flow picks it up)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import shares
+
+    try:
+        with UnitOfWork() as uow:
+            shares.payment_confirmation_request(uow.session, subscription)
+            status = shares.apply_payment_confirmation(
+                uow.session,
+                subscription_id=subscription,
+                staff=staff,
+                decision={
+                    "decision": "paid",
+                    "amount_cents": amount_cents,
+                    "paid_on": date.fromisoformat(paid_on).isoformat(),
+                    "bank_reference": bank_reference,
+                },
+            )
+            uow.commit()
+    except (RuleViolation, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"subscription {subscription}: {status}")
+
+
+@shares_app.command("review")
+def review(
+    payment: int = typer.Argument(..., help="Payment id (from the review item)"),
+    decision: str = typer.Argument(..., help="apply or refund"),
+    staff: str = typer.Option(..., help="Your login"),
+    subscription: int = typer.Option(None, help="For an unknown payment: the subscription"),
+) -> None:
+    """Decide on a held payment (under, over or unknown)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import shares
+
+    try:
+        with UnitOfWork() as uow:
+            outcome = shares.resolve_payment_review(
+                uow.session,
+                payment_id=payment,
+                decision=shares.ReviewDecision(decision),
+                staff=staff,
+                subscription_id=subscription,
+            )
+            uow.commit()
+    except (RuleViolation, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"payment {payment}: {decision}; shares issued: {outcome.issued}")
+
+
+def _login() -> str:
+    import getpass
+
+    return getpass.getuser() or "staff"

@@ -1,0 +1,90 @@
+"""The share certificate: what a member holds in one class after an issue or a transfer."""
+
+from datetime import date
+
+from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
+from documents.contexts import Addressee, Coop
+from documents.contexts.register import ShareCertificate
+
+
+def sample(language: str) -> ShareCertificate:
+    return ShareCertificate(
+        language=language,
+        coop=Coop(**SAMPLE_COOP_KWARGS),
+        today=date(2026, 11, 27),
+        member=Addressee(name=HOSTILE_TEXT, street="Kerkstraat 1", postcode="9000", city="Gent"),
+        member_number="M0000042",
+        share_class="A",
+        class_label="Users of the services",
+        shares=3,
+        paid_cents=9000,
+        nominal_cents=3000,
+        entry_sequence=1234,
+        as_of=date(2026, 11, 27),
+    )
+
+
+TEXT = {
+    "fr": (
+        "Certificat de parts",
+        "{{ coop.name }} certifie que {{ member.name }} (membre {{ member_number }}) détient "
+        "{{ shares }} part(s) de catégorie {{ share_class }} ({{ class_label }}), d'une valeur "
+        "nominale de {{ nominal_cents|money }} chacune, entièrement libérées : "
+        "{{ paid_cents|money }} versés.",
+        "Inscription au registre des parts n° {{ entry_sequence }} du {{ as_of|date }}. "
+        "Le registre électronique est seul authentique ; ce certificat n'est pas cessible.",
+        "Fait le {{ today|date }}, pour le conseil d'administration.",
+    ),
+    "nl": (
+        "Aandelencertificaat",
+        "{{ coop.name }} verklaart dat {{ member.name }} (lid {{ member_number }}) "
+        "{{ shares }} aandeel/aandelen van categorie {{ share_class }} ({{ class_label }}) "
+        "bezit, met een nominale waarde van {{ nominal_cents|money }} per aandeel, volledig "
+        "volgestort: {{ paid_cents|money }} betaald.",
+        "Inschrijving in het aandelenregister nr. {{ entry_sequence }} van {{ as_of|date }}. "
+        "Enkel het elektronische register is authentiek; dit certificaat is niet overdraagbaar.",
+        "Opgemaakt op {{ today|date }}, voor de raad van bestuur.",
+    ),
+    "de": (
+        "Anteilszertifikat",
+        "{{ coop.name }} bescheinigt, dass {{ member.name }} (Mitglied {{ member_number }}) "
+        "{{ shares }} Anteil(e) der Kategorie {{ share_class }} ({{ class_label }}) mit einem "
+        "Nennwert von je {{ nominal_cents|money }} hält, voll eingezahlt: "
+        "{{ paid_cents|money }} gezahlt.",
+        "Eintragung im Anteilsregister Nr. {{ entry_sequence }} vom {{ as_of|date }}. "
+        "Allein das elektronische Register ist maßgeblich; dieses Zertifikat ist nicht "
+        "übertragbar.",
+        "Ausgestellt am {{ today|date }}, für den Verwaltungsrat.",
+    ),
+    "en": (
+        "Share certificate",
+        "{{ coop.name }} certifies that {{ member.name }} (member {{ member_number }}) holds "
+        "{{ shares }} class {{ share_class }} share(s) ({{ class_label }}), of a nominal value "
+        "of {{ nominal_cents|money }} each, fully paid: {{ paid_cents|money }} paid.",
+        "Register of shareholders entry no. {{ entry_sequence }} of {{ as_of|date }}. "
+        "The electronic register alone is authentic; this certificate is not transferable.",
+        "Issued on {{ today|date }}, for the board of directors.",
+    ),
+}
+
+SOURCE = TemplateSource(
+    name="share_certificate",
+    blocks={
+        lang: [
+            Block("p", "{{ member.name }}"),
+            Block("p", "{{ member.street }}, {{ member.postcode }} {{ member.city }}"),
+            Block("title", title),
+            Block("p", body),
+            Block("p", entry),
+            Block("small", signed),
+        ]
+        for lang, (title, body, entry, signed) in TEXT.items()
+    },
+    sample=sample,
+    key_text={
+        "fr": "Certificat de parts",
+        "nl": "Aandelencertificaat",
+        "de": "Anteilszertifikat",
+        "en": "Share certificate",
+    },
+)

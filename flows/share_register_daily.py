@@ -1,0 +1,55 @@
+"""share-register-daily: bank statements, reminders, lapses, resignations due, certificates,
+the SEPA repayment file, and the e-mails — every morning (Europe/Brussels)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from prefect import flow
+from pydantic import BaseModel, Field
+
+from tasks.mail import deliver_outbox
+from tasks.share_register import (
+    import_bank_statements,
+    wake_waiting_subscriptions,
+    write_repayment_batch,
+)
+from tasks.shares import certificates_due, daily_duties, issue_certificate
+
+
+class DailyParameters(BaseModel):
+    inbox: str = Field(
+        "var/bank/inbox",
+        title="Bank statements folder",
+        description="camt.053 files dropped by the bank connector",
+    )
+    today: date | None = Field(None, title="Run as of", description="Empty: today in Brussels")
+
+
+@flow(name="share-register-daily", log_prints=True)
+def share_register_daily(params: DailyParameters) -> dict[str, int]:
+    """Import payments → remind / lapse → cancel resigned shares → certificates → SEPA → mail."""
+    today = params.today or datetime.now(ZoneInfo("Europe/Brussels")).date()
+    imported = import_bank_statements(params.inbox)
+    duties = daily_duties(today)
+    woken = wake_waiting_subscriptions(imported["issued"] + duties["cancelled"])
+    due = certificates_due()
+    for sub_id in due:
+        issue_certificate(sub_id)
+    sepa = write_repayment_batch(today.isoformat(), today + timedelta(days=1))
+    sent = deliver_outbox()
+    print(
+        f"statements {imported['files']}, issued {len(imported['issued'])}, "
+        f"reminded {len(duties['reminded'])}, lapsed {len(duties['cancelled'])}, "
+        f"resigned {len(duties['resigned'])}, certificates {len(due)}, SEPA file {sepa}"
+    )
+    return {
+        "issued": len(imported["issued"]),
+        "certificates": len(due),
+        "woken": woken,
+        "reminded": len(duties["reminded"]),
+        "lapsed": len(duties["cancelled"]),
+        "resigned": len(duties["resigned"]),
+        "sent": sent["sent"],
+    }

@@ -1,0 +1,32 @@
+"""resignation: a member asks to leave; refused outside the window (with the next possible
+date), else accepted: the shares are cancelled at the end of the window by the daily run,
+which also writes the SEPA repayment file and e-mails the letter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+from pydantic import BaseModel, Field
+
+from tasks.mail import deliver_outbox
+from tasks.shares import request_resignation
+
+
+class ResignationParameters(BaseModel):
+    member_id: int = Field(..., title="Member")
+    requested_on: date = Field(..., title="Date of the signed letter")
+    iban: str = Field(..., title="IBAN for the repayment", min_length=15, max_length=42)
+    request_key: str = Field(..., title="Request key", description="Same key = same request")
+    staff: str = Field("system", title="Recorded by", description="Staff login")
+
+
+@flow(name="resignation", log_prints=True)
+def resignation(params: ResignationParameters) -> dict[str, object]:
+    """Check the window → accept (cancellation at its end) or refuse → e-mail the member."""
+    outcome = request_resignation(
+        params.member_id, params.requested_on, params.iban, params.request_key, params.staff
+    )
+    deliver_outbox(keys_prefix=f"mail:share_resignation_accepted:{params.member_id}:")
+    deliver_outbox(keys_prefix=f"mail:share_resignation_refused:{params.member_id}:")
+    return outcome

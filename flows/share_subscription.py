@@ -1,0 +1,95 @@
+"""share-subscription: a member subscribes shares; the flow waits (suspended, no worker held)
+for the payment, confirmed by staff or found in a bank statement; then the certificate."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from prefect import flow, runtime
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field
+
+from tasks.mail import deliver_outbox
+from tasks.shares import (
+    apply_payment_confirmation,
+    ask_payment_confirmation,
+    issue_certificate,
+    start_subscription,
+    subscription_status,
+)
+
+
+class SubscriptionParameters(BaseModel):
+    member_id: int = Field(..., title="Member", description="The member's id")
+    share_class: str = Field(
+        "A",
+        title="Share class",
+        pattern=r"^[A-Z]$",
+        description="A = users of the services, B = clients",
+    )
+    shares: int = Field(1, title="Number of shares", ge=1, le=10_000)
+    request_key: str | None = Field(
+        None,
+        title="Request key",
+        description="Same key = same subscription (leave empty: one per flow run)",
+    )
+    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+
+
+class PaymentConfirmation(RunInput):
+    decision: Literal["paid", "cancel"] = Field(
+        ..., title="Decision", description="paid: the money arrived; cancel: drop the subscription"
+    )
+    amount_cents: int = Field(
+        0,
+        title="Amount received (cents)",
+        ge=0,
+        description="Exactly what the bank statement shows, in cents",
+    )
+    paid_on: date | None = Field(None, title="Date received")
+    bank_reference: str | None = Field(None, title="Bank reference (optional)")
+    staff: str = Field(..., title="Your login", min_length=2)
+
+
+def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
+    """Suspend until staff (or the bank import) answers; the worker is freed meanwhile."""
+    return suspend_flow_run(
+        wait_for_input=PaymentConfirmation.with_initial_data(
+            description=(
+                f"**Payment of share subscription {subscription_id}**\n\nConfirm the amount and "
+                "date found on the bank statement (`paid`), or `cancel` the subscription. A "
+                "wrong amount is not issued: it becomes a payment review."
+            ),
+            decision="paid",
+        ),
+        key=f"share-payment-{subscription_id}",
+        timeout=None,
+    )
+
+
+@flow(name="share-subscription", log_prints=True)
+def share_subscription(params: SubscriptionParameters) -> str:
+    """Subscribe → payment instructions → wait for payment → issue → certificate e-mailed."""
+    run_id = runtime.flow_run.id
+    key = params.request_key or f"flow-run:{run_id}"
+    sub_id = start_subscription(
+        params.member_id, params.share_class, params.shares, key, params.staff
+    )
+    deliver_outbox(keys_prefix=f"mail:share_payment_instructions:{sub_id}")
+    status = subscription_status(sub_id)
+    if status == "awaiting_payment":
+        given = ask_payment_confirmation(sub_id, str(run_id) if run_id else None)
+        if given is None:  # nobody answered yet: wait, without holding a worker
+            answer = wait_for_payment(sub_id)
+            given = {
+                "decision": answer.model_dump(mode="json", exclude={"staff", "metadata"}),
+                "staff": answer.staff,
+            }
+        status = apply_payment_confirmation(sub_id, given["decision"], given["staff"])
+    if status == "issued":
+        issue_certificate(sub_id)
+        deliver_outbox(keys_prefix=f"mail:share_certificate:{sub_id}")
+    deliver_outbox(keys_prefix=f"mail:share_subscription_cancelled:{sub_id}")
+    return status

@@ -1,0 +1,76 @@
+"""share-transfer: shares move between two holders once the board approves (typed input);
+the receiver becomes a member if needed; both are notified with re-issued certificates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from prefect import flow
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field
+
+from tasks.mail import deliver_outbox
+from tasks.share_register import ask_board, record_board_decision
+from tasks.shares import transfer_shares
+
+
+class TransferParameters(BaseModel):
+    from_member_id: int = Field(..., title="Giver", description="Member id of the holder")
+    to_member_id: int = Field(
+        ...,
+        title="Receiver",
+        description="Member id of the receiver "
+        "(an applicant becomes an active member with the transfer)",
+    )
+    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    shares: int = Field(..., title="Number of shares", ge=1)
+    effective_on: date = Field(..., title="Transfer date", description="Date of the signed deed")
+    request_key: str = Field(..., title="Request key", description="Same key = same transfer")
+
+
+class BoardApproval(RunInput):
+    decision: Literal["approved", "refused"] = Field(..., title="Board decision")
+    staff: str = Field(..., title="Your login (board secretary)", min_length=2)
+    note: str = Field("", title="Minutes reference or reason")
+
+
+def wait_for_board(key: str, question: str) -> BoardApproval:
+    return suspend_flow_run(
+        wait_for_input=BoardApproval.with_initial_data(description=question),
+        key=f"board-{key}",
+        timeout=None,
+    )
+
+
+@flow(name="share-transfer", log_prints=True)
+def share_transfer(params: TransferParameters) -> str:
+    """Board approval → register entry → certificates → both parties e-mailed."""
+    given = ask_board(params.model_dump(mode="json"))
+    if given is None:  # wait for the board, without holding a worker
+        answer = wait_for_board(params.request_key, ask_board_question(params))
+        given = record_board_decision(
+            params.request_key, answer.decision, answer.note, answer.staff
+        )
+    if given["decision"] != "approved":
+        return "refused"
+    sequence = transfer_shares(
+        params.from_member_id,
+        params.to_member_id,
+        params.share_class,
+        params.shares,
+        params.effective_on,
+        given["staff"],
+        params.request_key,
+    )
+    deliver_outbox(keys_prefix=f"mail:share_transfer:{sequence}:")
+    return "transferred"
+
+
+def ask_board_question(params: TransferParameters) -> str:
+    return (
+        f"**Share transfer {params.request_key}**: {params.shares} class "
+        f"{params.share_class} share(s) from member {params.from_member_id} to member "
+        f"{params.to_member_id}, dated {params.effective_on}. Approve or refuse."
+    )

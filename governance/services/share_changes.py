@@ -1,0 +1,525 @@
+"""Changes to issued shares: transfers, resignations, exclusions, deaths.
+
+Like `shares`, these functions work in the caller's session and never commit. Each takes the
+register lock first, so two changes to the same shares are decided one after the other: the
+second sees the first's result and is refused if the shares are gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from governance.config import get_settings
+from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
+from governance.domain import register as rules
+from governance.domain.enums import MemberStatus
+from governance.domain.errors import InvalidTransition, NotFound
+from governance.domain.register import Entry, EntryKind
+from governance.services import outbox, timeline
+from governance.services import register as store
+from governance.services.register import NewEntry
+from governance.services.timeline import Actor
+from governance.statutes import get_statutes
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A share certificate to (re)issue: the member's holding in a class after an entry."""
+
+    key: str
+    member_id: int
+    share_class: str
+    shares: int
+    paid_cents: int
+    entry_sequence: int
+    as_of: date
+
+
+def certificate_key(member_id: int, share_class: str, sequence: int) -> str:
+    return f"doc:share_certificate:{member_id}:{share_class}:{sequence}"
+
+
+def certificate(
+    session: Session, member_id: int, share_class: str, sequence: int, as_of: date
+) -> Certificate:
+    shares, paid = store.holding_after(session, member_id, share_class, sequence)
+    return Certificate(
+        certificate_key(member_id, share_class, sequence),
+        member_id,
+        share_class,
+        shares,
+        paid,
+        sequence,
+        as_of,
+    )
+
+
+def _member(session: Session, member_id: int, field: str) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(f"there is no member with id {member_id}", field=field)
+    return member
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    sequence: int
+    from_member_id: int
+    to_member_id: int
+    share_class: str
+    shares: int
+    certificates: tuple[Certificate, ...]
+    already_done: bool = False
+
+
+def transfer_shares(
+    session: Session,
+    *,
+    from_member_id: int,
+    to_member_id: int,
+    share_class: str,
+    shares: int,
+    effective_on: date,
+    approved_by: str,
+    request_key: str,
+    actor: Actor,
+) -> TransferResult:
+    """Move issued shares between two members after board approval; notify both parties with
+    their re-issued certificates. The same request_key never transfers twice."""
+    head = store.lock_head(session)
+    reference = f"transfer:{request_key}"
+    done = session.scalar(
+        select(RegisterEntry).where(
+            RegisterEntry.kind == EntryKind.TRANSFER, RegisterEntry.reference == reference
+        )
+    )
+    if done is not None:
+        return _transfer_result(session, done, already_done=True)
+    giver = _member(session, from_member_id, "from_member_id")
+    receiver = _member(session, to_member_id, "to_member_id")
+    klass = get_statutes().share_class(share_class)
+    if receiver.kind not in klass.allowed_kinds:
+        raise rules.InvalidEntry(
+            f"class {share_class} shares are not open to a {receiver.kind}", field="to_member_id"
+        )
+    if receiver.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
+        raise InvalidTransition(f"the receiver is {receiver.status}", field="to_member_id")
+    # Lock both holdings in id order (no deadlock), then check against the fresh figures.
+    first, second = sorted((from_member_id, to_member_id))
+    rows = {m: store.holding_for_update(session, m, share_class) for m in (first, second)}
+    entry = Entry(
+        0,
+        EntryKind.TRANSFER,
+        effective_on,
+        from_member_id,
+        share_class,
+        shares,
+        shares * klass.nominal_value_cents,
+        counterparty_id=to_member_id,
+    )
+    rules.check_transfer(entry, rows[from_member_id].shares)
+    rows[from_member_id].shares -= shares
+    rows[from_member_id].paid_cents -= entry.amount_cents
+    rows[to_member_id].shares += shares
+    rows[to_member_id].paid_cents += entry.amount_cents
+    (sequence,) = store.append(
+        session,
+        head,
+        [
+            NewEntry(
+                EntryKind.TRANSFER,
+                effective_on,
+                from_member_id,
+                share_class,
+                shares,
+                entry.amount_cents,
+                counterparty_id=to_member_id,
+                reference=reference,
+            )
+        ],
+    )
+    if receiver.status is MemberStatus.APPLICANT:
+        receiver.status = MemberStatus.ACTIVE
+    details = {
+        "shares": shares,
+        "share_class": share_class,
+        "approved_by": approved_by,
+        "from_member_id": from_member_id,
+        "to_member_id": to_member_id,
+        "sequence": sequence,
+    }
+    for member in (giver, receiver):
+        timeline.record(
+            session,
+            actor=actor,
+            action="shares_transferred",
+            subject_type="register_entry",
+            subject_id=sequence,
+            member_id=member.id,
+            details=details,
+        )
+    result = TransferResult(
+        sequence,
+        from_member_id,
+        to_member_id,
+        share_class,
+        shares,
+        (
+            certificate(session, from_member_id, share_class, sequence, effective_on),
+            certificate(session, to_member_id, share_class, sequence, effective_on),
+        ),
+    )
+    for member, cert in zip((giver, receiver), result.certificates, strict=True):
+        if member.email:
+            outbox.enqueue(
+                session,
+                key=f"mail:share_transfer:{sequence}:{member.id}",
+                to=member.email,
+                template="share_transfer_notice",
+                language=member.language,
+                member_id=member.id,
+                attachment_keys=[cert.key],
+                context={
+                    "name": member.display_name,
+                    "giver": giver.display_name,
+                    "receiver": receiver.display_name,
+                    "shares": shares,
+                    "share_class": share_class,
+                    "held": cert.shares,
+                    "effective_on": effective_on.isoformat(),
+                    "coop_name": get_settings().coop_name,
+                },
+            )
+    return result
+
+
+def _transfer_result(session: Session, row: RegisterEntry, already_done: bool) -> TransferResult:
+    assert row.counterparty_id is not None
+    certs = tuple(
+        certificate(session, m, row.share_class, row.sequence, row.effective_on)
+        for m in (row.member_id, row.counterparty_id)
+    )
+    return TransferResult(
+        row.sequence,
+        row.member_id,
+        row.counterparty_id,
+        row.share_class,
+        row.shares,
+        certs,
+        already_done,
+    )
+
+
+# --------------------------------------------------------------------------- resignation
+
+
+@dataclass(frozen=True)
+class ResignationOutcome:
+    accepted: bool
+    resignation_id: int | None
+    effective_on: date | None
+    next_possible: date | None
+    reason: str = ""
+
+
+def request_resignation(
+    session: Session,
+    *,
+    member_id: int,
+    requested_on: date,
+    iban: str,
+    request_key: str,
+    actor: Actor,
+) -> ResignationOutcome:
+    """Accept a resignation inside the window (shares cancelled at its end) or refuse it with
+    the next possible date; either way the member is told by e-mail. Idempotent by key."""
+    from governance.domain.identifiers import iban as valid_iban
+
+    store.lock_head(session)
+    existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
+    if existing is not None:
+        return ResignationOutcome(
+            existing.status != "refused", existing.id, existing.effective_on, None
+        )
+    member = _member(session, member_id, "member_id")
+    statutes = get_statutes()
+    held = store.current_holdings(session, member_id)
+    try:
+        if not held:
+            raise rules.NothingToCancel(f"member {member_id} holds no shares", field="member_id")
+        window = rules.check_resignation_window(
+            requested_on, statutes.financial_year_start, statutes.resignation_window_months
+        )
+        account = valid_iban(iban)
+    except rules.OutsideResignationWindow as refusal:
+        _tell(
+            session,
+            member,
+            "share_resignation_refused",
+            f"refused:{request_key}",
+            {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
+        )
+        timeline.record(
+            session,
+            actor=actor,
+            action="resignation_refused",
+            subject_type="member",
+            subject_id=member_id,
+            member_id=member_id,
+            details={"next_possible": refusal.next_possible.isoformat()},
+        )
+        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message)
+    row = Resignation(
+        member_id=member_id,
+        request_key=request_key,
+        requested_on=requested_on,
+        effective_on=window.closes_on,
+        iban=account,
+        status="accepted",
+        shares=sum(h.shares for h in held),
+        repayment_cents=0,
+    )
+    session.add(row)
+    session.flush()
+    timeline.record(
+        session,
+        actor=actor,
+        action="resignation_accepted",
+        subject_type="share_resignation",
+        subject_id=row.id,
+        member_id=member_id,
+        details={"effective_on": row.effective_on.isoformat()},
+    )
+    _tell(
+        session,
+        member,
+        "share_resignation_accepted",
+        f"accepted:{row.id}",
+        {"effective_on": row.effective_on.isoformat()},
+    )
+    return ResignationOutcome(True, row.id, row.effective_on, None)
+
+
+def _tell(
+    session: Session, member: Member, template: str, key: str, context: dict[str, object]
+) -> None:
+    if not member.email:
+        return
+    outbox.enqueue(
+        session,
+        key=f"mail:{template}:{member.id}:{key}",
+        to=member.email,
+        template=template,
+        language=member.language,
+        member_id=member.id,
+        context={"name": member.display_name, "coop_name": get_settings().coop_name, **context},
+    )
+
+
+def _cancel_all(
+    session: Session, head: RegisterHead, member: Member, kind: EntryKind, on: date, reference: str
+) -> tuple[int, int]:
+    """Cancel every share the member holds; returns (shares, paid cents) cancelled."""
+    shares = paid = 0
+    entries = []
+    for holding in store.current_holdings(session, member.id):
+        row = store.holding_for_update(session, member.id, holding.share_class)
+        entries.append(
+            NewEntry(
+                kind,
+                on,
+                member.id,
+                row.share_class,
+                row.shares,
+                row.paid_cents,
+                reference=reference,
+            )
+        )
+        shares += row.shares
+        paid += row.paid_cents
+        row.shares = 0
+        row.paid_cents = 0
+    if not entries:
+        raise rules.NothingToCancel(f"member {member.id} holds no shares", field="member_id")
+    store.append(session, head, entries)
+    return shares, paid
+
+
+def complete_due_resignations(session: Session, *, today: date, actor: Actor) -> list[int]:
+    """At the end of the window: cancel the shares of accepted resignations, fix the repayment
+    (min of nominal paid and book value), e-mail the letter. A second run does nothing."""
+    head = store.lock_head(session)
+    book = get_statutes().book_value_per_share_cents
+    due = session.scalars(
+        select(Resignation)
+        .where(Resignation.status == "accepted", Resignation.effective_on <= today)
+        .order_by(Resignation.id)
+    ).all()
+    done = []
+    for resignation in due:
+        member = _member(session, resignation.member_id, "member_id")
+        shares, paid = _cancel_all(
+            session,
+            head,
+            member,
+            EntryKind.RESIGNATION,
+            resignation.effective_on,
+            f"resignation:{resignation.id}",
+        )
+        resignation.shares = shares
+        resignation.repayment_cents = rules.repayment_cents(shares, paid, book)
+        resignation.status = "cancelled"
+        member.status = MemberStatus.RESIGNED
+        timeline.record(
+            session,
+            actor=actor,
+            action="shares_cancelled",
+            subject_type="share_resignation",
+            subject_id=resignation.id,
+            member_id=member.id,
+            details={"shares": shares, "repayment_cents": resignation.repayment_cents},
+        )
+        _tell(
+            session,
+            member,
+            "share_resignation_completed",
+            f"completed:{resignation.id}",
+            {
+                "shares": shares,
+                "repayment_cents": resignation.repayment_cents,
+                "effective_on": resignation.effective_on.isoformat(),
+                "iban": resignation.iban,
+            },
+        )
+        done.append(resignation.id)
+    return done
+
+
+def _leave(
+    session: Session,
+    member_id: int,
+    kind: EntryKind,
+    on: date,
+    reason: str,
+    status: MemberStatus,
+    actor: Actor,
+) -> int:
+    head = store.lock_head(session)
+    key = f"{kind}:{member_id}"
+    if session.scalar(select(Resignation).where(Resignation.request_key == key)) is not None:
+        return 0
+    member = _member(session, member_id, "member_id")
+    shares, paid = _cancel_all(session, head, member, kind, on, reason)
+    book = get_statutes().book_value_per_share_cents
+    session.add(
+        Resignation(
+            member_id=member_id,
+            request_key=key,
+            requested_on=on,
+            effective_on=on,
+            iban=member.iban or "",
+            status="cancelled",
+            shares=shares,
+            repayment_cents=rules.repayment_cents(shares, paid, book),
+        )
+    )
+    member.status = status
+    timeline.record(
+        session,
+        actor=actor,
+        action=f"member_{status}",
+        subject_type="member",
+        subject_id=member_id,
+        member_id=member_id,
+        details={"shares": shares, "reason": reason},
+    )
+    return shares
+
+
+def exclude_member(
+    session: Session, *, member_id: int, decided_on: date, reason: str, actor: Actor
+) -> int:
+    """Record a (notified, reasoned) exclusion: all shares cancelled, repayment due."""
+    if not reason.strip():
+        raise rules.InvalidEntry("an exclusion needs its statutory reason", field="reason")
+    return _leave(
+        session,
+        member_id,
+        EntryKind.EXCLUSION,
+        decided_on,
+        reason.strip(),
+        MemberStatus.EXCLUDED,
+        actor,
+    )
+
+
+def record_death(session: Session, *, member_id: int, died_on: date, actor: Actor) -> int:
+    """Death is a resignation on the date of death (CSA 6:121): shares cancelled, heirs repaid."""
+    return _leave(
+        session, member_id, EntryKind.DEATH, died_on, "death", MemberStatus.DECEASED, actor
+    )
+
+
+# --------------------------------------------------------------------------- repayments
+
+
+@dataclass(frozen=True)
+class Repayment:
+    resignation_id: int
+    member_id: int
+    name: str
+    iban: str
+    amount_cents: int
+    reference: str
+
+
+def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[Repayment]:
+    """Put every repayment due (shares cancelled, IBAN known) in batch `batch_id`; calling
+    again with the same id returns the same batch and adds nothing."""
+    store.lock_head(session)
+    due = session.scalars(
+        select(Resignation)
+        .where(
+            (
+                (Resignation.status == "cancelled")
+                & Resignation.batch_id.is_(None)
+                & (Resignation.iban != "")
+                & (Resignation.repayment_cents > 0)
+            )
+            | (Resignation.batch_id == batch_id)
+        )
+        .order_by(Resignation.id)
+    ).all()
+    out = []
+    for row in due:
+        member = _member(session, row.member_id, "member_id")
+        if row.batch_id is None:
+            row.batch_id = batch_id
+            row.status = "in_batch"
+            timeline.record(
+                session,
+                actor=actor,
+                action="repayment_batched",
+                subject_type="share_resignation",
+                subject_id=row.id,
+                member_id=row.member_id,
+                details={"batch": batch_id, "amount_cents": row.repayment_cents},
+            )
+        out.append(
+            Repayment(
+                row.id,
+                row.member_id,
+                member.display_name,
+                row.iban,
+                row.repayment_cents,
+                f"Repayment shares {row.member_id}-{row.id}",
+            )
+        )
+    return out

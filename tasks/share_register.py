@@ -1,0 +1,236 @@
+"""Register-wide tasks: bank statements, waking waiting flow runs, SEPA repayments, export."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from prefect import get_run_logger, task
+from prefect.exceptions import MissingContextError
+
+from documents.contexts import Coop
+from documents.contexts import register as ctx
+from documents.produce import DocumentRequest, produce
+from documents.register_xlsx import workbook_bytes
+from governance.db.uow import UnitOfWork
+from governance.domain.enums import Language
+from governance.services import decisions, payments, register_export, share_changes, shares
+from governance.services.timeline import Actor
+from tasks.common import IO_RETRIES
+
+
+def _log() -> Any:
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a run (CLI, tests)
+        return logging.getLogger(__name__)
+
+
+@task(name="import-bank-statements", **IO_RETRIES)
+def import_bank_statements(inbox: str) -> dict[str, Any]:
+    """Import every camt.053 file of `inbox`, then move it to inbox/done (twice = once)."""
+    folder = Path(inbox)
+    done = folder / "done"
+    totals: dict[str, Any] = {
+        "files": 0,
+        "exact": 0,
+        "under": 0,
+        "over": 0,
+        "unknown": 0,
+        "duplicates": 0,
+        "issued": [],
+    }
+    for path in sorted(folder.glob("*.xml")) if folder.exists() else []:
+        with UnitOfWork() as uow:
+            report = payments.import_statement(
+                uow.session, path.read_bytes(), actor=Actor.system("bank-import")
+            )
+            uow.commit()
+        done.mkdir(exist_ok=True)
+        shutil.move(str(path), done / path.name)
+        totals["files"] += 1
+        for name in ("exact", "under", "over", "unknown", "duplicates"):
+            totals[name] += getattr(report, name)
+        totals["issued"].extend(report.issued_subscription_ids)
+    _log().info("bank statements: %s", totals)
+    return totals
+
+
+@task(name="wake-waiting-subscriptions", **IO_RETRIES)
+def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
+    """Subscriptions settled outside their flow (bank import, lapse): close the staff request
+    and resume the suspended flow run so it finishes (certificate or nothing)."""
+    from prefect.flow_runs import resume_flow_run
+
+    woken = 0
+    for sub_id in subscription_ids:
+        with UnitOfWork() as uow:
+            view = shares.get_subscription(uow.session, sub_id)
+            request = decisions.get(uow.session, shares.confirmation_key(sub_id))
+            if (
+                request is None
+                or request.status != decisions.DecisionStatus.OPEN
+                or not request.flow_run_id
+            ):
+                uow.rollback()
+                continue
+            answer = {
+                "decision": "cancel" if view.status == "cancelled" else "paid",
+                "amount_cents": 0,
+                "paid_on": None,
+                "bank_reference": None,
+            }
+            decisions.record_decision(uow.session, key=request.key, decision=answer, staff="system")
+            uow.commit()
+        try:
+            resume_flow_run(UUID(request.flow_run_id), run_input={**answer, "staff": "system"})
+            woken += 1
+        except Exception as exc:  # the run may be gone or no longer suspended
+            _log().warning("could not resume %s: %s", request.flow_run_id, exc)
+    return woken
+
+
+@task(name="write-repayment-batch", **IO_RETRIES)
+def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
+    """The pain.001 SEPA credit transfer file for the repayments due; None if nothing is due."""
+    from sepaxml import SepaTransfer
+
+    with UnitOfWork() as uow:
+        due = share_changes.repayment_batch(
+            uow.session, batch_id=batch_id, actor=Actor.system("repayments")
+        )
+        uow.commit()
+        settings = uow.settings
+    if not due:
+        return None
+    sepa = SepaTransfer(
+        {
+            "name": settings.coop_name,
+            "IBAN": settings.coop_iban,
+            "BIC": settings.coop_bic,
+            "batch": True,
+            "currency": "EUR",
+        },
+        clean=True,
+    )
+    for item in due:
+        sepa.add_payment(
+            {
+                "name": item.name,
+                "IBAN": item.iban,
+                "amount": item.amount_cents,
+                "execution_date": execution_date,
+                "description": item.reference,
+                "endtoend_id": f"REPAY{item.resignation_id}",
+            }
+        )
+    out = settings.resolved_archive_dir() / "sepa" / f"repayments-{batch_id}.xml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(sepa.export(validate=True))
+    return str(out)
+
+
+def extract_context(
+    extract: register_export.Extract, language: Language, coop: Coop
+) -> ctx.RegisterExtract:
+    return ctx.RegisterExtract(
+        language=language,
+        coop=coop,
+        today=date.today(),
+        as_at=extract.as_at,
+        voting=extract.voting,
+        transfer_rule=extract.transfer_rule,
+        classes=[ctx.ExtractClass(**c.__dict__) for c in extract.classes],
+        rows=[ctx.ExtractHolder(**r.__dict__) for r in extract.rows],
+        transfers=[ctx.ExtractTransfer(**t.__dict__) for t in extract.transfers],
+        last_sequence=extract.last_sequence,
+    )
+
+
+@task(name="export-register", **IO_RETRIES)
+def export_register(
+    as_at: date,
+    out_dir: str,
+    share_class: str | None = None,
+    language: Language = Language.FR,
+    document: bool = True,
+) -> list[str]:
+    """The legal register as at a date: XLSX in out_dir, and the archived document."""
+    with UnitOfWork() as uow:
+        extract = register_export.extract(uow.session, as_at, share_class)
+        coop = Coop.from_settings(uow.settings)
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    suffix = f"{as_at.isoformat()}{'-' + share_class if share_class else ''}"
+    xlsx = target / f"register-{suffix}.xlsx"
+    xlsx.write_bytes(workbook_bytes(extract, coop.name, language))
+    written = [str(xlsx)]
+    if document:
+        key = f"doc:register_extract:{suffix}:{extract.last_sequence}:{language}"
+        produce(
+            [
+                DocumentRequest(
+                    key,
+                    "register_extract",
+                    language,
+                    extract_context(extract, language, coop),
+                    "register",
+                    suffix,
+                )
+            ]
+        )
+        with UnitOfWork() as uow:
+            path = register_export.archived_path(uow.session, key)
+            archive = uow.settings.resolved_archive_dir()
+        if path:
+            source = archive / path
+            copy = target / f"register-{suffix}{source.suffix}"
+            shutil.copyfile(source, copy)
+            written.append(str(copy))
+    return written
+
+
+def _approval_key(request_key: str) -> str:
+    return f"share-transfer-approval:{request_key}"
+
+
+@task(name="ask-board", **IO_RETRIES)
+def ask_board(transfer: dict[str, Any]) -> dict[str, str] | None:
+    """Open the board's approval request (once); returns {decision, staff} if already taken."""
+    with UnitOfWork() as uow:
+        view = decisions.open_request(
+            uow.session,
+            key=_approval_key(transfer["request_key"]),
+            process="share-transfer",
+            subject_type="member",
+            subject_id=transfer["from_member_id"],
+            member_id=transfer["from_member_id"],
+            question=(
+                f"Approve the transfer of {transfer['shares']} class "
+                f"{transfer['share_class']} share(s) from member "
+                f"{transfer['from_member_id']} to member {transfer['to_member_id']} "
+                f"dated {transfer['effective_on']}?"
+            ),
+            due_in=timedelta(days=30),
+        )
+        uow.commit()
+    if view.decision is None:
+        return None
+    return {"decision": str(view.decision.get("decision")), "staff": view.decided_by or ""}
+
+
+@task(name="record-board-decision", **IO_RETRIES)
+def record_board_decision(request_key: str, decision: str, note: str, staff: str) -> dict[str, str]:
+    with UnitOfWork() as uow:
+        decisions.record_decision(
+            uow.session,
+            key=_approval_key(request_key),
+            decision={"decision": decision, "note": note},
+            staff=staff,
+        )
+        uow.commit()
+    return {"decision": decision, "staff": staff}
