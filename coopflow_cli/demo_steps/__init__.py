@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation
-from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import foundation, register
+from coopflow_cli.demo_steps import onboarding as onboarding_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
-    ("member-onboarding", onboarding_demo.onboard_applicants),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),
+    ("member-onboarding", onboarding_demo.onboard_applicants),
 ]
