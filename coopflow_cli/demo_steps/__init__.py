@@ -17,11 +17,12 @@ from coopflow_cli.demo_steps import onboarding as onboarding_demo
 from coopflow_cli.demo_steps import voting as voting_demo
 from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import ui as ui_demo
+from coopflow_cli.demo_steps import foundation, register
+from coopflow_cli.demo_steps import onboarding as onboarding_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
-    ("member-onboarding", onboarding_demo.onboard_applicants),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
     ("transition", transition.transition_campaign),
@@ -33,4 +34,5 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("assembly-voting", voting_demo.cast_votes),
     ("assembly-closing", voting_demo.close_assembly),
     ("member-welcome-review", ui_demo.confirm_welcome_packs),
+    ("member-onboarding", onboarding_demo.onboard_applicants),
 ]

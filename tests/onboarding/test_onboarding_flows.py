@@ -74,7 +74,9 @@ def test_a_clean_application_is_welcomed_with_both_documents(
         assert (sub.member_id, sub.shares, sub.request_key) == (member.id, 2, f"onboarding:{app.id}")
         assert app.subscription_id == sub.id
         events = uow.session.scalars(
-            select(TimelineEvent).where(TimelineEvent.member_id == member.id)
+            select(TimelineEvent)
+            .where(TimelineEvent.member_id == member.id)
+            .order_by(TimelineEvent.id)
         ).all()
         actions = [e.action for e in events]
         assert "85073003328" not in str([e.details for e in events])
