@@ -111,7 +111,7 @@ def _cpu() -> dict[str, float]:
 def run(quick: bool) -> list[Result]:
     size = 1500 if quick else 75_000
     sample = 40 if quick else 200
-    with tempfile.TemporaryDirectory(prefix="bench-assembly-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-assembly-", ignore_cleanup_errors=True) as tmp:
         root = Path(tmp)
         sink, port = _sink(root / "mail")
         try:
