@@ -13,7 +13,7 @@ from documents.contexts.voting import minutes_context, minutes_rows, results_sum
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
-from governance.services import voting_closing
+from governance.services import voting_closing, voting_results
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
@@ -46,7 +46,7 @@ def close_assembly_voting(assembly_id: int, staff: str, early: bool) -> dict[str
 def publish_results(assembly_id: int) -> int:
     """The results table and the tracker list as Prefect artifacts (no personal data)."""
     with UnitOfWork() as uow:
-        view = voting_closing.closed_assembly(uow, assembly_id)
+        view = voting_results.closed_assembly(uow, assembly_id)
     motions, candidates, elected = minutes_rows(view, "en")
     rows: list[dict[str, Any]] = [
         {
@@ -95,7 +95,7 @@ def publish_results(assembly_id: int) -> int:
 def produce_minutes(assembly_id: int) -> list[str]:
     """The draft minutes in each language of the assembly's voters (idempotent by key)."""
     with UnitOfWork() as uow:
-        view = voting_closing.closed_assembly(uow, assembly_id)
+        view = voting_results.closed_assembly(uow, assembly_id)
         coop = Coop.from_settings(uow.settings)
     today = date.today()
     requests = [
@@ -117,12 +117,12 @@ def produce_minutes(assembly_id: int) -> list[str]:
 def queue_results_mail(assembly_id: int, chunk_size: int = 1000) -> int:
     """Queue the results e-mail for every shareholder with an address, chunk by chunk."""
     with UnitOfWork() as uow:
-        view = voting_closing.closed_assembly(uow, assembly_id)
+        view = voting_results.closed_assembly(uow, assembly_id)
     summaries = {lang.value: results_summary(view, lang.value) for lang in Language}
     queued, after = 0, 0
     while True:
         with UnitOfWork() as uow:
-            count, last = voting_closing.queue_result_mails(
+            count, last = voting_results.queue_result_mails(
                 uow,
                 assembly_id,
                 summaries=summaries,

@@ -196,7 +196,7 @@ def create_app(
         request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
     ) -> HTMLResponse:
         """After closing: the seal, the number of ballots, and whether a receipt is in."""
-        from governance.services.voting_closing import published_receipts
+        from governance.services.voting_results import published_receipts
 
         language = pick_language(lang, request.headers.get("accept-language"))
         try:

@@ -121,7 +121,7 @@ def cast_votes(ctx: Any) -> None:
 
 def close_assembly(ctx: Any) -> None:
     from flows.assembly_closing import assembly_closing
-    from governance.services import voting_closing
+    from governance.services import voting_closing, voting_results
 
     assembly_id = int(ctx.state["assembly_id"])
     result = assembly_closing(assembly_id=assembly_id, close_early=True, staff="demo.staff")
@@ -129,7 +129,7 @@ def close_assembly(ctx: Any) -> None:
     with UnitOfWork() as uow:
         report = voting_closing.verify(uow, assembly_id, published_seal=str(result["seal"]))
     with UnitOfWork() as uow:
-        view = voting_closing.closed_assembly(uow, assembly_id)
+        view = voting_results.closed_assembly(uow, assembly_id)
     adopted = sum(1 for r in view.result["resolutions"] if r.get("adopted"))
     motions = sum(1 for r in view.result["resolutions"] if r["kind"] != "election")
     ctx.report(

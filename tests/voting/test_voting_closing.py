@@ -20,6 +20,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain import voting
 from governance.services import voting as service
 from governance.services import voting_closing as closing
+from governance.services import voting_results as results
 from governance.services.timeline import Actor
 
 STAFF = Actor.staff("anne.staff")
@@ -154,8 +155,8 @@ def test_the_closed_assembly_lists_attendance_and_capital(convene) -> None:
     _cast_all(ga, [random_choices(random.Random(1))] * 2)
     _close(ga)
     with UnitOfWork() as uow:
-        view = closing.closed_assembly(uow, ga.assembly_id)
-    assert closing.attendance_counts(view) == {"present": 1, "remote": 1, "represented": 1}
+        view = results.closed_assembly(uow, ga.assembly_id)
+    assert results.attendance_counts(view) == {"present": 1, "remote": 1, "represented": 1}
     assert view.capital_cents == 3 * 3000
     assert len(view.trackers) == 2 and view.eligible_voters == 4
 

@@ -1,0 +1,210 @@
+"""What closing publishes: the sealed result with the attendance list (for the minutes
+and the results artifact), the results e-mails, and the receipts voters look theirs up in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from governance.db.models import Member
+from governance.db.models.assembly import AssemblyVoter
+from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
+from governance.db.uow import UnitOfWork
+from governance.domain.errors import InvalidTransition
+from governance.services.voting_closing import _assembly, _resolutions
+from governance.statutes import get_statutes
+
+
+@dataclass(frozen=True)
+class AttendeeLine:
+    name: str
+    mode: str
+    represented_by: str
+    shares: int
+
+
+@dataclass(frozen=True)
+class ClosedAssembly:
+    """Everything the minutes, the results artifact and the e-mails need."""
+
+    assembly_id: int
+    title: str
+    meeting_at: datetime
+    place: str
+    second_meeting: bool
+    closed_at: datetime
+    seal: str
+    eligible_voters: int
+    eligible_shares: int
+    attendees: tuple[AttendeeLine, ...]
+    capital_cents: int  # nominal value of the shares held by those present or represented
+    titles: dict[str, dict[str, str]]  # resolution code -> language -> title
+    candidate_names: dict[str, dict[str, str]]  # election code -> candidate id -> name
+    result: dict[str, Any]
+    trackers: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
+    """The sealed result with the attendance list (read only)."""
+    session = uow.session
+    assembly = _assembly(session, assembly_id)
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    statutes = get_statutes()
+    nominal = {c.code: c.nominal_value_cents for c in statutes.share_classes}
+    rows = session.execute(
+        select(Member, Attendance, AssemblyVoter)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .join(
+            AssemblyVoter,
+            (AssemblyVoter.member_id == Member.id)
+            & (AssemblyVoter.assembly_id == Attendance.assembly_id),
+        )
+        .where(Attendance.assembly_id == assembly_id)
+    ).all()
+    attendees = sorted(
+        (
+            AttendeeLine(m.display_name, a.mode.value, a.represented_by or "", v.shares)
+            for m, a, v in rows
+        ),
+        key=lambda line: (line.name.casefold(), line.mode),
+    )
+    capital = 0
+    for _m, _a, v in rows:
+        by_class = v.shares_by_class or {}
+        if by_class:
+            capital += sum(nominal.get(k, 0) * n for k, n in by_class.items())
+        else:
+            capital += v.shares * statutes.share_classes[0].nominal_value_cents
+    totals = session.execute(
+        select(func.count(), func.coalesce(func.sum(AssemblyVoter.shares), 0)).where(
+            AssemblyVoter.assembly_id == assembly_id
+        )
+    ).one()
+    resolutions = _resolutions(session, assembly_id)
+    languages = tuple(
+        sorted(
+            {
+                lang.value
+                for lang in session.scalars(
+                    select(AssemblyVoter.language)
+                    .where(AssemblyVoter.assembly_id == assembly_id)
+                    .distinct()
+                )
+            }
+        )
+    ) or ("fr",)
+    trackers = tuple(
+        session.scalars(
+            select(Ballot.receipt).where(Ballot.assembly_id == assembly_id).order_by(Ballot.receipt)
+        )
+    )
+    view = ClosedAssembly(
+        assembly_id=assembly.id,
+        title=assembly.title,
+        meeting_at=assembly.meeting_at,
+        place=assembly.place,
+        second_meeting=bool(assembly.second_meeting),
+        closed_at=stored.closed_at,
+        seal=stored.seal,
+        eligible_voters=int(totals[0]),
+        eligible_shares=int(totals[1]),
+        attendees=tuple(attendees),
+        capital_cents=capital,
+        titles={r.code: dict(r.title) for r in resolutions},
+        candidate_names={
+            r.code: {str(c["id"]): str(c.get("name", c["id"])) for c in r.candidates}
+            for r in resolutions
+            if r.candidates
+        },
+        result=dict(stored.result),
+        trackers=trackers,
+        languages=languages,
+    )
+    uow.rollback()
+    return view
+
+
+def attendance_counts(view: ClosedAssembly) -> dict[str, int]:
+    counts = {mode.value: 0 for mode in AttendanceMode}
+    for line in view.attendees:
+        counts[line.mode] += 1
+    return counts
+
+
+def queue_result_mails(
+    uow: UnitOfWork,
+    assembly_id: int,
+    *,
+    summaries: dict[str, str],
+    title: str,
+    seal: str,
+    after_voter_id: int = 0,
+    limit: int = 1000,
+) -> tuple[int, int | None]:
+    """Queue the results e-mail for the next `limit` voters with an e-mail address (by
+    voter id, after `after_voter_id`); returns (queued, last voter id or None when done).
+    The outbox key makes a second run queue nothing twice."""
+    from governance.services import outbox
+
+    session = uow.session
+    if session.get(VotingSeal, assembly_id) is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    rows = session.execute(
+        select(
+            AssemblyVoter.id, AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language
+        )
+        .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.id > after_voter_id)
+        .order_by(AssemblyVoter.id)
+        .limit(limit)
+    ).all()
+    queued = 0
+    for _voter_id, member_id, email, language in rows:
+        if not email:
+            continue  # postal shareholders read the minutes at the office or on request
+        outbox.enqueue(
+            session,
+            key=f"mail:assembly-results:{assembly_id}:{member_id}",
+            to=email,
+            template="assembly_results",
+            language=language,
+            member_id=member_id,
+            context={
+                "title": title,
+                "summary": summaries[language.value],
+                "seal": seal,
+                "receipts_url": f"{uow.settings.ballot_base_url}/receipts/{assembly_id}",
+            },
+        )
+        queued += 1
+    uow.commit()
+    return queued, (rows[-1][0] if len(rows) == limit else None)
+
+
+@dataclass(frozen=True)
+class PublishedReceipts:
+    assembly_id: int
+    title: str
+    seal: str
+    receipts: frozenset[str]
+
+
+def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
+    """The receipts published at closing (for voters to find theirs); nothing before."""
+    session = uow.session
+    stored = session.get(VotingSeal, assembly_id)
+    if stored is None:
+        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    receipts = frozenset(
+        session.scalars(select(Ballot.receipt).where(Ballot.assembly_id == assembly_id))
+    )
+    published = PublishedReceipts(
+        assembly_id, _assembly(session, assembly_id).title, stored.seal, receipts
+    )
+    uow.rollback()
+    return published
