@@ -48,16 +48,17 @@ def run(quick: bool) -> list[Result]:
         ]
         as_at = date(2024, 12, 31)
         with UnitOfWork() as uow:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             holdings = shares.holdings_as_at(uow.session, as_at)
             as_at_seconds = time.perf_counter() - start
+            as_at_cpu = time.process_time() - cpu
         results.append(
             Result(
                 f"register as at {as_at} ({size:,} members)",
                 len(holdings),
                 as_at_seconds,
                 target="< 2 s",
-                notes="holders computed from the entries",
+                notes=f"holders computed from the entries; {as_at_cpu:.2f} s CPU in Python",
             )
         )
         with UnitOfWork() as uow:
