@@ -10,8 +10,9 @@ from coopflow_cli.demo_steps import foundation, register, transition
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
-    ("transition", transition.transition_campaign),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),
+    # Keep last: it restricts every member still without a share on its restriction date.
+    ("transition", transition.transition_campaign),
 ]
