@@ -9,8 +9,9 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs
+from documents import archive, assembly_docs, pdf
 from documents.bulk_mail import deliver_prefix
+from documents.formatting import BRUSSELS
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.config import get_settings
@@ -41,7 +42,7 @@ def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[
 
 
 def _today() -> Any:
-    return utcnow().astimezone(assembly_docs.formatting.BRUSSELS).date()
+    return utcnow().astimezone(BRUSSELS).date()
 
 
 @task(name="assembly-shared-documents", **IO_RETRIES)
@@ -115,9 +116,17 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
         url = assembly_docs.ballot_url(settings, codes[v.member_id])
         jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
     files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
+    if settings.pdf_output and pdf.available():
+        files = assembly_docs.ballots_to_pdf(settings.resolved_archive_dir(), files)
     ballots = [
         service.PreparedBallot(
-            f.member_id, Language(f.language), f.path, f.sha256, f.size_bytes, f.template_version
+            f.member_id,
+            Language(f.language),
+            f.path,
+            f.sha256,
+            f.size_bytes,
+            f.template_version,
+            DocumentFormat.PDF if f.path.endswith(".pdf") else DocumentFormat.DOCX,
         )
         for f in files
     ]
@@ -274,7 +283,7 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
                 timeout=0,
                 idempotency_key=f"{what}-assembly-{assembly_id}",
             )
-            out[what] = str(run.id)
+            out[what] = str(getattr(run, "id", run))
         except Exception as exc:  # no deployment (tests, demo without a server): say so
             out[what] = f"not scheduled: {type(exc).__name__}: {exc}"[:200]
     with UnitOfWork() as uow:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coopflow_cli.demo_steps import foundation, register, transition
+from coopflow_cli.demo_steps import assembly, foundation
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -15,4 +16,6 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("share-register", register.verify_and_export),
     # Keep last: it restricts every member still without a share on its restriction date.
     ("transition", transition.transition_campaign),
+    ("assembly-convening", assembly.convene_assembly),
+    ("assembly-reminders", assembly.remind_voters),
 ]

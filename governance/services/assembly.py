@@ -372,7 +372,7 @@ def open_convening(
     a.status = AssemblyStatus.CONVENED
     a.snapshot_at = now
     a.convened_at = now
-    postal = sum(1 for r in rows if r["postal"])
+    postal = sum(1 for v in voters if not members[v.member_id][1])
     timeline.record(
         s,
         actor=actor,
@@ -383,12 +383,12 @@ def open_convening(
             "record_date": a.record_date.isoformat(),
             "voters": len(rows),
             "postal": postal,
-            "weight": sum(int(r["weight"]) for r in rows),  # type: ignore[call-overload]
+            "weight": sum(v.weight for v in voters),
             "chunks": len(chunks),
         },
     )
     uow.commit()
-    return ConveningPlan(assembly_id, [c["number"] for c in chunks], len(rows), postal, True)  # type: ignore[misc]
+    return ConveningPlan(assembly_id, list(range(len(chunks))), len(rows), postal, True)
 
 
 def _member_contacts(
@@ -523,6 +523,7 @@ class PreparedBallot:
     sha256: str
     size_bytes: int
     template_version: str
+    format: DocumentFormat = DocumentFormat.DOCX
 
 
 def record_chunk_prepared(
@@ -569,7 +570,7 @@ def record_chunk_prepared(
                 "template": "assembly_ballot",
                 "template_version": b.template_version,
                 "language": b.language,
-                "format": DocumentFormat.DOCX,
+                "format": b.format,
                 "path": b.path,
                 "sha256": b.sha256,
                 "size_bytes": b.size_bytes,

@@ -226,3 +226,26 @@ def test_shareholders_without_email_go_to_the_postal_pack(coop_env) -> None:  # 
     with UnitOfWork() as uow:
         queued = uow.session.scalars(select(OutboxMessage.member_id)).all()
     assert len(queued) == len(ids) - 3
+
+
+@pytest.mark.pdf
+def test_ballots_are_pdf_when_libreoffice_is_installed(coop_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from documents import pdf
+    from governance.config import reset_settings
+    from governance.db.models import Document
+    from tasks.assembly import prepare_chunk
+
+    if not pdf.available():
+        pytest.skip("LibreOffice is not installed")
+    monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+    reset_settings()
+    shareholders([Language.FR, Language.DE])
+    assembly_id = new_assembly()
+    convene(assembly_id)
+    prepare_chunk.fn(assembly_id, 0)
+    with UnitOfWork() as uow:
+        docs = [(d.format, d.path) for d in uow.session.scalars(select(Document))]
+    assert [f for f, _p in docs] == ["pdf", "pdf"]
+    for _f, path in docs:
+        assert (coop_env.archive / path).read_bytes().startswith(b"%PDF-")
+        assert (coop_env.archive / path).with_suffix(".docx").exists()  # the editable source
