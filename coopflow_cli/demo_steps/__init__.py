@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import foundation, register, transition
-from coopflow_cli.demo_steps import assembly, foundation
+from coopflow_cli.demo_steps import assembly, foundation, register, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -14,8 +13,8 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),
-    # Keep last: it restricts every member still without a share on its restriction date.
-    ("transition", transition.transition_campaign),
     ("assembly-convening", assembly.convene_assembly),
     ("assembly-reminders", assembly.remind_voters),
+    # Keep last: it restricts every member still without a share on its restriction date.
+    ("transition", transition.transition_campaign),
 ]
