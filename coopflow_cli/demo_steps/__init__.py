@@ -19,6 +19,7 @@ from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import ui as ui_demo
 from coopflow_cli.demo_steps import foundation, register
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
+from coopflow_cli.demo_steps import assembly, foundation, register, transition
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
@@ -35,4 +36,6 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("assembly-closing", voting_demo.close_assembly),
     ("member-welcome-review", ui_demo.confirm_welcome_packs),
     ("member-onboarding", onboarding_demo.onboard_applicants),
+    # Keep last: it restricts every member still without a share on its restriction date.
+    ("transition", transition.transition_campaign),
 ]

@@ -12,11 +12,12 @@ SIZE = 60
 def transition_campaign(ctx: Any) -> None:
     from coopflow_cli.camt_sample import Credit, statement_xml
     from coopflow_cli.transition_sample import members_csv
+    from flows.share_register_daily import DailyParameters, share_register_daily
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
     from governance.domain.transition import InviteeResponse
-    from governance.services import payments, shares
+    from governance.services import shares
     from governance.services.member_import import import_members
     from governance.services.timeline import Actor
     from governance.services.transition import progress
@@ -63,16 +64,20 @@ def transition_campaign(ctx: Any) -> None:
             credits.append(
                 Credit(view.amount_cents, f"Payer {n}", "BE68539007547034", f"DEMO{sub_id}", digits)
             )
-    statement = ctx.out / "bank-statement.camt053.xml"
+    inbox = ctx.out / "bank" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    statement = inbox / "transition-statement.camt053.xml"
     statement.write_bytes(
-        statement_xml(get_settings().coop_iban, "DEMO-STMT-1", today + timedelta(days=5), credits)
-    )
-    with UnitOfWork() as uow:
-        report = payments.import_statement(
-            uow.session, statement.read_bytes(), actor=Actor.staff("demo.staff")
+        statement_xml(
+            get_settings().coop_iban, "DEMO-TRANSITION-1", today + timedelta(days=5), credits
         )
-        uow.commit()
-    ctx.report("transition", "paid through the bank statement (shares issued)", report.exact)
+    )
+    # The register's morning flow imports the file: shares issued, certificates e-mailed.
+    daily = share_register_daily(DailyParameters(inbox=str(inbox), today=today + timedelta(days=5)))
+    ctx.report("transition", "paid through the bank statement (shares issued)", daily["issued"])
+    ctx.report(
+        "transition", "share certificates e-mailed by the register flow", daily["certificates"]
+    )
     with UnitOfWork() as uow:
         record_response(uow, member_id=invitees[1][0], response=InviteeResponse.NOT_NOW,
                         staff="demo.staff", today=today)  # fmt: skip

@@ -13,11 +13,8 @@ from governance.domain.enums import MemberKind
 from governance.domain.errors import RuleViolation
 
 # Member columns, problems and dates are checked as in every member import (shared helpers).
-from governance.domain.import_rows import (
-    ImportProblem,
-    check_member_columns,
-    iso_date,
-)
+from governance.domain.import_rows import ImportProblem as ImportProblem  # re-exported
+from governance.domain.import_rows import check_member_columns, iso_date
 from governance.domain.import_rows import header_problems as common_header_problems
 
 COLUMNS = (

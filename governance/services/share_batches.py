@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -44,10 +44,15 @@ def subscribe_many(
     shares: int,
     actor: Actor,
     now: datetime | None = None,
+    due_on: date | None = None,
+    own_reminders: bool = False,
 ) -> dict[str, SubscriptionView]:
     """Open (or find, by request key) one subscription per request; returns them by key.
 
-    No payment-instructions e-mail: the caller writes its own letter (like `notify=False`)."""
+    No payment-instructions e-mail: the caller writes its own letter. `due_on`: a campaign's
+    own date (default: the statutes' payment delay), from which the register's lapse is
+    counted. `own_reminders`: the caller reminds on its own schedule, so the register's
+    generic payment reminder is marked as not needed (reminded_at set)."""
     head = store.lock_head(session)
     keys = [r.request_key for r in requests]
     found = {
@@ -89,7 +94,8 @@ def subscribe_many(
             status=SubscriptionStatus.AWAITING_PAYMENT,
             request_key=r.request_key,
             subscribed_on=today,
-            due_on=today + timedelta(days=statutes.payment_due_days),
+            due_on=due_on or today + timedelta(days=statutes.payment_due_days),
+            reminded_at=(now or utcnow()) if own_reminders else None,
         )
         for r in todo
     ]

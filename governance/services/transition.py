@@ -298,6 +298,8 @@ def prepare_invitations(
         shares=1,
         actor=actor,
         now=now,
+        due_on=campaign.restriction_on,  # unpaid ones lapse only after the restriction date
+        own_reminders=True,  # the campaign's schedule, not the register's generic reminder
     )
     letters = []
     for invitee in invitees:

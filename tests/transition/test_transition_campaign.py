@@ -22,7 +22,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import InviteeResponse, parse_epc_payload
-from governance.services import payments, shares
+from governance.services import shares
 from governance.services.timeline import Actor
 from governance.services.transition_followup import record_response
 
@@ -51,7 +51,13 @@ def _keys(sink) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _pay(subscription_ids: list[int], booked: date, settings) -> None:  # type: ignore[no-untyped-def]
-    """A camt.053 statement paying these subscriptions exactly, imported by the register."""
+    """The bank's camt.053 statement paying these subscriptions, imported by the register
+    (shares issued), then the register's certificate task for each issued subscription (what
+    its share-register-daily flow does every morning) and delivery."""
+    from documents.mail import deliver_pending
+    from governance.services import payments
+    from tasks.shares import certificates_due, issue_certificate
+
     credits = []
     with UnitOfWork() as uow:
         for n, sub_id in enumerate(subscription_ids):
@@ -64,6 +70,11 @@ def _pay(subscription_ids: list[int], booked: date, settings) -> None:  # type: 
         report = payments.import_statement(uow.session, data, actor=Actor.staff("anna"))
         uow.commit()
     assert sorted(report.issued_subscription_ids) == sorted(subscription_ids)
+    due = certificates_due.fn()
+    assert sorted(due) == sorted(subscription_ids)
+    for sub_id in due:
+        issue_certificate.fn(sub_id)
+    deliver_pending(keys_prefix="mail:share_certificate:")
 
 
 def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
@@ -73,6 +84,7 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     assert result["invited"] == 25
     keys = _keys(mail_sink)
     assert len(keys) == 20 and len(set(keys)) == 20
+    assert all(m["Subject"] for m in mail_sink.parsed())
     assert all(":invitation:" in k for k in keys)
     message = mail_sink.parsed()[0]
     attachment = next(iter(message.iter_attachments()))
@@ -105,7 +117,12 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
 
     # Three members pay through a bank statement; one answers "not now", one resigns.
     payers = [i.subscription_id for i in emailed[:3]]
-    _pay(payers, date(2026, 12, 10), coop_env.settings)  # type: ignore[arg-type]
+    _pay(payers, date(2026, 12, 10), coop_env.settings)
+    certificates = [k for k in _keys(mail_sink) if k.startswith("mail:share_certificate:")]
+    assert sorted(certificates) == sorted(f"mail:share_certificate:{p}" for p in payers)
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(func.count(Document.id)).where(
+            Document.template == "share_certificate")) == 3
     with UnitOfWork() as uow:
         record_response(uow, member_id=emailed[3].member_id, response=InviteeResponse.NOT_NOW,
                         staff="anna", today=date(2026, 12, 12))
@@ -116,12 +133,13 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     # First reminder stage (14 days before the deadline): payers and responders are skipped.
     result = transition_campaign(_params(as_of=date(2027, 1, 17)))
     assert result["reminded"] == 20  # 25 - 3 paid - not now - resigned
-    reminders = [k for k in _keys(mail_sink) if ":reminder" in k]
+    reminders = [k for k in _keys(mail_sink) if k.startswith("mail:transition:") and ":reminder" in k]
     assert len(reminders) == 15  # the 5 postal ones are on the postal list
     skipped = {i.member_id for i in emailed[:5]}
     assert not any(k.endswith(f":{m}") for k in reminders for m in skipped)
     assert transition_campaign(_params(as_of=date(2027, 1, 18)))["reminded"] == 0
-    assert len([k for k in _keys(mail_sink) if ":reminder" in k]) == 15
+    assert len([k for k in _keys(mail_sink) if k.startswith("mail:transition:") and ":reminder" in k]) == 15
+    assert not [k for k in _keys(mail_sink) if k.startswith("mail:share_payment_reminder")]
 
     # Restriction: everyone still without a share, except the resigned member.
     result = transition_campaign(_params(as_of=date(2027, 3, 1)))
