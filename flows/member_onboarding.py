@@ -96,6 +96,7 @@ def member_onboarding(params: OnboardingParameters) -> str:
         steps.record_subscription(app_id, subscription, staff)
         steps.produce_welcome_pack(app_id)
         deliver_outbox(keys_prefix=f"mail:welcome:{member_id}")
+        deliver_outbox(keys_prefix=f"mail:share_payment_instructions:{subscription}")
         view = steps.screen_application(app_id)  # the status after admission
     deliver_outbox(keys_prefix=mail)
     return str(view.status)

@@ -60,7 +60,8 @@ def test_a_clean_application_is_welcomed_with_both_documents(
 ) -> None:
     result = member_onboarding(OnboardingParameters(application=form(), staff="anna"))
     assert result == "admitted"
-    [welcome] = mail_sink.parsed()
+    welcome, payment = mail_sink.parsed()  # welcome pack, then the register's instructions
+    assert "+++" in payment.get_body(("plain",)).get_content()
     assert welcome["Subject"] == "Bienvenue chez SmartCoop SC, Zoë D'Hondt"
     names = sorted(a.get_filename() for a in welcome.iter_attachments())
     assert [n.split("-")[0] for n in names] == ["membership_summary", "welcome_letter"]
@@ -84,7 +85,7 @@ def test_a_clean_application_is_welcomed_with_both_documents(
     assert {"shares_subscribed", "member_welcomed", "document_generated"} <= set(actions)
     # Re-running the process for the same application sends nothing and subscribes nothing.
     assert run(app_id) == "admitted"
-    assert len(mail_sink.parsed()) == 1
+    assert len(mail_sink.parsed()) == 2
     with UnitOfWork() as uow:
         assert len(uow.session.scalars(select(ShareSubscription)).all()) == 1
 
@@ -123,7 +124,7 @@ def test_a_duplicate_is_reviewed_then_approved_by_staff(
         ).one()
         assert (approved.actor_kind, approved.actor, approved.member_id) == (
             "staff", "anna", app.member_id)
-    assert len(mail_sink.parsed()) == 2
+    assert len(mail_sink.parsed()) == 4  # per member: welcome pack + payment instructions
 
 
 def test_a_rejection_is_mailed_with_its_reason_once(
@@ -158,7 +159,8 @@ def test_more_information_then_approval(coop_env, mail_sink, prefect_harness, mo
     assert staff.asked == ["review:1", "info:1", "review:2"]
     subjects = [m["Subject"] for m in mail_sink.parsed()]
     assert subjects == ["Ihr Antrag bei SmartCoop SC: eine Angabe fehlt",
-                        "Willkommen bei SmartCoop SC, Zoë D'Hondt"]
+                        "Willkommen bei SmartCoop SC, Zoë D'Hondt",
+                        "Ihre Anteile bei SmartCoop SC: Zahlungsanweisungen"]
 
 
 def _age(app_id: int, days: float) -> None:
