@@ -46,6 +46,7 @@ def share_register_daily(params: DailyParameters) -> dict[str, int]:
     )
     return {
         "issued": len(imported["issued"]),
+        "reviews": imported["under"] + imported["over"] + imported["unknown"],
         "certificates": len(due),
         "woken": woken,
         "reminded": len(duties["reminded"]),

@@ -60,7 +60,7 @@ def test_daily_run_imports_the_statement_issues_certificates_and_reminds(
     ]))
     params = DailyParameters(inbox=str(inbox))
     result = share_register_daily(params)
-    assert result["issued"] == 1 and result["certificates"] == 1
+    assert result["issued"] == 1 and result["certificates"] == 1 and result["reviews"] == 1
     assert not list(inbox.glob("*.xml")) and (inbox / "done" / "s1.xml").exists()
     again = share_register_daily(params)
     assert again["issued"] == again["certificates"] == again["sent"] == 0
