@@ -72,12 +72,17 @@ class YagmailSender:
         self, *, to: str, subject: str, text: str, attachments: list[Path], key: str, language: str
     ) -> None:
         """Send one message or raise SmtpFailure (transient or permanent)."""
-        recipients, mime = self._compose(to, subject, text, attachments, key, language)
         try:
+            recipients, mime = self._compose(to, subject, text, attachments, key, language)
             if not self._connected:
                 self._client.login()
                 self._connected = True
             refused = self._client.smtp.sendmail(self._client.user, recipients, mime)
+        except (UnicodeEncodeError, ValueError) as exc:  # an address SMTP cannot carry
+            self._drop()  # the SMTP transaction may be half-open: start the next one afresh
+            raise SmtpFailure(
+                DeliveryFailure(FailureKind.PERMANENT, f"address or message not sendable: {exc}")
+            ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise self._failure(code, reply) from exc

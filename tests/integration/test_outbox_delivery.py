@@ -135,3 +135,18 @@ def test_a_claim_abandoned_by_a_crashed_worker_is_delivered_later(coop_env, mail
     with UnitOfWork() as uow:
         row = uow.session.scalar(select(OutboxMessage))
         assert row is not None and row.status == OutboxStatus.SENT and row.redelivered
+
+
+def test_an_address_smtp_cannot_carry_fails_alone_and_the_rest_is_sent(coop_env, mail_sink) -> None:
+    _queue(2)
+    with UnitOfWork() as uow:
+        row = uow.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == "t:0"))
+        assert row is not None
+        row.to_address = "zoë@exämple.org"
+        uow.commit()
+    report = deliver_pending()
+    assert (report.sent, report.bounced) == (1, 1)
+    with UnitOfWork() as uow:
+        problems = outbox.undeliverable(uow)
+    assert [p.to for p in problems] == ["zoë@exämple.org"]
