@@ -14,19 +14,14 @@ from coopflow_cli.demo_steps import (
     transition,
 )
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
-from coopflow_cli.demo_steps import voting as voting_demo
-from coopflow_cli.demo_steps import foundation
 from coopflow_cli.demo_steps import ui as ui_demo
-from coopflow_cli.demo_steps import foundation, register
-from coopflow_cli.demo_steps import onboarding as onboarding_demo
-from coopflow_cli.demo_steps import assembly, foundation, register, transition
+from coopflow_cli.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
     ("share-subscription", register.subscribe_and_pay),
     ("share-transfer", register.transfer_and_resign),
-    ("transition", transition.transition_campaign),
     ("share-register", register.verify_and_export),
     ("contracts", contracts.run_contracts),
     ("grants", grants.run_call),
