@@ -4,6 +4,7 @@ any entry is detected at that entry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -32,11 +33,11 @@ FAR = date(2100, 1, 1)
 
 
 class RegisterMachine(RuleBasedStateMachine):
+    make_member: Callable[[], int]  # the `make_member` fixture, set by the test
+
     def __init__(self) -> None:
         super().__init__()
-        from conftest import new_member  # tests/register/conftest.py
-
-        self.members = [new_member() for _ in range(4)]
+        self.members = [type(self).make_member() for _ in range(4)]
         self.held = dict.fromkeys(self.members, 0)
         self.gone: set[int] = set()
         self.pending: dict[int, tuple[int, int]] = {}
@@ -175,7 +176,8 @@ class RegisterMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.slow
-def test_random_register_histories_keep_every_invariant(coop_env) -> None:
+def test_random_register_histories_keep_every_invariant(coop_env, make_member) -> None:
+    RegisterMachine.make_member = staticmethod(make_member)  # type: ignore[assignment]
     run_state_machine_as_test(
         RegisterMachine,
         settings=settings(max_examples=12, stateful_step_count=14, deadline=None,
