@@ -55,7 +55,7 @@ def main() -> int:
         return 0
     names = args.only or list(SCENARIOS)
     rows: list[dict[str, object]] = []
-    console = Console()
+    console = Console(width=220)
     for name in names:
         console.print(f"[bold]running {name}{' (quick)' if args.quick else ''}…")
         cmd = [sys.executable, "-m", "bench", "--one", name] + (["--quick"] if args.quick else [])

@@ -11,4 +11,5 @@ SCENARIOS: dict[str, str] = {
     "grants": "bench.scenarios.grants",
     "tally": "bench.scenarios.tally",
     "assembly-convening": "bench.scenarios.assembly",
+    "pdf": "bench.scenarios.pdf",
 }
