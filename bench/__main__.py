@@ -96,11 +96,14 @@ def main() -> int:
             phases,
         )
     console.print(table)
-    if not args.quick or not RESULTS.exists():
-        RESULTS.write_text(
-            json.dumps({"machine": machine(), "quick": args.quick, "results": rows}, indent=2)
-            + "\n"
-        )
+    for r in rows:
+        r["quick"] = args.quick
+    kept: list[dict[str, object]] = []
+    if RESULTS.exists():  # keep the other scenarios' latest figures; replace the ones run now
+        kept = [r for r in json.loads(RESULTS.read_text()).get("results", [])
+                if r.get("scenario") not in names]
+    RESULTS.write_text(json.dumps({"machine": machine(), "results": kept + rows},
+                                  indent=2) + "\n")
     return 0
 
 
