@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.db.base import Base, UTCDateTime, enum_column, utcnow
 from governance.domain.contracts import (
     CheckCode,
     CheckOutcome,
@@ -20,15 +20,7 @@ from governance.domain.enums import Language, Office
 
 
 def _enum(cls: type[Any], name: str) -> Enum:
-    # VARCHAR + CHECK like core's, but wide enough for the longer check codes.
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=40,
-        values_callable=lambda e: [m.value for m in e],
-    )
+    return enum_column(cls, name, length=40)  # the check codes are longer
 
 
 class Client(Base):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.db.base import Base, UTCDateTime, enum_column, utcnow
 from governance.domain.enums import (
     ActorKind,
     DocumentFormat,
@@ -21,15 +21,7 @@ from governance.domain.enums import (
 
 
 def _enum(cls: type[Any], name: str) -> Enum:
-    # Stored as VARCHAR with a CHECK: portable, and migrations stay simple.
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-    )
+    return enum_column(cls, name)
 
 
 class Member(Base):
