@@ -55,7 +55,7 @@ class HostileSmtp(EmlWriter):
                           address: str, rcpt_options: list[str]) -> str:
         if address in self.rejected:
             self.injected.rcpt_550 += 1
-            return "550 5.1.1 <%s>: mailbox unknown" % address
+            return f"550 5.1.1 <{address}>: mailbox unknown"
         if address in self.always_busy or self.random.random() < self.p:
             self.injected.rcpt_451 += 1
             return "451 4.3.0 greylisted, try again later"
