@@ -47,7 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="print the faults table (scenario, attempts, faults, outcome, ...)")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def faults_report() -> FaultsReport:
     """Where a faults test writes its figures."""
     return _REPORT
