@@ -87,3 +87,47 @@ def test_a_formula_in_a_member_name_stays_text_in_the_postal_csv_exports(faults_
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     faults_report.add("injection: postal CSV export (for spreadsheets)", attempts=1, faults=4,
                       outcome="formula cells prefixed with ' (text); fixed in this branch")
+
+
+def test_a_formula_in_a_member_name_is_a_string_cell_in_the_register_xlsx(
+    coop_env, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    """The register export (XLSX), reopened with openpyxl: the cell is text, not a formula."""
+    register_xlsx = pytest.importorskip("documents.register_xlsx")
+    from datetime import date
+
+    import openpyxl
+    from test_register_changes import holder
+
+    from governance.db.uow import UnitOfWork
+    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+    from governance.domain.members import MemberFacts
+    from governance.services import members, register_export
+    from governance.services.timeline import Actor
+
+    formula = '=HYPERLINK("http://x","y")'
+
+    def hostile_member() -> int:
+        facts = MemberFacts(kind=MemberKind.PERSON, first_name=formula, last_name="<script>{{x}}",
+                            language=Language.FR, office=Office.BRUXELLES, email="h@example.org",
+                            street="@SUM(A1)", postcode="1000", city="+32 Bruxelles")
+        with UnitOfWork() as uow:
+            member = members.create_member(uow.session, facts, Actor.system("t"),
+                                           MemberStatus.ACTIVE)
+            uow.commit()
+            return member.id
+
+    holder(hostile_member, 2)
+    with UnitOfWork() as uow:
+        extract = register_export.extract(uow.session, date.today())
+    data = register_xlsx.workbook_bytes(extract, "Coop", "en")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells, "the member's name is in the export"
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows()
+                   for c in row)
+    faults_report.add("injection: register XLSX export", attempts=1, faults=4,
+                      outcome=f"{len(cells)} cell(s) with the formula text, all strings, "
+                              "0 formulas")
