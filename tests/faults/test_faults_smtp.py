@@ -180,3 +180,32 @@ def test_a_drop_after_the_server_accepted_gives_one_honest_duplicate_per_drop(
         attempts=sum(r.attempts for r in rows), faults=handler.injected.faults,
         outcome=f"all {len(addresses)} sent; each duplicate keeps its Message-ID, {rounds} rounds",
         lost=len(set(addresses) - set(found.recipients)), duplicated=found.duplicates)
+
+
+class ClosingAtRcpt(HostileSmtp):
+    """Answers 421 (closing) to the first RCPT, then accepts everything."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if not self.injected.rcpt_451:
+            self.injected.rcpt_451 += 1
+            return "421 4.3.2 shutting down"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.parametrize("path", ["outbox", "bulk"])
+def test_a_421_at_rcpt_costs_no_attempt_to_the_next_message(
+    coop_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:  # type: ignore[no-untyped-def]
+    """smtplib closes the connection on a 421 to RCPT: the sender must reconnect, not fail
+    the next message with 'please run connect() first' (found by this suite)."""
+    _queue_welcomes(3)
+    directory = tmp_path / "mail"
+    with MailSink(directory, handler=ClosingAtRcpt(directory, seed=1, p=0.0)) as sink:
+        _point_settings_at(sink.port, monkeypatch)
+        if path == "outbox":
+            report = deliver_pending()
+        else:
+            report = deliver_prefix("faults:", connections=1)
+    assert (report.sent, report.retrying) == (2, 1)
+    assert len(arrivals(directory).keys) == 2
