@@ -27,6 +27,7 @@ from documents.contexts.assembly import (
     BallotLine,
     Meeting,
 )
+from documents.spreadsheet import safe_row
 from governance.config import Settings
 from governance.domain.assembly import ResolutionKind, format_ballot_code
 from governance.services.assembly import AssemblyView, VoterView
@@ -333,17 +334,19 @@ def postal_csv(voters: Sequence[VoterView]) -> bytes:
     writer.writerow(POSTAL_COLUMNS)
     for v in voters:
         writer.writerow(
-            [
-                v.member_number,
-                v.name,
-                v.street,
-                v.postcode,
-                v.city,
-                v.country,
-                str(v.language),
-                v.shares,
-                v.weight,
-            ]
+            safe_row(
+                [
+                    v.member_number,
+                    v.name,
+                    v.street,
+                    v.postcode,
+                    v.city,
+                    v.country,
+                    str(v.language),
+                    v.shares,
+                    v.weight,
+                ]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

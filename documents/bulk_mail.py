@@ -304,6 +304,8 @@ def _deliver(
         connection.send(message.to, data)
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()))
+        if code == 421:  # smtplib closed the connection: open a new one for the next message
+            connection.drop()
         return _failed(uow, message, code, reply)
     except smtplib.SMTPResponseException as exc:
         connection.drop()

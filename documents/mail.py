@@ -85,6 +85,8 @@ class YagmailSender:
             ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
+            if code == 421:  # smtplib closed the connection: reconnect for the next message
+                self._drop()
             raise self._failure(code, reply) from exc
         except smtplib.SMTPResponseException as exc:
             self._drop()

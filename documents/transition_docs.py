@@ -25,6 +25,7 @@ from documents.contexts.transition import (
     WeekLine,
 )
 from documents.render import template_version
+from documents.spreadsheet import safe_row
 from governance.config import Settings
 from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import Conversion, ConversionRow, EpcTransfer, epc_payload
@@ -202,16 +203,18 @@ def postal_csv(letters: Sequence[InvitationLetter]) -> bytes:
     writer.writerow(POSTAL_COLUMNS)
     for x in letters:
         writer.writerow(
-            [
-                x.member_number,
-                x.name,
-                x.street,
-                x.postcode,
-                x.city,
-                x.country,
-                str(x.language),
-                x.communication,
-            ]
+            safe_row(
+                [
+                    x.member_number,
+                    x.name,
+                    x.street,
+                    x.postcode,
+                    x.city,
+                    x.country,
+                    str(x.language),
+                    x.communication,
+                ]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -220,7 +223,7 @@ def address_csv(rows: Sequence[tuple[str, ...]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(POSTAL_COLUMNS[:7])
-    writer.writerows(rows)
+    writer.writerows(safe_row(r) for r in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

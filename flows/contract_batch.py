@@ -13,7 +13,12 @@ from prefect.artifacts import (
 )
 from pydantic import BaseModel, Field
 
-from tasks.contracts import check_contracts, list_pending_contracts, produce_contract_documents
+from tasks.contracts import (
+    check_contracts,
+    list_pending_contracts,
+    list_undocumented_contracts,
+    produce_contract_documents,
+)
 from tasks.mail import deliver_outbox
 
 
@@ -43,7 +48,12 @@ def contract_batch(params: BatchParameters = BatchParameters()) -> dict[str, int
     chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]
     progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]
     counts: dict[str, int] = {"pending": len(ids), "documents": 0}
-    documents = []
+    # approved by a batch that stopped before their documents: documented now
+    leftover = list_undocumented_contracts(params.limit)
+    documents = [
+        produce_contract_documents.submit(leftover[i : i + params.chunk_size], fast=True)
+        for i in range(0, len(leftover), params.chunk_size)
+    ]
     for done, chunk in enumerate(chunks, start=1):
         for view in check_contracts(chunk, params.now):
             counts[view.status.value] = counts.get(view.status.value, 0) + 1

@@ -139,6 +139,13 @@ def list_pending_contracts(limit: int | None = None) -> list[int]:
         return contracts.pending_ids(uow.session, limit)
 
 
+@task(name="list-undocumented-contracts", **IO_RETRIES)
+def list_undocumented_contracts(limit: int | None = None) -> list[int]:
+    """Approved declarations still missing a document (a previous batch was interrupted)."""
+    with UnitOfWork() as uow:
+        return contracts.undocumented_ids(uow.session, limit)
+
+
 @task(name="cancel-contract", **IO_RETRIES)
 def cancel_contract(declaration_id: int, staff: str, reason: str) -> DeclarationView:
     with UnitOfWork() as uow:

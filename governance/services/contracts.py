@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from governance.db.base import utcnow
-from governance.db.models import DecisionRequest, Member
+from governance.db.models import DecisionRequest, Document, Member
 from governance.db.models.contracts import (
     Approval,
     CheckRecord,
@@ -758,6 +758,27 @@ def pending_ids(session: Session, limit: int | None = None) -> list[int]:
     query = (
         select(Declaration.id)
         .where(Declaration.status == DeclarationStatus.SUBMITTED)
+        .order_by(Declaration.id)
+    )
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def undocumented_ids(session: Session, limit: int | None = None) -> list[int]:
+    """Approved declarations with a document missing: a batch stopped (crash, kill) between
+    the checks and the documents; the next batch produces them."""
+    prefix = literal("doc:contract:") + cast(Declaration.id, String) + literal(":%")
+    documents_of = (
+        select(func.count(Document.id))
+        .where(Document.idempotency_key.like(prefix))
+        .correlate(Declaration)
+        .scalar_subquery()
+    )
+    query = (
+        select(Declaration.id)
+        .where(
+            Declaration.status == DeclarationStatus.APPROVED,
+            documents_of < len(document_keys(0)),
+        )
         .order_by(Declaration.id)
     )
     return list(session.scalars(query.limit(limit) if limit else query))
