@@ -65,13 +65,6 @@ def format_national_number(nn: str) -> str:
     return str(be_nn.format(nn))
 
 
-def _shown_nn(raw: str) -> str:
-    compact = be_nn.compact(raw)
-    if len(compact) == 11 and compact.isascii() and compact.isdigit():
-        return format_national_number(compact)
-    return raw
-
-
 def national_number(value: str, field: str = "national_number") -> str:
     """Validate a Belgian national number (NN/NISS) or BIS number; return its 11 digits.
 
@@ -82,7 +75,7 @@ def national_number(value: str, field: str = "national_number") -> str:
     compact = be_nn.compact(raw)
     if not (compact.isascii() and compact.isdigit()) or len(compact) != 11:
         raise InvalidIdentifier(
-            field, f"the national number {raw} must have 11 digits (for example 85.07.30-033.28)"
+            field, "the national number must have 11 digits (for example 85.07.30-033.28)"
         )
     month = int(compact[2:4])
     validator = be_bis if month >= 20 else be_nn
@@ -90,18 +83,17 @@ def national_number(value: str, field: str = "national_number") -> str:
         return str(validator.validate(compact))
     except stdnum_errors.InvalidChecksum:
         raise InvalidIdentifier(
-            field, f"the national number {_shown_nn(raw)} has a wrong check digit"
+            field,
+            "the national number has a wrong check digit: check every digit against the identity card",
         ) from None
     except stdnum_errors.InvalidComponent:
         raise InvalidIdentifier(
             field,
-            f"the national number {_shown_nn(raw)} does not contain a valid birth date "
+            "the national number does not contain a valid birth date "
             "(month must be 01-12, or 21-32 / 41-52 for a BIS number)",
         ) from None
     except stdnum_errors.ValidationError:
-        raise InvalidIdentifier(
-            field, f"the national number {raw} is not a valid national or BIS number"
-        ) from None
+        raise InvalidIdentifier(field, "this is not a valid national or BIS number") from None
 
 
 def birth_date_from_national_number(nn: str) -> date | None:
@@ -125,7 +117,6 @@ def check_birth_date_matches(nn: str, birth_date: date, field: str = "birth_date
     year = be_nn.get_birth_year(compact)
     month = be_nn.get_birth_month(compact)
     full = be_nn.get_birth_date(compact)
-    shown = format_national_number(compact)
     wrong = (
         (year is not None and year != birth_date.year)
         or (month is not None and month != birth_date.month)
@@ -141,7 +132,7 @@ def check_birth_date_matches(nn: str, birth_date: date, field: str = "birth_date
         raise InvalidIdentifier(
             field,
             f"the birth date {birth_date.strftime('%d/%m/%Y')} does not match the national "
-            f"number {shown}, which gives {expected}",
+            f"number, which gives {expected}",
         )
 
 

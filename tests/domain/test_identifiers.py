@@ -101,7 +101,8 @@ def test_bis_numbers_from_2000() -> None:
 def test_wrong_check_digit_message_shows_formatted_number() -> None:
     with pytest.raises(InvalidIdentifier) as info:
         national_number("85.07.30-033.62")
-    assert info.value.message == "the national number 85.07.30-033.62 has a wrong check digit"
+    assert info.value.message.startswith("the national number has a wrong check digit")
+    assert "033" not in info.value.message  # the number itself is never repeated
     assert info.value.field == "national_number"
     assert isinstance(info.value, RuleViolation)
 
@@ -135,7 +136,7 @@ def test_custom_field_name_is_kept() -> None:
         national_number("12345678901", field="partner_nn")
     assert info.value.field == "partner_nn"
     assert (
-        str(info.value) == "partner_nn: the national number 12.34.56-789.01 has a wrong check digit"
+        str(info.value).startswith("partner_nn: the national number has a wrong check digit")
     )
 
 
@@ -205,7 +206,7 @@ def test_birth_date_mismatch_message() -> None:
     with pytest.raises(InvalidIdentifier) as info:
         check_birth_date_matches("85.07.30-033.28", date(1985, 7, 31), "birth_date")
     assert info.value.message == (
-        "the birth date 31/07/1985 does not match the national number 85.07.30-033.28, "
+        "the birth date 31/07/1985 does not match the national number, "
         "which gives 30/07/1985"
     )
 

@@ -27,7 +27,7 @@ def test_apply_prints_every_field_error_and_stores_nothing(coop_env, tmp_path) -
                  privacy_policy_accepted_at=None)
     result = runner.invoke(app, ["members", "apply", write(tmp_path, bad)])
     assert result.exit_code == 1
-    assert "national_number: the national number 85.07.30-033.29 has a wrong check digit" in (
+    assert "national_number: the national number has a wrong check digit" in (
         result.output.replace("\n", " ")
     )
     assert "iban" in result.output and "privacy_policy_accepted_at" in result.output
