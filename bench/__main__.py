@@ -100,10 +100,12 @@ def main() -> int:
         r["quick"] = args.quick
     kept: list[dict[str, object]] = []
     if RESULTS.exists():  # keep the other scenarios' latest figures; replace the ones run now
-        kept = [r for r in json.loads(RESULTS.read_text()).get("results", [])
-                if r.get("scenario") not in names]
-    RESULTS.write_text(json.dumps({"machine": machine(), "results": kept + rows},
-                                  indent=2) + "\n")
+        kept = [
+            r
+            for r in json.loads(RESULTS.read_text()).get("results", [])
+            if r.get("scenario") not in names
+        ]
+    RESULTS.write_text(json.dumps({"machine": machine(), "results": kept + rows}, indent=2) + "\n")
     return 0
 
 

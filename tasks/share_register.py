@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from documents.register_xlsx import workbook_bytes
 from prefect import get_run_logger, task
 from prefect.exceptions import MissingContextError
 
 from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.produce import DocumentRequest, produce
+from documents.register_xlsx import workbook_bytes
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.services import decisions, payments, register_export, share_changes, shares
