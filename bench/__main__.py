@@ -103,7 +103,7 @@ def main() -> int:
         kept = [
             r
             for r in json.loads(RESULTS.read_text()).get("results", [])
-            if r.get("scenario") not in names
+            if (r.get("scenario"), r.get("quick")) not in {(n, args.quick) for n in names}
         ]
     RESULTS.write_text(json.dumps({"machine": machine(), "results": kept + rows}, indent=2) + "\n")
     return 0

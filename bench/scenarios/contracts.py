@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch
 from bench.workspace import Workspace, workspace
 
@@ -93,31 +94,6 @@ def _submit(lines: list[Any]) -> None:
         contracts.submit_many(uow, lines, Actor.system("bench"))
 
 
-def _task_coverage(flow_run_id: object) -> tuple[int, float, float]:
-    """(task runs, seconds covered by at least one running task, flow run seconds)."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    with get_client(sync_client=True) as client:
-        flow_run = client.read_flow_run(flow_run_id)  # type: ignore[arg-type]
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])), limit=200
-        )
-    spans = sorted((r.start_time, r.end_time) for r in runs if r.start_time and r.end_time)
-    covered, current_start, current_end = 0.0, None, None
-    for start, end in spans:
-        if current_end is None or start > current_end:
-            if current_end is not None and current_start is not None:
-                covered += (current_end - current_start).total_seconds()
-            current_start, current_end = start, end
-        else:
-            current_end = max(current_end, end)
-    if current_end is not None and current_start is not None:
-        covered += (current_end - current_start).total_seconds()
-    assert flow_run.start_time and flow_run.end_time
-    return len(runs), covered, (flow_run.end_time - flow_run.start_time).total_seconds()
-
-
 def run(quick: bool) -> list[Result]:
     size = 200 if quick else 2_000
     chunk = 250
@@ -176,7 +152,7 @@ def run(quick: bool) -> list[Result]:
                 f"{mail.sent} e-mails sent after the flow",
             )
         )
-        task_runs, covered, flow_run_seconds = _task_coverage(state.state_details.flow_run_id)
+        task_runs, covered, flow_run_seconds = task_coverage(state.state_details.flow_run_id)
     shutdown_pool()
     idle = max(flow_run_seconds - covered, 0.0)
     results.append(
