@@ -7,7 +7,6 @@ hash; no message ever repeats it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -45,15 +44,12 @@ class MemberRow:
         return f"MemberRow(line={self.line}, member_ref={self.member_ref!r})"
 
 
-_NN_VALUE = re.compile(r"the national number \S+ ")
-
-
 def _national_number(raw: str, bad: object) -> str | None:
     assert callable(bad)
     try:
         return identifiers.national_number(raw)
     except identifiers.InvalidIdentifier as exc:
-        bad("national_number", _NN_VALUE.sub("the national number ", exc.message))
+        bad("national_number", exc.message)  # identifier messages never repeat the number
         return None
 
 
