@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test lint bench bench-quick faults up down lock clean
+.PHONY: install demo test lint bench bench-quick faults faults-pg up down lock clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench-quick: install
 
 faults: install
 	$(BIN)/python -m pytest tests/faults -q -p no:randomly --faults-report
+
+# Stops and restarts the local PostgreSQL server in the middle of flows: never beside other tests.
+COOP_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+faults-pg: install
+	COOP_TEST_DATABASE_URL=$${COOP_TEST_DATABASE_URL:-$(COOP_TEST_PG_URL)} COOP_TEST_PG_RESTART=1 \
+	  $(BIN)/python -m pytest tests/faults -q -p no:randomly -m pg_restart --faults-report
 
 up: install
 	$(BIN)/coop up

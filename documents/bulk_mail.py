@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from documents import unsettled
 from documents.email import render_email
 from documents.mail import DeliveryReport, message_id_for
 from governance.config import Settings, SmtpSecurity, get_settings
@@ -262,16 +263,15 @@ def _worker(
     batch: int,
     after_send: Callable[[outbox.ClaimedMessage], None] | None,
 ) -> None:
-    token = _token()
     connection = _Connection(settings)
     try:
-        with UnitOfWork(settings) as uow:
+        with UnitOfWork(settings) as uow, unsettled.claim(_token()) as claim:
             while True:
-                claimed = _claim(settings, token, keys_prefix, batch)
+                claimed = _claim(settings, claim.token, keys_prefix, batch)
                 if not claimed:
                     return
                 for message in claimed:
-                    status = _deliver(uow, connection, settings, attachments, message)
+                    status = _deliver(uow, connection, settings, attachments, message, claim)
                     with lock:
                         if status == "sent":
                             report.sent += 1
@@ -293,6 +293,7 @@ def _deliver(
     settings: Settings,
     attachments: _Attachments,
     message: outbox.ClaimedMessage,
+    claim: unsettled.Claim,
 ) -> str:
     rendered = render_email(message.template, message.language, message.context)
     parts = [
@@ -300,21 +301,27 @@ def _deliver(
         for p in message.attachments
     ]
     data = compose(settings.mail_sender, message, rendered.subject, rendered.text, parts)
+    claim.sending(message)
     try:
         connection.send(message.to, data)
     except smtplib.SMTPRecipientsRefused as exc:
+        claim.refused()
         code, reply = next(iter(exc.recipients.values()))
         if code == 421:  # smtplib closed the connection: open a new one for the next message
             connection.drop()
         return _failed(uow, message, code, reply)
     except smtplib.SMTPResponseException as exc:
+        claim.refused()
         connection.drop()
         return _failed(uow, message, exc.smtp_code, exc.smtp_error)
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         connection.drop()
         failure = DeliveryFailure(FailureKind.TRANSIENT, f"{type(exc).__name__}: {exc}")
+        # the reply was lost: the message stays "in flight" (may have been taken) until recorded
         return str(outbox.mark_failed(uow, message, failure))
+    claim.accepted(message, rendered.subject)
     outbox.mark_sent(uow, message, rendered.subject)  # marked at once: the window is one reply
+    claim.recorded(message)
     return "sent"
 
 
@@ -335,6 +342,7 @@ def deliver_prefix(
     """Send every due message whose key starts with `keys_prefix` over `connections` kept
     SMTP connections; returns what happened."""
     settings = settings or get_settings()
+    unsettled.settle(settings)  # what an earlier run of this process could not record
     release_dead_claims(settings, keys_prefix)
     report = DeliveryReport()
     lock = threading.Lock()

@@ -15,6 +15,7 @@ import yagmail
 from yagmail.headers import resolve_addresses
 from yagmail.message import prepare_message
 
+from documents import unsettled
 from documents.email import render_email
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.db.uow import UnitOfWork
@@ -168,18 +169,21 @@ def deliver_pending(
     settings = settings or get_settings()
     archive = settings.resolved_archive_dir()
     report = DeliveryReport()
+    unsettled.settle(settings)  # what an earlier run of this process could not record
     with UnitOfWork(settings) as uow:
         outbox.recover_stale_claims(uow)
     batches = 0
     with sender_factory(settings) as sender:
         while max_batches is None or batches < max_batches:
-            with UnitOfWork(settings) as uow:
-                claimed = outbox.claim_batch(uow, batch_size, keys_prefix=keys_prefix)
+            with UnitOfWork(settings) as uow, unsettled.claim() as claim:
+                claimed = outbox.claim_batch(
+                    uow, batch_size, keys_prefix=keys_prefix, token=claim.token
+                )
                 if not claimed:
                     break
                 batches += 1
                 for message in claimed:
-                    _deliver_one(uow, sender, message, archive, report)
+                    _deliver_one(uow, sender, message, archive, report, claim)
                     if after_send is not None:
                         after_send(message)
     return report
@@ -191,8 +195,10 @@ def _deliver_one(
     message: outbox.ClaimedMessage,
     archive: Path,
     report: DeliveryReport,
+    claim: unsettled.Claim,
 ) -> None:
     rendered = render_email(message.template, message.language, message.context)
+    claim.sending(message)
     try:
         sender.send(
             to=message.to,
@@ -202,8 +208,9 @@ def _deliver_one(
             key=message.key,
             language=message.language,
         )
-    except SmtpFailure as exc:
+    except SmtpFailure as exc:  # stays "in flight" (a drop may hide an acceptance) until recorded
         status = outbox.mark_failed(uow, message, exc.failure)
+        claim.recorded(message)
         if status == "bounced":
             report.bounced += 1
         elif status == "failed":
@@ -211,5 +218,7 @@ def _deliver_one(
         else:
             report.retrying += 1
         return
+    claim.accepted(message, rendered.subject)
     outbox.mark_sent(uow, message, rendered.subject)
+    claim.recorded(message)
     report.sent += 1

@@ -6,6 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,14 @@ class Settings(BaseSettings):
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
     default_language: Language = Language.FR
     pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
+    io_retry_delays_seconds: list[Annotated[float, Field(ge=0, le=3600)]] = Field(
+        [2.0, 10.0, 30.0],
+        min_length=1,
+        max_length=10,
+        description="Waits before each retry of a task that met an I/O error (database, SMTP, "
+        "files); one entry per retry. Their sum is the outage a flow rides out, e.g. a "
+        "PostgreSQL restart or fail-over. JSON list: COOP_IO_RETRY_DELAYS_SECONDS='[2,10,30]'",
+    )
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

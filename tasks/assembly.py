@@ -206,7 +206,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
     return counts
 
 
-@task(name="assembly-progress")
+@task(name="assembly-progress", **IO_RETRIES)
 def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
     """Create or update the progress artifact staff watch in the Prefect UI."""
     from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -225,7 +225,7 @@ def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
     return artifact_id
 
 
-@task(name="assembly-summary")
+@task(name="assembly-summary", **IO_RETRIES)
 def publish_summary(assembly_id: int) -> dict[str, int]:
     """The summary artifact: voters, sent, postal, bounced, still waiting."""
     from prefect.artifacts import create_markdown_artifact

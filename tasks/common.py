@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from governance.config import Settings
 from governance.domain.errors import RuleViolation
 
 IO_ERRORS: tuple[type[BaseException], ...] = (
@@ -35,8 +36,15 @@ def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-IO_RETRIES: dict[str, Any] = {
-    "retries": 3,
-    "retry_delay_seconds": [2, 10, 30],
-    "retry_condition_fn": retry_on_io_error,
-}
+def io_retries(delays: list[float]) -> dict[str, Any]:
+    """Task options: one retry per delay, on I/O errors only."""
+    return {
+        "retries": len(delays),
+        "retry_delay_seconds": list(delays),
+        "retry_condition_fn": retry_on_io_error,
+    }
+
+
+# Read once, when the tasks are defined (COOP_IO_RETRY_DELAYS_SECONDS; default 2, 10, 30 s):
+# Settings() rather than the cached get_settings(), so nothing is cached before callers set up.
+IO_RETRIES: dict[str, Any] = io_retries(Settings().io_retry_delays_seconds)

@@ -78,10 +78,19 @@ def recover_stale_claims(uow: UnitOfWork, now: datetime | None = None) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def new_claim_token() -> str:
+    return secrets.token_hex(8)
+
+
 def claim_batch(
-    uow: UnitOfWork, limit: int, now: datetime | None = None, keys_prefix: str | None = None
+    uow: UnitOfWork,
+    limit: int,
+    now: datetime | None = None,
+    keys_prefix: str | None = None,
+    token: str | None = None,
 ) -> list[ClaimedMessage]:
-    """Mark up to `limit` due messages as being sent by this worker (compare-and-set)."""
+    """Mark up to `limit` due messages as being sent by this worker (compare-and-set); the
+    caller may choose the token, so that it knows its claim even if this call fails."""
     now = now or utcnow()
     due = select(OutboxMessage.id, OutboxMessage.attachment_keys).where(
         OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
@@ -105,7 +114,7 @@ def claim_batch(
     if not ready:
         uow.rollback()
         return []
-    token = secrets.token_hex(8)
+    token = token or new_claim_token()
     uow.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ready), OutboxMessage.status == OutboxStatus.PENDING)
@@ -118,7 +127,9 @@ def claim_batch(
     )
     uow.commit()
     claimed = uow.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+        select(OutboxMessage)
+        .where(OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
+        .order_by(OutboxMessage.id)
     ).all()
     result = [
         ClaimedMessage(
@@ -161,6 +172,53 @@ def mark_sent(
         )
     )
     uow.commit()
+
+
+@dataclass(frozen=True)
+class UnsettledClaim:
+    """What a delivery run that stopped on an error knew of its claim: its token, the messages
+    the SMTP server accepted but the run could not record, and the one being sent, if any."""
+
+    token: str
+    accepted: list[tuple[ClaimedMessage, str]]  # (message, subject)
+    in_flight: ClaimedMessage | None = None
+
+
+def settle_claims(uow: UnitOfWork, claims: list[UnsettledClaim]) -> tuple[int, int]:
+    """In one transaction: the accepted messages become sent, every other message still held
+    by these tokens is released at once (flagged redelivered only if it was in flight at the
+    error: the server may have taken it). Compare-and-set: a claim released or re-claimed in
+    the meantime is left alone. Returns (recorded as sent, released)."""
+    now = utcnow()
+    sent = released = 0
+    for claim in claims:
+        for message, subject in claim.accepted:
+            result = uow.session.execute(
+                update(OutboxMessage)
+                .where(_mine(message.id, claim.token))
+                .values(
+                    status=OutboxStatus.SENT, sent_at=now, subject=subject[:300], last_error=None
+                )
+            )
+            sent += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if claim.in_flight is not None:
+            result = uow.session.execute(
+                update(OutboxMessage)
+                .where(_mine(claim.in_flight.id, claim.token))
+                .values(status=OutboxStatus.PENDING, claim_token=None, redelivered=True)
+            )
+            released += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        result = uow.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.claim_token == claim.token,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(status=OutboxStatus.PENDING, claim_token=None)
+        )
+        released += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    uow.commit()
+    return sent, released
 
 
 def mark_failed(

@@ -9,23 +9,29 @@ import os
 import random
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from contracts_helpers import add_member, client, declaration
+from contracts_helpers import add_member, declaration
+from faults_checks import (
+    assert_batch_complete,
+    consistent_register,
+    contract_batch_child,
+    documents_on_disk,
+    faults_seed,
+    outbox_statuses,
+    pending_declarations,
+    redelivered,
+)
 from faults_smtp import arrivals
-from sqlalchemy import func, select
+from sqlalchemy import select
 from test_assembly_convening import new_assembly, shareholders
 from test_assembly_crash import CrashingSink, _start
 
 from documents.sink import MailSink
 from governance.config import reset_settings
 from governance.db.base import utcnow
-from governance.db.models import Document, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE
@@ -37,32 +43,6 @@ from governance.services.timeline import Actor
 pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 
 
-def _seed() -> int:
-    return int(os.environ.get("COOP_FAULTS_SEED") or time.time_ns() % 1_000_000)
-
-
-def _consistent_register() -> register.VerifyReport:
-    with UnitOfWork() as uow:
-        report = register.verify(uow.session)
-    assert report.ok, report.problem
-    return report
-
-
-def _redelivered() -> set[str]:
-    with UnitOfWork() as uow:
-        return set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.redelivered.is_(True))))
-
-
-def _outbox_statuses(prefix: str) -> dict[str, int]:
-    with UnitOfWork() as uow:
-        rows = uow.session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.idempotency_key.startswith(prefix))
-            .group_by(OutboxMessage.status)).all()
-    return {str(s): int(n) for s, n in rows}
-
-
 def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
     coop_env, prefect_harness, tmp_path: Path, faults_report, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -70,14 +50,14 @@ def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
 
     from flows.assembly_convening import ConveningParameters, assembly_convening
 
-    seed = _seed()
+    seed = faults_seed()
     rng = random.Random(seed)
     api_url = str(PREFECT_API_URL.value())
     ids = shareholders([Language.FR, Language.NL, Language.DE, Language.EN] * 9, email_every=False)
     with UnitOfWork() as uow:  # the convening helper appends entries without the projection
         register.rebuild_holdings(uow.session)
         uow.commit()
-    entries_before = _consistent_register().entries
+    entries_before = consistent_register().entries
     assembly_id = new_assembly()
     with_email = len(ids) - len(ids) // 3
     point = rng.randrange(with_email - 1)
@@ -111,10 +91,10 @@ def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
     missing = expected - set(found.recipients)
     doubles = {k for k, n in found.keys.items() if n > 1}
     assert not missing
-    assert doubles <= _redelivered()  # only a message in flight at an outside kill, flagged
+    assert doubles <= redelivered()  # only a message in flight at an outside kill, flagged
     prefix = assembly_service.convocation_mail_prefix(assembly_id)
-    assert _outbox_statuses(prefix) == {"sent": with_email}
-    assert _consistent_register().entries == entries_before  # convening writes no share entry
+    assert outbox_statuses(prefix) == {"sent": with_email}
+    assert consistent_register().entries == entries_before  # convening writes no share entry
     faults_report.add(
         f"crash: GA convening, {len(ids)} shareholders, kill -9 (seed {seed})",
         attempts=3, faults=kills,
@@ -123,39 +103,9 @@ def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
         lost=len(missing), duplicated=found.duplicates)
 
 
-CONTRACT_RUNNER = (
-    "from flows.contract_batch import BatchParameters, contract_batch\n"
-    "contract_batch(BatchParameters(chunk_size=10))\n"
-)
-
-
-def _run_contract_batch_and_kill(condition: Callable[[], bool], api_url: str) -> bool:
-    """The batch in a child process (its own process group: the render workers die too);
-    SIGKILL as soon as `condition` holds. True if killed, False if it finished first."""
-    env = dict(os.environ, PREFECT_API_URL=api_url, PREFECT_LOGGING_LEVEL="ERROR")
-    child = subprocess.Popen([sys.executable, "-c", CONTRACT_RUNNER], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
-    try:
-        deadline = time.monotonic() + 300
-        while child.poll() is None and time.monotonic() < deadline:
-            if condition():
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-                return True
-            time.sleep(0.02)
-        return False
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-
-
-def _client(n: int):  # type: ignore[no-untyped-def]
-    """A client of its own per declaration (one client's unpaid invoices would need review)."""
-    first = f"{4030192 + n:08d}"
-    number = first + f"{97 - int(first) % 97:02d}"
-    return client(name=f"Client {n}", enterprise_number=number, vat_number=f"BE{number}")
+def _kill(child: subprocess.Popen[bytes]) -> None:
+    os.killpg(child.pid, signal.SIGKILL)  # its process group: the render workers die too
+    child.wait()
 
 
 def test_contract_batch_killed_at_random_points_then_rerun_documents_and_mails_once(
@@ -165,58 +115,32 @@ def test_contract_batch_killed_at_random_points_then_rerun_documents_and_mails_o
 
     from flows.contract_batch import BatchParameters, contract_batch
 
-    seed = _seed()
+    seed = faults_seed()
     rng = random.Random(seed)
-    members = [add_member() for _ in range(30)]
-    with UnitOfWork() as uow:
-        ids = contracts.submit_many(
-            uow, [declaration(m, external_ref=f"F{m}", client=_client(i))
-                  for i, m in enumerate(members)],
-            Actor.system("import"))
+    ids = pending_declarations(30)
     archive = coop_env.archive
-
-    def documents_on_disk() -> int:
-        return sum(1 for _ in archive.rglob("*.docx")) if archive.exists() else 0
 
     doc_point = rng.randrange(1, 3 * len(ids))
     mail_point = rng.randrange(1, 2 * len(ids))
     api_url = str(PREFECT_API_URL.value())
-    kills = _run_contract_batch_and_kill(lambda: documents_on_disk() >= doc_point, api_url)
-    kills += _run_contract_batch_and_kill(
-        lambda: len(mail_sink.messages()) >= mail_point, api_url)
-    counts = contract_batch(BatchParameters(chunk_size=10))
+    kills = int(contract_batch_child(
+        lambda: documents_on_disk(archive) >= doc_point, _kill, api_url).fired)
+    kills += contract_batch_child(
+        lambda: len(mail_sink.messages()) >= mail_point, _kill, api_url).fired
+    contract_batch(BatchParameters(chunk_size=10))
     # Messages the killed run had claimed (documents/mail.py tokens are not tied to a process)
     # wait for the 10-minute lease: let it elapse, then deliver them.
     with UnitOfWork() as uow:
         waited = outbox.recover_stale_claims(uow, now=utcnow() + LEASE + timedelta(seconds=1))
     contract_batch(BatchParameters(chunk_size=10))  # the re-run after the lease
-    expected_docs = {k for i in ids for k in contracts.document_keys(i).values()}
-    with UnitOfWork() as uow:
-        keys = list(uow.session.scalars(select(Document.idempotency_key).where(
-            Document.idempotency_key.startswith("doc:contract:"))))
-        paths = list(uow.session.scalars(select(Document.path).where(
-            Document.idempotency_key.startswith("doc:contract:"))))
-        statuses = {str(v.status) for v in (contracts.view(uow.session, i) for i in ids)}
-    assert statuses == {"approved"}, counts
-    assert sorted(keys) == sorted(expected_docs)  # none missing, none twice
-    assert all((archive / p).exists() for p in paths)
-    found = arrivals(mail_sink.directory)
-    assert _outbox_statuses("mail:contract:").keys() == {"sent"}
-    with UnitOfWork() as uow:
-        mails = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.idempotency_key.startswith("mail:contract:"))))
-    contract_mail = {k for k in found.keys if k.startswith("mail:contract:")}
-    missing = mails - contract_mail
-    doubles = {k for k, n in found.keys.items() if n > 1}
-    assert not missing and doubles <= _redelivered()
-    _consistent_register()
+    done = assert_batch_complete(ids, archive, mail_sink.directory)
     faults_report.add(
         f"crash: contract batch, {len(ids)} declarations, kill -9 (seed {seed})",
         attempts=kills + 2, faults=kills,
         outcome=f"killed at {doc_point} documents / {mail_point} e-mails; "
-                f"{len(keys)} documents, {len(contract_mail)} e-mails "
+                f"{done.documents} documents, {done.mails} e-mails "
                 f"({waited} after the 10-min lease), register ok",
-        lost=len(missing) + len(expected_docs - set(keys)), duplicated=found.duplicates)
+        lost=done.lost, duplicated=done.duplicated)
 
 
 def test_an_approved_contract_without_its_documents_is_found_for_the_next_batch(

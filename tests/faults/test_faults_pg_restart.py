@@ -1,0 +1,269 @@
+"""PostgreSQL stopped and restarted in the middle of a flow: the machine's own server, the one
+the PostgreSQL suite uses, so these tests run alone (`make faults-pg`, a step of its own in
+`.ci/run`), never beside other tests, and always bring the server back.
+
+- ride out: the daily contract batch, PostgreSQL stopped at a random point (while documents are
+  written or while e-mails go out) and started again a few seconds later: the tasks meet the
+  error, retry (the I/O retries every task has) and the flow completes, everything once.
+- fail cleanly: the same batch with the server kept down longer than every retry: the flow run
+  fails with the database error; nothing is half-written (each declaration untouched or approved,
+  every document row with its file, the register chain intact); the next run completes it.
+The seed is printed in the report (COOP_FAULTS_SEED replays one)."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from faults_checks import (
+    assert_batch_complete,
+    consistent_register,
+    contract_batch_child,
+    documents_on_disk,
+    faults_seed,
+    never_half_written,
+    outbox_statuses,
+    pending_declarations,
+)
+from faults_pg import PgCluster, local_cluster
+from faults_smtp import arrivals
+from sqlalchemy import select
+
+from governance.db.base import utcnow
+from governance.db.models.assembly import AssemblyVoter
+from governance.db.uow import UnitOfWork
+from governance.domain.delivery import LEASE
+from governance.domain.enums import Language
+from governance.services import assembly as assembly_service
+from governance.services import outbox, register
+
+PG_URL = os.environ.get("COOP_TEST_DATABASE_URL", "")
+ASKED = bool(os.environ.get("COOP_TEST_PG_RESTART"))
+pytestmark = [
+    pytest.mark.pg_restart,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL"),
+    pytest.mark.skipif(not ASKED, reason="stops the PostgreSQL server: runs alone "
+                       "(make faults-pg, COOP_TEST_PG_RESTART=1)"),
+]
+
+
+@pytest.fixture
+def pg_cluster(coop_env) -> Iterator[PgCluster]:  # type: ignore[no-untyped-def]
+    """The server to stop; back up whatever the test did (before coop_env drops its database)."""
+    found = local_cluster(PG_URL)
+    if isinstance(found, str):
+        pytest.fail(f"asked to restart PostgreSQL, but {found}")
+    found.ensure_up()
+    try:
+        yield found
+    finally:
+        found.ensure_up()
+
+
+class RestartWhen(threading.Thread):
+    """Stops the server as soon as `condition` holds, keeps it down `down_for` seconds, starts it."""
+
+    def __init__(self, cluster: PgCluster, condition: Callable[[], bool], down_for: float) -> None:
+        super().__init__(daemon=True)
+        self.cluster, self.condition, self.down_for = cluster, condition, down_for
+        self.finish = threading.Event()
+        self.fired_at: float | None = None
+        self.downtime = 0.0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while not self.finish.is_set():
+                if self.condition():
+                    started = time.monotonic()
+                    self.cluster.stop()
+                    self.fired_at = started
+                    time.sleep(self.down_for)
+                    self.cluster.start()
+                    self.downtime = time.monotonic() - started
+                    return
+                time.sleep(0.02)
+        except BaseException as exc:  # reported by the test, never left hanging
+            self.error = exc
+
+    def __enter__(self) -> RestartWhen:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finish.set()
+        self.join(120)
+        self.cluster.ensure_up()
+
+
+def _retried_task_runs(flow_run_id: object) -> dict[str, int]:
+    """Task runs of the flow run that ran more than once, by task name (the retries)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    retried: dict[str, int] = {}
+    for run in runs:
+        if run.run_count > 1:
+            name = run.name.rsplit("-", 1)[0]
+            retried[name] = retried.get(name, 0) + run.run_count - 1
+    return retried
+
+
+def _retries_text(retried: dict[str, int]) -> str:
+    return ", ".join(f"{name} ×{n}" for name, n in sorted(retried.items())) or "none"
+
+
+def _last_flow_run_state(name: str):  # type: ignore[no-untyped-def]
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        (run,) = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
+                                       sort=FlowRunSort.START_TIME_DESC, limit=1)
+    return run.state
+
+
+def test_contract_batch_rides_out_a_postgresql_restart(
+    coop_env, mail_sink, prefect_harness, pg_cluster, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    from flows.contract_batch import BatchParameters, contract_batch
+
+    seed = faults_seed()
+    rng = random.Random(seed)
+    ids = pending_declarations(30)
+    archive = coop_env.archive
+    phase = rng.choice(("documents", "e-mails"))
+    if phase == "documents":
+        point = rng.randrange(1, 3 * len(ids))
+        progress: Callable[[], int] = lambda: documents_on_disk(archive)  # noqa: E731
+    else:
+        point = rng.randrange(1, 2 * len(ids) - 5)
+        progress = lambda: len(mail_sink.messages())  # noqa: E731
+    down_for = rng.uniform(1.0, 5.0)
+    with RestartWhen(pg_cluster, lambda: progress() >= point, down_for) as restart:
+        state = contract_batch(BatchParameters(chunk_size=10), return_state=True)
+    assert restart.error is None, restart.error
+    assert restart.fired_at is not None, "the batch finished before the stop"
+    assert state.is_completed(), state.message
+    retried = _retried_task_runs(state.state_details.flow_run_id)
+    done = assert_batch_complete(ids, archive, mail_sink.directory)
+    faults_report.add(
+        f"database: contract batch, {len(ids)} declarations, PostgreSQL restarted "
+        f"(seed {seed})",
+        attempts=1, faults=1,
+        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+                f"retries: {_retries_text(retried)}; "
+                f"{done.documents}/{done.expected_documents} documents, {done.mails} e-mails, "
+                "register ok",
+        lost=done.lost, duplicated=done.duplicated)
+
+
+def test_ga_convening_rides_out_a_postgresql_restart(
+    coop_env, mail_sink, prefect_harness, pg_cluster, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    from test_assembly_convening import new_assembly, shareholders
+
+    from flows.assembly_convening import ConveningParameters, assembly_convening
+
+    seed = faults_seed()
+    rng = random.Random(seed)
+    ids = shareholders([Language.FR, Language.NL, Language.DE, Language.EN] * 9, email_every=False)
+    with UnitOfWork() as uow:  # the convening helper appends entries without the projection
+        register.rebuild_holdings(uow.session)
+        uow.commit()
+    entries_before = consistent_register().entries
+    assembly_id = new_assembly()
+    with_email = len(ids) - len(ids) // 3
+    archive = coop_env.archive
+    phase = rng.choice(("ballots", "e-mails"))
+    if phase == "ballots":
+        point = rng.randrange(1, len(ids))
+        progress: Callable[[], int] = lambda: documents_on_disk(archive)  # noqa: E731
+    else:
+        point = rng.randrange(1, with_email - 3)
+        progress = lambda: len(mail_sink.messages())  # noqa: E731
+    down_for = rng.uniform(1.0, 5.0)
+    with RestartWhen(pg_cluster, lambda: progress() >= point, down_for) as restart:
+        state = assembly_convening(
+            ConveningParameters(assembly_id=assembly_id, chunk_size=10, connections=2),
+            return_state=True)
+    assert restart.error is None, restart.error
+    assert restart.fired_at is not None, "the convening finished before the stop"
+    assert state.is_completed(), state.message
+    retried = _retried_task_runs(state.state_details.flow_run_id)
+    found = arrivals(mail_sink.directory)
+    with UnitOfWork() as uow:
+        expected = {e for e in uow.session.scalars(select(AssemblyVoter.email)) if e}
+    missing = expected - set(found.recipients)
+    assert len(expected) == with_email and not missing
+    assert found.duplicates == 0
+    prefix = assembly_service.convocation_mail_prefix(assembly_id)
+    assert outbox_statuses(prefix) == {"sent": with_email}
+    assert consistent_register().entries == entries_before
+    faults_report.add(
+        f"database: GA convening, {len(ids)} shareholders, PostgreSQL restarted (seed {seed})",
+        attempts=1, faults=1,
+        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+                f"retries: {_retries_text(retried)}; {found.distinct}/{with_email} sent, "
+                "register ok",
+        lost=len(missing), duplicated=found.duplicates)
+
+
+def test_contract_batch_fails_cleanly_when_postgresql_stays_down_then_a_rerun_completes(
+    coop_env, mail_sink, prefect_harness, pg_cluster, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.contract_batch import BatchParameters, contract_batch
+
+    seed = faults_seed()
+    rng = random.Random(seed)
+    ids = pending_declarations(30)
+    archive = coop_env.archive
+    point = rng.randrange(1, 3 * len(ids))
+
+    def stop_until_it_gives_up(child: subprocess.Popen[bytes]) -> None:
+        pg_cluster.stop()
+        try:
+            child.wait(120)  # every task retry (shortened below) meets a closed port
+        finally:
+            pg_cluster.start()
+
+    started = time.monotonic()
+    run = contract_batch_child(
+        lambda: documents_on_disk(archive) >= point, stop_until_it_gives_up,
+        str(PREFECT_API_URL.value()), env={"COOP_IO_RETRY_DELAYS_SECONDS": "[0.5, 1, 1]"})
+    gave_up_after = time.monotonic() - started
+    assert run.fired, "the batch finished before the stop"
+    assert run.returncode != 0
+    state = _last_flow_run_state("contract-batch")
+    assert state.is_failed(), state
+    assert "OperationalError" in (state.message or "") or "connection" in (state.message or "")
+    by_status = never_half_written(ids, archive)
+    # the re-run: what the failed run had claimed in the outbox waits for the lease (its
+    # process is gone); let it elapse, as the next day's batch would find it
+    contract_batch(BatchParameters(chunk_size=10))
+    with UnitOfWork() as uow:
+        outbox.recover_stale_claims(uow, now=utcnow() + LEASE + timedelta(seconds=1))
+    contract_batch(BatchParameters(chunk_size=10))
+    done = assert_batch_complete(ids, archive, mail_sink.directory)
+    faults_report.add(
+        f"database: contract batch, PostgreSQL down past every retry (seed {seed})",
+        attempts=2, faults=1,
+        outcome=f"stopped at {point} documents; flow Failed after {gave_up_after:.0f}s "
+                f"(3 retries); left: {by_status.get('approved', 0)} approved "
+                f"({by_status['undocumented']} listed for documents), "
+                f"{by_status.get('submitted', 0)} untouched, nothing half-written; re-run: "
+                f"{done.documents}/{done.expected_documents} documents, {done.mails} e-mails",
+        lost=done.lost, duplicated=done.duplicated)
