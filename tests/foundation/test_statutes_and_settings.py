@@ -77,3 +77,21 @@ def test_the_office_decides_the_language_of_employment(office: Office, worker: L
 def test_brussels_refuses_a_language_other_than_french_or_dutch() -> None:
     with pytest.raises(WrongEmploymentLanguage, match="French or Dutch"):
         employment_language(Office.BRUXELLES, Language.DE)
+
+
+def test_task_retry_delays_come_from_the_environment_and_are_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from tasks.common import io_retries, retry_on_io_error
+
+    assert Settings().io_retry_delays_seconds == [2.0, 10.0, 30.0]
+    monkeypatch.setenv("COOP_IO_RETRY_DELAYS_SECONDS", "[5, 30, 60, 120]")
+    delays = Settings().io_retry_delays_seconds
+    options = io_retries(delays)
+    assert options["retries"] == 4 and options["retry_delay_seconds"] == [5.0, 30.0, 60.0, 120.0]
+    assert options["retry_condition_fn"] is retry_on_io_error
+    monkeypatch.setenv("COOP_IO_RETRY_DELAYS_SECONDS", "[-1]")
+    with pytest.raises(ValidationError, match="io_retry_delays_seconds"):
+        Settings()
