@@ -6,17 +6,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from documents import archive, formatting
+from documents import archive, formatting, workers
 from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.assembly import (
@@ -262,41 +258,9 @@ def _render_jobs(archive_dir: str, jobs: Sequence[BallotJob]) -> list[BallotFile
     return out
 
 
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _pool(processes: int) -> ProcessPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            # spawn: the flow process runs threads (Prefect); forking those is unsafe.
-            _POOL = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
-        return _POOL
-
-
-def shutdown_pool() -> None:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None:
-            _POOL.shutdown()
-            _POOL = None
-
-
-def render_ballots(
-    archive_dir: Path, jobs: list[BallotJob], processes: int | None = None
-) -> list[BallotFile]:
-    """Render and archive ballots over `processes` worker processes (default: the cores)."""
-    processes = processes or max(1, min(4, os.cpu_count() or 1))
-    if processes == 1 or len(jobs) < 20:
-        return _render_jobs(str(archive_dir), jobs)
-    step = -(-len(jobs) // (processes * 2))
-    slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]
-    pool = _pool(processes)
-    results: list[BallotFile] = []
-    for part in pool.map(_render_jobs, [str(archive_dir)] * len(slices), slices):
-        results.extend(part)
-    return results
+def render_ballots(archive_dir: Path, jobs: list[BallotJob]) -> list[BallotFile]:
+    """Render and archive ballots over the render workers (small batches stay in-process)."""
+    return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=20)
 
 
 def ballot_job(

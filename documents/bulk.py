@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import binascii
 import io
-import os
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +30,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from pydantic import BaseModel
 
-from documents import archive
+from documents import archive, workers
 from documents.produce import DocumentRequest, _filename
 from documents.render import context_dict, jinja_environment, template_path, template_version
 from governance.config import Settings, get_settings
@@ -273,25 +270,6 @@ def render_and_archive(jobs: list[BulkJob], archive_dir: str) -> list[BulkOutput
     return out
 
 
-_POOL: ProcessPoolExecutor | None = None
-
-
-def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """The process's shared pool (spawned workers, 2 by default): reused across chunks."""
-    global _POOL
-    if _POOL is None:
-        count = workers or int(os.environ.get("COOP_RENDER_WORKERS", "2"))
-        _POOL = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
-    return _POOL
-
-
-def shutdown_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.shutdown()
-        _POOL = None
-
-
 def render_many(
     jobs: list[BulkJob], archive_dir: Path, chunk: int = 100, parallel: bool = True
 ) -> list[BulkOutput]:
@@ -300,7 +278,7 @@ def render_many(
         return []
     if not parallel:
         return render_and_archive(jobs, str(archive_dir))
-    pool = worker_pool()
+    pool = workers.pool()
     futures = [
         pool.submit(render_and_archive, jobs[i : i + chunk], str(archive_dir))
         for i in range(0, len(jobs), chunk)

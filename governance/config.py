@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
     default_language: Language = Language.FR
     pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
+    render_workers: int = Field(
+        0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"
+    )
     io_retry_delays_seconds: list[Annotated[float, Field(ge=0, le=3600)]] = Field(
         [2.0, 10.0, 30.0],
         min_length=1,

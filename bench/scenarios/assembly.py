@@ -170,9 +170,9 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     seconds = time.perf_counter() - start
     summary = state.result()
     task_runs, covered, run_seconds = task_coverage(state.state_details.flow_run_id)
-    from documents.assembly_docs import shutdown_pool
+    from documents import workers
 
-    shutdown_pool()  # reap the render workers: their CPU time joins RUSAGE_CHILDREN
+    workers.shutdown()  # reap the render workers: their CPU time joins RUSAGE_CHILDREN
     cpu = {k: v - cpu_before[k] for k, v in _cpu().items()}
     watch.phases["CPU s, flow process (tasks, SMTP client, database)"] = cpu["self"]
     watch.phases["CPU s, render worker processes"] = cpu["children"]

@@ -97,7 +97,7 @@ def _submit(lines: list[Any]) -> None:
 def run(quick: bool) -> list[Result]:
     size = 200 if quick else 2_000
     chunk = 250
-    from documents.bulk import shutdown_pool, worker_pool
+    from documents import workers
     from documents.mail import deliver_pending
     from flows.contract_batch import BatchParameters, contract_batch
     from governance.db.uow import UnitOfWork
@@ -111,7 +111,7 @@ def run(quick: bool) -> list[Result]:
             from prefect import flow
 
             flow(name="bench-warm-up")(lambda: None)()
-        worker_pool().submit(int, 0).result()  # spawn the 2 render workers before timing
+        workers.pool().submit(int, 0).result()  # spawn the render workers before timing
         flow_start = time.perf_counter()
         with watch("import (one transaction)"):
             _submit(lines)
@@ -141,7 +141,8 @@ def run(quick: bool) -> list[Result]:
         documents = counts["documents"]
         results.append(
             Result(
-                f"contract-batch: {size} declarations, checks + 3 DOCX each (2 render processes)",
+                f"contract-batch: {size} declarations, checks + 3 DOCX each "
+                f"({workers.worker_count()} render processes)",
                 size,
                 flow_seconds,
                 target="< 120 s for 2,000 declarations",
@@ -153,7 +154,7 @@ def run(quick: bool) -> list[Result]:
             )
         )
         task_runs, covered, flow_run_seconds = task_coverage(state.state_details.flow_run_id)
-    shutdown_pool()
+    workers.shutdown()
     idle = max(flow_run_seconds - covered, 0.0)
     results.append(
         Result(

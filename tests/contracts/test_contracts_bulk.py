@@ -11,8 +11,9 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from documents import workers
 from documents.authoring import HOSTILE_TEXT, all_sources
-from documents.bulk import BulkTemplate, produce_fast, shutdown_pool
+from documents.bulk import BulkTemplate, produce_fast
 from documents.produce import DocumentRequest
 from documents.render import LANGUAGES, render_docx
 from governance.db.models import Document
@@ -72,7 +73,7 @@ def test_produce_fast_archives_in_worker_processes_once(coop_env) -> None:  # ty
         assert produce_fast(requests, parallel=True) == 6
         assert produce_fast(requests, parallel=True) == 0
     finally:
-        shutdown_pool()
+        workers.shutdown()
     with UnitOfWork() as uow:
         paths = uow.session.scalars(select(Document.path)).all()
     assert len(paths) == 6
