@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from prefect import flow
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field, model_validator
 
+from flows.human import suspend_for
 from governance.domain.contracts import ContractDeclaration, DecisionAction, DeclarationStatus
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
@@ -67,11 +65,11 @@ def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDeci
     """A decision given elsewhere (CLI, inbox) is used; else suspend until staff answer."""
     if request.decision is not None and request.decided_by:
         return ContractDecisionInput(staff=request.decided_by, **request.decision)
-    form = ContractDecisionInput.with_initial_data(description=request.question)
-    key = re.sub(r"[^a-z0-9-]", "-", f"{request.key}-{view.refused_inputs}")  # Prefect's key rule
-    answer = suspend_flow_run(wait_for_input=form, key=key, timeout=None)
-    assert answer is not None
-    return answer
+    return suspend_for(
+        ContractDecisionInput,
+        key=f"{request.key}-{view.refused_inputs}",
+        description=request.question,
+    )
 
 
 @flow(name="contract-approval", log_prints=True)

@@ -1,16 +1,14 @@
-"""Typed inputs staff give to a suspended grant-awarding run, and the wait helper.
-
-`wait_for` is the small local version of the shared human-task helper: swap it for
-flows/human.py when that lands on main.
-"""
+"""Typed inputs staff give to a suspended grant-awarding run, and its wait (the board and the
+review round are decided on the grant records, not as decision requests)."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
+
+from flows.human import suspend_for
 
 T = TypeVar("T", bound=RunInput)
 
@@ -56,4 +54,4 @@ def wait_for(key: str, input_type: type[T], what: str) -> T | None:
     if not deployment.id:
         print(f"{what}: waiting for a decision (key {key}); run again once it is given")
         return None
-    return suspend_flow_run(wait_for_input=input_type, key=key, timeout=None)
+    return suspend_for(input_type, key=key, description=f"**{what}**")

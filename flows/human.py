@@ -62,6 +62,16 @@ class DecisionCancelled(Exception):
 
 
 Input = TypeVar("Input", bound=StaffInput)
+Form = TypeVar("Form", bound=RunInput)
+
+
+def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any) -> Form:
+    """Suspend the run until staff submit `form` (its description and `initial` values shown
+    in the UI); no worker is held meanwhile. On resume the run starts again from the top and
+    this call, with the same key, returns the answer the server validated against the form."""
+    described = form.with_initial_data(description=description, **initial)
+    answer: Form = suspend_flow_run(wait_for_input=described, key=slug(key), timeout=None)
+    return answer
 
 
 def await_decision(
@@ -96,8 +106,7 @@ def await_decision(
             key=slug(f"decision-{key}"),
             description=f"Staff decision asked by {process}",
         )
-    form = input_model.with_initial_data(description=question_markdown)
-    answer: Input = suspend_flow_run(wait_for_input=form, key=slug(key), timeout=None)
+    answer = suspend_for(input_model, key=key, description=question_markdown)
     record_decision(key, decision_of(answer), answer.staff)
     return answer
 

@@ -3,14 +3,13 @@
 # No `from __future__ import annotations` here: a deployment's runner must resolve the
 # parameter model from the annotation (a string annotation fails parameter validation).
 
-import re
 from typing import Any
 
 from prefect import flow, runtime
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field, model_validator
 
+from flows.human import suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
@@ -59,9 +58,7 @@ def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
     """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
     if pending.decision is not None:
         return form(**{**pending.decision, "staff": pending.decided_by or ""})
-    described = form.with_initial_data(description=pending.description)
-    pause_key = re.sub(r"[^a-z0-9-]+", "-", pending.key.lower())  # what Prefect accepts
-    return suspend_flow_run(wait_for_input=described, key=pause_key, timeout=None)
+    return suspend_for(form, key=pending.key, description=pending.description)
 
 
 @flow(name="member-onboarding", log_prints=True)

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Literal
 
 from prefect import flow, runtime
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
+from flows.human import suspend_for
 from tasks.mail import deliver_outbox
 from tasks.shares import (
     apply_payment_confirmation,
@@ -55,17 +55,15 @@ class PaymentConfirmation(RunInput):
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
     """Suspend until staff (or the bank import) answers; the worker is freed meanwhile."""
-    return suspend_flow_run(
-        wait_for_input=PaymentConfirmation.with_initial_data(
-            description=(
-                f"**Payment of share subscription {subscription_id}**\n\nConfirm the amount and "
-                "date found on the bank statement (`paid`), or `cancel` the subscription. A "
-                "wrong amount is not issued: it becomes a payment review."
-            ),
-            decision="paid",
-        ),
+    return suspend_for(
+        PaymentConfirmation,
         key=f"share-payment-{subscription_id}",
-        timeout=None,
+        description=(
+            f"**Payment of share subscription {subscription_id}**\n\nConfirm the amount and "
+            "date found on the bank statement (`paid`), or `cancel` the subscription. A "
+            "wrong amount is not issued: it becomes a payment review."
+        ),
+        decision="paid",
     )
 
 
