@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contracts_helpers import add_member, client, declaration
-from faults_smtp import arrivals
+from faults_smtp import Arrivals, arrivals
 from sqlalchemy import func, select
+from test_assembly_convening import new_assembly, shareholders
 
 from governance.db.models import Document, OutboxMessage
+from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.enums import Language
+from governance.services import assembly as assembly_service
 from governance.services import contracts, register
 from governance.services.timeline import Actor
 
@@ -183,3 +187,40 @@ def contract_batch_child(
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
     return ChildRun(fired, child.returncode)
+
+
+@dataclass
+class Convening:
+    """A general assembly of 36 shareholders in four languages, a third without e-mail."""
+
+    shareholders: int
+    assembly_id: int
+    with_email: int
+    register_entries: int
+
+
+def assembly_to_convene() -> Convening:
+    ids = shareholders([Language.FR, Language.NL, Language.DE, Language.EN] * 9,
+                       email_every=False)
+    with UnitOfWork() as uow:  # the convening helper appends entries without the projection
+        register.rebuild_holdings(uow.session)
+        uow.commit()
+    entries = consistent_register().entries
+    return Convening(len(ids), new_assembly(), len(ids) - len(ids) // 3, entries)
+
+
+def assert_convened(convening: Convening, mail_dir: Path) -> tuple[Arrivals, int]:
+    """Every shareholder with an address got the convocation (a double only where the outbox
+    flagged a redelivery), the outbox says sent, the register is untouched. (arrivals, missing)"""
+    found = arrivals(mail_dir)
+    with UnitOfWork() as uow:
+        expected = {e for e in uow.session.scalars(select(AssemblyVoter.email)) if e}
+    assert len(expected) == convening.with_email
+    missing = expected - set(found.recipients)
+    doubles = {k for k, n in found.keys.items() if n > 1}
+    assert not missing
+    assert doubles <= redelivered()
+    prefix = assembly_service.convocation_mail_prefix(convening.assembly_id)
+    assert outbox_statuses(prefix) == {"sent": convening.with_email}
+    assert consistent_register().entries == convening.register_entries  # no share entry
+    return found, len(missing)

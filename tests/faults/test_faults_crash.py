@@ -15,29 +15,22 @@ from pathlib import Path
 import pytest
 from contracts_helpers import add_member, declaration
 from faults_checks import (
+    assembly_to_convene,
     assert_batch_complete,
-    consistent_register,
+    assert_convened,
     contract_batch_child,
     documents_on_disk,
     faults_seed,
-    outbox_statuses,
     pending_declarations,
-    redelivered,
 )
-from faults_smtp import arrivals
-from sqlalchemy import select
-from test_assembly_convening import new_assembly, shareholders
 from test_assembly_crash import CrashingSink, _start
 
 from documents.sink import MailSink
 from governance.config import reset_settings
 from governance.db.base import utcnow
-from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE
-from governance.domain.enums import Language
-from governance.services import assembly as assembly_service
-from governance.services import contracts, outbox, register
+from governance.services import contracts, outbox
 from governance.services.timeline import Actor
 
 pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.slow]
@@ -53,13 +46,8 @@ def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
     seed = faults_seed()
     rng = random.Random(seed)
     api_url = str(PREFECT_API_URL.value())
-    ids = shareholders([Language.FR, Language.NL, Language.DE, Language.EN] * 9, email_every=False)
-    with UnitOfWork() as uow:  # the convening helper appends entries without the projection
-        register.rebuild_holdings(uow.session)
-        uow.commit()
-    entries_before = consistent_register().entries
-    assembly_id = new_assembly()
-    with_email = len(ids) - len(ids) // 3
+    convening = assembly_to_convene()
+    assembly_id, with_email = convening.assembly_id, convening.with_email
     point = rng.randrange(with_email - 1)
     handler = CrashingSink(tmp_path / "mail")
     kills = 0
@@ -84,23 +72,13 @@ def test_ga_convening_killed_at_random_points_then_rerun_sends_each_once(
         reset_settings()
         assembly_convening(ConveningParameters(assembly_id=assembly_id, chunk_size=10,
                                                connections=1))
-    found = arrivals(tmp_path / "mail")
-    with UnitOfWork() as uow:
-        expected = {e for e in uow.session.scalars(select(AssemblyVoter.email)) if e}
-    assert len(expected) == with_email
-    missing = expected - set(found.recipients)
-    doubles = {k for k, n in found.keys.items() if n > 1}
-    assert not missing
-    assert doubles <= redelivered()  # only a message in flight at an outside kill, flagged
-    prefix = assembly_service.convocation_mail_prefix(assembly_id)
-    assert outbox_statuses(prefix) == {"sent": with_email}
-    assert consistent_register().entries == entries_before  # convening writes no share entry
+    found, missing = assert_convened(convening, tmp_path / "mail")
     faults_report.add(
-        f"crash: GA convening, {len(ids)} shareholders, kill -9 (seed {seed})",
+        f"crash: GA convening, {convening.shareholders} shareholders, kill -9 (seed {seed})",
         attempts=3, faults=kills,
         outcome=f"killed at message {point} and after {delay:.1f}s; "
                 f"re-run: {found.distinct}/{with_email} sent, register ok",
-        lost=len(missing), duplicated=found.duplicates)
+        lost=missing, duplicated=found.duplicates)
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:

@@ -22,26 +22,21 @@ from datetime import timedelta
 
 import pytest
 from faults_checks import (
+    assembly_to_convene,
     assert_batch_complete,
-    consistent_register,
+    assert_convened,
     contract_batch_child,
     documents_on_disk,
     faults_seed,
     never_half_written,
-    outbox_statuses,
     pending_declarations,
 )
 from faults_pg import PgCluster, local_cluster
-from faults_smtp import arrivals
-from sqlalchemy import select
 
 from governance.db.base import utcnow
-from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE
-from governance.domain.enums import Language
-from governance.services import assembly as assembly_service
-from governance.services import outbox, register
+from governance.services import outbox
 
 PG_URL = os.environ.get("COOP_TEST_DATABASE_URL", "")
 ASKED = bool(os.environ.get("COOP_TEST_PG_RESTART"))
@@ -172,23 +167,16 @@ def test_contract_batch_rides_out_a_postgresql_restart(
 def test_ga_convening_rides_out_a_postgresql_restart(
     coop_env, mail_sink, prefect_harness, pg_cluster, faults_report
 ) -> None:  # type: ignore[no-untyped-def]
-    from test_assembly_convening import new_assembly, shareholders
-
     from flows.assembly_convening import ConveningParameters, assembly_convening
 
     seed = faults_seed()
     rng = random.Random(seed)
-    ids = shareholders([Language.FR, Language.NL, Language.DE, Language.EN] * 9, email_every=False)
-    with UnitOfWork() as uow:  # the convening helper appends entries without the projection
-        register.rebuild_holdings(uow.session)
-        uow.commit()
-    entries_before = consistent_register().entries
-    assembly_id = new_assembly()
-    with_email = len(ids) - len(ids) // 3
+    convening = assembly_to_convene()
+    with_email = convening.with_email
     archive = coop_env.archive
     phase = rng.choice(("ballots", "e-mails"))
     if phase == "ballots":
-        point = rng.randrange(1, len(ids))
+        point = rng.randrange(1, convening.shareholders)
         progress: Callable[[], int] = lambda: documents_on_disk(archive)  # noqa: E731
     else:
         point = rng.randrange(1, with_email - 3)
@@ -196,28 +184,22 @@ def test_ga_convening_rides_out_a_postgresql_restart(
     down_for = rng.uniform(1.0, 5.0)
     with RestartWhen(pg_cluster, lambda: progress() >= point, down_for) as restart:
         state = assembly_convening(
-            ConveningParameters(assembly_id=assembly_id, chunk_size=10, connections=2),
+            ConveningParameters(assembly_id=convening.assembly_id, chunk_size=10, connections=2),
             return_state=True)
     assert restart.error is None, restart.error
     assert restart.fired_at is not None, "the convening finished before the stop"
     assert state.is_completed(), state.message
     retried = _retried_task_runs(state.state_details.flow_run_id)
-    found = arrivals(mail_sink.directory)
-    with UnitOfWork() as uow:
-        expected = {e for e in uow.session.scalars(select(AssemblyVoter.email)) if e}
-    missing = expected - set(found.recipients)
-    assert len(expected) == with_email and not missing
-    assert found.duplicates == 0
-    prefix = assembly_service.convocation_mail_prefix(assembly_id)
-    assert outbox_statuses(prefix) == {"sent": with_email}
-    assert consistent_register().entries == entries_before
+    found, missing = assert_convened(convening, mail_sink.directory)
+    assert found.duplicates == 0  # nothing was in flight at a kill: no redelivery either
     faults_report.add(
-        f"database: GA convening, {len(ids)} shareholders, PostgreSQL restarted (seed {seed})",
+        f"database: GA convening, {convening.shareholders} shareholders, PostgreSQL restarted "
+        f"(seed {seed})",
         attempts=1, faults=1,
         outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
                 f"retries: {_retries_text(retried)}; {found.distinct}/{with_email} sent, "
                 "register ok",
-        lost=len(missing), duplicated=found.duplicates)
+        lost=missing, duplicated=found.duplicates)
 
 
 def test_contract_batch_fails_cleanly_when_postgresql_stays_down_then_a_rerun_completes(
