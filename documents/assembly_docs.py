@@ -3,9 +3,7 @@ rendered in worker processes, the postal pack (CSV + one printable document per 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +21,7 @@ from documents.contexts.assembly import (
     BallotLine,
     Meeting,
 )
-from documents.spreadsheet import safe_row
+from documents.spreadsheet import csv_bytes
 from governance.config import Settings
 from governance.domain.assembly import ResolutionKind, format_ballot_code
 from governance.services.assembly import AssemblyView, VoterView
@@ -292,27 +290,24 @@ POSTAL_COLUMNS = (
 
 
 def postal_csv(voters: Sequence[VoterView]) -> bytes:
-    """The addresses, one line per shareholder to write to (UTF-8 with BOM for spreadsheets)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(POSTAL_COLUMNS)
-    for v in voters:
-        writer.writerow(
-            safe_row(
-                [
-                    v.member_number,
-                    v.name,
-                    v.street,
-                    v.postcode,
-                    v.city,
-                    v.country,
-                    str(v.language),
-                    v.shares,
-                    v.weight,
-                ]
+    """The addresses, one line per shareholder to write to."""
+    return csv_bytes(
+        POSTAL_COLUMNS,
+        (
+            (
+                v.member_number,
+                v.name,
+                v.street,
+                v.postcode,
+                v.city,
+                v.country,
+                str(v.language),
+                v.shares,
+                v.weight,
             )
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for v in voters
+        ),
+    )
 
 
 def postal_document(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,3 +21,13 @@ def safe_cell(value: Any) -> Any:
 def safe_row(values: Any) -> list[Any]:
     """`safe_cell` over a row."""
     return [safe_cell(v) for v in values]
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file for spreadsheets: UTF-8 with the BOM they need to read accents, every
+    member-provided cell made safe (`safe_cell`)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(safe_row(r) for r in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -3,7 +3,6 @@ bulk, in worker processes), the postal pack, the conversion chart and the board 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from documents.contexts.transition import (
     WeekLine,
 )
 from documents.render import template_version
-from documents.spreadsheet import safe_row
+from documents.spreadsheet import csv_bytes
 from governance.config import Settings
 from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import Conversion, ConversionRow, EpcTransfer, epc_payload
@@ -162,34 +161,27 @@ POSTAL_COLUMNS = (
 
 
 def postal_csv(letters: Sequence[InvitationLetter]) -> bytes:
-    """Addresses to write to (UTF-8 with BOM, which spreadsheets need)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(POSTAL_COLUMNS)
-    for x in letters:
-        writer.writerow(
-            safe_row(
-                [
-                    x.member_number,
-                    x.name,
-                    x.street,
-                    x.postcode,
-                    x.city,
-                    x.country,
-                    str(x.language),
-                    x.communication,
-                ]
+    """Addresses to write to, with each letter's structured communication."""
+    return csv_bytes(
+        POSTAL_COLUMNS,
+        (
+            (
+                x.member_number,
+                x.name,
+                x.street,
+                x.postcode,
+                x.city,
+                x.country,
+                str(x.language),
+                x.communication,
             )
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for x in letters
+        ),
+    )
 
 
 def address_csv(rows: Sequence[tuple[str, ...]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(POSTAL_COLUMNS[:7])
-    writer.writerows(safe_row(r) for r in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(POSTAL_COLUMNS[:7], rows)
 
 
 def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> bytes:
