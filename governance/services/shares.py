@@ -560,35 +560,49 @@ def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor)
         .with_for_update()
     ).all()
     for sub in due:
-        sub.status = SubscriptionStatus.CANCELLED
-        sub.cancelled_on = today
-        store.append(
-            session,
-            head,
-            [
-                NewEntry(
-                    EntryKind.CANCELLATION,
-                    today,
-                    sub.member_id,
-                    sub.share_class,
-                    sub.shares,
-                    sub.paid_cents,
-                    subscription_id=sub.id,
-                    reference="unpaid",
-                )
-            ],
-        )
-        _mail_subscription(session, sub, "share_subscription_cancelled")
-        timeline.record(
-            session,
-            actor=actor,
-            action="share_subscription_cancelled",
-            subject_type="share_subscription",
-            subject_id=sub.id,
-            member_id=sub.member_id,
-            details={"paid_cents_to_refund": sub.paid_cents},
-        )
+        _cancel(session, head, sub, on=today, reason="unpaid", actor=actor)
     return [s.id for s in due]
+
+
+def _cancel(
+    session: Session,
+    head: RegisterHead,
+    sub: ShareSubscription,
+    *,
+    on: date,
+    reason: str,
+    actor: Actor,
+) -> None:
+    """Cancel a subscription awaiting payment (caller holds the register head and the row):
+    the cancellation entry, the member's e-mail, the timeline with what is to be refunded."""
+    sub.status = SubscriptionStatus.CANCELLED
+    sub.cancelled_on = on
+    store.append(
+        session,
+        head,
+        [
+            NewEntry(
+                EntryKind.CANCELLATION,
+                on,
+                sub.member_id,
+                sub.share_class,
+                sub.shares,
+                sub.paid_cents,
+                subscription_id=sub.id,
+                reference=reason,
+            )
+        ],
+    )
+    _mail_subscription(session, sub, "share_subscription_cancelled")
+    timeline.record(
+        session,
+        actor=actor,
+        action="share_subscription_cancelled",
+        subject_type="share_subscription",
+        subject_id=sub.id,
+        member_id=sub.member_id,
+        details={"paid_cents_to_refund": sub.paid_cents},
+    )
 
 
 def subscription_certificate(session: Session, subscription_id: int) -> Certificate | None:
@@ -683,33 +697,9 @@ def apply_payment_confirmation(
     if decision.get("decision") == "cancel":
         head = store.lock_head(session)
         sub = _subscription(session, subscription_id, lock=True)
-        sub.status = SubscriptionStatus.CANCELLED
-        sub.cancelled_on = brussels_today()
-        store.append(
-            session,
-            head,
-            [
-                NewEntry(
-                    EntryKind.CANCELLATION,
-                    sub.cancelled_on,
-                    sub.member_id,
-                    sub.share_class,
-                    sub.shares,
-                    sub.paid_cents,
-                    subscription_id=sub.id,
-                    reference="staff",
-                )
-            ],
-        )
-        _mail_subscription(session, sub, "share_subscription_cancelled")
-        timeline.record(
-            session,
-            actor=actor,
-            action="share_subscription_cancelled",
-            subject_type="share_subscription",
-            subject_id=sub.id,
-            member_id=sub.member_id,
-        )
+        if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:  # paid meanwhile (the bank)
+            return SubscriptionStatus(sub.status)
+        _cancel(session, head, sub, on=brussels_today(), reason="staff", actor=actor)
         return SubscriptionStatus.CANCELLED
     paid_on = decision.get("paid_on")
     record_payment(

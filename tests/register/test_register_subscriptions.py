@@ -106,3 +106,61 @@ def test_start_subscription_task_commits_in_its_own_unit_of_work(make_member) ->
     with UnitOfWork() as uow:
         view = shares.get_subscription(uow.session, first)
     assert view.member_id == member_id and view.amount_cents == 3000
+
+
+def _cancellations() -> list[tuple[str, str]]:
+    with UnitOfWork() as uow:
+        return [(str(k), r) for k, r in uow.session.execute(
+            select(RegisterEntry.kind, RegisterEntry.reference).where(
+                RegisterEntry.kind == "cancellation"))]
+
+
+def _cancel_events() -> list[dict]:  # type: ignore[type-arg]
+    from governance.db.models import TimelineEvent
+
+    with UnitOfWork() as uow:
+        return list(uow.session.scalars(select(TimelineEvent.details).where(
+            TimelineEvent.action == "share_subscription_cancelled")))
+
+
+def test_an_unpaid_subscription_lapses_after_the_statutes_period_once(make_member) -> None:
+    view = _subscribe(make_member(), 2)  # due 2026-03-12; lapses 30 days after the request
+    with UnitOfWork() as uow:
+        assert shares.cancel_overdue_subscriptions(
+            uow.session, today=date(2026, 3, 31), actor=Actor.system("daily")) == []
+        assert shares.cancel_overdue_subscriptions(
+            uow.session, today=date(2026, 4, 1), actor=Actor.system("daily")) == [view.id]
+        uow.commit()
+    with UnitOfWork() as uow:
+        assert shares.cancel_overdue_subscriptions(
+            uow.session, today=date(2026, 4, 2), actor=Actor.system("daily")) == []
+        assert shares.get_subscription(uow.session, view.id).status is SubscriptionStatus.CANCELLED
+        mails = uow.session.scalars(select(OutboxMessage.template)).all()
+        assert store.verify(uow.session).ok
+    assert _cancellations() == [("cancellation", "unpaid")]
+    assert mails.count("share_subscription_cancelled") == 1
+    assert _cancel_events() == [{"paid_cents_to_refund": 0}]
+
+
+def test_staff_cancel_a_subscription_once_and_never_one_the_bank_paid(make_member) -> None:
+    member_id = make_member()
+    cancelled, paid = _subscribe(member_id, 1), _subscribe(member_id, 2)
+    cancel = {"decision": "cancel"}
+    with UnitOfWork() as uow:  # what the share-subscription flow asks staff
+        for sub in (cancelled, paid):
+            shares.payment_confirmation_request(uow.session, sub.id, None)
+        uow.commit()
+    for _ in range(2):  # the same answer twice (a resumed run): one cancellation
+        with UnitOfWork() as uow:
+            status = shares.apply_payment_confirmation(
+                uow.session, subscription_id=cancelled.id, decision=cancel, staff="anna")
+            uow.commit()
+        assert status is SubscriptionStatus.CANCELLED
+    _pay(paid.id, 6000)
+    with UnitOfWork() as uow:
+        status = shares.apply_payment_confirmation(
+            uow.session, subscription_id=paid.id, decision=cancel, staff="anna")
+        uow.commit()
+    assert status is SubscriptionStatus.ISSUED
+    assert _cancellations() == [("cancellation", "staff")]
+    assert _cancel_events() == [{"paid_cents_to_refund": 0}]
