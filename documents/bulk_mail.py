@@ -238,20 +238,7 @@ def _claim(
                 OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING
             )
         ).all()
-        return [
-            outbox.ClaimedMessage(
-                m.id,
-                m.idempotency_key,
-                token,
-                m.to_address,
-                m.template,
-                m.language,
-                dict(m.context),
-                [docs[k] for k in m.attachment_keys],
-                m.redelivered,
-            )
-            for m in mine
-        ]
+        return [outbox.ClaimedMessage.of(m, docs) for m in mine]
 
 
 def _worker(

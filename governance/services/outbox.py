@@ -62,6 +62,22 @@ class ClaimedMessage:
     attachments: list[str]  # archive-relative paths, in the order given
     redelivered: bool
 
+    @classmethod
+    def of(cls, row: OutboxMessage, paths: dict[str, str]) -> ClaimedMessage:
+        """The claimed row as a worker needs it; `paths`: document key -> archive path."""
+        assert row.claim_token is not None
+        return cls(
+            row.id,
+            row.idempotency_key,
+            row.claim_token,
+            row.to_address,
+            row.template,
+            row.language,
+            dict(row.context),
+            [paths[k] for k in row.attachment_keys],
+            row.redelivered,
+        )
+
 
 def recover_stale_claims(uow: UnitOfWork, now: datetime | None = None) -> int:
     """Messages claimed by a worker that died are released for another attempt."""
@@ -131,20 +147,7 @@ def claim_batch(
         .where(OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
         .order_by(OutboxMessage.id)
     ).all()
-    result = [
-        ClaimedMessage(
-            m.id,
-            m.idempotency_key,
-            token,
-            m.to_address,
-            m.template,
-            m.language,
-            dict(m.context),
-            [docs[k] for k in m.attachment_keys],
-            m.redelivered,
-        )
-        for m in claimed
-    ]
+    result = [ClaimedMessage.of(m, docs) for m in claimed]
     uow.rollback()  # end the read: no lock is held while the messages are sent
     return result
 
