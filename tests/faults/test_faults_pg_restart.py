@@ -18,13 +18,14 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from faults_checks import (
     assembly_to_convene,
     assert_batch_complete,
     assert_convened,
+    consistent_register,
     contract_batch_child,
     documents_on_disk,
     faults_seed,
@@ -32,8 +33,11 @@ from faults_checks import (
     pending_declarations,
 )
 from faults_pg import PgCluster, local_cluster
+from faults_smtp import arrivals
+from sqlalchemy import select
 
 from governance.db.base import utcnow
+from governance.db.models import ShareSubscription
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE
 from governance.services import outbox
@@ -200,6 +204,52 @@ def test_ga_convening_rides_out_a_postgresql_restart(
                 f"retries: {_retries_text(retried)}; {found.distinct}/{with_email} sent, "
                 "register ok",
         lost=missing, duplicated=found.duplicates)
+
+
+def test_transition_campaign_rides_out_a_postgresql_restart(
+    coop_env, mail_sink, prefect_harness, pg_cluster, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    """The flow that writes the most register entries: a subscription per member, a letter
+    with its payment QR, an e-mail; PostgreSQL restarted while letters or e-mails go out."""
+    from transition_helpers import import_sample
+
+    from flows.transition_campaign import TransitionParameters, transition_campaign
+
+    seed = faults_seed()
+    rng = random.Random(seed)
+    import_sample(40, without_email_every=8)  # 35 by e-mail, 5 by post
+    letters = coop_env.archive / "transition"
+    phase = rng.choice(("letters", "e-mails"))
+    if phase == "letters":
+        point = rng.randrange(1, 40)
+        progress: Callable[[], int] = lambda: documents_on_disk(letters)  # noqa: E731
+    else:
+        point = rng.randrange(1, 32)
+        progress = lambda: len(mail_sink.messages())  # noqa: E731
+    params = TransitionParameters(
+        name="Restart test", deadline=date(2027, 1, 31), reminder_days=[10],
+        restriction_on=date(2027, 3, 1), staff="anna", as_of=date(2026, 12, 1), chunk_size=10)
+    with RestartWhen(pg_cluster, lambda: progress() >= point, rng.uniform(1.0, 5.0)) as restart:
+        state = transition_campaign(params, return_state=True)
+    assert restart.error is None, restart.error
+    assert restart.fired_at is not None, "the campaign finished before the stop"
+    assert state.is_completed(), state.message
+    retried = _retried_task_runs(state.state_details.flow_run_id)
+    found = arrivals(mail_sink.directory)
+    invited = {k for k in found.keys if ":invitation:" in k}
+    with UnitOfWork() as uow:
+        subscribers = list(uow.session.scalars(select(ShareSubscription.member_id)))
+    assert len(subscribers) == len(set(subscribers)) == 40  # one subscription each, no more
+    assert len(invited) == 35 and found.duplicates == 0
+    assert documents_on_disk(letters) >= 40
+    register = consistent_register()
+    faults_report.add(
+        f"database: transition campaign, 40 members, PostgreSQL restarted (seed {seed})",
+        attempts=1, faults=1,
+        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+                f"retries: {_retries_text(retried)}; 40 subscriptions (one each, "
+                f"{register.entries} register entries verified), {len(invited)}/35 invitations",
+        lost=35 - len(invited), duplicated=found.duplicates)
 
 
 def test_contract_batch_fails_cleanly_when_postgresql_stays_down_then_a_rerun_completes(
