@@ -10,6 +10,7 @@ from prefect import flow
 from pydantic import BaseModel, Field
 
 from tasks.mail import deliver_outbox
+from tasks.payment_reviews import start_payment_reviews
 from tasks.share_register import (
     import_bank_statements,
     wake_waiting_subscriptions,
@@ -32,6 +33,7 @@ def share_register_daily(params: DailyParameters) -> dict[str, int]:
     """Import payments → remind / lapse → cancel resigned shares → certificates → SEPA → mail."""
     today = params.today or datetime.now(ZoneInfo("Europe/Brussels")).date()
     imported = import_bank_statements(params.inbox)
+    reviews = start_payment_reviews()  # a run with its form for each payment held for staff
     duties = daily_duties(today)
     woken = wake_waiting_subscriptions(imported["issued"] + duties["cancelled"])
     due = certificates_due()
@@ -47,6 +49,7 @@ def share_register_daily(params: DailyParameters) -> dict[str, int]:
     return {
         "issued": len(imported["issued"]),
         "reviews": imported["under"] + imported["over"] + imported["unknown"],
+        "review runs": sum(1 for run in reviews.values() if not run.startswith("not started")),
         "certificates": len(due),
         "woken": woken,
         "reminded": len(duties["reminded"]),

@@ -21,6 +21,7 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
     ("share-subscription", register.subscribe_and_pay),
+    ("share-payment-review", register.review_held_payments),
     ("share-transfer", register.transfer_and_resign),
     ("share-register", register.verify_and_export),
     ("contracts", contracts.run_contracts),

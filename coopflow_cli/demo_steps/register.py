@@ -83,6 +83,39 @@ def subscribe_and_pay(ctx: Any) -> None:
     ctx.state["register_subscriptions"] = subs
 
 
+def review_held_payments(ctx: Any) -> None:
+    """Staff answer the held payments' forms (here given through the service, as the form
+    would), then each share-payment-review run carries it out: partial applied, unknown
+    refunded."""
+    from flows.share_payment_review import PaymentReviewParameters, share_payment_review
+    from governance.db.models import SharePayment
+    from governance.services import payment_reviews
+
+    with UnitOfWork() as uow:
+        held = uow.session.execute(
+            select(SharePayment.id, SharePayment.subscription_id).where(
+                SharePayment.status == "held"
+            )
+        ).all()
+    outcomes: dict[str, int] = {}
+    for payment_id, subscription_id in held:
+        with UnitOfWork() as uow:
+            payment_reviews.decide(
+                uow,
+                payment_id,
+                decision="apply" if subscription_id else "refund",
+                staff="demo.staff",
+            )
+        status = share_payment_review(PaymentReviewParameters(payment_id=payment_id))
+        outcomes[status] = outcomes.get(status, 0) + 1
+    ctx.report(
+        "share-payment-review",
+        "held payments decided: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items())),
+        len(held),
+    )
+
+
 def transfer_and_resign(ctx: Any) -> None:
     from flows.share_resignation import ResignationParameters, resignation
     from flows.share_transfer import TransferParameters, share_transfer

@@ -389,6 +389,11 @@ def _apply(
     return issue
 
 
+def payment_outcome(session: Session, payment: SharePayment) -> PaymentOutcome:
+    """Where a recorded payment stands (matched, issued, still owed)."""
+    return _outcome_of(session, payment)
+
+
 def _outcome_of(session: Session, payment: SharePayment, duplicate: bool = False) -> PaymentOutcome:
     sub = (
         session.get(ShareSubscription, payment.subscription_id) if payment.subscription_id else None
