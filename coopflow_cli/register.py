@@ -190,6 +190,44 @@ def review(
     console.print(f"payment {payment}: {decision}; shares issued: {outcome.issued}")
 
 
+@shares_app.command("refunds")
+def refunds_waiting() -> None:
+    """Refunds waiting for an account number (the others go in the daily SEPA batch)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import refunds
+
+    with UnitOfWork() as uow:
+        rows = refunds.waiting_for_iban(uow.session)
+        for r in rows:
+            console.print(
+                f"refund {r.id}: {r.amount_cents / 100:.2f} EUR to {r.name} ({r.reason}, "
+                f"member {r.member_id or '-'}): give the IBAN with `coop shares refund-iban {r.id}`"
+            )
+    if not rows:
+        console.print("no refund waits for an account number")
+
+
+@shares_app.command("refund-iban")
+def refund_iban(
+    refund: int = typer.Argument(..., help="Refund id (from `coop shares refunds`)"),
+    iban: str = typer.Argument(..., help="The account to pay back"),
+    staff: str = typer.Option(..., help="Your login"),
+) -> None:
+    """Give the account of a refund that has none; the next SEPA batch pays it."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import refunds
+
+    try:
+        with UnitOfWork() as uow:
+            row = refunds.give_iban(uow.session, refund, iban, staff)
+            uow.commit()
+            done = f"refund {refund}: due, {row.amount_cents / 100:.2f} EUR to {row.iban}"
+    except RuleViolation as exc:
+        raise _fail(str(exc)) from None
+    console.print(done)
+
+
 def _login() -> str:
     import getpass
 

@@ -1,20 +1,41 @@
-"""SEPA credit-transfer files (pain.001.001.03) written with sepaxml, validated on export."""
+"""SEPA credit-transfer files (pain.001.001.03) written with sepaxml, validated on export:
+grant instalments and share repayments and refunds go out the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sepaxml import SepaTransfer
 
 from governance.config import Settings
-from governance.services.grant_payments import PaymentBatch
 
 
-def credit_transfer_xml(batch: PaymentBatch, settings: Settings, execution_date: date) -> bytes:
-    """One pain.001 file paying every payment of the batch from the coop's account.
+class CreditTransfer(Protocol):
+    @property
+    def end_to_end_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def iban(self) -> str: ...
+    @property
+    def bic(self) -> str | None: ...
+    @property
+    def amount_cents(self) -> int: ...
+    @property
+    def description(self) -> str: ...
 
-    The message id is the batch reference, so the bank refuses a file sent twice."""
+
+def credit_transfer_xml(
+    reference: str,
+    payments: Sequence[CreditTransfer],
+    settings: Settings,
+    execution_date: date,
+) -> bytes:
+    """One pain.001 file paying every payment from the coop's account.
+
+    The message id is `reference`, so the bank refuses the same file sent twice."""
     config: dict[str, Any] = {
         "name": settings.coop_name,
         "IBAN": settings.coop_iban,
@@ -23,11 +44,11 @@ def credit_transfer_xml(batch: PaymentBatch, settings: Settings, execution_date:
         "currency": "EUR",
     }
     transfer = SepaTransfer(config, schema="pain.001.001.03", clean=True)
-    transfer.msg_id = batch.reference
+    transfer.msg_id = reference
     header_id = transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId")
     if header_id is not None:  # the header is built in the constructor
-        header_id.text = batch.reference
-    for payment in batch.payments:
+        header_id.text = reference
+    for payment in payments:
         item: dict[str, Any] = {
             "name": payment.name[:70],
             "IBAN": payment.iban,

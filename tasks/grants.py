@@ -247,7 +247,7 @@ def write_payment_files(call_id: int, now: datetime) -> list[str]:
             settings = uow.settings
         if batch is None:
             break
-        xml = credit_transfer_xml(batch, settings, now.date())
+        xml = credit_transfer_xml(batch.reference, batch.payments, settings, now.date())
         stored = archive.store(
             settings.resolved_archive_dir(),
             f"grant_call/{call_id}/payments",

@@ -16,6 +16,7 @@ from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.produce import DocumentRequest, produce
 from documents.register_xlsx import workbook_bytes
+from documents.sepa import credit_transfer_xml
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.services import decisions, payments, register_export, share_changes, shares
@@ -96,9 +97,8 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
 
 @task(name="write-repayment-batch", **IO_RETRIES)
 def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
-    """The pain.001 SEPA credit transfer file for the repayments due; None if nothing is due."""
-    from sepaxml import SepaTransfer
-
+    """The pain.001 SEPA credit transfer file for the repayments and refunds due; None if
+    nothing is due."""
     with UnitOfWork() as uow:
         due = share_changes.repayment_batch(
             uow.session, batch_id=batch_id, actor=Actor.system("repayments")
@@ -107,30 +107,9 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
         settings = uow.settings
     if not due:
         return None
-    sepa = SepaTransfer(
-        {
-            "name": settings.coop_name,
-            "IBAN": settings.coop_iban,
-            "BIC": settings.coop_bic,
-            "batch": True,
-            "currency": "EUR",
-        },
-        clean=True,
-    )
-    for item in due:
-        sepa.add_payment(
-            {
-                "name": item.name,
-                "IBAN": item.iban,
-                "amount": item.amount_cents,
-                "execution_date": execution_date,
-                "description": item.reference,
-                "endtoend_id": f"REPAY{item.resignation_id}",
-            }
-        )
     out = settings.resolved_archive_dir() / "sepa" / f"repayments-{batch_id}.xml"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(sepa.export(validate=True))
+    out.write_bytes(credit_transfer_xml(f"REPAY-{batch_id}", due, settings, execution_date))
     return str(out)
 
 

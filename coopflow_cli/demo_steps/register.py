@@ -114,6 +114,15 @@ def review_held_payments(ctx: Any) -> None:
         + ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items())),
         len(held),
     )
+    from governance.db.models import ShareRefund
+
+    with UnitOfWork() as uow:
+        owed = list(uow.session.scalars(select(ShareRefund.status)))
+    ctx.report(
+        "share-payment-review",
+        "refunds owed (the next SEPA batch, or waiting for an IBAN)",
+        ", ".join(f"{owed.count(s)} {s}" for s in sorted(set(owed))) or "0",
+    )
 
 
 def transfer_and_resign(ctx: Any) -> None:

@@ -19,7 +19,7 @@ from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import Entry, EntryKind
-from governance.services import outbox, timeline
+from governance.services import outbox, refunds, timeline
 from governance.services import register as store
 from governance.services.register import NewEntry
 from governance.services.timeline import Actor
@@ -470,19 +470,9 @@ def record_death(session: Session, *, member_id: int, died_on: date, actor: Acto
 # --------------------------------------------------------------------------- repayments
 
 
-@dataclass(frozen=True)
-class Repayment:
-    resignation_id: int
-    member_id: int
-    name: str
-    iban: str
-    amount_cents: int
-    reference: str
-
-
-def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[Repayment]:
-    """Put every repayment due (shares cancelled, IBAN known) in batch `batch_id`; calling
-    again with the same id returns the same batch and adds nothing."""
+def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[refunds.Transfer]:
+    """Put every repayment due (shares cancelled, IBAN known) and every refund due in batch
+    `batch_id`; calling again with the same id returns the same batch and adds nothing."""
     store.lock_head(session)
     due = session.scalars(
         select(Resignation)
@@ -513,13 +503,12 @@ def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[Re
                 details={"batch": batch_id, "amount_cents": row.repayment_cents},
             )
         out.append(
-            Repayment(
-                row.id,
-                row.member_id,
+            refunds.Transfer(
+                f"REPAY{row.id}",
                 member.display_name,
                 row.iban,
                 row.repayment_cents,
                 f"Repayment shares {row.member_id}-{row.id}",
             )
         )
-    return out
+    return out + refunds.batch(session, batch_id, actor)

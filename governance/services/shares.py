@@ -31,7 +31,7 @@ from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
-from governance.services import decisions, outbox, share_changes, timeline
+from governance.services import decisions, outbox, refunds, share_changes, timeline
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
 from governance.services.share_changes import Certificate
@@ -440,6 +440,14 @@ def resolve_payment_review(
     actor = Actor.staff(staff)
     if decision is ReviewDecision.REFUND:
         payment.status = "refused"
+        refunds.owe_payment(
+            session,
+            payment,
+            amount_cents=payment.amount_cents,
+            reason="refunded",
+            actor=actor,
+            member_id=_member_of(session, payment.subscription_id),
+        )
         timeline.record(
             session,
             actor=actor,
@@ -464,6 +472,9 @@ def resolve_payment_review(
     excess = max(0, sub.paid_cents + payment.amount_cents - sub.amount_cents)
     payment.details = {**payment.details, "excess_to_refund_cents": excess}
     _apply(session, head, sub, payment, actor)
+    refunds.owe_payment(
+        session, payment, amount_cents=excess, reason="excess", actor=actor, member_id=sub.member_id
+    )
     return _outcome_of(session, payment)
 
 
@@ -599,6 +610,7 @@ def _cancel(
         ],
     )
     _mail_subscription(session, sub, "share_subscription_cancelled")
+    refunds.owe_cancelled(session, sub, actor)  # what it had received goes back
     timeline.record(
         session,
         actor=actor,

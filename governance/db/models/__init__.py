@@ -19,6 +19,7 @@ from governance.db.models.register import (
     Resignation,
     ShareHolding,
     SharePayment,
+    ShareRefund,
     ShareSubscription,
 )
 from governance.db.models.transition import TransitionCampaign, TransitionInvitee
@@ -34,6 +35,7 @@ __all__ = [
     "Resignation",
     "ShareHolding",
     "SharePayment",
+    "ShareRefund",
     "ShareSubscription",
     "TimelineEvent",
     "TransitionCampaign",

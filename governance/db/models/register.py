@@ -159,3 +159,26 @@ class Resignation(Base):
     repayment_cents: Mapped[int] = mapped_column(Integer, default=0)
     batch_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ShareRefund(Base):
+    """Money owed back outside a resignation: a payment refunded on review, the excess of an
+    over-payment, what a cancelled subscription had received. The next SEPA repayment batch
+    pays it once (`batch_id`); without a usable IBAN it waits for staff (`no_iban`).
+    `source_key` is unique: the same reason for the same money is one refund."""
+
+    __tablename__ = "share_refund"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(200), unique=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("share_payment.id"))
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("share_subscription.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    iban: Mapped[str] = mapped_column(String(34), default="")
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(40))  # refunded | excess | cancelled
+    status: Mapped[str] = mapped_column(String(20), index=True)  # due | no_iban | in_batch
+    batch_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
