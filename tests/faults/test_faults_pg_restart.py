@@ -56,6 +56,8 @@ pytestmark = [
 @pytest.fixture
 def pg_cluster(coop_env) -> Iterator[PgCluster]:  # type: ignore[no-untyped-def]
     """The server to stop; back up whatever the test did (before coop_env drops its database)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # other tests would lose their server
+        pytest.fail("stops PostgreSQL: run alone (make faults-pg), never under pytest -n")
     found = local_cluster(PG_URL)
     if isinstance(found, str):
         pytest.fail(f"asked to restart PostgreSQL, but {found}")
