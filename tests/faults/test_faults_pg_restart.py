@@ -18,7 +18,9 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from faults_checks import (
@@ -104,6 +106,27 @@ class RestartWhen(threading.Thread):
         self.cluster.ensure_up()
 
 
+@dataclass(frozen=True)
+class StopPoint:
+    phase: str
+    point: int
+    progress: Callable[[], int]
+
+    def reached(self) -> bool:
+        return self.progress() >= self.point
+
+
+def _stop_point(rng: random.Random, documents: tuple[str, int, Path], mails: tuple[int, Path],
+                ) -> StopPoint:
+    """Stop while documents are written (name, how many, where) or while e-mails go out
+    (how many may arrive before the stop, the sink's folder): a random phase and point."""
+    if rng.random() < 0.5:
+        name, count, folder = documents
+        return StopPoint(name, rng.randrange(1, count), lambda: documents_on_disk(folder))
+    count, sink = mails
+    return StopPoint("e-mails", rng.randrange(1, count), lambda: len(list(sink.glob("*.eml"))))
+
+
 def _retried_task_runs(flow_run_id: object) -> dict[str, int]:
     """Task runs of the flow run that ran more than once, by task name (the retries)."""
     from prefect.client.orchestration import get_client
@@ -144,15 +167,9 @@ def test_contract_batch_rides_out_a_postgresql_restart(
     rng = random.Random(seed)
     ids = pending_declarations(30)
     archive = coop_env.archive
-    phase = rng.choice(("documents", "e-mails"))
-    if phase == "documents":
-        point = rng.randrange(1, 3 * len(ids))
-        progress: Callable[[], int] = lambda: documents_on_disk(archive)  # noqa: E731
-    else:
-        point = rng.randrange(1, 2 * len(ids) - 5)
-        progress = lambda: len(mail_sink.messages())  # noqa: E731
-    down_for = rng.uniform(1.0, 5.0)
-    with RestartWhen(pg_cluster, lambda: progress() >= point, down_for) as restart:
+    stop = _stop_point(rng, ("documents", 3 * len(ids), archive),
+                       (2 * len(ids) - 5, mail_sink.directory))
+    with RestartWhen(pg_cluster, stop.reached, rng.uniform(1.0, 5.0)) as restart:
         state = contract_batch(BatchParameters(chunk_size=10), return_state=True)
     assert restart.error is None, restart.error
     assert restart.fired_at is not None, "the batch finished before the stop"
@@ -163,7 +180,7 @@ def test_contract_batch_rides_out_a_postgresql_restart(
         f"database: contract batch, {len(ids)} declarations, PostgreSQL restarted "
         f"(seed {seed})",
         attempts=1, faults=1,
-        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+        outcome=f"stopped at {stop.point} {stop.phase}, down {restart.downtime:.1f}s; flow completed; "
                 f"retries: {_retries_text(retried)}; "
                 f"{done.documents}/{done.expected_documents} documents, {done.mails} e-mails, "
                 "register ok",
@@ -180,15 +197,9 @@ def test_ga_convening_rides_out_a_postgresql_restart(
     convening = assembly_to_convene()
     with_email = convening.with_email
     archive = coop_env.archive
-    phase = rng.choice(("ballots", "e-mails"))
-    if phase == "ballots":
-        point = rng.randrange(1, convening.shareholders)
-        progress: Callable[[], int] = lambda: documents_on_disk(archive)  # noqa: E731
-    else:
-        point = rng.randrange(1, with_email - 3)
-        progress = lambda: len(mail_sink.messages())  # noqa: E731
-    down_for = rng.uniform(1.0, 5.0)
-    with RestartWhen(pg_cluster, lambda: progress() >= point, down_for) as restart:
+    stop = _stop_point(rng, ("ballots", convening.shareholders, archive),
+                       (with_email - 3, mail_sink.directory))
+    with RestartWhen(pg_cluster, stop.reached, rng.uniform(1.0, 5.0)) as restart:
         state = assembly_convening(
             ConveningParameters(assembly_id=convening.assembly_id, chunk_size=10, connections=2),
             return_state=True)
@@ -202,7 +213,7 @@ def test_ga_convening_rides_out_a_postgresql_restart(
         f"database: GA convening, {convening.shareholders} shareholders, PostgreSQL restarted "
         f"(seed {seed})",
         attempts=1, faults=1,
-        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+        outcome=f"stopped at {stop.point} {stop.phase}, down {restart.downtime:.1f}s; flow completed; "
                 f"retries: {_retries_text(retried)}; {found.distinct}/{with_email} sent, "
                 "register ok",
         lost=missing, duplicated=found.duplicates)
@@ -221,17 +232,11 @@ def test_transition_campaign_rides_out_a_postgresql_restart(
     rng = random.Random(seed)
     import_sample(40, without_email_every=8)  # 35 by e-mail, 5 by post
     letters = coop_env.archive / "transition"
-    phase = rng.choice(("letters", "e-mails"))
-    if phase == "letters":
-        point = rng.randrange(1, 40)
-        progress: Callable[[], int] = lambda: documents_on_disk(letters)  # noqa: E731
-    else:
-        point = rng.randrange(1, 32)
-        progress = lambda: len(mail_sink.messages())  # noqa: E731
+    stop = _stop_point(rng, ("letters", 40, letters), (32, mail_sink.directory))
     params = TransitionParameters(
         name="Restart test", deadline=date(2027, 1, 31), reminder_days=[10],
         restriction_on=date(2027, 3, 1), staff="anna", as_of=date(2026, 12, 1), chunk_size=10)
-    with RestartWhen(pg_cluster, lambda: progress() >= point, rng.uniform(1.0, 5.0)) as restart:
+    with RestartWhen(pg_cluster, stop.reached, rng.uniform(1.0, 5.0)) as restart:
         state = transition_campaign(params, return_state=True)
     assert restart.error is None, restart.error
     assert restart.fired_at is not None, "the campaign finished before the stop"
@@ -248,7 +253,7 @@ def test_transition_campaign_rides_out_a_postgresql_restart(
     faults_report.add(
         f"database: transition campaign, 40 members, PostgreSQL restarted (seed {seed})",
         attempts=1, faults=1,
-        outcome=f"stopped at {point} {phase}, down {restart.downtime:.1f}s; flow completed; "
+        outcome=f"stopped at {stop.point} {stop.phase}, down {restart.downtime:.1f}s; flow completed; "
                 f"retries: {_retries_text(retried)}; 40 subscriptions (one each, "
                 f"{register.entries} register entries verified), {len(invited)}/35 invitations",
         lost=35 - len(invited), duplicated=found.duplicates)
