@@ -10,11 +10,19 @@ def task_coverage(flow_run_id: Any) -> tuple[int, float, float]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+    page = 200  # the API returns at most this many per call: read every page
     with get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(flow_run_id)
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])), limit=200
-        )
+        runs: list[Any] = []
+        while True:
+            batch = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])),
+                limit=page,
+                offset=len(runs),
+            )
+            runs.extend(batch)
+            if len(batch) < page:
+                break
     spans = sorted((r.start_time, r.end_time) for r in runs if r.start_time and r.end_time)
     covered, current_start, current_end = 0.0, None, None
     for start, end in spans:
