@@ -139,16 +139,23 @@ def owe_cancelled(session: Session, sub: ShareSubscription, actor: Actor) -> Sha
     )
 
 
-def batch(session: Session, batch_id: str, actor: Actor) -> list[Transfer]:
-    """Put every refund due in batch `batch_id` (the same id again: the same transfers)."""
+def batch_exists(session: Session, batch_id: str) -> bool:
+    return (
+        session.scalar(select(ShareRefund.id).where(ShareRefund.batch_id == batch_id).limit(1))
+        is not None
+    )
+
+
+def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> list[Transfer]:
+    """Put every refund due in batch `batch_id`; a batch already written (`closed`) gives
+    the same transfers again and takes nothing new."""
+    wanted = (
+        ShareRefund.batch_id == batch_id
+        if closed
+        else (ShareRefund.status == "due") & ShareRefund.batch_id.is_(None)
+    )
     rows = session.scalars(
-        select(ShareRefund)
-        .where(
-            (ShareRefund.status == "due") & ShareRefund.batch_id.is_(None)
-            | (ShareRefund.batch_id == batch_id)
-        )
-        .order_by(ShareRefund.id)
-        .with_for_update()
+        select(ShareRefund).where(wanted).order_by(ShareRefund.id).with_for_update()
     ).all()
     out = []
     for row in rows:

@@ -472,19 +472,24 @@ def record_death(session: Session, *, member_id: int, died_on: date, actor: Acto
 
 def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[refunds.Transfer]:
     """Put every repayment due (shares cancelled, IBAN known) and every refund due in batch
-    `batch_id`; calling again with the same id returns the same batch and adds nothing."""
+    `batch_id`; calling again with the same id returns the same batch and adds nothing (what
+    fell due since waits for the next batch: a file already sent to the bank is never changed,
+    and the bank refuses a second file with the same message id)."""
     store.lock_head(session)
+    closed = (
+        refunds.batch_exists(session, batch_id)
+        or session.scalar(select(Resignation.id).where(Resignation.batch_id == batch_id).limit(1))
+        is not None
+    )
+    new_due = (
+        (Resignation.status == "cancelled")
+        & Resignation.batch_id.is_(None)
+        & (Resignation.iban != "")
+        & (Resignation.repayment_cents > 0)
+    )
     due = session.scalars(
         select(Resignation)
-        .where(
-            (
-                (Resignation.status == "cancelled")
-                & Resignation.batch_id.is_(None)
-                & (Resignation.iban != "")
-                & (Resignation.repayment_cents > 0)
-            )
-            | (Resignation.batch_id == batch_id)
-        )
+        .where(Resignation.batch_id == batch_id if closed else new_due)
         .order_by(Resignation.id)
     ).all()
     out = []
@@ -511,4 +516,4 @@ def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[re
                 f"Repayment shares {row.member_id}-{row.id}",
             )
         )
-    return out + refunds.batch(session, batch_id, actor)
+    return out + refunds.batch(session, batch_id, actor, closed=closed)

@@ -103,3 +103,22 @@ def test_a_refund_without_an_account_waits_for_staff(make_member) -> None:
 def _waiting() -> list[int]:
     with UnitOfWork() as uow:
         return [r.id for r in refunds.waiting_for_iban(uow.session)]
+
+
+def test_a_batch_once_written_takes_nothing_new(make_member) -> None:
+    """A re-run the same day rewrites the same file (same message id, same transfers); a refund
+    that fell due in between goes in the next batch, never into a file the bank may have."""
+    from tasks.share_register import write_repayment_batch
+
+    member = make_member()
+    _sub, first = _subscribe_and_pay(member, 1, 1000, PAYER, "first")
+    _review(first, ReviewDecision.REFUND)
+    path = write_repayment_batch.fn("2026-04-01", date(2026, 4, 2))
+    assert path is not None
+    written = open(path, "rb").read()
+    _sub2, second = _subscribe_and_pay(member, 1, 2000, PAYER, "second")
+    _review(second, ReviewDecision.REFUND)
+    assert write_repayment_batch.fn("2026-04-01", date(2026, 4, 2)) == path
+    assert open(path, "rb").read().count(b"<CdtTrfTxInf>") == written.count(b"<CdtTrfTxInf>") == 1
+    later = write_repayment_batch.fn("2026-04-02", date(2026, 4, 3))
+    assert later is not None and b"<InstdAmt Ccy=\"EUR\">20.00</InstdAmt>" in open(later, "rb").read()
