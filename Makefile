@@ -25,6 +25,8 @@ lock: $(BIN)/uv
 
 demo: install
 	$(BIN)/coop demo --out var/demo
+	COOP_VAR_DIR=var/demo COOP_DATABASE_URL=sqlite:///var/demo/coopflow.sqlite3 \
+		$(BIN)/coop register verify
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

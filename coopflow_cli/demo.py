@@ -79,4 +79,18 @@ def run_demo(out: Path, only: list[str] | None = None) -> int:
         "files", "messages under mail/ (.eml)", str(len(list((out / "mail").glob("*.eml"))))
     )
     console.print(table)
+    return _verify_final_register(console)
+
+
+def _verify_final_register(console: Console) -> int:
+    """The register of the demo's final state must verify (chain, invariants, holdings)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import register
+
+    with UnitOfWork() as uow:
+        report = register.verify(uow.session)
+    if not report.ok:
+        console.print(f"[red]register verify on the final state: TAMPERED: {report.problem}[/red]")
+        return 1
+    console.print(f"register verify on the final state: OK ({report.entries} entries)")
     return 0

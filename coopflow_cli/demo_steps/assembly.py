@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,26 +12,42 @@ from governance.db.base import utcnow
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
-from governance.domain.register import EntryKind
 from governance.services import assembly as service
-from governance.services import register, shares
+from governance.services import share_batches, shares
+from governance.services.share_batches import SubscriptionRequest
 from governance.services.timeline import Actor
 
 
-def _ensure_shareholders(record_date: Any) -> int:
-    """The register step normally issues shares; without it, open the register with one
-    paid share per active member (an opening balance), so the assembly has voters."""
+def _ensure_shareholders(record_date: date) -> int:
+    """The register step normally issues shares; without it, every active member subscribes
+    one class A share and pays it a month before the record date (through the register's use
+    cases, as staff would record them), so the assembly has voters."""
+    on = record_date - timedelta(days=30)
+    actor = Actor.system("demo")
     with UnitOfWork() as uow:
         if shares.holdings_as_at(uow.session, record_date):
             return 0
         ids = uow.session.scalars(
             select(Member.id).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
         ).all()
-        on = record_date - timedelta(days=30)
-        entries = [
-            register.NewEntry(EntryKind.ISSUE, on, mid, "A", 1, amount_cents=3000) for mid in ids
-        ]
-        register.append(uow.session, register.lock_head(uow.session), entries)
+        opened = share_batches.subscribe_many(
+            uow.session,
+            [SubscriptionRequest(mid, f"demo-opening:{mid}") for mid in ids],
+            share_class="A",
+            shares=1,
+            actor=actor,
+            now=datetime.combine(on, time(12), UTC),
+            own_reminders=True,
+        )
+        for view in opened.values():
+            shares.record_payment(
+                uow.session,
+                subscription_id=view.id,
+                amount_cents=view.amount_cents,
+                paid_on=on,
+                actor=actor,
+                bank_reference=f"demo-opening-{view.id}",
+            )
         uow.commit()
         return len(ids)
 

@@ -260,6 +260,52 @@ def holdings_from(entries: Iterable[Entry], nominal_cents: dict[str, int]) -> Le
     return ledger
 
 
+HoldingKey = tuple[int, str]  # (member id, share class)
+
+
+def touched_holdings(entries: Iterable[Entry]) -> set[HoldingKey]:
+    """The (member, class) holdings that `entries` change (both parties of a transfer)."""
+    keys: set[HoldingKey] = set()
+    for e in entries:
+        if e.kind is EntryKind.ISSUE or e.kind in CANCELLING_KINDS:
+            keys.add((e.member_id, e.share_class))
+        elif e.kind is EntryKind.TRANSFER:
+            keys.add((e.member_id, e.share_class))
+            if e.counterparty_id is not None:
+                keys.add((e.counterparty_id, e.share_class))
+    return keys
+
+
+def project_holdings(
+    entries: Iterable[Entry],
+    current: dict[HoldingKey, tuple[int, int]],
+    nominal_cents: dict[str, int],
+) -> dict[HoldingKey, tuple[int, int]]:
+    """(shares, paid cents) of every holding `entries` touch, starting from `current`.
+
+    Raises the violation the first entry that breaks an invariant would cause, so an entry
+    the projection cannot follow is never appended."""
+    ledger = Ledger(nominal_cents)
+    paid: dict[HoldingKey, int] = defaultdict(int)
+    for key, (shares, paid_cents) in current.items():
+        ledger.holdings[key] = shares
+        paid[key] = paid_cents
+    touched: set[HoldingKey] = set()
+    for e in entries:
+        ledger.apply(e)
+        key = (e.member_id, e.share_class)
+        if e.kind is EntryKind.ISSUE:
+            paid[key] += e.amount_cents
+        elif e.kind is EntryKind.TRANSFER:
+            assert e.counterparty_id is not None
+            paid[key] -= e.amount_cents
+            paid[(e.counterparty_id, e.share_class)] += e.amount_cents
+        elif e.kind in CANCELLING_KINDS:
+            paid[key] = 0
+        touched.update(touched_holdings([e]))
+    return {k: (ledger.held(*k), paid[k]) for k in touched}
+
+
 # --------------------------------------------------------------------------- subscriptions
 
 

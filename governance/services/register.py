@@ -66,7 +66,11 @@ def lock_head(session: Session) -> RegisterHead:
 
 
 def append(session: Session, head: RegisterHead, entries: Sequence[NewEntry]) -> list[int]:
-    """Number, chain and insert entries (head must be locked); returns their sequence numbers."""
+    """Number, chain and insert entries and bring the holdings projection in step, in the
+    caller's transaction (head must be locked); returns their sequence numbers.
+
+    The only way to write register entries: an entry the holdings cannot follow (a transfer
+    of shares not held, an issue not fully paid...) raises before anything is written."""
     numbered = [
         Entry(
             sequence=head.last_sequence + i,
@@ -82,6 +86,7 @@ def append(session: Session, head: RegisterHead, entries: Sequence[NewEntry]) ->
         )
         for i, e in enumerate(entries, start=1)
     ]
+    _project(session, numbered)
     chained = rules.chain(numbered, head.last_hash)
     now = utcnow()
     rows = [_row(c, now) for c in chained]
@@ -94,6 +99,63 @@ def append(session: Session, head: RegisterHead, entries: Sequence[NewEntry]) ->
         head.last_hash = chained[-1].entry_hash
         session.flush()
     return [c.entry.sequence for c in chained]
+
+
+def _project(session: Session, entries: Sequence[Entry]) -> None:
+    """Write the holdings these entries change (new rows inserted, others updated)."""
+    keys = rules.touched_holdings(entries)
+    if not keys:
+        return
+    session.flush()
+    current = _holding_rows(session, keys)
+    after = rules.project_holdings(
+        entries, {k: (s, p) for k, (_, s, p) in current.items()}, nominal_cents()
+    )
+    changed = [
+        {"id": current[k][0], "shares": s, "paid_cents": p}
+        for k, (s, p) in after.items()
+        if k in current and current[k][1:] != (s, p)
+    ]
+    new_rows = [
+        {"member_id": m, "share_class": c, "shares": s, "paid_cents": p}
+        for (m, c), (s, p) in after.items()
+        if (m, c) not in current
+    ]
+    if changed:
+        session.execute(update(ShareHolding), changed)
+    if new_rows:
+        bulk.insert_rows(session, table_of(ShareHolding), new_rows)
+    for obj in list(session.identity_map.values()):  # ORM copies read earlier are now stale
+        if isinstance(obj, ShareHolding):
+            session.expire(obj)
+
+
+def _holding_rows(
+    session: Session, keys: set[rules.HoldingKey]
+) -> dict[rules.HoldingKey, tuple[int, int, int]]:
+    """(id, shares, paid cents) of the existing holding rows among `keys`."""
+    members = sorted({m for m, _ in keys})
+    found: dict[rules.HoldingKey, tuple[int, int, int]] = {}
+    h = ShareHolding
+    for start in range(0, len(members), 900):
+        for row_id, member_id, klass, shares, paid in session.execute(
+            select(h.id, h.member_id, h.share_class, h.shares, h.paid_cents).where(
+                h.member_id.in_(members[start : start + 900])
+            )
+        ).tuples():
+            if (member_id, klass) in keys:
+                found[(member_id, klass)] = (row_id, shares, paid)
+    return found
+
+
+def held(session: Session, member_id: int, share_class: str) -> int:
+    """Shares the member holds in a class now (the projection; read under the head lock)."""
+    shares = session.scalar(
+        select(ShareHolding.shares).where(
+            ShareHolding.member_id == member_id, ShareHolding.share_class == share_class
+        )
+    )
+    return int(shares or 0)
 
 
 def table_of(model: type[Base]) -> Table:
@@ -119,21 +181,6 @@ def _row(c: rules.ChainedEntry, now: datetime) -> dict[str, object]:
         "previous_hash": c.previous_hash,
         "entry_hash": c.entry_hash,
     }
-
-
-def holding_for_update(session: Session, member_id: int, share_class: str) -> ShareHolding:
-    """The member's holding row, locked (created empty when absent)."""
-    row = session.scalar(
-        select(ShareHolding)
-        .where(ShareHolding.member_id == member_id, ShareHolding.share_class == share_class)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if row is None:
-        row = ShareHolding(member_id=member_id, share_class=share_class, shares=0, paid_cents=0)
-        session.add(row)
-        session.flush()
-    return row
 
 
 def current_holdings(session: Session, member_id: int) -> list[Holding]:

@@ -267,18 +267,6 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
     events.sort(key=lambda e: e[0])
     sequences = store.append(session, head, [e for _, e in events])
     summary.first_sequence, summary.last_sequence = sequences[0], sequences[-1]
-    # Holdings projection (added to what members already hold: new members only here).
-    held: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for _, e in events:
-        if e.kind is EntryKind.ISSUE:
-            cell = held[(e.member_id, e.share_class)]
-            cell[0] += e.shares
-            cell[1] += e.amount_cents
-    holding_rows = [
-        {"member_id": m, "share_class": c, "shares": s, "paid_cents": p}
-        for (m, c), (s, p) in held.items()
-    ]
-    bulk.insert_rows(session, table_of(ShareHolding), holding_rows)
     event_rows = [
         {
             "member_id": mid,

@@ -111,9 +111,7 @@ def transfer_shares(
         )
     if receiver.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
         raise InvalidTransition(f"the receiver is {receiver.status}", field="to_member_id")
-    # Lock both holdings in id order (no deadlock), then check against the fresh figures.
-    first, second = sorted((from_member_id, to_member_id))
-    rows = {m: store.holding_for_update(session, m, share_class) for m in (first, second)}
+    # The register head is locked: the holdings read now are the latest, and stay so.
     entry = Entry(
         0,
         EntryKind.TRANSFER,
@@ -124,11 +122,7 @@ def transfer_shares(
         shares * klass.nominal_value_cents,
         counterparty_id=to_member_id,
     )
-    rules.check_transfer(entry, rows[from_member_id].shares)
-    rows[from_member_id].shares -= shares
-    rows[from_member_id].paid_cents -= entry.amount_cents
-    rows[to_member_id].shares += shares
-    rows[to_member_id].paid_cents += entry.amount_cents
+    rules.check_transfer(entry, store.held(session, from_member_id, share_class))
     (sequence,) = store.append(
         session,
         head,
@@ -330,22 +324,19 @@ def _cancel_all(
     shares = paid = 0
     entries = []
     for holding in store.current_holdings(session, member.id):
-        row = store.holding_for_update(session, member.id, holding.share_class)
         entries.append(
             NewEntry(
                 kind,
                 on,
                 member.id,
-                row.share_class,
-                row.shares,
-                row.paid_cents,
+                holding.share_class,
+                holding.shares,
+                holding.paid_cents,
                 reference=reference,
             )
         )
-        shares += row.shares
-        paid += row.paid_cents
-        row.shares = 0
-        row.paid_cents = 0
+        shares += holding.shares
+        paid += holding.paid_cents
     if not entries:
         raise rules.NothingToCancel(f"member {member.id} holds no shares", field="member_id")
     store.append(session, head, entries)

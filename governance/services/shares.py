@@ -372,9 +372,6 @@ def _apply(
         )
         sub.status = SubscriptionStatus.ISSUED
         sub.issued_on = payment.paid_on
-        holding = store.holding_for_update(session, sub.member_id, sub.share_class)
-        holding.shares += sub.shares
-        holding.paid_cents += sub.shares * nominal
     store.append(session, head, entries)
     if issue:
         timeline.record(

@@ -1,0 +1,111 @@
+"""The register cannot disagree with itself: the one way to write entries keeps the holdings
+projection in the same transaction, and every seeder goes through the use cases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from conftest import new_member  # type: ignore[import-not-found]
+from sqlalchemy import func, select
+
+from governance.db.models import RegisterEntry, ShareHolding
+from governance.db.uow import UnitOfWork
+from governance.domain.register import EntryKind, TransferExceedsHolding
+from governance.services import register, share_changes, shares
+from governance.services.timeline import Actor
+
+
+def _verify() -> register.VerifyReport:
+    with UnitOfWork() as uow:
+        return register.verify(uow.session)
+
+
+def _held(member_id: int) -> tuple[int, int]:
+    with UnitOfWork() as uow:
+        row = uow.session.scalar(select(ShareHolding).where(ShareHolding.member_id == member_id))
+        return (row.shares, row.paid_cents) if row is not None else (0, 0)
+
+
+def test_an_appended_issue_updates_the_holdings_in_the_same_transaction(coop_env) -> None:  # type: ignore[no-untyped-def]
+    member = new_member()
+    with UnitOfWork() as uow:
+        head = register.lock_head(uow.session)
+        register.append(
+            uow.session,
+            head,
+            [register.NewEntry(EntryKind.ISSUE, date(2026, 1, 5), member, "A", 2, 6000)],
+        )
+        uow.commit()
+    assert _held(member) == (2, 6000)
+    assert _verify().ok
+
+
+def test_an_entry_the_holdings_cannot_follow_writes_nothing(coop_env) -> None:  # type: ignore[no-untyped-def]
+    giver, receiver = new_member(), new_member()
+    with UnitOfWork() as uow:
+        head = register.lock_head(uow.session)
+        with pytest.raises(TransferExceedsHolding):
+            register.append(
+                uow.session,
+                head,
+                [
+                    register.NewEntry(
+                        EntryKind.TRANSFER, date(2026, 1, 5), giver, "A", 1, 3000,
+                        counterparty_id=receiver,
+                    )
+                ],
+            )
+        uow.rollback()
+    with UnitOfWork() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(RegisterEntry)) == 0
+    assert _verify().ok
+
+
+def test_transfer_and_resignation_keep_the_projection_in_step(coop_env) -> None:  # type: ignore[no-untyped-def]
+    giver, receiver = new_member(), new_member()
+    with UnitOfWork() as uow:
+        head = register.lock_head(uow.session)
+        register.append(
+            uow.session,
+            head,
+            [register.NewEntry(EntryKind.ISSUE, date(2026, 1, 5), giver, "A", 3, 9000)],
+        )
+        uow.commit()
+    with UnitOfWork() as uow:
+        share_changes.transfer_shares(
+            uow.session, from_member_id=giver, to_member_id=receiver, share_class="A", shares=2,
+            effective_on=date(2026, 2, 1), approved_by="board", request_key="t1",
+            actor=Actor.staff("staff"),
+        )
+        uow.commit()
+    assert _held(giver) == (1, 3000)
+    assert _held(receiver) == (2, 6000)
+    assert _verify().ok
+
+
+def test_the_bench_and_sample_shareholders_leave_the_register_verified(coop_env) -> None:  # type: ignore[no-untyped-def]
+    from coopflow_cli.assembly_sample import seed_shareholders
+
+    ids = seed_shareholders(40, date(2026, 1, 15))
+    assert len(ids) == 40
+    with UnitOfWork() as uow:
+        held = shares.holdings_as_at(uow.session, date(2026, 1, 15))
+    assert {h.member_id for h in held} == set(ids)
+    assert sum(h.shares for h in held) == sum(1 + i % 3 for i in range(40))
+    report = _verify()
+    assert report.ok, report.problem
+
+
+def test_the_demo_opening_shareholders_leave_the_register_verified(coop_env) -> None:  # type: ignore[no-untyped-def]
+    from coopflow_cli.demo_steps.assembly import _ensure_shareholders
+
+    members = [new_member() for _ in range(5)]
+    record_date = date.today() - timedelta(days=1)
+    assert _ensure_shareholders(record_date) == 5
+    assert _ensure_shareholders(record_date) == 0  # a second run adds nothing
+    with UnitOfWork() as uow:
+        held = shares.holdings_as_at(uow.session, record_date)
+    assert {h.member_id for h in held} == set(members)
+    report = _verify()
+    assert report.ok, report.problem
