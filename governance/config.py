@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     coop_bic: str = "GKCCBEBB"
     coop_enterprise_number: str = "0896755397"
     coop_address: str = "Rue Coenraets 72, 1060 Saint-Gilles"
+    bank_accounts: str = Field(
+        "",
+        description="The coop's other accounts whose camt.053 statements may be imported, "
+        "comma separated (COOP_COOP_IBAN is always one)",
+    )
+    statement_max_bytes: int = Field(
+        50_000_000, ge=10_000, description="Largest camt.053 file imported (bytes)"
+    )
     ballot_base_url: str = "http://127.0.0.1:8765"
     prefect_ui_url: str = "http://127.0.0.1:4200"
 
@@ -68,6 +76,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'coopflow.sqlite3').as_posix()}"
+
+    def own_bank_accounts(self) -> frozenset[str]:
+        """The IBANs whose statements are the cooperative's (compact, upper case)."""
+        listed = [self.coop_iban, *self.bank_accounts.split(",")]
+        return frozenset(c for c in ("".join(i.split()).upper() for i in listed) if c)
 
     def resolved_archive_dir(self) -> Path:
         return self.archive_dir or (self.var_dir / "archive")

@@ -7,6 +7,7 @@ network, and a document that carries a DTD is refused outright.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,12 +20,23 @@ from governance.domain.errors import RuleViolation
 from governance.domain.identifiers import parse_structured_communication
 
 __all__ = [
+    "SUPPORTED_NAMESPACES",
+    "ForeignAccount",
     "InvalidStatement",
     "Statement",
     "StatementEntry",
+    "StatementTooLarge",
+    "check_own_accounts",
     "parse_statement",
     "parse_statements",
+    "transaction_keys",
 ]
+
+# The versions this reader is written and tested for (element paths differ between them:
+# <Sts>BOOK</Sts> up to .04, <Sts><Cd>BOOK</Cd></Sts> from .05, Dbtr/Pty/Nm from .08).
+SUPPORTED_NAMESPACES = tuple(
+    f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version:02d}" for version in range(2, 9)
+)
 
 
 class InvalidStatement(RuleViolation):
@@ -34,6 +46,18 @@ class InvalidStatement(RuleViolation):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="statement")
+
+
+class StatementTooLarge(InvalidStatement):
+    """The file is larger than the configured limit for a bank statement."""
+
+    code = "statement_too_large"
+
+
+class ForeignAccount(InvalidStatement):
+    """The statement is for an account that is not one of the cooperative's own."""
+
+    code = "foreign_account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +393,12 @@ def _statements_root(root: _Element) -> _Element:
             + (f" in namespace {namespace}" if namespace else "")
             + ")"
         )
+    if namespace not in SUPPORTED_NAMESPACES:
+        raise InvalidStatement(
+            f"the statement's format ({namespace or 'no namespace'}) is not one this import "
+            "reads; supported: urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to "
+            "camt.053.001.08; nothing was imported"
+        )
     return body
 
 
@@ -393,9 +423,21 @@ def _statement(node: _Element, created_fallback: datetime | None) -> Statement:
     )
 
 
-def parse_statements(data: bytes) -> list[Statement]:
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse a file over the limit before reading it (a statement is a few MB a day)."""
+    if size > max_bytes:
+        raise StatementTooLarge(
+            f"the bank statement file is {size / 1_000_000:.1f} MB, over the limit of "
+            f"{max_bytes / 1_000_000:.1f} MB (setting COOP_STATEMENT_MAX_BYTES); ask the bank "
+            "for one file per day, or raise the limit; nothing was imported"
+        )
+
+
+def parse_statements(data: bytes, *, max_bytes: int | None = None) -> list[Statement]:
     """Every statement (`Stmt`) of a camt.053 file; some banks put several days or accounts
-    in one file."""
+    in one file. A file over `max_bytes` is refused before it is parsed."""
+    if max_bytes is not None and isinstance(data, bytes | bytearray):
+        check_size(len(data), max_bytes)
     root = _parse_xml(data)
     body = _statements_root(root)
     header_raw = _text(body, "GrpHdr", "CreDtTm")
@@ -421,3 +463,54 @@ def parse_statement(data: bytes) -> Statement:
             f"the file holds {len(statements)} statements ({ids}); import them one by one"
         )
     return statements[0]
+
+
+def check_own_accounts(statements: list[Statement], own_ibans: frozenset[str]) -> None:
+    """Refuse the file unless every statement is for one of the cooperative's own accounts."""
+    for statement in statements:
+        if statement.account_iban is None:
+            raise ForeignAccount(
+                f"statement {statement.statement_id} names no account IBAN (Stmt/Acct/Id/IBAN); "
+                "nothing was imported"
+            )
+        if statement.account_iban not in own_ibans:
+            raise ForeignAccount(
+                f"statement {statement.statement_id} is for account {statement.account_iban}, "
+                "which is not one of the cooperative's accounts (settings COOP_COOP_IBAN, "
+                "COOP_BANK_ACCOUNTS); nothing was imported"
+            )
+
+
+def _identity(statement: Statement, entry: StatementEntry) -> tuple[str, ...]:
+    """What a bank movement is, wherever it appears in a file: the account, the booking day,
+    the direction, the amount and the bank's own references (else what the payer sent)."""
+    base = (
+        statement.account_iban or "",
+        entry.booking_date.isoformat(),
+        ("CRDT" if entry.credit else "DBIT") + (":RVSL" if entry.reversal else ""),
+        f"{entry.amount_cents}{entry.currency}",
+    )
+    if entry.bank_reference or entry.end_to_end_id:
+        return (*base, entry.bank_reference or "", entry.end_to_end_id or "")
+    return (
+        *base,
+        "",
+        "",
+        entry.debtor_iban or "",
+        entry.structured_reference or "",
+        entry.unstructured or "",
+    )
+
+
+def transaction_keys(statement: Statement) -> list[str]:
+    """A stable identity per entry of `statement` (same order), independent of its position:
+    the same movement in a resent or overlapping file gets the same key. Identical movements
+    within one file (a batch with one shared reference) are told apart by their occurrence."""
+    seen: dict[tuple[str, ...], int] = {}
+    keys = []
+    for entry in statement.entries:
+        identity = _identity(statement, entry)
+        seen[identity] = seen.get(identity, 0) + 1
+        canonical = "\x1f".join((*identity, str(seen[identity])))
+        keys.append(hashlib.sha256(canonical.encode()).hexdigest())
+    return keys

@@ -1,8 +1,11 @@
 """Bank statements (camt.053): credits matched to share subscriptions by structured communication.
 
-An import is idempotent: each credit is keyed by its bank reference and its entry/transaction
-index, so the same statement imported twice changes nothing. Exact payments issue the shares;
-under-, over- and unknown payments become staff review items. Never commits: the caller does.
+Only the cooperative's own accounts, in the camt.053 versions the reader supports, under the
+size limit; anything else is refused whole. Each movement has a stable identity (account, day,
+amount, bank references: `transaction_keys`), stored unique on the payment it became, so the
+same movement in a resent or overlapping statement is "already imported", never a second
+payment. Exact payments issue the shares; under-, over- and unknown payments and reversals
+become staff review items. Never commits: the caller does.
 """
 
 from __future__ import annotations
@@ -12,11 +15,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from governance.config import get_settings
 from governance.db.models import SharePayment, ShareSubscription
 from governance.domain import register as rules
-from governance.domain.camt053 import Statement, StatementEntry, parse_statements
+from governance.domain.camt053 import (
+    Statement,
+    StatementEntry,
+    check_own_accounts,
+    parse_statements,
+    transaction_keys,
+)
 from governance.services import register as store
-from governance.services import shares, timeline
+from governance.services import reversals, shares, timeline
 from governance.services.shares import PaymentMatch
 from governance.services.timeline import Actor
 
@@ -30,8 +40,9 @@ class ImportReport:
     over: int = 0
     unknown: int = 0
     not_awaiting: int = 0
-    duplicates: int = 0
-    ignored: int = 0  # debits, reversals, entries not booked, other currencies
+    duplicates: int = 0  # already imported (the same movement in an earlier file)
+    reversals: int = 0  # reversals put in front of staff
+    ignored: int = 0  # debits, entries not booked, other currencies
     issued_subscription_ids: list[int] = field(default_factory=list)
     review_keys: list[str] = field(default_factory=list)
 
@@ -40,23 +51,34 @@ class ImportReport:
 
 
 def source_key(statement: Statement, entry: StatementEntry) -> str:
-    """Unique per credit: bank reference (else statement id) + entry and transaction index."""
+    """The key imports before the stable identity used (kept to recognise those payments)."""
     anchor = entry.bank_reference or f"{statement.account_iban}:{statement.statement_id}"
     return f"camt:{anchor}:{entry.entry_index}:{entry.transaction_index}"
 
 
 def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportReport:
-    """Read a camt.053 file and record every credit once."""
+    """Read a camt.053 file of the coop's own account and record every movement once."""
+    settings = get_settings()
     report = ImportReport()
-    statements = parse_statements(data)
+    statements = parse_statements(data, max_bytes=settings.statement_max_bytes)
+    check_own_accounts(statements, settings.own_bank_accounts())
     for statement in statements:
         report.statements += 1
-        for entry in statement.entries:
-            if not entry.credit or entry.reversal or not entry.booked or entry.currency != "EUR":
+        for entry, key in zip(statement.entries, transaction_keys(statement), strict=True):
+            if not entry.booked or entry.currency != "EUR":
                 report.ignored += 1
-                continue
-            report.credits += 1
-            _record(session, statement, entry, actor, report)
+            elif entry.reversal:
+                opened = reversals.record(session, statement, entry, key, actor)
+                if opened is None:
+                    report.duplicates += 1
+                else:
+                    report.reversals += 1
+                    report.review_keys.append(opened)
+            elif not entry.credit:
+                report.ignored += 1
+            else:
+                report.credits += 1
+                _record(session, statement, entry, key, actor, report)
     timeline.record(
         session,
         actor=actor,
@@ -68,17 +90,33 @@ def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportRe
     return report
 
 
+def seen(session: Session, transaction_key: str, legacy_key: str) -> bool:
+    """True when this bank movement is already recorded (by its identity, or by the key an
+    import before the stable identity gave it)."""
+    return (
+        session.scalar(
+            select(SharePayment.id).where(
+                (SharePayment.bank_transaction_key == transaction_key)
+                | (SharePayment.source_key == legacy_key)
+            )
+        )
+        is not None
+    )
+
+
 def _record(
     session: Session,
     statement: Statement,
     entry: StatementEntry,
+    transaction_key: str,
     actor: Actor,
     report: ImportReport,
 ) -> None:
-    key = source_key(statement, entry)
-    if session.scalar(select(SharePayment.id).where(SharePayment.source_key == key)):
+    store.lock_head(session)  # two imports of overlapping files: the second one waits
+    if seen(session, transaction_key, source_key(statement, entry)):
         report.duplicates += 1
         return
+    key = f"camt:{transaction_key}"
     sub_id = (
         rules.subscription_from_reference(entry.structured_reference)
         if entry.structured_reference
@@ -86,9 +124,9 @@ def _record(
     )
     sub = session.get(ShareSubscription, sub_id) if sub_id else None
     if sub is None:
-        store.lock_head(session)
         payment = SharePayment(
             source_key=key,
+            bank_transaction_key=transaction_key,
             subscription_id=None,
             amount_cents=entry.amount_cents,
             paid_on=entry.booking_date,
@@ -114,6 +152,7 @@ def _record(
         actor=actor,
         bank_reference=entry.bank_reference,
         source_key=key,
+        bank_transaction_key=transaction_key,
         payer_name=entry.debtor_name,
         payer_iban=entry.debtor_iban,
     )

@@ -247,6 +247,7 @@ def record_payment(
     source_key: str | None = None,
     payer_name: str | None = None,
     payer_iban: str | None = None,
+    bank_transaction_key: str | None = None,
 ) -> PaymentOutcome:
     """Money received for a subscription. Exact outstanding amount → applied and shares issued;
     anything else → held with a staff review (DecisionRequest), never guessed. The same
@@ -266,6 +267,7 @@ def record_payment(
     outstanding = sub.amount_cents - sub.paid_cents
     payment = SharePayment(
         source_key=key,
+        bank_transaction_key=bank_transaction_key,
         subscription_id=sub.id,
         amount_cents=amount_cents,
         paid_on=paid_on,

@@ -109,6 +109,10 @@ class SharePayment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # The bank movement it came from, by its stable identity (account, day, amount, bank
+    # references): the same movement in a resent or overlapping statement is never a second
+    # payment. None for payments typed by staff.
+    bank_transaction_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("share_subscription.id"), index=True
     )
