@@ -17,6 +17,7 @@ class Credit:
     bank_reference: str
     structured: str | None = None  # 12 digits, sent in RmtInf/Strd (SCOR/BBA)
     free_text: str | None = None  # RmtInf/Ustrd, as a payer types it
+    reversal: bool = False  # the bank takes this credit back (DBIT with RvslInd=true)
 
 
 def _amount(cents: int) -> str:
@@ -38,7 +39,9 @@ def _entry(index: int, credit: Credit, booked: date) -> str:
     amount = _amount(credit.amount_cents)
     return (
         f'<Ntry><NtryRef>{index}</NtryRef><Amt Ccy="EUR">{amount}</Amt>'
-        f"<CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{booked}</Dt></BookgDt>"
+        f"<CdtDbtInd>{'DBIT' if credit.reversal else 'CRDT'}</CdtDbtInd>"
+        f"{'<RvslInd>true</RvslInd>' if credit.reversal else ''}"
+        f"<Sts>BOOK</Sts><BookgDt><Dt>{booked}</Dt></BookgDt>"
         f"<ValDt><Dt>{booked}</Dt></ValDt>"
         f"<AcctSvcrRef>{escape(credit.bank_reference)}</AcctSvcrRef>"
         f"<NtryDtls><TxDtls><Refs><AcctSvcrRef>{escape(credit.bank_reference)}</AcctSvcrRef>"
@@ -50,12 +53,16 @@ def _entry(index: int, credit: Credit, booked: date) -> str:
 
 
 def statement_xml(
-    account_iban: str, statement_id: str, booked: date, credits: list[Credit]
+    account_iban: str,
+    statement_id: str,
+    booked: date,
+    credits: list[Credit],
+    namespace: str = _NS,
 ) -> bytes:
     """A camt.053 file with one statement holding these credits, all booked on `booked`."""
     entries = "".join(_entry(i, c, booked) for i, c in enumerate(credits, start=1))
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{_NS}"><BkToCstmrStmt>'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{namespace}"><BkToCstmrStmt>'
         f"<GrpHdr><MsgId>{escape(statement_id)}</MsgId>"
         f"<CreDtTm>{booked}T06:00:00</CreDtTm></GrpHdr>"
         f"<Stmt><Id>{escape(statement_id)}</Id><CreDtTm>{booked}T06:00:00</CreDtTm>"

@@ -75,6 +75,7 @@ def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False
     from governance.services.timeline import Actor
 
     try:
+        payments.check_file_size(file.stat().st_size)
         with UnitOfWork() as uow:
             report = payments.import_statement(
                 uow.session, file.read_bytes(), actor=Actor.staff(_login())
@@ -85,7 +86,8 @@ def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False
     console.print(
         f"{report.credits} credit(s): {report.exact} exact (shares issued), {report.under} "
         f"under, {report.over} over, {report.unknown} unknown, {report.not_awaiting} on "
-        f"settled subscriptions, {report.duplicates} already imported, {report.ignored} ignored"
+        f"settled subscriptions, {report.duplicates} already imported, {report.reversals} "
+        f"reversal(s) for staff, {report.ignored} ignored"
     )
     for key in report.review_keys:
         console.print(f"  review: {key}")

@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         "comma separated (COOP_COOP_IBAN is always one)",
     )
     statement_max_bytes: int = Field(
-        50_000_000, ge=10_000, description="Largest camt.053 file imported (bytes)"
+        50_000_000, ge=1_000, description="Largest camt.053 file imported (bytes)"
     )
     ballot_base_url: str = "http://127.0.0.1:8765"
     prefect_ui_url: str = "http://127.0.0.1:4200"

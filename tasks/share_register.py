@@ -19,6 +19,7 @@ from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
+from governance.domain.errors import RuleViolation
 from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
@@ -45,20 +46,36 @@ def import_bank_statements(inbox: str) -> dict[str, Any]:
         "duplicates": 0,
         "issued": [],
     }
+    totals["reversals"] = 0
+    totals["refused"] = []
     for path in sorted(folder.glob("*.xml")) if folder.exists() else []:
-        with UnitOfWork() as uow:
-            report = payments.import_statement(
-                uow.session, path.read_bytes(), actor=Actor.system("bank-import")
-            )
-            uow.commit()
+        try:
+            payments.check_file_size(path.stat().st_size)
+            with UnitOfWork() as uow:
+                report = payments.import_statement(
+                    uow.session, path.read_bytes(), actor=Actor.system("bank-import")
+                )
+                uow.commit()
+        except RuleViolation as exc:  # not the coop's, not a supported statement, too large
+            _set_aside(folder / "refused", path, exc.message)
+            totals["refused"].append(f"{path.name}: {exc.message}")
+            _log().error("bank statement %s refused: %s", path.name, exc.message)
+            continue
         done.mkdir(exist_ok=True)
         shutil.move(str(path), done / path.name)
         totals["files"] += 1
-        for name in ("exact", "under", "over", "unknown", "duplicates"):
+        for name in ("exact", "under", "over", "unknown", "duplicates", "reversals"):
             totals[name] += getattr(report, name)
         totals["issued"].extend(report.issued_subscription_ids)
     _log().info("bank statements: %s", totals)
     return totals
+
+
+def _set_aside(refused: Path, path: Path, reason: str) -> None:
+    """Move a refused file out of the inbox, with the reason beside it for staff."""
+    refused.mkdir(exist_ok=True)
+    shutil.move(str(path), refused / path.name)
+    (refused / f"{path.name}.reason.txt").write_text(reason + "\n", encoding="utf-8")
 
 
 @task(name="wake-waiting-subscriptions", **IO_RETRIES)

@@ -22,6 +22,7 @@ from governance.domain.camt053 import (
     Statement,
     StatementEntry,
     check_own_accounts,
+    check_size,
     parse_statements,
     transaction_keys,
 )
@@ -54,6 +55,11 @@ def source_key(statement: Statement, entry: StatementEntry) -> str:
     """The key imports before the stable identity used (kept to recognise those payments)."""
     anchor = entry.bank_reference or f"{statement.account_iban}:{statement.statement_id}"
     return f"camt:{anchor}:{entry.entry_index}:{entry.transaction_index}"
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a statement file over the limit before it is even read (COOP_STATEMENT_MAX_BYTES)."""
+    check_size(size, get_settings().statement_max_bytes)
 
 
 def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportReport:
