@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
 from sqlalchemy import select
 
 from coopflow_cli.register_sample import shareholders_csv
@@ -10,8 +11,8 @@ from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly import AssemblyKind, ResolutionKind
 from governance.services import register_import
-from governance.services.timeline import Actor
 from governance.services.assembly import AssemblyInput, CandidateInput, ResolutionInput
+from governance.services.timeline import Actor
 
 
 def seed_shareholders(count: int, issued_on: date, seed: int = 2016) -> list[int]:
@@ -21,9 +22,7 @@ def seed_shareholders(count: int, issued_on: date, seed: int = 2016) -> list[int
     text = shareholders_csv(count, issued_on, seed, prefix=prefix)
     with UnitOfWork() as uow:
         register_import.import_register(uow.session, text, actor=Actor.system("sample"))
-        query = select(Member.external_ref, Member.id).where(
-            Member.external_ref.like(f"{prefix}%")
-        )
+        query = select(Member.external_ref, Member.id).where(Member.external_ref.like(f"{prefix}%"))
         ids = {str(ref): int(mid) for ref, mid in uow.session.execute(query).tuples()}
         uow.commit()
     return [ids[f"{prefix}{i:06d}"] for i in range(count)]

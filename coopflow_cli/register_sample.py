@@ -8,8 +8,8 @@ import random
 from datetime import date, timedelta
 
 from coopflow_cli.sample import sample_members
-from governance.domain.members import MemberFacts
 from governance.domain.enums import MemberKind
+from governance.domain.members import MemberFacts
 from governance.domain.register_import import COLUMNS
 
 

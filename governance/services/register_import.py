@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from governance.db import bulk
-from governance.db.models import Member, ShareHolding, ShareSubscription, TimelineEvent
+from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.identifiers import structured_communication
