@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import new_member  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from governance.db.models import RegisterEntry, ShareHolding
@@ -27,8 +26,8 @@ def _held(member_id: int) -> tuple[int, int]:
         return (row.shares, row.paid_cents) if row is not None else (0, 0)
 
 
-def test_an_appended_issue_updates_the_holdings_in_the_same_transaction(coop_env) -> None:  # type: ignore[no-untyped-def]
-    member = new_member()
+def test_an_appended_issue_updates_the_holdings_in_the_same_transaction(make_member) -> None:  # type: ignore[no-untyped-def]
+    member = make_member()
     with UnitOfWork() as uow:
         head = register.lock_head(uow.session)
         register.append(
@@ -41,8 +40,8 @@ def test_an_appended_issue_updates_the_holdings_in_the_same_transaction(coop_env
     assert _verify().ok
 
 
-def test_an_entry_the_holdings_cannot_follow_writes_nothing(coop_env) -> None:  # type: ignore[no-untyped-def]
-    giver, receiver = new_member(), new_member()
+def test_an_entry_the_holdings_cannot_follow_writes_nothing(make_member) -> None:  # type: ignore[no-untyped-def]
+    giver, receiver = make_member(), make_member()
     with UnitOfWork() as uow:
         head = register.lock_head(uow.session)
         with pytest.raises(TransferExceedsHolding):
@@ -62,8 +61,8 @@ def test_an_entry_the_holdings_cannot_follow_writes_nothing(coop_env) -> None:  
     assert _verify().ok
 
 
-def test_transfer_and_resignation_keep_the_projection_in_step(coop_env) -> None:  # type: ignore[no-untyped-def]
-    giver, receiver = new_member(), new_member()
+def test_a_transfer_and_a_death_keep_the_projection_in_step(make_member) -> None:  # type: ignore[no-untyped-def]
+    giver, receiver = make_member(), make_member()
     with UnitOfWork() as uow:
         head = register.lock_head(uow.session)
         register.append(
@@ -82,9 +81,16 @@ def test_transfer_and_resignation_keep_the_projection_in_step(coop_env) -> None:
     assert _held(giver) == (1, 3000)
     assert _held(receiver) == (2, 6000)
     assert _verify().ok
+    with UnitOfWork() as uow:
+        share_changes.record_death(
+            uow.session, member_id=receiver, died_on=date(2026, 3, 1), actor=Actor.staff("staff")
+        )
+        uow.commit()
+    assert _held(receiver) == (0, 0)
+    assert _verify().ok
 
 
-def test_the_bench_and_sample_shareholders_leave_the_register_verified(coop_env) -> None:  # type: ignore[no-untyped-def]
+def test_the_bench_and_sample_shareholders_leave_the_register_verified(make_member) -> None:  # type: ignore[no-untyped-def]
     from coopflow_cli.assembly_sample import seed_shareholders
 
     ids = seed_shareholders(40, date(2026, 1, 15))
@@ -97,10 +103,10 @@ def test_the_bench_and_sample_shareholders_leave_the_register_verified(coop_env)
     assert report.ok, report.problem
 
 
-def test_the_demo_opening_shareholders_leave_the_register_verified(coop_env) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_opening_shareholders_leave_the_register_verified(make_member) -> None:  # type: ignore[no-untyped-def]
     from coopflow_cli.demo_steps.assembly import _ensure_shareholders
 
-    members = [new_member() for _ in range(5)]
+    members = [make_member() for _ in range(5)]
     record_date = date.today() - timedelta(days=1)
     assert _ensure_shareholders(record_date) == 5
     assert _ensure_shareholders(record_date) == 0  # a second run adds nothing
