@@ -93,6 +93,26 @@ def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False
         console.print(f"  review: {key}")
 
 
+@payments_app.command("reversal-handled")
+def reversal_handled(
+    key: str = typer.Argument(..., help="The review key (coop inbox, bank-reversal-review:...)"),
+    staff: str = typer.Option(..., help="Your login"),
+    note: str = typer.Option(..., help="What was done (member asked to pay again, ...)"),
+) -> None:
+    """Close a bank reversal put in front of staff, saying what was done about it."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services import reversals
+
+    try:
+        with UnitOfWork() as uow:
+            reversals.mark_handled(uow.session, key=key, staff=staff, note=note)
+            uow.commit()
+    except RuleViolation as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"{key}: handled by {staff}")
+
+
 @import_app.command("register")
 def import_register(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, UTF-8"),

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from governance.db.models import SharePayment, ShareSubscription
 from governance.domain.camt053 import Statement, StatementEntry
-from governance.domain.register import SubscriptionStatus
+from governance.domain.errors import NotFound
+from governance.domain.register import InvalidEntry, SubscriptionStatus
 from governance.services import decisions, timeline
 from governance.services.timeline import Actor
 
@@ -114,3 +115,15 @@ def record(
         },
     )
     return key
+
+
+def mark_handled(session: Session, *, key: str, staff: str, note: str) -> None:
+    """Staff have dealt with a reversal (asked the member to pay again, cancelled the shares,
+    or found nothing to do): close its decision, with what was done."""
+    if not key.startswith(f"{PROCESS}:"):
+        raise NotFound(f"'{key}' is not a bank reversal to review", field="key")
+    if not note.strip():
+        raise InvalidEntry("say what was done about the reversal", field="note")
+    decisions.record_decision(
+        session, key=key, decision={"decision": "handled", "note": note.strip()}, staff=staff
+    )

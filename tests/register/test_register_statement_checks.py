@@ -3,6 +3,7 @@ only the coop's own accounts and supported versions, a size limit, reversals to 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -168,3 +169,34 @@ def test_the_daily_inbox_sets_a_refused_file_aside_with_its_reason_and_imports_t
     assert "not one of the cooperative's accounts" in reason
     assert (tmp_path / "done" / "2-ours.xml").exists()
     assert _count(SharePayment) == 1
+
+
+def test_staff_see_a_reversal_in_the_inbox_and_close_it_from_the_command_line(
+    make_member, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from typer.testing import CliRunner
+
+    from coopflow_cli.main import app
+
+    runner = CliRunner()
+    monkeypatch.setenv("COOP_STAFF_LOGIN", "anna")
+    monkeypatch.setenv("USER", "anna")
+    (a,) = _subscribe(make_member, 1)
+    paid = tmp_path / "paid.xml"
+    paid.write_bytes(statement_xml(COOP, "STMT-1", BOOKED, [_credit(a, "BANK-A")]))
+    back = tmp_path / "back.xml"
+    back.write_bytes(statement_xml(COOP, "STMT-2", BOOKED, [_credit(a, "RV-A", reversal=True)]))
+    assert runner.invoke(app, ["payments", "import", str(paid)]).exit_code == 0
+    imported = runner.invoke(app, ["payments", "import", str(back)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 reversal(s) for staff" in imported.output
+    inbox = runner.invoke(app, ["inbox", "--json"])
+    (item,) = [i for i in json.loads(inbox.output) if i["process"] == reversals.PROCESS]
+    assert "The bank reversed 30.00 EUR" in item["asked"]
+    refused = runner.invoke(app, ["payments", "import", str(tmp_path / "missing.xml")])
+    assert refused.exit_code != 0
+    closed = runner.invoke(app, ["payments", "reversal-handled", item["key"], "--staff", "anna",
+                                 "--note", "member asked to pay again"])
+    assert closed.exit_code == 0, closed.output
+    assert not [i for i in json.loads(runner.invoke(app, ["inbox", "--json"]).output)
+                if i["process"] == reversals.PROCESS]
