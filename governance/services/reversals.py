@@ -18,6 +18,7 @@ from governance.domain.camt053 import Statement, StatementEntry
 from governance.domain.errors import NotFound
 from governance.domain.register import InvalidEntry, SubscriptionStatus
 from governance.services import decisions, timeline
+from governance.services import register as store
 from governance.services.timeline import Actor
 
 PROCESS = "bank-reversal-review"
@@ -81,6 +82,7 @@ def record(
     """Put the reversal in front of staff once; returns the review key, or None when this
     reversal was already imported."""
     key = review_key(transaction_key)
+    store.lock_head(session)  # two imports of the same reversal: the second one waits
     if decisions.get(session, key) is not None:
         return None
     payment = reversed_payment(session, entry)
