@@ -165,7 +165,10 @@ def ballot_web(
 ) -> None:
     """Serve the ballot page (FastAPI + uvicorn, no access log)."""
     from coopflow_cli.ballot_web.app import serve
+    from governance.config import get_settings
+    from governance.db.keys import key_material
 
+    key_material(get_settings())  # a key that does not open the codes' database: no start
     serve(host, port)
 
 

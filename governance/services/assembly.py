@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.config import Settings
 from governance.db.base import utcnow
+from governance.db.keys import key_material
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyMailingChunk, AssemblyVoter, Resolution
 from governance.db.uow import UnitOfWork
@@ -244,12 +245,12 @@ def get_assembly(session: Session, assembly_id: int) -> AssemblyView:
 
 def ballot_code_key(settings: Settings) -> bytes:
     """The key ballot codes are derived with (never leaves the server)."""
-    return rules.derive_key(settings.resolved_encryption_key(), "ballot-code")
+    return rules.derive_key(key_material(settings).ballot_secret, "ballot-code")
 
 
 def ballot_hash_key(settings: Settings) -> bytes:
     """The key of `ballot_code_hash`: the voting page hashes a typed code with it."""
-    return rules.derive_key(settings.resolved_encryption_key(), "ballot-hash")
+    return rules.derive_key(key_material(settings).ballot_secret, "ballot-hash")
 
 
 def ballot_codes(settings: Settings, assembly_id: int, member_ids: list[int]) -> dict[int, str]:

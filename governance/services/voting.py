@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.config import Settings
+from governance.db.keys import key_material
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
 from governance.db.models.voting import Attendance, AttendanceMode, Ballot, BallotChannel, Proxy
@@ -38,7 +39,7 @@ from governance.statutes import get_statutes
 
 
 def revote_key(settings: Settings) -> bytes:
-    return derive_key(settings.resolved_encryption_key(), "ballot-revote-tag")
+    return derive_key(key_material(settings).ballot_secret, "ballot-revote-tag")
 
 
 # ------------------------------------------------------------------------ reading
