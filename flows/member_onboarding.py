@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from flows.human import suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.domain.text import Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
@@ -38,7 +39,7 @@ class ReviewInput(RunInput):
     """The staff review form (constraints in the JSON schema: the server enforces them)."""
 
     choice: ReviewChoice = Field(..., title="Decision")
-    note: str = Field(
+    note: Text = Field(
         ...,
         title="Reason, question or note",
         description="Reject: the reason, e-mailed to the applicant. Ask for information: the "
@@ -50,7 +51,7 @@ class ReviewInput(RunInput):
 
 
 class InformationInput(RunInput):
-    answer: str = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
+    answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
     staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 

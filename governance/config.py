@@ -153,7 +153,7 @@ def _create_key_file(path: Path) -> None:
     """Write a new key to `path` only if nobody did: the key is written and synced to a private
     temporary file (0600) and linked into place, so a concurrent process either wins the link or
     reads the complete key of the one that did."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
