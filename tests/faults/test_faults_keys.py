@@ -59,26 +59,34 @@ def _members_with_national_numbers() -> list[int]:
     return ids
 
 
-def test_a_malformed_key_is_refused_with_the_name_of_the_setting(coop_env, monkeypatch) -> None:
+def test_a_malformed_key_is_refused_with_the_name_of_the_setting(
+    coop_env, monkeypatch, faults_report
+) -> None:  # type: ignore[no-untyped-def]
     _use_keys(monkeypatch, "not-a-key")
     with pytest.raises(InvalidKey, match="COOP_ENCRYPTION_KEY is not a valid encryption key"):
         UnitOfWork().__enter__()
     _use_keys(monkeypatch, Fernet.generate_key().decode(), "also-not-a-key")
     with pytest.raises(InvalidKey, match=r"COOP_ENCRYPTION_OLD_KEYS \(key 1\)"):
         UnitOfWork().__enter__()
+    faults_report.add("key: malformed COOP_ENCRYPTION_KEY / COOP_ENCRYPTION_OLD_KEYS",
+                      attempts=2, faults=2, outcome="refused, naming the setting")
 
 
-def test_a_changed_key_is_refused_at_start_and_no_new_key_replaces_it(coop_env, monkeypatch) -> None:
+def test_a_changed_key_is_refused_at_start_and_no_new_key_replaces_it(
+    coop_env, monkeypatch, faults_report
+) -> None:  # type: ignore[no-untyped-def]
     _members_with_national_numbers()
     key_file = coop_env.settings.local_key_file()
     original = key_file.read_bytes()
     _use_keys(monkeypatch, Fernet.generate_key().decode())
     with pytest.raises(keys.KeyMismatch, match="COOP_ENCRYPTION_KEY does not open this database"):
         UnitOfWork().__enter__()
-    result = subprocess.run([str(Path(sys.executable).with_name("coop")), "keys", "check"],
-                            capture_output=True, text=True, env=os.environ.copy(), timeout=120)
-    assert result.returncode == 2 and "does not open this database" in result.stderr
-    assert "Traceback" not in result.stderr
+    coop = str(Path(sys.executable).with_name("coop"))
+    for command in (["keys", "check"], ["ballot-web", "--port", "0"]):  # no start, no traceback
+        result = subprocess.run([coop, *command], capture_output=True, text=True,
+                                env=os.environ.copy(), timeout=120)
+        assert result.returncode == 2 and "does not open this database" in result.stderr
+        assert "Traceback" not in result.stderr
 
     _use_keys(monkeypatch, None)  # the key file lost: refused, and no new file is written
     key_file.unlink()
@@ -89,11 +97,15 @@ def test_a_changed_key_is_refused_at_start_and_no_new_key_replaces_it(coop_env, 
     with UnitOfWork() as uow:
         stored = uow.session.scalars(select(Member.national_number_enc)).all()
         assert sorted(uow.cipher.decrypt(t) for t in stored if t) == sorted(NUMBERS)
+    faults_report.add("key: another key, then the key file deleted, with data present",
+                      attempts=3, faults=2,
+                      outcome="refused at start (exit 2, no traceback); no key generated; "
+                      "the right key opens all", lost=0)
 
 
 def test_data_encrypted_before_the_key_check_existed_is_checked_against_the_key(
-    coop_env, monkeypatch
-) -> None:
+    coop_env, monkeypatch, faults_report
+) -> None:  # type: ignore[no-untyped-def]
     ids = _members_with_national_numbers()
     key = coop_env.settings.local_key_file().read_text()
     legacy = FieldCipher(key.encode())  # hashes were keyed by the key itself then
@@ -110,6 +122,8 @@ def test_data_encrypted_before_the_key_check_existed_is_checked_against_the_key(
         member = uow.session.get_one(Member, ids[0])
         assert member.identity_hash == uow.cipher.keyed_hash(NUMBERS[0])
         assert uow.session.scalar(select(KeyCheck).where(KeyCheck.name == "canary")) is not None
+    faults_report.add("key: wrong key on data from before the key check", attempts=2, faults=1,
+                      outcome="refused; the right key proven, identity hashes kept")
 
 
 def _first_start(var_dir: str, url: str, barrier: multiprocessing.synchronize.Barrier,
@@ -130,8 +144,8 @@ def _first_start(var_dir: str, url: str, barrier: multiprocessing.synchronize.Ba
 
 @pytest.mark.parametrize("rounds", [6])
 def test_processes_starting_together_without_a_key_end_up_with_one_key(
-    migrated_template, tmp_path, rounds
-) -> None:
+    migrated_template, tmp_path, rounds, faults_report
+) -> None:  # type: ignore[no-untyped-def]
     if not Path(migrated_template).exists():
         pytest.skip("the concurrent first start is run on SQLite (a file per round)")
     context = multiprocessing.get_context("fork")  # fast: the heavy imports are done
@@ -156,11 +170,13 @@ def test_processes_starting_together_without_a_key_end_up_with_one_key(
         assert (var_dir / "local-encryption.key").read_bytes() == results[0][0]
         assert (var_dir / "local-encryption.key").stat().st_mode & 0o777 == 0o600
         assert [p.name for p in var_dir.iterdir()] == ["local-encryption.key"]  # no leftovers
+    faults_report.add(f"key: 8 processes start together with no key ({rounds} rounds)",
+                      attempts=rounds * 8, faults=rounds, outcome="one key per round, 0600")
 
 
 def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
-    coop_env, monkeypatch
-) -> None:
+    coop_env, monkeypatch, faults_report
+) -> None:  # type: ignore[no-untyped-def]
     ids = _members_with_national_numbers()
     now = datetime.now(UTC).replace(microsecond=0)
     with UnitOfWork() as uow:
@@ -207,6 +223,9 @@ def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
     _use_keys(monkeypatch, old)  # the former key alone no longer opens the database
     with pytest.raises(keys.KeyMismatch):
         UnitOfWork().__enter__()
+    faults_report.add("key: rotation stopped after one batch, run again", attempts=2, faults=1,
+                      outcome="all read with the new key alone; open assembly's codes "
+                      "accepted; old key refused", lost=0, duplicated=0)
 
 
 def test_the_local_key_file_is_created_private_and_kept(tmp_path) -> None:
