@@ -9,6 +9,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.voting import close_assembly_voting, produce_minutes, publish_results, queue_results_mail
 
@@ -21,7 +22,9 @@ def assembly_closing(
         title="Close before the window ends",
         description="Only on a staff decision: closes the voting now even if it is open",
     ),
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline"),
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    ),
     mail_chunk_size: int = Field(1000, title="E-mails queued per chunk", ge=50, le=5000),
 ) -> dict[str, object]:
     """Close, count, publish, draft the minutes, e-mail the results."""

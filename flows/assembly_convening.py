@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.domain.text import OneLineText
 from tasks.assembly import (
     open_convening,
     prepare_chunk,
@@ -19,7 +20,9 @@ from tasks.assembly import (
 
 class ConveningParameters(BaseModel):
     assembly_id: int = Field(..., title="Assembly", description="The assembly to convene (draft)")
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
     chunk_size: int = Field(
         500,
         title="Shareholders per chunk",

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from flows.human import suspend_for
 from governance.domain.contracts import ContractDeclaration, DecisionAction, DeclarationStatus
+from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
 from tasks.contracts import (
@@ -28,14 +29,14 @@ class ContractDecisionInput(RunInput):
     action: DecisionAction = Field(
         ..., title="Decision", description="approve, reject, or ask the member to correct"
     )
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         min_length=2,
         max_length=120,
         title="Your staff login",
         description="Recorded with the decision; four-eyes needs two different logins",
     )
-    reason: str = Field(
+    reason: Text = Field(
         "",
         max_length=2000,
         title="Reason",
@@ -50,7 +51,7 @@ class ApprovalParameters(BaseModel):
         description="An existing declaration's id (or fill in a new declaration below)",
     )
     declaration: ContractDeclaration | None = Field(None, title="New declaration")
-    staff: str = Field(
+    staff: OneLineText = Field(
         "member", title="Entered by", description="Staff login when staff enter it for the member"
     )
 

@@ -9,6 +9,7 @@ from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
 from flows.human import suspend_for
+from governance.domain.text import OneLineText, Text
 
 T = TypeVar("T", bound=RunInput)
 
@@ -16,22 +17,24 @@ T = TypeVar("T", bound=RunInput)
 class ReviewRoundInput(RunInput):
     """Close the review round now; files below the review quorum stay unscored."""
 
-    staff: str = Field(..., title="Your staff login", min_length=2)
-    note: str = Field("", title="Note", description="Why the round is closed early")
+    staff: OneLineText = Field(..., title="Your staff login", min_length=2)
+    note: Text = Field("", title="Note", description="Why the round is closed early")
 
 
 class BoardChangeInput(BaseModel):
-    reference: str = Field(..., title="File", description="Application reference, e.g. G001-0007")
+    reference: OneLineText = Field(
+        ..., title="File", description="Application reference, e.g. G001-0007"
+    )
     amount_cents: int = Field(..., ge=0, title="Amount (cents)", description="0 = not funded")
-    reason: str = Field(..., min_length=3, title="Reason", description="Why the board changes it")
+    reason: Text = Field(..., min_length=3, title="Reason", description="Why the board changes it")
 
 
 class BoardInput(RunInput):
     """The board approves the proposed awards, changing some with a reason."""
 
-    staff: str = Field(..., title="Board secretary's login", min_length=2)
+    staff: OneLineText = Field(..., title="Board secretary's login", min_length=2)
     changes: list[BoardChangeInput] = Field(default_factory=list, title="Changes")
-    note: str = Field("", title="Minutes reference or note")
+    note: Text = Field("", title="Minutes reference or note")
 
     def change_dicts(self) -> list[dict[str, Any]]:
         return [c.model_dump() for c in self.changes]
@@ -40,10 +43,10 @@ class BoardInput(RunInput):
 class ReportDecisionInput(RunInput):
     """Accept a grantee's report (releases the next instalment) or reject it (with a note)."""
 
-    staff: str = Field(..., title="Your staff login", min_length=2)
+    staff: OneLineText = Field(..., title="Your staff login", min_length=2)
     report_id: int = Field(..., title="Report number", description="From the staff e-mail")
     accepted: bool = Field(..., title="Accept the report")
-    note: str = Field("", title="Note", description="Required when the report is rejected")
+    note: Text = Field("", title="Note", description="Required when the report is rejected")
 
 
 def wait_for(key: str, input_type: type[T], what: str) -> T | None:

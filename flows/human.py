@@ -4,7 +4,7 @@ Every process flow uses `await_decision` the same way:
 
     class ContractReview(StaffInput):
         verdict: Literal["approve", "refuse"] = Field(..., title="Decision")
-        reason: str = Field("", title="Reason", description="Told to the member if refused")
+        reason: Text = Field("", title="Reason", description="Told to the member if refused")
 
     review = await_decision(key=f"contract-approval:{contract_id}", process="contract-approval",
                             subject_type="contract", subject_id=contract_id,
@@ -39,6 +39,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
+from governance.domain.text import OneLineText
 from tasks.human import open_decision_request, record_decision
 
 STAFF_LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,39}$"
@@ -47,7 +48,7 @@ STAFF_LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,39}$"
 class StaffInput(RunInput):
     """Base of every staff decision form: who decides is always asked."""
 
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         title="Your staff login",
         description="Lower-case login (e.g. anna.peeters); recorded on the member's timeline",

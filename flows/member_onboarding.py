@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from flows.human import suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
-from governance.domain.text import Text
+from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
@@ -23,7 +23,9 @@ class OnboardingParameters(BaseModel):
 
     application: Application | None = Field(None, title="New application")
     application_id: int | None = Field(None, title="Stored application id", ge=1)
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> "OnboardingParameters":
@@ -47,12 +49,12 @@ class ReviewInput(RunInput):
         min_length=2,
         max_length=2000,
     )
-    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
+    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
 class InformationInput(RunInput):
     answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
-    staff: str = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
+    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
 def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:

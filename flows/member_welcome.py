@@ -5,16 +5,19 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 
 
 class WelcomeParameters(BaseModel):
     member_id: int = Field(..., title="Member", description="The member's id in the register")
-    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    share_class: OneLineText = Field("A", title="Share class", pattern=r"^[A-Z]$")
     shares: int = Field(1, title="Shares subscribed", ge=1)
     amount_cents: int = Field(3000, title="Amount (cents)", ge=0)
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
 
 
 @flow(name="member-welcome", log_prints=True)

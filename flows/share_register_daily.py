@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
 from tasks.share_register import (
@@ -20,7 +21,7 @@ from tasks.shares import certificates_due, daily_duties, issue_certificate
 
 
 class DailyParameters(BaseModel):
-    inbox: str = Field(
+    inbox: OneLineText = Field(
         "var/bank/inbox",
         title="Bank statements folder",
         description="camt.053 files dropped by the bank connector",

@@ -11,6 +11,7 @@ from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
 from flows.human import suspend_for
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import (
     apply_payment_confirmation,
@@ -23,19 +24,21 @@ from tasks.shares import (
 
 class SubscriptionParameters(BaseModel):
     member_id: int = Field(..., title="Member", description="The member's id")
-    share_class: str = Field(
+    share_class: OneLineText = Field(
         "A",
         title="Share class",
         pattern=r"^[A-Z]$",
         description="A = users of the services, B = clients",
     )
     shares: int = Field(1, title="Number of shares", ge=1, le=10_000)
-    request_key: str | None = Field(
+    request_key: OneLineText | None = Field(
         None,
         title="Request key",
         description="Same key = same subscription (leave empty: one per flow run)",
     )
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
 
 
 class PaymentConfirmation(RunInput):
@@ -49,8 +52,8 @@ class PaymentConfirmation(RunInput):
         description="Exactly what the bank statement shows, in cents",
     )
     paid_on: date | None = Field(None, title="Date received")
-    bank_reference: str | None = Field(None, title="Bank reference (optional)")
-    staff: str = Field(..., title="Your login", min_length=2)
+    bank_reference: OneLineText | None = Field(None, title="Bank reference (optional)")
+    staff: OneLineText = Field(..., title="Your login", min_length=2)
 
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:

@@ -11,6 +11,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
+from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
 from tasks.shares import transfer_shares
@@ -24,16 +25,18 @@ class TransferParameters(BaseModel):
         description="Member id of the receiver "
         "(an applicant becomes an active member with the transfer)",
     )
-    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    share_class: OneLineText = Field("A", title="Share class", pattern=r"^[A-Z]$")
     shares: int = Field(..., title="Number of shares", ge=1)
     effective_on: date = Field(..., title="Transfer date", description="Date of the signed deed")
-    request_key: str = Field(..., title="Request key", description="Same key = same transfer")
+    request_key: OneLineText = Field(
+        ..., title="Request key", description="Same key = same transfer"
+    )
 
 
 class BoardApproval(RunInput):
     decision: Literal["approved", "refused"] = Field(..., title="Board decision")
-    staff: str = Field(..., title="Your login (board secretary)", min_length=2)
-    note: str = Field("", title="Minutes reference or reason")
+    staff: OneLineText = Field(..., title="Your login (board secretary)", min_length=2)
+    note: Text = Field("", title="Minutes reference or reason")
 
 
 def wait_for_board(key: str, question: str) -> BoardApproval:

@@ -16,15 +16,16 @@ from prefect import flow
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import BaseModel, Field
 
+from governance.domain.text import OneLineText
 from governance.services.shares import brussels_today
 from tasks import transition as t
 
 
 class TransitionParameters(BaseModel):
-    name: str = Field(
+    name: OneLineText = Field(
         ..., title="Campaign name", description="e.g. 'Transition 2027'", max_length=120
     )
-    share_class: str = Field(
+    share_class: OneLineText = Field(
         "A",
         title="Share class",
         description="Class of the share offered (statutes)",
@@ -41,7 +42,9 @@ class TransitionParameters(BaseModel):
         title="Restriction date",
         description="From this date, members without a share are restricted",
     )
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
     as_of: date | None = Field(
         None,
         title="Run as of",

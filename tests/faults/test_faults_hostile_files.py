@@ -150,3 +150,21 @@ def test_an_application_with_control_characters_is_refused_field_by_field(
     assert any(e.field == field and e.message.startswith(message) for e in caught.value.errors)
     faults_report.add(f"hostile form: {value[-12:]!r} in {field} (onboarding)", attempts=1,
                       faults=1, outcome=f"refused: {field}: {message}")
+
+
+def test_staff_forms_and_flow_parameters_use_the_same_text_check(faults_report) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from flows.member_onboarding import ReviewInput
+    from governance.services.assembly import CandidateInput
+    from governance.services.grants import ReviewerSpec
+
+    with pytest.raises(ValidationError, match=r"contains a control character \(position 3\)"):
+        ReviewInput(choice="reject", note="no\x00 thanks", staff="anna")
+    assert ReviewInput(choice="reject", note="Dear applicant,\nno.", staff="anna").note
+    with pytest.raises(ValidationError, match="contains a line break"):
+        CandidateInput(id="C1", name="Zoë\r\nBcc: all@example.org")
+    with pytest.raises(ValidationError, match="contains a control character"):
+        ReviewerSpec(login="anna", name="Anna\x1b[2J", email="anna@example.org")
+    faults_report.add("hostile form: NUL / CRLF / escape in staff forms and specs", attempts=4,
+                      faults=3, outcome="refused by the same check; line breaks kept in notes")
