@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _ENGINES: dict[str, Engine] = {}
+# what else must be forgotten with the engines (e.g. the proven keys: the database may be new)
+_ON_DISPOSE: list[Callable[[], None]] = []
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -74,6 +77,13 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    for forget in _ON_DISPOSE:
+        forget()
+
+
+def on_dispose(forget: Callable[[], None]) -> None:
+    """Call `forget` whenever the engines are disposed of."""
+    _ON_DISPOSE.append(forget)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from governance.config import InvalidKey, KeyRefused, Settings
-from governance.db.engine import get_engine
+from governance.db.engine import get_engine, on_dispose
 from governance.db.models import Member
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.keys import KeyCheck
@@ -113,6 +113,9 @@ def _load(settings: Settings, engine: Engine) -> KeyMaterial | None:
 
 def reset_key_cache() -> None:
     _CACHE.clear()
+
+
+on_dispose(reset_key_cache)  # a disposed engine may come back on a new database at that URL
 
 
 def _prove(engine: Engine, keyring: Keyring) -> KeyMaterial:

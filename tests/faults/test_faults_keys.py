@@ -235,3 +235,20 @@ def test_the_local_key_file_is_created_private_and_kept(tmp_path) -> None:
     (tmp_path / "local-encryption.key").write_text("garbage")
     with pytest.raises(InvalidKey, match=r"the key file .*local-encryption\.key is not a valid"):
         Settings(var_dir=tmp_path).resolved_encryption_key()
+
+
+def test_a_database_recreated_at_the_same_address_gets_its_own_key_check(
+    coop_env, migrated_template
+) -> None:  # type: ignore[no-untyped-def]
+    if not Path(migrated_template).exists():
+        pytest.skip("recreates the SQLite file in place")
+    with UnitOfWork() as uow:
+        first = uow.session.scalar(select(KeyCheck.token).where(KeyCheck.name == "canary"))
+    dispose_engines()  # as the demo does before it starts again on a fresh file
+    database = Path(coop_env.database_url.removeprefix("sqlite:///"))
+    for leftover in database.parent.glob(database.name + "*"):
+        leftover.unlink()
+    shutil.copyfile(migrated_template, database)
+    with UnitOfWork() as uow:
+        again = uow.session.scalar(select(KeyCheck.token).where(KeyCheck.name == "canary"))
+    assert first and again and again != first  # proven (and written) again, not taken from memory
