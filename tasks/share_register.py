@@ -185,7 +185,7 @@ def export_register(
         if path:
             source = archive / path
             copy = target / f"register-{suffix}{source.suffix}"
-            shutil.copyfile(source, copy)
+            write_private(copy, source.read_bytes())
             written.append(str(copy))
     return written
 

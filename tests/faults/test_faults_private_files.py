@@ -105,10 +105,11 @@ def test_archived_documents_and_the_register_export_are_private(
     _import_into_the_register(FORMULA)
     out = tmp_path / "exports"
     xlsx = _world_readable(out / "register-2030-01-01.xlsx")
+    docx = _world_readable(out / "register-2030-01-01.docx")
     result = runner.invoke(app, ["register", "export", "--as-at", "2030-01-01", "--out", str(out),
-                                 "--language", "en", "--no-document"])
+                                 "--language", "en"])
     assert result.exit_code == 0, result.output
-    assert _mode(xlsx) == 0o600
+    assert _mode(xlsx) == 0o600 and _mode(docx) == 0o600 and docx.read_bytes()[:2] == b"PK"
     cells = [c for row in openpyxl.load_workbook(xlsx)["Class A"].iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
