@@ -98,18 +98,13 @@ class Settings(BaseSettings):
     def local_key_file(self) -> Path:
         return self.var_dir / "local-encryption.key"
 
-    def resolved_encryption_key(self, *, create: bool = True) -> bytes:
+    def resolved_encryption_key(self) -> bytes:
         """The configured key, else the local key file in var/ (created once, never replaced).
         Raises InvalidKey naming the setting or the file when a key is malformed."""
         if self.encryption_key is not None:
             return parse_key(self.encryption_key.get_secret_value(), "COOP_ENCRYPTION_KEY")
         key_file = self.local_key_file()
         if not key_file.exists():
-            if not create:
-                raise InvalidKey(
-                    "no encryption key: COOP_ENCRYPTION_KEY is not set and there is no key "
-                    f"file {key_file}"
-                )
             _create_key_file(key_file)
         return parse_key(
             key_file.read_bytes().decode("ascii", "replace"), f"the key file {key_file}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from base64 import urlsafe_b64encode
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,8 +154,8 @@ def _first_start(engine: Engine, keyring: Keyring) -> KeyMaterial:
     key must open its data, and the hashing secrets stay the key, as they were derived)."""
     with engine.begin() as conn:
         legacy = _check_existing_data(conn, keyring)
-        fresh = urlsafe_b64encode(secrets.token_bytes(32))
-        identity = keyring.primary if legacy else fresh
+        # secrets of data hashed before the check were the key itself: keep them
+        identity = keyring.primary if legacy else urlsafe_b64encode(secrets.token_bytes(32))
         ballot = keyring.primary if legacy else urlsafe_b64encode(secrets.token_bytes(32))
         fernet = Fernet(keyring.primary)
         mark = fingerprint(keyring.primary)
@@ -193,16 +192,6 @@ def _check_existing_data(conn: Connection, keyring: Keyring) -> bool:
     )
     voters = conn.scalar(select(func.count()).select_from(AssemblyVoter))
     return bool(hashed or voters)
-
-
-def stored_tokens(conn: Connection) -> Iterator[tuple[Any, Any, str]]:
-    """(column, row id, token) of every encrypted value, in id order (for rotation)."""
-    for column in ENCRYPTED_COLUMNS:
-        table = column.class_
-        for row_id, token in conn.execute(
-            select(table.id, column).where(column.is_not(None)).order_by(table.id)
-        ):
-            yield column, row_id, token
 
 
 @dataclass(frozen=True)
