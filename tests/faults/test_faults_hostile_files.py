@@ -148,7 +148,7 @@ def test_an_application_with_control_characters_is_refused_field_by_field(
     with pytest.raises(InvalidApplication) as caught:
         parse_application(person(**{field: value}))
     assert any(e.field == field and e.message.startswith(message) for e in caught.value.errors)
-    faults_report.add(f"hostile form: {value[-12:]!r} in {field} (onboarding)", attempts=1,
+    faults_report.add(f"hostile form: {value[:14]!r} in {field} (onboarding)", attempts=1,
                       faults=1, outcome=f"refused: {field}: {message}")
 
 

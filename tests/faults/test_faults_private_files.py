@@ -113,7 +113,7 @@ def test_archived_documents_and_the_register_export_are_private(
     cells = [c for row in openpyxl.load_workbook(xlsx)["Class A"].iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
-    faults_report.add("personal file: archive and register XLSX over 0644 files", attempts=2,
+    faults_report.add("personal file: archive, register XLSX and document over 0644 files", attempts=2,
                       faults=2, outcome="0600; formula cells stored as text")
 
 
