@@ -2,7 +2,7 @@
 
 One check for every input model and every imported cell. NUL and the other control characters
 crash PostgreSQL, make .docx files Word cannot open and break exports; a line break in a name
-spills into e-mail bodies. One-line fields (names, addresses, e-mail, identifiers) refuse every
+spills into e-mail bodies; a direction override makes a name display as another. One-line fields (names, addresses, e-mail, identifiers) refuse every
 control character but the tab; free text (notes, answers, descriptions) also keeps line breaks.
 """
 
@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 LINE_BREAKS = frozenset("\n\r\u2028\u2029\x85\x0b\x0c")
+# bidirectional overrides and isolates: they make a name display as another ("Trojan Source")
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def text_problem(value: str, *, one_line: bool) -> str | None:
@@ -26,6 +28,8 @@ def text_problem(value: str, *, one_line: bool) -> str | None:
                 return f"contains a line break (position {position}): keep it on one line"
             if char in "\n\r":
                 continue
+        if char in DIRECTION_CONTROLS:
+            return f"contains an invisible text-direction control (position {position})"
         category = unicodedata.category(char)
         if category == "Cc":
             return f"contains a control character (position {position})"

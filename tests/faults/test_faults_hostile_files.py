@@ -84,7 +84,9 @@ def _refused(imp: Import, text: str) -> list[str]:
      "line 3: first_name: contains a line break (position 4): keep it on one line"),
     ("city", "Liège\u2028Bruxelles",
      "line 2: city: contains a line break (position 6): keep it on one line"),
-], ids=["NUL", "escape sequence", "CRLF", "U+2028"])
+    ("last_name", "Zoë\u202eyréW",
+     "line 2: last_name: contains an invisible text-direction control (position 4)"),
+], ids=["NUL", "escape sequence", "CRLF", "U+2028", "right-to-left override"])
 def test_control_characters_and_line_breaks_are_refused_by_line_and_column(
     coop_env, faults_report, imp, column, value, expected
 ) -> None:  # type: ignore[no-untyped-def]
