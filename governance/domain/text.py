@@ -2,8 +2,9 @@
 
 One check for every input model and every imported cell. NUL and the other control characters
 crash PostgreSQL, make .docx files Word cannot open and break exports; a line break in a name
-spills into e-mail bodies; a direction override makes a name display as another. One-line fields (names, addresses, e-mail, identifiers) refuse every
-control character but the tab; free text (notes, answers, descriptions) also keeps line breaks.
+spills into e-mail bodies; a direction override makes a name display as another. One-line
+fields (names, addresses, e-mail, identifiers) refuse every control character but the tab;
+free text (notes, answers, descriptions) also keeps line breaks.
 """
 
 from __future__ import annotations
