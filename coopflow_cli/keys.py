@@ -23,9 +23,13 @@ def generate() -> None:
 def check() -> None:
     """Prove the configured key opens this database (exit 2 with the reason when it does not)."""
     from governance.config import get_settings
-    from governance.db.keys import fingerprint, key_material
+    from governance.db.keys import fingerprint, has_key_check, key_material
 
-    material = key_material(get_settings())
+    settings = get_settings()
+    material = key_material(settings)
+    if not has_key_check(settings):
+        console.print("the database has no key check yet: run `coop db upgrade`")
+        raise typer.Exit(1)
     console.print(f"OK: the key {fingerprint(material.keyring.primary)} opens this database")
 
 

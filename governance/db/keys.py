@@ -110,6 +110,11 @@ def _load(settings: Settings, engine: Engine) -> KeyMaterial | None:
     return _prove(engine, Keyring(settings.resolved_encryption_key(), settings.resolved_old_keys()))
 
 
+def has_key_check(settings: Settings) -> bool:
+    """Whether the database's schema has the key check (`coop db upgrade` adds it)."""
+    return inspect(get_engine(settings.resolved_database_url())).has_table(KeyCheck.__tablename__)
+
+
 def reset_key_cache() -> None:
     _CACHE.clear()
 
