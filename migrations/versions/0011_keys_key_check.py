@@ -1,7 +1,7 @@
 """key check: a canary and the hashing secrets, encrypted under the configured key
 
-Revision ID: 0010_keys_key_check
-Revises: 0009_refunds
+Revision ID: 0011_keys_key_check
+Revises: 0010_money_bank_transaction_key
 Create Date: 2026-12-02 00:40:00
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import governance.db.base
 
-revision: str = '0010_keys_key_check'
-down_revision: str | Sequence[str] | None = '0009_refunds'
+revision: str = '0011_keys_key_check'
+down_revision: str | Sequence[str] | None = '0010_money_bank_transaction_key'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
