@@ -106,18 +106,37 @@ def close(
     staff: str = typer.Option(..., "--staff", help="Your staff login"),
     early: bool = typer.Option(False, help="Close before the end of the voting window"),
 ) -> None:
-    """Close the voting, seal the ballots and count (the closing flow does this too)."""
+    """Run the closing flow now: close, seal, count, clean the storage, publish, write the
+    minutes and e-mail the results (exactly what the scheduled `assembly-closing` does)."""
+    from flows.assembly_closing import assembly_closing
+    from governance.domain.errors import RuleViolation
+
+    try:
+        result = assembly_closing(assembly_id=assembly, close_early=early, staff=staff)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(
+        f"closed: {result['ballots']} ballots, seal {result['seal']}; minutes and "
+        f"{result['mails_queued']} result e-mails done"
+    )
+
+
+@app.command("forget-order")
+def forget_order(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id (closed)"),
+) -> None:
+    """Make the database forget the order in which ballots were cast (the closing does it;
+    run it again if the closing said another program kept the database busy)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
-    from governance.services.timeline import Actor
-    from governance.services.voting_closing import close_voting
+    from governance.services.voting_closing import forget_cast_order
 
     try:
         with UnitOfWork() as uow:
-            summary = close_voting(uow, assembly, now=_now(), actor=Actor.staff(staff), early=early)
+            scrub = forget_cast_order(uow, assembly)
     except RuleViolation as exc:
         raise _fail(f"refused: {exc}") from exc
-    typer.echo(f"closed: {summary.ballots} ballots, seal {summary.seal}")
+    typer.echo(f"{scrub.dialect}: the write history of the voting tables is gone")
 
 
 @app.command("verify")
@@ -162,14 +181,26 @@ def export_scenario(
 def ballot_web(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8765, help="Port"),
+    trusted_proxy: list[str] = typer.Option(
+        None,
+        "--trusted-proxy",
+        help="Reverse proxy whose X-Forwarded-For is believed (IP or network; repeat or "
+        "comma-separate). Default: COOP_TRUSTED_PROXIES; none means the connecting address",
+    ),
 ) -> None:
     """Serve the ballot page (FastAPI + uvicorn, no access log)."""
     from coopflow_cli.ballot_web.app import serve
+    from coopflow_cli.ballot_web.clients import BadProxySetting, parse_trusted
     from governance.config import get_settings
     from governance.db.keys import key_material
 
+    proxies = tuple(trusted_proxy) if trusted_proxy else None
+    try:
+        parse_trusted(proxies or ())
+    except BadProxySetting as exc:
+        raise _fail(f"--trusted-proxy: {exc}") from exc
     key_material(get_settings())  # a key that does not open the codes' database: no start
-    serve(host, port)
+    serve(host, port, proxies)
 
 
 def register(target: typer.Typer) -> None:

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         50_000_000, ge=1_000, description="Largest camt.053 file imported (bytes)"
     )
     ballot_base_url: str = "http://127.0.0.1:8765"
+    trusted_proxies: str = Field(
+        "",
+        description="Reverse proxies whose X-Forwarded-For the ballot page believes: IP "
+        "addresses or networks, comma-separated (e.g. 127.0.0.1 or 10.0.0.0/8). Empty: none, "
+        "the connecting address is the client",
+    )
     prefect_ui_url: str = "http://127.0.0.1:4200"
 
     def resolved_database_url(self) -> str:

@@ -2,8 +2,9 @@
 
 Enter the code (or follow the QR link /b/<code>), see the agenda in your language, choose,
 review, confirm, get the receipt. No JavaScript, no cookies, no third-party requests;
-Jinja2 autoescapes every text. Wrong codes from one address are slowed down by a token
-bucket kept in memory (one process; see docs/ballot-secrecy.md). The app keeps no log
+Jinja2 autoescapes every text. Wrong codes are slowed down per address and per code
+prefix by token buckets kept in memory (one process; see docs/ballot-secrecy.md); a right
+code is never slowed down. The app keeps no log
 of codes: run uvicorn without its access log (the QR link carries the code in the path)."""
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from coopflow_cli.ballot_web.clients import client_address, code_target, parse_trusted
 from coopflow_cli.ballot_web.labels import LABELS, pick_language
 from documents.formatting import date_time
+from governance.config import get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
 from governance.domain.assembly import InvalidBallotCode
@@ -61,18 +64,36 @@ def create_app(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     throttle: voting.WrongCodeThrottle | None = None,
     monotonic: Callable[[], float] = time.monotonic,
+    trusted_proxies: tuple[str, ...] | None = None,
 ) -> FastAPI:
-    """The ASGI app; `clock` and the throttle are injectable for tests."""
+    """The ASGI app; `clock` and the throttle are injectable for tests. X-Forwarded-For is
+    believed only from `trusted_proxies` (default: the COOP_TRUSTED_PROXIES setting)."""
     app = FastAPI(title="Ballot", docs_url=None, redoc_url=None, openapi_url=None)
     env = _environment()
     bucket = throttle or voting.WrongCodeThrottle()
+    if trusted_proxies is None:
+        trusted_proxies = (get_settings().trusted_proxies,)
+    trusted = parse_trusted(trusted_proxies)
 
     def page(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(name).render(t=LABELS[lang], lang=lang, **context)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def client_of(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
+        peer = request.client.host if request.client else "unknown"
+        return client_address(peer, request.headers.get("x-forwarded-for"), trusted)
+
+    def refuse_code(request: Request, typed: str, lang: str, message: str) -> HTMLResponse:
+        """A wrong code counts against the address and against the code's first characters;
+        past the limit the answer is "slow down". A right code never comes here."""
+        keys = (f"address:{client_of(request)}", f"code:{code_target(typed)}")
+        now = monotonic()
+        wait = max(bucket.wait_seconds(key, now) for key in keys)
+        for key in keys:
+            bucket.wrong_code(key, now)
+        if wait > 0:
+            return home(lang, LABELS[lang]["slow_down"].format(seconds=int(wait) + 1), 429)
+        return home(lang, message, 400, typed if message == LABELS[lang]["typo_code"] else "")
 
     async def form_of(request: Request) -> dict[str, list[str]]:
         body = (await request.body()).decode("utf-8", errors="replace")
@@ -83,19 +104,13 @@ def create_app(
 
     def open_ballot(request: Request, code: str, lang: str) -> tuple[Any, HTMLResponse | None]:
         """The ballot view for `code`, or the page to show instead (wrong code, closed...)."""
-        client = client_of(request)
-        wait = bucket.wait_seconds(client, monotonic())
-        if wait > 0:
-            return None, home(lang, LABELS[lang]["slow_down"].format(seconds=int(wait) + 1), 429)
         try:
             with UnitOfWork() as uow:
                 view = service.ballot_view(uow, code, clock())
         except InvalidBallotCode:
-            bucket.wrong_code(client, monotonic())
-            return None, home(lang, LABELS[lang]["typo_code"], 400, code)
+            return None, refuse_code(request, code, lang, LABELS[lang]["typo_code"])
         except voting.UnknownBallotCode:
-            bucket.wrong_code(client, monotonic())
-            return None, home(lang, LABELS[lang]["wrong_code"], 400)
+            return None, refuse_code(request, code, lang, LABELS[lang]["wrong_code"])
         t = LABELS[view.language]
         if view.state is WindowState.NOT_YET:
             when = date_time(view.opens_at, view.language)
@@ -158,10 +173,6 @@ def create_app(
         form = await form_of(request)
         code = form.get("code", [""])[0]
         lang = pick_language(None, request.headers.get("accept-language"))
-        client = client_of(request)
-        wait = bucket.wait_seconds(client, monotonic())
-        if wait > 0:
-            return home(lang, LABELS[lang]["slow_down"].format(seconds=int(wait) + 1), 429)
         try:
             with UnitOfWork() as uow:
                 view = service.ballot_view(uow, code, clock())
@@ -169,8 +180,7 @@ def create_app(
             with UnitOfWork() as uow:
                 receipt = service.cast_ballot(uow, code, chosen, now=clock())
         except (InvalidBallotCode, voting.UnknownBallotCode):
-            bucket.wrong_code(client, monotonic())
-            return home(lang, LABELS[lang]["wrong_code"], 400)
+            return refuse_code(request, code, lang, LABELS[lang]["wrong_code"])
         except voting.CodeAlreadyUsed:
             return home(view.language, LABELS[view.language]["used"], 409)
         except voting.VotingNotOpen:
@@ -219,8 +229,28 @@ def create_app(
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Run the page with uvicorn, without an access log (the QR path holds the code)."""
+def server_config(
+    host: str = "127.0.0.1", port: int = 8765, trusted_proxies: tuple[str, ...] | None = None
+) -> Any:
+    """uvicorn's settings for the page: no access log (the QR path holds the code) and no
+    uvicorn X-Forwarded-For handling (it believes any local client): the app believes the
+    header only from the trusted proxies."""
     import uvicorn
 
-    uvicorn.run(create_app(), host=host, port=port, access_log=False, log_level="warning")
+    return uvicorn.Config(
+        create_app(trusted_proxies=trusted_proxies),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        proxy_headers=False,
+    )
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 8765, trusted_proxies: tuple[str, ...] | None = None
+) -> None:
+    """Run the page with uvicorn until stopped."""
+    import uvicorn
+
+    uvicorn.Server(server_config(host, port, trusted_proxies)).run()

@@ -256,7 +256,7 @@ def _base32(data: bytes, chars: int) -> str:
     return "".join(reversed(out))
 
 
-def _check_char(data: str) -> str:
+def check_char(data: str) -> str:
     return CROCKFORD[hashlib.sha256(data.encode()).digest()[0] & 31]
 
 
@@ -264,7 +264,7 @@ def derive_ballot_code(code_key: bytes, assembly_id: int, member_id: int) -> str
     """The ballot code of one voter (canonical form, 28 characters, 135 secret bits)."""
     mac = hmac.new(code_key, f"ballot:{assembly_id}:{member_id}".encode(), hashlib.sha256)
     data = _base32(mac.digest(), CODE_DATA_CHARS)
-    return data + _check_char(data)
+    return data + check_char(data)
 
 
 def format_ballot_code(code: str) -> str:
@@ -288,7 +288,7 @@ def normalise_ballot_code(typed: str) -> str:
         raise InvalidBallotCode(
             f"a ballot code uses only digits and letters, not '{exc.args[0]}'", field="ballot_code"
         ) from exc
-    if _check_char(canonical[:-1]) != canonical[-1]:
+    if check_char(canonical[:-1]) != canonical[-1]:
         raise InvalidBallotCode(
             "this ballot code contains a typing error: please check it character by character",
             field="ballot_code",
