@@ -9,6 +9,7 @@ of codes: run uvicorn without its access log (the QR link carries the code in th
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from coopflow_cli.ballot_web.clients import client_address, code_target, parse_trusted
-from coopflow_cli.ballot_web.labels import LABELS, pick_language
+from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language, plural
 from documents.formatting import date_time
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
@@ -32,6 +33,7 @@ from governance.domain.voting import AgendaItem, WindowState
 from governance.services import voting as service
 
 TEMPLATES = Path(__file__).with_name("templates")
+_RECEIPT = re.compile(r"[0-9a-f]{64}")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
@@ -60,6 +62,24 @@ def _choices_from_form(form: dict[str, list[str]], agenda: tuple[Any, ...]) -> d
     return choices
 
 
+def _problems(view: Any, chosen: dict[str, Any], lang: str) -> tuple[list[str], set[str]]:
+    """The voter's own mistakes, in their language: unanswered motions, too many ticks."""
+    t = LABELS[lang]
+    unanswered = [i.code for i in view.agenda if i.kind != "election" and i.code not in chosen]
+    messages = [t["unanswered"].format(items=", ".join(unanswered))] if unanswered else []
+    wrong = set(unanswered)
+    for item in view.agenda:
+        ticked = len(chosen.get(item.code, [])) if item.kind == "election" else 0
+        if ticked > item.seats:
+            wrong.add(item.code)
+            messages.append(
+                plural(lang, "too_many", item.seats).format(
+                    code=item.code, seats=item.seats, n=ticked
+                )
+            )
+    return messages, wrong
+
+
 def create_app(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     throttle: voting.WrongCodeThrottle | None = None,
@@ -76,7 +96,16 @@ def create_app(
     trusted = parse_trusted(trusted_proxies)
 
     def page(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(name).render(t=LABELS[lang], lang=lang, **context)
+        html = env.get_template(name).render(
+            t=LABELS[lang],
+            lang=lang,
+            plural=lambda key, n: plural(lang, key, n),
+            when=lambda moment: date_time(moment, lang),
+            name_of=lambda view: assembly_name(
+                view.kind, (view.meeting_at or view.opens_at).year, lang
+            ),
+            **context,
+        )
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def client_of(request: Request) -> str:
@@ -116,7 +145,7 @@ def create_app(
             when = date_time(view.opens_at, view.language)
             return view, home(view.language, t["not_yet"].format(when=when), 403)
         if view.state is WindowState.CLOSED:
-            when = date_time(view.closes_at, view.language)
+            when = date_time(view.closed_at or view.closes_at, view.language)
             return view, home(view.language, t["closed"].format(when=when), 403)
         if view.already_voted and not view.revote_allowed:
             return view, home(view.language, t["used"], 409)
@@ -139,7 +168,29 @@ def create_app(
         lang = pick_language(form.get("lang", [""])[0], request.headers.get("accept-language"))
         code = form.get("code", [""])[0]
         view, refusal = open_ballot(request, code, lang)
-        return refusal or page("ballot.html", view.language, view=view, code=code, chosen={})
+        if refusal:
+            return refusal
+        chosen = _choices_from_form(form, view.agenda)
+        return page("ballot.html", view.language, view=view, code=code, chosen=chosen)
+
+    def ballot_again(view: Any, code: str, chosen: dict[str, Any], prefix: str) -> HTMLResponse:
+        """The ballot with the voter's choices kept and every problem named."""
+        lang = view.language
+        messages, wrong = _problems(view, chosen, lang)
+        if not messages:  # a form that is not ours (unknown item or candidate)
+            messages = [LABELS[lang]["bad_form"]]
+        if prefix:
+            messages = [LABELS[lang][prefix].format(reason=messages[0]), *messages[1:]]
+        return page(
+            "ballot.html",
+            lang,
+            400,
+            view=view,
+            code=code,
+            chosen=chosen,
+            messages=messages,
+            wrong=wrong,
+        )
 
     @app.post("/confirm", response_class=HTMLResponse)
     async def confirm(request: Request) -> HTMLResponse:
@@ -156,16 +207,8 @@ def create_app(
         ]
         try:
             clean = voting.validate_choices(agenda, chosen)
-        except RuleViolation as exc:
-            return page(
-                "ballot.html",
-                view.language,
-                400,
-                view=view,
-                code=code,
-                chosen=chosen,
-                message=LABELS[view.language]["error"].format(reason=exc.message),
-            )
+        except RuleViolation:
+            return ballot_again(view, code, chosen, prefix="")  # nothing attempted yet
         return page("confirm.html", view.language, view=view, code=code, chosen=clean)
 
     @app.post("/cast", response_class=HTMLResponse)
@@ -187,19 +230,50 @@ def create_app(
             when = date_time(view.opens_at, view.language)
             return home(view.language, LABELS[view.language]["not_yet"].format(when=when), 403)
         except voting.VotingClosed:
-            when = date_time(view.closes_at, view.language)
+            when = date_time(view.closed_at or min(view.closes_at, clock()), view.language)
             return home(view.language, LABELS[view.language]["closed"].format(when=when), 403)
-        except RuleViolation as exc:
-            return page(
-                "ballot.html",
-                view.language,
-                400,
-                view=view,
-                code=code,
-                chosen=chosen,
-                message=LABELS[view.language]["error"].format(reason=exc.message),
-            )
-        return page("receipt.html", view.language, view=view, receipt=receipt.receipt)
+        except voting.RemoteVotingNotAllowed:
+            return home(view.language, LABELS[view.language]["remote_not_allowed"], 403)
+        except RuleViolation:
+            return ballot_again(view, code, chosen, prefix="error")
+        return page(
+            "receipt.html",
+            view.language,
+            view=view,
+            receipt=receipt.receipt,
+            cast_at=date_time(clock(), view.language),
+            assembly_name=assembly_name(
+                view.kind, (view.meeting_at or view.opens_at).year, view.language
+            ),
+            assembly_id=view.assembly_id,
+            base=get_settings().ballot_base_url.rstrip("/"),
+        )
+
+    @app.get("/r/{assembly_id}/{receipt}", response_class=HTMLResponse)
+    def receipt_again(
+        request: Request, assembly_id: int, receipt: str, lang: str | None = None
+    ) -> HTMLResponse:
+        """The receipt shown again from its address: nothing is looked up or stored (the
+        server cannot tell whose it is); after the close the board says if it was counted."""
+        from governance.services.voting_results import assembly_heading
+
+        language = pick_language(lang, request.headers.get("accept-language"))
+        if not _RECEIPT.fullmatch(receipt):
+            return home(language, LABELS[language]["not_found"], 404)
+        with UnitOfWork() as uow:
+            heading = assembly_heading(uow, assembly_id)
+        if heading is None:
+            return home(language, LABELS[language]["not_found"], 404)
+        kind, year = heading
+        return page(
+            "receipt.html",
+            language,
+            receipt=receipt,
+            cast_at="",
+            assembly_name=assembly_name(kind, year, language),
+            assembly_id=assembly_id,
+            base=get_settings().ballot_base_url.rstrip("/"),
+        )
 
     @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
     def receipts(

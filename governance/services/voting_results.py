@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from governance.db.models import Member
-from governance.db.models.assembly import AssemblyVoter
+from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
 from governance.db.uow import UnitOfWork
 from governance.domain.errors import InvalidTransition
@@ -192,6 +192,14 @@ class PublishedReceipts:
     title: str
     seal: str
     receipts: frozenset[str]
+
+
+def assembly_heading(uow: UnitOfWork, assembly_id: int) -> tuple[str, int] | None:
+    """(kind, year) of an assembly, for its name in every language; None if unknown."""
+    assembly = uow.session.get(Assembly, assembly_id)
+    heading = None if assembly is None else (assembly.kind.value, assembly.meeting_at.year)
+    uow.rollback()
+    return heading
 
 
 def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
