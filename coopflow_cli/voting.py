@@ -80,20 +80,30 @@ def enter_paper(
 @app.command("give-proxy")
 def give_proxy(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
-    giver: int = typer.Option(..., "--giver", help="Member id of the shareholder giving it"),
-    holder: int = typer.Option(None, "--holder", help="Member id of the holder, if a member"),
+    giver: str = typer.Option(
+        ..., "--giver", help="Member number (M0000042) of the shareholder giving it"
+    ),
+    holder: str = typer.Option(None, "--holder", help="Member number of the holder, if a member"),
     holder_name: str = typer.Option(None, "--holder-name", help="Name of a holder who is not"),
     staff: str = typer.Option(..., "--staff", help="Your staff login"),
 ) -> None:
     """Record a proxy (the statutes' cap per holder and holder rule apply)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
-    from governance.services import voting
+    from governance.services import members, voting
 
     try:
         with UnitOfWork() as uow:
+            giver_id = members.resolve_member(uow.session, giver)
+            holder_id = members.resolve_member(uow.session, holder) if holder else None
+            uow.rollback()
             proxy_id = voting.give_proxy(
-                uow, assembly, giver, holder_member_id=holder, holder_name=holder_name, staff=staff
+                uow,
+                assembly,
+                giver_id,
+                holder_member_id=holder_id,
+                holder_name=holder_name,
+                staff=staff,
             )
     except RuleViolation as exc:
         raise _fail(f"refused: {exc}") from exc

@@ -333,6 +333,11 @@ def _holder_key(holder_member_id: int | None, holder_name: str) -> str:
     return "name:" + " ".join(folded.split())
 
 
+def _number(session: Session, member_id: int) -> str:
+    member = session.get(Member, member_id)
+    return (member.member_number if member else None) or f"id {member_id}"
+
+
 def give_proxy(
     uow: UnitOfWork,
     assembly_id: int,
@@ -354,7 +359,9 @@ def give_proxy(
     )
     if giver is None:
         raise NotFound(
-            f"member {giver_member_id} is not a voter of assembly {assembly_id}", field="giver"
+            f"member {_number(session, giver_member_id)} is not a voter of assembly "
+            f"{assembly_id} (not a shareholder at its record date)",
+            field="giver",
         )
     if holder_member_id is not None:
         holder = session.get(Member, holder_member_id)
