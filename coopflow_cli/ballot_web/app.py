@@ -21,6 +21,7 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from coopflow_cli.ballot_web.board import add_board_routes
 from coopflow_cli.ballot_web.clients import client_address, code_target, parse_trusted
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language, plural
 from documents.formatting import date_time
@@ -275,22 +276,7 @@ def create_app(
             base=get_settings().ballot_base_url.rstrip("/"),
         )
 
-    @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
-    def receipts(
-        request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
-    ) -> HTMLResponse:
-        """After closing: the seal, the number of ballots, and whether a receipt is in."""
-        from governance.services.voting_results import published_receipts
-
-        language = pick_language(lang, request.headers.get("accept-language"))
-        try:
-            with UnitOfWork() as uow:
-                published = published_receipts(uow, assembly_id)
-        except RuleViolation:
-            return home(language, LABELS[language]["not_closed"], 404)
-        wanted = receipt.strip().lower()
-        found = wanted in published.receipts if wanted else None
-        return page("receipts.html", language, published=published, receipt=wanted, found=found)
+    add_board_routes(app, page, home)
 
     @app.get("/health")
     def health() -> dict[str, str]:
