@@ -149,6 +149,25 @@ def forget_order(
     typer.echo(f"{scrub.dialect}: the write history of the voting tables is gone")
 
 
+@app.command("turnout")
+def turnout(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+) -> None:
+    """How many shareholders have voted so far (a count only: no result before the close)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services.voting_results import turnout as count_turnout
+
+    try:
+        with UnitOfWork() as uow:
+            seen = count_turnout(uow, assembly)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    share = f"{100 * seen.voted / seen.eligible:.1f} %" if seen.eligible else "-"
+    state = "closed" if seen.closed else "voting open"
+    typer.echo(f"assembly {assembly} ({state}): {seen.voted} of {seen.eligible} voted ({share})")
+
+
 @app.command("verify")
 def verify(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),

@@ -164,6 +164,7 @@ def queue_result_mails(
         .limit(limit)
     ).all()
     queued = 0
+    base = uow.settings.ballot_base_url.rstrip("/")
     for _voter_id, member_id, email, language in rows:
         if not email:
             continue  # postal shareholders read the minutes at the office or on request
@@ -178,7 +179,8 @@ def queue_result_mails(
                 "title": title,
                 "summary": summaries[language.value],
                 "seal": seal,
-                "receipts_url": f"{uow.settings.ballot_base_url}/receipts/{assembly_id}",
+                "receipts_url": f"{base}/receipts/{assembly_id}",
+                "verifier_url": f"{base}/verify_board.py",
             },
         )
         queued += 1
@@ -192,6 +194,29 @@ class PublishedReceipts:
     title: str
     seal: str
     receipts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Turnout:
+    assembly_id: int
+    voted: int
+    eligible: int
+    closed: bool
+
+
+def turnout(uow: UnitOfWork, assembly_id: int) -> Turnout:
+    """How many have voted so far, for staff during the vote: a count, never a result."""
+    session = uow.session
+    _assembly(session, assembly_id)
+    voted, eligible = session.execute(
+        select(
+            func.count().filter(AssemblyVoter.voted.is_(True)),
+            func.count(),
+        ).where(AssemblyVoter.assembly_id == assembly_id)
+    ).one()
+    closed = session.get(VotingSeal, assembly_id) is not None
+    uow.rollback()
+    return Turnout(assembly_id, int(voted), int(eligible), closed)
 
 
 def assembly_heading(uow: UnitOfWork, assembly_id: int) -> tuple[str, int] | None:

@@ -54,3 +54,15 @@ def test_closing_early_from_the_command_line_writes_the_minutes_and_mails_the_re
         minutes = uow.session.scalars(select(Document).where(
             Document.template == "assembly_minutes")).all()
     assert minutes and mail_sink.parsed()
+
+
+def test_staff_see_the_live_turnout_as_a_count_and_nothing_of_the_choices(convene) -> None:
+    ga = convene(4)
+    for n in range(3):
+        with UnitOfWork() as uow:
+            service.cast_ballot(uow, ga.code(n), {"R1": "for", "R2": "against", "R3": "for",
+                                                  "E1": ["C1"]}, now=ga.now)
+    result = CliRunner().invoke(app, ["assembly", "turnout", "--assembly", str(ga.assembly_id)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        f"assembly {ga.assembly_id} (voting open): 3 of 4 voted (75.0 %)")
