@@ -157,11 +157,28 @@ def create_app(
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
         return home(pick_language(lang, request.headers.get("accept-language")))
 
+    def ballot_page(view: Any, code: str, chosen: dict[str, Any], **more: Any) -> HTMLResponse:
+        from governance.services.voting_results import public_documents
+
+        with UnitOfWork() as uow:
+            documents = public_documents(uow, view.assembly_id, view.language)
+        status = more.pop("status", 200)
+        return page(
+            "ballot.html",
+            view.language,
+            status,
+            view=view,
+            code=code,
+            chosen=chosen,
+            documents=documents,
+            **more,
+        )
+
     @app.get("/b/{code}", response_class=HTMLResponse)
     def from_qr(request: Request, code: str) -> HTMLResponse:
         lang = pick_language(None, request.headers.get("accept-language"))
         view, refusal = open_ballot(request, code, lang)
-        return refusal or page("ballot.html", view.language, view=view, code=code, chosen={})
+        return refusal or ballot_page(view, code, {})
 
     @app.post("/ballot", response_class=HTMLResponse)
     async def ballot(request: Request) -> HTMLResponse:
@@ -171,8 +188,7 @@ def create_app(
         view, refusal = open_ballot(request, code, lang)
         if refusal:
             return refusal
-        chosen = _choices_from_form(form, view.agenda)
-        return page("ballot.html", view.language, view=view, code=code, chosen=chosen)
+        return ballot_page(view, code, _choices_from_form(form, view.agenda))
 
     def ballot_again(view: Any, code: str, chosen: dict[str, Any], prefix: str) -> HTMLResponse:
         """The ballot with the voter's choices kept and every problem named."""
@@ -182,16 +198,7 @@ def create_app(
             messages = [LABELS[lang]["bad_form"]]
         if prefix:
             messages = [LABELS[lang][prefix].format(reason=messages[0]), *messages[1:]]
-        return page(
-            "ballot.html",
-            lang,
-            400,
-            view=view,
-            code=code,
-            chosen=chosen,
-            messages=messages,
-            wrong=wrong,
-        )
+        return ballot_page(view, code, chosen, status=400, messages=messages, wrong=wrong)
 
     @app.post("/confirm", response_class=HTMLResponse)
     async def confirm(request: Request) -> HTMLResponse:

@@ -19,6 +19,10 @@ from governance.domain.errors import RuleViolation
 from governance.services.voting_board import bulletin_board
 
 VERIFIER = Path(__file__).resolve().parent.parent / "verify_board.py"
+MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 DOWNLOAD_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -79,6 +83,26 @@ def add_board_routes(
             "Content-Disposition": f'attachment; filename="board-{assembly_id}.json"'
         }
         return Response(body, media_type="application/json", headers=headers)
+
+    @app.get("/documents/{assembly_id}/{name}.{lang}")
+    def convocation_document(assembly_id: int, name: str, lang: str) -> Response:
+        """A convocation document every shareholder received (no personal data)."""
+        from governance.config import get_settings
+        from governance.services.voting_results import public_document
+
+        if lang not in LABELS:
+            return Response("unknown language\n", status_code=404, media_type="text/plain")
+        with UnitOfWork() as uow:
+            found = public_document(uow, assembly_id, name, lang)
+        if found is None:
+            return Response("no such document\n", status_code=404, media_type="text/plain")
+        path, kind = found
+        data = (get_settings().resolved_archive_dir() / path).read_bytes()
+        media = MEDIA.get(kind, "application/octet-stream")
+        headers = DOWNLOAD_HEADERS | {
+            "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{kind}"'
+        }
+        return Response(data, media_type=media, headers=headers)
 
     @app.get("/verify_board.py")
     def verifier() -> Response:

@@ -77,6 +77,10 @@ LABELS: dict[str, dict[str, str]] = {
         "elected": "élu(e)",
         "receipt_col": "Reçu",
         "choices_col": "Choix",
+        "documents": "Documents de la convocation :",
+        "doc_convocation": "convocation et textes soumis au vote",
+        "doc_proxy": "formulaire de procuration",
+        "doc_board-report": "rapport du conseil d'administration",
     },
     "nl": {
         "title": "Stemmen op de algemene vergadering",
@@ -151,6 +155,10 @@ LABELS: dict[str, dict[str, str]] = {
         "elected": "verkozen",
         "receipt_col": "Ontvangstbewijs",
         "choices_col": "Keuzes",
+        "documents": "Documenten van de oproeping:",
+        "doc_convocation": "oproeping en teksten waarover gestemd wordt",
+        "doc_proxy": "volmachtformulier",
+        "doc_board-report": "verslag van de raad van bestuur",
     },
     "de": {
         "title": "Abstimmung in der Generalversammlung",
@@ -224,6 +232,10 @@ LABELS: dict[str, dict[str, str]] = {
         "elected": "gewählt",
         "receipt_col": "Quittung",
         "choices_col": "Wahl",
+        "documents": "Unterlagen der Einberufung:",
+        "doc_convocation": "Einberufung und Texte, über die abgestimmt wird",
+        "doc_proxy": "Vollmachtsformular",
+        "doc_board-report": "Bericht des Verwaltungsrats",
     },
     "en": {
         "title": "Voting at the general assembly",
@@ -298,6 +310,10 @@ LABELS: dict[str, dict[str, str]] = {
         "elected": "elected",
         "receipt_col": "Receipt",
         "choices_col": "Choices",
+        "documents": "Convocation documents:",
+        "doc_convocation": "convocation and the texts put to the vote",
+        "doc_proxy": "proxy form",
+        "doc_board-report": "the board's report",
     },
 }
 

@@ -219,6 +219,49 @@ def turnout(uow: UnitOfWork, assembly_id: int) -> Turnout:
     return Turnout(assembly_id, int(voted), int(eligible), closed)
 
 
+PUBLIC_DOCUMENTS = {"convocation": "assembly_convocation", "proxy": "assembly_proxy"}
+
+
+def _public_document_key(assembly: Assembly, name: str, language: str) -> str | None:
+    from governance.services.assembly import shared_document_key
+
+    if name == "board-report":
+        return assembly.board_report_document_key
+    template = PUBLIC_DOCUMENTS.get(name)
+    return shared_document_key(assembly.id, template, language) if template else None
+
+
+def public_document(
+    uow: UnitOfWork, assembly_id: int, name: str, language: str
+) -> tuple[str, str] | None:
+    """(archive path, format) of a convocation document every shareholder received (the
+    convocation, the proxy form in `language`, the board's report); None if there is none."""
+    from governance.db.models import Document
+
+    assembly = uow.session.get(Assembly, assembly_id)
+    key = None if assembly is None else _public_document_key(assembly, name, language)
+    found = None
+    if key is not None:
+        doc = uow.session.scalar(select(Document).where(Document.idempotency_key == key))
+        found = (doc.path, doc.format.value) if doc is not None else None
+    uow.rollback()
+    return found
+
+
+def public_documents(uow: UnitOfWork, assembly_id: int, language: str) -> tuple[str, ...]:
+    """The names of the convocation documents available for this assembly and language."""
+    from governance.db.models import Document
+
+    assembly = uow.session.get(Assembly, assembly_id)
+    names: list[str] = []
+    for name in ("convocation", "board-report", "proxy"):
+        key = None if assembly is None else _public_document_key(assembly, name, language)
+        if key and uow.session.scalar(select(Document.id).where(Document.idempotency_key == key)):
+            names.append(name)
+    uow.rollback()
+    return tuple(names)
+
+
 def assembly_heading(uow: UnitOfWork, assembly_id: int) -> tuple[str, int] | None:
     """(kind, year) of an assembly, for its name in every language; None if unknown."""
     assembly = uow.session.get(Assembly, assembly_id)

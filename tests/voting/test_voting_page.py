@@ -131,3 +131,26 @@ def test_after_an_early_close_the_page_gives_the_day_it_closed_not_the_planned_e
     assert page.status_code == 403
     assert date_time(closed_at, "de") in page.text
     assert date_time(view.closes_at, "de") not in page.text
+
+
+def test_the_ballot_links_the_convocation_documents_in_the_voters_language(convene) -> None:
+    import io
+
+    import docx
+
+    from tasks.assembly import prepare_shared_documents
+
+    ga = convene(1)
+    _speak(ga, 0, "de")
+    prepare_shared_documents.fn(ga.assembly_id)
+    client = TestClient(create_app(clock=lambda: ga.now))
+    page = client.get(f"/b/{ga.code(0)}")
+    link = f"/documents/{ga.assembly_id}/convocation.de"
+    assert f'href="{link}"' in page.text and "Einberufung und Texte" in page.text
+    assert f'href="/documents/{ga.assembly_id}/proxy.de"' in page.text
+    got = client.get(link)
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs)
+    assert "Einberufung" in text or "Generalversammlung" in text
+    assert client.get(f"/documents/{ga.assembly_id}/../../etc.de").status_code == 404
+    assert client.get(f"/documents/{ga.assembly_id}/convocation.xx").status_code == 404
