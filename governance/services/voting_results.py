@@ -189,14 +189,6 @@ def queue_result_mails(
 
 
 @dataclass(frozen=True)
-class PublishedReceipts:
-    assembly_id: int
-    title: str
-    seal: str
-    receipts: frozenset[str]
-
-
-@dataclass(frozen=True)
 class Turnout:
     assembly_id: int
     voted: int
@@ -268,19 +260,3 @@ def assembly_heading(uow: UnitOfWork, assembly_id: int) -> tuple[str, int] | Non
     heading = None if assembly is None else (assembly.kind.value, assembly.meeting_at.year)
     uow.rollback()
     return heading
-
-
-def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
-    """The receipts published at closing (for voters to find theirs); nothing before."""
-    session = uow.session
-    stored = session.get(VotingSeal, assembly_id)
-    if stored is None:
-        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
-    receipts = frozenset(
-        session.scalars(select(Ballot.receipt).where(Ballot.assembly_id == assembly_id))
-    )
-    published = PublishedReceipts(
-        assembly_id, _assembly(session, assembly_id).title, stored.seal, receipts
-    )
-    uow.rollback()
-    return published
