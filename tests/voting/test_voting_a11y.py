@@ -32,7 +32,10 @@ RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.
   v => ({id: v.id, impact: v.impact, help: v.help,
          nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
 
 
 @pytest.fixture(scope="session")
