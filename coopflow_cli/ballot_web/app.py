@@ -267,7 +267,7 @@ def create_app(
 
         language = pick_language(lang, request.headers.get("accept-language"))
         if not _RECEIPT.fullmatch(receipt):
-            return home(language, LABELS[language]["not_found"], 404)
+            return home(language, LABELS[language]["bad_receipt"], 404)
         with UnitOfWork() as uow:
             heading = assembly_heading(uow, assembly_id)
         if heading is None:

@@ -81,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "doc_convocation": "convocation et textes soumis au vote",
         "doc_proxy": "formulaire de procuration",
         "doc_board-report": "rapport du conseil d'administration",
+        "bad_receipt": "Cette adresse ne contient pas de reçu valable : un reçu compte 64 caractères (0-9, a-f).",
     },
     "nl": {
         "title": "Stemmen op de algemene vergadering",
@@ -159,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
         "doc_convocation": "oproeping en teksten waarover gestemd wordt",
         "doc_proxy": "volmachtformulier",
         "doc_board-report": "verslag van de raad van bestuur",
+        "bad_receipt": "Dit adres bevat geen geldig ontvangstbewijs: een ontvangstbewijs telt 64 tekens (0-9, a-f).",
     },
     "de": {
         "title": "Abstimmung in der Generalversammlung",
@@ -236,6 +238,7 @@ LABELS: dict[str, dict[str, str]] = {
         "doc_convocation": "Einberufung und Texte, über die abgestimmt wird",
         "doc_proxy": "Vollmachtsformular",
         "doc_board-report": "Bericht des Verwaltungsrats",
+        "bad_receipt": "Diese Adresse enthält keine gültige Quittung: Eine Quittung hat 64 Zeichen (0-9, a-f).",
     },
     "en": {
         "title": "Voting at the general assembly",
@@ -314,6 +317,7 @@ LABELS: dict[str, dict[str, str]] = {
         "doc_convocation": "convocation and the texts put to the vote",
         "doc_proxy": "proxy form",
         "doc_board-report": "the board's report",
+        "bad_receipt": "This address holds no valid receipt: a receipt has 64 characters (0-9, a-f).",
     },
 }
 

@@ -109,7 +109,8 @@ def test_the_receipt_names_the_assembly_time_and_board_and_can_be_shown_again(co
     again = client.get(f"/r/{ga.assembly_id}/{receipt}?lang=en")
     assert again.status_code == 200 and receipt in again.text
     assert "Ordinary general assembly" in again.text
-    assert client.get(f"/r/{ga.assembly_id}/not-a-receipt").status_code == 404
+    bad = client.get(f"/r/{ga.assembly_id}/not-a-receipt?lang=en")
+    assert bad.status_code == 404 and "a receipt has 64 characters" in bad.text
 
 
 def test_after_an_early_close_the_page_gives_the_day_it_closed_not_the_planned_end(
