@@ -43,8 +43,9 @@ LANGUAGE_NAMES = {"fr": "French", "nl": "Dutch", "de": "German", "en": "English"
 DAY = "YYYY-MM-DD"
 
 
-def _text(title: str, description: str = "", default: str = "") -> object:
-    return Field(default, title=title, description=description or None, max_length=4000)
+def _text(title: str, description: str = "") -> object:
+    """A required box of text (the convocation carries every language: CSA, statutes)."""
+    return Field(..., title=title, description=description or None, max_length=4000)
 
 
 class AgendaItemForm(BaseModel):

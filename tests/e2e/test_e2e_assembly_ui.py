@@ -10,7 +10,9 @@ var/screenshots/<test>/.
 
 from __future__ import annotations
 
+import csv
 import email
+import io
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email import policy
@@ -160,9 +162,9 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(stack: Stack) -> N
         # 3. Close it (before the window ends: a staff decision) from the closing form.
         open_run_form(page, stack.ui_url, "assembly-closing")
         form = page.locator("form, main").first
-        fill(form, "Assembly", str(assembly_id))
-        switch(form, "Close before the window ends")
-        fill(form, "Started by", "anna.peeters")
+        fill(form, ("Assembly", "assembly_id"), str(assembly_id))
+        switch(form, ("Close before the window ends", "close_early"))
+        fill(form, ("Started by", "staff"), "anna.peeters")
         shots.take(page, "closing-form")
         closing = submit(page)
         stack.wait_completed(closing, timeout=600)
@@ -184,7 +186,7 @@ def test_staff_start_the_transition_campaign_from_its_form(stack: Stack) -> None
     text = members_csv(6, without_email_every=5, seed=4242)  # the 4th has no e-mail: by post
     with UnitOfWork(stack.settings) as uow:
         import_members(uow, text, actor=Actor.staff("anna"))
-    addresses = {line.split(",")[7] for line in text.splitlines()[1:]} - {""}
+    addresses = {row["email"] for row in csv.DictReader(io.StringIO(text))} - {""}
     shots = Shots(ROOT, "transition-campaign")
     name = f"Transition {brussels_today().year + 1}"
     with browser_page(CHROMIUM, height=1000) as page:

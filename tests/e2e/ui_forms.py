@@ -34,17 +34,22 @@ def open_run_form(page: Any, ui_url: str, deployment: str) -> None:
     page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)
 
 
-def field(scope: Any, label: str, nth: int = 0) -> Any:
-    """The body (box, dropdown, list) of the form property printed with this label."""
-    printed = (
-        f"span[contains(@class, 'schema-form-property__label')]"
-        f"[normalize-space()='{label}' or normalize-space()='{label} (Optional)']"
+Label = str | tuple[str, ...]
+
+
+def field(scope: Any, label: Label, nth: int = 0) -> Any:
+    """The body (box, dropdown, list) of the form property printed with this label (or with
+    any of these labels: a flow's plain parameter is printed under its name until titled)."""
+    names = (label,) if isinstance(label, str) else label
+    matches = " or ".join(
+        f"normalize-space()='{name}' or normalize-space()='{name} (Optional)'" for name in names
     )
+    printed = f"span[contains(@class, 'schema-form-property__label')][{matches}]"
     prop = scope.locator(f"xpath=.//{printed}/ancestor::div[{PROPERTY}][1]").nth(nth)
     return prop.locator("xpath=./div[contains(@class, 'p-label__body')]")
 
 
-def fill(scope: Any, label: str, text: str, nth: int = 0) -> None:
+def fill(scope: Any, label: Label, text: str, nth: int = 0) -> None:
     box = field(scope, label, nth).locator("textarea, input").first
     box.fill(text)
 
@@ -96,10 +101,14 @@ def pick_date(page: Any, scope: Any, label: str, day: date, nth: int = 0) -> Non
     picker.get_by_role("button", name="Apply").click()
 
 
-def switch(scope: Any, label: str, nth: int = 0) -> None:
+def switch(scope: Any, label: Label, nth: int = 0) -> None:
     """Turn a yes/no field on (the UI draws it as a toggle)."""
     body = field(scope, label, nth)
-    body.locator(".p-toggle, input[type=checkbox]").first.click()
+    box = body.locator("input[type=checkbox]").first
+    body.locator(".p-toggle").first.click()
+    if not box.is_checked():  # the click landed beside the knob: press the switch itself
+        box.dispatch_event("click")
+    assert box.is_checked(), f"the switch {label!r} did not turn on"
 
 
 def add_item(scope: Any, label: str) -> Any:
