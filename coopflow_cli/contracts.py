@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from coopflow_cli.show import brussels
 
 app = typer.Typer(help="Contract approval: declarations, decisions, Dimona.", no_args_is_help=True)
 console = Console()
@@ -74,14 +77,16 @@ def inbox() -> None:
     with UnitOfWork() as uow:
         for request in open_contract_requests(uow.session):
             console.print(
-                f"{request.subject_id}\tdue {request.due_at:%Y-%m-%d %H:%M}Z\t{request.question}"
+                f"{request.subject_id}\tdue {brussels(request.due_at)}\t{request.question}"
             )
 
 
 @app.command("decide")
 def decide(
     declaration_id: int,
-    action: str = typer.Argument(..., help="approve | reject | correct"),
+    action: Literal["approve", "reject", "correct"] = typer.Argument(
+        ..., help="approve, reject, or correct (ask the member)"
+    ),
     staff: str = typer.Option(..., help="Your staff login (four-eyes: two different logins)"),
     reason: str = typer.Option("", help="Required to reject or ask a correction"),
 ) -> None:

@@ -103,9 +103,12 @@ def templates_build() -> None:
 @outbox_app.command("deliver")
 def outbox_deliver() -> None:
     """Send every due e-mail now."""
+    from dataclasses import asdict
+
+    from coopflow_cli.show import facts
     from documents.mail import deliver_pending
 
-    console.print(deliver_pending())
+    console.print(facts("E-mail delivery", asdict(deliver_pending())))
 
 
 @outbox_app.command("problems")
