@@ -168,7 +168,12 @@ class _Connection:
                     self.smtp.starttls()
             if s.smtp_user:
                 self.smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
-        refused = self.smtp.sendmail(parseaddr(s.mail_sender)[1], [to], data.encode("utf-8"))
+        try:
+            refused = self.smtp.sendmail(parseaddr(s.mail_sender)[1], [to], data.encode("utf-8"))
+        except (UnicodeEncodeError, ValueError) as exc:  # an address SMTP cannot carry
+            self.drop()  # the SMTP transaction may be half-open: start the next one afresh
+            reply = f"address not sendable: {exc}".encode()
+            raise smtplib.SMTPRecipientsRefused({to: (553, reply)}) from exc
         if refused:
             code, reply = next(iter(refused.values()))
             raise smtplib.SMTPRecipientsRefused({to: (code, reply)})

@@ -281,7 +281,20 @@ def email(value: str, field: str = "email") -> str:
         raise InvalidIdentifier(
             field, f"the e-mail address {shown} has misplaced dots before the @"
         )
-    result = f"{local}@{domain.lower()}"
+    if not local.isascii():  # needs SMTPUTF8 end to end, which most mail servers refuse
+        raise InvalidIdentifier(
+            field,
+            f"the e-mail address {shown} has accented or non-Latin letters before the @, which "
+            "most mail servers cannot deliver: ask for the address exactly as the mailbox "
+            "provider gives it",
+        )
+    try:  # an accented domain (IDN) travels in its ASCII form
+        domain = domain.lower().encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise InvalidIdentifier(
+            field, f"the e-mail address {shown} has an invalid domain name"
+        ) from exc
+    result = f"{local}@{domain}"
     if len(result) > 254 or len(local) > 64:
         raise InvalidIdentifier(field, f"the e-mail address {shown} is too long")
     return result

@@ -394,6 +394,7 @@ def test_bic_for_invalid_iban_raises() -> None:
         ("a@b.co", "a@b.co"),
         ("o'brien@mail.example.ie", "o'brien@mail.example.ie"),
         ("info@xn--caf-dma.be", "info@xn--caf-dma.be"),
+        ("info@Café.be", "info@xn--caf-dma.be"),  # an accented domain travels as IDNA
     ],
 )
 def test_email_valid(raw: str, expected: str) -> None:
@@ -420,6 +421,7 @@ def test_email_valid(raw: str, expected: str) -> None:
         (".jean@smart.be", "misplaced dots"),
         ("jean..dupont@smart.be", "misplaced dots"),
         ("x" * 65 + "@smart.be", "too long"),
+        ("amélie@example.be", "accented or non-Latin letters before the @"),
         ("", "empty"),
     ],
 )

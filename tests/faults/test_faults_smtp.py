@@ -209,3 +209,31 @@ def test_a_421_at_rcpt_costs_no_attempt_to_the_next_message(
             report = deliver_prefix("faults:", connections=1)
     assert (report.sent, report.retrying) == (2, 1)
     assert len(arrivals(directory).keys) == 2
+
+
+@pytest.mark.parametrize("path", ["outbox", "bulk"])
+def test_an_address_smtp_cannot_carry_is_bounced_and_the_others_still_go(
+    coop_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, faults_report
+) -> None:  # type: ignore[no-untyped-def]
+    """An accented address stored before the input check refused them (found by the browser
+    test of the convening) is bounced with its reason; it must not stop the mailing."""
+    _queue_welcomes(3)
+    with UnitOfWork() as uow:
+        uow.session.execute(
+            update(OutboxMessage).where(OutboxMessage.idempotency_key == "faults:1")
+            .values(to_address="amélie@example.org")
+        )
+        uow.commit()
+    directory = tmp_path / "mail"
+    with MailSink(directory) as sink:
+        _point_settings_at(sink.port, monkeypatch)
+        report = deliver_pending() if path == "outbox" else deliver_prefix("faults:", connections=1)
+    assert (report.sent, report.bounced) == (2, 1)
+    assert len(list(directory.glob("*.eml"))) == 2
+    bounced = [r for r in _rows() if r.status == OutboxStatus.BOUNCED]
+    assert [r.idempotency_key for r in bounced] == ["faults:1"]
+    assert bounced[0].last_error and "not sendable" in bounced[0].last_error
+    faults_report.add(
+        scenario=f"address with an accent before the @ ({path} delivery)", attempts=3, faults=1,
+        outcome="bounced with its reason; the 2 others sent once", lost=0, duplicated=0,
+    )
