@@ -11,11 +11,10 @@ from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs, pdf
 from documents.bulk_mail import deliver_prefix
-from documents.formatting import BRUSSELS
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
+from governance.clock import business_today, utcnow
 from governance.config import get_settings
-from governance.db.base import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import DocumentFormat, Language
 from governance.services import assembly as service
@@ -42,7 +41,7 @@ def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[
 
 
 def _today() -> Any:
-    return utcnow().astimezone(BRUSSELS).date()
+    return business_today()
 
 
 @task(name="assembly-shared-documents", **IO_RETRIES)

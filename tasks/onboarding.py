@@ -12,10 +12,9 @@ from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
-from governance.db.base import utcnow
+from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import (
-    BRUSSELS,
     Application,
     Attestation,
     ReminderDue,
@@ -126,7 +125,7 @@ def produce_welcome_pack(application_id: int) -> int:
         a = onboarding_admission.get_admission(uow, application_id)
         coop = Coop.from_settings(uow.settings)
     m, lang = a.member, str(a.member.language)
-    today = utcnow().astimezone(BRUSSELS).date()
+    today = business_today()
     addressee = Addressee(
         name=m.name, street=m.street, postcode=m.postcode, city=m.city, country=m.country
     )

@@ -56,8 +56,8 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     from documents import assembly_docs
     from documents.mail import YagmailSender
     from documents.render import render_docx
+    from governance.clock import utcnow
     from governance.config import get_settings
-    from governance.db.base import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
 
@@ -138,8 +138,8 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
 
     from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
+    from governance.clock import utcnow
     from governance.config import get_settings, reset_settings
-    from governance.db.base import utcnow
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork

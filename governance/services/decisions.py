@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import DecisionRequest
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import timeline

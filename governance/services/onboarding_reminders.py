@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules

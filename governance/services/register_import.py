@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.db import bulk
 from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
@@ -122,7 +123,7 @@ def import_register(
 def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: ImportSummary) -> None:
     head = store.lock_head(session)
     rows = sorted(rows, key=lambda r: (r.subscribed_on, r.line))
-    now = datetime.now(UTC)
+    now = utcnow()
     # Members, in order of their first subscription.
     first: dict[str, ImportRow] = {}
     for r in rows:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import (
     Member,
     ShareHolding,

@@ -16,7 +16,7 @@ from coopflow_cli.assembly_sample import sample_assembly
 from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork

@@ -8,7 +8,7 @@ import pytest
 from contracts_helpers import add_member, client, declaration
 from sqlalchemy import func, select
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
 from governance.db.models.contracts import Approval, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork

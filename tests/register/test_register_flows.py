@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from governance.clock import business_today
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.services import decisions, shares
@@ -54,7 +55,7 @@ def test_daily_run_imports_the_statement_issues_certificates_and_reminds(
     digits = ["".join(c for c in o if c.isdigit()) for o in ogm]
     inbox = coop_env.root / "inbox"
     inbox.mkdir()
-    (inbox / "s1.xml").write_bytes(statement_xml("BE71096123456769", "S-1", date.today(), [
+    (inbox / "s1.xml").write_bytes(statement_xml("BE71096123456769", "S-1", business_today(), [
         Credit(3000, "A", "BE05068123456775", "R1", digits[0]),
         Credit(1000, "B", "BE05068123456775", "R2", digits[1]),
     ]))
@@ -65,7 +66,7 @@ def test_daily_run_imports_the_statement_issues_certificates_and_reminds(
     again = share_register_daily(params)
     assert again["issued"] == again["certificates"] == again["sent"] == 0
     later = share_register_daily(DailyParameters(inbox=str(inbox),
-                                                 today=date.fromordinal(date.today().toordinal() + 10)))
+                                                 today=date.fromordinal(business_today().toordinal() + 10)))
     assert later["reminded"] == 2  # the partial payment is a review, the rest is unpaid
     with UnitOfWork() as uow:
         s = uow.session
