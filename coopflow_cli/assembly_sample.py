@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from coopflow_cli.register_sample import shareholders_csv
+from governance.clock import brussels_date
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly import AssemblyKind, ResolutionKind
@@ -43,7 +44,7 @@ def sample_assembly(
         meeting_at=meeting,
         place="Rue Coenraets 72, 1060 Saint-Gilles & en ligne",
         remote_voting_allowed=True,
-        record_date=record_date or (now - timedelta(days=1)).date(),
+        record_date=record_date or brussels_date(now) - timedelta(days=1),
         voting_opens_at=now + timedelta(days=1),
         voting_closes_at=meeting - timedelta(hours=2),
         resolutions=[

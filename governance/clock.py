@@ -29,6 +29,7 @@ from governance.domain.calendar import (
     BRUSSELS,
     add_calendar_days,
     add_working_days,
+    after,
     belgian_public_holidays,
     brussels_date,
     brussels_instant,
@@ -38,6 +39,7 @@ from governance.domain.calendar import (
     start_of_brussels_day,
     to_brussels,
     working_days_between,
+    working_days_later,
 )
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "CLOCK_ENV",
     "add_calendar_days",
     "add_working_days",
+    "after",
     "belgian_public_holidays",
     "brussels_date",
     "brussels_instant",
@@ -58,6 +61,7 @@ __all__ = [
     "to_brussels",
     "utcnow",
     "working_days_between",
+    "working_days_later",
 ]
 
 CLOCK_ENV = "COOP_CLOCK_NOW"

@@ -13,7 +13,7 @@ from documents import archive, assembly_docs, pdf
 from documents.bulk_mail import deliver_prefix
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
-from governance.clock import business_today, utcnow
+from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import DocumentFormat, Language
@@ -261,12 +261,11 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
         view = service.get_assembly(uow.session, assembly_id)
         already = service.closing_already_scheduled(uow.session, assembly_id)
     days = get_statutes().assembly.reminder_days_before_close
-    from datetime import timedelta
 
     plans: dict[str, tuple[str, datetime]] = {
         "reminders": (
             "assembly-reminders/assembly-reminders",
-            view.voting_closes_at - timedelta(days=days),
+            add_calendar_days(view.voting_closes_at, -days),
         ),
         "closing": ("assembly-closing/assembly-closing", view.voting_closes_at),
     }

@@ -12,7 +12,7 @@ from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
-from governance.clock import business_today
+from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import (
     Application,
@@ -155,9 +155,9 @@ def produce_welcome_pack(application_id: int) -> int:
         share_class=a.share_class,
         shares=a.shares,
         amount_cents=a.amount_cents,
-        privacy_policy_accepted_on=a.consents["privacy_policy"].date(),
-        internal_rules_accepted_on=a.consents["internal_rules"].date(),
-        capital_risk_accepted_on=a.consents["capital_risk"].date(),
+        privacy_policy_accepted_on=brussels_date(a.consents["privacy_policy"]),
+        internal_rules_accepted_on=brussels_date(a.consents["internal_rules"]),
+        capital_risk_accepted_on=brussels_date(a.consents["capital_risk"]),
     )
     return produce(
         [

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch, peak_rss_mb
+from governance.clock import business_today
 
 
 def _sink(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -56,7 +57,6 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     from documents import assembly_docs
     from documents.mail import YagmailSender
     from documents.render import render_docx
-    from governance.clock import utcnow
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
@@ -69,7 +69,7 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     out = root / "plain"
     out.mkdir()
     client = YagmailSender(settings)  # yagmail composes each message, like the plain path
-    today = utcnow().date()
+    today = business_today()
     start = time.perf_counter()
     for v in voters:
         lang = str(v.language)

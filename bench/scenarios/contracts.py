@@ -16,7 +16,7 @@ from typing import Any
 from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch
 from bench.workspace import Workspace, workspace
-from governance.clock import business_today, utcnow
+from governance.clock import brussels_date, business_today, utcnow
 
 
 def _enterprise_number(rng: random.Random) -> str:
@@ -49,7 +49,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,
-                paid_on=now.date(),
+                paid_on=brussels_date(now),
                 actor=Actor.system("bench"),
                 bank_reference=f"B{member_id}",
             )

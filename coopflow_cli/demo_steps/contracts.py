@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from governance.clock import business_today, utcnow
+from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Member
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
@@ -110,7 +110,7 @@ def _give_shares(member_ids: list[int]) -> None:
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,
-                paid_on=now.date(),
+                paid_on=brussels_date(now),
                 actor=Actor.staff("demo.anna"),
                 bank_reference=f"DEMO-C-{member_id}",
             )

@@ -53,6 +53,18 @@ def add_calendar_days(instant: datetime, days: int) -> datetime:
     return brussels_instant(local.date() + timedelta(days=days), local.time())
 
 
+def after(instant: datetime, duration: timedelta) -> datetime:
+    """An instant plus a duration: whole days are calendar days in Brussels, the rest elapsed.
+
+    "Due in 14 days" set at 10:00 is due at 10:00 Brussels fourteen days later, even when the
+    clocks change in between (a timedelta cannot tell 48 hours from 2 days: both are days);
+    "due in 36 hours" is 36 elapsed hours.
+    """
+    if duration % timedelta(days=1):
+        return instant + duration
+    return add_calendar_days(instant, duration.days)
+
+
 @cache
 def _belgian_holidays(year: int) -> frozenset[date]:
     # `holidays` also lists Easter Sunday and Whit Sunday; the law (AR 18/04/1974) names ten

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from governance.domain import identifiers
-from governance.domain.calendar import BRUSSELS, working_days_later
+from governance.domain.calendar import BRUSSELS, after, working_days_later
 from governance.domain.enums import Language, MemberKind, Office
 from governance.domain.errors import RuleViolation
 from governance.domain.text import OneLineText
@@ -510,10 +510,10 @@ def due_reminders(waiting: WaitingApplication, now: datetime) -> ReminderDue | N
             return ReminderDue(waiting.application_id, ReminderKind.STAFF_REVIEW, periods - 1)
         return None
     if waiting.status is ApplicationStatus.INFO_REQUESTED:
-        if now >= waiting.waiting_since + INFO_CLOSE_AFTER:
+        if now >= after(waiting.waiting_since, INFO_CLOSE_AFTER):
             return ReminderDue(waiting.application_id, ReminderKind.CLOSE_UNANSWERED)
         if (
-            now >= waiting.waiting_since + INFO_REMINDER_AFTER
+            now >= after(waiting.waiting_since, INFO_REMINDER_AFTER)
             and waiting.applicant_reminders_sent == 0
         ):
             return ReminderDue(waiting.application_id, ReminderKind.APPLICANT_INFO)

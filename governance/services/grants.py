@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from governance.clock import brussels_date
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
@@ -387,7 +388,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
                 "reference": reference,
                 "title": spec.project_title,
                 "amount_cents": spec.amount_asked_cents,
-                "closes_on": call.closes_at.date().isoformat(),
+                "closes_on": brussels_date(call.closes_at).isoformat(),
                 "coop_name": uow.settings.coop_name,
             },
         )
@@ -572,7 +573,7 @@ def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> Assignment
                 "call": call.name,
                 "reference": app.reference,
                 "title": app.project_title,
-                "due_on": call.review_due_at.date().isoformat(),
+                "due_on": brussels_date(call.review_due_at).isoformat(),
                 "login": reviewer.login,
                 "call_id": call.id,
             },

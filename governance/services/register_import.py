@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from governance.clock import utcnow
+from governance.clock import brussels_date, utcnow
 from governance.db import bulk
 from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
@@ -152,7 +152,7 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
         )
     # Subscriptions, then their structured communications.
     # Unpaid subscriptions get a full payment period from the takeover, not from their date.
-    due_on = now.date() + timedelta(days=get_statutes().payment_due_days)
+    due_on = brussels_date(now) + timedelta(days=get_statutes().payment_due_days)
     sub_rows = [
         {
             "member_id": member_ids[r.member_ref],
