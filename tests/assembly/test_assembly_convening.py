@@ -16,7 +16,7 @@ from coopflow_cli.assembly_sample import sample_assembly
 from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
-from governance.clock import utcnow
+from governance.clock import business_today, utcnow
 from governance.db.models import Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
@@ -98,7 +98,7 @@ def test_an_object_change_without_the_board_report_is_refused(coop_env) -> None:
 
 
 def test_the_record_date_decides_who_votes(coop_env) -> None:  # type: ignore[no-untyped-def]
-    record = utcnow().date() - timedelta(days=3)
+    record = business_today() - timedelta(days=3)
     with UnitOfWork() as uow:
         s = uow.session
         before = add_member(s, "Before", Language.FR, "b@example.org")
