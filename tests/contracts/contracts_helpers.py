@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from governance.clock import business_today, utcnow
+from governance.clock import brussels_date, business_today, utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import ClientFacts, ClientKind, ContractDeclaration
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
@@ -41,7 +41,7 @@ def add_member(
             sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=today)
             shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
-                                  paid_on=today.date(), actor=Actor.staff("anna"),
+                                  paid_on=brussels_date(today), actor=Actor.staff("anna"),
                                   bank_reference=f"B{member_id}")
             uow.commit()
     if status is not MemberStatus.ACTIVE:
