@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from governance.clock import brussels_date
+from governance.clock import brussels_date, to_brussels
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
@@ -333,8 +333,8 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
     call = get_call(session, call_id)
     if not call.opens_at <= spec.submitted_at <= call.closes_at or call.status != CallStatus.OPEN:
         raise rules.CallClosed(
-            f"the call '{call.name}' takes files from {call.opens_at:%Y-%m-%d %H:%M} to "
-            f"{call.closes_at:%Y-%m-%d %H:%M} UTC",
+            f"the call '{call.name}' takes files from {to_brussels(call.opens_at):%d/%m/%Y %H:%M} "
+            f"to {to_brussels(call.closes_at):%d/%m/%Y %H:%M} (Brussels time)",
             field="submitted_at",
         )
     member = session.get(Member, spec.member_id)
