@@ -49,7 +49,7 @@ def verify() -> None:
 
 @register_app.command("export")
 def export(
-    as_at: str = typer.Option(
+    as_at: str | None = typer.Option(
         None, "--as-at", help="YYYY-MM-DD (default: today in Brussels, when the command runs)"
     ),
     share_class: str = typer.Option(None, "--class", help="One class only (default: all)"),
