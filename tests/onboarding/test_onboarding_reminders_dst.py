@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -58,8 +58,6 @@ def test_the_seven_day_reminder_is_sent_once_at_the_same_brussels_time(
 def test_the_two_working_day_staff_reminder_falls_due_at_the_same_brussels_time(
     friday: tuple[int, int, int], tuesday: tuple[int, int, int]
 ) -> None:
-    from datetime import date
-
     since = brussels_instant(date(*friday), time(9))
     waiting = WaitingApplication(7, ApplicationStatus.IN_REVIEW, since)
     due_at = brussels_instant(date(*tuesday), time(9))
