@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from coopflow_cli.register_sample import shareholders_csv
+from governance.clock import brussels_date, brussels_instant
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly import AssemblyKind, ResolutionKind
@@ -36,14 +37,15 @@ def sample_assembly(
     now: datetime, days_ahead: int = 20, record_date: date | None = None
 ) -> AssemblyInput:
     """An ordinary GA `days_ahead` days from `now`: accounts, discharge, an election."""
-    meeting = (now + timedelta(days=days_ahead)).replace(hour=12, minute=0, second=0, microsecond=0)
+    # `days_ahead` Brussels calendar days after today in Brussels, at 14:00 Brussels time
+    meeting = brussels_instant(brussels_date(now) + timedelta(days=days_ahead), time(14))
     return AssemblyInput(
         title="AG ordinaire / Gewone AV " + str(meeting.year),
         kind=AssemblyKind.ORDINARY,
         meeting_at=meeting,
         place="Rue Coenraets 72, 1060 Saint-Gilles & en ligne",
         remote_voting_allowed=True,
-        record_date=record_date or (now - timedelta(days=1)).date(),
+        record_date=record_date or brussels_date(now) - timedelta(days=1),
         voting_opens_at=now + timedelta(days=1),
         voting_closes_at=meeting - timedelta(hours=2),
         resolutions=[

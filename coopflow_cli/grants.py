@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.show import euros, facts
+from governance.clock import utcnow
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
 
@@ -19,7 +20,7 @@ console = Console()
 
 def _now(value: str | None) -> datetime:
     if not value:
-        return datetime.now(UTC)
+        return utcnow()
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

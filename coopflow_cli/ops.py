@@ -17,16 +17,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from governance.clock import BRUSSELS, brussels_now
+
 WORK_POOL = "coop-process"
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # started by `up`, stopped by `down` in this order; the word identifies the process in /proc
 SERVICES = {"worker": "worker", "server": "server", "mail-sink": "mail-sink"}
 console = Console()
@@ -326,7 +325,7 @@ def inbox(as_json: bool = typer.Option(False, "--json", help="JSON for scripts")
     settings = get_settings()
     with UnitOfWork() as uow:
         waiting = open_requests(uow.session)
-    now = datetime.now(tz=BRUSSELS)
+    now = brussels_now()
     ui = settings.prefect_ui_url.rstrip("/")
     rows = [
         {

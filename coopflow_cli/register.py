@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.show import euros
+from governance.clock import business_today
 from governance.domain.enums import Language
 
 register_app = typer.Typer(help="The share register.", no_args_is_help=True)
@@ -48,7 +49,9 @@ def verify() -> None:
 
 @register_app.command("export")
 def export(
-    as_at: str = typer.Option(date.today().isoformat(), "--as-at", help="YYYY-MM-DD"),
+    as_at: str | None = typer.Option(
+        None, "--as-at", help="YYYY-MM-DD (default: today in Brussels, when the command runs)"
+    ),
     share_class: str = typer.Option(None, "--class", help="One class only (default: all)"),
     language: Language = typer.Option(Language.FR, help="Language of the document"),
     out: Path = typer.Option(Path("var/exports"), help="Folder for the files"),
@@ -59,7 +62,7 @@ def export(
     from tasks.share_register import export_register
 
     try:
-        day = date.fromisoformat(as_at)
+        day = date.fromisoformat(as_at) if as_at else business_today()
         files = export_register.fn(day, str(out), share_class, language, document)
     except ValueError as exc:
         raise _fail(f"--as-at: {exc}") from None

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from governance.clock import BRUSSELS
 
 
 def euros(cents: int) -> str:

@@ -4,18 +4,20 @@ and `coop ballot-web`. They call services, never SQL."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
+
+from governance.clock import utcnow
 
 app = typer.Typer(help="General assembly: votes, count, closing.", no_args_is_help=True)
 console = Console(stderr=True)
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -29,8 +29,8 @@ from sqlalchemy import select, update
 from documents import unsettled
 from documents.email import render_email
 from documents.mail import DeliveryReport, message_id_for
+from governance.clock import utcnow
 from governance.config import Settings, SmtpSecurity, get_settings
-from governance.db.base import utcnow
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code

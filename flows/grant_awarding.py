@@ -6,13 +6,14 @@ starts again from the top and every step before the wait is a no-op (the databas
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from prefect import flow
 from pydantic import BaseModel, Field
 
 from flows.grant_inputs import BoardInput, ReportDecisionInput, ReviewRoundInput, wait_for
+from governance.clock import utcnow
 from tasks import grants as t
 from tasks.mail import deliver_outbox
 
@@ -27,7 +28,7 @@ class GrantAwardingParameters(BaseModel):
 @flow(name="grant-awarding", log_prints=True)
 def grant_awarding(params: GrantAwardingParameters) -> dict[str, Any]:
     """Screen, review, rank, let the board decide, write letters, pay instalments."""
-    call, now = params.call_id, params.now or datetime.now(UTC)
+    call, now = params.call_id, params.now or utcnow()
     mail = f"mail:grants:{call}:"
     screening = t.screen_applications(call, now)
     if not screening["closed"]:

@@ -3,11 +3,12 @@ a review round that is complete or past its deadline are resumed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.clock import utcnow
 from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
 
@@ -27,7 +28,7 @@ class GrantReminderParameters(BaseModel):
 def grant_reminders(params: GrantReminderParameters | None = None) -> dict[str, int]:
     """Queue due reminders (each at most once per assignment / per report per week), send them."""
     params = params or GrantReminderParameters()
-    now = params.now or datetime.now(UTC)
+    now = params.now or utcnow()
     counts = queue_reminders(now, params.review_window_days)
     sent = deliver_outbox(keys_prefix="mail:grants:")
     woken = wake_review_rounds(now)  # suspended grant-awarding runs whose round is over

@@ -3,11 +3,12 @@
 # No `from __future__ import annotations` here: a deployment's runner must resolve the
 # parameter model from the annotation (a string annotation fails parameter validation).
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.clock import utcnow
 from governance.domain.onboarding import ReminderKind
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
@@ -25,7 +26,7 @@ class RemindersParameters(BaseModel):
 def onboarding_reminders(params: RemindersParameters | None = None) -> dict[str, int]:
     """Review waiting 2 working days → staff mailbox; answer missing 7 days → applicant;
     30 days → application closed and applicant told."""
-    now = (params.now if params and params.now else None) or datetime.now(UTC)
+    now = (params.now if params and params.now else None) or utcnow()
     due = steps.find_due_reminders(now)
     outcomes = steps.apply_reminders(due, now) if due else []
     closed_runs = [

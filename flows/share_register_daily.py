@@ -3,12 +3,12 @@ the SEPA repayment file, and the e-mails — every morning (Europe/Brussels)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from prefect import flow
 from pydantic import BaseModel, Field
 
+from governance.clock import business_today
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
@@ -32,7 +32,7 @@ class DailyParameters(BaseModel):
 @flow(name="share-register-daily", log_prints=True)
 def share_register_daily(params: DailyParameters) -> dict[str, int]:
     """Import payments → remind / lapse → cancel resigned shares → certificates → SEPA → mail."""
-    today = params.today or datetime.now(ZoneInfo("Europe/Brussels")).date()
+    today = params.today or business_today()
     imported = import_bank_statements(params.inbox)
     reviews = start_payment_reviews()  # a run with its form for each payment held for staff
     duties = daily_duties(today)

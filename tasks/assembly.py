@@ -11,11 +11,10 @@ from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs, pdf
 from documents.bulk_mail import deliver_prefix
-from documents.formatting import BRUSSELS
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
+from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
-from governance.db.base import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import DocumentFormat, Language
 from governance.services import assembly as service
@@ -42,7 +41,7 @@ def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[
 
 
 def _today() -> Any:
-    return utcnow().astimezone(BRUSSELS).date()
+    return business_today()
 
 
 @task(name="assembly-shared-documents", **IO_RETRIES)
@@ -262,12 +261,11 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
         view = service.get_assembly(uow.session, assembly_id)
         already = service.closing_already_scheduled(uow.session, assembly_id)
     days = get_statutes().assembly.reminder_days_before_close
-    from datetime import timedelta
 
     plans: dict[str, tuple[str, datetime]] = {
         "reminders": (
             "assembly-reminders/assembly-reminders",
-            view.voting_closes_at - timedelta(days=days),
+            add_calendar_days(view.voting_closes_at, -days),
         ),
         "closing": ("assembly-closing/assembly-closing", view.voting_closes_at),
     }

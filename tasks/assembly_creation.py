@@ -6,7 +6,7 @@ from typing import Any
 
 from prefect import task
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly_form import AssemblyForm
 from governance.services.assembly_form import AssemblyFormRefused, create_from_form

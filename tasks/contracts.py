@@ -13,7 +13,7 @@ from documents.bulk import produce_fast
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from documents.produce import produce
-from governance.db.base import utcnow
+from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import (
     ContractDeclaration,
@@ -23,7 +23,7 @@ from governance.domain.contracts import (
 )
 from governance.domain.errors import InvalidTransition
 from governance.services import contract_paperwork, contracts
-from governance.services.contracts import DeclarationView, brussels_date
+from governance.services.contracts import DeclarationView
 from governance.services.decisions import DecisionView
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
@@ -120,7 +120,7 @@ def produce_contract_documents(
     with UnitOfWork() as uow:
         papers = contract_paperwork.paperwork(uow.session, declaration_ids)
         coop = Coop.from_settings(uow.settings)
-    today = brussels_date(utcnow())
+    today = business_today()
     requests = [r for p in papers for r in requests_for(p, coop, today)]
     if fast:
         return produce_fast(requests, parallel=parallel)

@@ -27,6 +27,7 @@ from documents.contexts.grants import (
 )
 from documents.produce import DocumentRequest, produce
 from documents.sepa import credit_transfer_xml
+from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
 from governance.domain.grants import BoardChange
 from governance.services import grant_awards, grant_payments, grants
@@ -105,7 +106,7 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
     context = GrantDecisionPack(
         language=language,
         coop=coop,
-        today=now.date(),
+        today=brussels_date(now),
         call=pack.call_name,
         budget_cents=pack.budget_cents,
         proposed_cents=pack.proposed_cents,
@@ -196,7 +197,9 @@ def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequ
             **common,
             amount_cents=f["amount_cents"],
             instalments=[
-                InstalmentLine(seq=seq, amount_cents=cents, report_due=due.date() if due else None)
+                InstalmentLine(
+                    seq=seq, amount_cents=cents, report_due=brussels_date(due) if due else None
+                )
                 for seq, cents, due in f["instalments"]
             ],
         )
@@ -229,7 +232,7 @@ def award_and_letters(call_id: int, now: datetime) -> dict[str, int]:
     with UnitOfWork() as uow:
         jobs = grant_awards.finalise_awards(uow, call_id, now)
         coop = Coop.from_settings(uow.settings)
-    made = produce([_letter(job, coop, now.date()) for job in jobs])
+    made = produce([_letter(job, coop, brussels_date(now)) for job in jobs])
     return {
         "awards": sum(1 for j in jobs if j.template == "grant_award"),
         "rejections": sum(1 for j in jobs if j.template == "grant_rejection"),
@@ -247,7 +250,7 @@ def write_payment_files(call_id: int, now: datetime) -> list[str]:
             settings = uow.settings
         if batch is None:
             break
-        xml = credit_transfer_xml(batch.reference, batch.payments, settings, now.date())
+        xml = credit_transfer_xml(batch.reference, batch.payments, settings, brussels_date(now))
         stored = archive.store(
             settings.resolved_archive_dir(),
             f"grant_call/{call_id}/payments",

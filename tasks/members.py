@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from prefect import task
 
 from documents import labels
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.produce import DocumentRequest, produce
+from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.services import welcome
 from governance.services.timeline import Actor
@@ -35,7 +34,7 @@ def welcome_member(
     context = WelcomeLetter(
         language=m.language,
         coop=coop,
-        today=date.today(),
+        today=business_today(),
         member=Addressee(
             name=m.name, street=m.street, postcode=m.postcode, city=m.city, country=m.country
         ),

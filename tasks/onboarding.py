@@ -12,10 +12,9 @@ from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
-from governance.db.base import utcnow
+from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import (
-    BRUSSELS,
     Application,
     Attestation,
     ReminderDue,
@@ -126,7 +125,7 @@ def produce_welcome_pack(application_id: int) -> int:
         a = onboarding_admission.get_admission(uow, application_id)
         coop = Coop.from_settings(uow.settings)
     m, lang = a.member, str(a.member.language)
-    today = utcnow().astimezone(BRUSSELS).date()
+    today = business_today()
     addressee = Addressee(
         name=m.name, street=m.street, postcode=m.postcode, city=m.city, country=m.country
     )
@@ -156,9 +155,9 @@ def produce_welcome_pack(application_id: int) -> int:
         share_class=a.share_class,
         shares=a.shares,
         amount_cents=a.amount_cents,
-        privacy_policy_accepted_on=a.consents["privacy_policy"].date(),
-        internal_rules_accepted_on=a.consents["internal_rules"].date(),
-        capital_risk_accepted_on=a.consents["capital_risk"].date(),
+        privacy_policy_accepted_on=brussels_date(a.consents["privacy_policy"]),
+        internal_rules_accepted_on=brussels_date(a.consents["internal_rules"]),
+        capital_risk_accepted_on=brussels_date(a.consents["capital_risk"]),
     )
     return produce(
         [

@@ -18,6 +18,7 @@ from documents.private_files import write_private
 from documents.produce import DocumentRequest, produce
 from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
+from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
@@ -136,7 +137,7 @@ def extract_context(
     return ctx.RegisterExtract(
         language=language,
         coop=coop,
-        today=date.today(),
+        today=business_today(),
         as_at=extract.as_at,
         voting=extract.voting,
         transfer_rule=extract.transfer_rule,

@@ -13,6 +13,7 @@ from prefect import get_run_logger, task
 from documents.contexts import Addressee, Coop
 from documents.contexts.register import ShareCertificate
 from documents.produce import DocumentRequest, produce
+from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.services import members, share_changes, shares
 from governance.services.share_changes import Certificate
@@ -92,7 +93,7 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
             context = ShareCertificate(
                 language=m.language,
                 coop=coop,
-                today=date.today(),
+                today=business_today(),
                 member=Addressee(
                     name=m.name,
                     street=m.street,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -11,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from documents.contexts import Coop
 from documents.contexts.voting import minutes_context, minutes_rows, results_summary
 from documents.produce import DocumentRequest, produce
+from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.services import voting_closing, voting_results
@@ -30,7 +30,7 @@ def close_assembly_voting(assembly_id: int, staff: str, early: bool) -> dict[str
     actor = Actor.staff(staff) if staff != "system" else Actor.system("assembly-closing")
     with UnitOfWork() as uow:
         summary = voting_closing.close_voting(
-            uow, assembly_id, now=datetime.now(UTC), actor=actor, early=early
+            uow, assembly_id, now=utcnow(), actor=actor, early=early
         )
     with UnitOfWork() as uow:  # every run: a crash may have come between the two steps
         voting_closing.forget_cast_order(uow, assembly_id)
@@ -99,7 +99,7 @@ def produce_minutes(assembly_id: int) -> list[str]:
     with UnitOfWork() as uow:
         view = voting_results.closed_assembly(uow, assembly_id)
         coop = Coop.from_settings(uow.settings)
-    today = date.today()
+    today = business_today()
     requests = [
         DocumentRequest(
             key=minutes_key(assembly_id, lang),

@@ -8,6 +8,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def coop_env(tmp_path: Path, migrated_template: str,
         shutil.copyfile(migrated_template, db)
         url = f"sqlite:///{db}"
     for key in list(os.environ):
-        if key.startswith("COOP_") and key != "COOP_TEST_DATABASE_URL":
+        if key.startswith("COOP_") and key not in ("COOP_TEST_DATABASE_URL", "COOP_CLOCK_NOW"):
             monkeypatch.delenv(key)
     values = {
         "COOP_DATABASE_URL": url,
@@ -145,3 +146,13 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def business_clock(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """The project's clock frozen at the instant the test is parametrized with (see
+    tests/business_clock.py); subprocesses started by the test inherit it."""
+    from governance.clock import frozen_at
+
+    with frozen_at(request.param) as instant:
+        yield instant

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch, peak_rss_mb
+from governance.clock import business_today
 
 
 def _sink(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -57,7 +58,6 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     from documents.mail import YagmailSender
     from documents.render import render_docx
     from governance.config import get_settings
-    from governance.db.base import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
 
@@ -69,7 +69,7 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     out = root / "plain"
     out.mkdir()
     client = YagmailSender(settings)  # yagmail composes each message, like the plain path
-    today = utcnow().date()
+    today = business_today()
     start = time.perf_counter()
     for v in voters:
         lang = str(v.language)
@@ -138,8 +138,8 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
 
     from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
+    from governance.clock import utcnow
     from governance.config import get_settings, reset_settings
-    from governance.db.base import utcnow
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork

@@ -9,13 +9,14 @@ from __future__ import annotations
 import random
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch
 from bench.workspace import Workspace, workspace
+from governance.clock import brussels_date, business_today, utcnow
 
 
 def _enterprise_number(rng: random.Random) -> str:
@@ -32,7 +33,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
     from governance.services.timeline import Actor
 
     member_ids = ws.seed_members(max(declarations // 5, 10))
-    now = datetime.now(UTC)
+    now = utcnow()
     with UnitOfWork() as uow:
         views = {m: members.view(uow.session, m) for m in member_ids}
         for member_id in member_ids:
@@ -48,7 +49,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,
-                paid_on=now.date(),
+                paid_on=brussels_date(now),
                 actor=Actor.system("bench"),
                 bank_reference=f"B{member_id}",
             )
@@ -58,7 +59,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
     lines = []
     for i in range(declarations):
         member = views[member_ids[i % len(member_ids)]]
-        first = date.today() + timedelta(days=3 + i % 20)
+        first = business_today() + timedelta(days=3 + i % 20)
         days = 1 + i % 3
         lines.append(
             ContractDeclaration(
@@ -133,7 +134,7 @@ def run(quick: bool) -> list[Result]:
         from governance.config import get_settings
 
         coop = Coop.from_settings(get_settings())
-        sample = [r for p in papers for r in requests_for(p, coop, date.today())]
+        sample = [r for p in papers for r in requests_for(p, coop, business_today())]
         t0 = time.perf_counter()
         for r in sample:
             render_docx(r.template, str(r.language), r.context)

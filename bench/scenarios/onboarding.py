@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.result import Result, Stopwatch
 from bench.workspace import workspace
+from governance.clock import utcnow
 
 
 def _form(i: int) -> Any:
@@ -19,7 +20,7 @@ def _form(i: int) -> Any:
     born = date(1970, 1, 1) + timedelta(days=(i * 37) % 12000)
     first9 = f"{born:%y%m%d}{(i % 997) + 1:03d}"
     nn = f"{first9}{97 - int(('2' if born.year >= 2000 else '') + first9) % 97:02d}"
-    consent = datetime.now(UTC) - timedelta(hours=1)
+    consent = utcnow() - timedelta(hours=1)
     return Application(
         first_name=f"Bench{i}",
         last_name="Applicant",
@@ -51,7 +52,7 @@ def run(quick: bool) -> list[Result]:
         ws.seed_members(members)
         forms = [_form(i) for i in range(size)]
         watch = Stopwatch()
-        now = datetime.now(UTC)
+        now = utcnow()
         with watch("validation (stdnum, schwifty, rules)"):
             for form in forms:
                 validate_application(form, get_statutes(), now)

@@ -8,11 +8,12 @@ import random
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from bench.result import Result, Stopwatch, peak_rss_mb
 from bench.workspace import workspace
+from governance.clock import utcnow
 
 
 def _seed(size: int, now: datetime) -> tuple[int, dict[int, str]]:
@@ -93,7 +94,7 @@ def _cast_sample(count: int, now: datetime) -> float:
 
 def run(quick: bool) -> list[Result]:
     size = 7_500 if quick else 75_000
-    now = datetime.now(UTC)
+    now = utcnow()
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)):
         from governance.db.uow import UnitOfWork

@@ -110,7 +110,7 @@ def _ga_convening(size: int) -> float:
     """The GA convening for `size` shareholders in the same workspace (the speed to match)."""
     from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
-    from governance.db.base import utcnow
+    from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
     from governance.services.timeline import Actor

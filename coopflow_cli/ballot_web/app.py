@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,6 +25,7 @@ from coopflow_cli.ballot_web.board import add_board_routes
 from coopflow_cli.ballot_web.clients import client_address, code_target, parse_trusted
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language, plural
 from documents.formatting import date_time
+from governance.clock import utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
@@ -82,7 +83,7 @@ def _problems(view: Any, chosen: dict[str, Any], lang: str) -> tuple[list[str], 
 
 
 def create_app(
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
     throttle: voting.WrongCodeThrottle | None = None,
     monotonic: Callable[[], float] = time.monotonic,
     trusted_proxies: tuple[str, ...] | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from coopflow_cli.assembly_sample import sample_assembly
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Member
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
@@ -93,7 +94,7 @@ def _members() -> list[Member]:
 
 
 def _give_shares(member_ids: list[int]) -> None:
-    now = datetime.now(UTC)
+    now = utcnow()
     with UnitOfWork() as uow:
         for member_id in member_ids:
             sub = shares.subscribe(
@@ -109,7 +110,7 @@ def _give_shares(member_ids: list[int]) -> None:
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,
-                paid_on=now.date(),
+                paid_on=brussels_date(now),
                 actor=Actor.staff("demo.anna"),
                 bank_reference=f"DEMO-C-{member_id}",
             )
@@ -117,7 +118,7 @@ def _give_shares(member_ids: list[int]) -> None:
 
 
 def _declaration(i: int, member: Member, **kw: Any) -> ContractDeclaration:
-    first = date.today() + timedelta(days=5 + i % 10)
+    first = business_today() + timedelta(days=5 + i % 10)
     days = 1 + i % 3
     values: dict[str, Any] = {
         "member_id": member.id,
@@ -158,7 +159,7 @@ def run_contracts(ctx: Any) -> None:
             others[1],
             amount_excl_vat_cents=1_250_000,
             external_ref="DEMO-4EYES",
-            work_days=[date.today() + timedelta(days=20 + d) for d in range(20)],
+            work_days=[business_today() + timedelta(days=20 + d) for d in range(20)],
         ),
         "refused": _declaration(3, restricted, external_ref="DEMO-REFUSED"),
     }

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import email
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from email import policy
 from typing import Any
 
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import Application, ReviewChoice
 from governance.services import decisions, onboarding
@@ -17,7 +18,6 @@ from governance.services.timeline import Actor
 
 STAFF = "demo.staff"
 IBAN = "BE48 3200 7018 4927"
-CONSENTED = datetime.now(UTC) - timedelta(hours=2)
 
 
 def national_number(born: date, sequence: int) -> str:
@@ -34,6 +34,7 @@ def _plain(text: str) -> str:
 def applicant(
     first: str, last: str, born: date | None, lang: str, office: str, **kw: Any
 ) -> Application:
+    consented = utcnow() - timedelta(hours=2)
     data: dict[str, Any] = {
         "kind": "person",
         "first_name": first,
@@ -48,37 +49,39 @@ def applicant(
         "office": office,
         "iban": IBAN,
         "shares": 1,
-        "privacy_policy_accepted_at": CONSENTED,
-        "internal_rules_accepted_at": CONSENTED,
-        "capital_risk_accepted_at": CONSENTED,
+        "privacy_policy_accepted_at": consented,
+        "internal_rules_accepted_at": consented,
+        "capital_risk_accepted_at": consented,
     }
     data.update(kw)
     return Application.model_validate(data)
 
 
-AUTOMATIC = [
-    applicant(
-        "Amélie",
-        "Lefèvre",
-        date(1991, 3, 14),
-        "fr",
-        "liege",
-        attestation="ordinary",
-        attestation_expires_on=date(2029, 6, 30),
-    ),
-    applicant("Pieter", "Van Dyck", date(1987, 11, 2), "nl", "gent", shares=3),
-    applicant("Jürgen", "Heinen", date(2001, 5, 23), "de", "eupen"),
-    applicant(
-        "Siobhan",
-        "Murphy",
-        date(1979, 8, 9),
-        "en",
-        "bruxelles",
-        country="IE",
-        postcode="D02",
-        city="Dublin",
-    ),
-]
+def automatic_applicants() -> list[Application]:
+    """Four complete applications (built when the demo runs: their consent is two hours old)."""
+    return [
+        applicant(
+            "Amélie",
+            "Lefèvre",
+            date(1991, 3, 14),
+            "fr",
+            "liege",
+            attestation="ordinary",
+            attestation_expires_on=date(2029, 6, 30),
+        ),
+        applicant("Pieter", "Van Dyck", date(1987, 11, 2), "nl", "gent", shares=3),
+        applicant("Jürgen", "Heinen", date(2001, 5, 23), "de", "eupen"),
+        applicant(
+            "Siobhan",
+            "Murphy",
+            date(1979, 8, 9),
+            "en",
+            "bruxelles",
+            country="IE",
+            postcode="D02",
+            city="Dublin",
+        ),
+    ]
 
 
 def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
@@ -106,7 +109,7 @@ def onboard_applicants(ctx: Any) -> None:
     from flows.member_onboarding import OnboardingParameters, member_onboarding
 
     results: list[str] = []
-    for form in AUTOMATIC:
+    for form in automatic_applicants():
         results.append(member_onboarding(OnboardingParameters(application=form, staff=STAFF)))
     ctx.report(
         "member-onboarding", "applications approved automatically", results.count("admitted")

@@ -4,12 +4,12 @@ verified and exported to the demo folder."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from governance.clock import business_today
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -70,7 +70,7 @@ def subscribe_and_pay(ctx: Any) -> None:
     inbox = ctx.out / "bank" / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     (inbox / "statement-demo.xml").write_bytes(
-        statement_xml(iban, "DEMO-STATEMENT-1", date.today(), credits)
+        statement_xml(iban, "DEMO-STATEMENT-1", business_today(), credits)
     )
     result = share_register_daily(DailyParameters(inbox=str(inbox)))
     ctx.report("share-subscription", "camt.053 imported: exact → shares issued", result["issued"])
@@ -131,14 +131,16 @@ def transfer_and_resign(ctx: Any) -> None:
     from tasks.share_register import ask_board, record_board_decision
 
     with UnitOfWork() as uow:
-        holders = sorted({h.member_id for h in shares.holdings_as_at(uow.session, date.today())})
+        holders = sorted(
+            {h.member_id for h in shares.holdings_as_at(uow.session, business_today())}
+        )
     giver, receiver = holders[0], _pick(1, skip=6)[0]
     params = TransferParameters(
         from_member_id=giver,
         to_member_id=receiver,
         share_class="A",
         shares=1,
-        effective_on=date.today(),
+        effective_on=business_today(),
         request_key="demo-deed-1",
     )
     ask_board.fn(params.model_dump(mode="json"))  # the request staff see in the UI
@@ -149,7 +151,7 @@ def transfer_and_resign(ctx: Any) -> None:
     asked = resignation(
         ResignationParameters(
             member_id=holders[1],
-            requested_on=date.today(),
+            requested_on=business_today(),
             iban="BE71096123456769",
             request_key="demo-resignation-1",
             staff="demo.staff",
@@ -173,5 +175,5 @@ def verify_and_export(ctx: Any) -> None:
         "coop register verify: " + ("OK" if report.ok else "FAILED"),
         report.entries,
     )
-    files = export_register.fn(date.today(), str(ctx.out / "register"), None, Language.FR, True)
+    files = export_register.fn(business_today(), str(ctx.out / "register"), None, Language.FR, True)
     ctx.report("share-register", "legal register as at today (XLSX + document)", len(files))

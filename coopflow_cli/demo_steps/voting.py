@@ -4,12 +4,13 @@ the count, the draft minutes and the results e-mails; then an independent verify
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from coopflow_cli.voting_sample import seed_assembly
+from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
@@ -60,7 +61,7 @@ def _voting_assembly(ctx: Any) -> tuple[int, list[int], dict[int, str], datetime
                 + (assembly.voting_closes_at - assembly.voting_opens_at) / 2
             )
             return assembly.id, ids, codes, moment
-        now = datetime.now(UTC)
+        now = utcnow()
         ids = list(
             uow.session.scalars(
                 select(Member.id)

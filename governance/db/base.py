@@ -44,10 +44,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def enum_column(cls: type[Any], name: str, length: int = 20) -> Enum:
     """A StrEnum stored as VARCHAR with a CHECK: portable, and migrations stay simple."""
     return Enum(

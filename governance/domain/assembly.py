@@ -13,11 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from governance.domain.calendar import BRUSSELS
 from governance.domain.errors import RuleViolation
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 LANGUAGES = ("fr", "nl", "de", "en")
 
 

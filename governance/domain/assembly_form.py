@@ -16,7 +16,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from governance.domain.assembly import (
-    BRUSSELS,
     AssemblyFacts,
     AssemblyKind,
     Candidate,
@@ -24,6 +23,7 @@ from governance.domain.assembly import (
     ResolutionKind,
     check_agenda,
 )
+from governance.domain.calendar import BRUSSELS
 from governance.domain.errors import RuleViolation
 
 KindOfAssembly = Literal["ordinary", "extraordinary", "mixed"]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stdnum.eu import vat as eu_vat
 
 from governance.domain import identifiers
+from governance.domain.calendar import next_working_day
 from governance.domain.enums import Language, MemberStatus, Office
 from governance.domain.errors import InvalidTransition, RuleViolation
 from governance.domain.offices import WrongEmploymentLanguage, employment_language
@@ -620,14 +621,6 @@ def check_cancellable(status: DeclarationStatus, first_day: date, today: date) -
 class DimonaDeadlines:
     in_by: date  # IN at the latest when work starts (before the start of the first day)
     out_by: date  # OUT by the next working day after the last day
-
-
-def next_working_day(day: date) -> date:
-    """The next Monday-to-Friday day (public holidays not counted: [I] conservative)."""
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 def dimona_deadlines(work_days: Sequence[date]) -> DimonaDeadlines:

@@ -9,20 +9,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from governance.domain import identifiers
+from governance.domain.calendar import BRUSSELS, after, working_days_later
 from governance.domain.enums import Language, MemberKind, Office
 from governance.domain.errors import RuleViolation
 from governance.domain.text import OneLineText
 from governance.statutes import Statutes
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 REVIEW_WORKING_DAYS = 2
 INFO_REMINDER_AFTER = timedelta(days=7)
 INFO_CLOSE_AFTER = timedelta(days=30)
@@ -464,46 +463,6 @@ def possible_duplicates(
 # --------------------------------------------------------------------------- reminders
 
 
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    line = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * line) // 451
-    month = (h + line - 7 * m + 114) // 31
-    day = (h + line - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
-
-
-def belgian_public_holidays(year: int) -> set[date]:
-    """The ten legal public holidays in Belgium."""
-    easter = _easter(year)
-    fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50)]
-    return {date(year, m, d) for m, d in fixed} | set(movable)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in belgian_public_holidays(day.year)
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    """The same Brussels time of day, `days` working days later (weekends, holidays skipped)."""
-    local = start.astimezone(BRUSSELS)
-    day = local.date()
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    moved = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=BRUSSELS)
-    return moved.astimezone(UTC)
-
-
 class ReminderKind(StrEnum):
     STAFF_REVIEW = "staff_review"
     APPLICANT_INFO = "applicant_info"
@@ -531,13 +490,13 @@ class ReminderDue:
 
 def review_reminder_due_at(waiting_since: datetime, reminders_sent: int) -> datetime:
     """Every 2 working days without a review, one more reminder to the staff mailbox."""
-    return add_working_days(waiting_since, REVIEW_WORKING_DAYS * (reminders_sent + 1))
+    return working_days_later(waiting_since, REVIEW_WORKING_DAYS * (reminders_sent + 1))
 
 
 def working_days_elapsed(start: datetime, now: datetime, limit: int = 400) -> int:
     """Whole working days between `start` and `now` (same Brussels time of day counts)."""
     elapsed = 0
-    while elapsed < limit and add_working_days(start, elapsed + 1) <= now:
+    while elapsed < limit and working_days_later(start, elapsed + 1) <= now:
         elapsed += 1
     return elapsed
 
@@ -551,10 +510,10 @@ def due_reminders(waiting: WaitingApplication, now: datetime) -> ReminderDue | N
             return ReminderDue(waiting.application_id, ReminderKind.STAFF_REVIEW, periods - 1)
         return None
     if waiting.status is ApplicationStatus.INFO_REQUESTED:
-        if now >= waiting.waiting_since + INFO_CLOSE_AFTER:
+        if now >= after(waiting.waiting_since, INFO_CLOSE_AFTER):
             return ReminderDue(waiting.application_id, ReminderKind.CLOSE_UNANSWERED)
         if (
-            now >= waiting.waiting_since + INFO_REMINDER_AFTER
+            now >= after(waiting.waiting_since, INFO_REMINDER_AFTER)
             and waiting.applicant_reminders_sent == 0
         ):
             return ReminderDue(waiting.application_id, ReminderKind.APPLICANT_INFO)

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from governance.clock import brussels_date, utcnow
 from governance.config import Settings
-from governance.db.base import utcnow
 from governance.db.keys import key_material
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyMailingChunk, AssemblyVoter, Resolution
@@ -321,7 +321,7 @@ def open_convening(
     )
     statutes = get_statutes()
     rules.check_convocation_delay(a.meeting_at, now, statutes.assembly.convocation_days)
-    rules.check_record_date(a.record_date, now.astimezone(rules.BRUSSELS).date())
+    rules.check_record_date(a.record_date, brussels_date(now))
     voters = rules.eligible_voters(
         _holdings(s, a.record_date),
         nominal_cents={c.code: c.nominal_value_cents for c in statutes.share_classes},

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import DecisionRequest, Member
 from governance.db.models.contracts import Client, Declaration, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork

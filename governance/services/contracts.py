@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import brussels_date, utcnow
 from governance.db.models import DecisionRequest, Document, Member
 from governance.db.models.contracts import (
     Approval,
@@ -44,7 +43,6 @@ from governance.services.timeline import Actor
 
 PROCESS = "contract-approval"
 SUBJECT = "contract"
-BRUSSELS = ZoneInfo("Europe/Brussels")
 CoveredYears = Callable[[Session, int], set[int]]
 
 
@@ -58,10 +56,6 @@ def covered_years_for(session: Session, member_id: int) -> set[int]:
     from governance.services import shares
 
     return shares.covered_years(session, member_id)
-
-
-def brussels_date(moment: datetime) -> date:
-    return moment.astimezone(BRUSSELS).date()
 
 
 def document_keys(declaration_id: int) -> dict[str, str]:

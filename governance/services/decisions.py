@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import after, utcnow
 from governance.db.models import DecisionRequest
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import timeline
@@ -84,7 +84,7 @@ def open_request(
         question=question,
         status=DecisionStatus.OPEN,
         requested_at=now,
-        due_at=now + due_in,
+        due_at=after(now, due_in),
         flow_run_id=flow_run_id,
         reminders_sent=0,
     )

@@ -7,13 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from governance.db.base import utcnow
+from governance.clock import brussels_date, utcnow
 from governance.db.models import DecisionRequest, Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.onboarding import Application, InformationRequest
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus, OutboxStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
-from governance.domain.onboarding import BRUSSELS
 from governance.services import members, timeline
 from governance.services.onboarding import has_open_contracts, holds_shares
 from governance.services.timeline import Actor
@@ -73,7 +72,7 @@ def erase_member(
     if member.status is MemberStatus.ERASED:
         raise InvalidTransition(f"member {member_id} was erased already", field="member")
     now = now or utcnow()
-    if holds_shares(session, member_id, now.astimezone(BRUSSELS).date()):
+    if holds_shares(session, member_id, brussels_date(now)):
         raise ErasureRefused(
             "the member holds shares (or has a subscription awaiting payment): the law keeps the name and domicile of every "
             "shareholder in the share register; erase after the shares are repaid",

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from governance.clock import add_calendar_days
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
@@ -433,7 +434,7 @@ def _create_award(
                 released_at=decided_at if first else None,
                 report_due_at=None
                 if first
-                else decided_at + timedelta(days=interval_days * (seq - 1)),
+                else add_calendar_days(decided_at, interval_days * (seq - 1)),
             )
         )
     timeline.record(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from governance.clock import after, brussels_date
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
@@ -445,7 +446,7 @@ def queue_reminders(
             .where(
                 GrantCall.status == CallStatus.IN_REVIEW,
                 GrantAssignment.status == AssignmentStatus.ASSIGNED,
-                GrantCall.review_due_at <= now + review_window,
+                GrantCall.review_due_at <= after(now, review_window),
             )
         )
         .tuples()
@@ -464,7 +465,7 @@ def queue_reminders(
                 "reference": app.reference,
                 "login": reviewer.login,
                 "call_id": call.id,
-                "due_on": call.review_due_at.date().isoformat(),
+                "due_on": brussels_date(call.review_due_at).isoformat(),
             },
         )
     week = now.isocalendar()
@@ -508,7 +509,7 @@ def queue_reminders(
                 "reference": app.reference,
                 "seq": instalment.seq,
                 "amount_cents": instalment.amount_cents,
-                "due_on": (instalment.report_due_at or now).date().isoformat(),
+                "due_on": brussels_date(instalment.report_due_at or now).isoformat(),
             },
         )
     uow.commit()

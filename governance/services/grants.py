@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from governance.clock import brussels_date, to_brussels
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
@@ -332,8 +333,8 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
     call = get_call(session, call_id)
     if not call.opens_at <= spec.submitted_at <= call.closes_at or call.status != CallStatus.OPEN:
         raise rules.CallClosed(
-            f"the call '{call.name}' takes files from {call.opens_at:%Y-%m-%d %H:%M} to "
-            f"{call.closes_at:%Y-%m-%d %H:%M} UTC",
+            f"the call '{call.name}' takes files from {to_brussels(call.opens_at):%d/%m/%Y %H:%M} "
+            f"to {to_brussels(call.closes_at):%d/%m/%Y %H:%M} (Brussels time)",
             field="submitted_at",
         )
     member = session.get(Member, spec.member_id)
@@ -387,7 +388,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
                 "reference": reference,
                 "title": spec.project_title,
                 "amount_cents": spec.amount_asked_cents,
-                "closes_on": call.closes_at.date().isoformat(),
+                "closes_on": brussels_date(call.closes_at).isoformat(),
                 "coop_name": uow.settings.coop_name,
             },
         )
@@ -572,7 +573,7 @@ def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> Assignment
                 "call": call.name,
                 "reference": app.reference,
                 "title": app.project_title,
-                "due_on": call.review_due_at.date().isoformat(),
+                "due_on": brussels_date(call.review_due_at).isoformat(),
                 "login": reviewer.login,
                 "call_id": call.id,
             },

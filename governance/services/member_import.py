@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain import member_import

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest

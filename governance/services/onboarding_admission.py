@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import TimelineEvent
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from governance.db.base import utcnow
+from governance.clock import brussels_date, utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
@@ -88,7 +88,7 @@ def apply_reminder(
             context={
                 "application_id": row.id,
                 "name": _name(row),
-                "waiting_since": waiting.waiting_since.date().isoformat(),
+                "waiting_since": brussels_date(waiting.waiting_since).isoformat(),
                 "key": review_key(row.id, row.review_round),
                 "ui_url": uow.settings.prefect_ui_url,
             },

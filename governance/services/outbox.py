@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain import delivery

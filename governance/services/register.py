@@ -13,8 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import Table, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.db import bulk
-from governance.db.base import Base, utcnow
+from governance.db.base import Base
 from governance.db.models import RegisterEntry, RegisterHead, ShareHolding
 from governance.domain import register as rules
 from governance.domain.errors import RuleViolation

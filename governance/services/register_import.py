@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from governance.clock import brussels_date, utcnow
 from governance.db import bulk
 from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
@@ -122,7 +123,7 @@ def import_register(
 def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: ImportSummary) -> None:
     head = store.lock_head(session)
     rows = sorted(rows, key=lambda r: (r.subscribed_on, r.line))
-    now = datetime.now(UTC)
+    now = utcnow()
     # Members, in order of their first subscription.
     first: dict[str, ImportRow] = {}
     for r in rows:
@@ -151,7 +152,7 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
         )
     # Subscriptions, then their structured communications.
     # Unpaid subscriptions get a full payment period from the takeover, not from their date.
-    due_on = now.date() + timedelta(days=get_statutes().payment_due_days)
+    due_on = brussels_date(now) + timedelta(days=get_statutes().payment_due_days)
     sub_rows = [
         {
             "member_id": member_ids[r.member_ref],

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus

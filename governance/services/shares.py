@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from governance.clock import brussels_date, utcnow
 from governance.config import get_settings
-from governance.db.base import utcnow
 from governance.db.models import (
     Document,
     Member,
@@ -51,7 +50,6 @@ __all__ = [
     "subscribe",
 ]
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PROCESS = "share-subscription"
 
 
@@ -95,7 +93,7 @@ def _formatted(twelve: str) -> str:
 
 
 def brussels_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(BRUSSELS).date()
+    return brussels_date(now or utcnow())
 
 
 def subscribe(

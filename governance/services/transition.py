@@ -14,8 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.config import get_settings
-from governance.db.base import utcnow
 from governance.db.models import (
     Document,
     Member,

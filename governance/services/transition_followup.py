@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from governance.db.base import utcnow
+from governance.clock import brussels_date, utcnow
 from governance.db.models import (
     Member,
     ShareHolding,
@@ -345,7 +345,7 @@ def conversion_facts(session: Session, campaign_id: int) -> list[InviteeFacts]:
         InviteeFacts(
             office=str(office),
             language=str(language),
-            invited_on=invited_at.date() if invited_at else None,
+            invited_on=brussels_date(invited_at) if invited_at else None,
             paid_on=issued_on if status is SubscriptionStatus.ISSUED else None,
             response=response,
             restricted=restricted_at is not None,

@@ -10,13 +10,14 @@ from datetime import date, timedelta
 
 import docx
 import pytest
+from business_clock import at_split_instants
 from sqlalchemy import select
 
 from coopflow_cli.assembly_sample import sample_assembly
 from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
-from governance.db.base import utcnow
+from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
@@ -98,7 +99,7 @@ def test_an_object_change_without_the_board_report_is_refused(coop_env) -> None:
 
 
 def test_the_record_date_decides_who_votes(coop_env) -> None:  # type: ignore[no-untyped-def]
-    record = utcnow().date() - timedelta(days=3)
+    record = business_today() - timedelta(days=3)
     with UnitOfWork() as uow:
         s = uow.session
         before = add_member(s, "Before", Language.FR, "b@example.org")
@@ -255,3 +256,17 @@ def test_ballots_are_pdf_when_libreoffice_is_installed(coop_env, monkeypatch) ->
     for _f, path in docs:
         assert (coop_env.archive / path).read_bytes().startswith(b"%PDF-")
         assert (coop_env.archive / path).with_suffix(".docx").exists()  # the editable source
+
+
+@at_split_instants
+def test_a_convocation_sent_at_night_counts_fifteen_brussels_days(business_clock, coop_env) -> None:  # type: ignore[no-untyped-def]
+    """Sent at 23:30 UTC in winter is sent on the next Brussels day: a meeting 14 Brussels
+    days later is refused, 15 days later is accepted."""
+    shareholders([Language.FR])
+    with pytest.raises(rules.ConvocationTooLate, match="at least 15 days"):
+        convene(new_assembly(days_ahead=14))
+    plan = convene(new_assembly(days_ahead=15))
+    with UnitOfWork() as uow:
+        a = uow.session.get(Assembly, plan.assembly_id)
+        assert a is not None and a.status != "draft"
+        assert brussels_date(a.meeting_at) - business_today() == timedelta(days=15)

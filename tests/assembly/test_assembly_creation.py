@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from governance.clock import business_today
 from governance.db.models.assembly import Assembly, Resolution
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly import AssemblyKind, ResolutionKind
@@ -135,8 +136,8 @@ def test_the_flow_names_its_run_and_fails_with_the_forms_problems(coop_env, pref
 
     from flows.assembly_creation import assembly_creation
 
-    good = form(meeting_day=(datetime.now(UTC) + timedelta(days=30)).date().isoformat(),
-                record_date=datetime.now(UTC).date().isoformat(), voting_opens="",
+    good = form(meeting_day=(business_today() + timedelta(days=30)).isoformat(),
+                record_date=business_today().isoformat(), voting_opens="",
                 voting_closes="")
     state = assembly_creation(assembly=good, return_state=True)
     assert state.is_completed() and "created" in state.message

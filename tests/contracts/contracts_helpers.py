@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from governance.clock import brussels_date, business_today, utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import ClientFacts, ClientKind, ContractDeclaration
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
@@ -35,12 +36,12 @@ def add_member(
         member_id = members.create_member(uow.session, facts, Actor.system("test"), MemberStatus.ACTIVE).id
         uow.commit()
     if shares_held:
-        today = datetime.now(UTC)
+        today = utcnow()
         with UnitOfWork() as uow:
             sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=today)
             shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
-                                  paid_on=today.date(), actor=Actor.staff("anna"),
+                                  paid_on=brussels_date(today), actor=Actor.staff("anna"),
                                   bank_reference=f"B{member_id}")
             uow.commit()
     if status is not MemberStatus.ACTIVE:
@@ -62,7 +63,7 @@ def client(**kw: Any) -> ClientFacts:
 
 def declaration(member_id: int, start_in_days: int = 10, days: int = 2, **kw: Any) -> ContractDeclaration:
     """A declaration for work starting `start_in_days` after today (real clock: flows use it)."""
-    first = date.today() + timedelta(days=start_in_days)
+    first = business_today() + timedelta(days=start_in_days)
     values: dict[str, Any] = {
         "member_id": member_id, "client": client(), "function": "Sound engineer",
         "description": "Concert {{ x }} & <b>rehearsal</b>", "work_days": [first + timedelta(days=i) for i in range(days)],

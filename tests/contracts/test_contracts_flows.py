@@ -11,7 +11,7 @@ from sqlalchemy import select
 from flows.contract_approval import ApprovalParameters, contract_approval
 from flows.contract_batch import BatchParameters, contract_batch
 from flows.contract_reminders import ReminderParameters, contract_reminders
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import DecisionAction

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from business_clock import at_split_instants
 from contracts_helpers import add_member, client, declaration
 from sqlalchemy import func, select
 
-from governance.db.base import utcnow
+from governance.clock import business_today, frozen_at, utcnow
 from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
 from governance.db.models.contracts import Approval, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork
@@ -212,3 +213,18 @@ def test_the_dimona_export_lists_what_payroll_files_without_the_niss_by_default(
         assert "dimona_exported" in actions
         with_niss = contract_paperwork.dimona_export(uow, "payroll.pia", with_niss=True)
     assert with_niss[0].niss == "missing"
+
+
+@at_split_instants
+def test_cancellation_late_at_night_is_judged_by_the_brussels_date(business_clock) -> None:  # type: ignore[no-untyped-def]
+    """Late in the evening in UTC it is already the next day in Brussels: a contract whose
+    work starts that Brussels day can no longer be cancelled; one starting the day after can."""
+    starts_tomorrow = submit_and_check(declaration(add_member(), start_in_days=1))
+    starts_later = submit_and_check(declaration(add_member(), start_in_days=2))
+    with frozen_at(business_clock + timedelta(days=1)):
+        assert business_today() == starts_tomorrow.first_day
+        with UnitOfWork() as uow, pytest.raises(CancellationTooLate):
+            contracts.cancel_declaration(uow, starts_tomorrow.id, "anna", "late")
+        with UnitOfWork() as uow:
+            assert contracts.cancel_declaration(uow, starts_later.id, "anna", "in time").status is (
+                DeclarationStatus.CANCELLED)

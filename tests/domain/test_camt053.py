@@ -145,7 +145,7 @@ def test_entries_are_frozen() -> None:
 
 def test_batch_entry_is_split_per_transaction() -> None:
     statement = _load("batch.xml")
-    assert statement.created_at == datetime(2024, 3, 19, 5, 30)  # from the group header
+    assert statement.created_at == datetime(2024, 3, 19, 5, 30)  # noqa: DTZ001 - as written, no offset
     entries = statement.entries
     assert [e.amount_cents for e in entries] == [10000, 12500, 7500]
     assert sum(e.amount_cents for e in entries) == 30000  # the booked entry amount
@@ -354,7 +354,7 @@ def test_several_statements() -> None:
     )
     statements = parse_statements(data)
     assert [s.statement_id for s in statements] == ["A", "B"]
-    assert statements[0].created_at == datetime(2024, 3, 16, 6, 0)
+    assert statements[0].created_at == datetime(2024, 3, 16, 6, 0)  # noqa: DTZ001 - as written, no offset
     with pytest.raises(InvalidStatement, match="holds 2 statements"):
         parse_statement(data)
 

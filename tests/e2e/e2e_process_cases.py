@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from e2e_cases import DecisionCase, stack_mails
 from e2e_stack import ROOT, Stack
 from sqlalchemy import select
 
+from governance.clock import business_today, utcnow
 from governance.db.models import DecisionRequest, Document, Member
 from governance.db.uow import UnitOfWork
 
@@ -80,7 +81,7 @@ def _declaration(stack: Stack) -> dict[str, Any]:
     from governance.services.timeline import Actor
 
     n = next(_serial)
-    now = datetime.now(UTC)
+    now = utcnow()
     with UnitOfWork(stack.settings) as uow:
         member_id = members.create_member(uow.session, MemberFacts(
             kind=MemberKind.PERSON, first_name="Wouter", last_name=f"Claes {n}",
@@ -93,7 +94,7 @@ def _declaration(stack: Stack) -> dict[str, Any]:
                               paid_on=now.date(), actor=Actor.staff("anna"),
                               bank_reference=f"E2E{member_id}")
         uow.commit()
-    first = date.today() + timedelta(days=10)
+    first = business_today() + timedelta(days=10)
     return {"params": {"staff": "anna.peeters", "declaration": {
         # the reference makes the submission idempotent when the run re-runs on resume
         "external_ref": f"E2E-{member_id}", "member_id": member_id, "function": "Sound engineer",

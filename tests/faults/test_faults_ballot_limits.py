@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from datetime import UTC, datetime
 
 import httpx
 from web_server import free_port, running
@@ -14,6 +13,7 @@ from web_server import free_port, running
 from coopflow_cli.ballot_web.app import server_config
 from coopflow_cli.sample import sample_members
 from coopflow_cli.voting_sample import seed_assembly
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
 from governance.domain.enums import MemberStatus
@@ -24,7 +24,7 @@ FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1"]}
 
 
 def _assembly() -> tuple[int, list[str]]:
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
         ids = [members.create_member(uow.session, facts, Actor.system("test"),
                                      status=MemberStatus.ACTIVE).id

@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 import sqlite3
 from contextlib import closing as closing_connection
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from coopflow_cli.sample import sample_members
 from coopflow_cli.voting_sample import random_choices, seed_assembly
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
 from governance.services import members
@@ -26,7 +26,7 @@ from tests.conftest import PG_URL
 def test_after_closing_the_raw_sqlite_files_no_longer_hold_the_cast_order(
     coop_env, faults_report
 ) -> None:  # type: ignore[no-untyped-def]
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
         ids = [members.create_member(uow.session, facts, Actor.system("test"),
                                      status=MemberStatus.ACTIVE).id

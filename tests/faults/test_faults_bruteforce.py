@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from coopflow_cli.ballot_web.app import create_app
 from coopflow_cli.sample import sample_members
 from coopflow_cli.voting_sample import seed_assembly
+from governance.clock import utcnow
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
@@ -29,9 +30,8 @@ WAIT = re.compile(r"(\d+)\s*(?:s\b|sec|second)")
 def test_brute_force_on_the_ballot_page_is_slowed_and_never_succeeds(
     coop_env, faults_report
 ) -> None:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
 
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
         ids = [members.create_member(uow.session, facts, Actor.system("test"),
                                      status=MemberStatus.ACTIVE).id

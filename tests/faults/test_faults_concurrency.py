@@ -9,13 +9,14 @@ import os
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from governance.clock import utcnow
 from governance.db.engine import make_engine
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
@@ -120,7 +121,7 @@ def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
     from governance.db.models.voting import Ballot
 
     codes_count, per_code = 20, 10
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
         ids = [members.create_member(uow.session, facts, Actor.system("test"),
                                      status=MemberStatus.ACTIVE).id

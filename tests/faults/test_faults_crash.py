@@ -26,8 +26,8 @@ from faults_checks import (
 from test_assembly_crash import CrashingSink, _start
 
 from documents.sink import MailSink
+from governance.clock import utcnow
 from governance.config import reset_settings
-from governance.db.base import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE
 from governance.services import contracts, outbox

@@ -131,7 +131,7 @@ def test_grant_application(choice) -> None:  # type: ignore[no-untyped-def]
 @given(mutations)
 def test_assembly_set_up(choice) -> None:  # type: ignore[no-untyped-def]
     from coopflow_cli.assembly_sample import sample_assembly
-    from governance.db.base import utcnow
+    from governance.clock import utcnow
     from governance.services.assembly import AssemblyInput
 
     sample = sample_assembly(utcnow()).model_dump(mode="json")

@@ -11,6 +11,7 @@ from test_contracts_bulk import text_of
 
 from documents.authoring import all_sources
 from documents.render import render_docx
+from governance.clock import business_today
 
 PAYLOAD = 'A{{ 7*7 }}{% if 1 %}B<w:t>C</w:t>=HYPERLINK("http://x")<script>alert(1)</script>'
 SOURCES = {source.name: source for source in all_sources()}
@@ -94,7 +95,6 @@ def test_a_formula_in_a_member_name_is_a_string_cell_in_the_register_xlsx(
 ) -> None:  # type: ignore[no-untyped-def]
     """The register export (XLSX), reopened with openpyxl: the cell is text, not a formula."""
     register_xlsx = pytest.importorskip("documents.register_xlsx")
-    from datetime import date
 
     import openpyxl
     from test_register_changes import holder
@@ -119,7 +119,7 @@ def test_a_formula_in_a_member_name_is_a_string_cell_in_the_register_xlsx(
 
     holder(hostile_member, 2)
     with UnitOfWork() as uow:
-        extract = register_export.extract(uow.session, date.today())
+        extract = register_export.extract(uow.session, business_today())
     data = register_xlsx.workbook_bytes(extract, "Coop", "en")
     book = openpyxl.load_workbook(io.BytesIO(data))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row

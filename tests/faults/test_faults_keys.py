@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from coopflow_cli.sample import sample_members
 from coopflow_cli.voting_sample import seed_assembly
+from governance.clock import utcnow
 from governance.config import InvalidKey, Settings, get_settings, reset_settings
 from governance.db import keys
 from governance.db.crypto import FieldCipher
@@ -178,7 +178,7 @@ def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
     coop_env, monkeypatch, faults_report
 ) -> None:  # type: ignore[no-untyped-def]
     ids = _members_with_national_numbers()
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
         sample = seed_assembly(uow.session, uow.settings, ids, now=now)
         uow.commit()

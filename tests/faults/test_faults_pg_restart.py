@@ -38,7 +38,7 @@ from faults_pg import PgCluster, local_cluster
 from faults_smtp import arrivals
 from sqlalchemy import select
 
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import ShareSubscription
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import LEASE

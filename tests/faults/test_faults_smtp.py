@@ -16,8 +16,8 @@ from test_assembly_convening import new_assembly, shareholders
 from documents.bulk_mail import deliver_prefix
 from documents.mail import deliver_pending
 from documents.sink import MailSink
+from governance.clock import utcnow
 from governance.config import reset_settings
-from governance.db.base import utcnow
 from governance.db.models import Member, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from documents.mail import deliver_pending
 from documents.sink import EmlWriter, MailSink
-from governance.db.base import utcnow
+from governance.clock import utcnow
 from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus

@@ -17,6 +17,7 @@ from sqlalchemy import select
 import flows.member_onboarding as onboarding_flow
 from flows.member_onboarding import OnboardingParameters, member_onboarding
 from flows.onboarding_reminders import RemindersParameters, onboarding_reminders
+from governance.clock import utcnow
 from governance.db.models import Member, OutboxMessage, ShareSubscription, TimelineEvent
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
@@ -173,7 +174,6 @@ def _age(app_id: int, days: float) -> None:
 
 
 def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harness) -> None:
-    from datetime import UTC, datetime
 
     review_id = stored(person(national_number=None), "t:1")
     info_id = stored(person(national_number=None, email="b@example.org", first_name="Bo",
@@ -184,7 +184,7 @@ def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harnes
         onboarding.open_review(uow, info_id)
         onboarding.record_review(uow, info_id, 1, choice="request_info", staff="anna",  # type: ignore[arg-type]
                                  note="Which office?")
-    now = datetime.now(UTC)
+    now = utcnow()
     assert onboarding_reminders(RemindersParameters(now=now)) == {
         "staff_review": 0, "applicant_info": 0, "close_unanswered": 0}
     later = now + timedelta(days=8)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from governance.domain.calendar import belgian_public_holidays
+from governance.domain.calendar import working_days_later as add_working_days
 from governance.domain.onboarding import (
     ApplicationStatus,
     ReminderDue,
     ReminderKind,
     WaitingApplication,
-    add_working_days,
-    belgian_public_holidays,
     due_reminders,
 )
 

@@ -93,3 +93,18 @@ def test_payments_import_command_is_idempotent(coop_env, make_member) -> None:
     assert first.exit_code == 0 and "1 exact" in first.output
     second = runner.invoke(app, ["payments", "import", str(FIXTURE)])
     assert "5 already imported" in second.output
+
+
+def test_export_without_a_date_is_as_at_today_in_brussels_when_the_command_runs(
+    coop_env, tmp_path
+) -> None:
+    from governance.clock import frozen_at
+
+    out = tmp_path / "out"
+    # The command module is already imported: the default must not be the import day.
+    for instant, day in [("2026-12-31T23:30:00+00:00", "2027-01-01"),
+                         ("2026-06-30T22:30:00+00:00", "2026-07-01")]:
+        with frozen_at(instant):
+            result = runner.invoke(app, ["register", "export", "--out", str(out), "--no-document"])
+        assert result.exit_code == 0, result.output
+        assert (out / f"register-{day}.xlsx").exists()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from business_clock import at_split_instants
 from sqlalchemy import func, select
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from governance.clock import BRUSSELS, business_today, frozen_at
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.services import decisions, shares
@@ -42,19 +44,24 @@ def test_subscription_flow_with_a_staff_confirmation_issues_and_mails_once(
         assert shares.is_shareholder(uow.session, member_id, date(2026, 3, 5))
 
 
+@at_split_instants
 def test_daily_run_imports_the_statement_issues_certificates_and_reminds(
-    coop_env, mail_sink, make_member, prefect_harness
+    business_clock, coop_env, mail_sink, make_member, prefect_harness
 ) -> None:
+    """Run as the scheduler does (no date given) at instants where UTC and Brussels differ."""
     from flows.share_register_daily import DailyParameters, share_register_daily
     from tasks.shares import start_subscription_now
 
     ids = [start_subscription_now(make_member(), "A", 1, f"k{i}") for i in range(3)]
     with UnitOfWork() as uow:
-        ogm = [shares.get_subscription(uow.session, i).structured_communication for i in ids]
+        subs = [shares.get_subscription(uow.session, i) for i in ids]
+    ogm = [sub.structured_communication for sub in subs]
+    brussels_today = business_clock.astimezone(BRUSSELS).date()
+    assert {sub.due_on for sub in subs} == {brussels_today + timedelta(days=10)}
     digits = ["".join(c for c in o if c.isdigit()) for o in ogm]
     inbox = coop_env.root / "inbox"
     inbox.mkdir()
-    (inbox / "s1.xml").write_bytes(statement_xml("BE71096123456769", "S-1", date.today(), [
+    (inbox / "s1.xml").write_bytes(statement_xml("BE71096123456769", "S-1", business_today(), [
         Credit(3000, "A", "BE05068123456775", "R1", digits[0]),
         Credit(1000, "B", "BE05068123456775", "R2", digits[1]),
     ]))
@@ -64,8 +71,8 @@ def test_daily_run_imports_the_statement_issues_certificates_and_reminds(
     assert not list(inbox.glob("*.xml")) and (inbox / "done" / "s1.xml").exists()
     again = share_register_daily(params)
     assert again["issued"] == again["certificates"] == again["sent"] == 0
-    later = share_register_daily(DailyParameters(inbox=str(inbox),
-                                                 today=date.fromordinal(date.today().toordinal() + 10)))
+    with frozen_at(business_clock + timedelta(days=10)):  # the scheduled run ten days later
+        later = share_register_daily(DailyParameters(inbox=str(inbox)))
     assert later["reminded"] == 2  # the partial payment is a review, the rest is unpaid
     with UnitOfWork() as uow:
         s = uow.session

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from governance.clock import business_today
 from governance.db.models import RegisterEntry, ShareHolding
 from governance.db.uow import UnitOfWork
 from governance.domain.register import EntryKind, TransferExceedsHolding
@@ -107,7 +108,7 @@ def test_the_demo_opening_shareholders_leave_the_register_verified(make_member) 
     from coopflow_cli.demo_steps.assembly import _ensure_shareholders
 
     members = [make_member() for _ in range(5)]
-    record_date = date.today() - timedelta(days=1)
+    record_date = business_today() - timedelta(days=1)
     assert _ensure_shareholders(record_date) == 5
     assert _ensure_shareholders(record_date) == 0  # a second run adds nothing
     with UnitOfWork() as uow:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from coopflow_cli.sample import sample_members
 from coopflow_cli.voting_sample import SampleAssembly, seed_assembly
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
 from governance.services import members
@@ -45,7 +46,7 @@ def convene(coop_env) -> Callable[..., Convened]:  # type: ignore[no-untyped-def
     created: list[int] = []  # members are reused by later assemblies of the same test
 
     def _convene(voters: int = 10, now: datetime | None = None, **options) -> Convened:  # type: ignore[no-untyped-def]
-        now = now or datetime.now(UTC).replace(microsecond=0)
+        now = now or utcnow().replace(microsecond=0)
         if voters > len(created):
             created.clear()
             created.extend(make_members(voters))

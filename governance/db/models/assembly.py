@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
 from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
 from governance.domain.enums import Language

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, enum_column, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime, enum_column
 from governance.domain.contracts import (
     CheckCode,
     CheckOutcome,

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
 from governance.domain.enums import Language
 from governance.domain.grants import (

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 
 
 class KeyCheck(Base):

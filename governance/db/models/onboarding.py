@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
 from governance.domain.enums import Language, MemberKind, Office
 from governance.domain.onboarding import ApplicationStatus

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
 from governance.domain.enums import Language, Office
 from governance.domain.transition import InviteeResponse

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
 
 
