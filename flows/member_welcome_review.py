@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from flows.human import StaffInput, await_decision
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 from tasks.welcome_review import describe_member_for_review
 
 
-class WelcomeReviewParameters(BaseModel):
+class WelcomeReviewParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id in the register", ge=1)
     share_class: Literal["A", "B"] = Field("A", title="Share class")
     shares: int = Field(1, title="Shares subscribed", ge=1, le=1000)
@@ -32,8 +33,13 @@ class WelcomeConfirmation(StaffInput):
     )
 
 
+FORM = titled(
+    "Member to welcome after review", "A second staff member confirms before the pack goes out"
+)
+
+
 @flow(name="member-welcome-review", log_prints=True)
-def member_welcome_review(params: WelcomeReviewParameters) -> str:
+def member_welcome_review(params: Annotated[WelcomeReviewParameters, FORM]) -> str:
     """Show the member's facts to staff; on "send", welcome the member (number, letter, e-mail)."""
     # Everything before the decision is read-only: the run re-runs from the top on resume.
     question = describe_member_for_review(

@@ -4,11 +4,13 @@ the SEPA repayment file, and the e-mails — every morning (Europe/Brussels)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
 from tasks.share_register import (
@@ -19,7 +21,7 @@ from tasks.share_register import (
 from tasks.shares import certificates_due, daily_duties, issue_certificate
 
 
-class DailyParameters(BaseModel):
+class DailyParameters(PaperForm):
     inbox: str = Field(
         "var/bank/inbox",
         title="Bank statements folder",
@@ -28,8 +30,13 @@ class DailyParameters(BaseModel):
     today: date | None = Field(None, title="Run as of", description="Empty: today in Brussels")
 
 
+FORM = titled("Daily run settings", "Defaults suit the daily run")
+
+
 @flow(name="share-register-daily", log_prints=True)
-def share_register_daily(params: DailyParameters) -> dict[str, int]:
+def share_register_daily(
+    params: Annotated[DailyParameters, FORM] = DailyParameters(),
+) -> dict[str, int]:
     """Import payments → remind / lapse → cancel resigned shares → certificates → SEPA → mail."""
     today = params.today or datetime.now(ZoneInfo("Europe/Brussels")).date()
     imported = import_bank_statements(params.inbox)

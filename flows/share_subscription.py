@@ -4,13 +4,13 @@ for the payment, confirmed by staff or found in a bank statement; then the certi
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow, runtime
-from prefect.input import RunInput
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from flows.human import suspend_for
+from flows.forms import PaperForm, titled
+from flows.human import StaffInput, suspend_for
 from tasks.mail import deliver_outbox
 from tasks.shares import (
     apply_payment_confirmation,
@@ -21,7 +21,7 @@ from tasks.shares import (
 )
 
 
-class SubscriptionParameters(BaseModel):
+class SubscriptionParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id")
     share_class: str = Field(
         "A",
@@ -38,7 +38,7 @@ class SubscriptionParameters(BaseModel):
     staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
 
 
-class PaymentConfirmation(RunInput):
+class PaymentConfirmation(StaffInput):
     decision: Literal["paid", "cancel"] = Field(
         ..., title="Decision", description="paid: the money arrived; cancel: drop the subscription"
     )
@@ -50,7 +50,6 @@ class PaymentConfirmation(RunInput):
     )
     paid_on: date | None = Field(None, title="Date received")
     bank_reference: str | None = Field(None, title="Bank reference (optional)")
-    staff: str = Field(..., title="Your login", min_length=2)
 
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
@@ -67,8 +66,11 @@ def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
     )
 
 
+FORM = titled("Share subscription", "Who subscribes what")
+
+
 @flow(name="share-subscription", log_prints=True)
-def share_subscription(params: SubscriptionParameters) -> str:
+def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     """Subscribe → payment instructions → wait for payment → issue → certificate e-mailed."""
     run_id = runtime.flow_run.id
     key = params.request_key or f"flow-run:{run_id}"
