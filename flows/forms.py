@@ -12,14 +12,18 @@ A blank box comes back as `""` or not at all: both mean "not given" (None) in Py
 from __future__ import annotations
 
 import types
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
 from governance.domain.contracts import DecisionAction
 from governance.domain.onboarding import ReviewChoice
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # The words staff read in a dropdown when an enum's value is not already plain English.
 LABELS: dict[Enum, str] = {
@@ -65,6 +69,31 @@ def _plain_box(prop: dict[str, Any]) -> None:
         del prop["default"]  # an empty box; left empty it means "not given"
 
 
+DATE_HINT = "day/month/year, e.g. 30/07/1985"
+MOMENT_HINT = "day/month/year hour:minute, Brussels time, e.g. 20/11/2026 09:30"
+
+
+def _typed_box(prop: dict[str, Any], inner: Any) -> None:
+    """A date or a moment is typed as on paper (the UI's calendar is slow for a birth date)."""
+    hint = MOMENT_HINT if inner is datetime else DATE_HINT
+    prop.pop("format", None)
+    prop["type"] = "string"
+    described = prop.get("description", "")
+    prop["description"] = f"{described} ({hint})" if described else hint.capitalize()
+
+
+def _read_moment(text: str, inner: Any) -> Any:
+    """`30/07/1985` (or ISO) as a date; `20/11/2026 09:30` as that moment in Brussels."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            read = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return read.date() if inner is date else read.replace(tzinfo=BRUSSELS)
+    return text  # ISO and anything else: pydantic reads it or names the problem
+
+
 def as_paper_form(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """Rewrite a model's JSON schema: choices inline, optional fields as plain boxes."""
     for name, field in model.model_fields.items():
@@ -77,6 +106,8 @@ def as_paper_form(schema: dict[str, Any], model: type[BaseModel]) -> None:
             _inline_choices(prop, enum, field)
         elif any(b.get("type") == "null" for b in prop.get("anyOf", [])):
             _plain_box(prop)
+        if _optional(field.annotation)[1] in (date, datetime):
+            _typed_box(prop, _optional(field.annotation)[1])
 
 
 class PaperForm(BaseModel):
@@ -106,6 +137,9 @@ class PaperForm(BaseModel):
                 continue
             if optional and (data[key] == "" or data[key] is None):
                 data[key] = None
+                continue
+            if inner in (date, datetime) and isinstance(value, str):
+                data[key] = _read_moment(value, inner)
                 continue
             enum = _enum_of(field.annotation)
             if enum is not None and isinstance(data[key], str):

@@ -1,0 +1,136 @@
+"""Staff finish each process by clicking in the Prefect UI, as a person does: the deployment's
+form filled field by field (found by their labels), options picked from the dropdowns, the
+resume form filled and submitted in the page; then the outcome is checked in the database and
+in the mail sink. Nothing is started or resumed through the API here (the API is only read, to
+know when the run waits). Screenshots of every step: var/screenshots/<test>/NN-step.png.
+
+One real server + worker (tests/e2e/e2e_stack.py) serves every test of the module.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from e2e_cases import stack_mails
+from e2e_stack import Stack, running_stack
+from sqlalchemy import select
+from staff_ui import StaffUI
+
+from governance.db.models import DecisionRequest, Member
+from governance.db.uow import UnitOfWork
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("e2e-staff-ui"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("staff-ui")) as running:
+        yield running
+
+
+@pytest.fixture
+def staff(stack: Stack, request: pytest.FixtureRequest) -> Iterator[StaffUI]:
+    from ui_browser import browser_page
+
+    with browser_page(CHROMIUM, height=1000) as page:
+        yield StaffUI(page, stack.ui_url, request.node.name)
+
+
+def waiting(stack: Stack, run_id: UUID, after: str | None = None) -> dict[str, Any]:
+    """Wait until the run waits for staff (on a new question when `after` is the last key)."""
+    deadline = time.monotonic() + 300
+    while True:
+        form = stack.wait_for_decision_form(run_id)
+        key = str(form["state"].state_details.pause_key)
+        if key != after:
+            form["key"] = key
+            return form
+        assert time.monotonic() < deadline, f"run {run_id} still on question {key}"
+        time.sleep(1)
+
+
+# --- member-onboarding, with the staff review ---------------------------------------------
+
+
+def test_staff_onboard_an_applicant_through_the_review_form(stack: Stack, staff: StaffUI) -> None:
+    address = f"zoe.wouters.{secrets.token_hex(3)}@example.org"
+    staff.open_form("member-onboarding")
+    staff.shot("empty-form")
+    staff.fill("Your staff login", "anna.peeters")
+    assert staff.choose("Applicant", "person") == ["person", "company"]
+    staff.fill("First name", "Zoë")
+    staff.fill("Last name", "Wouters-UI")
+    staff.fill("Birth date", "30/07/1985")  # no national number: a person must review
+    staff.fill("E-mail", address)
+    staff.fill("Phone", "+32 2 542 10 80")
+    staff.fill("Street and number", "Rue Coenraets 72")
+    staff.fill("Postcode", "1060")
+    staff.fill("City", "Saint-Gilles")
+    assert staff.choose("Language", "nl") == ["fr", "nl", "de", "en"]
+    staff.choose("Office", "bruxelles")
+    staff.fill("IBAN", "BE48 3200 7018 4927")
+    staff.fill("Number of shares", "2")
+    for consent in ("Privacy policy accepted at", "Internal rules accepted at",
+                    "Risk of share capital acknowledged at"):
+        staff.fill(consent, "20/11/2026 09:30")
+    staff.shot("filled-form", full_page=True)
+    run_id = staff.submit_form()
+
+    first = waiting(stack, run_id)
+    assert "no national or BIS number was given" in first["question"]
+    staff.open_run(run_id)
+    assert "onboarding · application" in staff.run_title("onboarding · application")
+    staff.open_artifacts()
+    staff.page.get_by_text("question-onboarding").first.wait_for(timeout=60_000)
+    staff.shot("question-as-artifact")
+
+    # A login typed wrongly is refused in words, and the same run asks again.
+    staff.open_run(run_id)
+    form = staff.open_resume_form()
+    staff.page.get_by_text("Why a person must decide").first.wait_for()
+    staff.fill("Your staff login", "Anna Peeters", within=form)
+    assert staff.choose("Decision", "approve", within=form) == [
+        "approve", "reject", "ask the applicant for information"]
+    staff.fill("Reason, question or note", "Identity seen at the counter", within=form)
+    staff.shot("resume-form-wrong-login")
+    staff.submit_resume_form(form)
+
+    again = waiting(stack, run_id, after=first["key"])
+    assert "Not accepted" in again["question"] and "lower case" in again["question"]
+    staff.open_run(run_id)
+    form = staff.open_resume_form()
+    form.get_by_text("Not accepted").first.wait_for()
+    staff.fill("Your staff login", "anna.peeters", within=form)
+    staff.choose("Decision", "approve", within=form)
+    staff.fill("Reason, question or note", "Identity seen at the counter", within=form)
+    staff.shot("resume-form-explained-and-filled")
+    staff.submit_resume_form(form)
+
+    state = stack.wait_completed(run_id)
+    staff.open_run(run_id)
+    staff.shot("run-completed")
+    assert state.is_completed()
+    from governance.db.models.onboarding import Application
+
+    with UnitOfWork(stack.settings) as uow:
+        app = uow.session.scalars(
+            select(Application).where(Application.email == address)).one()
+        assert (str(app.status), app.decided_by) == ("admitted", "anna.peeters")
+        member = uow.session.get(Member, app.member_id)
+        assert member is not None and str(member.language) == "nl"
+        request = uow.session.scalars(select(DecisionRequest).where(
+            DecisionRequest.key == f"onboarding:{app.id}:review:1")).one()
+        assert (request.status, request.decided_by) == ("decided", "anna.peeters")
+    mails = [m for m in stack_mails(stack) if m["To"] == address]
+    assert mails, "the welcome e-mail reached the applicant"
