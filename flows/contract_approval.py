@@ -27,6 +27,7 @@ from tasks.contracts import (
     submit_contract,
 )
 from tasks.mail import deliver_outbox
+from tasks.runs import name_run
 
 
 class ContractDecisionInput(StaffInput):
@@ -97,6 +98,7 @@ FORM = titled("Contract declaration", "A new declaration, or a stored one to che
 def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
     """Check → auto-approve or staff decision (four-eyes above the threshold) → documents → e-mails."""
     declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)  # type: ignore[arg-type]
+    name_run(f"contract · declaration {declaration_id}")
     view = check_contracts([declaration_id])[0]
     publish_checks(view)
     while view.status is DeclarationStatus.AWAITING_DECISION:

@@ -28,7 +28,7 @@ class GrantAwardingParameters(PaperForm):
 FORM = titled("Grant call", "The call to take from screening to payments")
 
 
-@flow(name="grant-awarding", log_prints=True)
+@flow(name="grant-awarding", flow_run_name="grant call {params.call_id}", log_prints=True)
 def grant_awarding(params: Annotated[GrantAwardingParameters, FORM]) -> dict[str, Any]:
     """Screen, review, rank, let the board decide, write letters, pay instalments."""
     call, now = params.call_id, params.now or datetime.now(UTC)

@@ -15,6 +15,7 @@ from governance.domain.onboarding import Application, ApplicationStatus, ReviewC
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
+from tasks.runs import name_run
 from tasks.shares import start_subscription
 
 
@@ -105,8 +106,7 @@ def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
         refused = "Application not accepted: " + "; ".join(received.problems)
         return Failed(message=refused)  # type: ignore[return-value]
     app_id = received.application_id
-    if run_id:
-        steps.name_run(run_id, f"onboarding · application {app_id}")
+    name_run(f"onboarding · application {app_id}")
     view = steps.screen_application(app_id)
     mail = f"mail:onboarding:{app_id}:"
     while view.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED):

@@ -38,7 +38,11 @@ FORM = titled(
 )
 
 
-@flow(name="member-welcome-review", log_prints=True)
+@flow(
+    name="member-welcome-review",
+    flow_run_name="welcome review · member {params.member_id}",
+    log_prints=True,
+)
 def member_welcome_review(params: Annotated[WelcomeReviewParameters, FORM]) -> str:
     """Show the member's facts to staff; on "send", welcome the member (number, letter, e-mail)."""
     # Everything before the decision is read-only: the run re-runs from the top on resume.

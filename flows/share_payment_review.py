@@ -42,7 +42,11 @@ class PaymentReviewInput(StaffInput):
 FORM = titled("Held payment", "The payment the bank import held for staff")
 
 
-@flow(name="share-payment-review", log_prints=True)
+@flow(
+    name="share-payment-review",
+    flow_run_name="held payment {params.payment_id}",
+    log_prints=True,
+)
 def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> str:
     """Ask staff (the form) → apply or refund → certificate and e-mail when shares are issued."""
     run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None

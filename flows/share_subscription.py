@@ -69,7 +69,11 @@ def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
 FORM = titled("Share subscription", "Who subscribes what")
 
 
-@flow(name="share-subscription", log_prints=True)
+@flow(
+    name="share-subscription",
+    flow_run_name="subscription · member {params.member_id}",
+    log_prints=True,
+)
 def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     """Subscribe → payment instructions → wait for payment → issue → certificate e-mailed."""
     run_id = runtime.flow_run.id

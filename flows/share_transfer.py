@@ -48,7 +48,7 @@ def wait_for_board(key: str, question: str) -> BoardApproval:
 FORM = titled("Share transfer", "The signed transfer deed")
 
 
-@flow(name="share-transfer", log_prints=True)
+@flow(name="share-transfer", flow_run_name="share transfer · {params.request_key}", log_prints=True)
 def share_transfer(params: Annotated[TransferParameters, FORM]) -> str:
     """Board approval → register entry → certificates → both parties e-mailed."""
     given = ask_board(params.model_dump(mode="json"))

@@ -223,15 +223,6 @@ def forget_national_number(flow_run_id: str) -> bool:
     return True
 
 
-@task(name="name-run", **IO_RETRIES)
-def name_run(flow_run_id: str, name: str) -> None:
-    """Give the run a name staff recognise in lists (never personal data)."""
-    from prefect import get_client
-
-    with get_client(sync_client=True) as client:
-        client.update_flow_run(UUID(flow_run_id), name=name)
-
-
 @task(name="find-due-onboarding-reminders", **IO_RETRIES)
 def find_due_reminders(now: datetime) -> list[ReminderDue]:
     """Which waiting applications need a reminder or a closure at `now`."""

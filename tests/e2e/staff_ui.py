@@ -82,6 +82,8 @@ class StaffUI:
     def open_form(self, deployment: str) -> None:
         self.page.goto(f"{self.ui}/deployments", wait_until="networkidle", timeout=120_000)
         self._wait_for_app()
+        # ten deployments to a page: staff type the name into the search box
+        self.page.get_by_placeholder("Search deployments").fill(deployment)
         self.page.get_by_text(deployment, exact=True).first.click(timeout=60_000)
         self.page.get_by_role("button", name="Run", exact=True).click(timeout=60_000)
         self.page.get_by_text("Custom run").first.click()

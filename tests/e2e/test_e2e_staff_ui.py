@@ -134,3 +134,74 @@ def test_staff_onboard_an_applicant_through_the_review_form(stack: Stack, staff:
         assert (request.status, request.decided_by) == ("decided", "anna.peeters")
     mails = [m for m in stack_mails(stack) if m["To"] == address]
     assert mails, "the welcome e-mail reached the applicant"
+
+
+# --- share-transfer, with the board's approval ---------------------------------------------
+
+
+def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
+    """A member (with paid shares when asked): the situation staff find, set up by services."""
+    from datetime import UTC, datetime
+
+    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+    from governance.domain.members import MemberFacts
+    from governance.services import members, shares
+    from governance.services.timeline import Actor
+
+    tag = secrets.token_hex(3)
+    with UnitOfWork(stack.settings) as uow:
+        member_id = members.create_member(uow.session, MemberFacts(
+            kind=MemberKind.PERSON, first_name=name, last_name=f"Peeters {tag}",
+            language=Language.FR, office=Office.BRUXELLES, email=f"{name.lower()}.{tag}@example.org",
+            street="Rue Haute 1", postcode="1000", city="Bruxelles"), Actor.system("e2e"),
+            MemberStatus.ACTIVE).id
+        if shares_held:
+            now = datetime.now(UTC)
+            sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
+                                   shares=shares_held, actor=Actor.staff("anna"), now=now)
+            shares.record_payment(uow.session, subscription_id=sub.id,
+                                  amount_cents=sub.amount_cents, paid_on=now.date(),
+                                  actor=Actor.staff("anna"), bank_reference=f"E2E{member_id}")
+        uow.commit()
+    return member_id
+
+
+def test_staff_transfer_shares_once_the_board_approves_in_the_form(
+        stack: Stack, staff: StaffUI) -> None:
+    from datetime import date
+
+    from governance.services import shares
+
+    giver, receiver = _member(stack, "Lotte", shares_held=2), _member(stack, "Hugo")
+    deed = f"deed-{secrets.token_hex(3)}"
+    staff.open_form("share-transfer")
+    staff.fill("Giver", str(giver))
+    staff.fill("Receiver", str(receiver))
+    staff.fill("Number of shares", "1")
+    staff.fill("Transfer date", date.today().strftime("%d/%m/%Y"))
+    staff.fill("Request key", deed)
+    staff.shot("filled-form", full_page=True)
+    run_id = staff.submit_form()
+
+    asked = waiting(stack, run_id)
+    assert f"Share transfer {deed}" in asked["question"]
+    staff.open_run(run_id)
+    form = staff.open_resume_form()
+    staff.fill("Your login (board secretary)", "board.secretary", within=form)
+    assert staff.choose("Board decision", "approved", within=form) == ["approved", "refused"]
+    staff.fill("Minutes reference or reason", "Board minutes 2026-12", within=form)
+    staff.shot("board-approval-form")
+    staff.submit_resume_form(form)
+
+    stack.wait_completed(run_id)
+    staff.open_run(run_id)
+    staff.shot("run-completed")
+    with UnitOfWork(stack.settings) as uow:
+        held = {h.member_id: h.shares
+                for h in shares.holdings_as_at(uow.session, date.today())}
+    assert (held.get(giver), held.get(receiver)) == (1, 1)
+    with UnitOfWork(stack.settings) as uow:
+        addresses = {m.email for m in uow.session.scalars(
+            select(Member).where(Member.id.in_([giver, receiver])))}
+    told = {m["To"] for m in stack_mails(stack) if "Cession" in str(m["Subject"])}
+    assert addresses <= told, "both holders are told, with their certificates"
