@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from prefect import flow
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from flows.forms import PaperForm, titled
+from flows.forms import PaperForm, days_listed, titled
 from flows.human import StaffInput, suspend_for
 from governance.domain.contracts import (
     ClientFacts,
@@ -60,6 +61,17 @@ class DeclarationForm(PaperForm, ContractDeclaration):
     """A job declared by a member, as on the paper declaration."""
 
     client: ClientForm = Field(..., title="Client")
+    work_days: Annotated[
+        list[date],
+        WithJsonSchema({"type": "string"}),
+        BeforeValidator(days_listed),
+    ] = Field(
+        ...,
+        min_length=1,
+        max_length=60,
+        title="Days worked",
+        description="Each date worked, separated by commas (e.g. 12/01/2027, 13/01/2027)",
+    )
 
 
 class ApprovalParameters(PaperForm):

@@ -11,6 +11,7 @@ A blank box comes back as `""` or not at all: both mean "not given" (None) in Py
 
 from __future__ import annotations
 
+import re
 import types
 from datetime import date, datetime
 from enum import Enum
@@ -92,6 +93,13 @@ def _read_moment(text: str, inner: Any) -> Any:
             continue
         return read.date() if inner is date else read.replace(tzinfo=BRUSSELS)
     return text  # ISO and anything else: pydantic reads it or names the problem
+
+
+def days_listed(value: Any) -> Any:
+    """`12/01/2027, 13/01/2027` (a text box) as a list of dates; a list is left as it is."""
+    if not isinstance(value, str):
+        return value
+    return [_read_moment(part, date) for part in re.split(r"[,;\s]+", value) if part]
 
 
 def as_paper_form(schema: dict[str, Any], model: type[BaseModel]) -> None:

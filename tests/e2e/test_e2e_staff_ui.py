@@ -205,3 +205,63 @@ def test_staff_transfer_shares_once_the_board_approves_in_the_form(
             select(Member).where(Member.id.in_([giver, receiver])))}
     told = {m["To"] for m in stack_mails(stack) if "Cession" in str(m["Subject"])}
     assert addresses <= told, "both holders are told, with their certificates"
+
+
+# --- contract-approval, four eyes: two different staff logins ------------------------------
+
+
+def test_two_staff_members_approve_a_large_contract_in_the_form(
+        stack: Stack, staff: StaffUI) -> None:
+    from datetime import date, timedelta
+
+    from governance.db.models.contracts import Declaration
+
+    member_id = _member(stack, "Wouter", shares_held=1)
+    first = date.today() + timedelta(days=10)
+    days = ", ".join((first + timedelta(days=i)).strftime("%d/%m/%Y") for i in range(3))
+    client_mail = f"booking.{secrets.token_hex(3)}@nomade.example"
+    staff.open_form("contract-approval")
+    staff.fill("Member", str(member_id))
+    client = staff.field("Client")
+    assert "person" in staff.choose("Client kind", "company", within=client)
+    staff.fill("Client name", "Théâtre Nomade", within=client)
+    staff.fill("Enterprise number (BCE/KBO)", "0403.019.261", within=client)
+    staff.fill("VAT number", "BE0403019261", within=client)
+    staff.fill("Street and number", "Rue Haute 5", within=client)
+    staff.fill("Postcode", "1000", within=client)
+    staff.fill("City", "Bruxelles", within=client)
+    staff.fill("Contact e-mail", client_mail, within=client)
+    staff.fill("Function", "Sound engineer")
+    staff.fill("Days worked", days)
+    staff.fill("City of work", "Gent")
+    staff.fill("Amount excl. VAT (cents)", "1200000")  # €12,000: four eyes
+    staff.choose("Office", "gent")
+    staff.fill("Entered by", "anna.peeters")
+    staff.shot("filled-form", full_page=True)
+    run_id = staff.submit_form()
+
+    asked, after = None, None
+    for login in ("anna.peeters", "jan.claes"):
+        asked = waiting(stack, run_id, after=after)
+        after = asked["key"]
+        staff.open_run(run_id)
+        form = staff.open_resume_form()
+        staff.fill("Your staff login", login, within=form)
+        offered = staff.choose("Decision", "approve", within=form)
+        assert offered == ["approve", "reject", "ask the member to correct it"]
+        staff.shot(f"approval-by-{login}")
+        staff.submit_resume_form(form)
+
+    stack.wait_completed(run_id)
+    staff.open_run(run_id)
+    assert "contract · declaration" in staff.run_title("contract · declaration")
+    staff.shot("run-completed")
+    with UnitOfWork(stack.settings) as uow:
+        declaration = uow.session.scalars(
+            select(Declaration).where(Declaration.member_id == member_id)).one()
+        assert str(declaration.status) == "approved"
+        deciders = {r.decided_by for r in uow.session.scalars(select(DecisionRequest).where(
+            DecisionRequest.subject_type == "contract",
+            DecisionRequest.subject_id == str(declaration.id)))}
+    assert {"anna.peeters", "jan.claes"} <= deciders
+    assert [m for m in stack_mails(stack) if m["To"] == client_mail], "the client is e-mailed"
