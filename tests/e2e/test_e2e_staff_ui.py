@@ -265,3 +265,51 @@ def test_two_staff_members_approve_a_large_contract_in_the_form(
             DecisionRequest.subject_id == str(declaration.id)))}
     assert {"anna.peeters", "jan.claes"} <= deciders
     assert [m for m in stack_mails(stack) if m["To"] == client_mail], "the client is e-mailed"
+
+
+# --- share-payment-review: a payment the bank import held ----------------------------------
+
+
+def test_staff_apply_a_held_over_payment_in_the_review_form(
+        stack: Stack, staff: StaffUI) -> None:
+    from datetime import UTC, datetime
+
+    from governance.db.models import SharePayment, ShareSubscription
+    from governance.services import shares
+    from governance.services.timeline import Actor
+
+    member_id = _member(stack, "Griet")
+    now = datetime.now(UTC)
+    with UnitOfWork(stack.settings) as uow:  # 2 shares (60 EUR) paid 90 EUR: held
+        sub = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=2,
+                               actor=Actor.staff("anna"), now=now)
+        held = shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=9000,
+                                     paid_on=now.date(), actor=Actor.staff("anna"),
+                                     bank_reference=f"OVER-{member_id}")
+        uow.commit()
+    assert held.match == "over"
+    staff.open_form("share-payment-review")
+    staff.fill("Payment", str(held.payment_id))
+    staff.shot("filled-form")
+    run_id = staff.submit_form()
+
+    asked = waiting(stack, run_id)
+    assert f"Held payment {held.payment_id}" in asked["question"]
+    staff.open_run(run_id)
+    assert f"held payment {held.payment_id}" in staff.run_title("held payment")
+    form = staff.open_resume_form()
+    staff.fill("Your staff login", "anna.peeters", within=form)
+    assert staff.choose("Decision", "apply", within=form) == ["apply", "refund"]
+    staff.shot("review-form")
+    staff.submit_resume_form(form)
+
+    stack.wait_completed(run_id)
+    staff.open_run(run_id)
+    staff.shot("run-completed")
+    with UnitOfWork(stack.settings) as uow:
+        payment = uow.session.get(SharePayment, held.payment_id)
+        subscription = uow.session.get(ShareSubscription, sub.id)
+        assert payment is not None and subscription is not None
+        assert str(subscription.status) == "issued", subscription.status
+        email = uow.session.get(Member, member_id).email  # type: ignore[union-attr]
+    assert [m for m in stack_mails(stack) if m["To"] == email], "the certificate is e-mailed"
