@@ -313,3 +313,55 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
         assert str(subscription.status) == "issued", subscription.status
         email = uow.session.get(Member, member_id).email  # type: ignore[union-attr]
     assert [m for m in stack_mails(stack) if m["To"] == email], "the certificate is e-mailed"
+
+
+# --- grant-awarding: the board's decision ---------------------------------------------------
+
+
+def test_the_board_approves_the_grant_awards_in_the_form(
+        stack: Stack, staff: StaffUI, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    from datetime import timedelta
+
+    from governance.services import decisions, grant_awards, grants
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grants"))
+    from grants_testkit import T0, add_reviewers, apply, make_call, make_members, score_all
+
+    # The call as staff find it on the board's day: closed, screened, reviewed and scored.
+    monkeypatch.setattr("governance.db.uow.get_settings", lambda: stack.settings)
+    applicants = make_members(2)
+    call_id = make_call(budget_cents=100_000)
+    refs = [apply(call_id, m, 50_000, minutes=i, account=i) for i, m in enumerate(applicants)]
+    add_reviewers(call_id, ["ann", "bob"])
+    with UnitOfWork(stack.settings) as uow:
+        grants.screen_call(uow, call_id, T0 + timedelta(hours=1))
+    with UnitOfWork(stack.settings) as uow:
+        grants.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
+    score_all(call_id, {r: {"quality": 8, "impact": 5} for r in refs}, T0)
+
+    staff.open_form("grant-awarding")
+    staff.fill("Grant call", str(call_id))
+    staff.fill("Clock", "03/03/2027 10:00")
+    staff.shot("filled-form")
+    run_id = staff.submit_form()
+
+    board = waiting(stack, run_id)
+    assert "Approve the awards" in board["question"]
+    staff.open_run(run_id)
+    form = staff.open_resume_form()
+    staff.fill("Board secretary's login", "board.secretary", within=form)
+    staff.fill("Minutes reference or note", "Board minutes 7", within=form)
+    staff.shot("board-form")
+    staff.submit_resume_form(form)
+
+    waiting(stack, run_id, after=board["key"])  # now the grantees' reports are awaited
+    staff.open_run(run_id)
+    staff.shot("waiting-for-reports")
+    with UnitOfWork(stack.settings) as uow:
+        decided = decisions.get(uow.session, grant_awards.board_key(call_id))
+        assert decided is not None and decided.decided_by == "board.secretary"
+        addresses = {m.email for m in uow.session.scalars(
+            select(Member).where(Member.id.in_(applicants)))}
+    told = {m["To"] for m in stack_mails(stack)}
+    assert addresses <= told, "each grantee receives the award letter"
