@@ -63,14 +63,14 @@ class DeclarationForm(PaperForm, ContractDeclaration):
     client: ClientForm = Field(..., title="Client")
     work_days: Annotated[
         list[date],
-        WithJsonSchema({"type": "string"}),
+        WithJsonSchema({"type": "array", "items": {"type": "string"}}),
         BeforeValidator(days_listed),
     ] = Field(
         ...,
         min_length=1,
         max_length=60,
         title="Days worked",
-        description="Each date worked, separated by commas (e.g. 12/01/2027, 13/01/2027)",
+        description="Each date worked, one per line (day/month/year, e.g. 12/01/2027)",
     )
 
 

@@ -56,6 +56,8 @@ def _inline_choices(prop: dict[str, Any], enum: type[Enum], field: FieldInfo) ->
         prop.pop(key, None)
     prop["type"] = "string"
     prop["enum"] = [label_of(choice) for choice in enum]
+    if _optional(field.annotation)[0]:
+        prop["enum"].append(None)  # "not given": API callers send null, the UI offers None
     if isinstance(field.default, Enum):
         prop["default"] = label_of(field.default)
     elif "default" in prop:
@@ -96,10 +98,11 @@ def _read_moment(text: str, inner: Any) -> Any:
 
 
 def days_listed(value: Any) -> Any:
-    """`12/01/2027, 13/01/2027` (a text box) as a list of dates; a list is left as it is."""
-    if not isinstance(value, str):
+    """Days typed as on paper (`12/01/2027`, or several separated by commas) as dates."""
+    parts = re.split(r"[,;\s]+", value) if isinstance(value, str) else value
+    if not isinstance(parts, list):
         return value
-    return [_read_moment(part, date) for part in re.split(r"[,;\s]+", value) if part]
+    return [_read_moment(p, date) if isinstance(p, str) else p for p in parts if p != ""]
 
 
 def as_paper_form(schema: dict[str, Any], model: type[BaseModel]) -> None:

@@ -84,7 +84,10 @@ class StaffUI:
         self._wait_for_app()
         # ten deployments to a page: staff type the name into the search box
         self.page.get_by_placeholder("Search deployments").fill(deployment)
-        self.page.get_by_text(deployment, exact=True).first.click(timeout=60_000)
+        link = self.page.locator("a[href*='/deployments/deployment/']")
+        link.filter(has_text=re.compile(rf"^\s*{re.escape(deployment)}\s*$")).first.click(
+            timeout=60_000
+        )
         self.page.get_by_role("button", name="Run", exact=True).click(timeout=60_000)
         self.page.get_by_text("Custom run").first.click()
         self.page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)

@@ -218,7 +218,7 @@ def test_two_staff_members_approve_a_large_contract_in_the_form(
 
     member_id = _member(stack, "Wouter", shares_held=1)
     first = date.today() + timedelta(days=10)
-    days = ", ".join((first + timedelta(days=i)).strftime("%d/%m/%Y") for i in range(3))
+    days = [(first + timedelta(days=i)).strftime("%d/%m/%Y") for i in range(3)]
     client_mail = f"booking.{secrets.token_hex(3)}@nomade.example"
     staff.open_form("contract-approval")
     staff.fill("Member", str(member_id))
@@ -232,7 +232,10 @@ def test_two_staff_members_approve_a_large_contract_in_the_form(
     staff.fill("City", "Bruxelles", within=client)
     staff.fill("Contact e-mail", client_mail, within=client)
     staff.fill("Function", "Sound engineer")
-    staff.fill("Days worked", days)
+    worked = staff.field("Days worked")
+    for n, day in enumerate(days):
+        worked.get_by_role("button", name="Add item").click()
+        worked.locator("textarea, input").nth(n).fill(day)
     staff.fill("City of work", "Gent")
     staff.fill("Amount excl. VAT (cents)", "1200000")  # €12,000: four eyes
     staff.choose("Office", "gent")

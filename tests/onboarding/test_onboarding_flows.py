@@ -214,4 +214,4 @@ def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harnes
                                                              "application": person()}])
 def test_the_flow_wants_exactly_one_source(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="either a new application or a stored"):
-        OnboardingParameters.model_validate(bad)
+        OnboardingParameters.model_validate({"staff": "anna", **bad})

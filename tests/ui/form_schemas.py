@@ -81,6 +81,6 @@ def ui_problems(schema: dict[str, Any]) -> list[str]:
                 problems.append(f"{path}: enum behind $ref {ref} (empty dropdown)")
             if any(alt.get("type") == "null" for alt in node.get("anyOf", [])):
                 problems.append(f"{path}: optional as anyOf [.., null] (a type toggle)")
-            if "enum" in node and any(not isinstance(v, str) for v in node["enum"]):
+            if "enum" in node and any(not isinstance(v, str | None) for v in node["enum"]):
                 problems.append(f"{path}: non-text choices {node['enum']}")
     return problems
