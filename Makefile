@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test lint bench bench-quick faults faults-pg up down lock clean
+.PHONY: install demo test lint bench bench-quick faults faults-pg up down lock clean axe
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ up: install
 
 down: install
 	$(BIN)/coop down
+
+AXE_VERSION := 4.14.1
+axe: tests/_vendor/axe-core/node_modules/axe-core/axe.min.js  ## axe-core for the accessibility tests (npm, git-ignored)
+tests/_vendor/axe-core/node_modules/axe-core/axe.min.js:
+	npm install --prefix tests/_vendor/axe-core --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 clean:
 	rm -rf var/demo .pytest_cache

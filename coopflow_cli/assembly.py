@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from coopflow_cli.show import facts
+
 app = typer.Typer(help="General assembly: convening and mailing.", no_args_is_help=True)
 console = Console()
 
@@ -24,17 +26,21 @@ def convene(
             assembly_id=assembly_id, staff=staff, chunk_size=chunk_size, connections=connections
         )
     )
-    console.print(summary)
+    console.print(facts(f"Assembly {assembly_id}: convening", summary))
 
 
 @app.command("progress")
 def progress(assembly_id: int = typer.Argument(...)) -> None:
     """Where the convening mailing stands."""
+    from dataclasses import asdict
+
     from governance.db.uow import UnitOfWork
     from governance.services.assembly import mailing_progress
 
     with UnitOfWork() as uow:
-        console.print(mailing_progress(uow.session, assembly_id))
+        progress = mailing_progress(uow.session, assembly_id)
+    figures = {**asdict(progress), "fraction": progress.fraction}
+    console.print(facts(f"Assembly {assembly_id}: convening mailing", figures))
 
 
 @app.command("remind")
@@ -42,4 +48,4 @@ def remind(assembly_id: int = typer.Argument(...)) -> None:
     """Run the assembly-reminders flow now (shareholders who have not voted)."""
     from flows.assembly_reminders import assembly_reminders
 
-    console.print(assembly_reminders(assembly_id))
+    console.print(facts(f"Assembly {assembly_id}: reminders", assembly_reminders(assembly_id)))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from coopflow_cli.show import brussels
 
 app = typer.Typer(help="Contract approval: declarations, decisions, Dimona.", no_args_is_help=True)
 console = Console()
@@ -76,14 +77,16 @@ def inbox() -> None:
     with UnitOfWork() as uow:
         for request in open_contract_requests(uow.session):
             console.print(
-                f"{request.subject_id}\tdue {request.due_at:%Y-%m-%d %H:%M}Z\t{request.question}"
+                f"{request.subject_id}\tdue {brussels(request.due_at)}\t{request.question}"
             )
 
 
 @app.command("decide")
 def decide(
     declaration_id: int,
-    action: str = typer.Argument(..., help="approve | reject | correct"),
+    action: Literal["approve", "reject", "correct"] = typer.Argument(
+        ..., help="approve, reject, or correct (ask the member)"
+    ),
     staff: str = typer.Option(..., help="Your staff login (four-eyes: two different logins)"),
     reason: str = typer.Option("", help="Required to reject or ask a correction"),
 ) -> None:
@@ -159,13 +162,14 @@ def dimona_export(
 
 
 def write_dimona(out: Path, lines: list, line_type: type) -> None:  # type: ignore[type-arg]
-    """CSV (one line per declaration) or JSON; private permissions when it holds NISS."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-        if out.suffix == ".json":
-            json.dump([asdict(line) for line in lines], handle, indent=2)
-            return
-        writer = csv.DictWriter(handle, fieldnames=[f.name for f in fields(line_type)])
-        writer.writeheader()
-        writer.writerows(asdict(line) for line in lines)
+    """CSV (one line per declaration, formulas neutralised) or JSON; mode 0600 whatever file
+    was there before (it may hold national numbers)."""
+    from documents.private_files import write_private
+    from documents.spreadsheet import csv_bytes
+
+    if out.suffix == ".json":
+        data = json.dumps([asdict(line) for line in lines], indent=2).encode()
+    else:
+        columns = [f.name for f in fields(line_type)]
+        data = csv_bytes(columns, ([asdict(line)[c] for c in columns] for line in lines))
+    write_private(out, data)

@@ -9,11 +9,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from governance.db.uow import UnitOfWork
+from coopflow_cli.show import euros, facts
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
-from governance.domain.grants import BoardChange
-from governance.services import grant_awards, grant_payments, grants
 
 app = typer.Typer(help="Grant calls: applications, jury, board, instalments.", no_args_is_help=True)
 console = Console()
@@ -34,6 +32,9 @@ def _fail(problem: RuleViolation) -> None:
 @app.command("create-call")
 def create_call(spec_file: Path, staff: str = typer.Option(..., help="Your staff login")) -> None:
     """Open a call described by a JSON file (fields of CallSpec, criteria included)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     spec = grants.CallSpec.model_validate_json(spec_file.read_text(encoding="utf-8"))
     try:
         with UnitOfWork() as uow:
@@ -55,6 +56,9 @@ def add_reviewer(
     staff: str = typer.Option(..., help="Your staff login"),
 ) -> None:
     """Put a staff member or a member on the call's jury."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     spec = grants.ReviewerSpec(
         login=login,
         name=name,
@@ -80,6 +84,9 @@ def declare_conflict(
     staff: str = typer.Option(...),
 ) -> None:
     """Record a reviewer's declared relation with a member (never assigned their file)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     try:
         with UnitOfWork() as uow:
             grants.declare_conflict(uow, call, login, member_id, relation, staff)
@@ -91,6 +98,9 @@ def declare_conflict(
 @app.command("import")
 def import_applications(call: int = typer.Option(...), file: Path = typer.Argument(...)) -> None:
     """Submit applications from a JSON list (fields of ApplicationSpec); each is one action."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     specs = [
         grants.ApplicationSpec.model_validate(item)
         for item in json.loads(file.read_text(encoding="utf-8"))
@@ -117,6 +127,9 @@ def score(
     now: str | None = typer.Option(None),
 ) -> None:
     """A reviewer's scores for one file."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     try:
         scores = {k: int(v) for k, v in (item.split("=", 1) for item in score)}
     except ValueError:
@@ -138,6 +151,9 @@ def recuse(
     reason: str = typer.Option(...),
 ) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grants
+
     try:
         with UnitOfWork() as uow:
             grants.recuse(uow, call, login, reference, reason)
@@ -154,6 +170,9 @@ def close_reviews(
     now: str | None = typer.Option(None),
 ) -> None:
     """Close the review round before its deadline."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grant_awards
+
     try:
         with UnitOfWork() as uow:
             grant_awards.close_review_round(uow, call, staff, note, _now(now))
@@ -171,6 +190,10 @@ def board_decide(
     now: str | None = typer.Option(None),
 ) -> None:
     """The board approves the proposed awards, with reasoned changes."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.grants import BoardChange
+    from governance.services import grant_awards
+
     changes = []
     for item in change:
         ref, _, rest = item.partition("=")
@@ -181,7 +204,7 @@ def board_decide(
             final = grant_awards.record_board_decision(uow, call, staff, changes, note, _now(now))
     except RuleViolation as problem:
         _fail(problem)
-    console.print(f"{sum(1 for v in final.values() if v)} awards, {sum(final.values())} cents")
+    console.print(f"{sum(1 for v in final.values() if v)} awards, {euros(sum(final.values()))}")
 
 
 @app.command("report")
@@ -191,6 +214,9 @@ def report(
     now: str | None = typer.Option(None),
 ) -> None:
     """Record a grantee's report for the next instalment."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grant_payments
+
     try:
         with UnitOfWork() as uow:
             report_id = grant_payments.submit_report(uow, reference, summary, _now(now))
@@ -208,6 +234,9 @@ def accept_report(
     now: str | None = typer.Option(None),
 ) -> None:
     """Accept (release the instalment) or --reject a report."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grant_payments
+
     try:
         with UnitOfWork() as uow:
             status = grant_payments.decide_report(uow, report, staff, not reject, note, _now(now))
@@ -219,6 +248,9 @@ def accept_report(
 @app.command("status")
 def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) -> None:
     """Where a call stands: screening, reviews, budget, instalments, payment files."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import grant_awards, grant_payments, grants
+
     with UnitOfWork() as uow:
         progress = grants.review_progress(uow, call, _now(now))
         pack = grant_awards.decision_pack(uow.session, call)
@@ -226,7 +258,7 @@ def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) 
         batches = grant_payments.payment_batches(uow, call)
     console.print(
         f"{pack.call_name}: reviews {progress.received}/{progress.expected}, "
-        f"proposed {pack.proposed_cents} of {pack.budget_cents} cents"
+        f"proposed {euros(pack.proposed_cents)} of {euros(pack.budget_cents)}"
     )
     console.print(
         f"instalments: {instalments.paid} paid, {instalments.released} released, "
@@ -234,7 +266,7 @@ def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) 
         f"{instalments.reports_to_decide}"
     )
     for reference, count, total, path in batches:
-        console.print(f"payment file {reference}: {count} transfers, {total} cents → {path}")
+        console.print(f"payment file {reference}: {count} transfers, {euros(total)} → {path}")
 
 
 @app.command("run")
@@ -243,4 +275,4 @@ def run(call: int = typer.Option(...), now: str | None = typer.Option(None)) -> 
     from flows.grant_awarding import GrantAwardingParameters, grant_awarding
 
     result = grant_awarding(GrantAwardingParameters(call_id=call, now=_now(now) if now else None))
-    console.print(result)
+    console.print(facts(f"Grant call {call}", result))

@@ -23,6 +23,7 @@ from coopflow_cli import (
 from coopflow_cli import register as register_cli
 from coopflow_cli import voting as voting_cli
 from coopflow_cli.grants import app as grants_app
+from coopflow_cli.keys import app as keys_app
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -37,6 +38,7 @@ register_cli.import_app.command("members")(transition.import_members)
 app.add_typer(transition.app, name="transition")
 app.add_typer(contracts_cli.app, name="contracts")
 app.add_typer(grants_app, name="grants")
+app.add_typer(keys_app, name="keys")
 app.add_typer(assembly_cli.app, name="assembly")
 voting_cli.register(assembly_cli.app)
 app.command("ballot-web")(voting_cli.ballot_web)
@@ -101,9 +103,12 @@ def templates_build() -> None:
 @outbox_app.command("deliver")
 def outbox_deliver() -> None:
     """Send every due e-mail now."""
+    from dataclasses import asdict
+
+    from coopflow_cli.show import facts
     from documents.mail import deliver_pending
 
-    console.print(deliver_pending())
+    console.print(facts("E-mail delivery", asdict(deliver_pending())))
 
 
 @outbox_app.command("problems")
@@ -119,5 +124,16 @@ def outbox_problems() -> None:
             )
 
 
+def run() -> None:
+    """The `coop` entry point: a refused key is one clear message (exit 2), not a traceback."""
+    from governance.config import KeyRefused
+
+    try:
+        app()
+    except KeyRefused as refused:
+        Console(stderr=True).print(f"[red]{refused}[/red]")
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":
-    app()
+    run()

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 WORK_POOL = "coop-process"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -347,21 +347,26 @@ def inbox(as_json: bool = typer.Option(False, "--json", help="JSON for scripts")
     if not rows:
         console.print("nothing waits for a staff decision")
         return
-    table = Table(title=f"{len(rows)} decision(s) waiting for staff (Europe/Brussels)")
-    for column in ("process", "subject", "asked", "waiting since", "due by", "open in the UI"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        due = f"[red]{row['due_by']} OVERDUE[/red]" if row["overdue"] else str(row["due_by"])
-        when = str(row["waiting_since"]).replace("T", " ")
-        table.add_row(
-            str(row["process"]),
-            str(row["subject"]),
-            str(row["asked"]),
-            when,
-            due.replace("T", " "),
-            str(row["link"]),
-        )
-    console.print(table)
+    print_inbox(rows, console)
+
+
+def print_inbox(rows: list[dict[str, object]], out: Console) -> None:
+    """One block per waiting run, readable at 80 columns: the link alone on its own line,
+    never wrapped (a terminal can still open it with a click)."""
+    out.print(f"[bold]{len(rows)} decision(s) waiting for staff[/bold] (times in Europe/Brussels)")
+    for number, row in enumerate(rows, start=1):
+        since = str(row["waiting_since"]).replace("T", " ")[:16]
+        due = str(row["due_by"]).replace("T", " ")[:16]
+        late = " [red bold]OVERDUE[/red bold]" if row["overdue"] else ""
+        out.print()
+        out.print(f"[bold]{number}. {row['process']}[/bold] · {row['subject']}", highlight=False)
+        out.print(Text(f"   {row['asked']}"), highlight=False)
+        out.print(f"   waiting since {since} · due by {due}{late}", highlight=False)
+        link = str(row["link"])
+        if link:
+            out.print(f"[link={link}]{link}[/link]", soft_wrap=True, highlight=False)
+        else:
+            out.print("   (no run to open: answer it with the process's own command)")
 
 
 def headline(question: str) -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
+
+from coopflow_cli.show import euros
+from governance.domain.enums import Language
 
 register_app = typer.Typer(help="The share register.", no_args_is_help=True)
 payments_app = typer.Typer(help="Payments received for shares.", no_args_is_help=True)
@@ -46,20 +50,19 @@ def verify() -> None:
 def export(
     as_at: str = typer.Option(date.today().isoformat(), "--as-at", help="YYYY-MM-DD"),
     share_class: str = typer.Option(None, "--class", help="One class only (default: all)"),
-    language: str = typer.Option("fr", help="fr, nl, de or en"),
+    language: Language = typer.Option(Language.FR, help="Language of the document"),
     out: Path = typer.Option(Path("var/exports"), help="Folder for the files"),
     document: bool = typer.Option(True, help="Also the document (docx/pdf); XLSX always"),
 ) -> None:
     """The legal register as at DATE (CSA 6:24), as XLSX and as a document."""
-    from governance.domain.enums import Language
     from governance.domain.errors import RuleViolation
     from tasks.share_register import export_register
 
     try:
         day = date.fromisoformat(as_at)
-        files = export_register.fn(day, str(out), share_class, Language(language), document)
+        files = export_register.fn(day, str(out), share_class, language, document)
     except ValueError as exc:
-        raise _fail(f"--as-at / --language: {exc}") from None
+        raise _fail(f"--as-at: {exc}") from None
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     for path in files:
@@ -188,7 +191,9 @@ def confirm_payment(
 @shares_app.command("review")
 def review(
     payment: int = typer.Argument(..., help="Payment id (from the review item)"),
-    decision: str = typer.Argument(..., help="apply or refund"),
+    decision: Literal["apply", "refund"] = typer.Argument(
+        ..., help="apply: count the money on the subscription; refund: send it back"
+    ),
     staff: str = typer.Option(..., help="Your login"),
     subscription: int = typer.Option(None, help="For an unknown payment: the subscription"),
 ) -> None:
@@ -222,7 +227,7 @@ def refunds_waiting() -> None:
         rows = refunds.waiting_for_iban(uow.session)
         for r in rows:
             console.print(
-                f"refund {r.id}: {r.amount_cents / 100:.2f} EUR to {r.name} ({r.reason}, "
+                f"refund {r.id}: {euros(r.amount_cents)} to {r.name} ({r.reason}, "
                 f"member {r.member_id or '-'}): give the IBAN with `coop shares refund-iban {r.id}`"
             )
     if not rows:
@@ -244,7 +249,7 @@ def refund_iban(
         with UnitOfWork() as uow:
             row = refunds.give_iban(uow.session, refund, iban, staff)
             uow.commit()
-            done = f"refund {refund}: due, {row.amount_cents / 100:.2f} EUR to {row.iban}"
+            done = f"refund {refund}: due, {euros(row.amount_cents)} to {row.iban}"
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(done)

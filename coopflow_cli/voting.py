@@ -80,20 +80,30 @@ def enter_paper(
 @app.command("give-proxy")
 def give_proxy(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
-    giver: int = typer.Option(..., "--giver", help="Member id of the shareholder giving it"),
-    holder: int = typer.Option(None, "--holder", help="Member id of the holder, if a member"),
+    giver: str = typer.Option(
+        ..., "--giver", help="Member number (M0000042) of the shareholder giving it"
+    ),
+    holder: str = typer.Option(None, "--holder", help="Member number of the holder, if a member"),
     holder_name: str = typer.Option(None, "--holder-name", help="Name of a holder who is not"),
     staff: str = typer.Option(..., "--staff", help="Your staff login"),
 ) -> None:
     """Record a proxy (the statutes' cap per holder and holder rule apply)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
-    from governance.services import voting
+    from governance.services import members, voting
 
     try:
         with UnitOfWork() as uow:
+            giver_id = members.resolve_member(uow.session, giver)
+            holder_id = members.resolve_member(uow.session, holder) if holder else None
+            uow.rollback()
             proxy_id = voting.give_proxy(
-                uow, assembly, giver, holder_member_id=holder, holder_name=holder_name, staff=staff
+                uow,
+                assembly,
+                giver_id,
+                holder_member_id=holder_id,
+                holder_name=holder_name,
+                staff=staff,
             )
     except RuleViolation as exc:
         raise _fail(f"refused: {exc}") from exc
@@ -106,18 +116,56 @@ def close(
     staff: str = typer.Option(..., "--staff", help="Your staff login"),
     early: bool = typer.Option(False, help="Close before the end of the voting window"),
 ) -> None:
-    """Close the voting, seal the ballots and count (the closing flow does this too)."""
+    """Run the closing flow now: close, seal, count, clean the storage, publish, write the
+    minutes and e-mail the results (exactly what the scheduled `assembly-closing` does)."""
+    from flows.assembly_closing import assembly_closing
+    from governance.domain.errors import RuleViolation
+
+    try:
+        result = assembly_closing(assembly_id=assembly, close_early=early, staff=staff)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    typer.echo(
+        f"closed: {result['ballots']} ballots, seal {result['seal']}; minutes and "
+        f"{result['mails_queued']} result e-mails done"
+    )
+
+
+@app.command("forget-order")
+def forget_order(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id (closed)"),
+) -> None:
+    """Make the database forget the order in which ballots were cast (the closing does it;
+    run it again if the closing said another program kept the database busy)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
-    from governance.services.timeline import Actor
-    from governance.services.voting_closing import close_voting
+    from governance.services.voting_closing import forget_cast_order
 
     try:
         with UnitOfWork() as uow:
-            summary = close_voting(uow, assembly, now=_now(), actor=Actor.staff(staff), early=early)
+            scrub = forget_cast_order(uow, assembly)
     except RuleViolation as exc:
         raise _fail(f"refused: {exc}") from exc
-    typer.echo(f"closed: {summary.ballots} ballots, seal {summary.seal}")
+    typer.echo(f"{scrub.dialect}: the write history of the voting tables is gone")
+
+
+@app.command("turnout")
+def turnout(
+    assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
+) -> None:
+    """How many shareholders have voted so far (a count only: no result before the close)."""
+    from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
+    from governance.services.voting_results import turnout as count_turnout
+
+    try:
+        with UnitOfWork() as uow:
+            seen = count_turnout(uow, assembly)
+    except RuleViolation as exc:
+        raise _fail(f"refused: {exc}") from exc
+    share = f"{100 * seen.voted / seen.eligible:.1f} %" if seen.eligible else "-"
+    state = "closed" if seen.closed else "voting open"
+    typer.echo(f"assembly {assembly} ({state}): {seen.voted} of {seen.eligible} voted ({share})")
 
 
 @app.command("verify")
@@ -162,11 +210,26 @@ def export_scenario(
 def ballot_web(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8765, help="Port"),
+    trusted_proxy: list[str] = typer.Option(
+        None,
+        "--trusted-proxy",
+        help="Reverse proxy whose X-Forwarded-For is believed (IP or network; repeat or "
+        "comma-separate). Default: COOP_TRUSTED_PROXIES; none means the connecting address",
+    ),
 ) -> None:
     """Serve the ballot page (FastAPI + uvicorn, no access log)."""
     from coopflow_cli.ballot_web.app import serve
+    from coopflow_cli.ballot_web.clients import BadProxySetting, parse_trusted
+    from governance.config import get_settings
+    from governance.db.keys import key_material
 
-    serve(host, port)
+    proxies = tuple(trusted_proxy) if trusted_proxy else None
+    try:
+        parse_trusted(proxies or ())
+    except BadProxySetting as exc:
+        raise _fail(f"--trusted-proxy: {exc}") from exc
+    key_material(get_settings())  # a key that does not open the codes' database: no start
+    serve(host, port, proxies)
 
 
 def register(target: typer.Typer) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from documents.private_files import write_private
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,8 @@ class ArchivedFile:
 
 
 def store(archive_dir: Path, folder: str, filename: str, data: bytes) -> ArchivedFile:
-    """Write `data` under archive_dir/folder/filename atomically (write, fsync, rename)."""
+    """Write `data` under archive_dir/folder/filename atomically (write, fsync, rename), mode
+    0600: archived letters hold names, addresses and ballot codes."""
     digest = hashlib.sha256(data).hexdigest()
-    target_dir = archive_dir / folder
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / filename
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+    write_private(archive_dir / folder / filename, data)
     return ArchivedFile(str(Path(folder) / filename), digest, len(data))

@@ -160,6 +160,7 @@ def proxy_form(view: AssemblyView, language: str, settings: Settings, today: dat
         meeting=meeting(view, language, settings),
         proxies_per_holder=voting.proxies_per_holder,
         proxy_rule=PROXY_RULE[voting.proxy_must_be_shareholder][language],
+        return_to=f"{settings.coop_address} — {settings.staff_mailbox}",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,21 @@ from governance.config import Settings, SmtpSecurity, get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
 from governance.services import outbox
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def html_body(text: str) -> str:
+    """The HTML part: the text escaped (member text stays literal), web addresses as links."""
+    parts, last = [], 0
+    for found in _URL.finditer(text):
+        url = found.group(0).rstrip(".,;:)")
+        end = found.start() + len(url)
+        parts.append(html.escape(text[last : found.start()]))
+        parts.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        last = end
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 class SmtpFailure(Exception):
@@ -113,7 +129,7 @@ class YagmailSender:
             client.useralias,
             addresses,
             subject,
-            [yagmail.raw(html.escape(text))],
+            [yagmail.raw(html_body(text))],
             [str(p) for p in attachments] or None,
             {"Content-Language": language, "X-Coop-Key": key},
             "utf-8",

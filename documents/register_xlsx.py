@@ -12,16 +12,15 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from documents.spreadsheet import formula_like
 from documents.template_sources.register_extract import WORDS
 from governance.services.register_export import Extract
-
-RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _put(ws: Any, row: int, col: int, value: object, bold: bool = False) -> None:
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    if isinstance(value, str) and value.startswith(RISKY):
+    if formula_like(value):
         cell.data_type = "s"  # a string, not a formula
         cell.quotePrefix = True
     if bold:

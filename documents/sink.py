@@ -11,6 +11,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from documents.private_files import write_private
+
 
 class EmlWriter:
     """aiosmtpd handler: one file per message, written atomically."""
@@ -25,10 +27,10 @@ class EmlWriter:
         with self._lock:
             number = next(self._counter)
         name = f"{os.getpid()}-{threading.get_ident() % 10000:04d}-{number:07d}"
-        tmp = self.directory / f".{name}.tmp"
         data = envelope.original_content or b""
-        tmp.write_bytes(data if isinstance(data, bytes) else str(data).encode())
-        os.replace(tmp, self.directory / f"{name}.eml")
+        write_private(  # messages hold names, addresses, ballot codes
+            self.directory / f"{name}.eml", data if isinstance(data, bytes) else str(data).encode()
+        )
         return "250 Message accepted for delivery"
 
 

@@ -10,10 +10,16 @@ from typing import Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_like(value: Any) -> bool:
+    """Text a spreadsheet could run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, tab, CR)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def safe_cell(value: Any) -> Any:
-    """Text starting like a formula (`=HYPERLINK(...)`, `+`, `-`, `@`) gets a leading
-    apostrophe, which spreadsheets show as text; numbers and other text are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text starting like a formula gets a leading apostrophe, which spreadsheets show as
+    text; numbers and other text are unchanged. (XLSX cells use the quote-prefix style
+    instead, see `formula_like`.)"""
+    if formula_like(value):
         return "'" + value
     return value
 

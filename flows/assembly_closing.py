@@ -9,6 +9,7 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import Field
 
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.voting import close_assembly_voting, produce_minutes, publish_results, queue_results_mail
 
@@ -28,7 +29,7 @@ def assembly_closing(
         json_schema_extra={"title": "Close before the window ends"},
         description="Only on a staff decision: closes the voting now even if it is open",
     ),
-    staff: str = Field(
+    staff: OneLineText = Field(
         "system",
         title="Started by",
         json_schema_extra={"title": "Started by"},

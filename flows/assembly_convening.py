@@ -8,6 +8,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain.text import OneLineText
 from tasks.assembly import (
     open_convening,
     prepare_chunk,
@@ -22,7 +23,9 @@ from tasks.assembly import (
 
 class ConveningParameters(PaperForm):
     assembly_id: int = Field(..., title="Assembly", description="The assembly to convene (draft)")
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
     chunk_size: int = Field(
         500,
         title="Shareholders per chunk",

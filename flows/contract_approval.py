@@ -16,6 +16,7 @@ from governance.domain.contracts import (
     DecisionAction,
     DeclarationStatus,
 )
+from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
 from tasks.contracts import (
@@ -37,7 +38,7 @@ class ContractDecisionInput(StaffInput):
     action: DecisionAction = Field(
         ..., title="Decision", description="approve, reject, or ask the member to correct"
     )
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         min_length=2,
         max_length=120,
@@ -45,7 +46,7 @@ class ContractDecisionInput(StaffInput):
         description="Your lower-case login, e.g. anna.peeters; four-eyes needs two "
         "different logins",
     )
-    reason: str = Field(
+    reason: Text = Field(
         "",
         max_length=2000,
         title="Reason",
@@ -81,7 +82,7 @@ class ApprovalParameters(PaperForm):
         description="An existing declaration's id (or fill in a new declaration below)",
     )
     declaration: DeclarationForm | None = Field(None, title="New declaration")
-    staff: str = Field(
+    staff: OneLineText = Field(
         "member", title="Entered by", description="Staff login when staff enter it for the member"
     )
 

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm
 from flows.human import StaffInput, suspend_for
+from governance.domain.text import OneLineText, Text
 
 T = TypeVar("T", bound=RunInput)
 
@@ -17,26 +18,28 @@ T = TypeVar("T", bound=RunInput)
 class ReviewRoundInput(StaffInput):
     """Close the review round now; files below the review quorum stay unscored."""
 
-    note: str = Field("", title="Note", description="Why the round is closed early")
+    note: Text = Field("", title="Note", description="Why the round is closed early")
 
 
 class BoardChangeInput(PaperForm):
-    reference: str = Field(..., title="File", description="Application reference, e.g. G001-0007")
+    reference: OneLineText = Field(
+        ..., title="File", description="Application reference, e.g. G001-0007"
+    )
     amount_cents: int = Field(..., ge=0, title="Amount (cents)", description="0 = not funded")
-    reason: str = Field(..., min_length=3, title="Reason", description="Why the board changes it")
+    reason: Text = Field(..., min_length=3, title="Reason", description="Why the board changes it")
 
 
 class BoardInput(StaffInput):
     """The board approves the proposed awards, changing some with a reason."""
 
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         title="Board secretary's login",
         description="Your lower-case login, e.g. anna.peeters; recorded as who decided",
         min_length=2,
     )
     changes: list[BoardChangeInput] = Field(default_factory=list, title="Changes")
-    note: str = Field("", title="Minutes reference or note")
+    note: Text = Field("", title="Minutes reference or note")
 
     def change_dicts(self) -> list[dict[str, Any]]:
         return [c.model_dump() for c in self.changes]
@@ -47,7 +50,7 @@ class ReportDecisionInput(StaffInput):
 
     report_id: int = Field(..., title="Report number", description="From the staff e-mail")
     accepted: bool = Field(..., title="Accept the report")
-    note: str = Field("", title="Note", description="Required when the report is rejected")
+    note: Text = Field("", title="Note", description="Required when the report is rejected")
 
 
 def wait_for(key: str, input_type: type[T], what: str) -> T | None:

@@ -6,7 +6,7 @@ through `await_decision`, which opens a generic `DecisionRequest` first):
 
     class ContractReview(StaffInput):
         verdict: Literal["approve", "refuse"] = Field(..., title="Decision")
-        reason: str = Field("", title="Reason", description="Told to the member if refused")
+        reason: Text = Field("", title="Reason", description="Told to the member if refused")
 
 How it works:
 1. The decision record is opened by a task (idempotent by key). If staff already decided (with
@@ -39,6 +39,7 @@ from prefect.input import RunInput
 from pydantic import Field, ValidationError, field_validator
 
 from flows.forms import PaperForm
+from governance.domain.text import OneLineText
 from tasks.human import open_decision_request, record_decision
 
 STAFF_LOGIN = re.compile(r"[a-z][a-z0-9._-]{1,39}")
@@ -48,7 +49,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 class StaffInput(PaperForm, RunInput):
     """Base of every staff form: who answers is always asked, first."""
 
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         title="Your staff login",
         description="Your lower-case login, e.g. anna.peeters; recorded as who decided",

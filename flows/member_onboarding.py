@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
@@ -27,7 +28,7 @@ class ApplicationForm(PaperForm, Application):
 class OnboardingParameters(PaperForm):
     """Either fill in a new application, or give the id of one already stored (CLI, import)."""
 
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         title="Your staff login",
         description="Who enters the application (e.g. anna.peeters), for the member's timeline",
@@ -61,7 +62,7 @@ class ReviewInput(StaffInput):
         description="approve: the applicant is admitted; reject: the reason is e-mailed; "
         "ask for information: the question is e-mailed and the file waits for the answer",
     )
-    note: str = Field(
+    note: Text = Field(
         ...,
         title="Reason, question or note",
         description="Reject: the reason, e-mailed to the applicant. Ask for information: the "
@@ -72,7 +73,7 @@ class ReviewInput(StaffInput):
 
 
 class InformationInput(StaffInput):
-    answer: str = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
+    answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
 
 
 def wait_for_staff(form: type[StaffInput], pending: PendingDecision) -> Any:

@@ -8,16 +8,19 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 
 
 class WelcomeParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id in the register")
-    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    share_class: OneLineText = Field("A", title="Share class", pattern=r"^[A-Z]$")
     shares: int = Field(1, title="Shares subscribed", ge=1)
     amount_cents: int = Field(3000, title="Amount (cents)", ge=0)
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
 
 
 FORM = titled("Member to welcome", "Member number, welcome letter and e-mail for one member")

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, await_decision
+from governance.domain.text import Text
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 from tasks.welcome_review import describe_member_for_review
@@ -28,7 +29,7 @@ class WelcomeConfirmation(StaffInput):
     verdict: Literal["send", "hold"] = Field(
         ..., title="Decision", description="send: number, letter and e-mail; hold: nothing is sent"
     )
-    note: str = Field(
+    note: Text = Field(
         "", title="Note", description="Why it is held (kept on the timeline)", max_length=500
     )
 

@@ -11,6 +11,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
 from tasks.share_register import (
@@ -22,7 +23,7 @@ from tasks.shares import certificates_due, daily_duties, issue_certificate
 
 
 class DailyParameters(PaperForm):
-    inbox: str = Field(
+    inbox: OneLineText = Field(
         "var/bank/inbox",
         title="Bank statements folder",
         description="camt.053 files dropped by the bank connector",

@@ -11,6 +11,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import request_resignation
 
@@ -18,9 +19,11 @@ from tasks.shares import request_resignation
 class ResignationParameters(PaperForm):
     member_id: int = Field(..., title="Member")
     requested_on: date = Field(..., title="Date of the signed letter")
-    iban: str = Field(..., title="IBAN for the repayment", min_length=15, max_length=42)
-    request_key: str = Field(..., title="Request key", description="Same key = same request")
-    staff: str = Field("system", title="Recorded by", description="Staff login")
+    iban: OneLineText = Field(..., title="IBAN for the repayment", min_length=15, max_length=42)
+    request_key: OneLineText = Field(
+        ..., title="Request key", description="Same key = same request"
+    )
+    staff: OneLineText = Field("system", title="Recorded by", description="Staff login")
 
 
 FORM = titled("Resignation letter", "What the signed letter says")

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
+from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import (
     apply_payment_confirmation,
@@ -23,19 +24,21 @@ from tasks.shares import (
 
 class SubscriptionParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id")
-    share_class: str = Field(
+    share_class: OneLineText = Field(
         "A",
         title="Share class",
         pattern=r"^[A-Z]$",
         description="A = users of the services, B = clients",
     )
     shares: int = Field(1, title="Number of shares", ge=1, le=10_000)
-    request_key: str | None = Field(
+    request_key: OneLineText | None = Field(
         None,
         title="Request key",
         description="Same key = same subscription (leave empty: one per flow run)",
     )
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
 
 
 class PaymentConfirmation(StaffInput):

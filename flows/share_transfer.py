@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
+from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
 from tasks.shares import transfer_shares
@@ -24,21 +25,23 @@ class TransferParameters(PaperForm):
         description="Member id of the receiver "
         "(an applicant becomes an active member with the transfer)",
     )
-    share_class: str = Field("A", title="Share class", pattern=r"^[A-Z]$")
+    share_class: OneLineText = Field("A", title="Share class", pattern=r"^[A-Z]$")
     shares: int = Field(..., title="Number of shares", ge=1)
     effective_on: date = Field(..., title="Transfer date", description="Date of the signed deed")
-    request_key: str = Field(..., title="Request key", description="Same key = same transfer")
+    request_key: OneLineText = Field(
+        ..., title="Request key", description="Same key = same transfer"
+    )
 
 
 class BoardApproval(StaffInput):
     decision: Literal["approved", "refused"] = Field(..., title="Board decision")
-    staff: str = Field(
+    staff: OneLineText = Field(
         ...,
         title="Your login (board secretary)",
         description="Your lower-case login, e.g. anna.peeters; recorded as who decided",
         min_length=2,
     )
-    note: str = Field("", title="Minutes reference or reason")
+    note: Text = Field("", title="Minutes reference or reason")
 
 
 def wait_for_board(key: str, question: str) -> BoardApproval:

@@ -17,15 +17,16 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain.text import OneLineText
 from governance.services.shares import brussels_today
 from tasks import transition as t
 
 
 class TransitionParameters(PaperForm):
-    name: str = Field(
+    name: OneLineText = Field(
         ..., title="Campaign name", description="e.g. 'Transition 2027'", max_length=120
     )
-    share_class: str = Field(
+    share_class: OneLineText = Field(
         "A",
         title="Share class",
         description="Class of the share offered (statutes)",
@@ -42,7 +43,9 @@ class TransitionParameters(PaperForm):
         title="Restriction date",
         description="From this date, members without a share are restricted",
     )
-    staff: str = Field("system", title="Started by", description="Staff login, for the timeline")
+    staff: OneLineText = Field(
+        "system", title="Started by", description="Staff login, for the timeline"
+    )
     as_of: date | None = Field(
         None,
         title="Run as of",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import binascii
+import os
 import secrets
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -52,7 +55,14 @@ class Settings(BaseSettings):
     staff_mailbox: str = "backoffice@smart.coop"
 
     encryption_key: SecretStr | None = Field(
-        None, description="Fernet key for sensitive fields; generated under var/ for local use"
+        None,
+        description="Fernet key for sensitive fields (32 bytes, URL-safe base64: `coop keys "
+        "generate`); unset: a local key file under var/, created once",
+    )
+    encryption_old_keys: SecretStr | None = Field(
+        None,
+        description="Comma-separated former keys, still read while `coop keys rotate` "
+        "re-encrypts the data under COOP_ENCRYPTION_KEY; remove them once it is done",
     )
 
     coop_name: str = "SmartCoop SC"
@@ -69,6 +79,12 @@ class Settings(BaseSettings):
         50_000_000, ge=1_000, description="Largest camt.053 file imported (bytes)"
     )
     ballot_base_url: str = "http://127.0.0.1:8765"
+    trusted_proxies: str = Field(
+        "",
+        description="Reverse proxies whose X-Forwarded-For the ballot page believes: IP "
+        "addresses or networks, comma-separated (e.g. 127.0.0.1 or 10.0.0.0/8). Empty: none, "
+        "the connecting address is the client",
+    )
     prefect_ui_url: str = "http://127.0.0.1:4200"
 
     def resolved_database_url(self) -> str:
@@ -85,18 +101,73 @@ class Settings(BaseSettings):
     def resolved_archive_dir(self) -> Path:
         return self.archive_dir or (self.var_dir / "archive")
 
-    def resolved_encryption_key(self) -> bytes:
-        """The configured key, else a local key kept in var/ (never committed)."""
-        if self.encryption_key is not None:
-            return self.encryption_key.get_secret_value().encode()
-        key_file = self.var_dir / "local-encryption.key"
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            from base64 import urlsafe_b64encode
+    def local_key_file(self) -> Path:
+        return self.var_dir / "local-encryption.key"
 
-            key_file.write_bytes(urlsafe_b64encode(secrets.token_bytes(32)))
-            key_file.chmod(0o600)
-        return key_file.read_bytes().strip()
+    def resolved_encryption_key(self) -> bytes:
+        """The configured key, else the local key file in var/ (created once, never replaced).
+        Raises InvalidKey naming the setting or the file when a key is malformed."""
+        if self.encryption_key is not None:
+            return parse_key(self.encryption_key.get_secret_value(), "COOP_ENCRYPTION_KEY")
+        key_file = self.local_key_file()
+        if not key_file.exists():
+            _create_key_file(key_file)
+        return parse_key(
+            key_file.read_bytes().decode("ascii", "replace"), f"the key file {key_file}"
+        )
+
+    def resolved_old_keys(self) -> tuple[bytes, ...]:
+        """The former keys still read during a rotation (COOP_ENCRYPTION_OLD_KEYS)."""
+        if self.encryption_old_keys is None:
+            return ()
+        values = [v for v in self.encryption_old_keys.get_secret_value().split(",") if v.strip()]
+        return tuple(
+            parse_key(v, f"COOP_ENCRYPTION_OLD_KEYS (key {n})") for n, v in enumerate(values, 1)
+        )
+
+
+class KeyRefused(RuntimeError):
+    """The program must not start with these keys; the message says what to set."""
+
+
+class InvalidKey(KeyRefused, ValueError):
+    """A key is missing or malformed; the message names the setting or the file."""
+
+
+def parse_key(value: str, where: str) -> bytes:
+    """A Fernet key checked for its format (32 bytes in URL-safe base64, 44 characters)."""
+    key = value.strip().encode("ascii", "replace")
+    try:
+        raw = urlsafe_b64decode(key)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(key) != 44 or len(raw) != 32:
+        raise InvalidKey(
+            f"{where} is not a valid encryption key: it must be 32 random bytes in URL-safe "
+            f"base64 (44 characters, e.g. the output of `coop keys generate`); it has "
+            f"{len(key)} characters"
+        )
+    return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key to `path` only if nobody did: the key is written and synced to a private
+    temporary file (0600) and linked into place, so a concurrent process either wins the link or
+    reads the complete key of the one that did."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(urlsafe_b64encode(secrets.token_bytes(32)))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, path)  # fails if the file exists: the first writer wins
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
 
 
 @lru_cache(maxsize=1)

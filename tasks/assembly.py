@@ -83,6 +83,7 @@ def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
             "title": view.title,
             "meeting": meeting.when,
             "place": view.place,
+            "opens": meeting.voting_opens,
             "closes": meeting.voting_closes,
             "vote_url": meeting.vote_url,
             "coop_name": settings.coop_name,

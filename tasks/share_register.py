@@ -14,6 +14,7 @@ from prefect.exceptions import MissingContextError
 
 from documents.contexts import Coop
 from documents.contexts import register as ctx
+from documents.private_files import write_private
 from documents.produce import DocumentRequest, produce
 from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
@@ -125,8 +126,7 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
     if not due:
         return None
     out = settings.resolved_archive_dir() / "sepa" / f"repayments-{batch_id}.xml"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(credit_transfer_xml(f"REPAY-{batch_id}", due, settings, execution_date))
+    write_private(out, credit_transfer_xml(f"REPAY-{batch_id}", due, settings, execution_date))
     return str(out)
 
 
@@ -163,7 +163,7 @@ def export_register(
     target.mkdir(parents=True, exist_ok=True)
     suffix = f"{as_at.isoformat()}{'-' + share_class if share_class else ''}"
     xlsx = target / f"register-{suffix}.xlsx"
-    xlsx.write_bytes(workbook_bytes(extract, coop.name, language))
+    write_private(xlsx, workbook_bytes(extract, coop.name, language))  # names and addresses
     written = [str(xlsx)]
     if document:
         key = f"doc:register_extract:{suffix}:{extract.last_sequence}:{language}"
@@ -185,7 +185,7 @@ def export_register(
         if path:
             source = archive / path
             copy = target / f"register-{suffix}{source.suffix}"
-            shutil.copyfile(source, copy)
+            write_private(copy, source.read_bytes())
             written.append(str(copy))
     return written
 

@@ -32,6 +32,8 @@ def close_assembly_voting(assembly_id: int, staff: str, early: bool) -> dict[str
         summary = voting_closing.close_voting(
             uow, assembly_id, now=datetime.now(UTC), actor=actor, early=early
         )
+    with UnitOfWork() as uow:  # every run: a crash may have come between the two steps
+        voting_closing.forget_cast_order(uow, assembly_id)
     get_run_logger().info(
         "assembly %s: %s ballots, seal %s (closed now: %s)",
         assembly_id,

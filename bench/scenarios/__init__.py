@@ -12,4 +12,5 @@ SCENARIOS: dict[str, str] = {
     "tally": "bench.scenarios.tally",
     "assembly-convening": "bench.scenarios.assembly",
     "pdf": "bench.scenarios.pdf",
+    "cli": "bench.scenarios.cli",
 }

@@ -54,3 +54,4 @@ class AssemblyProxy(TemplateContext):
     meeting: Meeting
     proxies_per_holder: int
     proxy_rule: str  # who may hold a proxy (statutes)
+    return_to: str  # where the signed form goes (address and mailbox of the secretariat)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
+from babel import Locale
+from babel.numbers import format_percent
 from pydantic import BaseModel
 
 from documents.contexts import Coop, TemplateContext
+from documents.formatting import locale_for
 
 
 class MinutesAttendee(BaseModel):
@@ -106,10 +110,34 @@ QUORUM = {
     },
 }
 SUMMARY_LINE = {
-    "fr": "{code}. {title} : {outcome} ({f} pour, {a} contre, {x} abstentions)",
-    "nl": "{code}. {title}: {outcome} ({f} voor, {a} tegen, {x} onthoudingen)",
-    "de": "{code}. {title}: {outcome} ({f} dafür, {a} dagegen, {x} Enthaltungen)",
-    "en": "{code}. {title}: {outcome} ({f} for, {a} against, {x} abstaining)",
+    "fr": "{code}. {title} : {outcome} ({f} pour, {a} contre, {x})",
+    "nl": "{code}. {title}: {outcome} ({f} voor, {a} tegen, {x})",
+    "de": "{code}. {title}: {outcome} ({f} dafür, {a} dagegen, {x})",
+    "en": "{code}. {title}: {outcome} ({f} for, {a} against, {x})",
+}
+ABSTENTIONS = {  # CLDR plural forms "one" / "other"
+    "fr": ("{n} abstention", "{n} abstentions"),
+    "nl": ("{n} onthouding", "{n} onthoudingen"),
+    "de": ("{n} Enthaltung", "{n} Enthaltungen"),
+    "en": ("{n} abstention", "{n} abstentions"),
+}
+VOTES = {
+    "fr": ("{n} voix", "{n} voix"),
+    "nl": ("{n} stem", "{n} stemmen"),
+    "de": ("{n} Stimme", "{n} Stimmen"),
+    "en": ("{n} vote", "{n} votes"),
+}
+TURNOUT = {
+    "fr": "Participation : {voted} bulletins pour {eligible} coopérateurs ({percent}).",
+    "nl": "Opkomst: {voted} stembrieven op {eligible} vennoten ({percent}).",
+    "de": "Beteiligung: {voted} Stimmzettel bei {eligible} Mitgliedern ({percent}).",
+    "en": "Turnout: {voted} ballots from {eligible} shareholders ({percent}).",
+}
+CANDIDATES_LINE = {
+    "fr": "{code}. {title} : {counts}",
+    "nl": "{code}. {title}: {counts}",
+    "de": "{code}. {title}: {counts}",
+    "en": "{code}. {title}: {counts}",
 }
 ELECTED_LINE = {
     "fr": "{code}. {title} : élu(e)s {names}",
@@ -168,15 +196,43 @@ def minutes_rows(
     return motions, candidates, "; ".join(elected)
 
 
+def _plural(forms: dict[str, tuple[str, str]], amount: str, lang: str) -> str:
+    """`amount` (a count as text, maybe a fraction of shares) with its CLDR plural word."""
+    one, other = forms[lang]
+    exact = Fraction(amount)
+    plain = exact.denominator == 1
+    form = Locale.parse(lang).plural_form(exact.numerator) if plain else "other"
+    return (one if form == "one" else other).format(n=amount)
+
+
 def results_summary(view: Any, lang: str) -> str:
-    """Plain-text result lines for the results e-mail."""
-    motions, _candidates, elected = minutes_rows(view, lang)
-    lines = [
+    """Plain-text result lines for the results e-mail: turnout, each motion with its
+    counts, each election with every candidate's votes and who was elected."""
+    motions, candidates, elected = minutes_rows(view, lang)
+    voted, eligible = len(view.trackers), view.eligible_voters
+    percent = format_percent(voted / eligible if eligible else 0, locale=locale_for(lang))
+    lines = [TURNOUT[lang].format(voted=voted, eligible=eligible, percent=percent), ""]
+    lines += [
         SUMMARY_LINE[lang].format(
-            code=m.code, title=m.title, outcome=m.outcome, f=m.votes_for, a=m.against, x=m.abstain
+            code=m.code,
+            title=m.title,
+            outcome=m.outcome,
+            f=m.votes_for,
+            a=m.against,
+            x=_plural(ABSTENTIONS, m.abstain, lang),
         )
         for m in motions
     ]
+    for row in view.result["resolutions"]:
+        if row["kind"] != "election":
+            continue
+        counts = ", ".join(
+            f"{c.name} {_plural(VOTES, c.votes, lang)}"
+            for c in candidates
+            if c.election == row["id"]
+        )
+        title = _title(view.titles, row["id"], lang)
+        lines.append(CANDIDATES_LINE[lang].format(code=row["id"], title=title, counts=counts))
     if elected:
         lines.extend(elected.split("; "))
     return "\n".join(lines)

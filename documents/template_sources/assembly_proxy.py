@@ -13,6 +13,7 @@ def sample(language: str) -> AssemblyProxy:
         meeting=meeting(language),
         proxies_per_holder=2,
         proxy_rule="-",
+        return_to="Rue Coenraets 72, 1060 Saint-Gilles — backoffice@smart.coop",
     )
 
 
@@ -37,6 +38,10 @@ SOURCE = TemplateSource(
                 "{{ proxy_rule }} Un mandataire détient au plus {{ proxies_per_holder }}"
                 " procuration(s).",
             ),
+            Block(
+                "p",
+                "Renvoyez ce formulaire signé au secrétariat avant le {{ meeting.voting_closes }} : {{ return_to }}. Remettez à votre mandataire votre bulletin de vote : il votera avec votre code.",
+            ),
             Block("p", "Fait à " + _DOTS + ", le " + _DOTS + ". Signature :"),
         ],
         "nl": [
@@ -53,6 +58,10 @@ SOURCE = TemplateSource(
                 "p",
                 "{{ proxy_rule }} Een volmachthouder heeft ten hoogste "
                 "{{ proxies_per_holder }} volmacht(en).",
+            ),
+            Block(
+                "p",
+                "Stuur dit ondertekende formulier vóór {{ meeting.voting_closes }} naar het secretariaat: {{ return_to }}. Geef uw stembrief aan uw volmachthouder: die stemt met uw stemcode.",
             ),
             Block("p", "Gedaan te " + _DOTS + ", op " + _DOTS + ". Handtekening:"),
         ],
@@ -71,6 +80,10 @@ SOURCE = TemplateSource(
                 "{{ proxy_rule }} Ein Bevollmächtigter hält höchstens "
                 "{{ proxies_per_holder }} Vollmacht(en).",
             ),
+            Block(
+                "p",
+                "Senden Sie dieses unterschriebene Formular vor dem {{ meeting.voting_closes }} an das Sekretariat: {{ return_to }}. Geben Sie Ihrem Bevollmächtigten Ihren Stimmzettel: Er stimmt mit Ihrem Code ab.",
+            ),
             Block("p", "Ort: " + _DOTS + ", Datum: " + _DOTS + ". Unterschrift:"),
         ],
         "en": [
@@ -86,6 +99,10 @@ SOURCE = TemplateSource(
             Block(
                 "p",
                 "{{ proxy_rule }} A proxy holder holds at most {{ proxies_per_holder }} proxies.",
+            ),
+            Block(
+                "p",
+                "Send this signed form to the secretariat before {{ meeting.voting_closes }}: {{ return_to }}. Give your ballot to your proxy holder: they vote with your voting code.",
             ),
             Block("p", "Place: " + _DOTS + ", date: " + _DOTS + ". Signature:"),
         ],

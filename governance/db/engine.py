@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _ENGINES: dict[str, Engine] = {}
+# what else must be forgotten with the engines (e.g. the proven keys: the database may be new)
+_ON_DISPOSE: list[Callable[[], None]] = []
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -25,9 +30,26 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file with mode 0600 (SQLite gives its -wal and -shm files
+    the database file's mode): the register and national numbers are in it."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process created it first
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """A new engine for `url`, with SQLite pragmas and serialised writers when on SQLite."""
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
         )
@@ -55,6 +77,13 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    for forget in _ON_DISPOSE:
+        forget()
+
+
+def on_dispose(forget: Callable[[], None]) -> None:
+    """Call `forget` whenever the engines are disposed of."""
+    _ON_DISPOSE.append(forget)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from governance.config import Settings, get_settings
 from governance.db.crypto import FieldCipher
 from governance.db.engine import session_factory
+from governance.db.keys import key_material
 
 
 class UnitOfWork:
@@ -29,10 +30,16 @@ class UnitOfWork:
     @property
     def cipher(self) -> FieldCipher:
         if self._cipher is None:
-            self._cipher = FieldCipher(self.settings.resolved_encryption_key())
+            material = key_material(self.settings)
+            self._cipher = FieldCipher(
+                material.keyring.primary,
+                old_keys=material.keyring.old,
+                hash_secret=material.identity_secret,
+            )
         return self._cipher
 
     def __enter__(self) -> UnitOfWork:
+        key_material(self.settings)  # refuses to go on with a key that does not open the data
         self._session = self._factory()
         return self
 

@@ -256,7 +256,38 @@ def _base32(data: bytes, chars: int) -> str:
     return "".join(reversed(out))
 
 
-def _check_char(data: str) -> str:
+# The check character is a weighted sum over GF(32) (the 32 code characters as field
+# elements, weights the powers of x modulo the primitive x^5 + x^2 + 1): a single wrong
+# character changes the sum by w^k * d != 0, two neighbours swapped by
+# w^k * (w + 1) * (a + b) != 0, so EVERY single substitution and EVERY adjacent transposition
+# is caught (test_assembly_domain checks all of them on sample codes).
+_GF32_POLYNOMIAL = 0b100101
+_WEIGHT = 2  # x
+
+
+def _gf32_times(a: int, b: int) -> int:
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 32:
+            a ^= _GF32_POLYNOMIAL
+    return product
+
+
+def check_char(data: str) -> str:
+    """The check character of a code's data characters (canonical Crockford)."""
+    total = 0
+    for ch in data:
+        total = _gf32_times(total, _WEIGHT) ^ CROCKFORD.index(ch)
+    return CROCKFORD[_gf32_times(total, _WEIGHT)]
+
+
+def legacy_check_char(data: str) -> str:
+    """The check character of codes issued before 2026-12 (1 typo in 32 slipped through):
+    still accepted by the lookup so codes of an assembly convened earlier stay valid."""
     return CROCKFORD[hashlib.sha256(data.encode()).digest()[0] & 31]
 
 
@@ -264,7 +295,7 @@ def derive_ballot_code(code_key: bytes, assembly_id: int, member_id: int) -> str
     """The ballot code of one voter (canonical form, 28 characters, 135 secret bits)."""
     mac = hmac.new(code_key, f"ballot:{assembly_id}:{member_id}".encode(), hashlib.sha256)
     data = _base32(mac.digest(), CODE_DATA_CHARS)
-    return data + _check_char(data)
+    return data + check_char(data)
 
 
 def format_ballot_code(code: str) -> str:
@@ -273,9 +304,10 @@ def format_ballot_code(code: str) -> str:
     return "-".join(canonical[i : i + CODE_GROUP] for i in range(0, CODE_CHARS, CODE_GROUP))
 
 
-def normalise_ballot_code(typed: str) -> str:
+def normalise_ballot_code(typed: str, *, legacy: bool = False) -> str:
     """What a voter typed → the canonical code: case, spaces and dashes ignored, O→0, I/L→1.
-    Raises InvalidBallotCode (with a reason) for anything that cannot be a code."""
+    Raises InvalidBallotCode (with a reason) for anything that cannot be a code. With
+    `legacy`, a code whose check character is the pre-2026-12 one is accepted too."""
     cleaned = "".join(ch for ch in typed.upper() if ch not in " -_.\t\n")
     if len(cleaned) != CODE_CHARS:
         raise InvalidBallotCode(
@@ -288,7 +320,10 @@ def normalise_ballot_code(typed: str) -> str:
         raise InvalidBallotCode(
             f"a ballot code uses only digits and letters, not '{exc.args[0]}'", field="ballot_code"
         ) from exc
-    if _check_char(canonical[:-1]) != canonical[-1]:
+    expected = {check_char(canonical[:-1])}
+    if legacy:
+        expected.add(legacy_check_char(canonical[:-1]))
+    if canonical[-1] not in expected:
         raise InvalidBallotCode(
             "this ballot code contains a typing error: please check it character by character",
             field="ballot_code",
@@ -296,7 +331,8 @@ def normalise_ballot_code(typed: str) -> str:
     return canonical
 
 
-def ballot_code_hash(key: bytes, code: str) -> str:
+def ballot_code_hash(key: bytes, code: str, *, legacy: bool = False) -> str:
     """What the database stores: HMAC-SHA256(hash key, canonical code), hex. Accepts any
     typed form of the code."""
-    return hmac.new(key, normalise_ballot_code(code).encode(), hashlib.sha256).hexdigest()
+    canonical = normalise_ballot_code(code, legacy=legacy)
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()

@@ -19,6 +19,7 @@ from governance.domain import identifiers
 from governance.domain.enums import Language, MemberStatus, Office
 from governance.domain.errors import InvalidTransition, RuleViolation
 from governance.domain.offices import WrongEmploymentLanguage, employment_language
+from governance.domain.text import OneLineText, Text
 
 
 class ContractSettings(BaseModel):
@@ -112,24 +113,24 @@ class ClientFacts(BaseModel):
     kind: ClientKind = Field(
         ClientKind.COMPANY, title="Client kind", description="A company or a private person"
     )
-    name: str = Field(..., min_length=1, max_length=200, title="Client name")
-    enterprise_number: str | None = Field(
+    name: OneLineText = Field(..., min_length=1, max_length=200, title="Client name")
+    enterprise_number: OneLineText | None = Field(
         None,
         max_length=20,
         title="Enterprise number (BCE/KBO)",
         description="Belgian companies: 10 digits, e.g. 0403.019.261",
     )
-    vat_number: str | None = Field(
+    vat_number: OneLineText | None = Field(
         None,
         max_length=20,
         title="VAT number",
         description="BE + enterprise number, or the EU VAT number of a foreign client",
     )
-    street: str = Field("", max_length=200, title="Street and number")
-    postcode: str = Field("", max_length=12, title="Postcode")
-    city: str = Field("", max_length=120, title="City")
+    street: OneLineText = Field("", max_length=200, title="Street and number")
+    postcode: OneLineText = Field("", max_length=12, title="Postcode")
+    city: OneLineText = Field("", max_length=120, title="City")
     country: str = Field("BE", pattern=r"^[A-Z]{2}$", title="Country (ISO code)")
-    email: str = Field(
+    email: OneLineText = Field(
         ...,
         max_length=254,
         title="Contact e-mail",
@@ -149,14 +150,14 @@ class ContractDeclaration(BaseModel):
 
     member_id: int = Field(..., gt=0, title="Member", description="The member's id")
     client: ClientFacts = Field(..., title="Client")
-    function: str = Field(
+    function: OneLineText = Field(
         ...,
         min_length=2,
         max_length=120,
         title="Function",
         description="e.g. sound engineer, illustrator",
     )
-    description: str = Field("", max_length=2000, title="Description of the work")
+    description: Text = Field("", max_length=2000, title="Description of the work")
     work_days: list[date] = Field(
         ...,
         min_length=1,
@@ -170,8 +171,8 @@ class ContractDeclaration(BaseModel):
         title="Country of work",
         description="ISO code; outside BE needs an A1",
     )
-    work_city: str = Field("", max_length=120, title="City of work")
-    risks: str = Field(
+    work_city: OneLineText = Field("", max_length=120, title="City of work")
+    risks: Text = Field(
         "",
         max_length=500,
         title="Risks",
@@ -196,7 +197,7 @@ class ContractDeclaration(BaseModel):
         title="Fee stated on the import (cents)",
         description="Optional: checked against 6.5% of the amount",
     )
-    external_ref: str | None = Field(
+    external_ref: OneLineText | None = Field(
         None,
         max_length=60,
         title="Import reference",

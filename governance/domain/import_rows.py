@@ -6,14 +6,19 @@ imported all or nothing: the caller collects every problem of every row before w
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from governance.domain import identifiers
 from governance.domain.enums import Language, MemberKind, Office
 from governance.domain.errors import RuleViolation
+from governance.domain.text import text_problem
+
+MAX_CELL_CHARS = 10_000  # far above any column's limit; a longer cell is an error, not a crash
 
 # The member columns both imports share, in file order.
 MEMBER_COLUMNS = (
@@ -79,6 +84,71 @@ def header_problems(
     ]
     out += [ImportProblem(1, c or "(empty)", "unknown column") for c in cleaned if c not in known]
     return out
+
+
+@dataclass
+class CsvFile:
+    """A CSV text read the way staff save it: UTF-8 with or without BOM, separated by commas or
+    semicolons (Belgian spreadsheets), header names trimmed. Cells are read by the same trimmed
+    names the header check accepts. Problems of the file itself (a control character, a cell
+    too long, extra cells) go to `problems`, as `line N: column: message`, and their row is left
+    out: the import then refuses the file with every problem."""
+
+    text: str
+    header: list[str] | None = None
+    delimiter: str = ","
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = self.text.lstrip("\ufeff")
+        first_line = self.text.split("\n", 1)[0]
+        self.delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        self._reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        record = self._next()
+        if record is not None:
+            self.header = [cell.strip().lstrip("\ufeff").strip() for cell in record]
+
+    def _next(self) -> list[str] | None:
+        try:
+            return next(self._reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:  # a cell past the csv module's limit, a broken quote
+            message = (
+                f"a cell is longer than {csv.field_size_limit()} characters: the file was not "
+                "read past it"
+                if "field larger than field limit" in str(exc)
+                else f"the file cannot be read from here on ({exc})"
+            )
+            self.problems.append(ImportProblem(self._reader.line_num, "(file)", message))
+            return None
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str | None]]]:
+        """Each data row with the line number where it ends in the file."""
+        header = self.header or []
+        while (record := self._next()) is not None:
+            if not record:
+                continue  # a blank line
+            line = self._reader.line_num
+            if len(record) > len(header):
+                self.problems.append(ImportProblem(line, "(row)", "more cells than columns"))
+                continue
+            problems = [
+                ImportProblem(line, column, problem)
+                for column, cell in zip(header, record, strict=False)
+                if (problem := cell_problem(cell))
+            ]
+            if problems:
+                self.problems.extend(problems)
+                continue
+            yield line, {column: cell for column, cell in zip(header, record, strict=False)}
+
+
+def cell_problem(cell: str) -> str | None:
+    """Why one cell cannot be imported: too long, or a control character / line break."""
+    if len(cell) > MAX_CELL_CHARS:
+        return f"is longer than {MAX_CELL_CHARS} characters"
+    return text_problem(cell.strip(), one_line=True)
 
 
 def clean_row(raw: Mapping[str, str | None], columns: Iterable[str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from governance.domain.enums import Language, MemberKind, Office
+from governance.domain.text import OneLineText
 
 
 class MemberFacts(BaseModel):
@@ -15,21 +16,21 @@ class MemberFacts(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     kind: MemberKind
-    first_name: str | None = Field(None, max_length=120)
-    last_name: str | None = Field(None, max_length=120)
-    company_name: str | None = Field(None, max_length=200)
-    company_number: str | None = Field(None, pattern=r"^[01]\d{9}$")
+    first_name: OneLineText | None = Field(None, max_length=120)
+    last_name: OneLineText | None = Field(None, max_length=120)
+    company_name: OneLineText | None = Field(None, max_length=200)
+    company_number: OneLineText | None = Field(None, pattern=r"^[01]\d{9}$")
     birth_date: date | None = None
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
-    street: str | None = Field(None, max_length=200)
-    postcode: str | None = Field(None, max_length=12)
-    city: str | None = Field(None, max_length=120)
-    country: str = Field("BE", pattern=r"^[A-Z]{2}$")
+    email: OneLineText | None = Field(None, max_length=254)
+    phone: OneLineText | None = Field(None, max_length=40)
+    street: OneLineText | None = Field(None, max_length=200)
+    postcode: OneLineText | None = Field(None, max_length=12)
+    city: OneLineText | None = Field(None, max_length=120)
+    country: OneLineText = Field("BE", pattern=r"^[A-Z]{2}$")
     language: Language
     office: Office
-    iban: str | None = None
-    external_ref: str | None = Field(None, max_length=40)
+    iban: OneLineText | None = None
+    external_ref: OneLineText | None = Field(None, max_length=40)
 
     @model_validator(mode="after")
     def _names_for_kind(self) -> MemberFacts:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from governance.domain import identifiers
 from governance.domain.enums import Language, MemberKind, Office
 from governance.domain.errors import RuleViolation
+from governance.domain.text import OneLineText
 from governance.statutes import Statutes
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -84,10 +85,10 @@ class Application(BaseModel):
     kind: MemberKind = Field(
         MemberKind.PERSON, title="Applicant", description="A person or a company"
     )
-    first_name: str | None = Field(None, title="First name", max_length=120)
-    last_name: str | None = Field(None, title="Last name", max_length=120)
+    first_name: OneLineText | None = Field(None, title="First name", max_length=120)
+    last_name: OneLineText | None = Field(None, title="Last name", max_length=120)
     birth_date: date | None = Field(None, title="Birth date", description="Persons only")
-    national_number: str | None = Field(
+    national_number: OneLineText | None = Field(
         None,
         title="National or BIS number",
         description="Persons only; optional for people without one. Stored encrypted, "
@@ -98,21 +99,25 @@ class Application(BaseModel):
         Attestation.NONE, title="Arts-worker attestation", description="Persons only"
     )
     attestation_expires_on: date | None = Field(None, title="Attestation valid until")
-    company_name: str | None = Field(None, title="Company name", max_length=200)
-    company_number: str | None = Field(
+    company_name: OneLineText | None = Field(None, title="Company name", max_length=200)
+    company_number: OneLineText | None = Field(
         None, title="Enterprise number (BCE/KBO)", description="Companies: 0xxx.xxx.xxx or 1xxx"
     )
-    vat_number: str | None = Field(None, title="VAT number", description="Companies: BE0xxx…")
-    email: str = Field(..., title="E-mail", max_length=254)
-    phone: str | None = Field(None, title="Phone", max_length=40)
-    street: str = Field(..., title="Street and number", max_length=200)
-    postcode: str = Field(..., title="Postcode", max_length=12)
-    city: str = Field(..., title="City", max_length=120)
-    country: str = Field("BE", title="Country", description="ISO code, e.g. BE, FR, NL")
+    vat_number: OneLineText | None = Field(
+        None, title="VAT number", description="Companies: BE0xxx…"
+    )
+    email: OneLineText = Field(..., title="E-mail", max_length=254)
+    phone: OneLineText | None = Field(None, title="Phone", max_length=40)
+    street: OneLineText = Field(..., title="Street and number", max_length=200)
+    postcode: OneLineText = Field(..., title="Postcode", max_length=12)
+    city: OneLineText = Field(..., title="City", max_length=120)
+    country: OneLineText = Field("BE", title="Country", description="ISO code, e.g. BE, FR, NL")
     language: Language = Field(Language.FR, title="Language", description="Letters and e-mails")
     office: Office = Field(Office.BRUXELLES, title="Office", description="Reference office")
-    iban: str = Field(..., title="IBAN", description="For refunds of shares")
-    share_class: str = Field("A", title="Share class", description="A (users) or B (clients)")
+    iban: OneLineText = Field(..., title="IBAN", description="For refunds of shares")
+    share_class: OneLineText = Field(
+        "A", title="Share class", description="A (users) or B (clients)"
+    )
     shares: int = Field(1, title="Number of shares", description="At least the minimum")
     privacy_policy_accepted_at: datetime | None = Field(
         None, title="Privacy policy accepted at", description="When the applicant accepted it"
@@ -201,6 +206,8 @@ def parse_application(data: dict[str, Any]) -> Application:
                 errors.append(MissingField("this field is required", field=name))
             elif err["type"] == "extra_forbidden":
                 errors.append(BadFormat("this field is not part of the form", field=name))
+            elif err["type"] == "value_error":  # our own checks: their message as written
+                errors.append(BadFormat(str(err["ctx"]["error"]), field=name))
             else:
                 errors.append(BadFormat(err["msg"].lower(), field=name))
         raise InvalidApplication(errors) from None

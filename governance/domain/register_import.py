@@ -124,7 +124,7 @@ def check_row(
 
 
 def _int(raw: str, column: str, bad: Callable[[str, str], None], minimum: int) -> int | None:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         bad(column, f"'{raw}' is not a whole number")
         return None
     number = int(raw)

@@ -260,8 +260,9 @@ class _Bucket:
 
 
 class WrongCodeThrottle:
-    """Token bucket per client address: `burst` wrong codes at once, then one more every
-    `refill_seconds`. Only wrong codes take a token; the clock is given by the caller."""
+    """Token bucket per key (a client address, a code prefix): `burst` wrong codes at once,
+    then one more every `refill_seconds`. Only wrong codes take a token; the clock is given
+    by the caller."""
 
     def __init__(self, burst: int = 5, refill_seconds: float = 20.0, max_clients: int = 100_000):
         self.burst = burst

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.config import Settings
 from governance.db.base import utcnow
+from governance.db.keys import key_material
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyMailingChunk, AssemblyVoter, Resolution
 from governance.db.uow import UnitOfWork
@@ -23,6 +24,7 @@ from governance.domain import assembly as rules
 from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
 from governance.domain.enums import ActorKind, DocumentFormat, Language, OutboxStatus
 from governance.domain.errors import InvalidTransition, NotFound
+from governance.domain.text import OneLineText, Text
 from governance.services import timeline
 from governance.services.timeline import Actor
 from governance.statutes import get_statutes
@@ -35,8 +37,8 @@ REMINDER = "reminder"
 
 
 class CandidateInput(BaseModel):
-    id: str = Field(..., min_length=1, max_length=20)
-    name: str = Field(..., min_length=1, max_length=200)
+    id: OneLineText = Field(..., min_length=1, max_length=20)
+    name: OneLineText = Field(..., min_length=1, max_length=200)
 
 
 class ResolutionInput(BaseModel):
@@ -44,8 +46,8 @@ class ResolutionInput(BaseModel):
 
     code: str = Field(..., pattern=r"^[A-Z][0-9]{1,3}$", description='"R1", "E1"...')
     kind: ResolutionKind
-    title: dict[str, str] = Field(..., description="Title per language: fr, nl, de, en")
-    text: dict[str, str] = Field(..., description="Exact proposed text per language")
+    title: dict[str, OneLineText] = Field(..., description="Title per language: fr, nl, de, en")
+    text: dict[str, Text] = Field(..., description="Exact proposed text per language")
     seats: int | None = Field(None, ge=1)
     candidates: list[CandidateInput] = Field(default_factory=list)
     board_report: bool = False
@@ -54,16 +56,16 @@ class ResolutionInput(BaseModel):
 class AssemblyInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(..., min_length=3, max_length=200)
+    title: OneLineText = Field(..., min_length=3, max_length=200)
     kind: AssemblyKind = AssemblyKind.ORDINARY
     meeting_at: datetime
-    place: str = Field(..., min_length=2, max_length=300)
+    place: OneLineText = Field(..., min_length=2, max_length=300)
     remote_voting_allowed: bool = True
     record_date: date
     voting_opens_at: datetime
     voting_closes_at: datetime
     second_meeting: bool = False
-    board_report_document_key: str | None = None
+    board_report_document_key: OneLineText | None = None
     resolutions: list[ResolutionInput]
 
 
@@ -244,12 +246,12 @@ def get_assembly(session: Session, assembly_id: int) -> AssemblyView:
 
 def ballot_code_key(settings: Settings) -> bytes:
     """The key ballot codes are derived with (never leaves the server)."""
-    return rules.derive_key(settings.resolved_encryption_key(), "ballot-code")
+    return rules.derive_key(key_material(settings).ballot_secret, "ballot-code")
 
 
 def ballot_hash_key(settings: Settings) -> bytes:
     """The key of `ballot_code_hash`: the voting page hashes a typed code with it."""
-    return rules.derive_key(settings.resolved_encryption_key(), "ballot-hash")
+    return rules.derive_key(key_material(settings).ballot_secret, "ballot-hash")
 
 
 def ballot_codes(settings: Settings, assembly_id: int, member_ids: list[int]) -> dict[int, str]:

@@ -141,7 +141,7 @@ def erase_member(
 def resolve_member(uow: UnitOfWork, ref: str) -> int:
     """A member id from what staff type: the member number (M0000042) or the id."""
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         return members.get_member(uow.session, int(ref)).id
     found = uow.session.scalar(select(Member.id).where(Member.member_number == ref.upper()))
     if found is None:

@@ -31,6 +31,7 @@ from governance.domain import identifiers
 from governance.domain.enums import ActorKind, Language, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.grants import ApplicationStatus, AssignmentStatus, CallStatus
+from governance.domain.text import OneLineText, Text
 from governance.services import outbox, timeline
 from governance.services.timeline import Actor
 
@@ -47,7 +48,7 @@ class DuplicateApplication(RuleViolation):
 
 class CriterionSpec(BaseModel):
     code: str = Field(..., pattern=r"^[a-z][a-z0-9_]{0,39}$", title="Code")
-    label: str = Field(..., min_length=1, max_length=200, title="Label")
+    label: OneLineText = Field(..., min_length=1, max_length=200, title="Label")
     weight: int = Field(..., ge=1, le=100, title="Weight")
     scale_max: int = Field(10, ge=1, le=100, title="Highest score")
 
@@ -57,7 +58,7 @@ class CallSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(..., min_length=3, max_length=200)
+    name: OneLineText = Field(..., min_length=3, max_length=200)
     kind: rules.CallKind
     opens_at: datetime
     closes_at: datetime
@@ -75,7 +76,7 @@ class CallSpec(BaseModel):
 
 
 class BudgetLineSpec(BaseModel):
-    label: str = Field(..., min_length=1, max_length=200)
+    label: OneLineText = Field(..., min_length=1, max_length=200)
     amount_cents: int = Field(..., gt=0)
 
 
@@ -85,23 +86,23 @@ class ApplicationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     member_id: int
-    project_title: str = Field("", max_length=300)
-    summary: str = ""
-    activity_ref: str | None = Field(None, max_length=40)
+    project_title: OneLineText = Field("", max_length=300)
+    summary: Text = ""
+    activity_ref: OneLineText | None = Field(None, max_length=40)
     amount_asked_cents: int = Field(..., gt=0)
     budget_lines: list[BudgetLineSpec] = Field(default_factory=list)
     starts_on: date | None = None
     ends_on: date | None = None
-    iban: str | None = None
+    iban: OneLineText | None = None
     submitted_at: datetime
 
 
 class ReviewerSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(..., min_length=2, max_length=120)
-    name: str = Field(..., min_length=1, max_length=200)
-    email: str
+    login: OneLineText = Field(..., min_length=2, max_length=120)
+    name: OneLineText = Field(..., min_length=1, max_length=200)
+    email: OneLineText
     language: Language = Language.FR
     member_id: int | None = None
     activity_refs: list[str] = Field(default_factory=list)

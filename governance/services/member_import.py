@@ -6,8 +6,6 @@ anything is written; then members and their timeline events are bulk-inserted.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +18,7 @@ from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain import member_import
 from governance.domain.enums import MemberStatus
-from governance.domain.import_rows import ImportProblem
+from governance.domain.import_rows import CsvFile, ImportProblem
 from governance.domain.member_import import MemberImportRejected, MemberRow
 from governance.domain.members import member_number
 from governance.services.timeline import Actor
@@ -39,16 +37,16 @@ class MemberImportSummary:
     by_office: dict[str, int] = field(default_factory=dict)
 
 
-def read_csv(text: str) -> tuple[list[str] | None, Iterator[tuple[int, dict[str, str | None]]]]:
-    """The header and the rows of a UTF-8 CSV, each row with its line number in the file."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = list(reader.fieldnames) if reader.fieldnames else None
-
-    def rows() -> Iterator[tuple[int, dict[str, str | None]]]:
-        for row in reader:
-            yield reader.line_num, {k: v for k, v in row.items() if k is not None}
-
-    return header, rows()
+def _checked_rows(text: str) -> list[MemberRow]:
+    """Every row checked, with the problems of the file itself; raises with all of them."""
+    file = CsvFile(text)
+    try:
+        checked = member_import.check_rows(file.header, file.rows())
+    except MemberImportRejected as exc:
+        raise MemberImportRejected(exc.problems + file.problems) from None
+    if file.problems:
+        raise MemberImportRejected(file.problems)
+    return checked
 
 
 def _in_chunks(values: list[str]) -> Iterator[list[str]]:
@@ -114,8 +112,7 @@ def import_members(
     """Check the whole file, then insert every member (ACTIVE, numbered); commits once.
 
     Raises MemberImportRejected with every problem; nothing is written then."""
-    header, rows = read_csv(text)
-    checked = member_import.check_rows(header, rows)
+    checked = _checked_rows(text)
     hashes = {
         r.line: uow.cipher.keyed_hash(r.national_number) for r in checked if r.national_number
     }

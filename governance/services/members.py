@@ -95,5 +95,16 @@ def get_member(session: Session, member_id: int) -> Member:
     return member
 
 
+def resolve_member(session: Session, ref: str) -> int:
+    """A member id from what staff type: the member number (M0000042) or the internal id."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return get_member(session, int(ref)).id
+    found = session.scalar(select(Member.id).where(Member.member_number == ref.upper()))
+    if found is None:
+        raise NotFound(f"there is no member numbered {ref}", field="member")
+    return int(found)
+
+
 def view(session: Session, member_id: int) -> MemberView:
     return MemberView.of(get_member(session, member_id))

@@ -6,8 +6,6 @@ Members, subscriptions, entries, holdings and timeline events are written with b
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +18,7 @@ from governance.db.models import Member, ShareSubscription, TimelineEvent
 from governance.domain import register as rules
 from governance.domain.enums import MemberStatus
 from governance.domain.identifiers import structured_communication
-from governance.domain.import_rows import ImportProblem
+from governance.domain.import_rows import CsvFile, ImportProblem
 from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.domain.register_import import (
     ClassRule,
@@ -59,16 +57,12 @@ def _classes() -> dict[str, ClassRule]:
 
 def read_rows(text: str) -> list[ImportRow]:
     """Parse and validate the CSV text; raise RegisterImportRejected with every problem."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    problems = header_problems(list(reader.fieldnames) if reader.fieldnames else None)
+    file = CsvFile(text)
+    problems = header_problems(file.header) + file.problems
     if problems:
         raise RegisterImportRejected(problems)
-    numbered = []
-    for row in reader:
-        if None in row:
-            problems.append(ImportProblem(reader.line_num, "(row)", "more cells than columns"))
-            continue
-        numbered.append((reader.line_num, row))
+    numbered = list(file.rows())
+    problems = file.problems
     try:
         checked = check_rows(numbered, _classes())
     except RegisterImportRejected as exc:

@@ -403,7 +403,7 @@ def find_member_id(session: Session, text: str) -> int:
     text = text.strip()
     query = (
         select(Member.id).where(Member.id == int(text))
-        if text.isdigit()
+        if text.isascii() and text.isdigit()
         else select(Member.id).where(Member.member_number == text.upper())
     )
     found = session.scalar(query)

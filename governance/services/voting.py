@@ -17,13 +17,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.config import Settings
+from governance.db.keys import key_material
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
-from governance.db.models.voting import Attendance, AttendanceMode, Ballot, BallotChannel, Proxy
+from governance.db.models.voting import (
+    Attendance,
+    AttendanceMode,
+    Ballot,
+    BallotChannel,
+    Proxy,
+    VotingSeal,
+)
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
 from governance.domain.assembly import (
     AssemblyStatus,
+    InvalidBallotCode,
     ResolutionKind,
     derive_key,
     normalise_ballot_code,
@@ -38,7 +47,7 @@ from governance.statutes import get_statutes
 
 
 def revote_key(settings: Settings) -> bytes:
-    return derive_key(settings.resolved_encryption_key(), "ballot-revote-tag")
+    return derive_key(key_material(settings).ballot_secret, "ballot-revote-tag")
 
 
 # ------------------------------------------------------------------------ reading
@@ -52,6 +61,7 @@ class AgendaEntry:
     text: str
     seats: int
     candidates: tuple[tuple[str, str], ...]  # (id, name)
+    board_report: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,15 @@ class BallotView:
     revote_allowed: bool
     represented: str | None  # the name of the shareholder a proxy holder votes for
     agenda: tuple[AgendaEntry, ...]
+    kind: str = "ordinary"  # ordinary | extraordinary | mixed: the name in every language
+    meeting_at: datetime | None = None
+    place: str = ""
+    closed_at: datetime | None = None  # when staff or the schedule actually closed it
+    voter_name: str = ""
+    votes: int = 1  # what this ballot weighs
+    basis: str = "per_member"
+    quorum_fraction: str = "1/2"
+    second_meeting: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,17 +124,29 @@ def _localised(texts: dict[str, str], language: str) -> str:
 
 
 def _voter_by_code(session: Session, settings: Settings, code: str, lock: bool) -> AssemblyVoter:
-    normalised = normalise_ballot_code(code)  # raises InvalidBallotCode with the reason
-    digest = _code_hash(ballot_hash_key(settings), normalised)
-    query = select(AssemblyVoter).where(AssemblyVoter.ballot_code_hash == digest)
-    if lock:
-        query = query.with_for_update()
-    voter = session.scalar(query)
+    try:
+        digest = _code_hash(ballot_hash_key(settings), code)
+    except InvalidBallotCode as typo:
+        # a code printed before the check character changed: valid only if it is a voter's
+        try:
+            digest = _code_hash(ballot_hash_key(settings), code, legacy=True)
+        except InvalidBallotCode:
+            raise typo from None
+        if _find_voter(session, digest, lock) is None:
+            raise typo from None
+    voter = _find_voter(session, digest, lock)
     if voter is None:
         raise UnknownBallotCode(
             "this ballot code is not valid: check it on your ballot", field="ballot_code"
         )
     return voter
+
+
+def _find_voter(session: Session, digest: str, lock: bool) -> AssemblyVoter | None:
+    query = select(AssemblyVoter).where(AssemblyVoter.ballot_code_hash == digest)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
 
 
 def _represented_name(session: Session, voter: AssemblyVoter) -> str | None:
@@ -146,9 +177,12 @@ def ballot_view(uow: UnitOfWork, code: str, now: datetime) -> BallotView:
             _localised(r.text, lang),
             r.seats or 0,
             tuple((str(c["id"]), str(c.get("name", c["id"]))) for c in r.candidates),
+            bool(r.board_report),
         )
         for r in _agenda(session, assembly.id)
     )
+    seal = session.get(VotingSeal, assembly.id)
+    rules = get_statutes().voting
     view = BallotView(
         assembly.id,
         assembly.title,
@@ -160,6 +194,15 @@ def ballot_view(uow: UnitOfWork, code: str, now: datetime) -> BallotView:
         get_statutes().voting.revote_replaces,
         _represented_name(session, voter),
         agenda,
+        kind=assembly.kind.value,
+        meeting_at=assembly.meeting_at,
+        place=assembly.place,
+        closed_at=seal.closed_at if seal is not None else None,
+        voter_name=session.get_one(Member, voter.member_id).display_name,
+        votes=voter.weight,
+        basis=rules.basis,
+        quorum_fraction=rules.quorum_fraction,
+        second_meeting=bool(assembly.second_meeting),
     )
     uow.rollback()
     return view
@@ -211,7 +254,9 @@ def cast_ballot(
     tag = None
     replaced = False
     if statutes.voting.revote_replaces:
-        tag = voting.replace_tag(revote_key(uow.settings), assembly.id, normalise_ballot_code(code))
+        tag = voting.replace_tag(
+            revote_key(uow.settings), assembly.id, normalise_ballot_code(code, legacy=True)
+        )
     if voter.voted:
         if tag is None:
             raise voting.CodeAlreadyUsed(
@@ -288,6 +333,11 @@ def _holder_key(holder_member_id: int | None, holder_name: str) -> str:
     return "name:" + " ".join(folded.split())
 
 
+def _number(session: Session, member_id: int) -> str:
+    member = session.get(Member, member_id)
+    return (member.member_number if member else None) or f"id {member_id}"
+
+
 def give_proxy(
     uow: UnitOfWork,
     assembly_id: int,
@@ -309,7 +359,9 @@ def give_proxy(
     )
     if giver is None:
         raise NotFound(
-            f"member {giver_member_id} is not a voter of assembly {assembly_id}", field="giver"
+            f"member {_number(session, giver_member_id)} is not a voter of assembly "
+            f"{assembly_id} (not a shareholder at its record date)",
+            field="giver",
         )
     if holder_member_id is not None:
         holder = session.get(Member, holder_member_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
 from governance.db.models.voting import Attendance, Ballot, VotingSeal
+from governance.db.storage import StorageScrub, forget_write_order
 from governance.db.uow import UnitOfWork
 from governance.domain import tally, voting
 from governance.domain.assembly import AssemblyStatus
@@ -226,6 +227,23 @@ def close_voting(
     summary = _summary(seal, closed_now=True)
     uow.commit()
     return summary
+
+
+def forget_cast_order(uow: UnitOfWork, assembly_id: int) -> StorageScrub:
+    """After closing: make the storage forget in which order ballots and voters were
+    written (SQLite: VACUUM + empty the write-ahead log; PostgreSQL: VACUUM FULL of the
+    voting tables). Safe to run again; refused while the voting is open."""
+    session = uow.session
+    _assembly(session, assembly_id)
+    if session.get(VotingSeal, assembly_id) is None:
+        raise VotingStillOpen(
+            f"assembly {assembly_id} is not closed yet: its storage is cleaned at closing",
+            field="assembly_id",
+        )
+    engine = session.get_bind().engine
+    uow.rollback()  # no transaction of ours may stay open while the storage is rewritten
+    session.close()
+    return forget_write_order(engine)
 
 
 # ---------------------------------------------------------------------- verifying

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from governance.db.models import Member
-from governance.db.models.assembly import AssemblyVoter
+from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
 from governance.db.uow import UnitOfWork
 from governance.domain.errors import InvalidTransition
@@ -164,6 +164,7 @@ def queue_result_mails(
         .limit(limit)
     ).all()
     queued = 0
+    base = uow.settings.ballot_base_url.rstrip("/")
     for _voter_id, member_id, email, language in rows:
         if not email:
             continue  # postal shareholders read the minutes at the office or on request
@@ -178,7 +179,8 @@ def queue_result_mails(
                 "title": title,
                 "summary": summaries[language.value],
                 "seal": seal,
-                "receipts_url": f"{uow.settings.ballot_base_url}/receipts/{assembly_id}",
+                "receipts_url": f"{base}/receipts/{assembly_id}",
+                "verifier_url": f"{base}/verify_board.py",
             },
         )
         queued += 1
@@ -187,24 +189,74 @@ def queue_result_mails(
 
 
 @dataclass(frozen=True)
-class PublishedReceipts:
+class Turnout:
     assembly_id: int
-    title: str
-    seal: str
-    receipts: frozenset[str]
+    voted: int
+    eligible: int
+    closed: bool
 
 
-def published_receipts(uow: UnitOfWork, assembly_id: int) -> PublishedReceipts:
-    """The receipts published at closing (for voters to find theirs); nothing before."""
+def turnout(uow: UnitOfWork, assembly_id: int) -> Turnout:
+    """How many have voted so far, for staff during the vote: a count, never a result."""
     session = uow.session
-    stored = session.get(VotingSeal, assembly_id)
-    if stored is None:
-        raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
-    receipts = frozenset(
-        session.scalars(select(Ballot.receipt).where(Ballot.assembly_id == assembly_id))
-    )
-    published = PublishedReceipts(
-        assembly_id, _assembly(session, assembly_id).title, stored.seal, receipts
-    )
+    _assembly(session, assembly_id)
+    voted, eligible = session.execute(
+        select(
+            func.count().filter(AssemblyVoter.voted.is_(True)),
+            func.count(),
+        ).where(AssemblyVoter.assembly_id == assembly_id)
+    ).one()
+    closed = session.get(VotingSeal, assembly_id) is not None
     uow.rollback()
-    return published
+    return Turnout(assembly_id, int(voted), int(eligible), closed)
+
+
+PUBLIC_DOCUMENTS = {"convocation": "assembly_convocation", "proxy": "assembly_proxy"}
+
+
+def _public_document_key(assembly: Assembly, name: str, language: str) -> str | None:
+    from governance.services.assembly import shared_document_key
+
+    if name == "board-report":
+        return assembly.board_report_document_key
+    template = PUBLIC_DOCUMENTS.get(name)
+    return shared_document_key(assembly.id, template, language) if template else None
+
+
+def public_document(
+    uow: UnitOfWork, assembly_id: int, name: str, language: str
+) -> tuple[str, str] | None:
+    """(archive path, format) of a convocation document every shareholder received (the
+    convocation, the proxy form in `language`, the board's report); None if there is none."""
+    from governance.db.models import Document
+
+    assembly = uow.session.get(Assembly, assembly_id)
+    key = None if assembly is None else _public_document_key(assembly, name, language)
+    found = None
+    if key is not None:
+        doc = uow.session.scalar(select(Document).where(Document.idempotency_key == key))
+        found = (doc.path, doc.format.value) if doc is not None else None
+    uow.rollback()
+    return found
+
+
+def public_documents(uow: UnitOfWork, assembly_id: int, language: str) -> tuple[str, ...]:
+    """The names of the convocation documents available for this assembly and language."""
+    from governance.db.models import Document
+
+    assembly = uow.session.get(Assembly, assembly_id)
+    names: list[str] = []
+    for name in ("convocation", "board-report", "proxy"):
+        key = None if assembly is None else _public_document_key(assembly, name, language)
+        if key and uow.session.scalar(select(Document.id).where(Document.idempotency_key == key)):
+            names.append(name)
+    uow.rollback()
+    return tuple(names)
+
+
+def assembly_heading(uow: UnitOfWork, assembly_id: int) -> tuple[str, int] | None:
+    """(kind, year) of an assembly, for its name in every language; None if unknown."""
+    assembly = uow.session.get(Assembly, assembly_id)
+    heading = None if assembly is None else (assembly.kind.value, assembly.meeting_at.year)
+    uow.rollback()
+    return heading

@@ -170,6 +170,12 @@ def test_ballots_in_four_languages_carry_unique_codes_stored_only_as_hashes(coop
     assert not any(c in dumped or c.replace("-", "") in dumped for c in codes.values())
     assert len(queued) == len(ids)
     assert all(len(keys) == 3 for _context, keys in queued)
+    from documents.email import render_email
+
+    for context, _keys in queued:  # the e-mail gives the opening of the vote, not only its end
+        for lang in LANGUAGES:
+            body = render_email("assembly_convocation", lang, context).text
+            assert context["opens"] in body and context["closes"] in body
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

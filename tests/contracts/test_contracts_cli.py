@@ -35,7 +35,7 @@ def test_import_decide_and_export_dimona(coop_env, tmp_path) -> None:  # type: i
     out = tmp_path / "dimona.csv"
     export = runner.invoke(app, ["contracts", "dimona-export", "--out", str(out), "--staff", "pia"])
     assert export.exit_code == 0, export.output
-    rows = list(csv.DictReader(out.open()))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # a BOM, for spreadsheets
     assert len(rows) == 1 and rows[0]["declaration_id"] == str(declaration_id) and rows[0]["niss"] == ""
     assert (out.stat().st_mode & 0o777) == 0o600
 

@@ -75,3 +75,15 @@ def test_the_pdf_path_gives_a_valid_pdf(tmp_path) -> None:  # type: ignore[no-un
     result = pdf.convert([source], tmp_path / "out")
     data = result[source].read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_proxy_form_says_where_to_send_it_and_that_the_holder_votes_with_the_code(
+    language: str,
+) -> None:
+    from documents.template_sources.assembly_proxy import sample
+
+    text = text_of(render_docx("assembly_proxy", language, sample(language)))
+    assert "Rue Coenraets 72, 1060 Saint-Gilles — backoffice@smart.coop" in text
+    code_word = {"fr": "votre code", "nl": "uw stemcode", "de": "Ihrem Code", "en": "your voting code"}
+    assert code_word[language] in text

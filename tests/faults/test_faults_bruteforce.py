@@ -64,7 +64,7 @@ def test_brute_force_on_the_ballot_page_is_slowed_and_never_succeeds(
     faults_report.add(
         "ballot codes: brute force from one address (4 s budget)",
         attempts=attempts, faults=attempts,
-        outcome=f"{checked} codes checked, {statuses[429]} slowed (429, wait up to "
+        outcome=f"{checked} answered not valid, {statuses[429]} slowed (429, wait up to "
                 f"{max(waits, default=0)} s), successes {statuses[200]}, "
                 f"{attempts / elapsed:.0f} req/s",
     )

@@ -165,3 +165,20 @@ def test_closing_before_the_window_ends_is_refused_without_a_staff_request(conve
     ga = convene(1)
     with UnitOfWork() as uow, pytest.raises(closing.VotingStillOpen, match="open until"):
         closing.close_voting(uow, ga.assembly_id, now=ga.now + timedelta(hours=1), actor=STAFF)
+
+
+def test_the_results_summary_gives_turnout_every_candidate_and_right_plurals(convene) -> None:
+    from documents.contexts.voting import results_summary
+
+    ga = convene(4)
+    _cast_all(ga, [{"R1": "abstain", "R2": "for", "R3": "for", "E1": ["C1"]},
+                   {"R1": "for", "R2": "abstain", "R3": "abstain", "E1": ["C1", "C2"]}])
+    _close(ga)
+    with UnitOfWork() as uow:
+        view = results.closed_assembly(uow, ga.assembly_id)
+    nl = results_summary(view, "nl")
+    assert "Opkomst: 2 stembrieven op 4 vennoten (50" in nl
+    assert "1 onthouding)" in nl and "onthoudingen)" not in nl.split("R1.")[1].split("\n")[0]
+    assert "Amélie Dubois 2 stemmen" in nl and "Pieter Janssens 1 stem" in nl
+    en = results_summary(view, "en")
+    assert "1 abstention)" in en and "2 abstentions" not in en

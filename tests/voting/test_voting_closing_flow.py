@@ -40,6 +40,15 @@ def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
         minutes = {d.language.value: d.path for d in docs}
     assert len(mails) == with_email
     assert all(seal in m.get_body(("plain",)).get_content() for m in mails)
+    board = f"/receipts/{ga.assembly_id}"
+    for mail in mails:
+        plain = mail.get_body(("plain",)).get_content()
+        assert any(w in plain for w in ("Turnout: 6 ballots", "Opkomst: 6 stembrieven",
+                                        "Participation : 6 bulletins", "Beteiligung: 6 Stimm"))
+        assert f"{board}.json" in plain and "/verify_board.py" in plain
+        assert "Amélie Dubois" in plain and "Pieter Janssens" in plain  # every candidate counted
+        html_part = mail.get_body(("html",)).get_content()
+        assert f'<a href="http://127.0.0.1:8765{board}">' in html_part
     assert minutes
     text = "\n".join(
         cell.text

@@ -3,6 +3,7 @@ escaping, throttling; and 200 simultaneous casts of one code over real HTTP."""
 
 from __future__ import annotations
 
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from coopflow_cli.ballot_web.app import create_app
 from coopflow_cli.voting_sample import HOSTILE
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
+from governance.domain.assembly import CODE_CHARS, check_char
 from governance.domain.voting import WrongCodeThrottle
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
@@ -65,20 +67,87 @@ def test_the_page_says_when_voting_opens_and_that_it_closed(convene) -> None:
     assert _ballots() == 0
 
 
+def _throttled_app(ga, clock: list[float], **options):  # type: ignore[no-untyped-def]
+    throttle = WrongCodeThrottle(burst=3, refill_seconds=30)
+    return create_app(clock=lambda: ga.now, throttle=throttle, monotonic=lambda: clock[0],
+                      **options)
+
+
+def _wrong(ga, n: int = 0, prefix: str = "") -> str:  # type: ignore[no-untyped-def]
+    """A well-formed code with a valid check character that is nobody's."""
+    body = (prefix + secrets.token_hex(20).upper())[: CODE_CHARS - 1]
+    return body + check_char(body)
+
+
 def test_wrong_codes_get_a_clear_message_and_are_slowed_down_per_address(convene) -> None:
     ga = convene(1)
     clock = [1000.0]
-    throttle = WrongCodeThrottle(burst=3, refill_seconds=30)
-    client = TestClient(create_app(clock=lambda: ga.now, throttle=throttle,
-                                   monotonic=lambda: clock[0]))
-    wrong = ga.code(0)[:-3] + "000"
+    client = TestClient(_throttled_app(ga, clock, trusted_proxies=()))
     for _ in range(3):
-        page = client.post("/ballot", data={"code": wrong, "lang": "en"})
-        assert page.status_code == 400 and ("typing error" in page.text or "not valid" in page.text)
-    slowed = client.post("/ballot", data={"code": ga.code(0), "lang": "en"})
+        page = client.post("/ballot", data={"code": _wrong(ga), "lang": "en"})
+        assert page.status_code == 400 and "not valid" in page.text
+    slowed = client.post("/ballot", data={"code": _wrong(ga), "lang": "en"})
     assert slowed.status_code == 429 and "Try again in" in slowed.text
     clock[0] += 31
-    assert client.post("/ballot", data={"code": ga.code(0)}).status_code == 200
+    assert client.post("/ballot", data={"code": _wrong(ga), "lang": "en"}).status_code == 400
+
+
+def test_a_right_code_is_never_refused_after_others_wrong_codes_from_the_same_address(
+    convene,
+) -> None:
+    ga = convene(1)
+    client = TestClient(_throttled_app(ga, [1000.0], trusted_proxies=()))
+    for _ in range(10):  # the neighbours behind the same address exhaust its limit
+        client.post("/ballot", data={"code": _wrong(ga), "lang": "en"})
+    assert client.post("/ballot", data={"code": _wrong(ga)}).status_code == 429
+    page = client.post("/ballot", data={"code": ga.code(0)})
+    assert page.status_code == 200 and 'name="r_R1"' in page.text
+    assert client.post("/cast", data={"code": ga.code(0), **FORM}).status_code == 200
+
+
+def test_rotating_x_forwarded_for_from_an_untrusted_client_does_not_reset_the_limit(
+    convene,
+) -> None:
+    ga = convene(1)
+    client = TestClient(_throttled_app(ga, [1000.0], trusted_proxies=("10.0.0.1",)),
+                        client=("192.0.2.7", 4000))
+    statuses = [
+        client.post("/ballot", data={"code": _wrong(ga)},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+        for n in range(6)
+    ]
+    assert statuses == [400, 400, 400, 429, 429, 429]
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(convene) -> None:
+    ga = convene(1)
+    client = TestClient(_throttled_app(ga, [1000.0], trusted_proxies=("10.0.0.0/8",)),
+                        client=("10.0.0.1", 4000))
+    # the left-most entry is the client's own word: only the proxy's right-most one counts
+    statuses = [
+        client.post("/ballot", data={"code": _wrong(ga)},
+                    headers={"X-Forwarded-For": f"203.0.113.{n}, 198.51.100.9"}).status_code
+        for n in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+    other = client.post("/ballot", data={"code": _wrong(ga)},
+                        headers={"X-Forwarded-For": "198.51.100.10"})
+    assert other.status_code == 400
+
+
+def test_guesses_at_one_code_from_many_addresses_are_slowed_down(convene) -> None:
+    ga = convene(1)
+    client = TestClient(_throttled_app(ga, [1000.0], trusted_proxies=("10.0.0.1",)),
+                        client=("10.0.0.1", 4000))
+    target = ga.code(0)[:6]
+    statuses = [
+        client.post("/ballot", data={"code": _wrong(ga, prefix=target)},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+        for n in range(5)
+    ]
+    assert statuses == [400, 400, 400, 429, 429]
+    assert client.post("/ballot", data={"code": ga.code(0)},
+                       headers={"X-Forwarded-For": "198.51.100.99"}).status_code == 200
 
 
 def test_two_hundred_simultaneous_casts_of_one_code_give_one_ballot(convene) -> None:

@@ -13,14 +13,20 @@ import httpx
 import uvicorn
 
 
-@contextmanager
-def running(app: Any) -> Iterator[str]:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
-                                           log_level="warning", limit_concurrency=1000,
-                                           backlog=1024))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running(app: Any, config: uvicorn.Config | None = None) -> Iterator[str]:
+    """Serve `app` (or the given uvicorn config, e.g. the page's own) on a free port."""
+    if config is None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), access_log=False,
+                                log_level="warning", limit_concurrency=1000, backlog=1024)
+    port = config.port
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
