@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from prefect import flow
-from pydantic import BaseModel, Field
+from typing import Annotated
 
+from prefect import flow
+from pydantic import Field
+
+from flows.forms import PaperForm, titled
 from governance.domain.text import OneLineText
 from tasks.assembly import (
     open_convening,
@@ -18,7 +21,7 @@ from tasks.assembly import (
 )
 
 
-class ConveningParameters(BaseModel):
+class ConveningParameters(PaperForm):
     assembly_id: int = Field(..., title="Assembly", description="The assembly to convene (draft)")
     staff: OneLineText = Field(
         "system", title="Started by", description="Staff login, for the timeline"
@@ -33,8 +36,11 @@ class ConveningParameters(BaseModel):
     connections: int = Field(3, title="SMTP connections", ge=1, le=10)
 
 
+FORM = titled("Assembly to convene", "The general assembly, prepared as a draft")
+
+
 @flow(name="assembly-convening", log_prints=True)
-def assembly_convening(params: ConveningParameters) -> dict[str, int]:
+def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, int]:
     """Convene: check the delay and board report, freeze the voters at the record date, send
     everyone their convocation, personal ballot and proxy form; re-running finishes the job."""
     plan = open_convening(params.assembly_id, params.staff, params.chunk_size)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from prefect import flow
+from pydantic import Field
 
 from tasks.assembly import queue_reminders, send_reminders
 
 
 @flow(name="assembly-reminders", log_prints=True)
-def assembly_reminders(assembly_id: int) -> dict[str, int]:
+def assembly_reminders(
+    assembly_id: Annotated[
+        int,
+        Field(json_schema_extra={"title": "Assembly", "description": "The general assembly's id"}),
+    ],
+) -> dict[str, int]:
     """Queue one reminder per shareholder who has not voted (with an e-mail), then send them."""
     queued = queue_reminders(assembly_id)
     sent = send_reminders(assembly_id)

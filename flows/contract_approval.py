@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from prefect import flow
-from prefect.input import RunInput
-from pydantic import BaseModel, Field, model_validator
+from datetime import date
+from typing import Annotated
 
-from flows.human import suspend_for
-from governance.domain.contracts import ContractDeclaration, DecisionAction, DeclarationStatus
+from prefect import flow
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+
+from flows.forms import PaperForm, days_listed, titled
+from flows.human import StaffInput, suspend_for
+from governance.domain.contracts import (
+    ClientFacts,
+    ContractDeclaration,
+    DecisionAction,
+    DeclarationStatus,
+)
 from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
@@ -21,9 +29,10 @@ from tasks.contracts import (
     submit_contract,
 )
 from tasks.mail import deliver_outbox
+from tasks.runs import name_run
 
 
-class ContractDecisionInput(RunInput):
+class ContractDecisionInput(StaffInput):
     """The staff answer to a contract declaration."""
 
     action: DecisionAction = Field(
@@ -34,7 +43,8 @@ class ContractDecisionInput(RunInput):
         min_length=2,
         max_length=120,
         title="Your staff login",
-        description="Recorded with the decision; four-eyes needs two different logins",
+        description="Your lower-case login, e.g. anna.peeters; four-eyes needs two "
+        "different logins",
     )
     reason: Text = Field(
         "",
@@ -44,13 +54,34 @@ class ContractDecisionInput(RunInput):
     )
 
 
-class ApprovalParameters(BaseModel):
+class ClientForm(PaperForm, ClientFacts):
+    """The client, as the member declares it."""
+
+
+class DeclarationForm(PaperForm, ContractDeclaration):
+    """A job declared by a member, as on the paper declaration."""
+
+    client: ClientForm = Field(..., title="Client")
+    work_days: Annotated[
+        list[date],
+        WithJsonSchema({"type": "array", "items": {"type": "string"}}),
+        BeforeValidator(days_listed),
+    ] = Field(
+        ...,
+        min_length=1,
+        max_length=60,
+        title="Days worked",
+        description="Each date worked, one per line (day/month/year, e.g. 12/01/2027)",
+    )
+
+
+class ApprovalParameters(PaperForm):
     declaration_id: int | None = Field(
         None,
         title="Declaration",
         description="An existing declaration's id (or fill in a new declaration below)",
     )
-    declaration: ContractDeclaration | None = Field(None, title="New declaration")
+    declaration: DeclarationForm | None = Field(None, title="New declaration")
     staff: OneLineText = Field(
         "member", title="Entered by", description="Staff login when staff enter it for the member"
     )
@@ -73,10 +104,14 @@ def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDeci
     )
 
 
+FORM = titled("Contract declaration", "A new declaration, or a stored one to check again")
+
+
 @flow(name="contract-approval", log_prints=True)
-def contract_approval(params: ApprovalParameters) -> str:
+def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
     """Check → auto-approve or staff decision (four-eyes above the threshold) → documents → e-mails."""
     declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)  # type: ignore[arg-type]
+    name_run(f"contract · declaration {declaration_id}")
     view = check_contracts([declaration_id])[0]
     publish_checks(view)
     while view.status is DeclarationStatus.AWAITING_DECISION:

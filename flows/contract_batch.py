@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from prefect import flow
@@ -11,8 +12,9 @@ from prefect.artifacts import (
     create_progress_artifact,
     update_progress_artifact,
 )
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from tasks.contracts import (
     check_contracts,
     list_pending_contracts,
@@ -22,7 +24,7 @@ from tasks.contracts import (
 from tasks.mail import deliver_outbox
 
 
-class BatchParameters(BaseModel):
+class BatchParameters(PaperForm):
     chunk_size: int = Field(
         250,
         ge=10,
@@ -41,8 +43,11 @@ class BatchParameters(BaseModel):
     )
 
 
+FORM = titled("Batch settings", "Defaults suit the daily run")
+
+
 @flow(name="contract-batch", log_prints=True)
-def contract_batch(params: BatchParameters = BatchParameters()) -> dict[str, int]:
+def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters()) -> dict[str, int]:
     """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
     ids = list_pending_contracts(params.limit)
     chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]

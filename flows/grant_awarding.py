@@ -7,26 +7,30 @@ starts again from the top and every step before the wait is a no-op (the databas
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from flows.grant_inputs import BoardInput, ReportDecisionInput, ReviewRoundInput, wait_for
 from governance.clock import utcnow
 from tasks import grants as t
 from tasks.mail import deliver_outbox
 
 
-class GrantAwardingParameters(BaseModel):
+class GrantAwardingParameters(PaperForm):
     call_id: int = Field(..., title="Grant call", description="The call's id (coop grants calls)")
     now: datetime | None = Field(
         None, title="Clock", description="Leave empty for the real time (set only in tests/demo)"
     )
 
 
-@flow(name="grant-awarding", log_prints=True)
-def grant_awarding(params: GrantAwardingParameters) -> dict[str, Any]:
+FORM = titled("Grant call", "The call to take from screening to payments")
+
+
+@flow(name="grant-awarding", flow_run_name="grant call {params.call_id}", log_prints=True)
+def grant_awarding(params: Annotated[GrantAwardingParameters, FORM]) -> dict[str, Any]:
     """Screen, review, rank, let the board decide, write letters, pay instalments."""
     call, now = params.call_id, params.now or utcnow()
     mail = f"mail:grants:{call}:"

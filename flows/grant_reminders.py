@@ -4,16 +4,18 @@ a review round that is complete or past its deadline are resumed."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from governance.clock import utcnow
 from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
 
 
-class GrantReminderParameters(BaseModel):
+class GrantReminderParameters(PaperForm):
     now: datetime | None = Field(None, title="Clock", description="Empty: the real time")
     review_window_days: int = Field(
         3,
@@ -24,10 +26,14 @@ class GrantReminderParameters(BaseModel):
     )
 
 
+FORM = titled("Reminder settings", "Defaults suit the daily run")
+
+
 @flow(name="grant-reminders", log_prints=True)
-def grant_reminders(params: GrantReminderParameters | None = None) -> dict[str, int]:
+def grant_reminders(
+    params: Annotated[GrantReminderParameters, FORM] = GrantReminderParameters(),
+) -> dict[str, int]:
     """Queue due reminders (each at most once per assignment / per report per week), send them."""
-    params = params or GrantReminderParameters()
     now = params.now or utcnow()
     counts = queue_reminders(now, params.review_window_days)
     sent = deliver_outbox(keys_prefix="mail:grants:")

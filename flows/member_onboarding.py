@@ -3,44 +3,65 @@
 # No `from __future__ import annotations` here: a deployment's runner must resolve the
 # parameter model from the annotation (a string annotation fails parameter validation).
 
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, runtime
-from prefect.input import RunInput
-from pydantic import BaseModel, Field, model_validator
+from prefect.states import Failed
+from pydantic import Field, model_validator
 
-from flows.human import suspend_for
+from flows.forms import PaperForm, titled
+from flows.human import StaffInput, suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
 from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
+from tasks.runs import name_run
 from tasks.shares import start_subscription
 
 
-class OnboardingParameters(BaseModel):
+class ApplicationForm(PaperForm, Application):
+    """The membership application, as on the paper form (persons: name and birth date;
+    companies: name and enterprise number)."""
+
+
+class OnboardingParameters(PaperForm):
     """Either fill in a new application, or give the id of one already stored (CLI, import)."""
 
-    application: Application | None = Field(None, title="New application")
-    application_id: int | None = Field(None, title="Stored application id", ge=1)
     staff: OneLineText = Field(
-        "system", title="Started by", description="Staff login, for the timeline"
+        ...,
+        title="Your staff login",
+        description="Who enters the application (e.g. anna.peeters), for the member's timeline",
+        min_length=2,
+        max_length=40,
+    )
+    application: ApplicationForm | None = Field(
+        None, title="New application", description="Leave empty to take a stored application"
+    )
+    application_id: int | None = Field(
+        None,
+        title="Stored application number",
+        description="Only to continue an application already stored (CLI, import); "
+        "leave empty when you fill in a new one",
+        ge=1,
     )
 
     @model_validator(mode="after")
     def _one_source(self) -> "OnboardingParameters":
         if (self.application is None) == (self.application_id is None):
-            raise ValueError("give either a new application or a stored application id")
+            raise ValueError("give either a new application or a stored application number")
         return self
 
 
-STAFF_LOGIN = r"^[a-z][a-z0-9._-]{1,39}$"
-
-
-class ReviewInput(RunInput):
+class ReviewInput(StaffInput):
     """The staff review form (constraints in the JSON schema: the server enforces them)."""
 
-    choice: ReviewChoice = Field(..., title="Decision")
+    choice: ReviewChoice = Field(
+        ...,
+        title="Decision",
+        description="approve: the applicant is admitted; reject: the reason is e-mailed; "
+        "ask for information: the question is e-mailed and the file waits for the answer",
+    )
     note: Text = Field(
         ...,
         title="Reason, question or note",
@@ -49,30 +70,44 @@ class ReviewInput(RunInput):
         min_length=2,
         max_length=2000,
     )
-    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
-class InformationInput(RunInput):
+class InformationInput(StaffInput):
     answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
-    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
-def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
+def wait_for_staff(form: type[StaffInput], pending: PendingDecision) -> Any:
     """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
     if pending.decision is not None:
         return form(**{**pending.decision, "staff": pending.decided_by or ""})
     return suspend_for(form, key=pending.key, description=pending.description)
 
 
-@flow(name="member-onboarding", log_prints=True)
-def member_onboarding(params: OnboardingParameters) -> str:
+def _run_name() -> str:
+    params = runtime.flow_run.parameters.get("params") or {}
+    stored = params.get("application_id") if isinstance(params, dict) else None
+    return f"onboarding · application {stored}" if stored else "onboarding · new application"
+
+
+FORM = titled("Membership application", "A new application, or a stored one to continue")
+
+
+@flow(name="member-onboarding", flow_run_name=_run_name, log_prints=True)
+def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
     """Check, review when needed, then admit: member number, shares, welcome pack."""
     run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
-    app_id = steps.receive_application(
+    if params.application is not None and run_id:
+        steps.forget_national_number(run_id)  # before the checks: gone on every outcome
+    received = steps.receive_application(
         params.application, params.application_id, params.staff, f"flow-run:{run_id}"
     )
-    if params.application is not None and run_id:
-        steps.forget_national_number(run_id, params.model_dump(mode="json"))
+    if received.application_id is None:
+        # A returned Failed state ends the run with this line as its message (no traceback);
+        # a direct Python caller gets it raised.
+        refused = "Application not accepted: " + "; ".join(received.problems)
+        return Failed(message=refused)  # type: ignore[return-value]
+    app_id = received.application_id
+    name_run(f"onboarding · application {app_id}")
     view = steps.screen_application(app_id)
     mail = f"mail:onboarding:{app_id}:"
     while view.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from prefect import flow
-from pydantic import BaseModel, Field
+from typing import Annotated
 
+from prefect import flow
+from pydantic import Field
+
+from flows.forms import PaperForm, titled
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 
 
-class WelcomeParameters(BaseModel):
+class WelcomeParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id in the register")
     share_class: OneLineText = Field("A", title="Share class", pattern=r"^[A-Z]$")
     shares: int = Field(1, title="Shares subscribed", ge=1)
@@ -20,8 +23,11 @@ class WelcomeParameters(BaseModel):
     )
 
 
+FORM = titled("Member to welcome", "Member number, welcome letter and e-mail for one member")
+
+
 @flow(name="member-welcome", log_prints=True)
-def member_welcome(params: WelcomeParameters) -> str:
+def member_welcome(params: Annotated[WelcomeParameters, FORM]) -> str:
     """Welcome one member: number, letter in their language, e-mail with the letter."""
     number = welcome_member(
         params.member_id, params.share_class, params.shares, params.amount_cents, params.staff

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from flows.human import StaffInput, await_decision
 from governance.domain.text import Text
 from tasks.mail import deliver_outbox
@@ -15,7 +16,7 @@ from tasks.members import welcome_member
 from tasks.welcome_review import describe_member_for_review
 
 
-class WelcomeReviewParameters(BaseModel):
+class WelcomeReviewParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id in the register", ge=1)
     share_class: Literal["A", "B"] = Field("A", title="Share class")
     shares: int = Field(1, title="Shares subscribed", ge=1, le=1000)
@@ -33,8 +34,17 @@ class WelcomeConfirmation(StaffInput):
     )
 
 
-@flow(name="member-welcome-review", log_prints=True)
-def member_welcome_review(params: WelcomeReviewParameters) -> str:
+FORM = titled(
+    "Member to welcome after review", "A second staff member confirms before the pack goes out"
+)
+
+
+@flow(
+    name="member-welcome-review",
+    flow_run_name="welcome review · member {params.member_id}",
+    log_prints=True,
+)
+def member_welcome_review(params: Annotated[WelcomeReviewParameters, FORM]) -> str:
     """Show the member's facts to staff; on "send", welcome the member (number, letter, e-mail)."""
     # Everything before the decision is read-only: the run re-runs from the top on resume.
     question = describe_member_for_review(

@@ -4,17 +4,19 @@
 # parameter model from the annotation (a string annotation fails parameter validation).
 
 from datetime import datetime
+from typing import Annotated
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from governance.clock import utcnow
 from governance.domain.onboarding import ReminderKind
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
 
 
-class RemindersParameters(BaseModel):
+class RemindersParameters(PaperForm):
     now: datetime | None = Field(
         None,
         title="As at",
@@ -22,11 +24,16 @@ class RemindersParameters(BaseModel):
     )
 
 
+FORM = titled("Reminder settings", "Defaults suit the daily run")
+
+
 @flow(name="onboarding-reminders", log_prints=True)
-def onboarding_reminders(params: RemindersParameters | None = None) -> dict[str, int]:
+def onboarding_reminders(
+    params: Annotated[RemindersParameters, FORM] = RemindersParameters(),
+) -> dict[str, int]:
     """Review waiting 2 working days → staff mailbox; answer missing 7 days → applicant;
     30 days → application closed and applicant told."""
-    now = (params.now if params and params.now else None) or utcnow()
+    now = params.now or utcnow()
     due = steps.find_due_reminders(now)
     outcomes = steps.apply_reminders(due, now) if due else []
     closed_runs = [

@@ -5,11 +5,12 @@ certificate e-mailed; an answer the rules refuse is explained and asked again.""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow, runtime
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
@@ -17,7 +18,7 @@ from tasks.share_register import wake_waiting_subscriptions
 from tasks.shares import issue_certificate
 
 
-class PaymentReviewParameters(BaseModel):
+class PaymentReviewParameters(PaperForm):
     payment_id: int = Field(
         ..., ge=1, title="Payment", description="The held payment (see `coop inbox`)"
     )
@@ -38,8 +39,15 @@ class PaymentReviewInput(StaffInput):
     )
 
 
-@flow(name="share-payment-review", log_prints=True)
-def share_payment_review(params: PaymentReviewParameters) -> str:
+FORM = titled("Held payment", "The payment the bank import held for staff")
+
+
+@flow(
+    name="share-payment-review",
+    flow_run_name="held payment {params.payment_id}",
+    log_prints=True,
+)
+def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> str:
     """Ask staff (the form) → apply or refund → certificate and e-mail when shares are issued."""
     run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
     review = open_payment_review(params.payment_id, run_id)

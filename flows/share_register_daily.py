@@ -4,10 +4,12 @@ the SEPA repayment file, and the e-mails — every morning (Europe/Brussels)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from governance.clock import business_today
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
@@ -20,7 +22,7 @@ from tasks.share_register import (
 from tasks.shares import certificates_due, daily_duties, issue_certificate
 
 
-class DailyParameters(BaseModel):
+class DailyParameters(PaperForm):
     inbox: OneLineText = Field(
         "var/bank/inbox",
         title="Bank statements folder",
@@ -29,8 +31,13 @@ class DailyParameters(BaseModel):
     today: date | None = Field(None, title="Run as of", description="Empty: today in Brussels")
 
 
+FORM = titled("Daily run settings", "Defaults suit the daily run")
+
+
 @flow(name="share-register-daily", log_prints=True)
-def share_register_daily(params: DailyParameters) -> dict[str, int]:
+def share_register_daily(
+    params: Annotated[DailyParameters, FORM] = DailyParameters(),
+) -> dict[str, int]:
     """Import payments → remind / lapse → cancel resigned shares → certificates → SEPA → mail."""
     today = params.today or business_today()
     imported = import_bank_statements(params.inbox)

@@ -5,16 +5,18 @@ which also writes the SEPA repayment file and e-mails the letter."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from prefect import flow
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import request_resignation
 
 
-class ResignationParameters(BaseModel):
+class ResignationParameters(PaperForm):
     member_id: int = Field(..., title="Member")
     requested_on: date = Field(..., title="Date of the signed letter")
     iban: OneLineText = Field(..., title="IBAN for the repayment", min_length=15, max_length=42)
@@ -24,8 +26,11 @@ class ResignationParameters(BaseModel):
     staff: OneLineText = Field("system", title="Recorded by", description="Staff login")
 
 
+FORM = titled("Resignation letter", "What the signed letter says")
+
+
 @flow(name="resignation", log_prints=True)
-def resignation(params: ResignationParameters) -> dict[str, object]:
+def resignation(params: Annotated[ResignationParameters, FORM]) -> dict[str, object]:
     """Check the window → accept (cancellation at its end) or refuse → e-mail the member."""
     outcome = request_resignation(
         params.member_id, params.requested_on, params.iban, params.request_key, params.staff

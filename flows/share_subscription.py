@@ -4,13 +4,13 @@ for the payment, confirmed by staff or found in a bank statement; then the certi
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow, runtime
-from prefect.input import RunInput
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from flows.human import suspend_for
+from flows.forms import PaperForm, titled
+from flows.human import StaffInput, suspend_for
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import (
@@ -22,7 +22,7 @@ from tasks.shares import (
 )
 
 
-class SubscriptionParameters(BaseModel):
+class SubscriptionParameters(PaperForm):
     member_id: int = Field(..., title="Member", description="The member's id")
     share_class: OneLineText = Field(
         "A",
@@ -41,7 +41,7 @@ class SubscriptionParameters(BaseModel):
     )
 
 
-class PaymentConfirmation(RunInput):
+class PaymentConfirmation(StaffInput):
     decision: Literal["paid", "cancel"] = Field(
         ..., title="Decision", description="paid: the money arrived; cancel: drop the subscription"
     )
@@ -52,8 +52,7 @@ class PaymentConfirmation(RunInput):
         description="Exactly what the bank statement shows, in cents",
     )
     paid_on: date | None = Field(None, title="Date received")
-    bank_reference: OneLineText | None = Field(None, title="Bank reference (optional)")
-    staff: OneLineText = Field(..., title="Your login", min_length=2)
+    bank_reference: str | None = Field(None, title="Bank reference (optional)")
 
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
@@ -70,8 +69,15 @@ def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
     )
 
 
-@flow(name="share-subscription", log_prints=True)
-def share_subscription(params: SubscriptionParameters) -> str:
+FORM = titled("Share subscription", "Who subscribes what")
+
+
+@flow(
+    name="share-subscription",
+    flow_run_name="subscription · member {params.member_id}",
+    log_prints=True,
+)
+def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     """Subscribe → payment instructions → wait for payment → issue → certificate e-mailed."""
     run_id = runtime.flow_run.id
     key = params.request_key or f"flow-run:{run_id}"

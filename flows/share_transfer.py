@@ -4,20 +4,20 @@ the receiver becomes a member if needed; both are notified with re-issued certif
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow
-from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
+from flows.human import StaffInput, suspend_for
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
 from tasks.shares import transfer_shares
 
 
-class TransferParameters(BaseModel):
+class TransferParameters(PaperForm):
     from_member_id: int = Field(..., title="Giver", description="Member id of the holder")
     to_member_id: int = Field(
         ...,
@@ -33,22 +33,26 @@ class TransferParameters(BaseModel):
     )
 
 
-class BoardApproval(RunInput):
+class BoardApproval(StaffInput):
     decision: Literal["approved", "refused"] = Field(..., title="Board decision")
-    staff: OneLineText = Field(..., title="Your login (board secretary)", min_length=2)
+    staff: OneLineText = Field(
+        ...,
+        title="Your login (board secretary)",
+        description="Your lower-case login, e.g. anna.peeters; recorded as who decided",
+        min_length=2,
+    )
     note: Text = Field("", title="Minutes reference or reason")
 
 
 def wait_for_board(key: str, question: str) -> BoardApproval:
-    return suspend_flow_run(
-        wait_for_input=BoardApproval.with_initial_data(description=question),
-        key=f"board-{key}",
-        timeout=None,
-    )
+    return suspend_for(BoardApproval, key=f"board-{key}", description=question)
 
 
-@flow(name="share-transfer", log_prints=True)
-def share_transfer(params: TransferParameters) -> str:
+FORM = titled("Share transfer", "The signed transfer deed")
+
+
+@flow(name="share-transfer", flow_run_name="share transfer · {params.request_key}", log_prints=True)
+def share_transfer(params: Annotated[TransferParameters, FORM]) -> str:
     """Board approval → register entry → certificates → both parties e-mailed."""
     given = ask_board(params.model_dump(mode="json"))
     if given is None:  # wait for the board, without holding a worker

@@ -9,19 +9,20 @@ conversion figures. Payments arrive through the register's bank-statement import
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import Annotated, cast
 from uuid import UUID
 
 from prefect import flow
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from flows.forms import PaperForm, titled
 from governance.domain.text import OneLineText
 from governance.services.shares import brussels_today
 from tasks import transition as t
 
 
-class TransitionParameters(BaseModel):
+class TransitionParameters(PaperForm):
     name: OneLineText = Field(
         ..., title="Campaign name", description="e.g. 'Transition 2027'", max_length=120
     )
@@ -65,8 +66,11 @@ def _in_chunks(step, label: str, *args: object) -> int:  # type: ignore[no-untyp
     return total
 
 
+FORM = titled("Campaign", "The campaign, with its dates")
+
+
 @flow(name="transition-campaign", log_prints=True)
-def transition_campaign(params: TransitionParameters) -> dict[str, object]:
+def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[str, object]:
     """Invite, remind, restrict and report, in that order, for whatever is due today."""
     today = params.as_of or brussels_today()
     cid = t.open_campaign(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -14,9 +16,11 @@ from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
 from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
+from governance.domain.errors import RuleViolation
 from governance.domain.onboarding import (
     Application,
     Attestation,
+    InvalidApplication,
     ReminderDue,
     ReviewChoice,
     due_reminders,
@@ -32,21 +36,48 @@ def actor_of(login: str) -> Actor:
     return Actor.system(onboarding.PROCESS) if login in ("", "system") else Actor.staff(login)
 
 
+@dataclass(frozen=True)
+class Received:
+    """A stored application's id, or the problems that kept it out (nothing stored)."""
+
+    application_id: int | None
+    problems: list[str]
+
+
 @task(name="receive-application", **IO_RETRIES)
 def receive_application(
     application: Application | None, application_id: int | None, staff: str, request_key: str
-) -> int:
-    """Store a new application (validated; nothing stored if invalid) or take a stored one."""
+) -> Received:
+    """Store a new application (validated; nothing stored if invalid) or take a stored one.
+
+    A refusal is returned, not raised: its message would otherwise be logged with a traceback
+    (and a refused value, e.g. an IBAN, with it)."""
     with UnitOfWork() as uow:
         if application is None:
             if application_id is None:
-                raise ValueError("give an application or the id of a stored one")
-            return onboarding.get(uow, application_id).id
-        view = onboarding.submit_application(
-            uow, application, actor=actor_of(staff), request_key=request_key
-        )
+                return Received(None, ["give an application or the id of a stored one"])
+            return Received(onboarding.get(uow, application_id).id, [])
+        try:
+            view = onboarding.submit_application(
+                uow, application, actor=actor_of(staff), request_key=request_key
+            )
+        except InvalidApplication as exc:
+            return Received(None, [refusal_line(e, application) for e in exc.errors])
     get_run_logger().info("application %s stored (%s)", view.id, view.status)
-    return view.id
+    return Received(view.id, [])
+
+
+def refusal_line(problem: RuleViolation, application: Application) -> str:
+    """ "Field title: problem", with the refused value itself blanked out."""
+    name = problem.field or ""
+    field = Application.model_fields.get(name)
+    title = (field.title if field else None) or name
+    message = problem.message
+    value = getattr(application, name, None) if field else None
+    if isinstance(value, str) and len(compact := re.sub(r"\W", "", value)) >= 3:
+        spelled = r"\W*".join(re.escape(c) for c in compact)
+        message = re.sub(rf"'?{spelled}'?", "(the value given)", message, flags=re.IGNORECASE)
+    return f"{title}: {message}" if title else message
 
 
 @task(name="screen-application", **IO_RETRIES)
@@ -172,16 +203,22 @@ def produce_welcome_pack(application_id: int) -> int:
 
 
 @task(name="forget-national-number", **IO_RETRIES)
-def forget_national_number(flow_run_id: str, parameters: dict[str, object]) -> bool:
-    """Overwrite the national number typed into the run's form: it now lives encrypted only."""
+def forget_national_number(flow_run_id: str) -> bool:
+    """Blank the national number typed into the run's form, whatever happens next (stored
+    encrypted, or refused): it must not stay in Prefect. The parameters keep their exact shape
+    (`{"params": {...}}`), or the run could not bind them again when it resumes."""
     from prefect import get_client
 
-    form = parameters.get("application")
-    if not isinstance(form, dict) or not form.get("national_number"):
-        return False
-    form = {**form, "national_number": "(stored encrypted)"}
     with get_client(sync_client=True) as client:
-        client.update_flow_run(UUID(flow_run_id), parameters={**parameters, "application": form})
+        parameters = client.read_flow_run(UUID(flow_run_id)).parameters
+        params = parameters.get("params")
+        form = params.get("application") if isinstance(params, dict) else None
+        if not isinstance(params, dict) or not isinstance(form, dict):
+            return False
+        if not form.get("national_number"):
+            return False
+        blanked = {**params, "application": {**form, "national_number": ""}}
+        client.update_flow_run(UUID(flow_run_id), parameters={**parameters, "params": blanked})
     return True
 
 

@@ -102,7 +102,8 @@ def test_the_typed_national_number_leaves_the_flow_run_parameters(
     with get_client(sync_client=True) as client:
         run_ = client.read_flow_run(state.state_details.flow_run_id)
     assert "85073003328" not in str(run_.parameters) and "033.28" not in str(run_.parameters)
-    assert run_.parameters["application"]["national_number"] == "(stored encrypted)"
+    # blanked inside the parameters' own shape, which a resumed run binds again
+    assert run_.parameters["params"]["application"]["national_number"] == ""
 
 
 def test_a_duplicate_is_reviewed_then_approved_by_staff(
@@ -213,4 +214,4 @@ def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harnes
                                                              "application": person()}])
 def test_the_flow_wants_exactly_one_source(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="either a new application or a stored"):
-        OnboardingParameters.model_validate(bad)
+        OnboardingParameters.model_validate({"staff": "anna", **bad})

@@ -29,7 +29,8 @@ def _flows_in_sources() -> dict[str, str]:
                     continue
                 names = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
                 assert names and isinstance(names[0], ast.Constant), (
-                    f"{path.name}:{node.name}: give the flow an explicit kebab-case name")
+                    f"{path.name}:{node.name}: give the flow an explicit kebab-case name"
+                )
                 found[names[0].value] = f"flows/{path.name}:{node.name}"
     return found
 

@@ -28,8 +28,12 @@ class Verdict(StaffInput):
 @flow(name="ui-test-decision")
 def decide(key: str) -> dict[str, str]:
     answer = await_decision(
-        key=key, process="ui-test", subject_type="member", subject_id=7,
-        question_markdown="### Approve?\n\n| a | b |", input_model=Verdict,
+        key=key,
+        process="ui-test",
+        subject_type="member",
+        subject_id=7,
+        question_markdown="### Approve?\n\n| a | b |",
+        input_model=Verdict,
         due_in=timedelta(days=1),
     )
     return {"staff": answer.staff, **decision_of(answer)}
@@ -37,31 +41,52 @@ def decide(key: str) -> dict[str, str]:
 
 def _member(email: str | None = "lea@example.org") -> int:
     with UnitOfWork() as uow:
-        member = members.create_member(uow.session, MemberFacts(
-            kind=MemberKind.PERSON, first_name="Léa", last_name="Dupont | <b>",
-            language=Language.FR, office=Office.LIEGE, email=email,
-            street="Rue Neuve 1", postcode="4000", city="Liège"), Actor.system(),
-            MemberStatus.ACTIVE)
+        member = members.create_member(
+            uow.session,
+            MemberFacts(
+                kind=MemberKind.PERSON,
+                first_name="Léa",
+                last_name="Dupont | <b>",
+                language=Language.FR,
+                office=Office.LIEGE,
+                email=email,
+                street="Rue Neuve 1",
+                postcode="4000",
+                city="Liège",
+            ),
+            Actor.system(),
+            MemberStatus.ACTIVE,
+        )
         uow.commit()
         return member.id
 
 
 def _decide_beforehand(key: str, decision: dict[str, str], staff: str, **ask: object) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(uow.session, key=key, process="ui-test", subject_type="member",
-                               subject_id=7, question="q", due_in=timedelta(days=1), **ask)
+        decisions.open_request(
+            uow.session,
+            key=key,
+            process="ui-test",
+            subject_type="member",
+            subject_id=7,
+            question="q",
+            due_in=timedelta(days=1),
+            **ask,
+        )
         decisions.record_decision(uow.session, key=key, decision=decision, staff=staff)
         uow.commit()
 
 
-def test_a_decision_given_beforehand_is_returned_without_suspending(coop_env,
-                                                                    prefect_harness) -> None:
+def test_a_decision_given_beforehand_is_returned_without_suspending(
+    coop_env, prefect_harness
+) -> None:
     _decide_beforehand("t:1", {"verdict": "refuse", "reason": "no payment"}, "anna.peeters")
     assert decide("t:1") == {"staff": "anna.peeters", "verdict": "refuse", "reason": "no payment"}
 
 
 def test_an_unanswered_question_opens_the_request_and_cannot_suspend_outside_a_deployment(
-        coop_env, prefect_harness) -> None:
+    coop_env, prefect_harness
+) -> None:
     with pytest.raises(RuntimeError, match="cannot be suspended"):
         decide("t:2")
     with UnitOfWork() as uow:
@@ -73,8 +98,15 @@ def test_an_unanswered_question_opens_the_request_and_cannot_suspend_outside_a_d
 
 def test_a_cancelled_request_stops_the_process(coop_env, prefect_harness) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(uow.session, key="t:3", process="ui-test", subject_type="member",
-                               subject_id=7, question="q", due_in=timedelta(days=1))
+        decisions.open_request(
+            uow.session,
+            key="t:3",
+            process="ui-test",
+            subject_type="member",
+            subject_id=7,
+            question="q",
+            due_in=timedelta(days=1),
+        )
         decisions.cancel(uow.session, "t:3", "member withdrew")
         uow.commit()
     with pytest.raises(DecisionCancelled, match="member withdrew"):
@@ -90,27 +122,36 @@ def test_the_resume_form_asks_the_staff_login_and_shows_the_question() -> None:
     assert form._description == "### Approve?"
 
 
-def test_welcome_review_sends_the_pack_once_staff_said_send(coop_env, mail_sink,
-                                                           prefect_harness) -> None:
+def test_welcome_review_sends_the_pack_once_staff_said_send(
+    coop_env, mail_sink, prefect_harness
+) -> None:
     member_id = _member()
-    _decide_beforehand(f"member-welcome-review:{member_id}", {"verdict": "send", "note": ""},
-                       "bob.janssens", member_id=member_id)
+    _decide_beforehand(
+        f"member-welcome-review:{member_id}",
+        {"verdict": "send", "note": ""},
+        "bob.janssens",
+        member_id=member_id,
+    )
     params = WelcomeReviewParameters(member_id=member_id, shares=2, amount_cents=6000)
     assert member_welcome_review(params) == "M0000001"
     [message] = mail_sink.parsed()
     assert message["To"] == "lea@example.org"
     assert next(a.get_filename() for a in message.iter_attachments()).endswith(".docx")
     with UnitOfWork() as uow:
-        welcomed = uow.session.scalars(select(TimelineEvent).where(
-            TimelineEvent.action == "member_welcomed")).one()
+        welcomed = uow.session.scalars(
+            select(TimelineEvent).where(TimelineEvent.action == "member_welcomed")
+        ).one()
         assert (welcomed.actor_kind, welcomed.actor) == ("staff", "bob.janssens")
 
 
 def test_welcome_review_held_sends_nothing(coop_env, mail_sink, prefect_harness) -> None:
     member_id = _member()
-    _decide_beforehand(f"member-welcome-review:{member_id}",
-                       {"verdict": "hold", "note": "payment not on the statement"},
-                       "bob.janssens", member_id=member_id)
+    _decide_beforehand(
+        f"member-welcome-review:{member_id}",
+        {"verdict": "hold", "note": "payment not on the statement"},
+        "bob.janssens",
+        member_id=member_id,
+    )
     result = member_welcome_review(WelcomeReviewParameters(member_id=member_id))
     assert result == "held by bob.janssens: payment not on the statement"
     assert mail_sink.messages() == []

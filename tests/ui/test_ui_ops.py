@@ -22,9 +22,16 @@ runner = CliRunner()
 
 def _ask(key: str, process: str, due_in: timedelta, run_id: str | None) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(uow.session, key=key, process=process, subject_type="contract",
-                               subject_id=42, question="## Approve contract 42?\n\n| check |",
-                               due_in=due_in, flow_run_id=run_id)
+        decisions.open_request(
+            uow.session,
+            key=key,
+            process=process,
+            subject_type="contract",
+            subject_id=42,
+            question="## Approve contract 42?\n\n| check |",
+            due_in=due_in,
+            flow_run_id=run_id,
+        )
         uow.commit()
 
 
@@ -56,9 +63,15 @@ def test_inbox_says_when_nothing_waits(coop_env) -> None:
 
 
 def test_the_server_environment_points_the_ui_at_its_own_port(tmp_path: Path) -> None:
-    env = ops.prefect_env(port=4321, prefect_home=tmp_path, root=tmp_path,
-                          base={"COOP_PREFECT_DATABASE_URL": "postgresql+asyncpg://db/prefect",
-                                "PREFECT_SERVER_API_AUTH_STRING": "staff:pw"})
+    env = ops.prefect_env(
+        port=4321,
+        prefect_home=tmp_path,
+        root=tmp_path,
+        base={
+            "COOP_PREFECT_DATABASE_URL": "postgresql+asyncpg://db/prefect",
+            "PREFECT_SERVER_API_AUTH_STRING": "staff:pw",
+        },
+    )
     assert env["PREFECT_SERVER_UI_API_URL"] == "http://127.0.0.1:4321/api"
     assert env["PREFECT_API_URL"] == env["PREFECT_SERVER_UI_API_URL"]
     assert (env["DO_NOT_TRACK"], env["PREFECT_SERVER_ANALYTICS_ENABLED"]) == ("1", "false")

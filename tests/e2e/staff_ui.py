@@ -1,0 +1,140 @@
+"""Staff at the Prefect UI (3.9), as a page object: open a deployment's form, fill each field
+found by its visible label, pick options from the dropdowns, submit; open a run, read its
+artifacts, fill its resume form and submit it. Every step can leave a numbered screenshot.
+
+The UI's `<label for=…>` points at no element (its inputs carry no id), so Playwright's
+`get_by_label` finds nothing: `field()` finds the form property whose label reads exactly the
+given text (the UI appends " (Optional)" to optional ones) and returns its control.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from playwright.sync_api import Error as PlaywrightError
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+class StaffUI:
+    def __init__(self, page: Any, ui_url: str, test_name: str) -> None:
+        self.page, self.ui = page, ui_url
+        self.shots = SHOTS / test_name
+        self.shots.mkdir(parents=True, exist_ok=True)
+        for old in self.shots.glob("*.png"):
+            old.unlink()
+        self.step = 0
+
+    # --- pictures --------------------------------------------------------------------------
+
+    def shot(self, name: str, full_page: bool = False) -> Path:
+        self.step += 1
+        path = self.shots / f"{self.step:02d}-{name}.png"
+        self.page.wait_for_timeout(400)  # let animations (modals, toasts) settle
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def _wait_for_app(self) -> None:
+        self.page.wait_for_selector("[data-sidebar=sidebar], .p-context-sidebar", timeout=120_000)
+
+    # --- fields, by their visible label --------------------------------------------------
+
+    def field(self, label: str, within: Any = None) -> Any:
+        """The form property labelled `label` (exact words, optional or not)."""
+        xpath = (
+            "xpath=//span[contains(@class,'schema-form-property__label') and "
+            f"(normalize-space()=\"{label}\" or normalize-space()=\"{label} (Optional)\")]"
+            "/ancestor::div[contains(concat(' ', @class, ' '), ' schema-form-property ')][1]"
+        )
+        found = (within or self.page).locator(xpath)
+        found.first.wait_for(timeout=60_000)
+        assert found.count() == 1, f"{found.count()} fields labelled {label!r}"
+        return found
+
+    def fill(self, label: str, value: str, within: Any = None) -> None:
+        self.field(label, within).locator("textarea, input").first.fill(value)
+
+    def choose(self, label: str, option: str, within: Any = None) -> list[str]:
+        """Open the dropdown, check the option is offered, pick it; return what was offered."""
+        button = self.field(label, within).locator("button.p-select-button__control")
+        button.focus()
+        self.page.keyboard.press("Space")  # the select opens on the keyboard as on a click
+        listbox = self.page.locator("[role=listbox]:visible").last
+        listbox.get_by_role("option").first.wait_for(timeout=30_000)
+        offered = [o.strip() for o in listbox.get_by_role("option").all_inner_texts()]
+        assert option in offered, f"{label}: {option!r} not among {offered}"
+        # The option reacts to the mouse button itself; the click that follows would land
+        # on the form label under the closed list and reopen it.
+        listbox.get_by_role("option", name=option, exact=True).hover()
+        self.page.mouse.down()
+        self.page.mouse.up()
+        from playwright.sync_api import expect
+
+        expect(button).to_have_text(option, timeout=10_000)
+        return offered
+
+    # --- starting a deployment from its form ---------------------------------------------
+
+    def open_form(self, deployment: str) -> None:
+        self.page.goto(f"{self.ui}/deployments", wait_until="networkidle", timeout=120_000)
+        self._wait_for_app()
+        # ten deployments to a page: staff type the name into the search box
+        self.page.get_by_placeholder("Search deployments").fill(deployment)
+        link = self.page.locator("a[href*='/deployments/deployment/']")
+        link.filter(has_text=re.compile(rf"^\s*{re.escape(deployment)}\s*$")).first.click(
+            timeout=60_000
+        )
+        self.page.get_by_role("button", name="Run", exact=True).click(timeout=60_000)
+        self.page.get_by_text("Custom run").first.click()
+        self.page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)
+
+    def submit_form(self) -> UUID:
+        """Submit the run form; follow the toast's "View run"; return the new run's id."""
+        self.page.get_by_role("button", name="Submit", exact=True).click()
+        self.page.wait_for_url(re.compile(r".*/deployments/deployment/[0-9a-f-]{36}\?.*"))
+        for _ in range(10):  # the toast is drawn again while the deployment page loads
+            try:
+                self.page.get_by_role("button", name="View run").first.dispatch_event(
+                    "click", timeout=5_000
+                )
+                self.page.wait_for_url(re.compile(r".*/runs/flow-run/.*"), timeout=10_000)
+                break
+            except PlaywrightError:
+                self.page.wait_for_timeout(500)
+        return UUID(re.findall(r"flow-run/([0-9a-f-]{36})", self.page.url)[0])
+
+    # --- a waiting run -------------------------------------------------------------------
+
+    def open_run(self, run_id: UUID) -> None:
+        self.page.goto(f"{self.ui}/runs/flow-run/{run_id}", wait_until="networkidle",
+                       timeout=120_000)
+        self._wait_for_app()
+
+    def run_title(self, contains: str, timeout: float = 60) -> str:
+        """The run's name as the page shows it (reloaded until it contains `contains`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            title = self.page.locator(".page-heading, nav[aria-label=breadcrumb], .p-bread-crumbs")
+            text = title.first.inner_text() if title.count() else ""
+            if contains in text or time.monotonic() > deadline:
+                return text
+            self.page.wait_for_timeout(1000)
+            self.page.reload(wait_until="networkidle")
+
+    def open_artifacts(self) -> None:
+        self.page.get_by_role("tab", name="Artifacts").or_(
+            self.page.get_by_text("Artifacts", exact=True)).first.click()
+
+    def open_resume_form(self) -> Any:
+        self.page.get_by_role("button", name="Resume").first.click(timeout=60_000)
+        modal = self.page.locator(".p-modal").first
+        modal.get_by_text("Submit", exact=True).wait_for(timeout=60_000)
+        return modal
+
+    def submit_resume_form(self, modal: Any) -> None:
+        modal.get_by_role("button", name="Submit", exact=True).click()
+        modal.wait_for(state="hidden", timeout=60_000)
