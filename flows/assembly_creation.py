@@ -8,18 +8,12 @@ from typing import Annotated, Any
 from prefect import flow, runtime
 from prefect.client.schemas.objects import State
 from prefect.states import Completed, Failed
-from pydantic import Field
 
+from flows.forms import titled
 from governance.domain.assembly_form import AssemblyForm
 from tasks.assembly_creation import create_assembly_from_form
 
-# The UI titles a flow's parameter by its name unless the schema says otherwise.
-FORM = Field(
-    json_schema_extra={
-        "title": "General assembly",
-        "description": "Fill it as the board decided it; times are Brussels time",
-    }
-)
+FORM = titled("New general assembly", "Fill it as the board decided it; times are Brussels time")
 
 
 def _run_name() -> str:
