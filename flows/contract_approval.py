@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from prefect import flow
-from prefect.input import RunInput
 from pydantic import BaseModel, Field, model_validator
 
-from flows.human import suspend_for
+from flows.human import StaffInput, suspend_for
 from governance.domain.contracts import ContractDeclaration, DecisionAction, DeclarationStatus
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
@@ -23,18 +23,13 @@ from tasks.contracts import (
 from tasks.mail import deliver_outbox
 
 
-class ContractDecisionInput(RunInput):
-    """The staff answer to a contract declaration."""
+class ContractDecisionInput(StaffInput):
+    """The staff answer to a contract declaration (four-eyes: two different verified people)."""
+
+    decision_kind = DecisionKind.CONTRACT_APPROVAL
 
     action: DecisionAction = Field(
         ..., title="Decision", description="approve, reject, or ask the member to correct"
-    )
-    staff: OneLineText = Field(
-        ...,
-        min_length=2,
-        max_length=120,
-        title="Your staff login",
-        description="Recorded with the decision; four-eyes needs two different logins",
     )
     reason: Text = Field(
         "",
@@ -65,7 +60,7 @@ class ApprovalParameters(BaseModel):
 def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDecisionInput:
     """A decision given elsewhere (CLI, inbox) is used; else suspend until staff answer."""
     if request.decision is not None and request.decided_by:
-        return ContractDecisionInput(staff=request.decided_by, **request.decision)
+        return ContractDecisionInput.recorded(request.decision, request.decided_by)
     return suspend_for(
         ContractDecisionInput,
         key=f"{request.key}-{view.refused_inputs}",

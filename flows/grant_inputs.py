@@ -8,16 +8,18 @@ from typing import Any, TypeVar
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from flows.human import suspend_for
+from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 
 T = TypeVar("T", bound=RunInput)
 
 
-class ReviewRoundInput(RunInput):
+class ReviewRoundInput(StaffInput):
     """Close the review round now; files below the review quorum stay unscored."""
 
-    staff: OneLineText = Field(..., title="Your staff login", min_length=2)
+    decision_kind = DecisionKind.GRANT_REVIEW_ROUND
+
     note: Text = Field("", title="Note", description="Why the round is closed early")
 
 
@@ -29,10 +31,10 @@ class BoardChangeInput(BaseModel):
     reason: Text = Field(..., min_length=3, title="Reason", description="Why the board changes it")
 
 
-class BoardInput(RunInput):
-    """The board approves the proposed awards, changing some with a reason."""
+class BoardInput(StaffInput):
+    """A board member approves the proposed awards, changing some with a reason."""
 
-    staff: OneLineText = Field(..., title="Board secretary's login", min_length=2)
+    decision_kind = DecisionKind.GRANT_AWARD
     changes: list[BoardChangeInput] = Field(default_factory=list, title="Changes")
     note: Text = Field("", title="Minutes reference or note")
 
@@ -40,10 +42,10 @@ class BoardInput(RunInput):
         return [c.model_dump() for c in self.changes]
 
 
-class ReportDecisionInput(RunInput):
+class ReportDecisionInput(StaffInput):
     """Accept a grantee's report (releases the next instalment) or reject it (with a note)."""
 
-    staff: OneLineText = Field(..., title="Your staff login", min_length=2)
+    decision_kind = DecisionKind.GRANT_REPORT
     report_id: int = Field(..., title="Report number", description="From the staff e-mail")
     accepted: bool = Field(..., title="Accept the report")
     note: Text = Field("", title="Note", description="Required when the report is rejected")

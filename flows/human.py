@@ -22,7 +22,11 @@ How it works:
 3. On resume the flow **re-runs from the top**: every step before `await_decision` must be
    idempotent (check the status in the database, or use keyed documents/outbox rows). The
    suspension with the same `key` then returns the answer instead of stopping again.
-4. A task records the answer with the staff login given in the form (timeline: who decided).
+4. Before anything is recorded, the login and the one-time code of the answer are verified
+   (`verify_decider`: a registered, active staff member with the role the form's
+   `decision_kind` needs, and a fresh code from their authenticator app). A refused answer
+   records nothing: the run asks again under a new pause key, the reason shown in the form.
+5. A task records the answer with the verified login (timeline: who decided).
 
 Suspension needs the flow to run from a deployment (see prefect.yaml); in an ad-hoc run, give the
 decision first through the service (`governance.services.decisions.record_decision`).
@@ -32,21 +36,26 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from prefect.artifacts import create_markdown_artifact
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
-from pydantic import Field
+from pydantic import Field, ValidationInfo, ValidatorFunctionWrapHandler, field_validator
 
+from governance.domain.staff import CODE_PATTERN, DecisionKind
 from governance.domain.text import OneLineText
 from tasks.human import open_decision_request, record_decision
+from tasks.mail import deliver_outbox
+from tasks.staff import StaffRefusals, staff_refusals, verify_staff_answer
 
 STAFF_LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,39}$"
 
 
 class StaffInput(RunInput):
-    """Base of every staff decision form: who decides is always asked."""
+    """Base of every staff decision form: who decides is always asked, and proven by a code."""
+
+    decision_kind: ClassVar[DecisionKind]  # each form says which decision (hence which role)
 
     staff: OneLineText = Field(
         ...,
@@ -56,6 +65,30 @@ class StaffInput(RunInput):
         min_length=2,
         max_length=40,
     )
+    one_time_code: str = Field(
+        ...,
+        title="Code from your authenticator app",
+        description="The 6 digits your app shows now (or one of your recovery codes if you "
+        "lost your phone); checked before anything is recorded",
+        pattern=CODE_PATTERN,
+        min_length=6,
+        max_length=13,
+    )
+
+    @field_validator("one_time_code", mode="wrap")
+    @classmethod
+    def _recorded_needs_no_code(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        if value == "" and info.context and info.context.get("recorded"):
+            return value
+        return handler(value)
+
+    @classmethod
+    def recorded(cls, decision: dict[str, Any], staff: str | None) -> Self:
+        """A decision recorded already (its decider was verified then): no code to check."""
+        given = {**decision, "staff": staff or "", "one_time_code": ""}
+        return cls.model_validate(given, context={"recorded": True})
 
 
 class DecisionCancelled(Exception):
@@ -70,6 +103,23 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
     """Suspend the run until staff submit `form` (its description and `initial` values shown
     in the UI); no worker is held meanwhile. On resume the run starts again from the top and
     this call, with the same key, returns the answer the server validated against the form."""
+    if not issubclass(form, StaffInput):
+        return _suspend(form, key, description, initial)
+    refused = staff_refusals(key)
+    while True:  # a refused login or code records nothing: ask again, saying why
+        pause = key if refused.count == 0 else f"{key}-code-{refused.count}"
+        why = f"\n\n**Not recorded:** {refused.last_reason}" if refused.last_reason else ""
+        answer = _suspend(form, pause, f"{description}{why}", initial)
+        check = verify_staff_answer(
+            slug(pause), key, answer.staff, answer.one_time_code, form.decision_kind
+        )
+        if check.verified:
+            return answer
+        deliver_outbox(keys_prefix=check.mail_prefix)  # a lock is reported to administrators
+        refused = StaffRefusals(count=refused.count + 1, last_reason=check.reason)
+
+
+def _suspend(form: type[Form], key: str, description: str, initial: dict[str, Any]) -> Form:
     described = form.with_initial_data(description=description, **initial)
     answer: Form = suspend_flow_run(wait_for_input=described, key=slug(key), timeout=None)
     return answer
@@ -99,7 +149,7 @@ def await_decision(
     if opened.status == "cancelled":
         raise DecisionCancelled(f"decision '{key}' was cancelled: {opened.decision}")
     if opened.status == "decided" and opened.decision is not None:
-        return input_model.model_validate({**opened.decision, "staff": opened.decided_by})
+        return input_model.recorded(opened.decision, opened.decided_by)
     if opened.created:
         due = f"{opened.due_at:%Y-%m-%d %H:%M} UTC"
         create_markdown_artifact(
@@ -113,8 +163,9 @@ def await_decision(
 
 
 def decision_of(answer: StaffInput) -> dict[str, Any]:
-    """What is stored as the decision: the form's fields except the login (kept apart)."""
-    return answer.model_dump(mode="json", exclude={"staff"})
+    """What is stored as the decision: the form's fields except the login (kept apart) and
+    the code (never stored)."""
+    return answer.model_dump(mode="json", exclude={"staff", "one_time_code"})
 
 
 def slug(key: str) -> str:

@@ -6,11 +6,11 @@
 from typing import Any
 
 from prefect import flow, runtime
-from prefect.input import RunInput
 from pydantic import BaseModel, Field, model_validator
 
-from flows.human import suspend_for
+from flows.human import StaffInput, suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
@@ -34,11 +34,10 @@ class OnboardingParameters(BaseModel):
         return self
 
 
-STAFF_LOGIN = r"^[a-z][a-z0-9._-]{1,39}$"
-
-
-class ReviewInput(RunInput):
+class ReviewInput(StaffInput):
     """The staff review form (constraints in the JSON schema: the server enforces them)."""
+
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
 
     choice: ReviewChoice = Field(..., title="Decision")
     note: Text = Field(
@@ -49,18 +48,18 @@ class ReviewInput(RunInput):
         min_length=2,
         max_length=2000,
     )
-    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
-class InformationInput(RunInput):
+class InformationInput(StaffInput):
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
+
     answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
-    staff: OneLineText = Field(..., title="Your staff login", pattern=STAFF_LOGIN)
 
 
-def wait_for_staff(form: type[RunInput], pending: PendingDecision) -> Any:
+def wait_for_staff(form: type[StaffInput], pending: PendingDecision) -> Any:
     """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
     if pending.decision is not None:
-        return form(**{**pending.decision, "staff": pending.decided_by or ""})
+        return form.recorded(pending.decision, pending.decided_by)
     return suspend_for(form, key=pending.key, description=pending.description)
 
 

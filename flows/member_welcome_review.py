@@ -9,6 +9,7 @@ from prefect import flow
 from pydantic import BaseModel, Field
 
 from flows.human import StaffInput, await_decision
+from governance.domain.staff import DecisionKind
 from governance.domain.text import Text
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
@@ -24,6 +25,8 @@ class WelcomeReviewParameters(BaseModel):
 
 class WelcomeConfirmation(StaffInput):
     """The resume form: send the welcome pack, or hold it with a note."""
+
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
 
     verdict: Literal["send", "hold"] = Field(
         ..., title="Decision", description="send: number, letter and e-mail; hold: nothing is sent"

@@ -11,6 +11,7 @@ from prefect import flow, runtime
 from pydantic import BaseModel, Field
 
 from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
 from tasks.share_register import wake_waiting_subscriptions
@@ -24,6 +25,8 @@ class PaymentReviewParameters(BaseModel):
 
 
 class PaymentReviewInput(StaffInput):
+    decision_kind = DecisionKind.PAYMENT_REVIEW
+
     decision: Literal["apply", "refund"] = Field(
         ...,
         title="Decision",

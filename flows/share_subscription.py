@@ -7,10 +7,10 @@ from datetime import date
 from typing import Literal
 
 from prefect import flow, runtime
-from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from flows.human import suspend_for
+from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import (
@@ -41,7 +41,9 @@ class SubscriptionParameters(BaseModel):
     )
 
 
-class PaymentConfirmation(RunInput):
+class PaymentConfirmation(StaffInput):
+    decision_kind = DecisionKind.PAYMENT_CONFIRMATION
+
     decision: Literal["paid", "cancel"] = Field(
         ..., title="Decision", description="paid: the money arrived; cancel: drop the subscription"
     )
@@ -53,7 +55,6 @@ class PaymentConfirmation(RunInput):
     )
     paid_on: date | None = Field(None, title="Date received")
     bank_reference: OneLineText | None = Field(None, title="Bank reference (optional)")
-    staff: OneLineText = Field(..., title="Your login", min_length=2)
 
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
@@ -85,7 +86,9 @@ def share_subscription(params: SubscriptionParameters) -> str:
         if given is None:  # nobody answered yet: wait, without holding a worker
             answer = wait_for_payment(sub_id)
             given = {
-                "decision": answer.model_dump(mode="json", exclude={"staff", "metadata"}),
+                "decision": answer.model_dump(
+                    mode="json", exclude={"staff", "one_time_code", "metadata"}
+                ),
                 "staff": answer.staff,
             }
         status = apply_payment_confirmation(sub_id, given["decision"], given["staff"])

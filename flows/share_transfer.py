@@ -7,10 +7,10 @@ from datetime import date
 from typing import Literal
 
 from prefect import flow
-from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
+from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
@@ -33,18 +33,17 @@ class TransferParameters(BaseModel):
     )
 
 
-class BoardApproval(RunInput):
+class BoardApproval(StaffInput):
+    """Given by a board member (verified): the login recorded is theirs."""
+
+    decision_kind = DecisionKind.SHARE_TRANSFER
+
     decision: Literal["approved", "refused"] = Field(..., title="Board decision")
-    staff: OneLineText = Field(..., title="Your login (board secretary)", min_length=2)
     note: Text = Field("", title="Minutes reference or reason")
 
 
 def wait_for_board(key: str, question: str) -> BoardApproval:
-    return suspend_flow_run(
-        wait_for_input=BoardApproval.with_initial_data(description=question),
-        key=f"board-{key}",
-        timeout=None,
-    )
+    return suspend_for(BoardApproval, key=f"board-{key}", description=question)
 
 
 @flow(name="share-transfer", log_prints=True)
