@@ -25,6 +25,7 @@ from governance.domain.enums import Office
 from governance.domain.errors import NotFound
 from governance.domain.staff import RegistryRefused, StaffRole
 from governance.services import timeline
+from governance.services.decisions import DecisionView, open_requests
 from governance.services.timeline import Actor
 
 ISSUER = "SmartCoop coopflow"
@@ -91,11 +92,14 @@ def add_staff(uow: UnitOfWork, spec: StaffSpec, *, by: str | None) -> StaffView:
     is refused). `by` is the verified administrator; None only for the first administrator."""
     session = uow.session
     actor = _authorise(session, by, bootstrap_roles=spec.roles)
-    if session.scalar(select(StaffMember).where(StaffMember.login == spec.login)) is not None:
+    existing = session.scalar(select(StaffMember).where(StaffMember.login == spec.login))
+    if existing is not None:
+        if existing.email == spec.email.lower() and existing.name == spec.name.strip():
+            return StaffView.of(existing)  # the same request again (a re-run): nothing to do
         raise RegistryRefused(f"the login '{spec.login}' exists already", field="login")
     twin = session.scalar(
         select(StaffMember).where(
-            StaffMember.email == str(spec.email).lower(), StaffMember.active.is_(True)
+            StaffMember.email == spec.email.lower(), StaffMember.active.is_(True)
         )
     )
     if twin is not None:
@@ -106,7 +110,7 @@ def add_staff(uow: UnitOfWork, spec: StaffSpec, *, by: str | None) -> StaffView:
     row = StaffMember(
         login=spec.login,
         name=spec.name.strip(),
-        email=str(spec.email).lower(),
+        email=spec.email.lower(),
         office=spec.office,
         roles=sorted({r.value for r in spec.roles}),
         active=True,
@@ -244,3 +248,16 @@ def _event(
         subject_id=row.login,
         details={"name": row.name, **details},
     )
+
+
+def decisions_for(session: Session, login: str) -> list[DecisionView]:
+    """The open decision requests this staff member may decide (their roles), oldest first;
+    a deactivated login may decide nothing."""
+    row = _staff(session, login)
+    roles = {StaffRole(r) for r in row.roles} if row.active else set()
+    return [
+        request
+        for request in open_requests(session)
+        if (kind := rules.kind_of_request(request.process, request.key)) is not None
+        and rules.ROLE_FOR[kind] in roles
+    ]
