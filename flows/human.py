@@ -105,13 +105,16 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
     this call, with the same key, returns the answer the server validated against the form."""
     if not issubclass(form, StaffInput):
         return _suspend(form, key, description, initial)
+    kind = getattr(form, "decision_kind", None)
+    if kind is None:  # a programming error: every decision form names its kind (its role)
+        raise TypeError(f"{form.__name__} must declare decision_kind")
     refused = staff_refusals(key)
     while True:  # a refused login or code records nothing: ask again, saying why
         pause = key if refused.count == 0 else f"{key}-code-{refused.count}"
         why = f"\n\n**Not recorded:** {refused.last_reason}" if refused.last_reason else ""
         answer = _suspend(form, pause, f"{description}{why}", initial)
         check = verify_staff_answer(
-            slug(pause), key, answer.staff, answer.one_time_code, form.decision_kind
+            slug(pause), key, answer.staff, answer.one_time_code, kind
         )
         if check.verified:
             return answer

@@ -15,6 +15,11 @@ from governance.domain.errors import RuleViolation
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,39}$"
 # a 6-digit code from the app, or a recovery code (two groups of five, e.g. "k3m9q-7xw2p")
 CODE_PATTERN = r"^\s*([0-9]{3}\s?[0-9]{3}|[a-z0-9]{5}-[a-z0-9]{5})\s*$"
+# A run woken by the system (its decision recorded already, e.g. a payment found in the bank
+# statement) is resumed with this code only because the form's schema wants one: the run reads
+# the recorded decision, and were it ever verified it would fail (no staff login is reserved).
+SYSTEM_RESUME_CODE = "000000"
+RESERVED_LOGINS = frozenset({"system", "bootstrap", "member", "coopflow", "grant-reminders"})
 MAX_FAILURES = 5  # wrong codes in a row before the login is locked
 LOCK_FOR = timedelta(minutes=15)
 
@@ -203,6 +208,8 @@ def check_roles(login: str, roles: frozenset[StaffRole], kind: DecisionKind) -> 
 
 
 def check_login(login: str) -> None:
+    if login in RESERVED_LOGINS:
+        raise RegistryRefused(f"'{login}' is reserved for the system", field="login")
     if not re.fullmatch(LOGIN_PATTERN, login):
         raise RegistryRefused(
             "a login is 2-40 lower-case letters, digits, '.', '_' or '-', starting with a letter",

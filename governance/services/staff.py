@@ -92,6 +92,7 @@ def add_staff(uow: UnitOfWork, spec: StaffSpec, *, by: str | None) -> StaffView:
     is refused). `by` is the verified administrator; None only for the first administrator."""
     session = uow.session
     actor = _authorise(session, by, bootstrap_roles=spec.roles)
+    rules.check_login(spec.login)
     existing = session.scalar(select(StaffMember).where(StaffMember.login == spec.login))
     if existing is not None:
         if existing.email == spec.email.lower() and existing.name == spec.name.strip():
