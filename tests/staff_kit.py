@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyotp
 
+from governance.config import Settings
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Office
 from governance.domain.staff import StaffRole
@@ -27,6 +28,7 @@ class Authenticators:
 
     secrets: dict[str, str] = field(default_factory=dict)
     recovery: dict[str, list[str]] = field(default_factory=dict)
+    settings: Settings | None = None  # another cooperative's database (the e2e stack's)
     _last_step: dict[str, int] = field(default_factory=dict)
 
     def code(self, login: str) -> str:
@@ -44,7 +46,7 @@ class Authenticators:
         return lambda: self.code(login)
 
     def enrol(self, login: str, by: str | None = ADMIN) -> None:
-        with UnitOfWork() as uow:
+        with UnitOfWork(self.settings) as uow:
             enrolment = registry.enrol(uow, login, by=by)
         self.secrets[login] = enrolment.secret
         self.recovery[login] = list(enrolment.recovery_codes)
@@ -52,18 +54,18 @@ class Authenticators:
 
 
 def enrol_staff(
-    team: dict[str, tuple[StaffRole, ...]] | None = None, phones: Authenticators | None = None
+    team: dict[str, tuple[StaffRole, ...]] | None = None, settings: Settings | None = None
 ) -> Authenticators:
     """Register (bootstrap administrator first, if none) and enrol these staff members."""
-    phones = phones or Authenticators()
-    with UnitOfWork() as uow:
+    phones = Authenticators(settings=settings)
+    with UnitOfWork(settings) as uow:
         bootstrap = registry.needs_bootstrap(uow.session)
     if bootstrap:
-        with UnitOfWork() as uow:
+        with UnitOfWork(settings) as uow:
             registry.add_staff(uow, spec(ADMIN, (StaffRole.ADMINISTRATOR,)), by=None)
         phones.enrol(ADMIN, by=None)
     for login, roles in (team or dict.fromkeys(TEAM, ALL_DECIDING_ROLES)).items():
-        with UnitOfWork() as uow:
+        with UnitOfWork(settings) as uow:
             registry.add_staff(uow, spec(login, roles), by=ADMIN)
         phones.enrol(login)
     return phones

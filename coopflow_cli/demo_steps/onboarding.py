@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from email import policy
 from typing import Any
 
+from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import Application, ReviewChoice
+from governance.domain.staff import DecisionKind
 from governance.services import decisions, onboarding
 from governance.services.timeline import Actor
 
@@ -92,7 +94,7 @@ def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
             uow.session,
             key=pending.key,
             decision={"choice": str(choice), "note": note},
-            staff=STAFF,
+            staff=PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, pending.key),
         )
         uow.commit()
 
@@ -133,7 +135,7 @@ def onboard_applicants(ctx: Any) -> None:
             no_nn,
             pending.round,
             choice=ReviewChoice.REQUEST_INFO,
-            staff=STAFF,
+            staff=PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, pending.key),
             note="Envoyez-nous une copie de votre titre de séjour.",
         )
         onboarding.open_information_wait(uow, no_nn)
@@ -141,7 +143,7 @@ def onboard_applicants(ctx: Any) -> None:
             uow,
             no_nn,
             pending.round,
-            staff=STAFF,
+            staff=PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, pending.key),
             answer="Titre de séjour reçu au guichet de Namur.",
         )
     _decide(no_nn, ReviewChoice.APPROVE, "Residence permit checked")
