@@ -113,9 +113,7 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
         pause = key if refused.count == 0 else f"{key}-code-{refused.count}"
         why = f"\n\n**Not recorded:** {refused.last_reason}" if refused.last_reason else ""
         answer = _suspend(form, pause, f"{description}{why}", initial)
-        check = verify_staff_answer(
-            slug(pause), key, answer.staff, answer.one_time_code, kind
-        )
+        check = verify_staff_answer(slug(pause), key, answer.staff, answer.one_time_code, kind)
         if check.verified:
             return answer
         deliver_outbox(keys_prefix=check.mail_prefix)  # a lock is reported to administrators
