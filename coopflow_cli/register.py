@@ -253,12 +253,15 @@ def refunds_waiting() -> None:
 def refund_iban(
     refund: int = typer.Argument(..., help="Refund id (from `coop shares refunds`)"),
     iban: str = typer.Argument(..., help="The account to pay back"),
-    staff: str = typer.Option(..., help="Your login"),
+    staff: str = typer.Option(..., help="Your login (a register keeper)"),
+    code: str | None = code_option(),
 ) -> None:
     """Give the account of a refund that has none; the next SEPA batch pays it."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import refunds
+
+    staff = verified_login(staff, code, DecisionKind.REFUND_ACCOUNT, f"refund:{refund}")
 
     try:
         with UnitOfWork() as uow:

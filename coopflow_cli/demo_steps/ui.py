@@ -35,6 +35,7 @@ def confirm_welcome_packs(ctx: Any) -> None:
     outcomes = []
     for member_id, (answer, staff) in zip(waiting, answers, strict=False):
         key = f"member-welcome-review:{member_id}"
+        proven = PHONES.prove(staff, DecisionKind.ONBOARDING_REVIEW, key)
         with UnitOfWork() as uow:
             decisions.open_request(
                 uow.session,
@@ -46,7 +47,6 @@ def confirm_welcome_packs(ctx: Any) -> None:
                 due_in=timedelta(days=2),
                 member_id=member_id,
             )
-            proven = PHONES.prove(staff, DecisionKind.ONBOARDING_REVIEW, key)
             decisions.record_decision(uow.session, key=key, decision=answer, staff=proven)
             uow.commit()
         outcomes.append(member_welcome_review(WelcomeReviewParameters(member_id=member_id)))

@@ -41,6 +41,7 @@ class DecisionKind(StrEnum):
     SHARE_TRANSFER = "share_transfer"
     PAYMENT_REVIEW = "payment_review"
     PAYMENT_CONFIRMATION = "payment_confirmation"
+    REFUND_ACCOUNT = "refund_account"  # the IBAN a refund is paid to: money leaves on it
     GRANT_AWARD = "grant_award"
     GRANT_REVIEW_ROUND = "grant_review_round"
     GRANT_REPORT = "grant_report"
@@ -54,6 +55,7 @@ ROLE_FOR: dict[DecisionKind, StaffRole] = {
     DecisionKind.SHARE_TRANSFER: StaffRole.BOARD_MEMBER,
     DecisionKind.PAYMENT_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.PAYMENT_CONFIRMATION: StaffRole.REGISTER_KEEPER,
+    DecisionKind.REFUND_ACCOUNT: StaffRole.REGISTER_KEEPER,
     DecisionKind.GRANT_AWARD: StaffRole.BOARD_MEMBER,
     DecisionKind.GRANT_REVIEW_ROUND: StaffRole.GRANT_JURY,
     DecisionKind.GRANT_REPORT: StaffRole.GRANT_JURY,
