@@ -61,6 +61,7 @@ def started(stack: Stack) -> dict[str, Started]:
 
 
 _answered: set[str] = set()
+_last_run_of: dict[str, UUID] = {}  # per login: the run that checks its latest code
 
 
 def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase,
@@ -79,8 +80,12 @@ def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase,
     with UnitOfWork(stack.settings) as uow:
         waiting = {r.flow_run_id for r in decisions.open_requests(uow.session)}
     assert str(run_id) in waiting, "the inbox shows the waiting run"
-    code = phones.code(case.valid_input["staff"])  # typed from the staff member's phone
+    login = case.valid_input["staff"]
+    if login in _last_run_of:  # one person's codes count in the order typed (RFC 6238 §5.2):
+        stack.wait_completed(_last_run_of[login])  # a later code checked first spends it
+    code = phones.code(login)  # typed from the staff member's phone
     stack.resume(run_id, {**case.valid_input, "one_time_code": code})
+    _last_run_of[login] = run_id
     _answered.add(case.id)
 
 
