@@ -1,7 +1,7 @@
 """staff registry: staff members, their roles and TOTP secrets, recovery codes, answer checks
 
 Revision ID: 0010_staff_registry
-Revises: 0009_refunds
+Revises: 0011_keys_key_check
 Create Date: 2026-12-02 00:28:44.951236
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import governance.db.base
 
 revision: str = '0010_staff_registry'
-down_revision: str | Sequence[str] | None = '0009_refunds'
+down_revision: str | Sequence[str] | None = '0011_keys_key_check'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
