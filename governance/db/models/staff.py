@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.db.base import Base, UTCDateTime, enum_column, utcnow
+from governance.clock import utcnow
+from governance.db.base import Base, UTCDateTime, enum_column
 from governance.domain.enums import Office
 
 
