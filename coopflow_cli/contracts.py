@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from coopflow_cli.show import brussels
+from coopflow_cli.staff_auth import ask_code, code_option, verified_login
+from governance.domain.staff import DecisionKind
 
 app = typer.Typer(help="Contract approval: declarations, decisions, Dimona.", no_args_is_help=True)
 console = Console()
@@ -89,8 +91,13 @@ def decide(
     ),
     staff: str = typer.Option(..., help="Your staff login (four-eyes: two different logins)"),
     reason: str = typer.Option("", help="Required to reject or ask a correction"),
+    code: str | None = code_option(),
 ) -> None:
     """Give a staff decision; a suspended contract-approval run then continues with it."""
+    code = ask_code(code)
+    staff = verified_login(
+        staff, code, DecisionKind.CONTRACT_APPROVAL, f"contract:{declaration_id}"
+    )
     from governance.db.uow import UnitOfWork
     from governance.domain.contracts import DecisionAction
     from governance.domain.errors import RuleViolation
@@ -108,7 +115,10 @@ def decide(
         f"declaration {view.id}: {view.status.value} (approvals: {', '.join(view.approvers) or 'none'})"
     )
     if waiting is not None and waiting.flow_run_id:
-        _resume(waiting.flow_run_id, {"action": action, "staff": staff, "reason": reason})
+        _resume(
+            waiting.flow_run_id,
+            {"action": action, "staff": staff, "reason": reason, "one_time_code": code},
+        )
 
 
 def _resume(flow_run_id: str, answer: dict[str, str]) -> None:

@@ -10,9 +10,11 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.show import euros, facts
+from coopflow_cli.staff_auth import code_option, verified_login
 from governance.clock import utcnow
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
+from governance.domain.staff import DecisionKind
 
 app = typer.Typer(help="Grant calls: applications, jury, board, instalments.", no_args_is_help=True)
 console = Console()
@@ -169,11 +171,13 @@ def close_reviews(
     staff: str = typer.Option(...),
     note: str = typer.Option(""),
     now: str | None = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
     """Close the review round before its deadline."""
     from governance.db.uow import UnitOfWork
     from governance.services import grant_awards
 
+    staff = verified_login(staff, code, DecisionKind.GRANT_REVIEW_ROUND, f"grants:{call}:reviews")
     try:
         with UnitOfWork() as uow:
             grant_awards.close_review_round(uow, call, staff, note, _now(now))
@@ -189,12 +193,14 @@ def board_decide(
     change: list[str] = typer.Option([], help="REF=CENTS:reason"),
     note: str = typer.Option(""),
     now: str | None = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
-    """The board approves the proposed awards, with reasoned changes."""
+    """A board member records the board's approval of the awards, with reasoned changes."""
     from governance.db.uow import UnitOfWork
     from governance.domain.grants import BoardChange
     from governance.services import grant_awards
 
+    staff = verified_login(staff, code, DecisionKind.GRANT_AWARD, f"grants:{call}:board")
     changes = []
     for item in change:
         ref, _, rest = item.partition("=")
@@ -233,11 +239,13 @@ def accept_report(
     reject: bool = typer.Option(False),
     note: str = typer.Option(""),
     now: str | None = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
     """Accept (release the instalment) or --reject a report."""
     from governance.db.uow import UnitOfWork
     from governance.services import grant_payments
 
+    staff = verified_login(staff, code, DecisionKind.GRANT_REPORT, f"grant-report:{report}")
     try:
         with UnitOfWork() as uow:
             status = grant_payments.decide_report(uow, report, staff, not reject, note, _now(now))

@@ -21,6 +21,7 @@ from coopflow_cli import (
     transition,
 )
 from coopflow_cli import register as register_cli
+from coopflow_cli import staff as staff_cli
 from coopflow_cli import voting as voting_cli
 from coopflow_cli.grants import app as grants_app
 from coopflow_cli.keys import app as keys_app
@@ -40,6 +41,7 @@ app.add_typer(contracts_cli.app, name="contracts")
 app.add_typer(grants_app, name="grants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(assembly_cli.app, name="assembly")
+app.add_typer(staff_cli.app, name="staff")
 voting_cli.register(assembly_cli.app)
 app.command("ballot-web")(voting_cli.ballot_web)
 app.command("up")(ops.up)

@@ -10,7 +10,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from coopflow_cli.staff_auth import ask_code, code_option, verified_login
 from governance.domain.errors import RuleViolation
+from governance.domain.staff import DecisionKind
 
 app = typer.Typer(help="Members: applications, reviews, erasure.", no_args_is_help=True)
 console = Console()
@@ -109,6 +111,7 @@ def review(
     approve: str = typer.Option("", "--approve", help="Accept, with this note for the file"),
     reject: str = typer.Option("", "--reject", help="Reject, with this reason (e-mailed)"),
     ask: str = typer.Option("", "--ask", help="Ask the applicant this question (e-mailed)"),
+    code: str | None = code_option(),
 ) -> None:
     """Decide a review: --approve NOTE, --reject REASON or --ask QUESTION."""
     from governance.db.uow import UnitOfWork
@@ -128,6 +131,10 @@ def review(
         console.print("[red]decision[/red]: give exactly one of --approve, --reject, --ask")
         raise typer.Exit(1)
     choice, note = chosen[0]
+    code = ask_code(code)
+    staff = verified_login(
+        staff, code, DecisionKind.ONBOARDING_REVIEW, f"application:{application_id}"
+    )
     try:
         with UnitOfWork() as uow:
             pending = onboarding.waiting_decision(uow, application_id)
@@ -147,7 +154,10 @@ def review(
         _fail(exc)
         return
     console.print(f"application {application_id}: {view.status}")
-    _resume(pending.key, {"choice": str(choice), "note": note, "staff": staff})
+    _resume(
+        pending.key,
+        {"choice": str(choice), "note": note, "staff": staff, "one_time_code": code},
+    )
 
 
 @app.command("answer")
@@ -155,8 +165,13 @@ def answer(
     application_id: int = typer.Argument(...),
     text: str = typer.Argument(..., help="The applicant's answer"),
     staff: str = typer.Option(..., help="Your login"),
+    code: str | None = code_option(),
 ) -> None:
     """Enter the applicant's answer to our question: back to review."""
+    code = ask_code(code)
+    staff = verified_login(
+        staff, code, DecisionKind.ONBOARDING_REVIEW, f"application:{application_id}"
+    )
     from governance.db.uow import UnitOfWork
     from governance.services import onboarding
 
@@ -174,15 +189,17 @@ def answer(
         _fail(exc)
         return
     console.print(f"application {application_id}: {view.status}")
-    _resume(pending.key, {"answer": text, "staff": staff})
+    _resume(pending.key, {"answer": text, "staff": staff, "one_time_code": code})
 
 
 @app.command("erase")
 def erase(
     member: str = typer.Argument(..., help="Member number (M0000042) or id"),
-    staff: str = typer.Option(..., help="Your login"),
+    staff: str = typer.Option(..., help="Your login (a register keeper)"),
+    code: str | None = code_option(),
 ) -> None:
     """Anonymise a member's personal data (refused while they hold shares or have contracts)."""
+    staff = verified_login(staff, code, DecisionKind.ERASURE, f"erasure:{member}")
     from tasks.onboarding import erase_member_now
 
     try:

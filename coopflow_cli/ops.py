@@ -316,15 +316,26 @@ def down() -> None:
         console.print(f"{name} (pid {pid}): {'stopped' if was_running else 'was not running'}")
 
 
-def inbox(as_json: bool = typer.Option(False, "--json", help="JSON for scripts")) -> None:
+def inbox(
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts"),
+    staff: str | None = typer.Option(
+        None, "--staff", help="Only what this login may decide (its roles)"
+    ),
+) -> None:
     """Every run waiting for a staff decision: what is asked, since when, due by, the UI link."""
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
+    from governance.domain.errors import RuleViolation
     from governance.services.decisions import open_requests
+    from governance.services.staff import decisions_for
 
     settings = get_settings()
-    with UnitOfWork() as uow:
-        waiting = open_requests(uow.session)
+    try:
+        with UnitOfWork() as uow:
+            waiting = decisions_for(uow.session, staff) if staff else open_requests(uow.session)
+    except RuleViolation as exc:
+        console.print(f"[red]{exc.field or 'staff'}[/red]: {exc.message}")
+        raise typer.Exit(1) from exc
     now = brussels_now()
     ui = settings.prefect_ui_url.rstrip("/")
     rows = [

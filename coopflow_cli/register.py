@@ -11,8 +11,10 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.show import euros
+from coopflow_cli.staff_auth import code_option, verified_login
 from governance.clock import business_today
 from governance.domain.enums import Language
+from governance.domain.staff import DecisionKind
 
 register_app = typer.Typer(help="The share register.", no_args_is_help=True)
 payments_app = typer.Typer(help="Payments received for shares.", no_args_is_help=True)
@@ -165,11 +167,16 @@ def confirm_payment(
     paid_on: str = typer.Option(..., help="YYYY-MM-DD"),
     staff: str = typer.Option(..., help="Your login"),
     bank_reference: str = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
     """Answer a waiting subscription: the payment arrived (a running flow picks it up)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import shares
+
+    staff = verified_login(
+        staff, code, DecisionKind.PAYMENT_CONFIRMATION, f"share-payment-confirmation:{subscription}"
+    )
 
     try:
         with UnitOfWork() as uow:
@@ -199,11 +206,16 @@ def review(
     ),
     staff: str = typer.Option(..., help="Your login"),
     subscription: int = typer.Option(None, help="For an unknown payment: the subscription"),
+    code: str | None = code_option(),
 ) -> None:
     """Decide on a held payment (under, over or unknown)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import shares
+
+    staff = verified_login(
+        staff, code, DecisionKind.PAYMENT_REVIEW, f"share-payment-review:{payment}"
+    )
 
     try:
         with UnitOfWork() as uow:
@@ -241,12 +253,15 @@ def refunds_waiting() -> None:
 def refund_iban(
     refund: int = typer.Argument(..., help="Refund id (from `coop shares refunds`)"),
     iban: str = typer.Argument(..., help="The account to pay back"),
-    staff: str = typer.Option(..., help="Your login"),
+    staff: str = typer.Option(..., help="Your login (a register keeper)"),
+    code: str | None = code_option(),
 ) -> None:
     """Give the account of a refund that has none; the next SEPA batch pays it."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import refunds
+
+    staff = verified_login(staff, code, DecisionKind.REFUND_ACCOUNT, f"refund:{refund}")
 
     try:
         with UnitOfWork() as uow:

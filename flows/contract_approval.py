@@ -16,6 +16,7 @@ from governance.domain.contracts import (
     DecisionAction,
     DeclarationStatus,
 )
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
 from governance.services.decisions import DecisionView
@@ -33,7 +34,9 @@ from tasks.runs import name_run
 
 
 class ContractDecisionInput(StaffInput):
-    """The staff answer to a contract declaration."""
+    """The staff answer to a contract declaration (four-eyes: two different verified people)."""
+
+    decision_kind = DecisionKind.CONTRACT_APPROVAL
 
     action: DecisionAction = Field(
         ..., title="Decision", description="approve, reject, or ask the member to correct"
@@ -44,7 +47,7 @@ class ContractDecisionInput(StaffInput):
         max_length=120,
         title="Your staff login",
         description="Your lower-case login, e.g. anna.peeters; four-eyes needs two "
-        "different logins",
+        "different people, each with their own code",
     )
     reason: Text = Field(
         "",
@@ -96,7 +99,7 @@ class ApprovalParameters(PaperForm):
 def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDecisionInput:
     """A decision given elsewhere (CLI, inbox) is used; else suspend until staff answer."""
     if request.decision is not None and request.decided_by:
-        return ContractDecisionInput(staff=request.decided_by, **request.decision)
+        return ContractDecisionInput.recorded(request.decision, request.decided_by)
     return suspend_for(
         ContractDecisionInput,
         key=f"{request.key}-{view.refused_inputs}",

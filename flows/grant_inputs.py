@@ -10,6 +10,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm
 from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 
 T = TypeVar("T", bound=RunInput)
@@ -17,6 +18,8 @@ T = TypeVar("T", bound=RunInput)
 
 class ReviewRoundInput(StaffInput):
     """Close the review round now; files below the review quorum stay unscored."""
+
+    decision_kind = DecisionKind.GRANT_REVIEW_ROUND
 
     note: Text = Field("", title="Note", description="Why the round is closed early")
 
@@ -30,11 +33,13 @@ class BoardChangeInput(PaperForm):
 
 
 class BoardInput(StaffInput):
-    """The board approves the proposed awards, changing some with a reason."""
+    """A board member approves the proposed awards, changing some with a reason."""
+
+    decision_kind = DecisionKind.GRANT_AWARD
 
     staff: OneLineText = Field(
         ...,
-        title="Board secretary's login",
+        title="Your login (board member)",
         description="Your lower-case login, e.g. anna.peeters; recorded as who decided",
         min_length=2,
     )
@@ -48,6 +53,7 @@ class BoardInput(StaffInput):
 class ReportDecisionInput(StaffInput):
     """Accept a grantee's report (releases the next instalment) or reject it (with a note)."""
 
+    decision_kind = DecisionKind.GRANT_REPORT
     report_id: int = Field(..., title="Report number", description="From the staff e-mail")
     accepted: bool = Field(..., title="Accept the report")
     note: Text = Field("", title="Note", description="Required when the report is rejected")

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
@@ -56,6 +57,8 @@ class OnboardingParameters(PaperForm):
 class ReviewInput(StaffInput):
     """The staff review form (constraints in the JSON schema: the server enforces them)."""
 
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
+
     choice: ReviewChoice = Field(
         ...,
         title="Decision",
@@ -73,13 +76,15 @@ class ReviewInput(StaffInput):
 
 
 class InformationInput(StaffInput):
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
+
     answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
 
 
 def wait_for_staff(form: type[StaffInput], pending: PendingDecision) -> Any:
     """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
     if pending.decision is not None:
-        return form(**{**pending.decision, "staff": pending.decided_by or ""})
+        return form.recorded(pending.decision, pending.decided_by)
     return suspend_for(form, key=pending.key, description=pending.description)
 
 

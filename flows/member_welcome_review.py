@@ -10,6 +10,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, await_decision
+from governance.domain.staff import DecisionKind
 from governance.domain.text import Text
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
@@ -25,6 +26,8 @@ class WelcomeReviewParameters(PaperForm):
 
 class WelcomeConfirmation(StaffInput):
     """The resume form: send the welcome pack, or hold it with a note."""
+
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
 
     verdict: Literal["send", "hold"] = Field(
         ..., title="Decision", description="send: number, letter and e-mail; hold: nothing is sent"

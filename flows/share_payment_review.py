@@ -12,6 +12,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
 from tasks.share_register import wake_waiting_subscriptions
@@ -25,6 +26,8 @@ class PaymentReviewParameters(PaperForm):
 
 
 class PaymentReviewInput(StaffInput):
+    decision_kind = DecisionKind.PAYMENT_REVIEW
+
     decision: Literal["apply", "refund"] = Field(
         ...,
         title="Decision",

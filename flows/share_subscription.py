@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import (
@@ -42,6 +43,8 @@ class SubscriptionParameters(PaperForm):
 
 
 class PaymentConfirmation(StaffInput):
+    decision_kind = DecisionKind.PAYMENT_CONFIRMATION
+
     decision: Literal["paid", "cancel"] = Field(
         ..., title="Decision", description="paid: the money arrived; cancel: drop the subscription"
     )
@@ -52,7 +55,7 @@ class PaymentConfirmation(StaffInput):
         description="Exactly what the bank statement shows, in cents",
     )
     paid_on: date | None = Field(None, title="Date received")
-    bank_reference: str | None = Field(None, title="Bank reference (optional)")
+    bank_reference: OneLineText | None = Field(None, title="Bank reference (optional)")
 
 
 def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
@@ -91,7 +94,9 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
         if given is None:  # nobody answered yet: wait, without holding a worker
             answer = wait_for_payment(sub_id)
             given = {
-                "decision": answer.model_dump(mode="json", exclude={"staff", "metadata"}),
+                "decision": answer.model_dump(
+                    mode="json", exclude={"staff", "one_time_code", "metadata"}
+                ),
                 "staff": answer.staff,
             }
         status = apply_payment_confirmation(sub_id, given["decision"], given["staff"])

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
+from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
@@ -34,10 +35,14 @@ class TransferParameters(PaperForm):
 
 
 class BoardApproval(StaffInput):
+    """Given by a board member (verified): the login recorded is theirs."""
+
+    decision_kind = DecisionKind.SHARE_TRANSFER
+
     decision: Literal["approved", "refused"] = Field(..., title="Board decision")
     staff: OneLineText = Field(
         ...,
-        title="Your login (board secretary)",
+        title="Your login (board member)",
         description="Your lower-case login, e.g. anna.peeters; recorded as who decided",
         min_length=2,
     )

@@ -30,6 +30,7 @@ from documents.sepa import credit_transfer_xml
 from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
 from governance.domain.grants import BoardChange
+from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import grant_awards, grant_payments, grants
 from governance.services.decisions import DecisionView
 from tasks.common import IO_RETRIES
@@ -305,6 +306,7 @@ def wake_review_rounds(now: datetime) -> int:
                 UUID(flow_run_id),
                 run_input={
                     "staff": "grant-reminders",
+                    "one_time_code": SYSTEM_RESUME_CODE,  # never verified: see its definition
                     "note": "all reviews in or review deadline passed",
                 },
             )

@@ -22,6 +22,7 @@ from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
+from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
@@ -107,7 +108,10 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
             decisions.record_decision(uow.session, key=request.key, decision=answer, staff="system")
             uow.commit()
         try:
-            resume_flow_run(UUID(request.flow_run_id), run_input={**answer, "staff": "system"})
+            resume_flow_run(
+                UUID(request.flow_run_id),
+                run_input={**answer, "staff": "system", "one_time_code": SYSTEM_RESUME_CODE},
+            )
             woken += 1
         except Exception as exc:  # the run may be gone or no longer suspended
             _log().warning("could not resume %s: %s", request.flow_run_id, exc)

@@ -156,3 +156,12 @@ def business_clock(request: pytest.FixtureRequest) -> Iterator[datetime]:
 
     with frozen_at(request.param) as instant:
         yield instant
+
+
+@pytest.fixture
+def staff_phones(coop_env: CoopEnv):  # type: ignore[no-untyped-def]
+    """The usual deciders (anna, bob, ...) registered with every deciding role and enrolled;
+    `staff_phones.code("anna")` types anna's current code."""
+    from staff_kit import enrol_staff
+
+    return enrol_staff()

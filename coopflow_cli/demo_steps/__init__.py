@@ -14,10 +14,12 @@ from coopflow_cli.demo_steps import (
     transition,
 )
 from coopflow_cli.demo_steps import onboarding as onboarding_demo
+from coopflow_cli.demo_steps import staff as staff_demo
 from coopflow_cli.demo_steps import ui as ui_demo
 from coopflow_cli.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
+    ("staff", staff_demo.register_staff),
     ("members", foundation.seed_members),
     ("member-welcome", foundation.welcome_some),
     ("share-subscription", register.subscribe_and_pay),

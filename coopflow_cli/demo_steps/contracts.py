@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Member
 from governance.db.models.contracts import Declaration
@@ -19,6 +20,7 @@ from governance.domain.contracts import (
     VatRegime,
 )
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+from governance.domain.staff import DecisionKind
 from governance.services import contracts, shares
 from governance.services.timeline import Actor
 
@@ -171,11 +173,11 @@ def run_contracts(ctx: Any) -> None:
         contracts.check_declarations(uow, list(ids.values()))
     # staff answers given before the runs (the Prefect UI form does the same on a deployment)
     with UnitOfWork() as uow:
-        contracts.decide(uow, ids["abroad"], DecisionAction.APPROVE, "demo.anna")
+        contracts.decide(uow, ids["abroad"], DecisionAction.APPROVE, _proven("demo.anna"))
     with UnitOfWork() as uow:
-        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, "demo.anna")
-    with UnitOfWork() as uow:
-        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, "demo.bob")
+        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.anna"))
+    with UnitOfWork() as uow:  # four-eyes: a second, different verified person
+        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.bob"))
     outcomes = {
         name: contract_approval(ApprovalParameters(declaration_id=i)) for name, i in ids.items()
     }
@@ -221,3 +223,7 @@ def run_contracts(ctx: Any) -> None:
         lines = dimona_export(uow, "demo.payroll")
     write_dimona(ctx.out / "dimona.csv", lines, DimonaLine)
     ctx.report("contract-approval", "Dimona lines exported (dimona.csv)", len(lines))
+
+
+def _proven(login: str) -> str:
+    return PHONES.prove(login, DecisionKind.CONTRACT_APPROVAL)

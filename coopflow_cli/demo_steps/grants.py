@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
+from coopflow_cli.demo_steps.staff import PHONES
 from coopflow_cli.grants import import_applications
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberStatus
 from governance.domain.grants import BoardChange, CallKind
+from governance.domain.staff import DecisionKind
 from governance.services import grant_awards, grant_payments, grants
 
 APPLICATIONS = 30
@@ -155,7 +157,11 @@ def run_call(ctx: Any) -> None:
             grants.submit_review(uow, call_id, reference, login, scores, T0 + timedelta(days=3))
     with UnitOfWork() as uow:
         grant_awards.close_review_round(
-            uow, call_id, "demo.staff", "jury met on day 20", T0 + timedelta(days=20)
+            uow,
+            call_id,
+            PHONES.prove("demo.staff", DecisionKind.GRANT_REVIEW_ROUND),
+            "jury met on day 20",
+            T0 + timedelta(days=20),
         )
     ranked = run(T0 + timedelta(days=20))
     with UnitOfWork() as uow:
@@ -172,7 +178,7 @@ def run_call(ctx: Any) -> None:
         grant_awards.record_board_decision(
             uow,
             call_id,
-            "board.secretary",
+            PHONES.prove("board.secretary", DecisionKind.GRANT_AWARD),
             [
                 BoardChange(
                     first_out.reference,
@@ -210,7 +216,7 @@ def run_call(ctx: Any) -> None:
             grant_payments.decide_report(
                 uow,
                 report_id,
-                "demo.staff",
+                PHONES.prove("demo.staff", DecisionKind.GRANT_REPORT),
                 reference != awarded[3],
                 "receipts missing" if reference == awarded[3] else "",
                 reports_at,

@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from email import policy
 from typing import Any
 
+from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import Application, ReviewChoice
+from governance.domain.staff import DecisionKind
 from governance.services import decisions, onboarding
 from governance.services.timeline import Actor
 
@@ -86,13 +88,14 @@ def automatic_applicants() -> list[Application]:
 
 def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
     """Staff decide beforehand through the service: the flow then does not suspend."""
+    staff = PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, f"application:{app_id}")
     with UnitOfWork() as uow:
         pending = onboarding.open_review(uow, app_id)
         decisions.record_decision(
             uow.session,
             key=pending.key,
             decision={"choice": str(choice), "note": note},
-            staff=STAFF,
+            staff=staff,
         )
         uow.commit()
 
@@ -126,6 +129,10 @@ def onboard_applicants(ctx: Any) -> None:
     no_nn = _stored(
         applicant("Noël", "Wéry", None, "fr", "namur", birth_date=date(1984, 12, 24)), "no-nn"
     )
+    asked, entered = (
+        PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, f"application:{no_nn}")
+        for _ in range(2)
+    )
     with UnitOfWork() as uow:  # the question and the applicant's answer, given by staff
         pending = onboarding.open_review(uow, no_nn)
         onboarding.record_review(
@@ -133,7 +140,7 @@ def onboard_applicants(ctx: Any) -> None:
             no_nn,
             pending.round,
             choice=ReviewChoice.REQUEST_INFO,
-            staff=STAFF,
+            staff=asked,
             note="Envoyez-nous une copie de votre titre de séjour.",
         )
         onboarding.open_information_wait(uow, no_nn)
@@ -141,7 +148,7 @@ def onboard_applicants(ctx: Any) -> None:
             uow,
             no_nn,
             pending.round,
-            staff=STAFF,
+            staff=entered,
             answer="Titre de séjour reçu au guichet de Namur.",
         )
     _decide(no_nn, ReviewChoice.APPROVE, "Residence permit checked")

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import business_today
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
+from governance.domain.staff import DecisionKind
 from governance.services import register, shares
 
 
@@ -104,7 +106,7 @@ def review_held_payments(ctx: Any) -> None:
                 uow,
                 payment_id,
                 decision="apply" if subscription_id else "refund",
-                staff="demo.staff",
+                staff=PHONES.prove("demo.staff", DecisionKind.PAYMENT_REVIEW),
             )
         status = share_payment_review(PaymentReviewParameters(payment_id=payment_id))
         outcomes[status] = outcomes.get(status, 0) + 1
@@ -144,7 +146,8 @@ def transfer_and_resign(ctx: Any) -> None:
         request_key="demo-deed-1",
     )
     ask_board.fn(params.model_dump(mode="json"))  # the request staff see in the UI
-    record_board_decision.fn("demo-deed-1", "approved", "board minutes (demo)", "board.secretary")
+    secretary = PHONES.prove("board.secretary", DecisionKind.SHARE_TRANSFER)
+    record_board_decision.fn("demo-deed-1", "approved", "board minutes (demo)", secretary)
     ctx.report(
         "share-transfer", "board-approved transfer, both parties notified", share_transfer(params)
     )

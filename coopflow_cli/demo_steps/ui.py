@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from coopflow_cli.demo_steps.staff import PHONES
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
+from governance.domain.staff import DecisionKind
 from governance.services import decisions
 
 
@@ -33,6 +35,7 @@ def confirm_welcome_packs(ctx: Any) -> None:
     outcomes = []
     for member_id, (answer, staff) in zip(waiting, answers, strict=False):
         key = f"member-welcome-review:{member_id}"
+        proven = PHONES.prove(staff, DecisionKind.ONBOARDING_REVIEW, key)
         with UnitOfWork() as uow:
             decisions.open_request(
                 uow.session,
@@ -44,7 +47,7 @@ def confirm_welcome_packs(ctx: Any) -> None:
                 due_in=timedelta(days=2),
                 member_id=member_id,
             )
-            decisions.record_decision(uow.session, key=key, decision=answer, staff=staff)
+            decisions.record_decision(uow.session, key=key, decision=answer, staff=proven)
             uow.commit()
         outcomes.append(member_welcome_review(WelcomeReviewParameters(member_id=member_id)))
     sent = sum(1 for o in outcomes if not o.startswith("held"))

@@ -15,7 +15,7 @@ from governance.services import contracts
 runner = CliRunner()
 
 
-def test_import_decide_and_export_dimona(coop_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_decide_and_export_dimona(coop_env, tmp_path, staff_phones) -> None:  # type: ignore[no-untyped-def]
     member_id = add_member()
     batch = [declaration(member_id, external_ref="L1", amount_excl_vat_cents=1_100_000, days=20).model_dump(mode="json")]
     source = tmp_path / "batch.json"
@@ -26,11 +26,14 @@ def test_import_decide_and_export_dimona(coop_env, tmp_path) -> None:  # type: i
         [declaration_id] = contracts.pending_ids(uow.session)
     with UnitOfWork() as uow:
         contracts.check_declarations(uow, [declaration_id])
-    ok = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "anna"])
+    ok = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "anna",
+                                 "--code", staff_phones.code("anna")])
     assert ok.exit_code == 0 and "awaiting_decision" in ok.output
-    twice = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "anna"])
+    twice = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "anna",
+                                 "--code", staff_phones.code("anna")])
     assert twice.exit_code == 1 and "already approved" in twice.output
-    done = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "bob"])
+    done = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "bob",
+                                 "--code", staff_phones.code("bob")])
     assert done.exit_code == 0 and "approved" in done.output
     out = tmp_path / "dimona.csv"
     export = runner.invoke(app, ["contracts", "dimona-export", "--out", str(out), "--staff", "pia"])

@@ -36,7 +36,8 @@ def _run(flow_run_id):  # type: ignore[no-untyped-def]
         return client.read_flow_run(flow_run_id).state
 
 
-def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harness) -> None:
+def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harness,
+                                             staff_phones) -> None:
     # a new declaration given in the form: every resumed run starts from the top and must find
     # the same declaration again
     facts = declaration(add_member(), amount_excl_vat_cents=1_300_000, days=20)
@@ -50,15 +51,18 @@ def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harne
     assert view.status.value == "awaiting_decision" and request is not None
     assert request.flow_run_id == str(flow_run.id)
 
-    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "anna", "reason": ""})
+    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "anna", "reason": "",
+                                               "one_time_code": staff_phones.code("anna")})
     assert _run(flow_run.id).is_paused()  # now the second pair of eyes
-    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "anna", "reason": ""})
+    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "anna", "reason": "",
+                                               "one_time_code": staff_phones.code("anna")})
     assert _run(flow_run.id).is_paused()  # refused: same login; asked again
     with UnitOfWork() as uow:
         view = contracts.view(uow.session, declaration_id)
     assert view.approvers == ("anna",) and view.refused_inputs == 1
 
-    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "bob", "reason": ""})
+    resume_flow_run(flow_run.id, run_input={"action": "approve", "staff": "bob", "reason": "",
+                                               "one_time_code": staff_phones.code("bob")})
     final = _run(flow_run.id)
     assert final.is_completed(), final
     with UnitOfWork() as uow:

@@ -22,6 +22,7 @@ import pytest
 from e2e_cases import CASES, DecisionCase
 from e2e_process_cases import process_cases
 from e2e_stack import ARTIFACTS, ROOT, Stack, running_stack
+from staff_kit import Authenticators, enrol_staff
 
 from governance.db.uow import UnitOfWork
 from governance.services import decisions
@@ -35,6 +36,12 @@ ALL_CASES = [*CASES, *process_cases()]
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("e2e")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def phones(stack: Stack) -> Authenticators:
+    """The deciders of the cases, registered and enrolled in the stack's cooperative."""
+    return enrol_staff(settings=stack.settings)
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,11 @@ def started(stack: Stack) -> dict[str, Started]:
 
 
 _answered: set[str] = set()
+_last_run_of: dict[str, UUID] = {}  # per login: the run that checks its latest code
 
 
-def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase) -> None:
+def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase,
+            phones: Authenticators) -> None:
     """Once per case: check the form, have a wrong answer refused, then answer right."""
     if case.id in _answered:
         return
@@ -66,25 +75,32 @@ def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase) -> No
     assert form["schema"]["properties"]["staff"]["title"] == "Your staff login"
 
     with pytest.raises(RuntimeError, match=case.refusal_names):
-        stack.resume(run_id, case.invalid_input)
+        stack.resume(run_id, {**case.invalid_input, "one_time_code": "123456"})
     assert stack.state(run_id).is_paused(), "a refused answer leaves the run waiting"
     with UnitOfWork(stack.settings) as uow:
         waiting = {r.flow_run_id for r in decisions.open_requests(uow.session)}
     assert str(run_id) in waiting, "the inbox shows the waiting run"
-    stack.resume(run_id, case.valid_input)
+    login = case.valid_input["staff"]
+    if login in _last_run_of:  # one person's codes count in the order typed (RFC 6238 §5.2):
+        stack.wait_completed(_last_run_of[login])  # a later code checked first spends it
+    code = phones.code(login)  # typed from the staff member's phone
+    stack.resume(run_id, {**case.valid_input, "one_time_code": code})
+    _last_run_of[login] = run_id
     _answered.add(case.id)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
 def test_staff_answer_a_waiting_run_through_the_api(stack: Stack, started: dict[str, Started],
-                                                     case: DecisionCase) -> None:
-    _answer(stack, started, case)
+                                                     case: DecisionCase,
+                                                     phones: Authenticators) -> None:
+    _answer(stack, started, case, phones)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
 def test_the_answered_run_ends_with_its_documents_and_emails(
-        stack: Stack, started: dict[str, Started], case: DecisionCase) -> None:
-    _answer(stack, started, case)  # answered runs resume together: their waits overlap
+        stack: Stack, started: dict[str, Started], case: DecisionCase,
+        phones: Authenticators) -> None:
+    _answer(stack, started, case, phones)  # answered runs resume together: their waits overlap
     stack.wait_completed(started[case.id].run_id)
     case.check(stack, started[case.id].parameters)
 

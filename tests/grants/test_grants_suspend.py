@@ -37,7 +37,7 @@ def _run_again(flow_run_id):  # type: ignore[no-untyped-def]
 
 
 def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
-        coop_env, mail_sink, prefect_harness) -> None:
+        coop_env, mail_sink, prefect_harness, staff_phones) -> None:
     applicants = make_members(2)
     call_id = make_call(budget_cents=100_000)
     refs = [apply(call_id, m, 50_000, minutes=i, account=i) for i, m in enumerate(applicants)]
@@ -61,6 +61,7 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
 
     resume_flow_run(flow_run.id, run_input={
         "staff": "board.secretary", "note": "PV 7",
+        "one_time_code": staff_phones.code("board.secretary"),
         "changes": [{"reference": refs[1], "amount_cents": 40_000, "reason": "cheaper venue"}]})
     final = _run_again(flow_run.id)
     assert final.is_paused(), final  # now waiting for the grantees' reports

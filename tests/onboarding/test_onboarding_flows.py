@@ -41,8 +41,8 @@ class ScriptedStaff:
                     uow.session, key=pending.key, decision=self.answers[suffix], staff=self.staff
                 )
                 uow.commit()
-            return form_cls(**self.answers[suffix], staff=self.staff)
-        return form_cls(**pending.decision, staff=pending.decided_by)
+            return form_cls.recorded(self.answers[suffix], self.staff)
+        return form_cls.recorded(pending.decision, pending.decided_by)
 
 
 def stored(data: dict[str, Any], key: str) -> int:

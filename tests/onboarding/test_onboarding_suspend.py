@@ -38,7 +38,7 @@ def _wait(client, run_id, done, seconds: float = 150):  # type: ignore[no-untype
 
 
 def test_the_review_suspends_and_resumes_with_the_staff_form(
-    coop_env, mail_sink, prefect_harness
+    coop_env, mail_sink, prefect_harness, staff_phones
 ) -> None:
     from prefect import get_client
     from prefect.deployments import run_deployment
@@ -75,7 +75,8 @@ def test_the_review_suspends_and_resumes_with_the_staff_form(
                 assert request.flow_run_id == str(run.id) and request.status == "open"  # type: ignore[union-attr]
                 assert uow.session.get(ApplicationRow, app_id).status is ApplicationStatus.IN_REVIEW  # type: ignore[union-attr]
             answer = {"choice": "approve", "note": "Identity seen at the counter",
-                      "staff": "anna.peeters"}
+                      "staff": "anna.peeters",
+                      "one_time_code": staff_phones.code("anna.peeters")}
             for _ in range(40):  # the form's schema is saved just after the run is suspended
                 try:
                     resume_flow_run(run.id, run_input=answer)  # type: ignore[union-attr]

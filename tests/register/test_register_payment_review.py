@@ -72,7 +72,7 @@ def _run(flow_run_id):  # type: ignore[no-untyped-def]
 
 
 def test_staff_decide_a_held_payment_in_the_run_form(make_member, mail_sink,
-                                                     prefect_harness) -> None:
+                                                     prefect_harness, staff_phones) -> None:
     payment_id, sub_id, cancelled = _held_over_payment(make_member())
     with UnitOfWork() as uow:
         assert payment_reviews.held_without_run(uow) == [payment_id]
@@ -82,9 +82,10 @@ def test_staff_decide_a_held_payment_in_the_run_form(make_member, mail_sink,
         assert payment_reviews.held_without_run(uow) == []  # the inbox links to this run
 
     resume_flow_run(run.id, run_input={"decision": "apply", "subscription_id": cancelled,
-                                       "staff": "anna"})
+                                       "staff": "anna", "one_time_code": staff_phones.code("anna")})
     assert _run(run.id).is_paused()  # refused (a cancelled subscription): asked again
-    resume_flow_run(run.id, run_input={"decision": "apply", "staff": "anna"})
+    resume_flow_run(run.id, run_input={"decision": "apply", "staff": "anna",
+                                       "one_time_code": staff_phones.code("anna")})
     final = _run(run.id)
     assert final.is_completed(), final
     with UnitOfWork() as uow:

@@ -80,7 +80,7 @@ def test_refunds_are_owed_once_and_paid_in_one_batch(make_member) -> None:
     assert {s for *_x, s, _i in _refunds()} == {"in_batch"}
 
 
-def test_a_refund_without_an_account_waits_for_staff(make_member) -> None:
+def test_a_refund_without_an_account_waits_for_staff(make_member, staff_phones) -> None:
     from tasks.share_register import write_repayment_batch
 
     _sub, payment = _subscribe_and_pay(make_member(), 1, 1000, None, "cash")
@@ -91,10 +91,10 @@ def test_a_refund_without_an_account_waits_for_staff(make_member) -> None:
     listed = runner.invoke(app, ["shares", "refunds"])
     assert f"refund {refund_id}: 10.00 EUR to Zoë Payer (refunded" in listed.output
     bad = runner.invoke(app, ["shares", "refund-iban", str(refund_id), "BE00 1234",
-                              "--staff", "anna"])
+                              "--staff", "anna", "--code", staff_phones.code("anna")])
     assert bad.exit_code == 1 and "not a valid IBAN" in bad.output
     good = runner.invoke(app, ["shares", "refund-iban", str(refund_id), PAYER,
-                               "--staff", "anna"])
+                               "--staff", "anna", "--code", staff_phones.code("anna")])
     assert good.exit_code == 0, good.output
     assert _waiting() == []
     assert write_repayment_batch.fn("b2", date(2026, 4, 3)) is not None

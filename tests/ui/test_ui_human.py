@@ -16,11 +16,14 @@ from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
+from governance.domain.staff import DecisionKind
 from governance.services import decisions, members
 from governance.services.timeline import Actor
 
 
 class Verdict(StaffInput):
+    decision_kind = DecisionKind.ONBOARDING_REVIEW
+
     verdict: Literal["approve", "refuse"] = Field(..., title="Decision")
     reason: str = Field("", title="Reason")
 
@@ -117,7 +120,10 @@ def test_the_resume_form_asks_the_staff_login_and_shows_the_question() -> None:
     form = Verdict.with_initial_data(description="### Approve?")
     schema = form.model_json_schema()
     assert schema["properties"]["staff"]["title"] == "Your staff login"
-    assert set(schema["required"]) == {"staff", "verdict"}
+    assert set(schema["required"]) == {"staff", "one_time_code", "verdict"}
+    code = schema["properties"]["one_time_code"]
+    assert code["title"] == "Code from your authenticator app" and code["pattern"]
+    assert list(schema["properties"])[:2] == ["staff", "one_time_code"]
     assert schema["properties"]["verdict"]["enum"] == ["approve", "refuse"]
     assert form._description == "### Approve?"
 
