@@ -148,7 +148,9 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
             continue
         if not isinstance(answer, StaffInput):
             return answer
-        check = verify_staff_answer(slug(pause), key, answer.staff, answer.one_time_code, kind)
+        check = verify_staff_answer(
+            slug(pause), key, answer.staff, answer.one_time_code, answer.decision_kind
+        )
         if check.verified:
             return answer
         deliver_outbox(keys_prefix=check.mail_prefix)  # a lock is reported to administrators
