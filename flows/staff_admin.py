@@ -8,29 +8,27 @@ phone stays in the CLI (`coop staff enrol`): its key must never be stored by Pre
 # No `from __future__ import annotations` here: a deployment's runner must resolve the
 # parameter model from the annotation.
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from prefect import flow, runtime
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from flows.forms import PaperForm, titled
 from flows.human import StaffInput, suspend_for
 from governance.domain.enums import Office
 from governance.domain.staff import LOGIN_PATTERN, DecisionKind, StaffRole
 from governance.services.staff import StaffSpec
 from tasks.staff import change_staff
 
-OFFICES = "^(" + "|".join(o.value for o in Office) + ")$"
-ROLES = "^(" + "|".join(r.value for r in StaffRole) + ")$"
 
-
-class StaffAdminParameters(BaseModel):
+class StaffAdminParameters(PaperForm):
     action: Literal["add", "roles", "deactivate"] = Field(
         ..., title="Change", description="add a person, replace their roles, or deactivate them"
     )
     login: str = Field(..., title="Staff login", pattern=LOGIN_PATTERN)
     name: str = Field("", title="Full name", description="To add", max_length=200)
     email: str = Field("", title="Work e-mail", description="To add (one login per person)")
-    office: str = Field("bruxelles", title="Office", description="To add", pattern=OFFICES)
+    office: Office = Field(Office("bruxelles"), title="Office", description="To add")
     roles: list[str] = Field(
         default_factory=list,
         title="Roles",
@@ -54,7 +52,9 @@ class AdministratorConfirmation(StaffInput):
 
 
 @flow(name="staff-admin", log_prints=True)
-def staff_admin(params: StaffAdminParameters) -> str:
+def staff_admin(
+    params: Annotated[StaffAdminParameters, titled("Staff registry change", "Who and what")],
+) -> str:
     """Describe the change → an administrator confirms with their code → the registry changes."""
     roles = [StaffRole(r) for r in params.roles]
     spec = StaffSpec(

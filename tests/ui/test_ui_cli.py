@@ -37,8 +37,13 @@ print("PROBE " + json.dumps({"code": code, "heavy": heavy}))
 
 def test_help_of_every_command_group_loads_no_prefect_sqlalchemy_or_docxtpl() -> None:
     for group in GROUPS:
-        done = subprocess.run([sys.executable, "-c", PROBE, *group.split()],
-                              capture_output=True, text=True, check=False, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, *group.split()],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
         line = next(ln for ln in done.stdout.splitlines() if ln.startswith("PROBE "))
         probe = json.loads(line.removeprefix("PROBE "))
         assert probe["code"] in (0, None), (group, done.stderr)
@@ -46,8 +51,13 @@ def test_help_of_every_command_group_loads_no_prefect_sqlalchemy_or_docxtpl() ->
 
 
 def test_coop_help_answers_from_a_new_process() -> None:
-    done = subprocess.run([sys.executable, "-m", "coopflow_cli.main", "--help"],
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "coopflow_cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0 and "inbox" in done.stdout
 
 
@@ -75,8 +85,12 @@ def test_money_is_shown_in_euros_with_exact_cents() -> None:
 
 def test_a_summary_is_a_table_of_named_figures_not_a_repr() -> None:
     out = Console(width=80, file=io.StringIO(), record=True)
-    out.print(facts("Assembly 3", {"voters": 75_000, "chunks_done": 12, "budget_cents": 150_000,
-                                   "fraction": 0.5}))
+    out.print(
+        facts(
+            "Assembly 3",
+            {"voters": 75_000, "chunks_done": 12, "budget_cents": 150_000, "fraction": 0.5},
+        )
+    )
     text = out.export_text()
     assert "chunks done" in text and "75,000" in text and "1,500.00 EUR" in text
     assert "50%" in text and "budget_cents" not in text and "(" not in text
@@ -104,11 +118,16 @@ def test_inbox_fits_80_columns_and_never_splits_a_link(coop_env, monkeypatch) ->
     with UnitOfWork() as uow:
         for n in range(2):
             decisions.open_request(
-                uow.session, key=f"contract-approval:{n}", process="contract-approval",
-                subject_type="contract", subject_id=n,
+                uow.session,
+                key=f"contract-approval:{n}",
+                process="contract-approval",
+                subject_type="contract",
+                subject_id=n,
                 question="## Approve the contract of a member who works for a client abroad, "
-                         "with a long description that does not fit on one line?",
-                due_in=timedelta(days=2 - 3 * n), flow_run_id=run_id)
+                "with a long description that does not fit on one line?",
+                due_in=timedelta(days=2 - 3 * n),
+                flow_run_id=run_id,
+            )
         uow.commit()
     rows = json.loads(runner.invoke(app, ["inbox", "--json"]).output)
     out = Console(width=80, file=io.StringIO(), record=True)

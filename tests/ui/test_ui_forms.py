@@ -74,17 +74,20 @@ def test_a_choice_is_shown_by_its_words_and_read_back_as_its_value() -> None:
     choice = resume_form_schema(ReviewInput)["properties"]["choice"]
     assert choice["enum"] == ["approve", "reject", "ask the applicant for information"]
     answer = ReviewInput(
-        staff="anna.peeters", choice="ask the applicant for information", note="Which office?"
+        staff="anna.peeters",
+        one_time_code="123 456",
+        choice="ask the applicant for information",
+        note="Which office?",
     )
     assert answer.choice is ReviewChoice.REQUEST_INFO
-    assert ReviewInput(staff="anna.peeters", choice="request_info", note="x?").choice is (
-        ReviewChoice.REQUEST_INFO
-    )  # a decision stored by the CLI still reads back
+    assert ReviewInput(
+        staff="anna.peeters", one_time_code="123456", choice="request_info", note="x?"
+    ).choice is (ReviewChoice.REQUEST_INFO)  # a decision stored by the CLI still reads back
     action = resume_form_schema(ContractDecisionInput)["properties"]["action"]
     assert "ask the member to correct it" in action["enum"]
-    assert ContractDecisionInput(staff="jan", action="ask the member to correct it").action is (
-        DecisionAction.CORRECT
-    )
+    assert ContractDecisionInput(
+        staff="jan", one_time_code="123456", action="ask the member to correct it"
+    ).action is (DecisionAction.CORRECT)
 
 
 def test_a_blank_optional_box_means_not_given() -> None:
@@ -104,7 +107,7 @@ def test_a_blank_optional_box_means_not_given() -> None:
     assert (form.national_number, form.birth_date, form.phone) == (None, None, None)
     assert (
         PaymentReviewInput(
-            staff="anna.peeters", decision="apply", subscription_id=""
+            staff="anna.peeters", one_time_code="123456", decision="apply", subscription_id=""
         ).subscription_id
         is None
     )
@@ -112,6 +115,7 @@ def test_a_blank_optional_box_means_not_given() -> None:
 
 def test_a_bad_staff_login_is_refused_in_words() -> None:
     with pytest.raises(ValidationError) as caught:
-        ReviewInput(staff="Anna Peeters", choice="approve", note="ok")
+        ReviewInput(staff="Anna Peeters", one_time_code="12345x", choice="approve", note="ok")
     message = str(caught.value)
     assert "lower case" in message and "e.g. anna.peeters" in message and "^[" not in message
+    assert "6 digits your authenticator app shows now" in message  # the code, in words too
