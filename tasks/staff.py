@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from prefect import task
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from prefect import get_client, task
+from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 from pydantic import BaseModel
 
+from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import DecisionKind, StaffRole
 from governance.services import staff as registry
@@ -41,6 +46,7 @@ def verify_staff_answer(
             login=login,
             code=code,
             kind=kind,
+            now=utcnow() - _since_answered(run, pause_key),
         )
     return StaffAnswer(
         verified=check.verified,
@@ -48,6 +54,21 @@ def verify_staff_answer(
         reason=check.reason,
         mail_prefix=verification.lock_mail_prefix(login),
     )
+
+
+def _since_answered(run: str | None, pause_key: str) -> timedelta:
+    """How long ago the server received the answer: its code is checked as at the moment the
+    person submitted it, not when a busy worker got round to resuming the run (which can take
+    longer than a code's life)."""
+    if run is None:
+        return timedelta(0)
+    key = keyset_from_base_key(f"suspended-{pause_key}")["response"]
+    with get_client(sync_client=True) as client:
+        found = [i for i in client.filter_flow_run_input(UUID(run), key, 10, set()) if i.key == key]
+    if not found or found[0].created is None:
+        return timedelta(0)
+    server_now = datetime.now(UTC)  # noqa: TID251 - the server's stamp is real time, not business
+    return max(server_now - found[0].created, timedelta(0))
 
 
 @task(name="staff-refusals", **IO_RETRIES)

@@ -20,13 +20,16 @@ import pytest
 from e2e_cases import stack_mails
 from e2e_stack import Stack, running_stack
 from sqlalchemy import select
+from staff_kit import Authenticators, enrol_staff
 from staff_ui import StaffUI
 
 from governance.clock import business_today, utcnow
 from governance.db.models import DecisionRequest, Member
 from governance.db.uow import UnitOfWork
+from governance.domain.staff import StaffRole
 
 CHROMIUM = "/usr/bin/chromium"
+CODE = "Code from your authenticator app"
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("e2e-staff-ui"),
@@ -38,6 +41,18 @@ pytestmark = [
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("staff-ui")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def phones(stack: Stack) -> Authenticators:
+    """The staff of these tests, registered with the roles their decisions need and enrolled:
+    the two four-eyes approvers are two different people."""
+    return enrol_staff({
+        "anna.peeters": (StaffRole.ONBOARDING_REVIEWER, StaffRole.CONTRACT_APPROVER,
+                         StaffRole.REGISTER_KEEPER),
+        "jan.claes": (StaffRole.CONTRACT_APPROVER,),
+        "board.secretary": (StaffRole.BOARD_MEMBER,),
+    }, settings=stack.settings)
 
 
 @pytest.fixture
@@ -64,7 +79,8 @@ def waiting(stack: Stack, run_id: UUID, after: str | None = None) -> dict[str, A
 # --- member-onboarding, with the staff review ---------------------------------------------
 
 
-def test_staff_onboard_an_applicant_through_the_review_form(stack: Stack, staff: StaffUI) -> None:
+def test_staff_onboard_an_applicant_through_the_review_form(
+        stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
     address = f"zoe.wouters.{secrets.token_hex(3)}@example.org"
     staff.open_form("member-onboarding")
     staff.shot("empty-form")
@@ -104,6 +120,7 @@ def test_staff_onboard_an_applicant_through_the_review_form(stack: Stack, staff:
     assert staff.choose("Decision", "approve", within=form) == [
         "approve", "reject", "ask the applicant for information"]
     staff.fill("Reason, question or note", "Identity seen at the counter", within=form)
+    staff.fill(CODE, phones.code("anna.peeters"), within=form)
     staff.shot("resume-form-wrong-login")
     staff.submit_resume_form(form)
 
@@ -115,6 +132,7 @@ def test_staff_onboard_an_applicant_through_the_review_form(stack: Stack, staff:
     staff.fill("Your staff login", "anna.peeters", within=form)
     staff.choose("Decision", "approve", within=form)
     staff.fill("Reason, question or note", "Identity seen at the counter", within=form)
+    staff.fill(CODE, phones.code("anna.peeters"), within=form)
     staff.shot("resume-form-explained-and-filled")
     staff.submit_resume_form(form)
 
@@ -167,7 +185,7 @@ def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
 
 
 def test_staff_transfer_shares_once_the_board_approves_in_the_form(
-        stack: Stack, staff: StaffUI) -> None:
+        stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
 
     from governance.services import shares
 
@@ -186,9 +204,10 @@ def test_staff_transfer_shares_once_the_board_approves_in_the_form(
     assert f"Share transfer {deed}" in asked["question"]
     staff.open_run(run_id)
     form = staff.open_resume_form()
-    staff.fill("Your login (board secretary)", "board.secretary", within=form)
+    staff.fill("Your login (board member)", "board.secretary", within=form)
     assert staff.choose("Board decision", "approved", within=form) == ["approved", "refused"]
     staff.fill("Minutes reference or reason", "Board minutes 2026-12", within=form)
+    staff.fill(CODE, phones.code("board.secretary"), within=form)
     staff.shot("board-approval-form")
     staff.submit_resume_form(form)
 
@@ -210,7 +229,7 @@ def test_staff_transfer_shares_once_the_board_approves_in_the_form(
 
 
 def test_two_staff_members_approve_a_large_contract_in_the_form(
-        stack: Stack, staff: StaffUI) -> None:
+        stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
     from datetime import timedelta
 
     from governance.db.models.contracts import Declaration
@@ -251,6 +270,7 @@ def test_two_staff_members_approve_a_large_contract_in_the_form(
         staff.fill("Your staff login", login, within=form)
         offered = staff.choose("Decision", "approve", within=form)
         assert offered == ["approve", "reject", "ask the member to correct it"]
+        staff.fill(CODE, phones.code(login), within=form)
         staff.shot(f"approval-by-{login}")
         staff.submit_resume_form(form)
 
@@ -273,7 +293,7 @@ def test_two_staff_members_approve_a_large_contract_in_the_form(
 
 
 def test_staff_apply_a_held_over_payment_in_the_review_form(
-        stack: Stack, staff: StaffUI) -> None:
+        stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
 
     from governance.db.models import SharePayment, ShareSubscription
     from governance.services import shares
@@ -301,6 +321,7 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
     form = staff.open_resume_form()
     staff.fill("Your staff login", "anna.peeters", within=form)
     assert staff.choose("Decision", "apply", within=form) == ["apply", "refund"]
+    staff.fill(CODE, phones.code("anna.peeters"), within=form)
     staff.shot("review-form")
     staff.submit_resume_form(form)
 
@@ -320,7 +341,8 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
 
 
 def test_the_board_approves_the_grant_awards_in_the_form(
-        stack: Stack, staff: StaffUI, monkeypatch: pytest.MonkeyPatch) -> None:
+        stack: Stack, staff: StaffUI, phones: Authenticators,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
     from datetime import timedelta
 
@@ -351,8 +373,9 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     assert "Approve the awards" in board["question"]
     staff.open_run(run_id)
     form = staff.open_resume_form()
-    staff.fill("Board secretary's login", "board.secretary", within=form)
+    staff.fill("Your login (board member)", "board.secretary", within=form)
     staff.fill("Minutes reference or note", "Board minutes 7", within=form)
+    staff.fill(CODE, phones.code("board.secretary"), within=form)
     staff.shot("board-form")
     staff.submit_resume_form(form)
 
