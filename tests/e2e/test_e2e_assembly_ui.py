@@ -23,7 +23,7 @@ import pytest
 from e2e_stack import ROOT, Stack, running_stack
 from sqlalchemy import func, select
 from ui_browser import browser_page
-from ui_forms import Shots, add_item, choose, fill, open_run_form, pick_date, submit, switch
+from ui_forms import Shots, add_item, choose, fill, open_run_form, submit, switch
 
 from governance.db.models import Document, Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
@@ -196,8 +196,9 @@ def test_staff_start_the_transition_campaign_from_its_form(stack: Stack) -> None
         shots.take(page, "campaign-form-empty")
         form = page.locator("body")
         fill(form, "Campaign name", name)
-        pick_date(page, form, "Payment deadline", brussels_today() + timedelta(days=30))
-        pick_date(page, form, "Restriction date", brussels_today() + timedelta(days=60))
+        # dates are typed as on paper (the form says so), not picked from the calendar
+        fill(form, "Payment deadline", f"{brussels_today() + timedelta(days=30):%d/%m/%Y}")
+        fill(form, "Restriction date", f"{brussels_today() + timedelta(days=60):%d/%m/%Y}")
         fill(form, "Started by", "anna.peeters")
         shots.take(page, "campaign-form-filled")
         run_id = submit(page)

@@ -9,7 +9,6 @@ default are printed "<label> (Optional)").
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -77,28 +76,6 @@ def choose(page: Any, scope: Any, label: str, option: str, nth: int = 0) -> list
     shown = [text.strip() for text in options.all_inner_texts()]
     page.get_by_role("option", name=option, exact=True).first.click()
     return shown
-
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-
-
-def pick_date(page: Any, scope: Any, label: str, day: date, nth: int = 0) -> None:
-    """Open the field's calendar, turn to the day's month with the arrow, click the day, Apply."""
-    field(scope, label, nth).locator("button.p-date-button__control").first.click()
-    picker = page.locator(".p-date-picker").last
-    picker.wait_for(timeout=30_000)
-    for _ in range(24):
-        month = picker.locator(".p-date-picker__title-month").inner_text().strip()
-        year = int(picker.locator(".p-date-picker__title-year").inner_text().strip())
-        if (year, MONTHS.index(month) + 1) == (day.year, day.month):
-            break
-        picker.locator(".p-calendar-header__after button").first.click()
-    else:
-        raise AssertionError(f"the calendar never showed {day:%B %Y}")
-    days = picker.locator("button.p-calendar-date-picker__date--in-month")
-    days.filter(has_text=re.compile(rf"^\s*{day.day}\s*$")).first.click()
-    picker.get_by_role("button", name="Apply").click()
 
 
 def switch(scope: Any, label: Label, nth: int = 0) -> None:
