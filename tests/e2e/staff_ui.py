@@ -139,5 +139,16 @@ class StaffUI:
         return modal
 
     def submit_resume_form(self, modal: Any) -> None:
-        modal.get_by_role("button", name="Submit", exact=True).click()
-        modal.wait_for(state="hidden", timeout=60_000)
+        """Press Submit; on a busy machine a press can be lost (the dialog stays, no error in
+        it): press again as a person would, up to three times, then fail with what it shows."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for _ in range(3):
+            modal.get_by_role("button", name="Submit", exact=True).click()
+            try:
+                modal.wait_for(state="hidden", timeout=30_000)
+                return
+            except PlaywrightTimeout:
+                self.shot("resume-form-still-open")
+        text = modal.inner_text() if modal.is_visible() else ""
+        raise AssertionError(f"the resume form did not close after Submit; it shows: {text}")
