@@ -4,6 +4,7 @@ read from the raw SQLite files and from PostgreSQL's raw heap pages."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing as closing_connection
 from pathlib import Path
 
@@ -106,11 +107,19 @@ def test_after_closing_no_row_version_on_postgresql_carries_a_casts_transaction(
         closing.close_voting(uow, ga.assembly_id, now=ga.now, actor=Actor.system("t"), early=True)
     with UnitOfWork() as uow:  # the dead versions of the cast are still on the pages
         assert casts & _heap_xmins(uow, "ballot")
+    # VACUUM FULL keeps a version that an open snapshot elsewhere in the cluster may still
+    # see (another test's transaction, here): the command is documented as safe to run again,
+    # and is run again until those snapshots are gone, as staff would.
+    for _ in range(20):
+        with UnitOfWork() as uow:
+            closing.forget_cast_order(uow, ga.assembly_id)
+        with UnitOfWork() as uow:
+            left = {t: casts & _heap_xmins(uow, t) for t in ("ballot", "assembly_voter", "attendance")}
+        if not any(left.values()):
+            break
+        time.sleep(1)
+    assert not any(left.values()), left
     with UnitOfWork() as uow:
-        closing.forget_cast_order(uow, ga.assembly_id)
-    with UnitOfWork() as uow:
-        for table in ("ballot", "assembly_voter", "attendance"):
-            assert not casts & _heap_xmins(uow, table), table
         receipts = list(
             uow.session.scalars(
                 text("SELECT receipt FROM ballot WHERE assembly_id = :a ORDER BY ctid"),
