@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from playwright.sync_api import Error as PlaywrightError
 
+CODE = "Code from your authenticator app"
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -138,12 +140,21 @@ class StaffUI:
         modal.get_by_text("Submit", exact=True).wait_for(timeout=60_000)
         return modal
 
-    def submit_resume_form(self, modal: Any) -> None:
+    def submit_resume_form(
+        self, modal: Any, code: Callable[[], str] | None = None, shot: str | None = None
+    ) -> None:
         """Press Submit; on a busy machine a press can be lost (the dialog stays, no error in
-        it): press again as a person would, up to three times, then fail with what it shows."""
+        it): press again as a person would, up to three times, then fail with what it shows.
+        `code` gives the authenticator's current code: it is typed just before each press, as
+        a person reads the phone last (a code typed a minute earlier may have expired).
+        `shot` names the screenshot of the filled form, taken before the first press."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        for _ in range(3):
+        for press in range(3):
+            if code is not None:
+                self.fill(CODE, code(), within=modal)
+            if shot and press == 0:
+                self.shot(shot)
             modal.get_by_role("button", name="Submit", exact=True).click()
             try:
                 modal.wait_for(state="hidden", timeout=30_000)
