@@ -9,9 +9,10 @@ from prefect import flow, runtime
 from prefect.client.schemas.objects import State
 from prefect.states import Completed, Failed
 
-from flows.forms import titled
+from flows.forms import as_typed, titled
 from governance.domain.assembly_form import AssemblyForm
 from tasks.assembly_creation import create_assembly_from_form
+from tasks.runs import explain_refusal
 
 FORM = titled("New general assembly", "Fill it as the board decided it; times are Brussels time")
 
@@ -29,6 +30,8 @@ def assembly_creation(assembly: Annotated[AssemblyForm, FORM]) -> State[Any]:
     done = create_assembly_from_form(assembly)
     if "problems" in done:
         problems = "\n".join(f"- {p}" for p in done["problems"])
+        typed = {"assembly": as_typed(assembly)}
+        explain_refusal("Assembly not created, correct the form", done["problems"], typed)
         return Failed(message=f"Assembly not created, correct the form:\n{problems}")
     verb = "created" if done["created"] else "already created by an earlier run"
     message = f"Assembly {done['assembly_id']} {verb}: convene it with assembly-convening"

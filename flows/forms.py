@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
 from governance.clock import brussels_instant
+from governance.domain.calendar import BRUSSELS
 from governance.domain.contracts import DecisionAction
 from governance.domain.onboarding import ReviewChoice
 
@@ -93,6 +94,28 @@ def _read_moment(text: str, inner: Any) -> Any:
             continue
         return read.date() if inner is date else brussels_instant(read.date(), read.time())
     return text  # ISO and anything else: pydantic reads it or names the problem
+
+
+def as_typed(model: BaseModel, exclude: Any = None) -> dict[str, Any]:
+    """The model's values as staff type them in its form (dates `30/07/1985`, moments in
+    Brussels time `20/11/2026 09:30`, choices by value), to open the form filled again."""
+    return {k: _typed_value(v) for k, v in model.model_dump(exclude=exclude).items()}
+
+
+def _typed_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _typed_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_typed_value(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # Decimal, UUID, ...: as text in a box
 
 
 def days_listed(value: Any) -> Any:

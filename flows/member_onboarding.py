@@ -9,7 +9,7 @@ from prefect import flow, runtime
 from prefect.states import Failed
 from pydantic import Field, model_validator
 
-from flows.forms import PaperForm, titled
+from flows.forms import PaperForm, as_typed, titled
 from flows.human import StaffInput, suspend_for
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
 from governance.domain.staff import DecisionKind
@@ -17,7 +17,7 @@ from governance.domain.text import OneLineText, Text
 from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
-from tasks.runs import name_run
+from tasks.runs import explain_refusal, name_run
 from tasks.shares import start_subscription
 
 
@@ -110,6 +110,8 @@ def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
         # A returned Failed state ends the run with this line as its message (no traceback);
         # a direct Python caller gets it raised.
         refused = "Application not accepted: " + "; ".join(received.problems)
+        typed = as_typed(params, exclude={"application": {"national_number"}})
+        explain_refusal("Application not accepted", received.problems, {"params": typed})
         return Failed(message=refused)  # type: ignore[return-value]
     app_id = received.application_id
     name_run(f"onboarding · application {app_id}")

@@ -59,3 +59,38 @@ def test_an_accepted_application_keeps_the_parameter_shape_the_resumed_run_binds
     bound = member_onboarding.validate_parameters(parameters)  # what a resumed run does
     assert bound["params"].application.email == "zoe.kept@example.org"
     assert NUMBER not in str(parameters) + logs
+
+
+def test_a_refused_application_links_to_its_form_filled_again_without_the_number(
+    coop_env, mail_sink, prefect_harness, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The run page explains each problem and opens the deployment's form again, filled with
+    what was typed (dates as typed on paper), the national number left out."""
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    deployment_id = "6f1c9a52-3d0e-4c8e-9a57-0b8f5b2f1e11"
+    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", deployment_id)
+    state, _, _ = _run(person(national_number=NUMBER, iban=BAD_IBAN, birth_date="1985-07-30"))
+    run_id = UUID(str(state.state_details.flow_run_id))
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+        )
+    text = str(artifact.data)
+    assert artifact.key == "refused-input"
+    assert "- IBAN: the IBAN (the value given) has a wrong check digit" in text
+    link = text.split("](", 1)[1].split(")", 1)[0]
+    parts = urlsplit(link)
+    assert parts.path == f"/deployments/deployment/{deployment_id}/run"
+    filled = json.loads(parse_qs(parts.query)["parameters"][0])
+    application = filled["params"]["application"]
+    assert "national_number" not in application and NUMBER not in link
+    assert application["birth_date"] == "30/07/1985"
+    assert application["iban"] == BAD_IBAN  # kept, to be corrected in the form
+    application["iban"] = "BE48 3200 7018 4927"
+    bound = member_onboarding.validate_parameters(filled)  # the form submits as it is
+    assert str(bound["params"].application.birth_date) == "1985-07-30"
