@@ -70,6 +70,9 @@ def prefect_env(
             "COOP_HOME": str(root),  # prefect.yaml's pull step: where workers find the code
         }
     )
+    # links the flows write for staff (inbox, reminders, "start again") lead to this UI,
+    # unless the cooperative set its public address (a proxy in front of the UI)
+    env.setdefault("COOP_PREFECT_UI_URL", env["PREFECT_UI_URL"])
     database = env.get("COOP_PREFECT_DATABASE_URL") or env.get(
         "PREFECT_SERVER_DATABASE_CONNECTION_URL"
     )

@@ -9,7 +9,9 @@ given text (the UI appends " (Optional)" to optional ones) and returns its contr
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +21,24 @@ from uuid import UUID
 from playwright.sync_api import Error as PlaywrightError
 
 CODE = "Code from your authenticator app"
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "var" / "screenshots"
+# The README's pictures are these steps' screenshots: a run with COOP_UPDATE_SCREENSHOTS=1
+# copies them to docs/img (test, step) -> file.
+README_SHOTS = {
+    ("test_staff_onboard_an_applicant_through_the_review_form", "deployments"): "deployments.png",
+    ("test_staff_onboard_an_applicant_through_the_review_form", "filled-form"): "start-form.png",
+    ("test_staff_onboard_an_applicant_through_the_review_form",
+     "resume-form-explained-and-filled"): "resume-form.png",
+    ("test_a_refused_application_is_corrected_in_its_form_filled_again",
+     "refusal-explained"): "refusal-explained.png",
+}
 
 
 class StaffUI:
     def __init__(self, page: Any, ui_url: str, test_name: str) -> None:
         self.page, self.ui = page, ui_url
+        self.test_name = test_name
         self.shots = SHOTS / test_name
         self.shots.mkdir(parents=True, exist_ok=True)
         for old in self.shots.glob("*.png"):
@@ -38,6 +52,9 @@ class StaffUI:
         path = self.shots / f"{self.step:02d}-{name}.png"
         self.page.wait_for_timeout(400)  # let animations (modals, toasts) settle
         self.page.screenshot(path=str(path), full_page=full_page)
+        readme = README_SHOTS.get((self.test_name, name))
+        if readme and os.environ.get("COOP_UPDATE_SCREENSHOTS") == "1":
+            shutil.copyfile(path, ROOT / "docs" / "img" / readme)
         return path
 
     def _wait_for_app(self) -> None:
@@ -86,6 +103,8 @@ class StaffUI:
     def open_form(self, deployment: str) -> None:
         self.page.goto(f"{self.ui}/deployments", wait_until="networkidle", timeout=120_000)
         self._wait_for_app()
+        self.page.locator("a[href*='/deployments/deployment/']").first.wait_for(timeout=60_000)
+        self.shot("deployments")
         # ten deployments to a page: staff type the name into the search box
         self.page.get_by_placeholder("Search deployments").fill(deployment)
         link = self.page.locator("a[href*='/deployments/deployment/']")

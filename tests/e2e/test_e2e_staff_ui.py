@@ -165,6 +165,61 @@ def test_staff_onboard_an_applicant_through_the_review_form(
     assert mails, "the welcome e-mail reached the applicant"
 
 
+def test_a_refused_application_is_corrected_in_its_form_filled_again(
+        stack: Stack, staff: StaffUI) -> None:
+    """Staff mistype the IBAN: the run explains it on its page, and its link opens the form
+    filled with what they typed (the national number left out); they correct the IBAN only."""
+    address = f"lotte.maes.{secrets.token_hex(3)}@example.org"
+    staff.open_form("member-onboarding")
+    staff.fill("Your staff login", "anna.peeters")
+    staff.choose("Applicant", "person")
+    staff.fill("First name", "Lotte")
+    staff.fill("Last name", "Maes-UI")
+    staff.fill("Birth date", "12/03/1990")
+    staff.fill("National or BIS number", "90.03.12-002.94")
+    staff.fill("E-mail", address)
+    staff.fill("Street and number", "Veldstraat 1")
+    staff.fill("Postcode", "9000")
+    staff.fill("City", "Gent")
+    staff.choose("Language", "nl")
+    staff.choose("Office", "gent")
+    staff.fill("IBAN", "BE48 3200 7018 4928")  # one check digit off
+    staff.fill("Number of shares", "1")
+    for consent in ("Privacy policy accepted at", "Internal rules accepted at",
+                    "Risk of share capital acknowledged at"):
+        staff.fill(consent, "20/11/2026 09:30")
+    refused_run = staff.submit_form()
+    state = stack.wait_for(refused_run, lambda s: s.is_final(), "refused", timeout=240)
+    assert state.is_failed() and "IBAN" in str(state.message)
+
+    staff.open_run(refused_run)
+    staff.open_artifacts()
+    staff.page.get_by_text("refused-input").first.click(timeout=60_000)
+    staff.page.get_by_text("wrong check digit").first.wait_for(timeout=60_000)
+    staff.shot("refusal-explained")
+    link = staff.page.get_by_role("link", name="Correct the form and start again")
+    staff.page.goto(str(link.get_attribute("href")))  # the UI opens artifact links in a new tab
+    staff._wait_for_app()
+    staff.page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)
+    filled = {label: staff.field(label).locator("textarea, input").first.input_value()
+              for label in ("Last name", "Birth date", "IBAN", "National or BIS number")}
+    assert filled == {"Last name": "Maes-UI", "Birth date": "12/03/1990",
+                      "IBAN": "BE48 3200 7018 4928", "National or BIS number": ""}
+    staff.shot("form-filled-again", full_page=True)
+    staff.fill("IBAN", "BE48 3200 7018 4927")
+    staff.fill("National or BIS number", "90.03.12-002.94")  # typed again: never kept
+    run_id = staff.submit_form()
+
+    assert stack.wait_completed(run_id).is_completed()  # all checks pass: admitted
+    from governance.db.models.onboarding import Application
+
+    with UnitOfWork(stack.settings) as uow:
+        app = uow.session.scalars(
+            select(Application).where(Application.email == address)).one()
+        assert (app.last_name, app.iban.replace(" ", "")) == ("Maes-UI", "BE48320070184927")
+        assert str(app.status) == "admitted"
+
+
 # --- share-transfer, with the board's approval ---------------------------------------------
 
 
