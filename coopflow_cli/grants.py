@@ -124,12 +124,13 @@ def import_applications(call: int = typer.Option(...), file: Path = typer.Argume
 def score(
     call: int = typer.Option(...),
     reference: str = typer.Option(...),
-    login: str = typer.Option(...),
+    login: str = typer.Option(..., help="Your staff login (on the call's jury)"),
     score: list[str] = typer.Option(..., help="criterion=score, once per criterion"),
     comment: str = typer.Option(""),
     now: str | None = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
-    """A reviewer's scores for one file."""
+    """A reviewer's scores for one file, proven by the reviewer's code."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
@@ -138,6 +139,7 @@ def score(
     except ValueError:
         console.print("[red]refused[/red] scores: write them as criterion=whole number")
         raise typer.Exit(1) from None
+    login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
     try:
         with UnitOfWork() as uow:
             grants.submit_review(uow, call, reference, login, scores, _now(now), comment)
@@ -149,14 +151,16 @@ def score(
 @app.command("recuse")
 def recuse(
     call: int = typer.Option(...),
-    login: str = typer.Option(...),
+    login: str = typer.Option(..., help="Your staff login (on the call's jury)"),
     reference: str = typer.Option(...),
     reason: str = typer.Option(...),
+    code: str | None = code_option(),
 ) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
+    login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-recusal:{reference}")
     try:
         with UnitOfWork() as uow:
             grants.recuse(uow, call, login, reference, reason)

@@ -153,8 +153,9 @@ def run_call(ctx: Any) -> None:
             "impact": rng.randint(2, 10),
             "feasibility": rng.randint(1, 5),
         }
+        reviewer = PHONES.prove(login, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, reference, login, scores, T0 + timedelta(days=3))
+            grants.submit_review(uow, call_id, reference, reviewer, scores, T0 + timedelta(days=3))
     with UnitOfWork() as uow:
         grant_awards.close_review_round(
             uow,
