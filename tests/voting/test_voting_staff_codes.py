@@ -104,3 +104,36 @@ def test_only_a_proven_board_member_closes_the_vote_early(
     late = runner.invoke(app, ["assembly", "close", "--assembly", str(first.assembly_id),
                                "--staff", "anyone"])
     assert late.exit_code == 0, late.output
+
+
+def test_the_closing_deployment_waits_for_a_board_member_to_confirm_an_early_close(
+    convene, coop_env, mail_sink, prefect_harness
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.flow_runs import resume_flow_run
+    from suspended_runs import paused_description, run
+
+    from flows.assembly_closing import assembly_closing
+
+    ga = convene(3)
+    team = deciders(StaffRole.BOARD_MEMBER)
+    deployment_id = assembly_closing.to_deployment(name="assembly-closing-test").apply()
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run_from_deployment(deployment_id, parameters={
+            "assembly_id": ga.assembly_id, "close_early": True, "staff": "anne.staff"})
+    assert run(assembly_closing, flow_run.id).is_paused()
+    assert "Close the vote of" in paused_description(flow_run.id)
+    # staff without the board role cannot confirm it: asked again, the reason in the form
+    resume_flow_run(flow_run.id, run_input={
+        "staff": team.roleless, "one_time_code": team.phones.code(team.roleless), "reason": ""})
+    assert run(assembly_closing, flow_run.id).is_paused()
+    assert "needs the role board_member" in paused_description(flow_run.id)
+    assert _count(VotingSeal) == 0
+    resume_flow_run(flow_run.id, run_input={
+        "staff": team.allowed, "one_time_code": team.phones.code(team.allowed),
+        "reason": "the meeting voted by show of hands"})
+    assert run(assembly_closing, flow_run.id).is_completed()
+    with UnitOfWork() as uow:
+        assert uow.session.get_one(VotingSeal, ga.assembly_id).closed_by == team.allowed
+        decision = uow.session.scalars(select(DecisionRequest)).one()
+        assert (decision.process, decision.decided_by) == ("assembly-closing", team.allowed)
