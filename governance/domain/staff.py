@@ -42,6 +42,7 @@ class DecisionKind(StrEnum):
     SHARE_TRANSFER = "share_transfer"
     PAYMENT_REVIEW = "payment_review"
     PAYMENT_CONFIRMATION = "payment_confirmation"
+    REVERSAL_REVIEW = "reversal_review"  # a bank reversal of a share payment, dealt with
     REFUND_ACCOUNT = "refund_account"  # the IBAN a refund is paid to: money leaves on it
     GRANT_AWARD = "grant_award"
     GRANT_REVIEW_ROUND = "grant_review_round"
@@ -61,6 +62,7 @@ ROLE_FOR: dict[DecisionKind, StaffRole] = {
     DecisionKind.SHARE_TRANSFER: StaffRole.BOARD_MEMBER,
     DecisionKind.PAYMENT_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.PAYMENT_CONFIRMATION: StaffRole.REGISTER_KEEPER,
+    DecisionKind.REVERSAL_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.REFUND_ACCOUNT: StaffRole.REGISTER_KEEPER,
     DecisionKind.GRANT_AWARD: StaffRole.BOARD_MEMBER,
     DecisionKind.GRANT_REVIEW_ROUND: StaffRole.GRANT_JURY,
@@ -86,6 +88,7 @@ _PROCESS_KINDS: dict[str, DecisionKind] = {
     "share-payment-review": DecisionKind.PAYMENT_REVIEW,
     "share-subscription": DecisionKind.PAYMENT_CONFIRMATION,
     "assembly-closing": DecisionKind.ASSEMBLY_EARLY_CLOSE,
+    "bank-reversal-review": DecisionKind.REVERSAL_REVIEW,
 }
 
 
