@@ -33,12 +33,17 @@ def _fail(problem: RuleViolation) -> None:
 
 
 @app.command("create-call")
-def create_call(spec_file: Path, staff: str = typer.Option(..., help="Your staff login")) -> None:
+def create_call(
+    spec_file: Path,
+    staff: str = typer.Option(..., help="Your staff login (a board member)"),
+    code: str | None = code_option(),
+) -> None:
     """Open a call described by a JSON file (fields of CallSpec, criteria included)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
     spec = grants.CallSpec.model_validate_json(spec_file.read_text(encoding="utf-8"))
+    staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-call:{spec.name}"[:120])
     try:
         with UnitOfWork() as uow:
             call_id = grants.create_call(uow, spec, staff)
@@ -56,11 +61,14 @@ def add_reviewer(
     language: Language = typer.Option(Language.FR),
     member_id: int | None = typer.Option(None, help="When the reviewer is a member"),
     activity: list[str] = typer.Option([], help="Activities the reviewer works on"),
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a board member)"),
+    code: str | None = code_option(),
 ) -> None:
-    """Put a staff member or a member on the call's jury."""
+    """Put a staff member or a member on the call's jury (they score with their own login)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
+
+    staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-jury:{call}:{login}")
 
     spec = grants.ReviewerSpec(
         login=login,

@@ -59,6 +59,7 @@ def _call_spec() -> grants.CallSpec:
 
 
 def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
+    board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, "grant-call")
     with UnitOfWork() as uow:
         member_ids = list(
             uow.session.scalars(
@@ -68,7 +69,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
                 .limit(60)
             )
         )
-        call_id = grants.create_call(uow, _call_spec(), "demo.staff")
+        call_id = grants.create_call(uow, _call_spec(), board)
     applicants = member_ids[:APPLICATIONS]
     jury = [
         ("anna.staff", None),
@@ -79,6 +80,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
         ("finn.member", member_ids[40]),
     ]
     for login, member_id in jury:
+        board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, f"grant-jury:{login}")
         with UnitOfWork() as uow:
             grants.add_reviewer(
                 uow,
@@ -91,7 +93,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
                     member_id=member_id,
                     activity_refs=["ACT-0007"] if login == "chloe.staff" else [],
                 ),
-                "demo.staff",
+                board,
             )
     with UnitOfWork() as uow:
         grants.declare_conflict(

@@ -45,6 +45,7 @@ class DecisionKind(StrEnum):
     REVERSAL_REVIEW = "reversal_review"  # a bank reversal of a share payment, dealt with
     REFUND_ACCOUNT = "refund_account"  # the IBAN a refund is paid to: money leaves on it
     GRANT_AWARD = "grant_award"
+    GRANT_CALL = "grant_call"  # opening a call (its budget) and choosing its jury
     GRANT_REVIEW_ROUND = "grant_review_round"
     GRANT_REPORT = "grant_report"
     GRANT_REVIEW = "grant_review"  # a jury member's scores for one file, or stepping back
@@ -65,6 +66,8 @@ ROLE_FOR: dict[DecisionKind, StaffRole] = {
     DecisionKind.REVERSAL_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.REFUND_ACCOUNT: StaffRole.REGISTER_KEEPER,
     DecisionKind.GRANT_AWARD: StaffRole.BOARD_MEMBER,
+    # a call commits the cooperative's money and its jury decides who gets it: the board's
+    DecisionKind.GRANT_CALL: StaffRole.BOARD_MEMBER,
     DecisionKind.GRANT_REVIEW_ROUND: StaffRole.GRANT_JURY,
     DecisionKind.GRANT_REPORT: StaffRole.GRANT_JURY,
     DecisionKind.GRANT_REVIEW: StaffRole.GRANT_JURY,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from coopflow_cli.main import app
 from governance.db.models import TimelineEvent
-from governance.db.models.grants import GrantAssignment
+from governance.db.models.grants import GrantAssignment, GrantCall, GrantReviewer
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import StaffRole
 from governance.services import grants
@@ -28,7 +28,8 @@ def test_a_call_and_its_applications_come_in_through_the_cli(coop_env, tmp_path,
         "opens_at": (T0 - timedelta(days=30)).isoformat(), "closes_at": T0.isoformat(),
         "review_due_at": (T0 + timedelta(days=9)).isoformat(), "budget_cents": 500_000,
         "criteria": [{"code": "quality", "label": "Qualité", "weight": 2}]}))
-    result = runner.invoke(app, ["grants", "create-call", str(call), "--staff", "anna"])
+    result = runner.invoke(app, ["grants", "create-call", str(call), "--staff", "anna",
+                                 "--code", staff_phones.code("anna")])
     assert result.exit_code == 0, result.output
     items = [{"member_id": ids[0], "project_title": "Formation <son> & lumière", "summary": "x",
               "amount_asked_cents": 80_000, "iban": IBANS[0],
@@ -45,7 +46,7 @@ def test_a_call_and_its_applications_come_in_through_the_cli(coop_env, tmp_path,
 
     result = runner.invoke(app, ["grants", "add-reviewer", "--call", "1", "--login", "bob",
                                  "--name", "Bob", "--email", "bob@smart.example",
-                                 "--staff", "anna"])
+                                 "--staff", "anna", "--code", staff_phones.code("anna")])
     assert result.exit_code == 0, result.output
     with UnitOfWork() as uow:
         grants.screen_call(uow, 1, T0 + timedelta(hours=1))
@@ -108,3 +109,41 @@ def test_a_jury_member_scores_and_steps_back_only_with_their_own_code(coop_env) 
         actors = uow.session.scalars(select(TimelineEvent.actor).where(TimelineEvent.action.in_(
             ["grant_review_submitted", "grant_reviewer_recused"]))).all()
     assert actors == [team.allowed, team.allowed]
+
+
+def test_only_a_proven_board_member_opens_a_call_and_chooses_its_jury(coop_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    team = deciders(StaffRole.BOARD_MEMBER)
+    spec = {"name": "Salto 2027", "kind": "salto", "opens_at": (T0 - timedelta(days=30)).isoformat(),
+            "closes_at": T0.isoformat(), "review_due_at": (T0 + timedelta(days=9)).isoformat(),
+            "budget_cents": 900_000, "criteria": [{"code": "quality", "label": "Q", "weight": 1}]}
+    files = []
+    for n in range(2):
+        files.append(tmp_path / f"call{n}.json")
+        files[-1].write_text(json.dumps({**spec, "name": f"Salto 2027 ({n})"}))
+
+    def open_call(n: int):  # type: ignore[no-untyped-def]
+        return lambda login, code: runner.invoke(app, [
+            "grants", "create-call", str(files[n]), "--staff", login, "--code", code])
+
+    def calls() -> list[str]:
+        with UnitOfWork() as uow:
+            return [c.name for c in uow.session.scalars(select(GrantCall).order_by(GrantCall.id))]
+
+    assert_refusals_record_nothing(open_call(0), team, calls)
+    code = team.phones.code(team.allowed)
+    assert open_call(0)(team.allowed, code).exit_code == 0
+    assert_replay_refused(open_call(1), team, code, calls)
+    assert calls() == ["Salto 2027 (0)"]
+
+    def jury(login: str, code: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["grants", "add-reviewer", "--call", "1", "--login", "lea",
+                                   "--name", "Lea", "--email", "lea@smart.example",
+                                   "--staff", login, "--code", code])
+
+    def reviewers() -> list[str]:
+        with UnitOfWork() as uow:
+            return list(uow.session.scalars(select(GrantReviewer.login)))
+
+    assert_refusals_record_nothing(jury, team, reviewers)
+    assert jury(team.allowed, team.phones.code(team.allowed)).exit_code == 0
+    assert reviewers() == ["lea"]
