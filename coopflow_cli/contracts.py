@@ -137,10 +137,14 @@ def _resume(flow_run_id: str, answer: dict[str, str]) -> None:
 @app.command("cancel")
 def cancel(
     declaration_id: int,
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a contract approver)"),
     reason: str = typer.Option(..., help="Both parties read it"),
+    code: str | None = code_option(),
 ) -> None:
     """Cancel before the first work day: documents void, invoice void, client and member told."""
+    staff = verified_login(
+        staff, code, DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{declaration_id}"
+    )
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import contracts

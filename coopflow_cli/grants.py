@@ -33,12 +33,17 @@ def _fail(problem: RuleViolation) -> None:
 
 
 @app.command("create-call")
-def create_call(spec_file: Path, staff: str = typer.Option(..., help="Your staff login")) -> None:
+def create_call(
+    spec_file: Path,
+    staff: str = typer.Option(..., help="Your staff login (a board member)"),
+    code: str | None = code_option(),
+) -> None:
     """Open a call described by a JSON file (fields of CallSpec, criteria included)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
     spec = grants.CallSpec.model_validate_json(spec_file.read_text(encoding="utf-8"))
+    staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-call:{spec.name}"[:120])
     try:
         with UnitOfWork() as uow:
             call_id = grants.create_call(uow, spec, staff)
@@ -56,11 +61,14 @@ def add_reviewer(
     language: Language = typer.Option(Language.FR),
     member_id: int | None = typer.Option(None, help="When the reviewer is a member"),
     activity: list[str] = typer.Option([], help="Activities the reviewer works on"),
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a board member)"),
+    code: str | None = code_option(),
 ) -> None:
-    """Put a staff member or a member on the call's jury."""
+    """Put a staff member or a member on the call's jury (they score with their own login)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
+
+    staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-jury:{call}:{login}")
 
     spec = grants.ReviewerSpec(
         login=login,
@@ -124,12 +132,13 @@ def import_applications(call: int = typer.Option(...), file: Path = typer.Argume
 def score(
     call: int = typer.Option(...),
     reference: str = typer.Option(...),
-    login: str = typer.Option(...),
+    login: str = typer.Option(..., help="Your staff login (on the call's jury)"),
     score: list[str] = typer.Option(..., help="criterion=score, once per criterion"),
     comment: str = typer.Option(""),
     now: str | None = typer.Option(None),
+    code: str | None = code_option(),
 ) -> None:
-    """A reviewer's scores for one file."""
+    """A reviewer's scores for one file, proven by the reviewer's code."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
@@ -138,6 +147,7 @@ def score(
     except ValueError:
         console.print("[red]refused[/red] scores: write them as criterion=whole number")
         raise typer.Exit(1) from None
+    login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
     try:
         with UnitOfWork() as uow:
             grants.submit_review(uow, call, reference, login, scores, _now(now), comment)
@@ -149,14 +159,16 @@ def score(
 @app.command("recuse")
 def recuse(
     call: int = typer.Option(...),
-    login: str = typer.Option(...),
+    login: str = typer.Option(..., help="Your staff login (on the call's jury)"),
     reference: str = typer.Option(...),
     reason: str = typer.Option(...),
+    code: str | None = code_option(),
 ) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
     from governance.db.uow import UnitOfWork
     from governance.services import grants
 
+    login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-recusal:{reference}")
     try:
         with UnitOfWork() as uow:
             grants.recuse(uow, call, login, reference, reason)

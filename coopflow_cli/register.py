@@ -104,14 +104,16 @@ def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False
 @payments_app.command("reversal-handled")
 def reversal_handled(
     key: str = typer.Argument(..., help="The review key (coop inbox, bank-reversal-review:...)"),
-    staff: str = typer.Option(..., help="Your login"),
+    staff: str = typer.Option(..., help="Your login (a register keeper)"),
     note: str = typer.Option(..., help="What was done (member asked to pay again, ...)"),
+    code: str | None = code_option(),
 ) -> None:
     """Close a bank reversal put in front of staff, saying what was done about it."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import reversals
 
+    staff = verified_login(staff, code, DecisionKind.REVERSAL_REVIEW, key)
     try:
         with UnitOfWork() as uow:
             reversals.mark_handled(uow.session, key=key, staff=staff, note=note)

@@ -32,7 +32,7 @@ def _fail(exc: RuleViolation) -> None:
 def _admin(admin: str | None, code: str | None, what: str) -> str:
     if not admin:
         console.print("[red]admin[/red]: give --admin LOGIN (an administrator decides this)")
-        raise typer.Exit(1)
+        raise typer.Exit(2)
     return verified_login(admin, code, DecisionKind.STAFF_ADMINISTRATION, f"staff:{what}")
 
 

@@ -12,10 +12,11 @@ from governance.domain.staff import DecisionKind
 console = Console()
 
 
-def code_option() -> Any:
+def code_option(flag: str = "--code") -> Any:
+    """The option carrying the decider's code (`flag` where `--code` means something else)."""
     return typer.Option(
         None,
-        "--code",
+        flag,
         help="The 6-digit code of your authenticator app (asked, hidden, when not given)",
     )
 
@@ -26,7 +27,8 @@ def ask_code(code: str | None) -> str:
 
 
 def verified_login(staff: str, code: str | None, kind: DecisionKind, context: str) -> str:
-    """The login, once proven for this kind of decision; exit 1 with the reason otherwise."""
+    """The login, once proven for this kind of decision; exit 2 with the reason otherwise
+    (nothing is recorded: the caller records only after this returns)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.staff import StaffRuleViolation
     from governance.services.staff_verification import lock_mail_prefix, verify_decider
@@ -38,7 +40,7 @@ def verified_login(staff: str, code: str | None, kind: DecisionKind, context: st
     except StaffRuleViolation as refused:
         _report_lock(lock_mail_prefix(staff))
         console.print(f"[red]{refused.field or 'staff'}[/red]: {refused.message}")
-        raise typer.Exit(1) from refused
+        raise typer.Exit(2) from refused
 
 
 def _report_lock(prefix: str) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from coopflow_cli.staff_auth import code_option, verified_login
 from governance.clock import utcnow
+from governance.domain.staff import DecisionKind
 
 app = typer.Typer(help="General assembly: votes, count, closing.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -63,14 +65,18 @@ def _parse_choices(items: list[str]) -> dict[str, object]:
 def enter_paper(
     code: str = typer.Option(..., "--code", help="The ballot code printed on the paper ballot"),
     choice: list[str] = typer.Argument(..., help="R1=for R2=against R3=abstain E1=C1,C3"),
-    staff: str = typer.Option(..., "--staff", help="Your staff login (for the timeline)"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login (a register keeper)"),
+    staff_code: str | None = code_option("--staff-code"),
 ) -> None:
-    """Enter a paper ballot returned by post, with the same checks as the web page."""
+    """Enter a paper ballot returned by post, with the same checks as the web page; who
+    entered it is proven by the code of their authenticator app (`--staff-code`: `--code` is
+    the ballot's)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services.voting import enter_paper_ballot
 
     choices = _parse_choices(choice)
+    staff = verified_login(staff, staff_code, DecisionKind.PAPER_BALLOT, "paper-ballot")
     try:
         with UnitOfWork() as uow:
             receipt = enter_paper_ballot(uow, code, choices, staff=staff, now=_now())
@@ -87,13 +93,15 @@ def give_proxy(
     ),
     holder: str = typer.Option(None, "--holder", help="Member number of the holder, if a member"),
     holder_name: str = typer.Option(None, "--holder-name", help="Name of a holder who is not"),
-    staff: str = typer.Option(..., "--staff", help="Your staff login"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login (a register keeper)"),
+    code: str | None = code_option(),
 ) -> None:
     """Record a proxy (the statutes' cap per holder and holder rule apply)."""
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import members, voting
 
+    staff = verified_login(staff, code, DecisionKind.PROXY, f"proxy:{assembly}:{giver}")
     try:
         with UnitOfWork() as uow:
             giver_id = members.resolve_member(uow.session, giver)
@@ -115,15 +123,20 @@ def give_proxy(
 @app.command("close")
 def close(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
-    staff: str = typer.Option(..., "--staff", help="Your staff login"),
+    staff: str = typer.Option(..., "--staff", help="Your staff login (--early: a board member)"),
     early: bool = typer.Option(False, help="Close before the end of the voting window"),
+    reason: str = typer.Option("", help="--early: why (kept with the decision)"),
+    code: str | None = code_option(),
 ) -> None:
     """Run the closing flow now: close, seal, count, clean the storage, publish, write the
-    minutes and e-mail the results (exactly what the scheduled `assembly-closing` does)."""
+    minutes and e-mail the results (exactly what the scheduled `assembly-closing` does).
+    With --early, while the vote is open, a board member decides with their code first."""
     from flows.assembly_closing import assembly_closing
     from governance.domain.errors import RuleViolation
 
     try:
+        if early:
+            staff = _decide_early_close(assembly, staff, code, reason)
         result = assembly_closing(assembly_id=assembly, close_early=early, staff=staff)
     except RuleViolation as exc:
         raise _fail(f"refused: {exc}") from exc
@@ -131,6 +144,22 @@ def close(
         f"closed: {result['ballots']} ballots, seal {result['seal']}; minutes and "
         f"{result['mails_queued']} result e-mails done"
     )
+
+
+def _decide_early_close(assembly: int, staff: str, code: str | None, reason: str) -> str:
+    """The verified board member's decision, recorded for the closing run (no code is asked
+    when the vote needs no early close any more)."""
+    from governance.db.uow import UnitOfWork
+    from governance.services import voting_early_close
+
+    with UnitOfWork() as uow:
+        request = voting_early_close.early_close_request(uow.session, assembly)
+    if request is None:
+        return staff
+    staff = verified_login(staff, code, DecisionKind.ASSEMBLY_EARLY_CLOSE, request.key)
+    with UnitOfWork() as uow:
+        voting_early_close.decide_early_close(uow, assembly, staff, reason)
+    return staff
 
 
 @app.command("forget-order")

@@ -2,16 +2,36 @@
 e-mail the results to every shareholder. Safe to run again: nothing changes twice.
 
 The convening schedules this flow at the end of the voting window with only
-`assembly_id`; staff may start it earlier with `close_early`."""
+`assembly_id`; staff may start it earlier with `close_early`: while the vote is open, the run
+then waits for a board member's verified decision (login and code in its resume form, or given
+first with `coop assembly close --early`)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from prefect import flow
 from pydantic import Field
 
-from governance.domain.text import OneLineText
+from flows.human import StaffInput, await_decision
+from governance.domain.staff import DecisionKind
+from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
-from tasks.voting import close_assembly_voting, produce_minutes, publish_results, queue_results_mail
+from tasks.voting import (
+    close_assembly_voting,
+    early_close_question,
+    produce_minutes,
+    publish_results,
+    queue_results_mail,
+)
+
+
+class EarlyCloseInput(StaffInput):
+    """A board member closes the vote before the end announced in the convocation."""
+
+    decision_kind = DecisionKind.ASSEMBLY_EARLY_CLOSE
+
+    reason: Text = Field("", title="Reason", description="Kept with the decision on the timeline")
 
 
 # Prefect titles a flat parameter by its name unless `json_schema_extra` says otherwise.
@@ -27,13 +47,15 @@ def assembly_closing(
         False,
         title="Close before the window ends",
         json_schema_extra={"title": "Close before the window ends"},
-        description="Only on a staff decision: closes the voting now even if it is open",
+        description="Closes the voting now even if it is open, once a board member confirms "
+        "it with their login and code in the run's resume form",
     ),
     staff: OneLineText = Field(
         "system",
         title="Started by",
         json_schema_extra={"title": "Started by"},
-        description="Staff login, for the timeline",
+        description="Staff login, for the timeline (an early close records the board member "
+        "who confirmed it with their code)",
     ),
     mail_chunk_size: int = Field(
         1000,
@@ -43,7 +65,20 @@ def assembly_closing(
         le=5000,
     ),
 ) -> dict[str, object]:
-    """Close, count, publish, draft the minutes, e-mail the results."""
+    """(Early: a board member decides) → close, count, publish, minutes, e-mail the results."""
+    question = early_close_question(assembly_id) if close_early else None
+    if question is not None:
+        key, text = question
+        decided = await_decision(
+            key=key,
+            process="assembly-closing",
+            subject_type="assembly",
+            subject_id=assembly_id,
+            question_markdown=text,
+            input_model=EarlyCloseInput,
+            due_in=timedelta(days=1),
+        )
+        staff = decided.staff
     sealed = close_assembly_voting(assembly_id, staff, close_early)
     publish_results(assembly_id)
     minutes = produce_minutes(assembly_id)

@@ -13,7 +13,7 @@ from documents.produce import DocumentRequest, produce
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
-from governance.services import voting_closing, voting_results
+from governance.services import voting_closing, voting_early_close, voting_results
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
@@ -42,6 +42,14 @@ def close_assembly_voting(assembly_id: int, staff: str, early: bool) -> dict[str
         summary.closed_now,
     )
     return {"ballots": summary.ballots, "seal": summary.seal, "closed_now": summary.closed_now}
+
+
+@task(name="early-close-question", **IO_RETRIES)
+def early_close_question(assembly_id: int) -> tuple[str, str] | None:
+    """The decision key and question of an early close, while the vote is still open."""
+    with UnitOfWork() as uow:
+        request = voting_early_close.early_close_request(uow.session, assembly_id)
+    return (request.key, request.question) if request else None
 
 
 @task(name="publish-assembly-results", **IO_RETRIES)

@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyotp
+from click.testing import Result
 
 from governance.config import Settings
 from governance.db.uow import UnitOfWork
@@ -79,3 +81,58 @@ def spec(login: str, roles: tuple[StaffRole, ...]) -> registry.StaffSpec:
         office=Office.BRUXELLES,
         roles=list(roles),
     )
+
+
+@dataclass
+class Deciders:
+    """Three people for one role: one who has it, one who lacks only it, one deactivated."""
+
+    phones: Authenticators
+    allowed: str = "ok.decider"
+    roleless: str = "no.role"
+    gone: str = "gone.decider"
+
+
+def deciders(role: StaffRole) -> Deciders:
+    """Register and enrol the three, then deactivate the third (an administrator's decision)."""
+    others = tuple(r for r in ALL_DECIDING_ROLES if r is not role)
+    team = Deciders(enrol_staff({"ok.decider": (role,), "no.role": others, "gone.decider": (role,)}))
+    with UnitOfWork() as uow:
+        registry.deactivate(uow, team.gone, "left SMart", by=ADMIN)
+    return team
+
+
+def words(output: str) -> str:
+    """A command's output as one line (the terminal wraps long reasons)."""
+    return " ".join(output.split())
+
+
+def assert_refusals_record_nothing(
+    decide: Callable[[str, str], Result], team: Deciders, recorded: Callable[[], object]
+) -> None:
+    """`decide(login, code)` runs the command. A wrong code, a login without the role, a
+    deactivated login and an unknown login each exit 2 with the reason, and `recorded()` (what
+    the decision would write) stays as it was."""
+    before = recorded()
+    cases = [
+        (team.allowed, "000000", "the code is wrong"),
+        (team.roleless, team.phones.code(team.roleless), "needs the role"),
+        (team.gone, team.phones.code(team.gone), "is deactivated"),
+        ("nobody.here", "123456", "is not a registered staff login"),
+    ]
+    for login, code, reason in cases:
+        result = decide(login, code)
+        assert result.exit_code == 2, (login, result.output)
+        assert reason in words(result.output), (login, result.output)
+        assert recorded() == before, login
+
+
+def assert_replay_refused(
+    decide_again: Callable[[str, str], Result], team: Deciders, used: str,
+    recorded: Callable[[], object],
+) -> None:
+    """The code `used` for a decision just taken is refused for another one: nothing more."""
+    before = recorded()
+    result = decide_again(team.allowed, used)
+    assert result.exit_code == 2 and "already used" in words(result.output), result.output
+    assert recorded() == before

@@ -204,9 +204,12 @@ def run_contracts(ctx: Any) -> None:
             select(Declaration.id).where(Declaration.external_ref == "DEMO-012")
         )
     if cancel_id is not None:
+        canceller = PHONES.prove(
+            "demo.anna", DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{cancel_id}"
+        )
         with UnitOfWork() as uow:
             contracts.cancel_declaration(
-                uow, cancel_id, "demo.anna", "the client postponed the event"
+                uow, cancel_id, canceller, "the client postponed the event"
             )
         from documents.mail import deliver_pending
 

@@ -59,6 +59,7 @@ def _call_spec() -> grants.CallSpec:
 
 
 def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
+    board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, "grant-call")
     with UnitOfWork() as uow:
         member_ids = list(
             uow.session.scalars(
@@ -68,7 +69,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
                 .limit(60)
             )
         )
-        call_id = grants.create_call(uow, _call_spec(), "demo.staff")
+        call_id = grants.create_call(uow, _call_spec(), board)
     applicants = member_ids[:APPLICATIONS]
     jury = [
         ("anna.staff", None),
@@ -79,6 +80,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
         ("finn.member", member_ids[40]),
     ]
     for login, member_id in jury:
+        board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, f"grant-jury:{login}")
         with UnitOfWork() as uow:
             grants.add_reviewer(
                 uow,
@@ -91,7 +93,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
                     member_id=member_id,
                     activity_refs=["ACT-0007"] if login == "chloe.staff" else [],
                 ),
-                "demo.staff",
+                board,
             )
     with UnitOfWork() as uow:
         grants.declare_conflict(
@@ -153,8 +155,9 @@ def run_call(ctx: Any) -> None:
             "impact": rng.randint(2, 10),
             "feasibility": rng.randint(1, 5),
         }
+        reviewer = PHONES.prove(login, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, reference, login, scores, T0 + timedelta(days=3))
+            grants.submit_review(uow, call_id, reference, reviewer, scores, T0 + timedelta(days=3))
     with UnitOfWork() as uow:
         grant_awards.close_review_round(
             uow,

@@ -32,6 +32,18 @@ DEMO_STAFF: dict[str, tuple[StaffRole, ...]] = {
     "demo.anna": (StaffRole.CONTRACT_APPROVER,),
     "demo.bob": (StaffRole.CONTRACT_APPROVER,),
     "board.secretary": (StaffRole.BOARD_MEMBER,),
+    # the grant call's jury: staff and two members, each scoring with their own code
+    **{
+        login: (StaffRole.GRANT_JURY,)
+        for login in (
+            "anna.staff",
+            "bart.staff",
+            "chloe.staff",
+            "dieter.staff",
+            "eva.member",
+            "finn.member",
+        )
+    },
 }
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from coopflow_cli.demo_steps.staff import PHONES
 from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
+from governance.domain.staff import DecisionKind
 from governance.domain.voting import AgendaItem
 from governance.services import voting
 from governance.services.assembly import ballot_codes
@@ -87,12 +89,12 @@ def cast_votes(ctx: Any) -> None:
     rng = random.Random(2026)
     codes = [by_member[m] for m in ids]
     # Proxies: voter 0 -> voter 1 (a shareholder); voter 2 -> a non-shareholder.
+    keeper = PHONES.prove("demo.staff", DecisionKind.PROXY, f"proxy:{assembly_id}")
     with UnitOfWork() as uow:
-        voting.give_proxy(uow, assembly_id, ids[0], holder_member_id=ids[1], staff="demo.staff")
+        voting.give_proxy(uow, assembly_id, ids[0], holder_member_id=ids[1], staff=keeper)
+    keeper = PHONES.prove("demo.staff", DecisionKind.PROXY, f"proxy:{assembly_id}")
     with UnitOfWork() as uow:
-        voting.give_proxy(
-            uow, assembly_id, ids[2], holder_name="Maître A. Dupont", staff="demo.staff"
-        )
+        voting.give_proxy(uow, assembly_id, ids[2], holder_name="Maître A. Dupont", staff=keeper)
     client = TestClient(create_app(clock=lambda: now))
     web = 0
     for code in codes[:30]:  # the proxy holders vote with the givers' codes (0 and 2) here
@@ -105,10 +107,9 @@ def cast_votes(ctx: Any) -> None:
     refused = client.post("/cast", data={"code": codes[5], **_form(_random_ballot(rng, agenda))})
     paper = 0
     for code in codes[30:40]:
+        keeper = PHONES.prove("demo.staff", DecisionKind.PAPER_BALLOT, "paper-ballot")
         with UnitOfWork() as uow:
-            voting.enter_paper_ballot(
-                uow, code, _random_ballot(rng, agenda), staff="demo.staff", now=now
-            )
+            voting.enter_paper_ballot(uow, code, _random_ballot(rng, agenda), staff=keeper, now=now)
         paper += 1
     for member_id in ids[40:43]:
         with UnitOfWork() as uow:
@@ -122,9 +123,13 @@ def cast_votes(ctx: Any) -> None:
 
 def close_assembly(ctx: Any) -> None:
     from flows.assembly_closing import assembly_closing
-    from governance.services import voting_closing, voting_results
+    from governance.services import voting_closing, voting_early_close, voting_results
 
     assembly_id = int(ctx.state["assembly_id"])
+    # the board decides to close before the announced end, proven like every decision
+    board = PHONES.prove("board.secretary", DecisionKind.ASSEMBLY_EARLY_CLOSE, "close-early")
+    with UnitOfWork() as uow:
+        voting_early_close.decide_early_close(uow, assembly_id, board, "demo: every vote is in")
     result = assembly_closing(assembly_id=assembly_id, close_early=True, staff="demo.staff")
     again = assembly_closing(assembly_id=assembly_id, close_early=True, staff="demo.staff")
     with UnitOfWork() as uow:

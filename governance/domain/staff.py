@@ -38,13 +38,20 @@ class DecisionKind(StrEnum):
 
     ONBOARDING_REVIEW = "onboarding_review"
     CONTRACT_APPROVAL = "contract_approval"
+    CONTRACT_CANCELLATION = "contract_cancellation"
     SHARE_TRANSFER = "share_transfer"
     PAYMENT_REVIEW = "payment_review"
     PAYMENT_CONFIRMATION = "payment_confirmation"
+    REVERSAL_REVIEW = "reversal_review"  # a bank reversal of a share payment, dealt with
     REFUND_ACCOUNT = "refund_account"  # the IBAN a refund is paid to: money leaves on it
     GRANT_AWARD = "grant_award"
+    GRANT_CALL = "grant_call"  # opening a call (its budget) and choosing its jury
     GRANT_REVIEW_ROUND = "grant_review_round"
     GRANT_REPORT = "grant_report"
+    GRANT_REVIEW = "grant_review"  # a jury member's scores for one file, or stepping back
+    ASSEMBLY_EARLY_CLOSE = "assembly_early_close"
+    PAPER_BALLOT = "paper_ballot"
+    PROXY = "proxy"
     ERASURE = "erasure"
     STAFF_ADMINISTRATION = "staff_administration"
 
@@ -52,13 +59,24 @@ class DecisionKind(StrEnum):
 ROLE_FOR: dict[DecisionKind, StaffRole] = {
     DecisionKind.ONBOARDING_REVIEW: StaffRole.ONBOARDING_REVIEWER,
     DecisionKind.CONTRACT_APPROVAL: StaffRole.CONTRACT_APPROVER,
+    DecisionKind.CONTRACT_CANCELLATION: StaffRole.CONTRACT_APPROVER,
     DecisionKind.SHARE_TRANSFER: StaffRole.BOARD_MEMBER,
     DecisionKind.PAYMENT_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.PAYMENT_CONFIRMATION: StaffRole.REGISTER_KEEPER,
+    DecisionKind.REVERSAL_REVIEW: StaffRole.REGISTER_KEEPER,
     DecisionKind.REFUND_ACCOUNT: StaffRole.REGISTER_KEEPER,
     DecisionKind.GRANT_AWARD: StaffRole.BOARD_MEMBER,
+    # a call commits the cooperative's money and its jury decides who gets it: the board's
+    DecisionKind.GRANT_CALL: StaffRole.BOARD_MEMBER,
     DecisionKind.GRANT_REVIEW_ROUND: StaffRole.GRANT_JURY,
     DecisionKind.GRANT_REPORT: StaffRole.GRANT_JURY,
+    DecisionKind.GRANT_REVIEW: StaffRole.GRANT_JURY,
+    # ending a general assembly's vote before the date announced to 75,000 owners is the board's
+    DecisionKind.ASSEMBLY_EARLY_CLOSE: StaffRole.BOARD_MEMBER,
+    # a paper ballot or a proxy is checked against the register of shareholders (who holds
+    # shares, who may hold a proxy): the register keepers enter them and keep the attendance list
+    DecisionKind.PAPER_BALLOT: StaffRole.REGISTER_KEEPER,
+    DecisionKind.PROXY: StaffRole.REGISTER_KEEPER,
     # erasure changes what the register and the archive keep: its keeper answers for it
     DecisionKind.ERASURE: StaffRole.REGISTER_KEEPER,
     DecisionKind.STAFF_ADMINISTRATION: StaffRole.ADMINISTRATOR,
@@ -72,6 +90,8 @@ _PROCESS_KINDS: dict[str, DecisionKind] = {
     "share-transfer": DecisionKind.SHARE_TRANSFER,
     "share-payment-review": DecisionKind.PAYMENT_REVIEW,
     "share-subscription": DecisionKind.PAYMENT_CONFIRMATION,
+    "assembly-closing": DecisionKind.ASSEMBLY_EARLY_CLOSE,
+    "bank-reversal-review": DecisionKind.REVERSAL_REVIEW,
 }
 
 

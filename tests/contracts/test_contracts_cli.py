@@ -6,11 +6,16 @@ import csv
 import json
 
 from contracts_helpers import add_member, declaration
+from sqlalchemy import select
+from staff_kit import assert_refusals_record_nothing, assert_replay_refused, deciders
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
+from governance.domain.staff import StaffRole
 from governance.services import contracts
+from governance.services.timeline import Actor
 
 runner = CliRunner()
 
@@ -52,3 +57,43 @@ def test_a_bad_import_line_names_the_field_and_records_nothing(coop_env, tmp_pat
     assert result.exit_code == 1 and "work_days" in result.output
     with UnitOfWork() as uow:
         assert contracts.pending_ids(uow.session) == []
+
+
+def _checked(member_id: int) -> int:
+    with UnitOfWork() as uow:
+        declaration_id = contracts.submit_declaration(uow, declaration(member_id), Actor.system("t"))
+    with UnitOfWork() as uow:
+        return contracts.check_declarations(uow, [declaration_id])[0].id
+
+
+def test_only_a_proven_contract_approver_cancels_a_contract(coop_env) -> None:  # type: ignore[no-untyped-def]
+    member_id = add_member()
+    first, second = _checked(member_id), _checked(member_id)
+    team = deciders(StaffRole.CONTRACT_APPROVER)
+
+    def cancel(declaration_id: int):  # type: ignore[no-untyped-def]
+        return lambda login, code: runner.invoke(app, [
+            "contracts", "cancel", str(declaration_id), "--staff", login,
+            "--reason", "the client postponed the tour", "--code", code])
+
+    def statuses() -> tuple[str, ...]:
+        with UnitOfWork() as uow:
+            return tuple(contracts.view(uow.session, d).status.value for d in (first, second))
+
+    assert statuses() == ("approved", "approved")
+    assert_refusals_record_nothing(cancel(first), team, statuses)
+    code = team.phones.code(team.allowed)
+    done = cancel(first)(team.allowed, code)
+    assert done.exit_code == 0 and "cancelled" in done.output, done.output
+    assert statuses() == ("cancelled", "approved")
+    assert_replay_refused(cancel(second), team, code, statuses)
+    with UnitOfWork() as uow:
+        event = uow.session.scalars(select(TimelineEvent).where(
+            TimelineEvent.action == "contract_cancelled")).one()
+        assert (event.actor_kind, event.actor) == ("staff", team.allowed)
+    # the code is asked without echo when --code is left out
+    asked = runner.invoke(app, ["contracts", "cancel", str(second), "--staff", team.allowed,
+                                "--reason", "the venue burnt down"],
+                          input=team.phones.code(team.allowed) + "\n")
+    assert asked.exit_code == 0, asked.output
+    assert statuses() == ("cancelled", "cancelled")

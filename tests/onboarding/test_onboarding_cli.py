@@ -70,13 +70,13 @@ def test_a_decision_with_a_wrong_code_records_nothing(coop_env, tmp_path, staff_
     runner.invoke(app, ["members", "apply", write(tmp_path, person(national_number=None))])
     wrong = runner.invoke(app, ["members", "review", "1", "--staff", "anna", "--approve", "ok",
                                 "--code", "000000"])
-    assert wrong.exit_code == 1 and "the code is wrong" in wrong.output
+    assert wrong.exit_code == 2 and "the code is wrong" in wrong.output
     deactivated = runner.invoke(app, ["staff", "deactivate", "bob", "--reason", "left",
                                       "--admin", "admin", "--code", staff_phones.code("admin")])
     assert deactivated.exit_code == 0, deactivated.output
     refused = runner.invoke(app, ["members", "review", "1", "--staff", "bob", "--approve", "ok",
                                   "--code", staff_phones.code("bob")])
-    assert refused.exit_code == 1 and "deactivated" in refused.output
+    assert refused.exit_code == 2 and "deactivated" in refused.output
     with UnitOfWork() as uow:
         pending = onboarding.waiting_decision(uow, 1)
         assert pending is not None and pending.decision is None  # still waiting for a review

@@ -172,7 +172,7 @@ def test_the_daily_inbox_sets_a_refused_file_aside_with_its_reason_and_imports_t
 
 
 def test_staff_see_a_reversal_in_the_inbox_and_close_it_from_the_command_line(
-    make_member, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+    make_member, tmp_path, monkeypatch, staff_phones,  # type: ignore[no-untyped-def]
 ) -> None:
     from typer.testing import CliRunner
 
@@ -195,8 +195,16 @@ def test_staff_see_a_reversal_in_the_inbox_and_close_it_from_the_command_line(
     assert "The bank reversed 30.00 EUR" in item["asked"]
     refused = runner.invoke(app, ["payments", "import", str(tmp_path / "missing.xml")])
     assert refused.exit_code != 0
+    keepers = json.loads(runner.invoke(app, ["inbox", "--json", "--staff", "anna"]).output)
+    assert item["key"] in [i["key"] for i in keepers]  # a register keeper's decision
+    wrong = runner.invoke(app, ["payments", "reversal-handled", item["key"], "--staff", "anna",
+                                "--note", "member asked to pay again", "--code", "000000"])
+    assert wrong.exit_code == 2 and "the code is wrong" in wrong.output
+    assert [i for i in json.loads(runner.invoke(app, ["inbox", "--json"]).output)
+            if i["process"] == reversals.PROCESS]  # still waiting: nothing recorded
     closed = runner.invoke(app, ["payments", "reversal-handled", item["key"], "--staff", "anna",
-                                 "--note", "member asked to pay again"])
+                                 "--note", "member asked to pay again",
+                                 "--code", staff_phones.code("anna")])
     assert closed.exit_code == 0, closed.output
     assert not [i for i in json.loads(runner.invoke(app, ["inbox", "--json"]).output)
                 if i["process"] == reversals.PROCESS]

@@ -32,7 +32,7 @@ def test_bootstrap_then_an_administrator_adds_and_enrols_staff(coop_env, tmp_pat
     assert len(recovery) == 10
     second = runner.invoke(app, ["staff", "add", "eve", "--name", "Eve", "--email",
                                  "eve@smart.coop", "--office", "gent", "--role", "administrator"])
-    assert second.exit_code == 1 and "--admin" in second.output  # no second bootstrap
+    assert second.exit_code == 2 and "--admin" in second.output  # no second bootstrap
 
     code = pyotp.TOTP(secret).now()
     added = runner.invoke(app, ["staff", "add", "anna", "--name", "Anna Peeters", "--email",
@@ -40,7 +40,7 @@ def test_bootstrap_then_an_administrator_adds_and_enrols_staff(coop_env, tmp_pat
                                 "contract_approver", "--admin", "root", "--code", code])
     assert added.exit_code == 0, added.output
     replayed = runner.invoke(app, ["staff", "enrol", "anna", "--admin", "root", "--code", code])
-    assert replayed.exit_code == 1 and "already used" in replayed.output
+    assert replayed.exit_code == 2 and "already used" in replayed.output
     enrolled = runner.invoke(app, ["staff", "enrol", "anna", "--admin", "root",
                                    "--code", recovery[0]])
     assert enrolled.exit_code == 0 and "Recovery codes" in enrolled.output

@@ -21,12 +21,15 @@ def _number(member_id: int) -> str:
     return number
 
 
-def test_staff_record_a_proxy_with_the_member_numbers_the_documents_show(convene) -> None:
+def test_staff_record_a_proxy_with_the_member_numbers_the_documents_show(
+    convene, staff_phones
+) -> None:
     ga = convene(3)
     giver, holder = _number(ga.member_ids[0]), _number(ga.member_ids[1])
     result = CliRunner().invoke(app, [
         "assembly", "give-proxy", "--assembly", str(ga.assembly_id), "--giver", giver,
-        "--holder", holder.lower(), "--staff", "anne.staff"])
+        "--holder", holder.lower(), "--staff", "anne.staff",
+        "--code", staff_phones.code("anne.staff")])
     assert result.exit_code == 0, result.output
     with UnitOfWork() as uow:
         proxy = uow.session.scalar(select(Proxy))
@@ -34,12 +37,13 @@ def test_staff_record_a_proxy_with_the_member_numbers_the_documents_show(convene
         assert (proxy.giver_member_id, proxy.holder_member_id) == tuple(ga.member_ids[:2])
     unknown = CliRunner().invoke(app, [
         "assembly", "give-proxy", "--assembly", str(ga.assembly_id), "--giver", "M9999999",
-        "--holder-name", "Jan Peeters", "--staff", "anne.staff"])
+        "--holder-name", "Jan Peeters", "--staff", "anne.staff",
+        "--code", staff_phones.code("anne.staff")])
     assert unknown.exit_code == 2 and "no member numbered M9999999" in unknown.output
 
 
 def test_closing_early_from_the_command_line_writes_the_minutes_and_mails_the_results(
-    convene, coop_env, mail_sink, prefect_harness
+    convene, coop_env, mail_sink, prefect_harness, staff_phones
 ) -> None:
     ga = convene(3)
     with UnitOfWork() as uow:
@@ -47,7 +51,7 @@ def test_closing_early_from_the_command_line_writes_the_minutes_and_mails_the_re
                             now=ga.now)
     result = CliRunner().invoke(app, [
         "assembly", "close", "--assembly", str(ga.assembly_id), "--staff", "anne.staff",
-        "--early"])
+        "--early", "--code", staff_phones.code("anne.staff")])
     assert result.exit_code == 0, result.output
     assert "closed: 1 ballots" in result.output and "minutes" in result.output
     with UnitOfWork() as uow:

@@ -13,11 +13,14 @@ from coopflow_cli.voting_sample import random_choices
 from governance.db.models import Document, Member
 from governance.db.models.voting import VotingSeal
 from governance.db.uow import UnitOfWork
+from governance.domain.staff import DecisionKind
 from governance.services import voting as service
+from governance.services.staff_verification import verify_decider
+from governance.services.voting_early_close import decide_early_close
 
 
 def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
-    convene, coop_env, mail_sink, prefect_harness
+    convene, coop_env, mail_sink, prefect_harness, staff_phones
 ) -> None:
     from flows.assembly_closing import assembly_closing
 
@@ -28,6 +31,12 @@ def test_closing_counts_writes_the_minutes_and_mails_everyone_once(
         with UnitOfWork() as uow:
             receipts.append(service.cast_ballot(uow, ga.code(n), random_choices(rng),
                                                 now=ga.now).receipt)
+    # a board member decided to close early (proven by their code) before the run starts
+    with UnitOfWork() as uow:
+        board = verify_decider(uow, "anne.staff", staff_phones.code("anne.staff"),
+                               DecisionKind.ASSEMBLY_EARLY_CLOSE).login
+    with UnitOfWork() as uow:
+        decide_early_close(uow, ga.assembly_id, board, "all votes are in")
     params = {"assembly_id": ga.assembly_id, "close_early": True, "staff": "anne.staff"}
     first = assembly_closing(**params)
     assert first["ballots"] == 6 and first["closed_now"]
