@@ -104,6 +104,12 @@ class StaffUI:
         self.page.goto(f"{self.ui}/deployments", wait_until="networkidle", timeout=120_000)
         self._wait_for_app()
         self.page.locator("a[href*='/deployments/deployment/']").first.wait_for(timeout=60_000)
+        for _ in range(15):  # "Not Ready" until the worker has polled once
+            if self.page.get_by_text("Ready", exact=True).count():
+                break
+            self.page.wait_for_timeout(2000)
+            self.page.reload(wait_until="networkidle")
+            self._wait_for_app()
         self.shot("deployments")
         # ten deployments to a page: staff type the name into the search box
         self.page.get_by_placeholder("Search deployments").fill(deployment)
@@ -117,9 +123,18 @@ class StaffUI:
 
     def submit_form(self) -> UUID:
         """Submit the run form; follow the toast's "View run"; return the new run's id."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         self.page.get_by_role("button", name="Submit", exact=True).click()
-        self.page.wait_for_url(re.compile(r".*/deployments/deployment/[0-9a-f-]{36}\?.*"),
-                               timeout=120_000)  # a busy server can take more than 30 s
+        try:
+            self.page.wait_for_url(re.compile(r".*/deployments/deployment/[0-9a-f-]{36}\?.*"),
+                                   timeout=120_000)  # a busy server can take more than 30 s
+        except PlaywrightTimeout:
+            self.shot("form-not-submitted", full_page=True)
+            errors = self.page.locator(".p-message--error, .p-label__message, [role=alert]")
+            raise AssertionError(
+                f"the form was not submitted; it shows: {errors.all_inner_texts()}"
+            ) from None
         for _ in range(10):  # the toast is drawn again while the deployment page loads
             try:
                 self.page.get_by_role("button", name="View run").first.dispatch_event(

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from e2e_stack import ROOT, Stack, running_stack
 from sqlalchemy import func, select
+from staff_kit import Authenticators, enrol_staff
+from staff_ui import StaffUI
 from ui_browser import browser_page
 from ui_forms import Shots, add_item, choose, fill, open_run_form, submit, switch
 
@@ -31,6 +33,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.domain.register import EntryKind
+from governance.domain.staff import StaffRole
 from governance.services import members, register
 from governance.services.shares import brussels_today
 from governance.services.timeline import Actor
@@ -120,7 +123,14 @@ def fill_assembly_form(page: Any, shots: Shots, title: str, meeting: date) -> li
     return [*kinds, *decision_kinds]
 
 
-def test_staff_create_convene_and_close_an_assembly_in_the_ui(stack: Stack) -> None:
+@pytest.fixture(scope="module")
+def phones(stack: Stack) -> Authenticators:
+    """The board member who may close the vote before its window ends, enrolled."""
+    return enrol_staff({"board.secretary": (StaffRole.BOARD_MEMBER,)}, settings=stack.settings)
+
+
+def test_staff_create_convene_and_close_an_assembly_in_the_ui(
+        stack: Stack, phones: Authenticators) -> None:
     shareholders = seed_shareholders(stack, "ga")
     shots = Shots(ROOT, "assembly-create-convene-close")
     title = f"AG {brussels_today().year + 1}"
@@ -167,6 +177,17 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(stack: Stack) -> N
         fill(form, ("Started by", "staff"), "anna.peeters")
         shots.take(page, "closing-form")
         closing = submit(page)
+        # The vote is still open: a board member decides it in the run's resume form.
+        asked = stack.wait_for_decision_form(closing)
+        assert "close" in asked["question"].lower()
+        staff = StaffUI(page, stack.ui_url, "test_staff_create_convene_and_close_an_assembly")
+        staff.open_run(closing)
+        resume = staff.open_resume_form()
+        staff.fill("Your staff login", "board.secretary", within=resume)
+        staff.fill("Reason", "Every shareholder has voted", within=resume)
+        staff.submit_resume_form(
+            resume, code=phones.code_function("board.secretary"), shot="early-close-form"
+        )
         stack.wait_completed(closing, timeout=600)
         shots.take(page, "closing-run")
     with UnitOfWork(stack.settings) as uow:
