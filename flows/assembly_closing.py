@@ -35,7 +35,12 @@ class EarlyCloseInput(StaffInput):
 
 
 # Prefect titles a flat parameter by its name unless `json_schema_extra` says otherwise.
-@flow(name="assembly-closing", log_prints=True, validate_parameters=True)
+@flow(
+    name="assembly-closing",
+    flow_run_name="closing · assembly {assembly_id}",
+    log_prints=True,
+    validate_parameters=True,
+)
 def assembly_closing(
     assembly_id: int = Field(
         ...,

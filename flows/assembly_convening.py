@@ -39,7 +39,11 @@ class ConveningParameters(PaperForm):
 FORM = titled("Assembly to convene", "The general assembly, prepared as a draft")
 
 
-@flow(name="assembly-convening", log_prints=True)
+@flow(
+    name="assembly-convening",
+    flow_run_name="convening · assembly {params.assembly_id}",
+    log_prints=True,
+)
 def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, int]:
     """Convene: check the delay and board report, freeze the voters at the record date, send
     everyone their convocation, personal ballot and proxy form; re-running finishes the job."""

@@ -10,7 +10,9 @@ from pydantic import Field
 from tasks.assembly import queue_reminders, send_reminders
 
 
-@flow(name="assembly-reminders", log_prints=True)
+@flow(
+    name="assembly-reminders", flow_run_name="reminders · assembly {assembly_id}", log_prints=True
+)
 def assembly_reminders(
     assembly_id: Annotated[
         int,

@@ -110,7 +110,7 @@ def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDeci
 FORM = titled("Contract declaration", "A new declaration, or a stored one to check again")
 
 
-@flow(name="contract-approval", log_prints=True)
+@flow(name="contract-approval", flow_run_name="contract · new declaration", log_prints=True)
 def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
     """Check → auto-approve or staff decision (four-eyes above the threshold) → documents → e-mails."""
     declaration_id = params.declaration_id or submit_contract(params.declaration, params.staff)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from tasks.contracts import (
     produce_contract_documents,
 )
 from tasks.mail import deliver_outbox
+from tasks.runs import dated
 
 
 class BatchParameters(PaperForm):
@@ -46,7 +47,7 @@ class BatchParameters(PaperForm):
 FORM = titled("Batch settings", "Defaults suit the daily run")
 
 
-@flow(name="contract-batch", log_prints=True)
+@flow(name="contract-batch", flow_run_name=dated("contract batch"), log_prints=True)
 def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters()) -> dict[str, int]:
     """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
     ids = list_pending_contracts(params.limit)

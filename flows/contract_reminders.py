@@ -11,6 +11,7 @@ from pydantic import Field
 from flows.forms import PaperForm, titled
 from tasks.contracts import send_contract_reminders
 from tasks.mail import deliver_outbox
+from tasks.runs import dated
 
 
 class ReminderParameters(PaperForm):
@@ -20,7 +21,7 @@ class ReminderParameters(PaperForm):
 FORM = titled("Reminder settings", "Defaults suit the scheduled run")
 
 
-@flow(name="contract-reminders", log_prints=True)
+@flow(name="contract-reminders", flow_run_name=dated("contract reminders"), log_prints=True)
 def contract_reminders(params: Annotated[ReminderParameters, FORM] = ReminderParameters()) -> int:
     """E-mail the staff mailbox once per overdue 48-hour period of each open decision."""
     sent = send_contract_reminders(params.now)

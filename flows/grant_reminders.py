@@ -13,6 +13,7 @@ from flows.forms import PaperForm, titled
 from governance.clock import utcnow
 from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
+from tasks.runs import dated
 
 
 class GrantReminderParameters(PaperForm):
@@ -29,7 +30,7 @@ class GrantReminderParameters(PaperForm):
 FORM = titled("Reminder settings", "Defaults suit the daily run")
 
 
-@flow(name="grant-reminders", log_prints=True)
+@flow(name="grant-reminders", flow_run_name=dated("grant reminders"), log_prints=True)
 def grant_reminders(
     params: Annotated[GrantReminderParameters, FORM] = GrantReminderParameters(),
 ) -> dict[str, int]:

@@ -26,7 +26,7 @@ class WelcomeParameters(PaperForm):
 FORM = titled("Member to welcome", "Member number, welcome letter and e-mail for one member")
 
 
-@flow(name="member-welcome", log_prints=True)
+@flow(name="member-welcome", flow_run_name="welcome · member {params.member_id}", log_prints=True)
 def member_welcome(params: Annotated[WelcomeParameters, FORM]) -> str:
     """Welcome one member: number, letter in their language, e-mail with the letter."""
     number = welcome_member(

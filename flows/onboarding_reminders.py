@@ -14,6 +14,7 @@ from governance.clock import utcnow
 from governance.domain.onboarding import ReminderKind
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
+from tasks.runs import dated
 
 
 class RemindersParameters(PaperForm):
@@ -27,7 +28,7 @@ class RemindersParameters(PaperForm):
 FORM = titled("Reminder settings", "Defaults suit the daily run")
 
 
-@flow(name="onboarding-reminders", log_prints=True)
+@flow(name="onboarding-reminders", flow_run_name=dated("onboarding reminders"), log_prints=True)
 def onboarding_reminders(
     params: Annotated[RemindersParameters, FORM] = RemindersParameters(),
 ) -> dict[str, int]:

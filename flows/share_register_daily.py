@@ -14,6 +14,7 @@ from governance.clock import business_today
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
+from tasks.runs import dated
 from tasks.share_register import (
     import_bank_statements,
     wake_waiting_subscriptions,
@@ -34,7 +35,7 @@ class DailyParameters(PaperForm):
 FORM = titled("Daily run settings", "Defaults suit the daily run")
 
 
-@flow(name="share-register-daily", log_prints=True)
+@flow(name="share-register-daily", flow_run_name=dated("register daily run"), log_prints=True)
 def share_register_daily(
     params: Annotated[DailyParameters, FORM] = DailyParameters(),
 ) -> dict[str, int]:

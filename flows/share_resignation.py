@@ -29,7 +29,7 @@ class ResignationParameters(PaperForm):
 FORM = titled("Resignation letter", "What the signed letter says")
 
 
-@flow(name="resignation", log_prints=True)
+@flow(name="resignation", flow_run_name="resignation · member {params.member_id}", log_prints=True)
 def resignation(params: Annotated[ResignationParameters, FORM]) -> dict[str, object]:
     """Check the window → accept (cancellation at its end) or refuse → e-mail the member."""
     outcome = request_resignation(

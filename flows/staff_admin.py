@@ -51,7 +51,7 @@ class AdministratorConfirmation(StaffInput):
     decision_kind = DecisionKind.STAFF_ADMINISTRATION
 
 
-@flow(name="staff-admin", log_prints=True)
+@flow(name="staff-admin", flow_run_name="staff · {params.action} {params.login}", log_prints=True)
 def staff_admin(
     params: Annotated[StaffAdminParameters, titled("Staff registry change", "Who and what")],
 ) -> str:

@@ -69,7 +69,7 @@ def _in_chunks(step, label: str, *args: object) -> int:  # type: ignore[no-untyp
 FORM = titled("Campaign", "The campaign, with its dates")
 
 
-@flow(name="transition-campaign", log_prints=True)
+@flow(name="transition-campaign", flow_run_name="transition · {params.name}", log_prints=True)
 def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[str, object]:
     """Invite, remind, restrict and report, in that order, for whatever is due today."""
     today = params.as_of or brussels_today()

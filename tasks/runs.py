@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -11,8 +12,14 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import deployment, flow_run
 
+from governance.clock import business_today
 from governance.config import get_settings
 from tasks.common import IO_RETRIES
+
+
+def dated(label: str) -> Callable[[], str]:
+    """A recurring run's name: what it is and the business day it runs for."""
+    return lambda: f"{label} · {business_today():%d/%m/%Y}"
 
 
 @task(name="name-run", **IO_RETRIES)

@@ -119,3 +119,16 @@ def test_a_bad_staff_login_is_refused_in_words() -> None:
     message = str(caught.value)
     assert "lower case" in message and "e.g. anna.peeters" in message and "^[" not in message
     assert "6 digits your authenticator app shows now" in message  # the code, in words too
+
+
+@pytest.mark.parametrize("name", sorted(deployment_schemas()))
+def test_every_run_is_named_after_its_subject_or_its_day(name: str) -> None:
+    """Staff tell runs apart by name (`closing · assembly 3`, `contract batch · 05/12/2026`),
+    never by Prefect's generated `gamma45-sacul`."""
+    from form_schemas import deployments, flow_of
+
+    [deployment] = [d for d in deployments() if d["name"] == name]
+    named = flow_of(deployment).flow_run_name
+    assert named, f"{name}: no flow_run_name"
+    if callable(named):
+        assert " · " in named()
