@@ -327,3 +327,21 @@ def contract_invoice(
         billing_reference_date=i.billing_reference_date,
         fee_cents=amounts.fee_cents,
     )
+
+
+class EInvoiceStatus(StrEnum):
+    """Where a structured e-invoice (or credit note) stands."""
+
+    HELD = "held"  # failed a rule: staff must look; never sent
+    READY = "ready"  # valid, waiting for the sending task
+    SUBMITTED = "submitted"  # handed to the access point (outbox folder)
+    DELIVERED = "delivered"  # the access point reported delivery to the client
+    REJECTED = "rejected"  # the access point or the client's side refused it
+
+
+INVOICE_NUMBER_PREFIX = {DocumentKind.INVOICE: "F", DocumentKind.CREDIT_NOTE: "NC"}
+
+
+def document_number(kind: DocumentKind, year: int, sequence: int) -> str:
+    """F2026-0000001, NC2026-0000001: one gapless sequence per kind and year."""
+    return f"{INVOICE_NUMBER_PREFIX[kind]}{year}-{sequence:07d}"
