@@ -368,3 +368,13 @@ def credit_notes_to_document(session: Session, limit: int = 500) -> list[CreditN
         if len(papers) >= limit:
             break
     return papers
+
+
+def credit_notes_of(session: Session, invoice_id: int) -> list[tuple[str, int]]:
+    """(number, total) of an invoice's credit notes, in order."""
+    rows = session.execute(
+        select(CreditNote.number, CreditNote.total_cents)
+        .where(CreditNote.invoice_id == invoice_id)
+        .order_by(CreditNote.id)
+    )
+    return [(number, total) for number, total in rows]
