@@ -34,7 +34,7 @@ from governance.domain.einvoice import (
 )
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
-from governance.services import timeline
+from governance.services import outbox, timeline
 from governance.services.timeline import Actor
 
 SUBJECT = "contract"
@@ -252,6 +252,7 @@ def issue_credit_note(
     )
     session.add(credit)
     inv.credited_cents += total
+    _mail_credit_note(session, inv, credit)
     timeline.record(
         session,
         actor=actor,
@@ -262,6 +263,31 @@ def issue_credit_note(
         details={"credit_note": credit.number, "invoice": inv.number, "total_cents": total},
     )
     return credit
+
+
+def _mail_credit_note(session: Session, inv: Invoice, credit: CreditNote) -> None:
+    """The client receives the credit note's PDF (for a Peppol client: the visual copy)."""
+    client = session.get(Client, inv.client_id)
+    declaration = session.get(Declaration, inv.declaration_id)
+    assert client is not None and declaration is not None
+    outbox.enqueue(
+        session,
+        key=f"mail:contract:{inv.declaration_id}:credit-note:{credit.number}",
+        to=client.email,
+        template="contract_credit_note",
+        language=client.language,
+        attachment_keys=[credit_note_key(inv.declaration_id, credit.number)],
+        context={
+            "name": client.name,
+            "number": credit.number,
+            "issued_on": credit.issued_on.isoformat(),
+            "invoice_number": inv.number,
+            "total_cents": credit.total_cents,
+            "declaration_id": inv.declaration_id,
+            "function": declaration.function,
+            "reason": credit.reason,
+        },
+    )
 
 
 def credit_cancelled_contract(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from documents import einvoices, formatting
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
+from documents.mail import deliver_pending
 from documents.peppol import FolderSender
 from documents.produce import produce
 from governance.clock import business_today
@@ -186,6 +187,21 @@ def test_cancelling_an_approved_contract_issues_a_credit_note_ubl_and_pdf(coop_e
     text = docx_text(invoicing.credit_note_key(view.id, note.number), coop_env)
     assert f"Note de crédit {note.number}" in text and str(invoice.number) in text
     assert "The festival was cancelled" in text
+
+
+def test_the_client_receives_the_credit_note_by_mail_with_its_document(coop_env, mail_sink) -> None:  # type: ignore[no-untyped-def]
+    view = approve()
+    with UnitOfWork() as uow:
+        contracts.cancel_declaration(uow, view.id, "anna", "Salle indisponible")
+    einvoices.issue()
+    deliver_pending(keys_prefix=f"mail:contract:{view.id}:credit-note:")
+    [message] = mail_sink.parsed()
+    assert message["Subject"] == f"Note de crédit NC{YEAR}-0000001 — facture {invoice_of(view.id).number}"
+    assert message["To"] == "booking@nomade.example"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "968,00" in body and "Salle indisponible" in body
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename().startswith("credit_note-")
 
 
 def test_a_lower_amount_is_corrected_by_a_credit_note_for_the_difference() -> None:
