@@ -23,10 +23,17 @@ def _approved(**kw) -> int:  # type: ignore[no-untyped-def]
     return declaration_id
 
 
-def test_staff_import_participants_see_a_held_invoice_fix_it_and_send_it(coop_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_staff_import_participants_see_a_held_invoice_fix_it_and_send_it(
+    coop_env, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     french = _approved(
-        client=client(name="Festival SA", email="f@festival.fr", enterprise_number=None,
-                      vat_number="FR40303265045", country="FR")
+        client=client(
+            name="Festival SA",
+            email="f@festival.fr",
+            enterprise_number=None,
+            vat_number="FR40303265045",
+            country="FR",
+        )
     )
     belgian = _approved()
     listing = tmp_path / "participants.csv"
@@ -60,9 +67,33 @@ def test_staff_import_participants_see_a_held_invoice_fix_it_and_send_it(coop_en
 
 def test_a_correction_above_the_invoice_is_refused_with_a_clear_message(coop_env) -> None:  # type: ignore[no-untyped-def]
     declaration_id = _approved()
-    refused = runner.invoke(app, ["invoices", "correct", str(declaration_id), "--amount-cents",
-                                  "90000", "--reason", "more work", "--staff", "anna"])
+    refused = runner.invoke(
+        app,
+        [
+            "invoices",
+            "correct",
+            str(declaration_id),
+            "--amount-cents",
+            "90000",
+            "--reason",
+            "more work",
+            "--staff",
+            "anna",
+        ],
+    )
     assert refused.exit_code == 1 and "declare the extra work" in refused.output
-    done = runner.invoke(app, ["invoices", "correct", str(declaration_id), "--amount-cents",
-                               "40000", "--reason", "one day less", "--staff", "anna"])
+    done = runner.invoke(
+        app,
+        [
+            "invoices",
+            "correct",
+            str(declaration_id),
+            "--amount-cents",
+            "40000",
+            "--reason",
+            "one day less",
+            "--staff",
+            "anna",
+        ],
+    )
     assert done.exit_code == 0 and "credit note NC" in done.output

@@ -16,13 +16,21 @@ from governance.services.timeline import Actor
 def test_the_batch_sends_business_clients_a_valid_peppol_invoice_once(
     coop_env, mail_sink, prefect_harness
 ) -> None:
-    person = client(kind=ClientKind.PERSON, name="Anne Dupont", email="anne@example.org",
-                    enterprise_number=None, vat_number=None)
+    person = client(
+        kind=ClientKind.PERSON,
+        name="Anne Dupont",
+        email="anne@example.org",
+        enterprise_number=None,
+        vat_number=None,
+    )
     with UnitOfWork() as uow:
         contracts.submit_many(
             uow,
-            [declaration(add_member(), external_ref="BE1"), declaration(add_member(), external_ref="BE2"),
-             declaration(add_member(), client=person, external_ref="P1")],
+            [
+                declaration(add_member(), external_ref="BE1"),
+                declaration(add_member(), external_ref="BE2"),
+                declaration(add_member(), client=person, external_ref="P1"),
+            ],
             Actor.system("import"),
         )
     counts = contract_batch(BatchParameters(chunk_size=10))
@@ -34,5 +42,6 @@ def test_the_batch_sends_business_clients_a_valid_peppol_invoice_once(
     again = contract_batch(BatchParameters(chunk_size=10))
     assert again["e-invoices submitted"] == 0 and len(list(outbox.glob("*.xml"))) == 2
     with UnitOfWork() as uow:
-        assert {e.number for e in einvoicing.by_status(uow.session, *einvoicing.EInvoiceStatus)} == {
-            f.stem for f in files}
+        assert {
+            e.number for e in einvoicing.by_status(uow.session, *einvoicing.EInvoiceStatus)
+        } == {f.stem for f in files}

@@ -68,7 +68,9 @@ def docx_text(key: str, coop_env) -> str:  # type: ignore[no-untyped-def]
     with UnitOfWork() as uow:
         path = uow.session.scalar(select(Document.path).where(Document.idempotency_key == key))
     assert path is not None
-    document = docx.Document(io.BytesIO((coop_env.settings.resolved_archive_dir() / path).read_bytes()))
+    document = docx.Document(
+        io.BytesIO((coop_env.settings.resolved_archive_dir() / path).read_bytes())
+    )
     parts = [p.text for p in document.paragraphs]
     parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
     return "\n".join(parts)
@@ -93,21 +95,36 @@ def test_a_belgian_business_gets_a_valid_ubl_with_the_figures_of_its_pdf(coop_en
     assert failures(etree.tostring(root)) == []
     text = docx_text(f"doc:contract:{view.id}:invoice", coop_env)
     # every figure the client reads on the PDF is the one in the UBL (one source)
-    for path in ("cac:LegalMonetaryTotal/cbc:PayableAmount", "cac:TaxTotal/cbc:TaxAmount",
-                 "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount"):
+    for path in (
+        "cac:LegalMonetaryTotal/cbc:PayableAmount",
+        "cac:TaxTotal/cbc:TaxAmount",
+        "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount",
+    ):
         cents = round(float(root.xpath(path, namespaces=NS)[0].text) * 100)
         assert formatting.money(cents, "fr") in text, path
     assert str(invoice.number) in text and "BE0403019261" in text
     assert "Copie visuelle" in text  # the PDF says the legal invoice is the Peppol one
     ogm = root.xpath("cac:PaymentMeans/cbc:PaymentID", namespaces=NS)[0].text
-    assert invoicing.rules.invoice_structured_communication(view.id).replace("+", "").replace("/", "") == ogm
+    assert (
+        invoicing.rules.invoice_structured_communication(view.id).replace("+", "").replace("/", "")
+        == ogm
+    )
     assert einvoices.issue()["ready"] == 0  # issued once
 
 
 def test_an_eu_business_is_reverse_charged_and_a_private_person_gets_only_a_pdf() -> None:
-    french = approve(client=client(enterprise_number=None, vat_number="FR40303265045", country="FR"))
-    person = approve(client=client(kind=ClientKind.PERSON, name="Anne Dupont", email="anne@example.org",
-                                   enterprise_number=None, vat_number=None))
+    french = approve(
+        client=client(enterprise_number=None, vat_number="FR40303265045", country="FR")
+    )
+    person = approve(
+        client=client(
+            kind=ClientKind.PERSON,
+            name="Anne Dupont",
+            email="anne@example.org",
+            enterprise_number=None,
+            vat_number=None,
+        )
+    )
     eu_invoice, person_invoice = invoice_of(french.id), invoice_of(person.id)
     assert (eu_invoice.vat_regime, eu_invoice.vat_cents) == (VatRegime.REVERSE_CHARGE, 0)
     assert eu_invoice.form == InvoiceForm.PDF  # not on Peppol: the PDF with the mention
@@ -123,7 +140,9 @@ def test_the_pdf_of_an_eu_client_states_reverse_charge_and_both_vat_numbers(coop
     assert "FR40303265045" in text and "BE0896755397" in text
 
 
-def test_a_failing_invoice_is_held_for_staff_with_the_rule_and_never_sent(coop_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_invoice_is_held_for_staff_with_the_rule_and_never_sent(
+    coop_env, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     view = approve()
     with UnitOfWork() as uow:  # a wrong endpoint typed by staff: check digits do not match
         einvoicing.set_participant(uow, "0403019261", True, "anna", "0208", "0403019262")
@@ -131,8 +150,14 @@ def test_a_failing_invoice_is_held_for_staff_with_the_rule_and_never_sent(coop_e
     number = str(invoice_of(view.id).number)
     with UnitOfWork() as uow:
         held = einvoicing.by_status(uow.session, EInvoiceStatus.HELD)
-        request = uow.session.scalar(select(DecisionRequest).where(DecisionRequest.key == einvoicing.hold_key(number)))
-        assert request is not None and request.status == "open" and "PEPPOL-COMMON-R043" in request.question
+        request = uow.session.scalar(
+            select(DecisionRequest).where(DecisionRequest.key == einvoicing.hold_key(number))
+        )
+        assert (
+            request is not None
+            and request.status == "open"
+            and "PEPPOL-COMMON-R043" in request.question
+        )
     assert [h.number for h in held] == [number]
     assert any("[PEPPOL-COMMON-R043]" in rule for rule in held[0].failed_rules)
     sender = FolderSender(tmp_path / "outbox")
@@ -147,7 +172,9 @@ def test_a_failing_invoice_is_held_for_staff_with_the_rule_and_never_sent(coop_e
     assert (tmp_path / "outbox" / f"{number}.xml").exists()
 
 
-def test_the_outbox_folder_gets_each_invoice_once_and_its_report_reaches_the_timeline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_outbox_folder_gets_each_invoice_once_and_its_report_reaches_the_timeline(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
     view = approve()
     einvoices.issue()
     sender = FolderSender(tmp_path / "outbox")
@@ -158,12 +185,17 @@ def test_the_outbox_folder_gets_each_invoice_once_and_its_report_reaches_the_tim
     assert failures(written.read_bytes()) == []
     assert sender.submit(number, written.read_bytes()).startswith("outbox:")  # same bytes: fine
     (sender.reports).mkdir()
-    (sender.reports / f"{number}.json").write_text(json.dumps({"status": "delivered", "detail": "AS4 receipt 42"}))
+    (sender.reports / f"{number}.json").write_text(
+        json.dumps({"status": "delivered", "detail": "AS4 receipt 42"})
+    )
     assert einvoices.send(sender)["delivered"] == 1
     with UnitOfWork() as uow:
         [status] = einvoicing.of_contract(uow.session, view.id)
-        actions = list(uow.session.scalars(
-            select(TimelineEvent.action).where(TimelineEvent.member_id == view.member_id)))
+        actions = list(
+            uow.session.scalars(
+                select(TimelineEvent.action).where(TimelineEvent.member_id == view.member_id)
+            )
+        )
     assert status.status is EInvoiceStatus.DELIVERED and status.delivery_report == "AS4 receipt 42"
     assert {"einvoice_validated", "einvoice_submitted", "einvoice_delivered"} <= set(actions)
 
@@ -178,12 +210,18 @@ def test_cancelling_an_approved_contract_issues_a_credit_note_ubl_and_pdf(coop_e
         [note] = uow.session.scalars(select(CreditNote)).all()
         uow.session.expunge(note)
     assert note.number == f"NC{YEAR}-0000001"
-    assert (note.net_cents, note.vat_cents, note.total_cents) == (invoice.net_cents, invoice.vat_cents, invoice.total_cents)
+    assert (note.net_cents, note.vat_cents, note.total_cents) == (
+        invoice.net_cents,
+        invoice.vat_cents,
+        invoice.total_cents,
+    )
     counts = einvoices.issue()
     assert counts == {"credit note papers": 1, "ready": 2, "held": 0}
     root = ubl_of(note.number, coop_env)
     assert etree.QName(root).localname == "CreditNote"
-    assert root.xpath("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID/text()", namespaces=NS) == [invoice.number]
+    assert root.xpath(
+        "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID/text()", namespaces=NS
+    ) == [invoice.number]
     text = docx_text(invoicing.credit_note_key(view.id, note.number), coop_env)
     assert f"Note de crédit {note.number}" in text and str(invoice.number) in text
     assert "The festival was cancelled" in text
@@ -196,7 +234,10 @@ def test_the_client_receives_the_credit_note_by_mail_with_its_document(coop_env,
     einvoices.issue()
     deliver_pending(keys_prefix=f"mail:contract:{view.id}:credit-note:")
     [message] = mail_sink.parsed()
-    assert message["Subject"] == f"Note de crédit NC{YEAR}-0000001 — facture {invoice_of(view.id).number}"
+    assert (
+        message["Subject"]
+        == f"Note de crédit NC{YEAR}-0000001 — facture {invoice_of(view.id).number}"
+    )
     assert message["To"] == "booking@nomade.example"
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "968,00" in body and "Salle indisponible" in body
@@ -207,11 +248,16 @@ def test_the_client_receives_the_credit_note_by_mail_with_its_document(coop_env,
 def test_a_lower_amount_is_corrected_by_a_credit_note_for_the_difference() -> None:
     view = approve()
     with UnitOfWork() as uow:
-        number = invoicing.correct_invoice_amount(uow, view.id, 50_000, "Two days became one", "anna")
+        number = invoicing.correct_invoice_amount(
+            uow, view.id, 50_000, "Two days became one", "anna"
+        )
     with UnitOfWork() as uow:
         note = uow.session.scalar(select(CreditNote).where(CreditNote.number == number))
         assert note is not None and (note.net_cents, note.vat_cents) == (30_000, 6_300)
-    with UnitOfWork() as uow, pytest.raises(invoicing.CreditTooLarge, match="declare the extra work"):
+    with (
+        UnitOfWork() as uow,
+        pytest.raises(invoicing.CreditTooLarge, match="declare the extra work"),
+    ):
         invoicing.correct_invoice_amount(uow, view.id, 60_000, "more", "anna")
     assert einvoices.issue() == {"credit note papers": 1, "ready": 2, "held": 0}
 
@@ -242,7 +288,11 @@ def test_concurrent_approvals_take_distinct_consecutive_numbers() -> None:
 
 def test_a_rolled_back_transaction_gives_its_number_back() -> None:
     with UnitOfWork() as uow:
-        assert invoicing.next_number(uow.session, DocumentKind.CREDIT_NOTE, 2032) == "NC2032-0000001"
+        assert (
+            invoicing.next_number(uow.session, DocumentKind.CREDIT_NOTE, 2032) == "NC2032-0000001"
+        )
         uow.session.rollback()
     with UnitOfWork() as uow:
-        assert invoicing.next_number(uow.session, DocumentKind.CREDIT_NOTE, 2032) == "NC2032-0000001"
+        assert (
+            invoicing.next_number(uow.session, DocumentKind.CREDIT_NOTE, 2032) == "NC2032-0000001"
+        )

@@ -60,6 +60,20 @@ def move_to_end(path: str) -> Callable[[etree._Element], None]:
     return mutate
 
 
+def set_attribute(path: str, name: str, value: str) -> Callable[[etree._Element], None]:
+    def mutate(root: etree._Element) -> None:
+        _find(root, path).set(name, value)
+
+    return mutate
+
+
+def append(path: str, tag: str, text: str) -> Callable[[etree._Element], None]:
+    def mutate(root: etree._Element) -> None:
+        etree.SubElement(_find(root, path), f"{{{NS['cbc']}}}{tag}").text = text
+
+    return mutate
+
+
 def both(*steps: Callable[[etree._Element], None]) -> Callable[[etree._Element], None]:
     def mutate(root: etree._Element) -> None:
         for step in steps:
@@ -70,6 +84,9 @@ def both(*steps: Callable[[etree._Element], None]) -> Callable[[etree._Element],
 
 AE = {"case": "french_business_on_peppol"}
 AE_SUB = "cac:TaxTotal/cac:TaxSubtotal[cac:TaxCategory/cbc:ID='AE']"
+E = {"regime": VatRegime.EXEMPT}
+SUB = "cac:TaxTotal/cac:TaxSubtotal"
+LINE_TAX = LINE + "cac:Item/cac:ClassifiedTaxCategory/"
 # rule id -> (sample invoice, how it is broken)
 BROKEN: dict[str, tuple[dict[str, object], Callable[[etree._Element], None]]] = {
     "COOP-UBL-STRUCTURE": ({}, move_to_end("cbc:IssueDate")),
@@ -125,7 +142,34 @@ BROKEN: dict[str, tuple[dict[str, object], Callable[[etree._Element], None]]] = 
             remove("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReason"),
         ),
     ),
+    "BR-S-01": ({}, remove(SUB)),
+    "BR-S-02": ({}, remove(SELLER + "cac:PartyTaxScheme")),
+    "BR-S-05": ({}, set_text(LINE_TAX + "cbc:Percent", "0.00")),
+    "BR-S-10": ({}, append(SUB + "/cac:TaxCategory", "TaxExemptionReason", "none")),
+    "BR-E-01": (E, duplicate(SUB)),
+    "BR-E-02": (E, remove(SELLER + "cac:PartyTaxScheme")),
+    "BR-E-05": (E, set_text(LINE_TAX + "cbc:Percent", "6.00")),
+    "BR-E-08": (E, set_text(SUB + "/cbc:TaxableAmount", "1.00")),
+    "BR-E-09": (E, set_text(SUB + "/cbc:TaxAmount", "1.00")),
+    "BR-CO-04": ({}, remove(LINE_TAX + "cbc:ID")),
+    "BR-CO-18": ({}, remove(SUB)),
+    "BR-DEC-09": ({}, set_text("cac:LegalMonetaryTotal/cbc:LineExtensionAmount", "1500.001")),
+    "BR-DEC-12": ({}, set_text("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount", "1500.001")),
+    "BR-DEC-13": ({}, set_text("cac:TaxTotal/cbc:TaxAmount", "315.001")),
+    "BR-DEC-14": ({}, set_text("cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount", "1815.001")),
+    "BR-DEC-18": ({}, set_text("cac:LegalMonetaryTotal/cbc:PayableAmount", "1815.001")),
+    "BR-DEC-23": ({}, set_text(LINE + "cbc:LineExtensionAmount", "1500.001")),
     "PEPPOL-EN16931-R001": ({}, remove("cbc:ProfileID")),
+    "PEPPOL-EN16931-R002": (AE, duplicate("cbc:Note")),
+    "PEPPOL-EN16931-R004": ({}, set_text("cbc:CustomizationID", "urn:cen.eu:en16931:2017")),
+    "PEPPOL-EN16931-R008": ({}, set_text("cbc:BuyerReference", "")),
+    "PEPPOL-EN16931-R120": ({}, set_text(LINE + "cac:Price/cbc:PriceAmount", "400.00")),
+    "PEPPOL-EN16931-P0100": ({}, set_text("cbc:InvoiceTypeCode", "999")),
+    "PEPPOL-EN16931-P0101": (
+        {"kind": DocumentKind.CREDIT_NOTE},
+        set_text("cbc:CreditNoteTypeCode", "380"),
+    ),
+    "PEPPOL-EN16931-CL008": ({}, set_attribute(SELLER + "cbc:EndpointID", "schemeID", "BE:EN")),
     "PEPPOL-EN16931-R003": ({}, remove("cbc:BuyerReference")),
     "PEPPOL-EN16931-R007": ({}, set_text("cbc:ProfileID", "billing")),
     "PEPPOL-EN16931-R010": ({}, remove(BUYER + "cbc:EndpointID")),
