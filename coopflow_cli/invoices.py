@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from coopflow_cli.show import brussels
 
@@ -42,17 +41,15 @@ def held() -> None:
             console.print(f"  {rule}")
 
 
-@app.command("show")
-def show(declaration_id: int) -> None:
-    """A contract's invoice, its credit notes and where each e-invoice stands."""
+def print_invoicing(declaration_id: int) -> bool:
+    """The contract's invoice, credit notes and e-invoice statuses (False: no invoice)."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
+    from governance.domain.errors import NotFound
     from governance.services import einvoicing, invoicing
 
     try:
         with UnitOfWork() as uow:
-            r = invoicing.records(uow.session, declaration_id)
-            inv = r.invoice
+            inv = invoicing.records(uow.session, declaration_id).invoice
             credits = invoicing.credit_notes_of(uow.session, inv.id)
             sent = einvoicing.of_contract(uow.session, declaration_id)
             line = (
@@ -60,18 +57,22 @@ def show(declaration_id: int) -> None:
                 f"net {inv.net_cents / 100:.2f}, VAT {inv.vat_cents / 100:.2f}, "
                 f"total {inv.total_cents / 100:.2f} EUR, {inv.status}"
             )
-    except RuleViolation as exc:
-        _fail(exc)
+    except NotFound:
+        return False
     console.print(line)
     for number, total in credits:
         console.print(f"credit note {number}: {total / 100:.2f} EUR")
-    table = Table(title="Peppol e-invoices")
-    for column in ("number", "status", "since", "note"):
-        table.add_column(column)
     for e in sent:
         note = "; ".join(e.failed_rules) or e.delivery_report or e.receipt or ""
-        table.add_row(e.number, e.status.value, brussels(e.status_at), note)
-    console.print(table)
+        console.print(f"Peppol {e.number}: {e.status.value} since {brussels(e.status_at)} {note}")
+    return True
+
+
+@app.command("show")
+def show(declaration_id: int) -> None:
+    """A contract's invoice, its credit notes and where each e-invoice stands."""
+    if not print_invoicing(declaration_id):
+        _fail(ValueError(f"declaration_id: contract {declaration_id} has no invoice"))
 
 
 @app.command("revalidate")

@@ -63,6 +63,8 @@ def test_staff_import_participants_see_a_held_invoice_fix_it_and_send_it(
     shown = runner.invoke(app, ["invoices", "show", str(belgian)])
     assert "ubl_with_pdf_copy" in shown.output and "submitted" in shown.output
     assert "pdf" in runner.invoke(app, ["invoices", "show", str(french)]).output
+    contract = runner.invoke(app, ["contracts", "show", str(belgian)])
+    assert f"Peppol {number}: submitted" in contract.output
 
 
 def test_a_correction_above_the_invoice_is_refused_with_a_clear_message(coop_env) -> None:  # type: ignore[no-untyped-def]

@@ -296,3 +296,36 @@ def test_a_rolled_back_transaction_gives_its_number_back() -> None:
         assert (
             invoicing.next_number(uow.session, DocumentKind.CREDIT_NOTE, 2032) == "NC2032-0000001"
         )
+
+
+@pytest.mark.pdf
+def test_the_ubl_carries_the_pdf_visual_copy_when_libreoffice_made_one(
+    coop_env, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from documents import pdf
+    from governance.config import reset_settings
+
+    if not pdf.available():
+        pytest.skip("LibreOffice is not installed")
+    monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+    reset_settings()
+    view = approve()
+    produce_documents(view.id)
+    assert einvoices.issue()["ready"] == 1
+    number = str(invoice_of(view.id).number)
+    root = ubl_of(number, coop_env)
+    [embedded] = root.xpath(
+        "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject",
+        namespaces=NS,
+    )
+    assert (
+        embedded.get("mimeCode") == "application/pdf"
+        and embedded.get("filename") == f"{number}.pdf"
+    )
+    import base64
+
+    copy = base64.b64decode(str(embedded.text))
+    assert copy.startswith(b"%PDF")
+    with UnitOfWork() as uow:
+        [status] = einvoicing.of_contract(uow.session, view.id)
+    assert status.with_pdf

@@ -7,12 +7,14 @@ import copy
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from invoice_samples import facts
 from lxml import etree
 
-from governance.domain.contracts import VatRegime
-from governance.domain.einvoice import DocumentKind
-from governance.domain.ubl import CUSTOMIZATION_ID, PROFILE_ID, to_ubl
+from governance.domain.contracts import VatRegime, invoice_amounts
+from governance.domain.einvoice import DocumentKind, regime_for
+from governance.domain.ubl import CUSTOMIZATION_ID, PROFILE_ID, amount, to_ubl
 from governance.domain.ubl_rules import NS, RULE_IDS, EInvoiceRejected, failures, validate
 
 SELLER = "cac:AccountingSupplierParty/cac:Party/"
@@ -269,3 +271,32 @@ def test_a_credit_note_is_type_381_and_references_the_invoice() -> None:
 
 def test_text_that_looks_like_markup_is_data_and_not_xml_is_refused() -> None:
     assert failures(b"<Invoice") and failures(b"<Invoice")[0].rule_id == "COOP-UBL-STRUCTURE"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    net_cents=st.integers(min_value=1, max_value=10**9),
+    days=st.integers(min_value=1, max_value=60),
+    regime=st.sampled_from(VatRegime),
+    case=st.sampled_from(["belgian_business", "french_business_on_peppol"]),
+    kind=st.sampled_from(DocumentKind),
+)
+def test_any_contract_gives_a_valid_document_whose_totals_are_the_invoice_amounts(
+    net_cents: int, days: int, regime: VatRegime, case: str, kind: DocumentKind
+) -> None:
+    from datetime import date, timedelta
+
+    work = tuple(date(2026, 3, 2) + timedelta(days=d) for d in range(days))
+    f = facts(case, regime=regime, net_cents=net_cents, kind=kind, days=work, pdf=None)
+    xml = to_ubl(f)
+    assert failures(xml) == []
+    expected = invoice_amounts(net_cents, regime_of(f, regime))
+    root = _tree(xml)
+    payable = _find(root, "cac:LegalMonetaryTotal/cbc:PayableAmount").text
+    assert payable == amount(expected.total_cents)
+    assert _find(root, "cac:TaxTotal/cbc:TaxAmount").text == amount(expected.vat_cents)
+
+
+def regime_of(f, declared: VatRegime) -> VatRegime:  # type: ignore[no-untyped-def]
+    """Across the EU border the invoice is reverse-charged whatever was declared."""
+    return regime_for(f.form.treatment, declared)
