@@ -165,6 +165,7 @@ class PartyFacts:
     email: str = ""
     peppol_scheme: str = ""  # 0208 (Belgian enterprise number), 9925 (Belgian VAT number)...
     peppol_id: str = ""
+    legal_form: str = ""  # the seller's legal form (BT-33)
 
     @property
     def endpoint(self) -> tuple[str, str] | None:

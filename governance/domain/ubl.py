@@ -46,6 +46,7 @@ def _money(parent: etree._Element, name: str, cents: int, currency: str) -> None
 
 
 def _party(parent: etree._Element, role: str, p: PartyFacts, seller: bool) -> None:
+    """A party: endpoint, address, VAT number, legal name and enterprise number, contact."""
     party = _cac(_cac(parent, role), "Party")
     if p.endpoint is not None:
         _cbc(party, "EndpointID", p.endpoint[1], schemeID=p.endpoint[0])
@@ -65,8 +66,8 @@ def _party(parent: etree._Element, role: str, p: PartyFacts, seller: bool) -> No
     _cbc(legal, "RegistrationName", p.name)
     if p.enterprise_number:
         _cbc(legal, "CompanyID", p.enterprise_number, schemeID="0208")
-    if seller:
-        _cbc(legal, "CompanyLegalForm", "SC/CV")
+    if seller and p.legal_form:
+        _cbc(legal, "CompanyLegalForm", p.legal_form)
     if p.email:
         _cbc(_cac(party, "Contact"), "ElectronicMail", p.email)
 

@@ -38,6 +38,8 @@ from governance.services import outbox, timeline
 from governance.services.timeline import Actor
 
 SUBJECT = "contract"
+# The seller's legal form as EN 16931 BT-33 carries it (CSA art. 2:20 mention)
+COOP_LEGAL_FORM = "SC/CV (société coopérative / coöperatieve vennootschap)"
 
 
 def next_number(session: Session, kind: DocumentKind, year: int) -> str:
@@ -77,6 +79,7 @@ def seller_party(settings: Settings) -> PartyFacts:
         vat_number=settings.resolved_coop_vat_number(),
         enterprise_number=number,
         email=settings.coop_invoice_email,
+        legal_form=COOP_LEGAL_FORM,
         peppol_scheme="0208",
         peppol_id=number,
     )
@@ -220,19 +223,24 @@ def issue_credit_note(
     now: datetime | None = None,
 ) -> CreditNote:
     """A credit note on `inv` for `net_cents` excl. VAT, numbered in the caller's transaction.
-    Crediting the whole invoice copies its amounts; a part has its VAT from the same rule."""
+    A part has its VAT from the invoice's rule; the last part takes exactly what is left, so
+    the credit notes of an invoice never add up to more or less than it."""
     now = now or utcnow()
-    already = sum(
-        session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == inv.id))
-    )
-    if not 0 < net_cents <= inv.net_cents - already:
+    previous = session.execute(
+        select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents).where(
+            CreditNote.invoice_id == inv.id
+        )
+    ).all()
+    left_net = inv.net_cents - sum(p.net_cents for p in previous)
+    if not 0 < net_cents <= left_net:
         raise CreditTooLarge(
             f"a credit note of {rules.euros(net_cents)} excl. VAT is not possible on invoice "
-            f"{inv.number}: {rules.euros(inv.net_cents - already)} is left to credit",
+            f"{inv.number}: {rules.euros(left_net)} is left to credit",
             field="amount",
         )
-    if net_cents == inv.net_cents:
-        vat, total = inv.vat_cents, inv.total_cents
+    if net_cents == left_net:  # the last credit takes exactly what is left: the sum is the invoice
+        vat = inv.vat_cents - sum(p.vat_cents for p in previous)
+        total = inv.total_cents - sum(p.total_cents for p in previous)
     else:
         amounts = rules.invoice_amounts(net_cents, inv.vat_regime)
         vat, total = amounts.vat_cents, amounts.total_cents

@@ -26,6 +26,7 @@ COOP = PartyFacts(
     email="invoices@smart.coop",
     peppol_scheme="0208",
     peppol_id="0896755397",
+    legal_form="SC/CV",
 )
 
 CLIENTS: dict[str, tuple[PartyFacts, InvoiceClient]] = {

@@ -329,3 +329,16 @@ def test_the_ubl_carries_the_pdf_visual_copy_when_libreoffice_made_one(
     with UnitOfWork() as uow:
         [status] = einvoicing.of_contract(uow.session, view.id)
     assert status.with_pdf
+
+
+def test_credit_notes_of_an_invoice_add_up_to_it_exactly() -> None:
+    view = approve(amount_excl_vat_cents=80_001)
+    with UnitOfWork() as uow:
+        invoicing.correct_invoice_amount(uow, view.id, 40_000, "one day less", "anna")
+    with UnitOfWork() as uow:
+        contracts.cancel_declaration(uow, view.id, "anna", "cancelled")
+    invoice = invoice_of(view.id)
+    with UnitOfWork() as uow:
+        notes = uow.session.execute(select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents)).all()
+    assert [sum(n[i] for n in notes) for i in range(3)] == [invoice.net_cents, invoice.vat_cents, invoice.total_cents]
+    assert invoice.credited_cents == invoice.total_cents
