@@ -130,6 +130,14 @@ def check_co15(d: Doc) -> str | None:
     )
 
 
+def check_co16(d: Doc) -> str | None:
+    total = d.amount("cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
+    paid = d.amount("cac:LegalMonetaryTotal/cbc:PrepaidAmount") or Decimal(0)
+    rounding = d.amount("cac:LegalMonetaryTotal/cbc:PayableRoundingAmount") or Decimal(0)
+    expected = None if total is None else total - paid + rounding
+    return equal("PayableAmount", d.amount("cac:LegalMonetaryTotal/cbc:PayableAmount"), expected)
+
+
 def check_co25(d: Doc) -> str | None:
     payable = d.amount("cac:LegalMonetaryTotal/cbc:PayableAmount") or Decimal(0)
     if payable > 0 and not d.text("cbc:DueDate") and not d.text("cac:PaymentTerms/cbc:Note"):
@@ -295,6 +303,7 @@ RULES: tuple[Rule, ...] = (
     Rule("BR-CO-13", "The total without VAT must equal the sum of lines minus allowances plus charges.", check_co13),
     Rule("BR-CO-14", "The invoice total VAT must equal the sum of the VAT category amounts.", check_co14),
     Rule("BR-CO-15", "The total with VAT must equal the total without VAT plus the total VAT.", check_co15),
+    Rule("BR-CO-16", "The amount due must equal the total with VAT minus the paid amount plus the rounding amount.", check_co16),
     Rule("BR-CO-25", "A positive amount due needs a payment due date or payment terms.", check_co25),
     Rule("BR-CO-26", "The seller must be identified by an identifier, a legal registration identifier or a VAT identifier.", check_co26),
     *VAT_RULES,

@@ -115,6 +115,7 @@ BROKEN: dict[str, tuple[dict[str, object], Callable[[etree._Element], None]]] = 
     "BR-CO-13": ({}, set_text("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount", "1499.99")),
     "BR-CO-14": ({}, set_text("cac:TaxTotal/cbc:TaxAmount", "315.01")),
     "BR-CO-15": ({}, set_text("cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount", "1815.01")),
+    "BR-CO-16": ({}, set_text("cac:LegalMonetaryTotal/cbc:PayableAmount", "1815.10")),
     "BR-CO-25": ({}, both(remove("cbc:DueDate"), remove("cac:PaymentTerms"))),
     "BR-CO-26": (
         {},
