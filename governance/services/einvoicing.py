@@ -310,6 +310,10 @@ class UnknownClient(RuleViolation):
     code = "unknown_client"
 
 
+class EndpointMissing(RuleViolation):
+    code = "peppol_endpoint_missing"
+
+
 def set_participant(
     uow: UnitOfWork,
     identifier: str,
@@ -325,7 +329,7 @@ def set_participant(
     compact = compact_number(identifier)
     digits = compact[2:] if compact[:2].isalpha() else compact
     if participant and not (scheme.isdigit() and len(scheme) == 4 and endpoint_id.strip()):
-        raise RuleViolation(
+        raise EndpointMissing(
             "a Peppol participant needs its endpoint: a 4-digit scheme (0208 for a Belgian "
             "enterprise number) and the identifier",
             field="endpoint",

@@ -99,3 +99,12 @@ def test_a_correction_above_the_invoice_is_refused_with_a_clear_message(coop_env
         ],
     )
     assert done.exit_code == 0 and "credit note NC" in done.output
+
+
+def test_a_participant_without_endpoint_or_unknown_is_refused_by_field(coop_env) -> None:  # type: ignore[no-untyped-def]
+    _approved()
+    bad = runner.invoke(app, ["invoices", "peppol-set", "0403019261", "--staff", "anna",
+                              "--scheme", "208"])
+    assert bad.exit_code == 1 and "endpoint: a Peppol participant needs its endpoint" in bad.output
+    unknown = runner.invoke(app, ["invoices", "peppol-set", "BE0999999999", "--staff", "anna"])
+    assert unknown.exit_code == 1 and "no client has the number" in unknown.output
