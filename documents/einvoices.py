@@ -27,6 +27,7 @@ from governance.domain.ubl_rules import failures
 from governance.services import einvoicing, invoicing
 
 log = logging.getLogger(__name__)
+CREDIT_NOTE_SUBJECT = "contract-credit-note"
 
 
 def credit_note_papers(settings: Settings, today: date, limit: int = 500) -> int:
@@ -40,7 +41,7 @@ def credit_note_papers(settings: Settings, today: date, limit: int = 500) -> int
             "credit_note",
             p.language,
             invoice_document(p.facts, coop, today, job_for(p.declaration_id, p.declaration)),
-            "contract",
+            CREDIT_NOTE_SUBJECT,  # a credit note is never voided with its contract's papers
             str(p.declaration_id),
             p.member_id,
         )

@@ -354,8 +354,9 @@ def correct_invoice_amount(
 
 
 def credit_note_key(declaration_id: int, number: str) -> str:
-    """The archived PDF/.docx of a credit note."""
-    return f"doc:contract:{declaration_id}:credit_note:{number}"
+    """The archived PDF/.docx of a credit note (not under `doc:contract:<id>:`, the prefix that
+    counts a contract's three documents)."""
+    return f"doc:contract-credit-note:{declaration_id}:{number}"
 
 
 @dataclass(frozen=True)

@@ -342,3 +342,16 @@ def test_credit_notes_of_an_invoice_add_up_to_it_exactly() -> None:
         notes = uow.session.execute(select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents)).all()
     assert [sum(n[i] for n in notes) for i in range(3)] == [invoice.net_cents, invoice.vat_cents, invoice.total_cents]
     assert invoice.credited_cents == invoice.total_cents
+
+
+def test_a_correction_credit_note_stays_valid_when_the_contract_is_cancelled_later() -> None:
+    view = approve()
+    with UnitOfWork() as uow:
+        first = invoicing.correct_invoice_amount(uow, view.id, 50_000, "one day less", "anna")
+    einvoices.issue()
+    with UnitOfWork() as uow:
+        contracts.cancel_declaration(uow, view.id, "anna", "cancelled")
+    with UnitOfWork() as uow:
+        voided = uow.session.scalar(
+            select(Document.voided_at).where(Document.idempotency_key == invoicing.credit_note_key(view.id, first)))
+    assert voided is None
