@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.show import brussels
+from coopflow_cli.staff_auth import code_option, verified_login
+from governance.domain.staff import DecisionKind
 
 app = typer.Typer(
     help="Client invoices: Peppol e-invoices, credit notes, clients on Peppol.",
@@ -76,8 +78,13 @@ def show(declaration_id: int) -> None:
 
 
 @app.command("revalidate")
-def revalidate(number: str, staff: str = typer.Option(..., help="Your staff login")) -> None:
+def revalidate(
+    number: str,
+    staff: str = typer.Option(..., help="Your staff login (a contract approver)"),
+    code: str | None = code_option(),
+) -> None:
     """After correcting the data: build and validate a held e-invoice again (same number)."""
+    staff = verified_login(staff, code, DecisionKind.CONTRACT_APPROVAL, f"einvoice:{number}")
     from documents import einvoices
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
@@ -109,9 +116,13 @@ def correct(
     declaration_id: int,
     amount_cents: int = typer.Option(..., help="The corrected amount excl. VAT, in cents"),
     reason: str = typer.Option(..., help="The client reads it on the credit note"),
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a contract approver)"),
+    code: str | None = code_option(),
 ) -> None:
     """A lower amount than invoiced: a credit note for the difference."""
+    staff = verified_login(
+        staff, code, DecisionKind.CONTRACT_APPROVAL, f"invoice-correction:{declaration_id}"
+    )
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import invoicing
@@ -129,12 +140,14 @@ def correct(
 @app.command("peppol-set")
 def peppol_set(
     identifier: str = typer.Argument(..., help="The client's enterprise or VAT number"),
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a contract approver)"),
     scheme: str = typer.Option("0208", help="Endpoint scheme: 0208 Belgian enterprise number"),
     endpoint: str = typer.Option("", help="Endpoint id (empty: the enterprise number)"),
     off: bool = typer.Option(False, "--off", help="The client does not receive Peppol"),
+    code: str | None = code_option(),
 ) -> None:
     """Say whether a client receives Peppol e-invoices, and at which endpoint."""
+    staff = verified_login(staff, code, DecisionKind.CONTRACT_APPROVAL, f"peppol:{identifier}")
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import einvoicing
@@ -152,9 +165,13 @@ def peppol_set(
 @app.command("peppol-import")
 def peppol_import(
     file: Path = typer.Argument(..., help="CSV: identifier,scheme,endpoint_id (header row)"),
-    staff: str = typer.Option(..., help="Your staff login"),
+    staff: str = typer.Option(..., help="Your staff login (a contract approver)"),
+    code: str | None = code_option(),
 ) -> None:
     """Mark the clients of a participants list as receiving Peppol (one transaction)."""
+    staff = verified_login(
+        staff, code, DecisionKind.CONTRACT_APPROVAL, f"peppol-import:{file.name}"
+    )
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
     from governance.services import einvoicing
