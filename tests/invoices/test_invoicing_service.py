@@ -355,3 +355,24 @@ def test_a_correction_credit_note_stays_valid_when_the_contract_is_cancelled_lat
         voided = uow.session.scalar(
             select(Document.voided_at).where(Document.idempotency_key == invoicing.credit_note_key(view.id, first)))
     assert voided is None
+
+
+def test_a_sent_number_is_never_replaced_and_a_changed_ubl_is_not_sent(coop_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from documents.peppol import SendingRefused
+
+    view = approve()
+    einvoices.issue()
+    number = str(invoice_of(view.id).number)
+    sender = FolderSender(tmp_path / "outbox")
+    sender.submit(number, b"<Invoice>first</Invoice>")  # a crash left another file under it
+    assert einvoices.send(sender) == {"submitted": 0, "delivered": 0, "rejected": 0, "refused": 1}
+    with pytest.raises(SendingRefused, match="never replaced"):
+        sender.submit(number, b"<Invoice>other</Invoice>")
+    with pytest.raises(SendingRefused, match="not a document number"):
+        sender.submit("../../etc/passwd", b"x")
+    # the archived UBL edited after validation: refused, not sent
+    other = FolderSender(tmp_path / "outbox2")
+    with UnitOfWork() as uow:
+        [row] = einvoicing.by_status(uow.session, EInvoiceStatus.READY)
+    (coop_env.settings.resolved_archive_dir() / str(row.path)).write_bytes(b"<Invoice>edited</Invoice>")
+    assert einvoices.send(other)["refused"] == 1 and not (tmp_path / "outbox2").exists()
