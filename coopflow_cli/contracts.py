@@ -68,6 +68,9 @@ def show(declaration_id: int) -> None:
     console.print(f"approvals: {', '.join(view.approvers) or 'none'} / {view.required_approvals}")
     if view.outcome_reason:
         console.print(f"reason: {view.outcome_reason}")
+    from coopflow_cli.invoices import print_invoicing
+
+    print_invoicing(declaration_id)
 
 
 @app.command("inbox")

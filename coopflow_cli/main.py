@@ -15,6 +15,7 @@ from rich.console import Console
 
 from coopflow_cli import assembly as assembly_cli
 from coopflow_cli import contracts as contracts_cli
+from coopflow_cli import invoices as invoices_cli
 from coopflow_cli import onboarding as onboarding_cli
 from coopflow_cli import (
     ops,
@@ -38,6 +39,7 @@ register_cli.attach(app)  # register, payments, import, shares
 register_cli.import_app.command("members")(transition.import_members)
 app.add_typer(transition.app, name="transition")
 app.add_typer(contracts_cli.app, name="contracts")
+app.add_typer(invoices_cli.app, name="invoices")
 app.add_typer(grants_app, name="grants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(assembly_cli.app, name="assembly")

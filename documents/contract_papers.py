@@ -11,19 +11,26 @@ from functools import lru_cache
 
 from documents import formatting, labels
 from documents.contexts import Addressee, Coop
-from documents.contexts.contracts import (
-    ClientAgreement,
-    EmploymentContract,
-    InvoiceDocument,
-    InvoiceLine,
-    Job,
-)
+from documents.contexts.contracts import ClientAgreement, EmploymentContract, Job
+from documents.contexts.invoices import CreditNoteDocument, InvoiceDocument, InvoiceLine, VatRow
 from documents.produce import DocumentRequest
-from governance.domain.contracts import DEFAULT_SETTINGS, VatRegime
+from governance.domain.contracts import DEFAULT_SETTINGS, ContractDeclaration, VatRegime
+from governance.domain.einvoice import DocumentKind, InvoiceFacts, VatCategory, VatTreatment
 from governance.services.contract_paperwork import Paperwork, Party
+from governance.services.invoicing import job_reference
 
-VAT_MENTION: dict[VatRegime, dict[str, str]] = {
-    VatRegime.REVERSE_CHARGE: {
+VAT_MENTION: dict[VatTreatment | VatRegime, dict[str, str]] = {
+    VatTreatment.REVERSE_CHARGE_EU: {
+        "fr": "Autoliquidation : TVA due par le preneur (art. 21, § 2 CTVA ; art. 44 et 196 de "
+        "la directive 2006/112/CE).",
+        "nl": "Verlegging van heffing: btw verschuldigd door de afnemer (art. 21, § 2 WBTW; "
+        "art. 44 en 196 van Richtlijn 2006/112/EG).",
+        "de": "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge): Art. 21 § 2 "
+        "MwStGB; Art. 44 und 196 der Richtlinie 2006/112/EG.",
+        "en": "Reverse charge: VAT due by the customer (art. 21 § 2 Belgian VAT Code; "
+        "art. 44 and 196 of Directive 2006/112/EC).",
+    },
+    VatTreatment.REVERSE_CHARGE_BE: {
         "fr": "Autoliquidation : TVA due par le cocontractant (art. 51, § 2 CTVA).",
         "nl": "Verlegging van heffing: btw verschuldigd door de medecontractant (art. 51, § 2 WBTW).",
         "de": "Umkehr der Steuerschuldnerschaft: MwSt. schuldet der Vertragspartner (Art. 51 § 2 MwStGB).",
@@ -36,11 +43,9 @@ VAT_MENTION: dict[VatRegime, dict[str, str]] = {
         "en": "Exempt from VAT (art. 44 Belgian VAT Code).",
     },
 }
-VAT_LABEL = {
-    VatRegime.STANDARD: "21%",
-    VatRegime.REDUCED: "6%",
-    VatRegime.REVERSE_CHARGE: "0% (reverse charge)",
-    VatRegime.EXEMPT: "0% (exempt)",
+UNIT = {
+    "DAY": {"fr": "jour(s)", "nl": "dag(en)", "de": "Tag(e)", "en": "day(s)"},
+    "C62": {"fr": "prestation", "nl": "prestatie", "de": "Leistung", "en": "service"},
 }
 
 
@@ -59,10 +64,26 @@ def _addressee(party: Party) -> Addressee:
     )
 
 
+def job_for(declaration_id: int, d: ContractDeclaration) -> Job:
+    """The work as the three documents (and a credit note) describe it."""
+    place = ", ".join(x for x in (d.work_city, d.work_country) if x)
+    return Job(
+        reference=job_reference(declaration_id),
+        function=d.function,
+        description=d.description,
+        risks=d.risks,
+        days=list(d.work_days),
+        days_count=len(d.work_days),
+        first_day=d.work_days[0],
+        last_day=d.work_days[-1],
+        place=place,
+    )
+
+
 def _job(p: Paperwork) -> Job:
     place = ", ".join(x for x in (p.work_city, p.work_country) if x)
     return Job(
-        reference=f"C-{p.declaration_id:06d}",
+        reference=job_reference(p.declaration_id),
         function=p.function,
         description=p.description,
         risks=p.risks,
@@ -72,6 +93,77 @@ def _job(p: Paperwork) -> Job:
         last_day=p.work_days[-1],
         place=place,
     )
+
+
+def vat_mention(facts: InvoiceFacts, language: str) -> str:
+    """The VAT scheme's mention in the client's language ("" for plain Belgian VAT)."""
+    regime = {c.category for c in facts.subtotals}
+    key: VatTreatment | VatRegime = facts.form.treatment
+    if key is VatTreatment.BELGIAN_VAT and VatCategory.EXEMPT in regime:
+        key = VatRegime.EXEMPT
+    return VAT_MENTION.get(key, {}).get(language, "")
+
+
+def invoice_document(
+    f: InvoiceFacts, coop: Coop, today: date, job: Job
+) -> InvoiceDocument | CreditNoteDocument:
+    """The visual invoice (or credit note) of the facts the UBL is made from."""
+    lang = f.language
+    values = {
+        "language": lang,
+        "coop": coop,
+        "today": today,
+        "client": Addressee(
+            name=f.buyer.name,
+            street=f.buyer.street,
+            postcode=f.buyer.postcode,
+            city=f.buyer.city,
+            country=f.buyer.country,
+        ),
+        "client_vat_number": f.buyer.vat_number,
+        "client_enterprise_number": f.buyer.enterprise_number,
+        "seller_vat_number": f.seller.vat_number,
+        "invoice_number": f.number,
+        "issued_on": f.issue_date,
+        "due_on": f.due_date,
+        "period_start": f.period_start,
+        "period_end": f.period_end,
+        "job": job,
+        "lines": [
+            InvoiceLine(
+                label=line.name,
+                quantity=str(line.quantity),
+                unit=UNIT.get(line.unit_code, {}).get(lang, line.unit_code),
+                unit_price_cents=line.unit_price_cents,
+                vat_rate=percent(line.vat_rate_bp, lang),
+                amount_cents=line.net_cents,
+            )
+            for line in f.lines
+        ],
+        "vat_rows": [
+            VatRow(
+                rate=percent(s.rate_bp, lang), taxable_cents=s.taxable_cents, vat_cents=s.vat_cents
+            )
+            for s in f.subtotals
+        ],
+        "net_cents": f.net_cents,
+        "vat_cents": f.vat_cents,
+        "total_cents": f.total_cents,
+        "fee_cents": f.fee_cents,
+        "fee_rate": percent(DEFAULT_SETTINGS.fee_bp, lang),
+        "vat_mention": vat_mention(f, lang),
+        "structured_communication": f.payment.structured_communication,
+        "payment_term_days": (f.due_date - f.issue_date).days,
+        "peppol_copy": f.form.structured,
+    }
+    if f.kind is DocumentKind.CREDIT_NOTE:
+        return CreditNoteDocument(
+            **values,
+            credited_invoice=f.billing_reference,
+            credited_invoice_date=f.billing_reference_date or f.issue_date,
+            reason=" ".join(f.notes[-1:]),
+        )
+    return InvoiceDocument(**values)
 
 
 def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]:
@@ -92,7 +184,7 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         vat_label=percent(a.vat_rate_bp, client_lang),
         vat_cents=a.vat_cents,
         total_cents=a.total_cents,
-        vat_mention=VAT_MENTION.get(a.vat_regime, {}).get(client_lang, ""),
+        vat_mention=vat_mention(p.invoice, client_lang),
         payment_term_days=p.payment_term_days,
     )
     contract = EmploymentContract(
@@ -112,28 +204,7 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         a1_required=p.work_country != "BE",
         dimona_in_by=p.dimona_in_by,
     )
-    invoice = InvoiceDocument(
-        language=client_lang,
-        coop=coop,
-        today=today,
-        client=_addressee(p.client),
-        client_vat_number=p.client_vat_number,
-        invoice_number=p.invoice_number,
-        issued_on=p.issued_on,
-        due_on=p.due_on,
-        job=job,
-        lines=[InvoiceLine(label=f"{p.function} ({len(p.work_days)})", amount_cents=a.net_cents)],
-        net_cents=a.net_cents,
-        vat_label=VAT_LABEL[a.vat_regime],
-        vat_rate=percent(a.vat_rate_bp, client_lang),
-        vat_cents=a.vat_cents,
-        total_cents=a.total_cents,
-        fee_cents=a.fee_cents,
-        fee_rate=percent(DEFAULT_SETTINGS.fee_bp, client_lang),
-        vat_mention=VAT_MENTION.get(a.vat_regime, {}).get(client_lang, ""),
-        structured_communication=p.structured_communication,
-        payment_term_days=p.payment_term_days,
-    )
+    invoice = invoice_document(p.invoice, coop, today, job)
     subject = str(p.declaration_id)
     return [
         DocumentRequest(key, name, language, context, "contract", subject, p.member_id)

@@ -29,6 +29,7 @@ from tasks.contracts import (
     record_contract_decision,
     submit_contract,
 )
+from tasks.invoices import issue_einvoices, send_einvoices
 from tasks.mail import deliver_outbox
 from tasks.runs import name_run
 
@@ -126,5 +127,7 @@ def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
         view = contract_status(declaration_id)
     if view.status is DeclarationStatus.APPROVED:
         produce_contract_documents([declaration_id])
+        issue_einvoices()  # a business client's Peppol UBL, validated or held for staff
+        send_einvoices()
     deliver_outbox(keys_prefix=mail_prefix(declaration_id))
     return view.status.value

@@ -21,6 +21,7 @@ from tasks.contracts import (
     list_undocumented_contracts,
     produce_contract_documents,
 )
+from tasks.invoices import issue_einvoices, send_einvoices
 from tasks.mail import deliver_outbox
 from tasks.runs import dated
 
@@ -68,6 +69,9 @@ def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters())
     for done, future in enumerate(documents, start=1):
         counts["documents"] += future.result()
         update_progress_artifact(progress, 50.0 + 50.0 * done / len(documents))
+    # Peppol UBL for business clients: validated (or held for staff), then to the access point
+    counts["e-invoices held"] = issue_einvoices().get("held", 0)
+    counts["e-invoices submitted"] = send_einvoices()["submitted"]
     if params.deliver_mail:
         counts["e-mails sent"] = deliver_outbox(keys_prefix="mail:contract:")["sent"]
     update_progress_artifact(progress, 100.0)

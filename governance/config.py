@@ -70,6 +70,21 @@ class Settings(BaseSettings):
     coop_bic: str = "GKCCBEBB"
     coop_enterprise_number: str = "0896755397"
     coop_address: str = "Rue Coenraets 72, 1060 Saint-Gilles"
+    coop_vat_number: str = Field("", description="Empty: BE + the enterprise number")
+    coop_invoice_email: str = Field(
+        "", description="Contact e-mail printed on e-invoices (empty: none stated)"
+    )
+    peppol_outbox_dir: Path | None = Field(
+        None,
+        description="Folder an access point picks e-invoices up from (each UBL written once, "
+        "named by its number; reports come back in its reports/ folder); default var/peppol-outbox",
+    )
+    peppol_access_point_url: str = Field(
+        "", description="Reserved for a provider's access-point API (not used yet: the outbox is)"
+    )
+    peppol_access_point_token: SecretStr | None = Field(
+        None, description="Reserved for a provider's access-point API (not used yet)"
+    )
     bank_accounts: str = Field(
         "",
         description="The coop's other accounts whose camt.053 statements may be imported, "
@@ -97,6 +112,12 @@ class Settings(BaseSettings):
         """The IBANs whose statements are the cooperative's (compact, upper case)."""
         listed = [self.coop_iban, *self.bank_accounts.split(",")]
         return frozenset(c for c in ("".join(i.split()).upper() for i in listed) if c)
+
+    def resolved_peppol_outbox_dir(self) -> Path:
+        return self.peppol_outbox_dir or (self.var_dir / "peppol-outbox")
+
+    def resolved_coop_vat_number(self) -> str:
+        return self.coop_vat_number or "BE" + self.coop_enterprise_number
 
     def resolved_archive_dir(self) -> Path:
         return self.archive_dir or (self.var_dir / "archive")

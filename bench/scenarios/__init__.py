@@ -8,6 +8,7 @@ SCENARIOS: dict[str, str] = {
     "register": "bench.scenarios.register",
     "onboarding": "bench.scenarios.onboarding",
     "contracts": "bench.scenarios.contracts",
+    "einvoices": "bench.scenarios.einvoices",
     "grants": "bench.scenarios.grants",
     "tally": "bench.scenarios.tally",
     "assembly-convening": "bench.scenarios.assembly",

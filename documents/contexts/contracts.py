@@ -1,4 +1,4 @@
-"""Contexts of the contract documents: client agreement, employment contract, invoice."""
+"""Contexts of the contract documents: client agreement, employment contract (invoice: invoices.py)."""
 
 from __future__ import annotations
 
@@ -49,28 +49,3 @@ class EmploymentContract(TemplateContext):
     gross_cents: int
     a1_required: bool
     dimona_in_by: date
-
-
-class InvoiceLine(BaseModel):
-    label: str
-    amount_cents: int
-
-
-class InvoiceDocument(TemplateContext):
-    client: Addressee
-    client_vat_number: str
-    invoice_number: str
-    issued_on: date
-    due_on: date
-    job: Job
-    lines: list[InvoiceLine]
-    net_cents: int
-    vat_label: str
-    vat_rate: str
-    vat_cents: int
-    total_cents: int
-    fee_cents: int
-    fee_rate: str
-    vat_mention: str
-    structured_communication: str
-    payment_term_days: int

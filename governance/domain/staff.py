@@ -87,6 +87,7 @@ _PROCESS_KINDS: dict[str, DecisionKind] = {
     "member-onboarding": DecisionKind.ONBOARDING_REVIEW,
     "member-welcome-review": DecisionKind.ONBOARDING_REVIEW,
     "contract-approval": DecisionKind.CONTRACT_APPROVAL,
+    "einvoicing": DecisionKind.CONTRACT_APPROVAL,  # a held e-invoice: contract staff fix it
     "share-transfer": DecisionKind.SHARE_TRANSFER,
     "share-payment-review": DecisionKind.PAYMENT_REVIEW,
     "share-subscription": DecisionKind.PAYMENT_CONFIRMATION,

@@ -14,9 +14,10 @@ from governance.db.models.contracts import Client, Declaration, DimonaRecord, In
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain.contracts import ContractDeclaration, DeclarationStatus
+from governance.domain.einvoice import InvoiceFacts
 from governance.domain.enums import Language, Office
 from governance.domain.offices import employment_language
-from governance.services import decisions, outbox, timeline
+from governance.services import decisions, invoicing, outbox, timeline
 from governance.services.contracts import PROCESS, SUBJECT, document_keys
 from governance.services.timeline import Actor
 
@@ -59,6 +60,7 @@ class Paperwork:
     payment_term_days: int
     dimona_in_by: date
     keys: dict[str, str]
+    invoice: InvoiceFacts  # the one source of the invoice's figures (PDF and UBL)
 
 
 def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
@@ -114,6 +116,7 @@ def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
                 payment_term_days=(inv.due_on - inv.issued_on).days,
                 dimona_in_by=dimona.in_deadline,
                 keys=document_keys(d.id),
+                invoice=invoicing.contract_invoice_facts(inv, c, facts, d.id),
             )
         )
     return result

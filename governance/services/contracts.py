@@ -36,9 +36,10 @@ from governance.domain.contracts import (
     DeclarationStatus,
     Route,
 )
+from governance.domain.einvoice import DocumentKind
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.services import decisions, documents, outbox, timeline
+from governance.services import decisions, documents, invoicing, outbox, timeline
 from governance.services.timeline import Actor
 
 PROCESS = "contract-approval"
@@ -275,7 +276,10 @@ def correct_declaration(
 
 def _outstanding(session: Session, client_ids: set[int]) -> dict[int, int]:
     rows = session.execute(
-        select(Invoice.client_id, func.sum(Invoice.total_cents - Invoice.paid_cents))
+        select(
+            Invoice.client_id,
+            func.sum(Invoice.total_cents - Invoice.paid_cents - Invoice.credited_cents),
+        )
         .where(Invoice.client_id.in_(client_ids), Invoice.status == "issued")
         .group_by(Invoice.client_id)
     ).all()
@@ -581,14 +585,17 @@ def _approve(
     client = session.get(Client, d.client_id)
     assert client is not None
     issued_on = brussels_date(now)
-    amounts = rules.invoice_amounts(d.amount_excl_vat_cents, d.vat_regime, settings)
+    # The client decides the form (Peppol UBL or PDF) and, across the EU border, the VAT.
+    form, regime = invoicing.decide_form(client, d.vat_regime)
+    amounts = rules.invoice_amounts(d.amount_excl_vat_cents, regime, settings)
     invoice = Invoice(
         declaration_id=d.id,
         client_id=d.client_id,
         issued_on=issued_on,
         due_on=rules.payment_due_on(issued_on, settings),
         net_cents=amounts.net_cents,
-        vat_regime=d.vat_regime,
+        vat_regime=regime,
+        form=form.form.value,
         vat_rate_bp=amounts.vat_rate_bp,
         vat_cents=amounts.vat_cents,
         total_cents=amounts.total_cents,
@@ -596,10 +603,10 @@ def _approve(
         paid_cents=0,
         status="issued",
     )
-    # One invoice per declaration: its number and structured communication encode the
-    # declaration id (no flush needed in a bulk run); the 12 digits are stored as a bank
-    # statement carries them (like the register's subscriptions).
-    invoice.number = f"F{issued_on.year}-{d.id:07d}"
+    # One invoice per declaration, numbered from the year's gapless sequence in this
+    # transaction; the structured communication encodes the declaration id, its 12 digits
+    # stored as a bank statement carries them (like the register's subscriptions).
+    invoice.number = invoicing.next_number(session, DocumentKind.INVOICE, issued_on.year)
     ogm = rules.invoice_structured_communication(d.id)
     invoice.structured_communication = "".join(ch for ch in ogm if ch.isdigit())
     session.add(invoice)
@@ -705,6 +712,8 @@ def cancel_declaration(
     voided = documents.void_documents(session, SUBJECT, str(d.id), reason, actor, now)
     for row in session.scalars(select(Invoice).where(Invoice.declaration_id == d.id)):
         row.status = "void"
+    if was_approved:  # the invoice is never deleted: a credit note cancels it
+        invoicing.credit_cancelled_contract(session, d.id, reason, actor, d.member_id)
     for dimona in session.scalars(select(DimonaRecord).where(DimonaRecord.declaration_id == d.id)):
         dimona.status = "cancelled"
     member = session.get(Member, d.member_id)

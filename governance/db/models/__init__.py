@@ -4,6 +4,7 @@ from governance.db.base import Base
 from governance.db.models import assembly as assembly  # registers the GA tables
 from governance.db.models import contracts as contracts
 from governance.db.models import grants as grants
+from governance.db.models import invoices as invoices  # registers the invoicing tables
 from governance.db.models import keys as keys  # registers the key check
 from governance.db.models import onboarding as onboarding
 from governance.db.models import staff as staff  # registers the staff registry

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
@@ -40,6 +51,10 @@ class Client(Base):
     country: Mapped[str] = mapped_column(String(2), default="BE")
     email: Mapped[str] = mapped_column(String(254))
     language: Mapped[Language] = mapped_column(_enum(Language, "language"))
+    # Receives Peppol e-invoices at this endpoint (scheme 0208: Belgian enterprise number)
+    peppol_participant: Mapped[bool] = mapped_column(default=False, server_default=false())
+    peppol_scheme: Mapped[str | None] = mapped_column(String(4))
+    peppol_id: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -127,7 +142,10 @@ class Invoice(Base):
     total_cents: Mapped[int] = mapped_column(Integer)
     fee_cents: Mapped[int] = mapped_column(Integer)
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
+    credited_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(12), index=True)  # issued | paid | void
+    # ubl_with_pdf_copy | pdf (governance.domain.einvoice.InvoiceForm), decided at approval
+    form: Mapped[str | None] = mapped_column(String(20))
 
 
 class DimonaRecord(Base):

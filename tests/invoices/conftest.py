@@ -1,0 +1,8 @@
+"""The invoice tests reuse the contract helpers (members with shares, declarations)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
