@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 from pydantic import BaseModel
 
 from documents import template_sources
@@ -26,7 +27,9 @@ FONT = "DejaVu Sans"  # set explicitly: a missing Calibri is replaced anyway
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # title | heading | p | small | table | image | pagebreak
+    # title | heading | p | small | table | image | pagebreak, and the letter form
+    # (documents/letter_form.py): address | place | ref | signature | signatures
+    kind: str
     text: str = ""
     headers: tuple[str, ...] = ()
     loop: str = ""  # table: "row in rows"
@@ -56,12 +59,56 @@ def _style(document: object) -> None:
         styles[name].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
 
 
+def _page(document: object, language: str) -> None:
+    """A4 margins that put the recipient block in a left window envelope; the letterhead in
+    the header, the legal mentions in the footer."""
+    from documents import letter_form
+
+    section = document.sections[0]  # type: ignore[attr-defined]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.4)
+    section.left_margin, section.right_margin = Cm(2.2), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(0.8)
+    header = section.header.paragraphs[0]
+    header.add_run("{{ coop.name }}").bold = True
+    header.add_run("\n{{ coop.address }}").font.size = Pt(8.5)
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.add_run(letter_form.footer(language)).font.size = Pt(7)
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _letter_block(document: object, block: Block) -> None:
+    """The blocks of the letter form."""
+    if block.kind == "address":
+        # The window of a DL/C5 envelope: ~2 cm from the left, ~5 cm from the top of the page.
+        paragraph = document.add_paragraph(block.text)  # type: ignore[attr-defined]
+        paragraph.paragraph_format.space_before = Cm(2.3)
+        paragraph.paragraph_format.space_after = Cm(1.0)
+        paragraph.paragraph_format.keep_together = True
+    elif block.kind == "place":
+        paragraph = document.add_paragraph(block.text)  # type: ignore[attr-defined]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif block.kind == "ref":
+        run = document.add_paragraph().add_run(block.text)  # type: ignore[attr-defined]
+        run.font.size = Pt(9)
+    elif block.kind == "signature":
+        paragraph = document.add_paragraph(block.text)  # type: ignore[attr-defined]
+        paragraph.paragraph_format.space_before = Pt(12)
+        paragraph.paragraph_format.keep_together = True
+    elif block.kind == "signatures":
+        table = document.add_table(rows=1, cols=len(block.cells))  # type: ignore[attr-defined]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, block.cells, strict=True):
+            cell.text = text
+    else:
+        raise ValueError(f"unknown block kind {block.kind}")
+
+
 def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) -> Path:
     document = Document()
     _style(document)
-    header = document.sections[0].header.paragraphs[0]
-    header.text = "{{ coop.name }} · {{ coop.address }} · {{ coop.enterprise_number }}"
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _page(document, language)
     for block in source.blocks[language]:
         if block.kind == "title":
             document.add_heading(block.text, level=0)
@@ -87,7 +134,7 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
                 cell.text = value
             table.rows[3].cells[0].text = "{%tr endfor %}"
         else:
-            raise ValueError(f"unknown block kind {block.kind}")
+            _letter_block(document, block)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.{language}.docx"
     document.save(str(path))

@@ -25,7 +25,10 @@ def money(cents: int, language: str, currency: str = "EUR") -> str:
 def long_date(value: date, language: str) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(BRUSSELS).date()
-    return format_date(value, format="long", locale=locale_for(language))
+    text = format_date(value, format="long", locale=locale_for(language))
+    if str(language) == "fr" and value.day == 1:
+        text = "1er" + text[1:]  # French writes the first of the month as an ordinal
+    return text
 
 
 def date_time(value: datetime, language: str) -> str:

@@ -13,7 +13,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from pydantic import BaseModel
 
-from documents import formatting
+from documents import formatting, labels
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -43,6 +43,7 @@ def jinja_environment(language: str) -> jinja2.Environment:
     env.filters["date"] = lambda value: formatting.long_date(value, language)
     env.filters["datetime"] = lambda value: formatting.date_time(value, language)
     env.filters["number"] = lambda value: formatting.number(value, language)
+    env.filters["country"] = lambda code: labels.country(str(code), language)
     return env
 
 

@@ -23,11 +23,21 @@ class SmtpSecurity(StrEnum):
     SSL = "ssl"
 
 
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
 class Settings(BaseSettings):
     """Everything that differs between a laptop, CI and production."""
 
     model_config = SettingsConfigDict(env_prefix="COOP_", env_file=None, extra="ignore")
 
+    environment: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="production: mass flows and member mail refuse to start while a setting "
+        "that reaches members still holds its placeholder (see `coop doctor`)",
+    )
     var_dir: Path = Field(Path("var"), description="Local state: database, archive, keys")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
@@ -53,6 +63,12 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 20.0
     mail_sender: str = "SMart Coop <noreply@smart.coop>"
     staff_mailbox: str = "backoffice@smart.coop"
+    office_reply_to: dict[str, str] = Field(
+        {},
+        description="Reply-To of member mail per office code, JSON: "
+        '\'{"bruxelles": "bruxelles@smart.coop", "gent": "gent@smart.coop"}\'; an office '
+        "not listed gets <office>@<domain of COOP_MAIL_SENDER>",
+    )
 
     encryption_key: SecretStr | None = Field(
         None,
@@ -70,6 +86,23 @@ class Settings(BaseSettings):
     coop_bic: str = "GKCCBEBB"
     coop_enterprise_number: str = "0896755397"
     coop_address: str = "Rue Coenraets 72, 1060 Saint-Gilles"
+    coop_legal_form: str = Field(
+        "sc", description="Legal form code printed on every letter: sc, srl, sa, asbl"
+    )
+    coop_register_court: str = Field(
+        "bruxelles", description="Seat of the enterprise court of the RPM/RPR mention (a code)"
+    )
+    coop_place: str = Field(
+        "bruxelles", description="City of the letters' place line: an office code or a name"
+    )
+    coop_website: str = Field("", description="Printed on letters when set (CSA art. 2:20)")
+    coop_email: str = Field("", description="Printed on letters when set (CSA art. 2:20)")
+    signatory_name: str = Field("", description="Who signs the coop's letters (a person)")
+    signatory_title: str = Field(
+        "managing_director",
+        description="Their title: managing_director, chair, director or general_manager "
+        "(translated), or a text printed as is",
+    )
     bank_accounts: str = Field(
         "",
         description="The coop's other accounts whose camt.053 statements may be imported, "

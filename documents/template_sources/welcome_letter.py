@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
+from documents.letter_form import letter_opening, signature
 
 
 def sample(language: str) -> WelcomeLetter:
@@ -21,19 +22,15 @@ def sample(language: str) -> WelcomeLetter:
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ member.name }}"),
-    Block(
-        "p", "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})"
-    ),
-]
+def _opening(language: str) -> list[Block]:
+    return letter_opening(language, "member", "{{ member_number }}")
+
 
 SOURCE = TemplateSource(
     name="welcome_letter",
     blocks={
         "fr": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, le {{ today|date }}"),
+            *_opening("fr"),
             Block("title", "Bienvenue chez {{ coop.name }}"),
             Block("p", "Chère coopératrice, cher coopérateur {{ member.name }},"),
             Block(
@@ -53,11 +50,10 @@ SOURCE = TemplateSource(
                 "dispose d'une voix à l'assemblée générale, quel que soit le nombre de parts.",
             ),
             Block("p", "Avec nos salutations coopératives,"),
-            Block("p", "L'équipe de {{ coop.name }}"),
+            signature("fr"),
         ],
         "nl": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *_opening("nl"),
             Block("title", "Welkom bij {{ coop.name }}"),
             Block("p", "Beste vennoot {{ member.name }},"),
             Block(
@@ -77,11 +73,10 @@ SOURCE = TemplateSource(
                 "heeft één stem op de algemene vergadering, hoeveel aandelen ook.",
             ),
             Block("p", "Met coöperatieve groeten,"),
-            Block("p", "Het team van {{ coop.name }}"),
+            signature("nl"),
         ],
         "de": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, den {{ today|date }}"),
+            *_opening("de"),
             Block("title", "Willkommen bei {{ coop.name }}"),
             Block("p", "Liebes Genossenschaftsmitglied {{ member.name }},"),
             Block(
@@ -101,11 +96,10 @@ SOURCE = TemplateSource(
                 "Generalversammlung eine Stimme, unabhängig von der Zahl der Anteile.",
             ),
             Block("p", "Mit genossenschaftlichen Grüßen,"),
-            Block("p", "Das Team von {{ coop.name }}"),
+            signature("de"),
         ],
         "en": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *_opening("en"),
             Block("title", "Welcome to {{ coop.name }}"),
             Block("p", "Dear member {{ member.name }},"),
             Block(
@@ -125,7 +119,7 @@ SOURCE = TemplateSource(
                 "one vote at the general assembly, however many shares they hold.",
             ),
             Block("p", "With cooperative greetings,"),
-            Block("p", "The {{ coop.name }} team"),
+            signature("en"),
         ],
     },
     sample=sample,
