@@ -111,6 +111,12 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         gross_cents=a.gross_salary_cents,
         a1_required=p.work_country != "BE",
         dimona_in_by=p.dimona_in_by,
+        hours_per_day=DEFAULT_SETTINGS.hours_per_day,
+        weekly_hours_full_time=DEFAULT_SETTINGS.weekly_hours_full_time,
+        joint_committee=DEFAULT_SETTINGS.joint_committee,
+        joint_committee_name=labels.JOINT_COMMITTEES.get(DEFAULT_SETTINGS.joint_committee, {}).get(
+            work_lang, ""
+        ),
     )
     invoice = InvoiceDocument(
         language=client_lang,

@@ -83,6 +83,22 @@ SIGNATORY_TITLES: dict[str, dict[str, str]] = {
     },
 }
 
+# Joint committees (commissions paritaires / paritaire comités) an employment contract names.
+JOINT_COMMITTEES: dict[str, dict[str, str]] = {
+    "200": {
+        "fr": "commission paritaire auxiliaire pour employés",
+        "nl": "aanvullend paritair comité voor de bedienden",
+        "de": "ergänzende paritätische Kommission für Angestellte",
+        "en": "supplementary joint committee for white-collar workers",
+    },
+    "304": {
+        "fr": "commission paritaire du spectacle",
+        "nl": "paritair comité voor het vermakelijkheidsbedrijf",
+        "de": "paritätische Kommission für das Unterhaltungsgewerbe",
+        "en": "joint committee for the performing arts",
+    },
+}
+
 LANGUAGES = ("fr", "nl", "de", "en")
 
 

@@ -49,6 +49,10 @@ class EmploymentContract(TemplateContext):
     gross_cents: int
     a1_required: bool
     dimona_in_by: date
+    hours_per_day: int = 8
+    weekly_hours_full_time: int = 38
+    joint_committee: str = "200"  # number of the joint committee (CP/PC)
+    joint_committee_name: str = ""  # its name in the contract's language
 
 
 class InvoiceLine(BaseModel):
