@@ -30,7 +30,18 @@ def _environment(language: str) -> jinja2.Environment:
     )
     env.filters["money"] = lambda cents: formatting.money(int(cents), language)
     env.filters["date"] = lambda value: formatting.long_date(_as_date(value), language)
+    env.filters["plural"] = formatting.plural_filter(language)
+    env.filters["salutation"] = lambda name, company=False: formatting.salutation(
+        name, language, company=bool(company)
+    )
+    env.filters["iban"] = formatting.group_iban
+    env.filters["communication"] = formatting.structured
     return env
+
+
+def environment(language: str) -> jinja2.Environment:
+    """The Jinja environment of the e-mails in `language` (its filters included)."""
+    return _environment(str(language))
 
 
 def _as_date(value: Any) -> Any:
