@@ -44,6 +44,12 @@ def jinja_environment(language: str) -> jinja2.Environment:
     env.filters["datetime"] = lambda value: formatting.date_time(value, language)
     env.filters["number"] = lambda value: formatting.number(value, language)
     env.filters["country"] = lambda code: labels.country(str(code), language)
+    env.filters["plural"] = formatting.plural_filter(language)
+    env.filters["salutation"] = lambda name, company=False: formatting.salutation(
+        str(name), language, company=bool(company)
+    )
+    env.filters["iban"] = formatting.group_iban
+    env.filters["communication"] = formatting.structured
     return env
 
 

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
     default_language: Language = Language.FR
+    staff_language: Language = Field(
+        Language.FR,
+        description="The language staff type remarks and reasons in; a letter in another "
+        "language prints such text as typed and says which language it is in",
+    )
     pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"

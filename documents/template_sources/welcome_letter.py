@@ -32,7 +32,7 @@ SOURCE = TemplateSource(
         "fr": [
             *_opening("fr"),
             Block("title", "Bienvenue chez {{ coop.name }}"),
-            Block("p", "Chère coopératrice, cher coopérateur {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Votre adhésion est acceptée. Votre numéro de membre est "
@@ -40,7 +40,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "Vous souscrivez {{ shares }} part(s) de catégorie {{ share_class }}, "
+                "Vous souscrivez {{ shares|plural('part', 'parts') }} de catégorie {{ share_class }}, "
                 "soit {{ amount_cents|money }}. Vous devenez coopérateur dès réception "
                 "du paiement.",
             ),
@@ -55,7 +55,7 @@ SOURCE = TemplateSource(
         "nl": [
             *_opening("nl"),
             Block("title", "Welkom bij {{ coop.name }}"),
-            Block("p", "Beste vennoot {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Uw lidmaatschap is aanvaard. Uw lidnummer is {{ member_number }} en uw "
@@ -63,7 +63,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "U tekent in op {{ shares }} aandeel/aandelen van categorie "
+                "U tekent in op {{ shares|plural('aandeel', 'aandelen') }} van categorie "
                 "{{ share_class }}, samen {{ amount_cents|money }}. U wordt vennoot zodra "
                 "de betaling ontvangen is.",
             ),
@@ -78,7 +78,7 @@ SOURCE = TemplateSource(
         "de": [
             *_opening("de"),
             Block("title", "Willkommen bei {{ coop.name }}"),
-            Block("p", "Liebes Genossenschaftsmitglied {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Ihre Mitgliedschaft ist angenommen. Ihre Mitgliedsnummer lautet "
@@ -86,7 +86,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "Sie zeichnen {{ shares }} Anteil(e) der Kategorie {{ share_class }}, "
+                "Sie zeichnen {{ shares|plural('Anteil', 'Anteile') }} der Kategorie {{ share_class }}, "
                 "insgesamt {{ amount_cents|money }}. Sie werden Genossenschafter, sobald "
                 "die Zahlung eingegangen ist.",
             ),
@@ -101,7 +101,7 @@ SOURCE = TemplateSource(
         "en": [
             *_opening("en"),
             Block("title", "Welcome to {{ coop.name }}"),
-            Block("p", "Dear member {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Your membership has been accepted. Your member number is "
@@ -109,7 +109,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "You subscribe {{ shares }} class {{ share_class }} share(s), "
+                "You subscribe {{ shares|plural('class ' ~ share_class ~ ' share', 'class ' ~ share_class ~ ' shares') }}, "
                 "{{ amount_cents|money }} in all. You become a shareholder as soon as "
                 "the payment is received.",
             ),
