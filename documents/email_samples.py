@@ -49,6 +49,7 @@ _VALUES: dict[str, Any] = {
     "a1": True,
     "outcome": "refused",
     "reason": "—",
+    "checks": ["share_covers_work_years", "declared_before_work"],
     "message": "—",
     "failures": 5,
     "until": "14:30",

@@ -136,6 +136,17 @@ class Settings(BaseSettings):
         listed = [self.coop_iban, *self.bank_accounts.split(",")]
         return frozenset(c for c in ("".join(i.split()).upper() for i in listed) if c)
 
+    def reply_to(self, office: str | None) -> str:
+        """Where a member's reply goes: their office's mailbox (COOP_OFFICE_REPLY_TO, else
+        <office>@<domain of COOP_MAIL_SENDER>); without an office, the staff mailbox."""
+        if office:
+            if office in self.office_reply_to:
+                return self.office_reply_to[office]
+            domain = self.mail_sender.rpartition("@")[2].strip(" >")
+            if domain:
+                return f"{office}@{domain}"
+        return self.staff_mailbox
+
     def resolved_archive_dir(self) -> Path:
         return self.archive_dir or (self.var_dir / "archive")
 

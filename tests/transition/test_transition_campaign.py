@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from transition_helpers import import_sample
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from documents.attachment_names import template_named
 from flows.transition_campaign import TransitionParameters, transition_campaign
 from governance.db.models import (
     Document,
@@ -88,7 +89,7 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     assert all(":invitation:" in k for k in keys)
     message = mail_sink.parsed()[0]
     attachment = next(iter(message.iter_attachments()))
-    assert attachment.get_filename().startswith("transition_invitation-")
+    assert template_named(attachment.get_filename()) == "transition_invitation"
     with UnitOfWork() as uow:
         s = uow.session
         invitees = [Invitee(i.campaign_id, i.member_id, i.subscription_id, i.postal)
