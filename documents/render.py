@@ -43,6 +43,13 @@ def jinja_environment(language: str) -> jinja2.Environment:
     env.filters["date"] = lambda value: formatting.long_date(value, language)
     env.filters["datetime"] = lambda value: formatting.date_time(value, language)
     env.filters["number"] = lambda value: formatting.number(value, language)
+    env.filters["weekday_date"] = lambda value: formatting.weekday_date(value, language)
+    env.filters["plural"] = formatting.plural_filter(language)
+    env.filters["salutation"] = lambda name, company=False: formatting.salutation(
+        name, language, company=bool(company)
+    )
+    env.filters["iban"] = formatting.group_iban
+    env.filters["communication"] = formatting.structured
     return env
 
 

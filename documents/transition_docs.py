@@ -66,6 +66,7 @@ def invitation_context(
             postcode=letter.postcode,
             city=letter.city,
             country=letter.country,
+            company=letter.company,
         ),
         member_number=letter.member_number,
         office=labels.office(letter.office, lang),

@@ -39,6 +39,7 @@ class Addressee(BaseModel):
     postcode: str = ""
     city: str = ""
     country: str = "BE"
+    company: bool = False  # a company is greeted "Madame, Monsieur," (formatting.salutation)
 
 
 class TemplateContext(BaseModel):

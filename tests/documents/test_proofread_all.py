@@ -99,6 +99,7 @@ def test_every_email_reads_right(template: str, language: str) -> None:
         ("fr", "Vous souscrivez 1 part(s).", "machine plural"),
         ("de", "Sie zeichnen 1 Anteil(e).", "machine plural"),
         ("nl", "ten hoogste 2 volmacht(en)", "machine plural"),
+        ("nl", "uw 1 aandeel/aandelen van categorie A", "machine plural"),
         ("fr", "Chère coopératrice, cher coopérateur Amélie (),", "empty ()"),
         ("en", "Vote at http://127.0.0.1:8765/b", "local address"),
         ("en", "Vote at http://localhost:8765/b", "local address"),
