@@ -19,3 +19,36 @@ OFFICES: dict[str, dict[str, str]] = {
 
 def office(code: str, language: str) -> str:
     return OFFICES[str(code)][str(language)]
+
+
+# The voting rule of the statutes as members read it: one text per basis and language.
+VOTING_RULE: dict[str, dict[str, str]] = {
+    "per_member": {
+        "fr": "une personne, une voix, quel que soit le nombre de parts",
+        "nl": "één persoon, één stem, ongeacht het aantal aandelen",
+        "de": "eine Person, eine Stimme, unabhängig von der Zahl der Anteile",
+        "en": "one person, one vote, however many shares",
+    },
+    "per_share": {
+        "fr": "une voix par part, au plus {cap} des voix présentes ou représentées",
+        "nl": "één stem per aandeel, ten hoogste {cap} van de aanwezige of vertegenwoordigde stemmen",
+        "de": "eine Stimme je Anteil, höchstens {cap} der anwesenden oder vertretenen Stimmen",
+        "en": "one vote per share, at most {cap} of the votes present or represented",
+    },
+}
+# When the statutes file gives no transfer clause: the usual clause of a cooperative.
+TRANSFER_RULE_DEFAULT: dict[str, str] = {
+    "fr": "entre coopérateurs librement ; à un tiers avec l'accord du conseil d'administration",
+    "nl": "vrij tussen vennoten; aan een derde met de instemming van de raad van bestuur",
+    "de": "frei zwischen Mitgliedern; an Dritte mit Zustimmung des Verwaltungsrats",
+    "en": "freely between members; to a third party with the board's consent",
+}
+
+
+def voting_rule(basis: str, cap_fraction: str | None, language: str) -> str:
+    return VOTING_RULE[basis][str(language)].format(cap=cap_fraction or "1/10")
+
+
+def transfer_rule(statutes_texts: dict[str, str], language: str) -> str:
+    """The statutes' transfer clause in the reader's language, else the default law's."""
+    return statutes_texts.get(str(language)) or TRANSFER_RULE_DEFAULT[str(language)]
