@@ -52,3 +52,43 @@ def voting_rule(basis: str, cap_fraction: str | None, language: str) -> str:
 def transfer_rule(statutes_texts: dict[str, str], language: str) -> str:
     """The statutes' transfer clause in the reader's language, else the default law's."""
     return statutes_texts.get(str(language)) or TRANSFER_RULE_DEFAULT[str(language)]
+
+
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "fr": {"fr": "français", "nl": "néerlandais", "de": "allemand", "en": "anglais"},
+    "nl": {"fr": "Frans", "nl": "Nederlands", "de": "Duits", "en": "Engels"},
+    "de": {"fr": "Französisch", "nl": "Niederländisch", "de": "Deutsch", "en": "Englisch"},
+    "en": {"fr": "French", "nl": "Dutch", "de": "German", "en": "English"},
+}  # the reader's language -> the name of each language in it
+
+# The board report's chart, in the report's language.
+CHART: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Parts payées",
+        "week": "payées cette semaine",
+        "cumulative": "payées, cumul",
+        "axis": "souscriptions payées",
+    },
+    "nl": {
+        "title": "Betaalde aandelen",
+        "week": "betaald deze week",
+        "cumulative": "betaald, cumulatief",
+        "axis": "betaalde inschrijvingen",
+    },
+    "de": {
+        "title": "Bezahlte Anteile",
+        "week": "bezahlt in dieser Woche",
+        "cumulative": "bezahlt, kumuliert",
+        "axis": "bezahlte Zeichnungen",
+    },
+    "en": {
+        "title": "Paid shares",
+        "week": "paid this week",
+        "cumulative": "paid, cumulative",
+        "axis": "subscriptions paid",
+    },
+}
+
+
+def language_name(code: str, language: str) -> str:
+    return LANGUAGE_NAMES[str(language)].get(str(code), str(code))

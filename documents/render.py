@@ -17,6 +17,9 @@ from documents import formatting
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 LANGUAGES = ("fr", "nl", "de", "en")
+# Printed width of an image by its context key: a chart spans the text width (16 cm of an A4
+# page); anything else (the payment and ballot QR codes) is 3 cm, a size phones read well.
+IMAGE_WIDTH_MM = {"chart": 160}
 
 
 class TemplateMissing(LookupError):
@@ -65,7 +68,7 @@ def render_docx(
     doc = DocxTemplate(str(template_path(name, language)))
     values = context_dict(context)
     for key, png in (images or {}).items():
-        values[key] = InlineImage(doc, io.BytesIO(png), width=Mm(30))
+        values[key] = InlineImage(doc, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM.get(key, 30)))
     doc.render(values, jinja_env=jinja_environment(language), autoescape=True)
     out = io.BytesIO()
     doc.save(out)

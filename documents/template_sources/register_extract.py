@@ -138,6 +138,7 @@ def _blocks(lang: str) -> list[Block]:
             "table",
             headers=h_row,
             loop="row in rows",
+            widths=(1.0, 1.9, 2.9, 3.1, 2.5, 1.8, 2.0),
             cells=(
                 "{{ row.share_class }}",
                 "{{ row.number }}",
