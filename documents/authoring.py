@@ -23,6 +23,8 @@ from documents import template_sources
 from documents.render import LANGUAGES, TEMPLATES_DIR
 
 FONT = "DejaVu Sans"  # set explicitly: a missing Calibri is replaced anyway
+TEXT_WIDTH_CM = 15.2  # the default page's text width
+TABLE_FONT = Pt(9)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Block:
     headers: tuple[str, ...] = ()
     loop: str = ""  # table: "row in rows"
     cells: tuple[str, ...] = ()
+    widths: tuple[float, ...] = ()  # table: column widths in cm (default: by header words)
 
 
 @dataclass(frozen=True)
@@ -124,15 +127,7 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
         elif block.kind == "pagebreak":
             document.add_page_break()  # type: ignore[no-untyped-call]
         elif block.kind == "table":
-            # docxtpl wants the loop tags in rows of their own: header, for, body, endfor.
-            table = document.add_table(rows=4, cols=len(block.headers))
-            table.style = "Light Grid Accent 1"
-            for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
-                cell.text = title
-            table.rows[1].cells[0].text = "{%tr for " + block.loop + " %}"
-            for cell, value in zip(table.rows[2].cells, block.cells, strict=True):
-                cell.text = value
-            table.rows[3].cells[0].text = "{%tr endfor %}"
+            _table(document, block)
         else:
             _letter_block(document, block)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +138,35 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
 
         slim_docx(path)
     return path
+
+
+def _column_widths(block: Block) -> tuple[float, ...]:
+    """Widths that keep every header word whole: the longest word of each header sets its
+    column's share of the text width (at least five characters' worth)."""
+    if block.widths:
+        return block.widths
+    weights = [max(5, *(len(word) for word in header.split())) for header in block.headers]
+    return tuple(TEXT_WIDTH_CM * w / sum(weights) for w in weights)
+
+
+def _table(document: object, block: Block) -> None:
+    """docxtpl wants the loop tags in rows of their own: header, for, body, endfor."""
+    table = document.add_table(rows=4, cols=len(block.headers))  # type: ignore[attr-defined]
+    table.style = "Light Grid Accent 1"
+    table.autofit = False
+    widths = _column_widths(block)
+    for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
+        cell.text = title
+    table.rows[1].cells[0].text = "{%tr for " + block.loop + " %}"
+    for cell, value in zip(table.rows[2].cells, block.cells, strict=True):
+        cell.text = value
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = TABLE_FONT
 
 
 def all_sources() -> list[TemplateSource]:

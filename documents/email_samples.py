@@ -47,6 +47,7 @@ _VALUES: dict[str, Any] = {
     "ui_url": "https://backoffice.smart.coop",
     "seal": "3f5a9c0e1b2d4f6a",
     "a1": True,
+    "company": False,
     "outcome": "refused",
     "reason": "—",
     "checks": ["share_covers_work_years", "declared_before_work"],

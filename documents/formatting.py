@@ -125,3 +125,8 @@ def structured(communication: str) -> str:
     if len(digits) != 12:
         return str(communication)
     return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+
+
+def percent(value: float | Decimal, language: str) -> str:
+    """A percentage with one decimal, as the language writes it: '66,7 %' (fr), '66.7 %' (en)."""
+    return format_decimal(value, format="#,##0.0", locale=locale_for(language)) + "\u00a0%"

@@ -115,3 +115,76 @@ def country(code: str, language: str) -> str:
 
     territories = Locale.parse(locale_for(language)).territories
     return str(territories.get(code.strip().upper(), code))
+
+
+# The voting rule of the statutes as members read it: one text per basis and language.
+VOTING_RULE: dict[str, dict[str, str]] = {
+    "per_member": {
+        "fr": "une personne, une voix, quel que soit le nombre de parts",
+        "nl": "één persoon, één stem, ongeacht het aantal aandelen",
+        "de": "eine Person, eine Stimme, unabhängig von der Zahl der Anteile",
+        "en": "one person, one vote, however many shares",
+    },
+    "per_share": {
+        "fr": "une voix par part, au plus {cap} des voix présentes ou représentées",
+        "nl": "één stem per aandeel, ten hoogste {cap} van de aanwezige of vertegenwoordigde stemmen",
+        "de": "eine Stimme je Anteil, höchstens {cap} der anwesenden oder vertretenen Stimmen",
+        "en": "one vote per share, at most {cap} of the votes present or represented",
+    },
+}
+# When the statutes file gives no transfer clause: the usual clause of a cooperative.
+TRANSFER_RULE_DEFAULT: dict[str, str] = {
+    "fr": "entre coopérateurs librement ; à un tiers avec l'accord du conseil d'administration",
+    "nl": "vrij tussen vennoten; aan een derde met de instemming van de raad van bestuur",
+    "de": "frei zwischen Mitgliedern; an Dritte mit Zustimmung des Verwaltungsrats",
+    "en": "freely between members; to a third party with the board's consent",
+}
+
+
+def voting_rule(basis: str, cap_fraction: str | None, language: str) -> str:
+    return VOTING_RULE[basis][str(language)].format(cap=cap_fraction or "1/10")
+
+
+def transfer_rule(statutes_texts: dict[str, str], language: str) -> str:
+    """The statutes' transfer clause in the reader's language, else the default law's."""
+    return statutes_texts.get(str(language)) or TRANSFER_RULE_DEFAULT[str(language)]
+
+
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "fr": {"fr": "français", "nl": "néerlandais", "de": "allemand", "en": "anglais"},
+    "nl": {"fr": "Frans", "nl": "Nederlands", "de": "Duits", "en": "Engels"},
+    "de": {"fr": "Französisch", "nl": "Niederländisch", "de": "Deutsch", "en": "Englisch"},
+    "en": {"fr": "French", "nl": "Dutch", "de": "German", "en": "English"},
+}  # the reader's language -> the name of each language in it
+
+# The board report's chart, in the report's language.
+CHART: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Parts payées",
+        "week": "payées cette semaine",
+        "cumulative": "payées, cumul",
+        "axis": "souscriptions payées",
+    },
+    "nl": {
+        "title": "Betaalde aandelen",
+        "week": "betaald deze week",
+        "cumulative": "betaald, cumulatief",
+        "axis": "betaalde inschrijvingen",
+    },
+    "de": {
+        "title": "Bezahlte Anteile",
+        "week": "bezahlt in dieser Woche",
+        "cumulative": "bezahlt, kumuliert",
+        "axis": "bezahlte Zeichnungen",
+    },
+    "en": {
+        "title": "Paid shares",
+        "week": "paid this week",
+        "cumulative": "paid, cumulative",
+        "axis": "subscriptions paid",
+    },
+}
+
+
+def language_name(code: str, language: str) -> str:
+    return LANGUAGE_NAMES[str(language)].get(str(code), str(code))

@@ -31,6 +31,8 @@ _URL_OR_MAIL = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A command staff type (`coop members review 42`) or a file name (`board.json`) is not prose.
 _COMMAND = re.compile(r"\b(?:coop|python) [^\n»\")]*|[\w-]+\.(?:py|json|csv|xlsx)\b")
 _MACHINE_PLURAL = re.compile(r"[^\W\d_]\((?:s|e|en|n|es|x|nen|innen|r)\)", re.IGNORECASE)
+# 'aandeel/aandelen', 'part/parts': the same word twice, for a count the text did not look at.
+_SLASH_PLURAL = re.compile(r"\b([^\W\d_]{4})[^\W\d_]*/\1[^\W\d_]*")
 _EMPTY_PARENS = re.compile(r"\(\s*\)")
 _LOCAL_ADDRESS = re.compile(r"127\.0\.0\.1|\blocalhost\b|\b0\.0\.0\.0\b", re.IGNORECASE)
 _SECONDS = re.compile(r"(?<![\d:])\d{1,2}:\d\d:\d\d(?![\d:])")
@@ -79,7 +81,9 @@ def english_words(text: str, language: str) -> list[Finding]:
 
 def machine_plurals(text: str) -> list[Finding]:
     """'part(s)', 'Anteil(e)', 'volmacht(en)': a count the text did not look at."""
-    return _all("machine plural", _MACHINE_PLURAL, text)
+    return _all("machine plural", _MACHINE_PLURAL, text) + _all(
+        "machine plural", _SLASH_PLURAL, text
+    )
 
 
 def empty_parentheses(text: str) -> list[Finding]:

@@ -103,7 +103,7 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
                 ),
                 member_number=m.member_number or str(m.id),
                 share_class=cert.share_class,
-                class_label=klass.label,
+                class_label=klass.label_in(m.language),
                 shares=cert.shares,
                 paid_cents=cert.paid_cents,
                 nominal_cents=klass.nominal_value_cents,

@@ -191,7 +191,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         state = campaigns.progress(uow.session, campaign_id)
         settings = uow.settings
     figures = conversion(facts)
-    chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
+    chart = docs.conversion_chart(figures, campaign.name)
     stored = archive.store(
         settings.resolved_archive_dir(),
         f"transition/{campaign_id}/report",
@@ -200,14 +200,14 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
     )
     key = f"transition-{campaign_id}"
 
-    def lines(rows: list[ConversionRow]) -> list[ConversionLine]:
-        return [docs.conversion_line(r, "en") for r in rows]
+    def lines(rows: list[ConversionRow], by: str = "office") -> list[ConversionLine]:
+        return [docs.conversion_line(r, "en", by) for r in rows]
 
     create_table_artifact(
         _table(lines(figures.by_office)), key=f"{key}-by-office", description="Conversion by office"
     )
     create_table_artifact(
-        _table(lines(figures.by_language)),
+        _table(lines(figures.by_language, "language")),
         key=f"{key}-by-language",
         description="Conversion by language",
     )
@@ -248,7 +248,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
             ),
             subject_type="transition_campaign",
             subject_id=str(campaign_id),
-            images={"chart": chart},
+            images={"chart": docs.conversion_chart(figures, campaign.name, language)},
         )
         for language in ("fr", "nl")
     ]

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from documents import formatting, labels
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.transition import ConversionLine, TransitionBoardReport, WeekLine
@@ -13,7 +14,7 @@ def sample(language: str) -> TransitionBoardReport:
             group=group,
             invited=invited,
             paid=paid,
-            percent=f"{100 * paid / invited:.1f} %",
+            percent=formatting.percent(100 * paid / invited, language),
             not_now=1,
             resigned=1,
             restricted=invited - paid - 2,
@@ -30,7 +31,10 @@ def sample(language: str) -> TransitionBoardReport:
         total=line("all", 200, 120),
         postal=9,
         by_office=[line("Gent", 120, 80), line("Liège", 80, 40)],
-        by_language=[line("fr", 80, 40), line("nl", 120, 80)],
+        by_language=[
+            line(labels.language_name("fr", language), 80, 40),
+            line(labels.language_name("nl", language), 120, 80),
+        ],
         by_week=[
             WeekLine(week="2026-W49", paid=70, cumulative=70),
             WeekLine(week="2026-W50", paid=50, cumulative=120),

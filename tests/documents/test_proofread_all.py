@@ -96,6 +96,7 @@ def test_every_email_reads_right(template: str, language: str) -> None:
         ("fr", "Vous souscrivez 1 part(s).", "machine plural"),
         ("de", "Sie zeichnen 1 Anteil(e).", "machine plural"),
         ("nl", "ten hoogste 2 volmacht(en)", "machine plural"),
+        ("nl", "uw 1 aandeel/aandelen van categorie A", "machine plural"),
         ("fr", "Chère coopératrice, cher coopérateur Amélie (),", "empty ()"),
         ("en", "Vote at http://127.0.0.1:8765/b", "local address"),
         ("en", "Vote at http://localhost:8765/b", "local address"),
@@ -159,10 +160,25 @@ def test_a_broken_template_fails_the_proofreading(tmp_path) -> None:  # type: ig
 
 
 def test_a_broken_email_fails_the_proofreading() -> None:
-    context = email_samples.sample("share_payment_instructions", "fr")
+    """The payment e-mail as it was written before (no plural, raw IBAN and communication):
+    the checks report each fault; the real template, given the same values, passes."""
+    from documents.email import EMAILS_DIR, environment
+
+    source = (EMAILS_DIR / "share_payment_instructions.fr.j2").read_text(encoding="utf-8")
+    broken = (
+        source.replace('{{ shares|plural("part", "parts") }}', "{{ shares }} part(s)")
+        .replace("{{ iban|iban }}", "{{ iban }}")
+        .replace("{{ communication|communication }}", "{{ communication }}")
+    )
+    assert broken != source
+    context = email_samples.sample("share_payment_instructions", "fr", shares=2)
     context["communication"] = "++ +090/9337/55493+++"
-    mail = render_email("share_payment_instructions", "fr", context)
-    assert "unbalanced or wrapped +++" in {f.check for f in proofread(mail.text, "fr")}
+    text = environment("fr").from_string(broken).render(**context)
+    checks = {f.check for f in proofread(text, "fr")}
+    assert {"machine plural", "IBAN not in groups of four", "unbalanced or wrapped +++"} <= checks
+    real = render_email("share_payment_instructions", "fr", context)
+    assert proofread(real.text, "fr") == []
+    assert "+++090/9337/55493+++" in real.text and "2 parts" in real.text
 
 
 # --- plurals and salutations -------------------------------------------------------------
