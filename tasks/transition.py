@@ -12,6 +12,7 @@ from documents import archive
 from documents import transition_docs as docs
 from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
+from documents.pdf_archive import with_pdfs
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -80,6 +81,7 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         if letter.document_key not in done
     ]
     files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
+    files = with_pdfs(settings.resolved_archive_dir(), files, settings)  # members receive PDF
     with UnitOfWork() as uow:
         marked = campaigns.mark_invited(
             uow, campaign_id, [x.member_id for x in letters], actor, documents=files
