@@ -102,6 +102,38 @@ def templates_build() -> None:
         console.print(str(path.name))
 
 
+@app.command("doctor")
+def doctor() -> None:
+    """Settings that would reach a member with a placeholder, and the variable to set for
+    each; exits 1 in production while one is left (mail and mass flows refuse then)."""
+    from documents import pdf
+    from governance.config import Environment, get_settings
+    from governance.placeholders import placeholders
+
+    settings = get_settings()
+    found = placeholders(settings)
+    console.print(f"COOP_ENVIRONMENT={settings.environment.value}")
+    console.print(
+        "PDF: " + ("LibreOffice found" if pdf.available() else "LibreOffice missing: DOCX sent")
+    )
+    if not found:
+        console.print("[green]No placeholder setting reaches a member.[/green]")
+        return
+    from rich.table import Table
+
+    table = Table(title="Settings still holding a placeholder", title_justify="left")
+    for column in ("Set this variable", "Current value", "Seen by members as"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row(item.variable, repr(item.value), item.where)
+    console.print(table)
+    if settings.environment is Environment.PRODUCTION:
+        console.print(
+            "[red]Production refuses member mail and mass flows until they are set.[/red]"
+        )
+        raise typer.Exit(1)
+
+
 @outbox_app.command("deliver")
 def outbox_deliver() -> None:
     """Send every due e-mail now."""

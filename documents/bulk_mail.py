@@ -36,6 +36,7 @@ from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
 from governance.domain.enums import OutboxStatus
+from governance.placeholders import require_ready
 from governance.services import outbox
 
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
@@ -374,6 +375,7 @@ def deliver_prefix(
     """Send every due message whose key starts with `keys_prefix` over `connections` kept
     SMTP connections; returns what happened."""
     settings = settings or get_settings()
+    require_ready(settings, "send member mail")  # production: no placeholder on a letter
     unsettled.settle(settings)  # what an earlier run of this process could not record
     release_dead_claims(settings, keys_prefix)
     report = DeliveryReport()

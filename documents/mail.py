@@ -23,6 +23,7 @@ from documents.email import render_email
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
+from governance.placeholders import require_ready
 from governance.services import outbox
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -223,6 +224,7 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Claim due messages, send each, mark each: a crash loses nothing and repeats at most one."""
     settings = settings or get_settings()
+    require_ready(settings, "send member mail")  # production: no placeholder on a letter
     archive = settings.resolved_archive_dir()
     report = DeliveryReport()
     unsettled.settle(settings)  # what an earlier run of this process could not record
