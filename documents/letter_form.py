@@ -5,6 +5,8 @@ Texts are Jinja over the template's context; `coop` is `documents.contexts.Coop`
 
 from __future__ import annotations
 
+import re
+
 from documents.authoring import Block
 
 # Header (top right): who writes. Footer: the mentions of CSA art. 2:20 and the VAT number.
@@ -115,3 +117,22 @@ def letter_opening(language: str, who: str, expression: str = "") -> list[Block]
     if expression:
         blocks.append(reference(language, expression))
     return blocks
+
+
+# What every company document must show (CSA art. 2:20), as the footer prints it.
+_MANDATORY = {
+    "fr": ("société coopérative", "Numéro d'entreprise", "RPM ", "TVA BE "),
+    "nl": ("coöperatieve vennootschap", "Ondernemingsnummer", "RPR ", "btw BE "),
+    "de": ("Genossenschaft", "Unternehmensnummer", "RJP ", "MwSt.-Nr. BE "),
+    "en": ("cooperative company", "Enterprise number", "RLE ", "VAT BE "),
+}
+_NUMBER = re.compile(r"\b[01]\d{3}\.\d{3}\.\d{3}\b")
+
+
+def missing_mentions(text: str, language: str) -> list[str]:
+    """The legal mentions a rendered document lacks (empty: complete). Checks the sample
+    coop's legal form (sc), the labels, and an enterprise number written 0896.755.397."""
+    missing = [m.strip() for m in _MANDATORY[language] if m not in text]
+    if not _NUMBER.search(text):
+        missing.append("enterprise number as 0000.000.000")
+    return missing
