@@ -81,15 +81,11 @@ def _by_language(language: str) -> dict[str, Any]:
         "de": "Ordentliche Generalversammlung 2027",
         "en": "Ordinary general assembly 2027",
     }
-    places = {
-        "fr": "Bruxelles, Rue Coenraets 72, et en ligne",
-        "nl": "Brussel, Coenraetsstraat 72, en online",
-        "de": "Brüssel, Rue Coenraets 72, und online",
-        "en": "Brussels, Rue Coenraets 72, and online",
-    }
+    places = dict.fromkeys(("fr", "nl", "de", "en"), "Rue Coenraets 72, 1060 Saint-Gilles")
     return {
         "title": titles[language],
         "place": places[language],
+        "online_link": "https://visio.smart.coop/ag-2027",
         "meeting": _moment(language),
         "opens": _moment(language, before=timedelta(days=18, hours=3)),
         "closes": _moment(language, before=timedelta(hours=2)),

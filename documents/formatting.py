@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 from governance.clock import BRUSSELS
@@ -33,10 +33,9 @@ def long_date(value: date, language: str) -> str:
 
 
 def date_time(value: datetime, language: str) -> str:
-    """A moment for people: Brussels time, medium format."""
-    return format_datetime(
-        value.astimezone(BRUSSELS), format="medium", tzinfo=BRUSSELS, locale=locale_for(language)
-    )
+    """A moment for people: Brussels time, with its weekday and without seconds
+    ('samedi 19 juin 2027 à 14:00')."""
+    return weekday_date_time(value, language)
 
 
 def number(value: int | Decimal, language: str) -> str:

@@ -188,3 +188,38 @@ CHART: dict[str, dict[str, str]] = {
 
 def language_name(code: str, language: str) -> str:
     return LANGUAGE_NAMES[str(language)].get(str(code), str(code))
+
+
+# What members read as the assembly's name: its kind and year in their language. The title
+# staff give an assembly stays theirs (lists, the Prefect UI): it may mix languages.
+ASSEMBLY_NAMES: dict[str, dict[str, str]] = {
+    "ordinary": {
+        "fr": "Assemblée générale ordinaire {year}",
+        "nl": "Gewone algemene vergadering {year}",
+        "de": "Ordentliche Generalversammlung {year}",
+        "en": "Ordinary general assembly {year}",
+    },
+    "extraordinary": {
+        "fr": "Assemblée générale extraordinaire {year}",
+        "nl": "Buitengewone algemene vergadering {year}",
+        "de": "Außerordentliche Generalversammlung {year}",
+        "en": "Extraordinary general assembly {year}",
+    },
+    "mixed": {
+        "fr": "Assemblée générale ordinaire et extraordinaire {year}",
+        "nl": "Gewone en buitengewone algemene vergadering {year}",
+        "de": "Ordentliche und außerordentliche Generalversammlung {year}",
+        "en": "Ordinary and extraordinary general assembly {year}",
+    },
+}
+SECOND_MEETING = {
+    "fr": "{name}, seconde séance",
+    "nl": "{name}, tweede vergadering",
+    "de": "{name}, zweite Versammlung",
+    "en": "{name}, second meeting",
+}
+
+
+def assembly_name(kind: str, year: int, language: str, *, second_meeting: bool = False) -> str:
+    name = ASSEMBLY_NAMES[str(kind)][str(language)].format(year=year)
+    return SECOND_MEETING[str(language)].format(name=name) if second_meeting else name
