@@ -46,5 +46,6 @@ def test_the_fast_path_gives_pdf_with_the_docx_beside(coop_env, monkeypatch) -> 
     for _f, path in paths:
         data = (coop_env.archive / path).read_bytes()
         assert data.startswith(b"%PDF-")
+        assert b"pdfaid:part>2<" in data and b"pdfaid:conformance>B<" in data  # PDF/A-2b
         assert (coop_env.archive / path).with_suffix(".docx").exists()
     assert produce_fast(_requests(), parallel=False) == 0  # a re-run makes nothing twice
