@@ -79,7 +79,7 @@ def lines(language: str = "fr") -> list[BallotLine]:
 
     boxes = "   ".join(f"☐\u00a0{name}" for name in ("Amélie Dubois", "Pieter Claes"))
     return [
-        BallotLine(code="R1", title=HOSTILE_TEXT, choices=CHOICES[language]),
+        BallotLine(code="R1", title=ACCOUNTS[language], choices=CHOICES[language]),
         BallotLine(
             code="E1", title=BOARD[language], choices=f"{AT_MOST[language].format(n=2)} {boxes}"
         ),

@@ -106,8 +106,9 @@ def names() -> list[str]:
     return sorted({p.name.split(".")[0] for p in EMAILS_DIR.glob("*.j2")})
 
 
-def sample(name: str, language: str, **overrides: Any) -> dict[str, Any]:
-    """A context for `name` in `language`: every variable its template uses."""
+def sample(name: str, language: str, /, **overrides: Any) -> dict[str, Any]:
+    """A context for `name` in `language`: every variable its template uses (`overrides`
+    replace or add values, e.g. name=..., company=True)."""
     values = {**_VALUES, **{key: _DAY for key in _DATE_KEYS}, **_by_language(language)}
     context = {key: values[key] for key in variables(name, language) if key in values}
     missing = variables(name, language) - set(values) - {"opens"}

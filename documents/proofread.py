@@ -33,6 +33,12 @@ _COMMAND = re.compile(r"\b(?:coop|python) [^\n»\")]*|[\w-]+\.(?:py|json|csv|xls
 _MACHINE_PLURAL = re.compile(r"[^\W\d_]\((?:s|e|en|n|es|x|nen|innen|r)\)", re.IGNORECASE)
 # 'aandeel/aandelen', 'part/parts': the same word twice, for a count the text did not look at.
 _SLASH_PLURAL = re.compile(r"\b([^\W\d_]{4})[^\W\d_]*/\1[^\W\d_]*")
+# One of something, with the noun in the plural: '1 démissions', '1 parts', '1 Anteile'.
+_ONE_PLURAL = re.compile(
+    r"(?<![\d.,\u202f\u00a0])1 (?:parts|démissions|sièges|procurations|voix exprimées|membres"
+    r"|aandelen|zetels|volmachten|uittredingen|leden|Anteile|Sitze|Vollmachten|Austritte"
+    r"|Mitglieder|shares|seats|proxies|members|resignations|votes)\b"
+)
 _EMPTY_PARENS = re.compile(r"\(\s*\)")
 _LOCAL_ADDRESS = re.compile(r"127\.0\.0\.1|\blocalhost\b|\b0\.0\.0\.0\b", re.IGNORECASE)
 _SECONDS = re.compile(r"(?<![\d:])\d{1,2}:\d\d:\d\d(?![\d:])")
@@ -81,8 +87,10 @@ def english_words(text: str, language: str) -> list[Finding]:
 
 def machine_plurals(text: str) -> list[Finding]:
     """'part(s)', 'Anteil(e)', 'volmacht(en)': a count the text did not look at."""
-    return _all("machine plural", _MACHINE_PLURAL, text) + _all(
-        "machine plural", _SLASH_PLURAL, text
+    return (
+        _all("machine plural", _MACHINE_PLURAL, text)
+        + _all("machine plural", _SLASH_PLURAL, text)
+        + _all("machine plural", _ONE_PLURAL, text)
     )
 
 

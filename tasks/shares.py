@@ -101,7 +101,7 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
                     city=m.city,
                     country=m.country,
                 ),
-                member_number=m.member_number or str(m.id),
+                member_number=m.member_number or "",  # never the internal id
                 share_class=cert.share_class,
                 class_label=klass.label_in(m.language),
                 shares=cert.shares,

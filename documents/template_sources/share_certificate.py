@@ -28,7 +28,7 @@ def sample(language: str) -> ShareCertificate:
 TEXT = {
     "fr": (
         "Certificat de parts",
-        "{{ coop.name }} certifie que {{ member.name }} (membre {{ member_number }}) détient "
+        "{{ coop.name }} certifie que {{ member.name }} {% if member_number %}(membre {{ member_number }}) {% endif %}détient "
         "{{ shares|plural('part', 'parts') }} de catégorie {{ share_class }} ({{ class_label }}), d'une valeur "
         "nominale de {{ nominal_cents|money }} par part ; montant libéré : "
         "{{ paid_cents|money }}.",
@@ -38,7 +38,7 @@ TEXT = {
     ),
     "nl": (
         "Aandelencertificaat",
-        "{{ coop.name }} verklaart dat {{ member.name }} (lid {{ member_number }}) "
+        "{{ coop.name }} verklaart dat {{ member.name }} {% if member_number %}(lid {{ member_number }}) {% endif %}"
         "{{ shares|plural('aandeel', 'aandelen') }} van categorie {{ share_class }} ({{ class_label }}) "
         "bezit, met een nominale waarde van {{ nominal_cents|money }} per aandeel, volledig "
         "volgestort: {{ paid_cents|money }} betaald.",
@@ -48,7 +48,7 @@ TEXT = {
     ),
     "de": (
         "Anteilszertifikat",
-        "{{ coop.name }} bescheinigt, dass {{ member.name }} (Mitglied {{ member_number }}) "
+        "{{ coop.name }} bescheinigt, dass {{ member.name }} {% if member_number %}(Mitglied {{ member_number }}) {% endif %}"
         "{{ shares|plural('Anteil', 'Anteile') }} der Kategorie {{ share_class }} ({{ class_label }}) mit einem "
         "Nennwert von je {{ nominal_cents|money }} hält, voll eingezahlt: "
         "{{ paid_cents|money }} gezahlt.",
@@ -59,7 +59,7 @@ TEXT = {
     ),
     "en": (
         "Share certificate",
-        "{{ coop.name }} certifies that {{ member.name }} (member {{ member_number }}) holds "
+        "{{ coop.name }} certifies that {{ member.name }} {% if member_number %}(member {{ member_number }}) {% endif %}holds "
         "{{ shares|plural('class ' ~ share_class ~ ' share', 'class ' ~ share_class ~ ' shares') }} ({{ class_label }}), of a nominal value "
         "of {{ nominal_cents|money }} each, fully paid: {{ paid_cents|money }} paid.",
         "Register of shareholders entry no. {{ entry_sequence }} of {{ as_of|date }}. "

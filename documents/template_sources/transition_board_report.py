@@ -91,9 +91,10 @@ TEXT = {
         "title": "Rapport au conseil : campagne {{ campaign }}",
         "intro": "Campagne de transition coopérative (parts de catégorie {{ share_class }}) : "
         "échéance le {{ deadline|date }}, restriction le {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} membres invités, {{ total.paid }} ont payé leur part "
-        "({{ total.percent }}) ; {{ total.not_now }} « pas maintenant », {{ total.resigned }} "
-        "démissions, {{ total.restricted }} restreints ; {{ postal }} invitations par courrier.",
+        "summary": "Membres invités : {{ total.invited }} ; part payée : {{ total.paid }} "
+        "({{ total.percent }}) ; « pas maintenant » : {{ total.not_now }} ; démissions : "
+        "{{ total.resigned }} ; restreints : {{ total.restricted }} ; invitations par courrier : "
+        "{{ postal }}.",
         "by_office": "Par bureau", "by_language": "Par langue", "by_week": "Paiements par semaine",
         "group": "Groupe", "invited": "Invités", "paid": "Payé", "not_now": "Pas maintenant",
         "resigned": "Démissions", "restricted": "Restreints", "week": "Semaine",
@@ -104,9 +105,10 @@ TEXT = {
         "title": "Verslag aan de raad van bestuur: campagne {{ campaign }}",
         "intro": "Coöperatieve overgangscampagne (aandelen van categorie {{ share_class }}): "
         "uiterste datum {{ deadline|date }}, beperking vanaf {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} leden uitgenodigd, {{ total.paid }} betaalden hun aandeel "
-        "({{ total.percent }}); {{ total.not_now }} 'nu niet', {{ total.resigned }} uittredingen, "
-        "{{ total.restricted }} beperkt; {{ postal }} uitnodigingen per post.",
+        "summary": "Uitgenodigde leden: {{ total.invited }}; aandeel betaald: {{ total.paid }} "
+        "({{ total.percent }}); 'nu niet': {{ total.not_now }}; uittredingen: "
+        "{{ total.resigned }}; beperkt: {{ total.restricted }}; uitnodigingen per post: "
+        "{{ postal }}.",
         "by_office": "Per kantoor", "by_language": "Per taal", "by_week": "Betalingen per week",
         "group": "Groep", "invited": "Uitgenodigd", "paid": "Betaald", "not_now": "Nu niet",
         "resigned": "Uittredingen", "restricted": "Beperkt", "week": "Week",
@@ -117,9 +119,10 @@ TEXT = {
         "title": "Bericht an den Verwaltungsrat: Kampagne {{ campaign }}",
         "intro": "Genossenschaftliche Übergangskampagne (Anteile der Kategorie {{ share_class }}): "
         "Frist {{ deadline|date }}, Einschränkung ab {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} Mitglieder eingeladen, {{ total.paid }} haben ihren Anteil "
-        "bezahlt ({{ total.percent }}); {{ total.not_now }} „jetzt nicht“, {{ total.resigned }} "
-        "Austritte, {{ total.restricted }} eingeschränkt; {{ postal }} Einladungen per Post.",
+        "summary": "Eingeladene Mitglieder: {{ total.invited }}; Anteil bezahlt: {{ total.paid }} "
+        "({{ total.percent }}); „jetzt nicht“: {{ total.not_now }}; Austritte: "
+        "{{ total.resigned }}; eingeschränkt: {{ total.restricted }}; Einladungen per Post: "
+        "{{ postal }}.",
         "by_office": "Nach Büro", "by_language": "Nach Sprache", "by_week": "Zahlungen pro Woche",
         "group": "Gruppe", "invited": "Eingeladen", "paid": "Bezahlt", "not_now": "Jetzt nicht",
         "resigned": "Austritte", "restricted": "Eingeschränkt", "week": "Woche",
@@ -130,9 +133,9 @@ TEXT = {
         "title": "Report to the board: campaign {{ campaign }}",
         "intro": "Cooperative transition campaign (class {{ share_class }} shares): deadline "
         "{{ deadline|date }}, restriction from {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} members invited, {{ total.paid }} paid their share "
-        "({{ total.percent }}); {{ total.not_now }} 'not now', {{ total.resigned }} resigned, "
-        "{{ total.restricted }} restricted; {{ postal }} invitations by post.",
+        "summary": "Members invited: {{ total.invited }}; share paid: {{ total.paid }} "
+        "({{ total.percent }}); 'not now': {{ total.not_now }}; resigned: {{ total.resigned }}; "
+        "restricted: {{ total.restricted }}; invitations by post: {{ postal }}.",
         "by_office": "By office", "by_language": "By language", "by_week": "Payments by week",
         "group": "Group", "invited": "Invited", "paid": "Paid", "not_now": "Not now",
         "resigned": "Resigned", "restricted": "Restricted", "week": "Week",

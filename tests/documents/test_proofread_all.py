@@ -90,6 +90,8 @@ def test_every_email_reads_right(template: str, language: str) -> None:
         ("de", "Sie zeichnen 1 Anteil(e).", "machine plural"),
         ("nl", "ten hoogste 2 volmacht(en)", "machine plural"),
         ("nl", "uw 1 aandeel/aandelen van categorie A", "machine plural"),
+        ("fr", "1 « pas maintenant », 1 démissions, 38 restreints", "machine plural"),
+        ("de", "Sie halten 1 Anteile der Kategorie A", "machine plural"),
         ("fr", "Chère coopératrice, cher coopérateur Amélie (),", "empty ()"),
         ("en", "Vote at http://127.0.0.1:8765/b", "local address"),
         ("en", "Vote at http://localhost:8765/b", "local address"),
@@ -112,6 +114,7 @@ def test_each_check_fails_on_a_broken_text(language: str, broken: str, check: st
     ("language", "good"),
     [
         ("fr", "Vous détenez 3 parts. Les votes et les services de la coopérative."),
+        ("en", "You hold 1 share; 11 shares; 21 shares in all."),
         ("nl", "Betaal € 1.234,50 vóór woensdag 1 december 2027 om 14:00 of bel ons."),
         ("de", "Mitteilung +++100/0000/11249+++ auf das Konto BE71 0961 2345 6769, 33,5 %."),
         ("fr", "le mercredi 1er décembre 2027 à 14:00, 56,67 / 100, art. 6.2 des statuts"),
