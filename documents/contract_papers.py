@@ -71,6 +71,8 @@ def _job(p: Paperwork) -> Job:
         first_day=p.work_days[0],
         last_day=p.work_days[-1],
         place=place,
+        city=p.work_city,
+        country=p.work_country or "BE",
     )
 
 

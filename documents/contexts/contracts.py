@@ -21,6 +21,8 @@ class Job(BaseModel):
     first_day: date
     last_day: date
     place: str
+    city: str = ""  # the place of work as the reader's language names it (see PLACE below)
+    country: str = "BE"
 
 
 class ClientAgreement(TemplateContext):
@@ -78,3 +80,11 @@ class InvoiceDocument(TemplateContext):
     vat_mention: str
     structured_communication: str
     payment_term_days: int
+
+
+# The place of work in a template: the city, and the country's name in the reader's language
+# only when it is abroad ("Gent"; "Lille, France"; "Rijsel, Frankrijk" reads the Dutch one).
+PLACE = (
+    "{% if job.city %}{{ job.city }}{% if job.country|upper != 'BE' %}, "
+    "{{ job.country|country }}{% endif %}{% else %}{{ job.place }}{% endif %}"
+)

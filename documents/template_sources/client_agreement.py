@@ -4,7 +4,7 @@ from datetime import date
 
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
-from documents.contexts.contracts import ClientAgreement, Job
+from documents.contexts.contracts import PLACE, ClientAgreement, Job
 from documents.letter_form import letter_opening, signatory, signatures
 
 # Sample facts shared by the three contract templates (their tests use them).
@@ -27,6 +27,8 @@ def sample_job() -> Job:
         first_day=days[0],
         last_day=days[-1],
         place="Gent (BE)",
+        city="Gent",
+        country="BE",
     )
 
 
@@ -68,7 +70,7 @@ def _blocks(language: str, t: dict[str, str]) -> list[Block]:
         Block("p", "{% if client_enterprise_number %}" + t["client_no"] + "{% endif %}"),
         Block("heading", t["job_h"]),
         Block("p", "{{ job.function }} — {{ job.description }}"),
-        Block("p", t["when"] + " " + _DAYS + " — {{ job.place }}"),
+        Block("p", t["when"] + " " + _DAYS + " — " + PLACE),
         Block("heading", t["price_h"]),
         Block("p", t["net"] + colon + " {{ net_cents|money }}"),
         Block("p", t["vat"] + " {{ vat_label }}" + colon + " {{ vat_cents|money }}"),

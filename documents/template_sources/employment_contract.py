@@ -6,7 +6,7 @@ place of work, the start and end dates, the working hours, the joint committee a
 wage; both parties sign."""
 
 from documents.authoring import Block, TemplateSource
-from documents.contexts.contracts import EmploymentContract
+from documents.contexts.contracts import PLACE, EmploymentContract
 from documents.letter_form import letter_opening, signatory, signatures
 from documents.template_sources.client_agreement import (
     SAMPLE_TODAY,
@@ -56,7 +56,7 @@ def _blocks(language: str, t: dict[str, str]) -> list[Block]:
         Block("p", t["object"]),
         Block("heading", t["job_h"]),
         Block("p", t["function"] + " {{ job.function }} — {{ job.description }}"),
-        Block("p", t["place"] + " {{ job.place }}"),
+        Block("p", t["place"] + " " + PLACE),
         Block("p", t["risks"] + " {% if job.risks %}{{ job.risks }}{% else %}—{% endif %}"),
         Block("heading", t["time_h"]),
         Block("p", t["term"]),

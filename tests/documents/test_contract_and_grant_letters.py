@@ -18,19 +18,19 @@ def _document(template: str, language: str, context: object) -> docx.document.Do
 
 
 EMPLOYMENT = {
-    "fr": ["loi du 3 juillet 1978", "Lieu de travail : Gent (BE)",
+    "fr": ["loi du 3 juillet 1978", "Lieu de travail : Gent",
            "commence le 3 décembre 2026 et prend fin de plein droit le 4 décembre 2026",
            "8 heures par jour de travail", "Commission paritaire : n° 200",
            "Rémunération brute pour l'ensemble des prestations : 1\u202f104,33\xa0€"],
-    "nl": ["wet van 3 juli 1978", "Plaats van tewerkstelling: Gent (BE)",
+    "nl": ["wet van 3 juli 1978", "Plaats van tewerkstelling: Gent",
            "begint op 3 december 2026 en eindigt van rechtswege op 4 december 2026",
            "8 uur per werkdag", "Paritair comité: nr. 200",
            "Brutoloon voor alle prestaties samen: € 1.104,33"],
-    "de": ["Gesetz vom 3. Juli 1978", "Arbeitsort: Gent (BE)",
+    "de": ["Gesetz vom 3. Juli 1978", "Arbeitsort: Gent",
            "beginnt am 3. Dezember 2026 und endet von Rechts wegen am 4. Dezember 2026",
            "8 Stunden pro Arbeitstag", "Paritätische Kommission: Nr. 200",
            "Bruttolohn für alle Leistungen zusammen: 1.104,33\xa0€"],
-    "en": ["law of 3 July 1978", "Place of work: Gent (BE)",
+    "en": ["law of 3 July 1978", "Place of work: Gent",
            "starts on 3 December 2026 and ends by operation of law on 4 December 2026",
            "8 hours per work day", "Joint committee: no. 200",
            "Gross wage for all the work: €1,104.33"],
@@ -82,3 +82,11 @@ def test_the_decision_pack_has_no_english_reason_and_local_digits(language: str)
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert not any("reviewer" in c for c in cells)
     assert any(c == "81,25" for c in cells)
+
+
+def test_work_abroad_names_the_country_in_the_contract_language() -> None:
+    context = employment_contract.sample("nl")
+    abroad = context.model_copy(update={"job": context.job.model_copy(
+        update={"city": "Lille", "country": "FR", "place": "Lille, FR"})})
+    text = "\n".join(p.text for p in _document("employment_contract", "nl", abroad).paragraphs)
+    assert "Plaats van tewerkstelling: Lille, Frankrijk" in text
