@@ -293,7 +293,7 @@ def _worker(
                 with UnitOfWork(settings) as lookup:
                     offices = outbox.offices_of(lookup.session, claimed)
                 for message in claimed:
-                    office = offices.get(message.member_id) if message.member_id else None
+                    office = outbox.reply_office(message, offices)
                     status = _deliver(
                         uow,
                         connection,

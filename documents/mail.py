@@ -242,7 +242,7 @@ def deliver_pending(
                 batches += 1
                 offices = outbox.offices_of(uow.session, claimed)
                 for message in claimed:
-                    office = offices.get(message.member_id) if message.member_id else None
+                    office = outbox.reply_office(message, offices)
                     reply_to = settings.reply_to(office)
                     _deliver_one(uow, sender, message, archive, report, claim, reply_to)
                     if after_send is not None:

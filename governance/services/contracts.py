@@ -647,6 +647,7 @@ def _approve(
             "total_cents": amounts.total_cents,
             "due_on": invoice.due_on.isoformat(),
             "communication": invoice.structured_communication,
+            "reply_office": str(member.office),  # the client's questions reach the office
         },
     )
     if member.email:

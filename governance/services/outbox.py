@@ -81,6 +81,15 @@ class ClaimedMessage:
         )
 
 
+def reply_office(message: ClaimedMessage, offices: dict[int, str]) -> str | None:
+    """The office a reply to `message` should reach: its member's, else the one its context
+    names (`reply_office`, e.g. a client writing about a member's contract)."""
+    if message.member_id is not None and message.member_id in offices:
+        return offices[message.member_id]
+    named = message.context.get("reply_office")
+    return str(named) if named else None
+
+
 def offices_of(session: Session, messages: list[ClaimedMessage]) -> dict[int, str]:
     """The office of each message's member (their replies go there), by member id."""
     ids = {m.member_id for m in messages if m.member_id is not None}

@@ -88,3 +88,15 @@ def test_a_name_with_accents_reaches_the_mail_client_intact() -> None:
     assert [p.get_filename() for p in parsed.iter_attachments()] == [
         "Récapitulatif de votre adhésion.pdf"]
     assert parsed["Reply-To"] == "bruxelles@smart.coop"
+
+
+def test_a_client_writing_about_a_contract_reaches_the_member_office(coop_env, mail_sink) -> None:  # type: ignore[no-untyped-def]
+    with UnitOfWork() as uow:  # a client is no member: the message names the office instead
+        outbox.enqueue(uow.session, key="client:1", to="booking@example.org",
+                       template="welcome", language=Language.DE,
+                       context={"name": "Klang & Bühne GmbH", "member_number": "-",
+                                "reply_office": "eupen"})
+        uow.commit()
+    assert deliver_pending().sent == 1
+    (mail,) = mail_sink.parsed()
+    assert mail["Reply-To"] == "eupen@smart.coop"
