@@ -56,7 +56,7 @@ def _blocks(t: dict[str, str], language: str) -> list[Block]:
 
 TEXT = {
     "fr": {
-        "dated": "{{ coop.address }}, le {{ today|date }}",
+        "dated": "{{ coop.place.fr }}, le {{ today|date }}",
         "title": "Convocation — {{ meeting.title }}",
         "hello": "Chère coopératrice, cher coopérateur,",
         "convened": "Le conseil d'administration de {{ coop.name }} vous convoque à l'assemblée "
@@ -80,7 +80,7 @@ TEXT = {
         "signed": "Le conseil d'administration de {{ coop.name }}",
     },
     "nl": {
-        "dated": "{{ coop.address }}, {{ today|date }}",
+        "dated": "{{ coop.place.nl }}, {{ today|date }}",
         "title": "Oproeping — {{ meeting.title }}",
         "hello": "Beste vennoot,",
         "convened": "De raad van bestuur van {{ coop.name }} roept u op voor de algemene "
@@ -104,7 +104,7 @@ TEXT = {
         "signed": "De raad van bestuur van {{ coop.name }}",
     },
     "de": {
-        "dated": "{{ coop.address }}, den {{ today|date }}",
+        "dated": "{{ coop.place.de }}, den {{ today|date }}",
         "title": "Einberufung — {{ meeting.title }}",
         "hello": "Liebes Genossenschaftsmitglied,",
         "convened": "Der Verwaltungsrat von {{ coop.name }} lädt Sie zur Generalversammlung am "
@@ -128,7 +128,7 @@ TEXT = {
         "signed": "Der Verwaltungsrat von {{ coop.name }}",
     },
     "en": {
-        "dated": "{{ coop.address }}, {{ today|date }}",
+        "dated": "{{ coop.place.en }}, {{ today|date }}",
         "title": "Notice of meeting — {{ meeting.title }}",
         "hello": "Dear member,",
         "convened": "The board of {{ coop.name }} convenes you to the general assembly on "

@@ -6,6 +6,7 @@ from documents import formatting, labels
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.transition import ConversionLine, TransitionBoardReport, WeekLine
+from documents.letter_form import place_and_date
 
 
 def sample(language: str) -> TransitionBoardReport:
@@ -55,7 +56,7 @@ _ROW = (
 _WEEK = ("{{ row.week }}", "{{ row.paid }}", "{{ row.cumulative }}")
 
 
-def _blocks(t: dict[str, str]) -> list[Block]:
+def _blocks(language: str, t: dict[str, str]) -> list[Block]:
     headers = (
         t["group"],
         t["invited"],
@@ -66,7 +67,7 @@ def _blocks(t: dict[str, str]) -> list[Block]:
         t["restricted"],
     )
     return [
-        Block("p", "{{ coop.address }}, {{ today|date }}"),
+        place_and_date(language),
         Block("title", t["title"]),
         Block("p", t["intro"]),
         Block("p", t["summary"]),
@@ -146,7 +147,7 @@ TEXT = {
 
 SOURCE = TemplateSource(
     name="transition_board_report",
-    blocks={language: _blocks(text) for language, text in TEXT.items()},
+    blocks={language: _blocks(language, text) for language, text in TEXT.items()},
     sample=sample,
     key_text={
         "fr": "Rapport au conseil : campagne",

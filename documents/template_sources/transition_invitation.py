@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.transition import TransitionInvitation
+from documents.letter_form import letter_opening
 
 
 def sample(language: str) -> TransitionInvitation:
@@ -28,14 +29,6 @@ def sample(language: str) -> TransitionInvitation:
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ member.name }}"),
-    Block(
-        "p",
-        "{{ member.street }}, {{ member.postcode }} {{ member.city }}"
-        "{% if member.country != 'BE' %} ({{ member.country }}){% endif %}",
-    ),
-]
 _QR = Block("image", "{% if qr is defined %}{{ qr }}{% endif %}")
 _PAYMENT = (
     "{{ amount_cents|money }} · IBAN {{ iban|iban }} · BIC {{ bic }} · "
@@ -47,8 +40,7 @@ SOURCE = TemplateSource(
     slim=True,  # mass-mailed (documents/slim.py)
     blocks={
         "fr": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, le {{ today|date }}"),
+            *letter_opening("fr", "member"),
             Block("title", "Devenez coopérateur de {{ coop.name }}"),
             Block("p", "{% if member_number %}Numéro de membre : {{ member_number }}{% endif %}"),
             Block("p", "{{ member.name|salutation(member.company) }}"),
@@ -92,8 +84,7 @@ SOURCE = TemplateSource(
             Block("p", "L'équipe de {{ coop.name }}"),
         ],
         "nl": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *letter_opening("nl", "member"),
             Block("title", "Word vennoot van {{ coop.name }}"),
             Block("p", "{% if member_number %}Lidnummer: {{ member_number }}{% endif %}"),
             Block("p", "{{ member.name|salutation(member.company) }}"),
@@ -136,8 +127,7 @@ SOURCE = TemplateSource(
             Block("p", "Het team van {{ coop.name }}"),
         ],
         "de": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, den {{ today|date }}"),
+            *letter_opening("de", "member"),
             Block("title", "Werden Sie Genossenschafter von {{ coop.name }}"),
             Block("p", "{% if member_number %}Mitgliedsnummer: {{ member_number }}{% endif %}"),
             Block("p", "{{ member.name|salutation(member.company) }}"),
@@ -182,8 +172,7 @@ SOURCE = TemplateSource(
             Block("p", "Das Team von {{ coop.name }}"),
         ],
         "en": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *letter_opening("en", "member"),
             Block("title", "Become a shareholder of {{ coop.name }}"),
             Block("p", "{% if member_number %}Member number: {{ member_number }}{% endif %}"),
             Block("p", "{{ member.name|salutation(member.company) }}"),

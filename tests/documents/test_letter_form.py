@@ -4,6 +4,7 @@ place line with the city, reference, a named signatory. Read from the rendered .
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import docx
@@ -39,6 +40,8 @@ def test_every_document_carries_the_legal_mentions(template: str, language: str)
     text = _text(render_docx(template, language, sample(language)))
     assert missing_mentions(text, language) == []
     assert "0896755397" not in text  # never the bare number
+    # the place line names a city, never the registered office's street
+    assert not re.search(r"Saint-Gilles, (le |den )?\d", text), template
 
 
 def test_the_check_fails_on_a_document_without_the_footer(tmp_path) -> None:  # type: ignore[no-untyped-def]
