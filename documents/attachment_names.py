@@ -106,13 +106,37 @@ def template_of(path: str) -> str:
     return name.split("-", 1)[0].split(".", 1)[0]
 
 
+# Documents a member may hold several of: their name carries the file's reference.
+_REFERENCED = {
+    "employment_contract": "C-{id:0>6}",
+    "client_agreement": "C-{id:0>6}",
+    "grant_award": "{id}",
+    "grant_rejection": "{id}",
+}
+
+
+def _reference(path: str, template: str) -> str:
+    """'C-000042' from 'employment_contract-42-<digest>.nl.pdf' (archive naming of
+    documents/produce.py: template-subject-digest.language.ext); '' when not applicable."""
+    pattern = _REFERENCED.get(template)
+    stem = PurePath(path).name.split(".", 1)[0]
+    if pattern is None or not stem.startswith(template + "-") or stem.count("-") < 2:
+        return ""
+    subject = stem[len(template) + 1 :].rsplit("-", 1)[0]
+    return pattern.format(id=subject) if subject else ""
+
+
 def attachment_names(paths: list[str], language: str) -> list[str]:
     """A readable name per attached file, in the message's language, unique in the message
     ("Facture.pdf", "Facture (2).pdf"); a file of an unknown kind keeps its own name."""
     names: list[str] = []
     for path in paths:
         pure = PurePath(path)
-        title = TITLES.get(template_of(path), {}).get(str(language))
+        template = template_of(path)
+        title = TITLES.get(template, {}).get(str(language))
+        reference = _reference(path, template)
+        if title and reference:
+            title = f"{title} {reference}"
         name = f"{title}{pure.suffix}" if title else pure.name
         candidate, n = name, 1
         while candidate in names:
@@ -128,6 +152,7 @@ def template_named(filename: str) -> str | None:
     stem = PurePath(filename).stem
     base = stem.rsplit(" (", 1)[0] if stem.endswith(")") else stem
     for template, titles in TITLES.items():
-        if base in titles.values():
-            return template
+        for title in titles.values():
+            if base == title or (template in _REFERENCED and base.startswith(title + " ")):
+                return template
     return None

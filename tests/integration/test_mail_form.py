@@ -100,3 +100,17 @@ def test_a_client_writing_about_a_contract_reaches_the_member_office(coop_env, m
     assert deliver_pending().sent == 1
     (mail,) = mail_sink.parsed()
     assert mail["Reply-To"] == "eupen@smart.coop"
+
+
+def test_attachment_names_carry_the_reference_of_documents_a_member_holds_several_of() -> None:
+    from documents.attachment_names import attachment_names
+
+    paths = ["contract/42/employment_contract-42-ab12cd.nl.pdf",
+             "contract/42/client_agreement-42-ff00aa.nl.pdf",
+             "grant_application/G001-0007/grant_award-G001-0007-abcdef.fr.pdf",
+             "contract/42/invoice-42-0a0b0c.nl.pdf", "contract/43/invoice-43-0d0e0f.nl.pdf",
+             "assembly/1/postal-letters.fr.docx"]
+    assert attachment_names(paths, "nl") == [
+        "Arbeidsovereenkomst C-000042.pdf", "Overeenkomst van dienstverlening C-000042.pdf",
+        "Toekenningsbrief beurs G001-0007.pdf", "Factuur.pdf", "Factuur (2).pdf",
+        "postal-letters.fr.docx"]
