@@ -17,7 +17,9 @@ ENGLISH_WORDS = frozenset(
         "share", "shares", "user", "users", "services", "votes", "vote", "voting", "transfer",
         "transfers", "board", "member", "members", "seat", "seats", "proxy", "ballot",
         "assembly", "meeting", "approval", "accounts", "remarks", "reason", "signed",
-        "rules", "clients", "held", "issued", "directors", "per",
+        "rules", "clients", "held", "issued", "directors", "per", "need", "needs", "between",
+        "approved", "because", "not", "yes", "paid", "invited", "resigned", "elected",
+        "subscription", "subscriptions", "cumulative",
     }
 )  # fmt: skip
 NOT_ENGLISH_IN = {
