@@ -108,6 +108,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["attendance_headers"].split("|")),
             loop="row in attendees",
+            widths=(5.0, 3.5, 4.6, 2.1),
             cells=_ATTENDANCE_CELLS,
         ),
         Block("heading", words["results"]),
@@ -115,6 +116,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["motion_headers"].split("|")),
             loop="row in resolutions",
+            widths=(3.5, 1.5, 1.9, 2.9, 2.5, 2.9),  # the longest words (bold headers) whole
             cells=_MOTION_CELLS,
         ),
         Block("heading", words["elections"]),
