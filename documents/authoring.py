@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -23,8 +24,9 @@ from documents import template_sources
 from documents.render import LANGUAGES, TEMPLATES_DIR
 
 FONT = "DejaVu Sans"  # set explicitly: a missing Calibri is replaced anyway
-TEXT_WIDTH_CM = 15.2  # the default page's text width
-TABLE_FONT = Pt(9)
+TABLE_FONT = Pt(8)
+# Room one character of a bold 8 pt DejaVu Sans header takes, and a cell's two margins (cm).
+CHAR_CM, CELL_MARGINS_CM = 0.2, 0.5
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class TemplateSource:
     sample: Callable[[str], BaseModel] | None = None
     key_text: dict[str, str] = field(default_factory=dict)
     slim: bool = False  # mass-mailed: keep only the styles used (documents/slim.py)
+    landscape: bool = False  # wide tables (registers, reports): the page turned sideways
 
 
 def _style(document: object) -> None:
@@ -112,6 +115,10 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
     document = Document()
     _style(document)
     _page(document, language)
+    if source.landscape:
+        section = document.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
     for block in source.blocks[language]:
         if block.kind == "title":
             document.add_heading(block.text, level=0)
@@ -127,7 +134,7 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
         elif block.kind == "pagebreak":
             document.add_page_break()  # type: ignore[no-untyped-call]
         elif block.kind == "table":
-            _table(document, block)
+            _table(document, block, _text_width_cm(document))
         else:
             _letter_block(document, block)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -140,27 +147,39 @@ def build(source: TemplateSource, language: str, out_dir: Path = TEMPLATES_DIR) 
     return path
 
 
-def _column_widths(block: Block) -> tuple[float, ...]:
-    """Widths that keep every header word whole: the longest word of each header sets its
-    column's share of the text width (at least five characters' worth)."""
+def _text_width_cm(document: object) -> float:
+    section = document.sections[0]  # type: ignore[attr-defined]
+    return float(section.page_width - section.left_margin - section.right_margin) / 360000
+
+
+def _column_widths(block: Block, text_width_cm: float) -> tuple[float, ...]:
+    """Widths that keep every header word whole: each column gets the room of its longest
+    header word, and the rest of the text width is shared in the same proportions. A table
+    whose cells hold longer words than its headers gives its widths (`Block.widths`)."""
     if block.widths:
         return block.widths
-    weights = [max(5, *(len(word) for word in header.split())) for header in block.headers]
-    return tuple(TEXT_WIDTH_CM * w / sum(weights) for w in weights)
+    needs = [
+        CHAR_CM * max(len(word) for word in header.split()) + CELL_MARGINS_CM
+        for header in block.headers
+    ]
+    spare = max(0.0, text_width_cm - sum(needs))
+    return tuple(need + spare * need / sum(needs) for need in needs)
 
 
-def _table(document: object, block: Block) -> None:
+def _table(document: object, block: Block, text_width_cm: float) -> None:
     """docxtpl wants the loop tags in rows of their own: header, for, body, endfor."""
     table = document.add_table(rows=4, cols=len(block.headers))  # type: ignore[attr-defined]
     table.style = "Light Grid Accent 1"
     table.autofit = False
-    widths = _column_widths(block)
+    widths = _column_widths(block, text_width_cm)
     for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
         cell.text = title
     table.rows[1].cells[0].text = "{%tr for " + block.loop + " %}"
     for cell, value in zip(table.rows[2].cells, block.cells, strict=True):
         cell.text = value
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid: what LibreOffice lays out
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)

@@ -17,7 +17,9 @@ ENGLISH_WORDS = frozenset(
         "share", "shares", "user", "users", "services", "votes", "vote", "voting", "transfer",
         "transfers", "board", "member", "members", "seat", "seats", "proxy", "ballot",
         "assembly", "meeting", "approval", "accounts", "remarks", "reason", "signed",
-        "rules", "clients", "held", "issued", "directors", "per",
+        "rules", "clients", "held", "issued", "directors", "per", "need", "needs", "between",
+        "approved", "because", "not", "yes", "paid", "invited", "resigned", "elected",
+        "subscription", "subscriptions", "cumulative",
     }
 )  # fmt: skip
 NOT_ENGLISH_IN = {
@@ -136,7 +138,9 @@ def ungrouped_ibans(text: str) -> list[Finding]:
 
 
 def proofread(text: str, language: str) -> list[Finding]:
-    """Every check on one rendered text; an empty list is a text staff can sign."""
+    """Every check on one rendered text; an empty list is a text staff can sign. Word joiners
+    (U+2060, invisible: they keep a communication on one line) are read as nothing."""
+    text = text.replace("\u2060", "")
     return [
         *english_words(text, language),
         *machine_plurals(text),

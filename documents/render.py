@@ -53,7 +53,10 @@ def jinja_environment(language: str) -> jinja2.Environment:
         str(name), language, company=bool(company)
     )
     env.filters["iban"] = formatting.group_iban
-    env.filters["communication"] = formatting.structured
+    # On paper a line may break between two "+": word joiners (U+2060) keep it whole.
+    env.filters["communication"] = lambda value: formatting.structured(value).replace(
+        "+++", "+\u2060+\u2060+"
+    )
     return env
 
 

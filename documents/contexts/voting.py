@@ -142,10 +142,10 @@ CANDIDATES_LINE = {
     "en": "{code}. {title}: {counts}",
 }
 ELECTED_LINE = {
-    "fr": "{code}. {title} : personnes élues : {names}",
-    "nl": "{code}. {title}: verkozen {names}",
-    "de": "{code}. {title}: gewählt {names}",
-    "en": "{code}. {title}: elected {names}",
+    "fr": "{code}. {title} — personnes élues : {names}",
+    "nl": "{code}. {title} — verkozen: {names}",
+    "de": "{code}. {title} — gewählt: {names}",
+    "en": "{code}. {title} — elected: {names}",
 }
 NOBODY = {"fr": "personne", "nl": "niemand", "de": "niemand", "en": "nobody"}
 

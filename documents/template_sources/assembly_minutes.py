@@ -3,9 +3,11 @@
 from datetime import UTC, date, datetime
 
 from documents import labels
+from documents.assembly_samples import BOARD
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.voting import (
+    ELECTED_LINE,
     MODES,
     OUTCOME,
     YES_NO,
@@ -69,7 +71,9 @@ def sample(language: str) -> AssemblyMinutes:
                 election="E1", name="Amélie Dubois", votes="2", elected=YES_NO[True][language]
             )
         ],
-        elected="E1: Amélie Dubois",
+        elected=ELECTED_LINE[language].format(
+            code="E1", title=BOARD[language], names="Amélie Dubois"
+        ),
         ballots=2,
         trackers=[MinutesTracker(n=1, receipt="ab" * 32), MinutesTracker(n=2, receipt="cd" * 32)],
     )
@@ -104,6 +108,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["attendance_headers"].split("|")),
             loop="row in attendees",
+            widths=(5.0, 3.5, 4.6, 2.1),
             cells=_ATTENDANCE_CELLS,
         ),
         Block("heading", words["results"]),
@@ -111,6 +116,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["motion_headers"].split("|")),
             loop="row in resolutions",
+            widths=(3.5, 1.5, 1.9, 2.9, 2.5, 2.9),  # the longest words (bold headers) whole
             cells=_MOTION_CELLS,
         ),
         Block("heading", words["elections"]),
@@ -147,7 +153,7 @@ WORDS = {
         "motion_headers": "Résolution|Pour|Contre|Abstentions|Règle appliquée|Résultat",
         "elections": "Élections",
         "candidate_headers": "Élection|Candidat|Voix|Élu",
-        "elected": "Personnes élues : {{ elected }}.",
+        "elected": "Résultat des élections : {{ elected }}.",
         "closing": "Le vote a été clos le {{ closed_at|datetime }}. Bulletins comptés : {{ ballots }}. "
         "Sceau des reçus : {{ seal }}.",
         "draft": "Projet de procès-verbal établi automatiquement, à approuver et signer par le "
@@ -171,7 +177,7 @@ WORDS = {
         "motion_headers": "Besluit|Voor|Tegen|Onthoudingen|Toegepaste regel|Uitslag",
         "elections": "Verkiezingen",
         "candidate_headers": "Verkiezing|Kandidaat|Stemmen|Verkozen",
-        "elected": "Verkozen: {{ elected }}.",
+        "elected": "Uitslag van de verkiezingen: {{ elected }}.",
         "closing": "De stemming werd gesloten op {{ closed_at|datetime }}. Getelde stembrieven: "
         "{{ ballots }}. Zegel van de ontvangstbewijzen: {{ seal }}.",
         "draft": "Ontwerp van notulen, automatisch opgesteld, goed te keuren en te ondertekenen door "
@@ -195,7 +201,7 @@ WORDS = {
         "motion_headers": "Beschluss|Dafür|Dagegen|Enthaltungen|Angewandte Regel|Ergebnis",
         "elections": "Wahlen",
         "candidate_headers": "Wahl|Kandidat|Stimmen|Gewählt",
-        "elected": "Gewählt: {{ elected }}.",
+        "elected": "Ergebnis der Wahlen: {{ elected }}.",
         "closing": "Die Abstimmung wurde am {{ closed_at|datetime }} geschlossen. Gezählte "
         "Stimmzettel: {{ ballots }}. Siegel der Quittungen: {{ seal }}.",
         "draft": "Automatisch erstellter Protokollentwurf, vom Versammlungsbüro zu genehmigen und zu "
@@ -219,7 +225,7 @@ WORDS = {
         "motion_headers": "Resolution|For|Against|Abstentions|Rule applied|Result",
         "elections": "Elections",
         "candidate_headers": "Election|Candidate|Votes|Elected",
-        "elected": "Elected: {{ elected }}.",
+        "elected": "Election results: {{ elected }}.",
         "closing": "Voting closed on {{ closed_at|datetime }}. Ballots counted: {{ ballots }}. "
         "Seal of the receipts: {{ seal }}.",
         "draft": "Draft minutes produced automatically, to be approved and signed by the officers "

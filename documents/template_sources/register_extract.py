@@ -138,7 +138,7 @@ def _blocks(lang: str) -> list[Block]:
             "table",
             headers=h_row,
             loop="row in rows",
-            widths=(1.0, 1.9, 2.9, 3.1, 2.5, 1.8, 2.0),
+            widths=(1.4, 2.4, 5.0, 5.4, 2.8, 2.2, 2.6),
             cells=(
                 "{{ row.share_class }}",
                 "{{ row.number }}",
@@ -170,6 +170,7 @@ def _blocks(lang: str) -> list[Block]:
 SOURCE = TemplateSource(
     name="register_extract",
     blocks={lang: _blocks(lang) for lang in WORDS},
+    landscape=True,  # seven columns: names and addresses whole
     sample=sample,
     key_text={
         "fr": "Registre des parts au 30 juin 2026",

@@ -53,6 +53,8 @@ _ROW = (
     "{{ row.resigned }}",
     "{{ row.restricted }}",
 )
+# Landscape text width; the group column holds "Niederländisch", the last "Eingeschränkt".
+_WIDTHS = (4.0, 3.0, 2.4, 1.6, 2.8, 2.8, 3.4)
 _WEEK = ("{{ row.week }}", "{{ row.paid }}", "{{ row.cumulative }}")
 
 
@@ -72,9 +74,9 @@ def _blocks(language: str, t: dict[str, str]) -> list[Block]:
         Block("p", t["intro"]),
         Block("p", t["summary"]),
         Block("heading", t["by_office"]),
-        Block("table", headers=headers, loop="row in by_office", cells=_ROW),
+        Block("table", headers=headers, loop="row in by_office", cells=_ROW, widths=_WIDTHS),
         Block("heading", t["by_language"]),
-        Block("table", headers=headers, loop="row in by_language", cells=_ROW),
+        Block("table", headers=headers, loop="row in by_language", cells=_ROW, widths=_WIDTHS),
         Block("heading", t["by_week"]),
         Block(
             "table",
@@ -148,6 +150,7 @@ TEXT = {
 SOURCE = TemplateSource(
     name="transition_board_report",
     blocks={language: _blocks(language, text) for language, text in TEXT.items()},
+    landscape=True,
     sample=sample,
     key_text={
         "fr": "Rapport au conseil : campagne",

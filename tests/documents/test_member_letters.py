@@ -145,3 +145,32 @@ def test_the_statutes_refuse_a_share_class_label_missing_a_language(tmp_path) ->
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidStatutes, match="missing: de"):
         load_statutes(broken)
+
+
+MINE = (
+    "assembly_ballot", "assembly_convocation", "assembly_minutes", "assembly_proxy",
+    "membership_summary", "register_extract", "share_certificate", "transition_board_report",
+    "transition_invitation",
+)  # fmt: skip
+
+
+@pytest.mark.pdf
+def test_the_member_papers_become_pdf_in_every_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What members receive is the PDF: every one of these papers converts, in every language
+    (one LibreOffice batch)."""
+    from documents import pdf
+
+    if not pdf.available():
+        pytest.skip("LibreOffice is not installed")
+    sources = []
+    for name in MINE:
+        sample = SOURCES[name].sample
+        assert sample is not None
+        for language in LANGUAGES:
+            path = tmp_path / f"{name}.{language}.docx"
+            path.write_bytes(render_docx(name, language, sample(language)))
+            sources.append(path)
+    converted = pdf.convert(sources, tmp_path / "pdf")
+    for source in sources:
+        data = converted[source].read_bytes()
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], source.name

@@ -159,6 +159,19 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     assert len(restricted_mail) == 16  # 20 e-mailed - 3 paid - 1 resigned
     assert result["conversion"]["paid"] == 3 and result["invited"] == 0
 
+    # Every e-mail of the campaign, as the member reads it: nothing a proofreader would strike.
+    from documents.email import render_email
+    from documents.proofread import proofread
+
+    with UnitOfWork() as uow:
+        sent = uow.session.execute(
+            select(OutboxMessage.template, OutboxMessage.language, OutboxMessage.context)).all()
+    assert {t for t, _l, _c in sent} >= {"transition_invitation", "transition_reminder",
+                                         "transition_restricted", "share_certificate"}
+    for template, language, context in sent:
+        mail = render_email(template, str(language), context)
+        assert proofread(mail.subject + "\n" + mail.text, str(language)) == [], template
+
 
 def test_the_invitation_qr_is_a_valid_epc_transfer(coop_env) -> None:
     from documents import transition_docs as docs
