@@ -49,3 +49,26 @@ def test_the_fast_path_gives_pdf_with_the_docx_beside(coop_env, monkeypatch) -> 
         assert b"pdfaid:part>2<" in data and b"pdfaid:conformance>B<" in data  # PDF/A-2b
         assert (coop_env.archive / path).with_suffix(".docx").exists()
     assert produce_fast(_requests(), parallel=False) == 0  # a re-run makes nothing twice
+
+
+@pytest.mark.pdf
+@pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed")
+def test_many_documents_are_converted_over_the_workers(coop_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from documents import workers
+
+    monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+    monkeypatch.setenv("COOP_RENDER_WORKERS", "2")
+    reset_settings()
+    requests = [
+        DocumentRequest(f"c:{n}:employment", "employment_contract", Language.FR,
+                        contract_sample("fr"), "contract", str(n))
+        for n in range(pdf.BULK_THRESHOLD + 4)
+    ]
+    try:
+        assert produce_fast(requests, parallel=False) == len(requests)
+    finally:
+        workers.shutdown()
+    with UnitOfWork() as uow:
+        rows = uow.session.scalars(select(Document)).all()
+        assert {r.format for r in rows} == {"pdf"}
+        assert all((coop_env.archive / r.path).read_bytes().startswith(b"%PDF-") for r in rows)
