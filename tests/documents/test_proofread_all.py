@@ -26,7 +26,7 @@ _PART_B = {
     "welcome_letter", "employment_contract", "client_agreement", "grant_award",
     "grant_rejection", "grant_decision_pack",
 }  # fmt: skip
-_INVOICE = {"invoice"}
+_INVOICE = {"invoice", "credit_note"}  # the e-invoicing work (credit notes come with it)
 _PART_B_MAILS = ("contract_", "grant_", "onboarding_", "staff_", "welcome")
 
 
