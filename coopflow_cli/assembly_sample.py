@@ -40,10 +40,11 @@ def sample_assembly(
     # `days_ahead` Brussels calendar days after today in Brussels, at 14:00 Brussels time
     meeting = brussels_instant(brussels_date(now) + timedelta(days=days_ahead), time(14))
     return AssemblyInput(
-        title="AG ordinaire / Gewone AV " + str(meeting.year),
+        title="AG ordinaire " + str(meeting.year),  # staff name; members read it by kind
         kind=AssemblyKind.ORDINARY,
         meeting_at=meeting,
-        place="Rue Coenraets 72, 1060 Saint-Gilles & en ligne",
+        place="Rue Coenraets 72, 1060 Saint-Gilles",
+        online_link="https://visio.smart.coop/ag-" + str(meeting.year),
         remote_voting_allowed=True,
         record_date=record_date or brussels_date(now) - timedelta(days=1),
         voting_opens_at=now + timedelta(days=1),

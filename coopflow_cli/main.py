@@ -31,9 +31,11 @@ app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_he
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
 templates_app = typer.Typer(help="Document templates.", no_args_is_help=True)
+documents_app = typer.Typer(help="Documents as members read them.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(templates_app, name="templates")
+app.add_typer(documents_app, name="documents")
 app.add_typer(onboarding_cli.app, name="members")
 register_cli.attach(app)  # register, payments, import, shares
 register_cli.import_app.command("members")(transition.import_members)
@@ -102,6 +104,62 @@ def templates_build() -> None:
 
     for path in build_all():
         console.print(str(path.name))
+
+
+@documents_app.command("preview")
+def documents_preview(
+    template: str = typer.Argument(..., help="Template name, e.g. employment_contract"),
+    language: str = typer.Option("fr", "--language", "-l", help="fr, nl, de or en"),
+    out: Path = typer.Option(Path("var/preview"), "--out", help="Folder for the files"),
+) -> None:
+    """Render a template's sample to .docx, PDF and PNG pages, and proofread its text."""
+    from documents.preview import UnknownTemplate, preview
+
+    try:
+        result = preview(template, language, out)
+    except UnknownTemplate as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    for path in [result.docx, *([result.pdf] if result.pdf else []), *result.pages]:
+        console.print(str(path))
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    for finding in result.findings:
+        console.print(f"[red]{finding}[/red]")
+    if result.findings:
+        raise typer.Exit(1)
+
+
+@app.command("doctor")
+def doctor() -> None:
+    """Settings that would reach a member with a placeholder, and the variable to set for
+    each; exits 1 in production while one is left (mail and mass flows refuse then)."""
+    from documents import pdf
+    from governance.config import Environment, get_settings
+    from governance.placeholders import placeholders
+
+    settings = get_settings()
+    found = placeholders(settings)
+    console.print(f"COOP_ENVIRONMENT={settings.environment.value}")
+    console.print(
+        "PDF: " + ("LibreOffice found" if pdf.available() else "LibreOffice missing: DOCX sent")
+    )
+    if not found:
+        console.print("[green]No placeholder setting reaches a member.[/green]")
+        return
+    from rich.table import Table
+
+    table = Table(title="Settings still holding a placeholder", title_justify="left")
+    for column in ("Set this variable", "Current value", "Seen by members as"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row(item.variable, repr(item.value), item.where)
+    console.print(table)
+    if settings.environment is Environment.PRODUCTION:
+        console.print(
+            "[red]Production refuses member mail and mass flows until they are set.[/red]"
+        )
+        raise typer.Exit(1)
 
 
 @outbox_app.command("deliver")

@@ -243,6 +243,7 @@ def up(
     """Start the Prefect server, deploy every flow, start a worker and the mail sink."""
     from governance.config import get_settings
     from governance.db.migrate import upgrade
+    from governance.placeholders import require_ready
 
     root = project_root()
     run_dir, log_dir = _run_dir(root), root / "var" / "log"
@@ -255,6 +256,7 @@ def up(
         raise typer.Exit(1)
     os.chdir(root)  # relative COOP_* paths (var/) mean the same here and in the worker
     settings = get_settings()
+    require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url())
     env = prefect_env(port=port, prefect_home=root / "var" / "prefect", root=root)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from documents import archive, formatting, workers
+from documents import archive, formatting, labels, workers
 from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.assembly import (
@@ -24,6 +24,7 @@ from documents.contexts.assembly import (
 from documents.spreadsheet import csv_bytes
 from governance.config import Settings
 from governance.domain.assembly import ResolutionKind, format_ballot_code
+from governance.domain.calendar import brussels_date
 from governance.services.assembly import AssemblyView, VoterView
 
 MAJORITY = {
@@ -46,17 +47,24 @@ MAJORITY = {
         "en": "quorum of half the shares, 4/5 of the votes (board report attached)",
     },
     ResolutionKind.ELECTION: {
-        "fr": "élection, vote secret : {seats} siège(s)",
-        "nl": "verkiezing, geheime stemming: {seats} zetel(s)",
-        "de": "Wahl, geheime Abstimmung: {seats} Sitz(e)",
-        "en": "election, secret ballot: {seats} seat(s)",
+        "fr": "élection, vote secret : {seats}",
+        "nl": "verkiezing, geheime stemming: {seats}",
+        "de": "Wahl, geheime Abstimmung: {seats}",
+        "en": "election, secret ballot: {seats}",
     },
 }
+SEATS = {  # CLDR plural categories
+    "fr": {"one": "{n} siège", "other": "{n} sièges"},
+    "nl": {"one": "{n} zetel", "other": "{n} zetels"},
+    "de": {"one": "{n} Sitz", "other": "{n} Sitze"},
+    "en": {"one": "{n} seat", "other": "{n} seats"},
+}
+# A box never parts from its word: a no-break space joins them (U+00A0).
 CHOICES = {
-    "fr": "☐ pour   ☐ contre   ☐ abstention",
-    "nl": "☐ voor   ☐ tegen   ☐ onthouding",
-    "de": "☐ dafür   ☐ dagegen   ☐ Enthaltung",
-    "en": "☐ for   ☐ against   ☐ abstain",
+    "fr": "☐\u00a0pour   ☐\u00a0contre   ☐\u00a0abstention",
+    "nl": "☐\u00a0voor   ☐\u00a0tegen   ☐\u00a0onthouding",
+    "de": "☐\u00a0dafür   ☐\u00a0dagegen   ☐\u00a0Enthaltung",
+    "en": "☐\u00a0for   ☐\u00a0against   ☐\u00a0abstain",
 }
 AT_MOST = {
     "fr": "au plus {n} :",
@@ -84,18 +92,21 @@ BOARD_REPORT = {
     "de": "Der ausführliche Bericht des Verwaltungsrats über die Änderung des Gegenstands liegt bei.",
     "en": "The board's detailed report on the change of object is attached.",
 }
+# Who may hold a proxy (statutes, voting.proxy_must_be_shareholder; CSA 6:80 by default: anyone).
 PROXY_RULE = {
     False: {
-        "fr": "Le mandataire ne doit pas être coopérateur.",
-        "nl": "De volmachthouder hoeft geen vennoot te zijn.",
-        "de": "Der Bevollmächtigte muss kein Mitglied sein.",
-        "en": "The proxy holder need not be a member.",
+        "fr": "Le mandataire peut être un coopérateur ou une coopératrice, ou une autre "
+        "personne de votre choix.",
+        "nl": "De volmachthouder mag een vennoot zijn of een andere persoon van uw keuze.",
+        "de": "Bevollmächtigt werden kann ein Mitglied oder eine andere Person Ihrer Wahl.",
+        "en": "The proxy holder may be a member or any other person you choose.",
     },
     True: {
-        "fr": "Le mandataire doit être coopérateur.",
-        "nl": "De volmachthouder moet vennoot zijn.",
-        "de": "Der Bevollmächtigte muss Mitglied sein.",
-        "en": "The proxy holder must be a member.",
+        "fr": "Le mandataire doit être lui-même membre de la coopérative (coopérateur ou "
+        "coopératrice).",
+        "nl": "De volmachthouder moet zelf vennoot van de coöperatie zijn.",
+        "de": "Bevollmächtigt werden kann nur ein Mitglied der Genossenschaft.",
+        "en": "The proxy holder must be a member of the cooperative.",
     },
 }
 
@@ -104,16 +115,29 @@ def vote_url(settings: Settings) -> str:
     return settings.ballot_base_url.rstrip("/") + "/b"
 
 
-def meeting(view: AssemblyView, language: str, settings: Settings) -> Meeting:
+def meeting(
+    view: AssemblyView, language: str, settings: Settings, today: date | None = None
+) -> Meeting:
+    """The assembly as a member reads it: its name by kind and year in their language,
+    moments with their weekday, the online link; `voting_opens` is left empty when the
+    voting is already open on the letter's date (the letter then says "until")."""
+
     def dt(value: Any) -> str:
         return formatting.date_time(value, language)
 
+    opened = today is not None and brussels_date(view.voting_opens_at) <= today
     return Meeting(
-        title=view.title,
+        title=labels.assembly_name(
+            view.kind,
+            brussels_date(view.meeting_at).year,
+            language,
+            second_meeting=view.second_meeting,
+        ),
         when=dt(view.meeting_at),
         place=view.place,
+        online_link=view.online_link or "",
         record_date=formatting.long_date(view.record_date, language),
-        voting_opens=dt(view.voting_opens_at),
+        voting_opens="" if opened else dt(view.voting_opens_at),
         voting_closes=dt(view.voting_closes_at),
         remote_voting=REMOTE[view.remote_voting_allowed][language],
         vote_url=vote_url(settings),
@@ -133,13 +157,15 @@ def convocation(
         language=language,
         coop=Coop.from_settings(settings),
         today=today,
-        meeting=meeting(view, language, settings),
+        meeting=meeting(view, language, settings, today),
         agenda=[
             AgendaItem(
                 code=r.code,
                 title=r.title[language],
                 text=r.text[language],
-                majority=MAJORITY[r.kind][language].format(seats=r.seats or 0),
+                majority=MAJORITY[r.kind][language].format(
+                    seats=formatting.plural(r.seats or 0, SEATS[language], language)
+                ),
                 candidates=_candidates(r) if r.kind is ResolutionKind.ELECTION else "",
             )
             for r in view.resolutions
@@ -157,7 +183,7 @@ def proxy_form(view: AssemblyView, language: str, settings: Settings, today: dat
         language=language,
         coop=Coop.from_settings(settings),
         today=today,
-        meeting=meeting(view, language, settings),
+        meeting=meeting(view, language, settings, today),
         proxies_per_holder=voting.proxies_per_holder,
         proxy_rule=PROXY_RULE[voting.proxy_must_be_shareholder][language],
         return_to=f"{settings.coop_address} — {settings.staff_mailbox}",
@@ -168,7 +194,7 @@ def ballot_lines(view: AssemblyView, language: str) -> list[BallotLine]:
     lines = []
     for r in view.resolutions:
         if r.kind is ResolutionKind.ELECTION:
-            boxes = "   ".join(f"☐ {c['name']}" for c in r.candidates)
+            boxes = "   ".join(f"☐\u00a0{c['name']}" for c in r.candidates)
             choices = f"{AT_MOST[language].format(n=r.seats)} {boxes}"
         else:
             choices = CHOICES[language]
@@ -190,7 +216,7 @@ def ballot(
 ) -> AssemblyBallot:
     lang = str(voter.language)
     meet, lines = (shared or {}).get(lang) or (
-        meeting(view, lang, settings),
+        meeting(view, lang, settings, today),
         ballot_lines(view, lang),
     )
     return AssemblyBallot(

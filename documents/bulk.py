@@ -31,6 +31,7 @@ from docxtpl import DocxTemplate
 from pydantic import BaseModel
 
 from documents import archive, workers
+from documents.pdf_archive import with_pdfs
 from documents.produce import DocumentRequest, _filename
 from documents.render import context_dict, jinja_environment, template_path, template_version
 from governance.config import Settings, get_settings
@@ -289,7 +290,8 @@ def render_many(
 def produce_fast(
     requests: list[DocumentRequest], settings: Settings | None = None, parallel: bool = True
 ) -> int:
-    """Like `produce.produce` (idempotent by key, archived, indexed) on the fast path, DOCX only."""
+    """Like `produce.produce` (idempotent by key, archived, indexed) on the fast path; PDF
+    beside the DOCX when LibreOffice is installed (documents/pdf_archive.py)."""
     settings = settings or get_settings()
     with UnitOfWork(settings) as uow:
         done = document_service.existing_keys(uow.session, [r.key for r in requests])
@@ -324,6 +326,7 @@ def produce_fast(
         )
         for r, o in zip(todo, outputs, strict=True)
     ]
+    records = with_pdfs(settings.resolved_archive_dir(), records, settings)
     with UnitOfWork(settings) as uow:
         added = document_service.record_documents(uow.session, records)
         uow.commit()

@@ -21,20 +21,22 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.header import Header
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import encode_rfc2231, formataddr, formatdate, parseaddr
 from pathlib import Path
 
 from sqlalchemy import select, update
 
 from documents import unsettled
+from documents.attachment_names import attachment_names
 from documents.email import render_email
-from documents.mail import DeliveryReport, message_id_for
+from documents.mail import DeliveryReport, html_document, message_id_for
 from governance.clock import utcnow
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
 from governance.domain.enums import OutboxStatus
+from governance.placeholders import require_ready
 from governance.services import outbox
 
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
@@ -107,21 +109,36 @@ class _Attachments:
         return data
 
 
+def _base64_lines(data: bytes) -> str:
+    return base64.encodebytes(data).decode("ascii").rstrip("\n").replace("\n", "\r\n")
+
+
+def _filename_params(filename: str) -> tuple[str, str]:
+    """Content-Type name and Content-Disposition filename parameters; a non-ASCII name (e.g.
+    "Récapitulatif.pdf") in RFC 2231 form, as Python's e-mail package writes it."""
+    if filename.isascii() and '"' not in filename:
+        return f'name="{filename}"', f'filename="{filename}"'
+    encoded = encode_rfc2231(filename, "utf-8")
+    return f"name*={encoded}", f"filename*={encoded}"
+
+
 def compose(
     sender: str,
     message: outbox.ClaimedMessage,
     subject: str,
     text: str,
     parts: list[tuple[str, str]],
+    reply_to: str | None = None,
 ) -> str:
-    """A multipart/mixed message: the plain-text body and the attachments (name, base64)."""
+    """A multipart/mixed message: the body as plain text and HTML (multipart/alternative),
+    then the attachments (name as the reader sees it, base64)."""
     name, address = parseaddr(sender)
     boundary = "=_coop_" + hashlib.sha256(message.key.encode()).hexdigest()[:24]
-    body = base64.encodebytes(text.encode("utf-8")).decode("ascii").rstrip("\n")
-    body = body.replace("\n", "\r\n")
+    inner = boundary + "_alt"
     lines = [
         f"From: {formataddr((name, address), charset='utf-8')}",
         f"To: {message.to}",
+        *([f"Reply-To: {reply_to}"] if reply_to else []),
         f"Subject: {Header(subject, 'utf-8').encode()}",
         f"Date: {formatdate(localtime=False)}",
         f"Message-ID: {message_id_for(message.key)}",
@@ -131,17 +148,28 @@ def compose(
         f'Content-Type: multipart/mixed; boundary="{boundary}"',
         "",
         f"--{boundary}",
+        f'Content-Type: multipart/alternative; boundary="{inner}"',
+        "",
+        f"--{inner}",
         'Content-Type: text/plain; charset="utf-8"',
         "Content-Transfer-Encoding: base64",
         "",
-        body,
+        _base64_lines(text.encode("utf-8")),
+        f"--{inner}",
+        'Content-Type: text/html; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        _base64_lines(html_document(text, str(message.language)).encode("utf-8")),
+        f"--{inner}--",
     ]
     for filename, encoded in parts:
+        kind = DOCX if filename.endswith(".docx") else "application/pdf"
+        type_param, disposition_param = _filename_params(filename)
         lines += [
             f"--{boundary}",
-            f'Content-Type: {DOCX if filename.endswith(".docx") else "application/pdf"}; name="{filename}"',
+            f"Content-Type: {kind}; {type_param}",
             "Content-Transfer-Encoding: base64",
-            f'Content-Disposition: attachment; filename="{filename}"',
+            f"Content-Disposition: attachment; {disposition_param}",
             "",
             encoded,
         ]
@@ -262,8 +290,19 @@ def _worker(
                 claimed = _claim(settings, claim.token, keys_prefix, batch)
                 if not claimed:
                     return
+                with UnitOfWork(settings) as lookup:
+                    offices = outbox.offices_of(lookup.session, claimed)
                 for message in claimed:
-                    status = _deliver(uow, connection, settings, attachments, message, claim)
+                    office = outbox.reply_office(message, offices)
+                    status = _deliver(
+                        uow,
+                        connection,
+                        settings,
+                        attachments,
+                        message,
+                        claim,
+                        settings.reply_to(office),
+                    )
                     with lock:
                         if status == "sent":
                             report.sent += 1
@@ -286,13 +325,15 @@ def _deliver(
     attachments: _Attachments,
     message: outbox.ClaimedMessage,
     claim: unsettled.Claim,
+    reply_to: str | None = None,
 ) -> str:
     rendered = render_email(message.template, message.language, message.context)
+    names = attachment_names(message.attachments, str(message.language))
     parts = [
-        (Path(p).name, attachments.encoded(p, shared=not any(f in p for f in PERSONAL_FOLDERS)))
-        for p in message.attachments
+        (name, attachments.encoded(p, shared=not any(f in p for f in PERSONAL_FOLDERS)))
+        for p, name in zip(message.attachments, names, strict=True)
     ]
-    data = compose(settings.mail_sender, message, rendered.subject, rendered.text, parts)
+    data = compose(settings.mail_sender, message, rendered.subject, rendered.text, parts, reply_to)
     claim.sending(message)
     try:
         connection.send(message.to, data)
@@ -334,6 +375,7 @@ def deliver_prefix(
     """Send every due message whose key starts with `keys_prefix` over `connections` kept
     SMTP connections; returns what happened."""
     settings = settings or get_settings()
+    require_ready(settings, "send member mail")  # production: no placeholder on a letter
     unsettled.settle(settings)  # what an earlier run of this process could not record
     release_dead_claims(settings, keys_prefix)
     report = DeliveryReport()

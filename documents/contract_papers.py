@@ -14,6 +14,8 @@ from documents.contexts import Addressee, Coop
 from documents.contexts.contracts import ClientAgreement, EmploymentContract, Job
 from documents.contexts.invoices import CreditNoteDocument, InvoiceDocument, InvoiceLine, VatRow
 from documents.produce import DocumentRequest
+from documents.staff_text import as_typed
+from governance.config import get_settings
 from governance.domain.contracts import DEFAULT_SETTINGS, ContractDeclaration, VatRegime
 from governance.domain.einvoice import DocumentKind, InvoiceFacts, VatCategory, VatTreatment
 from governance.services.contract_paperwork import Paperwork, Party
@@ -43,10 +45,28 @@ VAT_MENTION: dict[VatTreatment | VatRegime, dict[str, str]] = {
         "en": "Exempt from VAT (art. 44 Belgian VAT Code).",
     },
 }
+# The unit of a line (UN/ECE rec. 20 code) in words, singular and plural (CLDR picks).
 UNIT = {
-    "DAY": {"fr": "jour(s)", "nl": "dag(en)", "de": "Tag(e)", "en": "day(s)"},
-    "C62": {"fr": "prestation", "nl": "prestatie", "de": "Leistung", "en": "service"},
+    "DAY": {
+        "fr": ("jour", "jours"),
+        "nl": ("dag", "dagen"),
+        "de": ("Tag", "Tage"),
+        "en": ("day", "days"),
+    },
+    "C62": {
+        "fr": ("prestation", "prestations"),
+        "nl": ("prestatie", "prestaties"),
+        "de": ("Leistung", "Leistungen"),
+        "en": ("service", "services"),
+    },
 }
+
+
+def unit_label(code: str, quantity: int, language: str) -> str:
+    forms = UNIT.get(code, {}).get(language)
+    if forms is None:
+        return code
+    return formatting.plural(quantity, {"one": forms[0], "other": forms[1]}, language)
 
 
 @lru_cache(maxsize=64)
@@ -92,6 +112,8 @@ def _job(p: Paperwork) -> Job:
         first_day=p.work_days[0],
         last_day=p.work_days[-1],
         place=place,
+        city=p.work_city,
+        country=p.work_country or "BE",
     )
 
 
@@ -133,7 +155,7 @@ def invoice_document(
             InvoiceLine(
                 label=line.name,
                 quantity=str(line.quantity),
-                unit=UNIT.get(line.unit_code, {}).get(lang, line.unit_code),
+                unit=unit_label(line.unit_code, line.quantity, lang),
                 unit_price_cents=line.unit_price_cents,
                 vat_rate=percent(line.vat_rate_bp, lang),
                 amount_cents=line.net_cents,
@@ -161,7 +183,7 @@ def invoice_document(
             **values,
             credited_invoice=f.billing_reference,
             credited_invoice_date=f.billing_reference_date or f.issue_date,
-            reason=" ".join(f.notes[-1:]),
+            reason=as_typed(" ".join(f.notes[-1:]), get_settings().staff_language, lang),
         )
     return InvoiceDocument(**values)
 
@@ -203,6 +225,12 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         gross_cents=a.gross_salary_cents,
         a1_required=p.work_country != "BE",
         dimona_in_by=p.dimona_in_by,
+        hours_per_day=DEFAULT_SETTINGS.hours_per_day,
+        weekly_hours_full_time=DEFAULT_SETTINGS.weekly_hours_full_time,
+        joint_committee=DEFAULT_SETTINGS.joint_committee,
+        joint_committee_name=labels.JOINT_COMMITTEES.get(DEFAULT_SETTINGS.joint_committee, {}).get(
+            work_lang, ""
+        ),
     )
     invoice = invoice_document(p.invoice, coop, today, job)
     subject = str(p.declaration_id)

@@ -9,7 +9,8 @@ from typing import Any
 
 import jinja2
 
-from documents import formatting
+from documents import contract_reasons, formatting, staff_text
+from governance.config import get_settings
 
 EMAILS_DIR = Path(__file__).with_name("emails")
 
@@ -30,7 +31,22 @@ def _environment(language: str) -> jinja2.Environment:
     )
     env.filters["money"] = lambda cents: formatting.money(int(cents), language)
     env.filters["date"] = lambda value: formatting.long_date(_as_date(value), language)
+    env.filters["plural"] = formatting.plural_filter(language)
+    env.filters["salutation"] = lambda name, company=False: formatting.salutation(
+        name, language, company=bool(company)
+    )
+    env.filters["iban"] = formatting.group_iban
+    env.filters["communication"] = formatting.structured
+    env.filters["staff_text"] = lambda text: staff_text.as_typed(
+        str(text), str(get_settings().staff_language), language
+    )
+    env.filters["check_reason"] = lambda code: contract_reasons.check_reason(code, language)
     return env
+
+
+def environment(language: str) -> jinja2.Environment:
+    """The Jinja environment of the e-mails in `language` (its filters included)."""
+    return _environment(str(language))
 
 
 def _as_date(value: Any) -> Any:
@@ -46,7 +62,8 @@ def _template(name: str, language: str) -> jinja2.Template:
 
 def render_email(name: str, language: str, context: dict[str, Any]) -> RenderedEmail:
     """Subject and plain-text body of one message."""
-    rendered = _template(name, str(language)).render(**context)
+    values = {"coop_name": get_settings().coop_name, **context}  # one signature everywhere
+    rendered = _template(name, str(language)).render(**values)
     first, _, body = rendered.partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"e-mail template {name}.{language}.j2 must start with 'Subject: '")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import re
 import smtplib
 from collections.abc import Callable
@@ -17,10 +18,12 @@ from yagmail.headers import resolve_addresses
 from yagmail.message import prepare_message
 
 from documents import unsettled
+from documents.attachment_names import attachment_names
 from documents.email import render_email
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
+from governance.placeholders import require_ready
 from governance.services import outbox
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -37,6 +40,16 @@ def html_body(text: str) -> str:
         last = end
     parts.append(html.escape(text[last:]))
     return "".join(parts)
+
+
+def html_document(text: str, language: str) -> str:
+    """The HTML part of a message written directly (the bulk path): the text's lines kept."""
+    body = html_body(text).replace("\n", "<br>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
+        '</head>\n<body><div style="font-family: sans-serif; font-size: 14px">'
+        f"{body}</div></body></html>\n"
+    )
 
 
 class SmtpFailure(Exception):
@@ -86,11 +99,22 @@ class YagmailSender:
             self._connected = False
 
     def send(
-        self, *, to: str, subject: str, text: str, attachments: list[Path], key: str, language: str
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        attachments: list[Path],
+        key: str,
+        language: str,
+        reply_to: str | None = None,
     ) -> None:
-        """Send one message or raise SmtpFailure (transient or permanent)."""
+        """Send one message or raise SmtpFailure (transient or permanent). Attachments are
+        named for the reader ("Lettre de bienvenue.pdf"), replies go to `reply_to`."""
         try:
-            recipients, mime = self._compose(to, subject, text, attachments, key, language)
+            recipients, mime = self._compose(
+                to, subject, text, attachments, key, language, reply_to
+            )
             if not self._connected:
                 self._client.login()
                 self._connected = True
@@ -118,20 +142,37 @@ class YagmailSender:
             raise self._failure(code, reply)
 
     def _compose(
-        self, to: str, subject: str, text: str, attachments: list[Path], key: str, language: str
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        attachments: list[Path],
+        key: str,
+        language: str,
+        reply_to: str | None = None,
     ) -> tuple[list[str], str]:
         """yagmail's MIME message, with member text escaped in the HTML part and kept as
         written in the plain-text part (yagmail would put `<br>` there)."""
         client = self._client
         addresses = resolve_addresses(client.user, client.useralias, to, None, None)
+        headers = {"Content-Language": language, "X-Coop-Key": key}
+        if reply_to:
+            headers["Reply-To"] = reply_to
+        files = []
+        for path, name in zip(
+            attachments, attachment_names([str(p) for p in attachments], language), strict=True
+        ):
+            data = io.BytesIO(path.read_bytes())
+            data.name = name  # yagmail names the attachment after it
+            files.append(data)
         msg = prepare_message(
             client.user,
             client.useralias,
             addresses,
             subject,
             [yagmail.raw(html_body(text))],
-            [str(p) for p in attachments] or None,
-            {"Content-Language": language, "X-Coop-Key": key},
+            files or None,
+            headers,
             "utf-8",
             False,
             message_id_for(key),
@@ -183,6 +224,7 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Claim due messages, send each, mark each: a crash loses nothing and repeats at most one."""
     settings = settings or get_settings()
+    require_ready(settings, "send member mail")  # production: no placeholder on a letter
     archive = settings.resolved_archive_dir()
     report = DeliveryReport()
     unsettled.settle(settings)  # what an earlier run of this process could not record
@@ -198,8 +240,11 @@ def deliver_pending(
                 if not claimed:
                     break
                 batches += 1
+                offices = outbox.offices_of(uow.session, claimed)
                 for message in claimed:
-                    _deliver_one(uow, sender, message, archive, report, claim)
+                    office = outbox.reply_office(message, offices)
+                    reply_to = settings.reply_to(office)
+                    _deliver_one(uow, sender, message, archive, report, claim, reply_to)
                     if after_send is not None:
                         after_send(message)
     return report
@@ -212,6 +257,7 @@ def _deliver_one(
     archive: Path,
     report: DeliveryReport,
     claim: unsettled.Claim,
+    reply_to: str | None = None,
 ) -> None:
     rendered = render_email(message.template, message.language, message.context)
     claim.sending(message)
@@ -223,6 +269,7 @@ def _deliver_one(
             attachments=[archive / p for p in message.attachments],
             key=message.key,
             language=message.language,
+            reply_to=reply_to,
         )
     except SmtpFailure as exc:  # stays "in flight" (a drop may hide an acceptance) until recorded
         status = outbox.mark_failed(uow, message, exc.failure)

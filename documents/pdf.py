@@ -21,6 +21,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+# PDF/A-2b, the archival profile (fonts embedded, no external content); option syntax of
+# LibreOffice 7.4+. documents/uno_worker.py asks for the same version through FilterData.
+PDF_A_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 BATCH_SIZE = 200  # one call with ~500 files silently converted only the first 247
 TIMEOUT_PER_FILE_SECONDS = 5.0
 BULK_THRESHOLD = 40  # above this many files, batch calls beat the long-lived converter
@@ -149,7 +152,7 @@ def _batch_call(binary: str, files: Sequence[Path], out_dir: Path, profile: Path
         "--headless",
         "--norestore",
         "--convert-to",
-        "pdf",
+        PDF_A_FILTER,
         "--outdir",
         str(out_dir),
         *map(str, files),

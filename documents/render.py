@@ -13,10 +13,13 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from pydantic import BaseModel
 
-from documents import formatting
+from documents import formatting, labels
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 LANGUAGES = ("fr", "nl", "de", "en")
+# Printed width of an image by its context key: a chart spans the text width (16 cm of an A4
+# page); anything else (the payment and ballot QR codes) is 3 cm, a size phones read well.
+IMAGE_WIDTH_MM = {"chart": 160}
 
 
 class TemplateMissing(LookupError):
@@ -43,6 +46,19 @@ def jinja_environment(language: str) -> jinja2.Environment:
     env.filters["date"] = lambda value: formatting.long_date(value, language)
     env.filters["datetime"] = lambda value: formatting.date_time(value, language)
     env.filters["number"] = lambda value: formatting.number(value, language)
+    env.filters["country"] = lambda code: labels.country(str(code), language)
+    env.filters["weekday_date"] = lambda value: formatting.weekday_date(value, language)
+    env.filters["plural"] = formatting.plural_filter(language)
+    env.filters["salutation"] = lambda name, company=False: formatting.salutation(
+        str(name), language, company=bool(company)
+    )
+    env.filters["iban"] = formatting.group_iban
+    env.filters["vat"] = formatting.vat_number
+    env.filters["enterprise"] = formatting.enterprise_number
+    # On paper a line may break between two "+": word joiners (U+2060) keep it whole.
+    env.filters["communication"] = lambda value: formatting.structured(value).replace(
+        "+++", "+\u2060+\u2060+"
+    )
     return env
 
 
@@ -58,7 +74,7 @@ def render_docx(
     doc = DocxTemplate(str(template_path(name, language)))
     values = context_dict(context)
     for key, png in (images or {}).items():
-        values[key] = InlineImage(doc, io.BytesIO(png), width=Mm(30))
+        values[key] = InlineImage(doc, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM.get(key, 30)))
     doc.render(values, jinja_env=jinja_environment(language), autoescape=True)
     out = io.BytesIO()
     doc.save(out)

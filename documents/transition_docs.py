@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from documents import archive, labels, workers
+from documents import archive, formatting, labels, workers
 from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.transition import (
@@ -66,6 +66,7 @@ def invitation_context(
             postcode=letter.postcode,
             city=letter.city,
             country=letter.country,
+            company=letter.company,
         ),
         member_number=letter.member_number,
         office=labels.office(letter.office, lang),
@@ -199,17 +200,19 @@ def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> byte
 # --- figures -----------------------------------------------------------------------------------
 
 
-def conversion_line(row: ConversionRow, language: str) -> ConversionLine:
-    group = (
-        labels.OFFICES.get(row.group, {}).get(language, row.group)
-        if row.group in labels.OFFICES
-        else row.group
-    )
+def conversion_line(row: ConversionRow, language: str, by: str = "office") -> ConversionLine:
+    """One row of the report; an office or a language named in the reader's language."""
+    if by == "language":
+        group = labels.language_name(row.group, language)
+    elif row.group in labels.OFFICES:
+        group = labels.office(row.group, language)
+    else:
+        group = row.group
     return ConversionLine(
         group=group,
         invited=row.invited,
         paid=row.paid,
-        percent=f"{row.percent_paid:.1f} %",
+        percent=formatting.percent(row.percent_paid, language),
         not_now=row.not_now,
         resigned=row.resigned,
         restricted=row.restricted,
@@ -238,27 +241,29 @@ def board_report_context(
         total=conversion_line(conversion.total, language),
         postal=postal,
         by_office=[conversion_line(r, language) for r in conversion.by_office],
-        by_language=[conversion_line(r, language) for r in conversion.by_language],
+        by_language=[conversion_line(r, language, by="language") for r in conversion.by_language],
         by_week=[WeekLine(week=w, paid=n, cumulative=c) for w, n, c in conversion.paid_by_week],
     )
 
 
-def conversion_chart(conversion: Conversion, title: str) -> bytes:
-    """A PNG of paid subscriptions over time (per ISO week, and cumulative)."""
+def conversion_chart(conversion: Conversion, title: str, language: str = "en") -> bytes:
+    """A PNG of paid subscriptions over time (per ISO week, and cumulative), labelled in
+    `language`; drawn for a 16 cm wide figure (render.IMAGE_WIDTH_MM)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    words = labels.CHART[str(language)]
     weeks = [w for w, _n, _c in conversion.paid_by_week] or ["-"]
     new = [n for _w, n, _c in conversion.paid_by_week] or [0]
     cumulative = [c for _w, _n, c in conversion.paid_by_week] or [0]
-    figure, axis = plt.subplots(figsize=(7, 3.5), dpi=100)
+    figure, axis = plt.subplots(figsize=(8, 4), dpi=150)
     try:
-        axis.bar(weeks, new, color="#7fa7d9", label="paid this week")
-        axis.plot(weeks, cumulative, color="#1f3a5f", marker="o", label="paid, cumulative")
-        axis.set_title(title)
-        axis.set_ylabel("subscriptions paid")
+        axis.bar(weeks, new, color="#7fa7d9", label=words["week"])
+        axis.plot(weeks, cumulative, color="#1f3a5f", marker="o", label=words["cumulative"])
+        axis.set_title(f"{title}: {words['title'].lower()}" if title else words["title"])
+        axis.set_ylabel(words["axis"])
         axis.legend(loc="upper left")
         axis.tick_params(axis="x", labelrotation=45)
         figure.tight_layout()

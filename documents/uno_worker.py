@@ -53,8 +53,11 @@ def main() -> int:
                     Path(request["src"]).resolve().as_uri(), "_blank", 0,
                     (prop("Hidden", True),))
                 try:
-                    doc.storeToURL(Path(request["dst"]).resolve().as_uri(),
-                                   (prop("FilterName", "writer_pdf_Export"),))
+                    pdf_a = uno.Any("[]com.sun.star.beans.PropertyValue",
+                                    (prop("SelectPdfVersion", 2),))  # PDF/A-2b
+                    uno.invoke(doc, "storeToURL", (
+                        Path(request["dst"]).resolve().as_uri(),
+                        (prop("FilterName", "writer_pdf_Export"), prop("FilterData", pdf_a))))
                 finally:
                     doc.close(True)
                 print(json.dumps({"ok": True}), flush=True)

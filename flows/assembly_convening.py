@@ -8,7 +8,9 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.config import get_settings
 from governance.domain.text import OneLineText
+from governance.placeholders import require_ready
 from tasks.assembly import (
     open_convening,
     prepare_chunk,
@@ -47,6 +49,9 @@ FORM = titled("Assembly to convene", "The general assembly, prepared as a draft"
 def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, int]:
     """Convene: check the delay and board report, freeze the voters at the record date, send
     everyone their convocation, personal ballot and proxy form; re-running finishes the job."""
+    require_ready(
+        get_settings(), "convene the general assembly"
+    )  # production: no placeholder settings
     plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
     prepare_shared_documents(params.assembly_id)
     progress = publish_progress(params.assembly_id, None)

@@ -7,6 +7,8 @@ from typing import Annotated
 from prefect import flow
 from pydantic import Field
 
+from governance.config import get_settings
+from governance.placeholders import require_ready
 from tasks.assembly import queue_reminders, send_reminders
 
 
@@ -20,6 +22,9 @@ def assembly_reminders(
     ],
 ) -> dict[str, int]:
     """Queue one reminder per shareholder who has not voted (with an e-mail), then send them."""
+    require_ready(
+        get_settings(), "send the assembly reminders"
+    )  # production: no placeholder settings
     queued = queue_reminders(assembly_id)
     sent = send_reminders(assembly_id)
     return {"queued": queued, **sent}

@@ -15,6 +15,8 @@ from prefect.artifacts import (
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.config import get_settings
+from governance.placeholders import require_ready
 from tasks.contracts import (
     check_contracts,
     list_pending_contracts,
@@ -51,6 +53,9 @@ FORM = titled("Batch settings", "Defaults suit the daily run")
 @flow(name="contract-batch", flow_run_name=dated("contract batch"), log_prints=True)
 def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters()) -> dict[str, int]:
     """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
+    require_ready(
+        get_settings(), "produce and mail a batch of contracts"
+    )  # production: no placeholder settings
     ids = list_pending_contracts(params.limit)
     chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]
     progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]

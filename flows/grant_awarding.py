@@ -15,6 +15,8 @@ from pydantic import Field
 from flows.forms import PaperForm, titled
 from flows.grant_inputs import BoardInput, ReportDecisionInput, ReviewRoundInput, wait_for
 from governance.clock import utcnow
+from governance.config import get_settings
+from governance.placeholders import require_ready
 from tasks import grants as t
 from tasks.mail import deliver_outbox
 
@@ -32,6 +34,9 @@ FORM = titled("Grant call", "The call to take from screening to payments")
 @flow(name="grant-awarding", flow_run_name="grant call {params.call_id}", log_prints=True)
 def grant_awarding(params: Annotated[GrantAwardingParameters, FORM]) -> dict[str, Any]:
     """Screen, review, rank, let the board decide, write letters, pay instalments."""
+    require_ready(
+        get_settings(), "award grants and mail the letters"
+    )  # production: no placeholder settings
     call, now = params.call_id, params.now or utcnow()
     mail = f"mail:grants:{call}:"
     screening = t.screen_applications(call, now)

@@ -17,7 +17,9 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.config import get_settings
 from governance.domain.text import OneLineText
+from governance.placeholders import require_ready
 from governance.services.shares import brussels_today
 from tasks import transition as t
 
@@ -72,6 +74,9 @@ FORM = titled("Campaign", "The campaign, with its dates")
 @flow(name="transition-campaign", flow_run_name="transition · {params.name}", log_prints=True)
 def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[str, object]:
     """Invite, remind, restrict and report, in that order, for whatever is due today."""
+    require_ready(
+        get_settings(), "start the transition campaign"
+    )  # production: no placeholder settings
     today = params.as_of or brussels_today()
     cid = t.open_campaign(
         params.name,

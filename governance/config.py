@@ -23,15 +23,30 @@ class SmtpSecurity(StrEnum):
     SSL = "ssl"
 
 
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
 class Settings(BaseSettings):
     """Everything that differs between a laptop, CI and production."""
 
     model_config = SettingsConfigDict(env_prefix="COOP_", env_file=None, extra="ignore")
 
+    environment: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="production: mass flows and member mail refuse to start while a setting "
+        "that reaches members still holds its placeholder (see `coop doctor`)",
+    )
     var_dir: Path = Field(Path("var"), description="Local state: database, archive, keys")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
     default_language: Language = Language.FR
+    staff_language: Language = Field(
+        Language.FR,
+        description="The language staff type remarks and reasons in; a letter in another "
+        "language prints such text as typed and says which language it is in",
+    )
     pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"
@@ -53,6 +68,12 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 20.0
     mail_sender: str = "SMart Coop <noreply@smart.coop>"
     staff_mailbox: str = "backoffice@smart.coop"
+    office_reply_to: dict[str, str] = Field(
+        {},
+        description="Reply-To of member mail per office code, JSON: "
+        '\'{"bruxelles": "bruxelles@smart.coop", "gent": "gent@smart.coop"}\'; an office '
+        "not listed gets <office>@<domain of COOP_MAIL_SENDER>",
+    )
 
     encryption_key: SecretStr | None = Field(
         None,
@@ -84,6 +105,23 @@ class Settings(BaseSettings):
     )
     peppol_access_point_token: SecretStr | None = Field(
         None, description="Reserved for a provider's access-point API (not used yet)"
+    )
+    coop_legal_form: str = Field(
+        "sc", description="Legal form code printed on every letter: sc, srl, sa, asbl"
+    )
+    coop_register_court: str = Field(
+        "bruxelles", description="Seat of the enterprise court of the RPM/RPR mention (a code)"
+    )
+    coop_place: str = Field(
+        "bruxelles", description="City of the letters' place line: an office code or a name"
+    )
+    coop_website: str = Field("", description="Printed on letters when set (CSA art. 2:20)")
+    coop_email: str = Field("", description="Printed on letters when set (CSA art. 2:20)")
+    signatory_name: str = Field("", description="Who signs the coop's letters (a person)")
+    signatory_title: str = Field(
+        "managing_director",
+        description="Their title: managing_director, chair, director or general_manager "
+        "(translated), or a text printed as is",
     )
     bank_accounts: str = Field(
         "",
@@ -118,6 +156,17 @@ class Settings(BaseSettings):
 
     def resolved_coop_vat_number(self) -> str:
         return self.coop_vat_number or "BE" + self.coop_enterprise_number
+
+    def reply_to(self, office: str | None) -> str:
+        """Where a member's reply goes: their office's mailbox (COOP_OFFICE_REPLY_TO, else
+        <office>@<domain of COOP_MAIL_SENDER>); without an office, the staff mailbox."""
+        if office:
+            if office in self.office_reply_to:
+                return self.office_reply_to[office]
+            domain = self.mail_sender.rpartition("@")[2].strip(" >")
+            if domain:
+                return f"{office}@{domain}"
+        return self.staff_mailbox
 
     def resolved_archive_dir(self) -> Path:
         return self.archive_dir or (self.var_dir / "archive")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from governance.domain.enums import MemberKind
+from governance.domain.enums import Language, MemberKind
 from governance.domain.errors import RuleViolation
 
 DEFAULT_STATUTES = Path(__file__).with_name("statutes.toml")
@@ -30,14 +30,32 @@ def _fraction(value: str) -> str:
     return value
 
 
+def _every_language(texts: dict[str, str]) -> dict[str, str]:
+    """A statutes text members read comes in all four languages, or not at all."""
+    missing = [str(lang) for lang in Language if not texts.get(str(lang), "").strip()]
+    if texts and missing:
+        raise ValueError(f"give the text in every language; missing: {', '.join(missing)}")
+    unknown = sorted(set(texts) - {str(lang) for lang in Language})
+    if unknown:
+        raise ValueError(f"unknown language(s) {', '.join(unknown)} (use fr, nl, de, en)")
+    return texts
+
+
 class ShareClass(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str = Field(pattern=r"^[A-Z]$")
-    label: str
+    label: str  # the reference name (staff lists, spreadsheets)
+    labels: dict[str, str] = Field(default_factory=dict)  # what members read, per language
     nominal_value_cents: int = Field(gt=0)
     minimum_shares: int = Field(ge=1)
     allowed_kinds: tuple[MemberKind, ...] = Field(min_length=1)
+
+    _check_labels = field_validator("labels")(_every_language)
+
+    def label_in(self, language: str) -> str:
+        """The class name in the reader's language (the reference name if none is given)."""
+        return self.labels.get(str(language)) or self.label
 
 
 class Voting(BaseModel):
@@ -77,8 +95,12 @@ class Statutes(BaseModel):
     payment_reminder_days: int = Field(10, ge=1)
     subscription_cancel_days: int = Field(30, ge=1)
     share_classes: tuple[ShareClass, ...] = Field(min_length=1)
+    # The statutes' transfer clause as members read it, per language (empty: default law).
+    transfer_rule: dict[str, str] = Field(default_factory=dict)
     voting: Voting = Voting()
     assembly: AssemblyRules = AssemblyRules()
+
+    _check_transfer_rule = field_validator("transfer_rule")(_every_language)
 
     @model_validator(mode="after")
     def _unique_classes(self) -> Statutes:

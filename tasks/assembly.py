@@ -77,16 +77,18 @@ def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
     out = {}
     for language in Language:
         lang = str(language)
-        meeting = assembly_docs.meeting(view, lang, settings)
+        meeting = assembly_docs.meeting(view, lang, settings, _today())
         out[lang] = {
-            "title": view.title,
+            "title": meeting.title,
             "meeting": meeting.when,
-            "place": view.place,
-            "opens": meeting.voting_opens,
+            "place": meeting.place,
+            "online_link": meeting.online_link,
             "closes": meeting.voting_closes,
             "vote_url": meeting.vote_url,
             "coop_name": settings.coop_name,
         }
+        if meeting.voting_opens:  # not yet open on the day the e-mail is written
+            out[lang]["opens"] = meeting.voting_opens
     return out
 
 
@@ -105,7 +107,7 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
     today = _today()
     shared = {
         str(lang): (
-            assembly_docs.meeting(view, str(lang), settings),
+            assembly_docs.meeting(view, str(lang), settings, today),
             assembly_docs.ballot_lines(view, str(lang)),
         )
         for lang in Language

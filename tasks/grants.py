@@ -13,7 +13,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from documents import archive
+from documents import archive, staff_text
 from documents.contexts import Addressee, Coop
 from documents.contexts.grants import (
     GrantAwardLetter,
@@ -104,6 +104,8 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
         pack = grant_awards.rank_call(uow, call_id, now)
         coop = Coop.from_settings(uow.settings)
         language = uow.settings.default_language
+        staff_language = uow.settings.staff_language
+    labels_of = {code: label for code, label, _w, _s in pack.criteria if label}
     context = GrantDecisionPack(
         language=language,
         coop=coop,
@@ -112,7 +114,7 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
         budget_cents=pack.budget_cents,
         proposed_cents=pack.proposed_cents,
         left_cents=pack.left_cents,
-        criteria=" · ".join(f"{code} ×{w} (0-{s})" for code, _, w, s in pack.criteria),
+        criteria=" · ".join(f"{label or code} ×{w} (0-{s})" for code, label, w, s in pack.criteria),
         partial_funding="✔" if pack.partial_funding else "✘",
         rows=[
             PackRow(
@@ -121,15 +123,22 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
                 applicant=r.applicant,
                 title=r.title,
                 asked_cents=r.asked_cents,
-                score=f"{r.score_hundredths / 100:.2f}" if r.score_hundredths is not None else "–",
-                criteria=" · ".join(f"{k} {v}" for k, v in r.criterion_means.items()),
+                score=staff_text.score(r.score_hundredths, language),
+                criteria=" · ".join(
+                    f"{labels_of.get(k, k)} {_mean(v, language)}"
+                    for k, v in r.criterion_means.items()
+                ),
                 reviews=r.reviews,
                 proposed_cents=r.proposed_cents,
             )
             for r in pack.rows
         ],
         recusals=[
-            RecusalRow(reference=ref, reviewer=login, reason=why)
+            RecusalRow(
+                reference=ref,
+                reviewer=login,
+                reason=staff_text.recusal_reason(why or "", staff_language, language),
+            )
             for ref, login, why in pack.recusals
         ],
         ineligible=pack.not_considered.get("ineligible", 0),
@@ -178,7 +187,17 @@ def record_board_decision(
         )
 
 
-def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequest:
+def _mean(value: str, language: str) -> str:
+    """A criterion mean ('7.50') in the reader's digits ('7,50')."""
+    try:
+        return staff_text.score(round(float(value) * 100), language)
+    except ValueError:
+        return value
+
+
+def _letter(
+    job: grant_awards.LetterJob, coop: Coop, today: Any, staff_language: str
+) -> DocumentRequest:
     applicant = Addressee(**job.applicant)
     f = job.facts
     common = {
@@ -190,7 +209,9 @@ def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequ
         "reference": job.reference,
         "title": f["title"],
         "asked_cents": f["asked_cents"],
-        "board_note": f.get("board_reason") or "",
+        "board_note": staff_text.as_typed(
+            f.get("board_reason") or "", staff_language, job.language
+        ),
     }
     context: GrantAwardLetter | GrantRejectionLetter
     if job.template == "grant_award":
@@ -211,10 +232,12 @@ def _letter(job: grant_awards.LetterJob, coop: Coop, today: Any) -> DocumentRequ
             **common,
             outcome=f["outcome"],
             reasons=[ReasonLine(text=reason_text(code, job.language)) for code in f["reasons"]],
-            score=f"{score / 100:.2f} / 100" if score is not None else "",
+            score=f"{staff_text.score(score, job.language)} / 100" if score is not None else "",
             rank=f["rank"] or 0,
             ranked=f["ranked"],
-            last_funded_score=f"{last / 100:.2f} / 100" if last is not None else "–",
+            last_funded_score=f"{staff_text.score(last, job.language)} / 100"
+            if last is not None
+            else "–",
         )
     return DocumentRequest(
         key=job.key,
@@ -233,7 +256,9 @@ def award_and_letters(call_id: int, now: datetime) -> dict[str, int]:
     with UnitOfWork() as uow:
         jobs = grant_awards.finalise_awards(uow, call_id, now)
         coop = Coop.from_settings(uow.settings)
-    made = produce([_letter(job, coop, brussels_date(now)) for job in jobs])
+        staff_language = str(uow.settings.staff_language)
+    today = brussels_date(now)
+    made = produce([_letter(job, coop, today, staff_language) for job in jobs])
     return {
         "awards": sum(1 for j in jobs if j.template == "grant_award"),
         "rejections": sum(1 for j in jobs if j.template == "grant_rejection"),

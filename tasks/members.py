@@ -36,7 +36,12 @@ def welcome_member(
         coop=coop,
         today=business_today(),
         member=Addressee(
-            name=m.name, street=m.street, postcode=m.postcode, city=m.city, country=m.country
+            name=m.name,
+            street=m.street,
+            postcode=m.postcode,
+            city=m.city,
+            country=m.country,
+            company=str(m.kind) == "company",
         ),
         member_number=m.member_number or "",
         office=labels.office(m.office, m.language),

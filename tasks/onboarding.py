@@ -158,7 +158,12 @@ def produce_welcome_pack(application_id: int) -> int:
     m, lang = a.member, str(a.member.language)
     today = business_today()
     addressee = Addressee(
-        name=m.name, street=m.street, postcode=m.postcode, city=m.city, country=m.country
+        name=m.name,
+        street=m.street,
+        postcode=m.postcode,
+        city=m.city,
+        country=m.country,
+        company=str(m.kind) == "company",
     )
     common = {"language": lang, "coop": coop, "today": today, "member": addressee}
     letter = WelcomeLetter(

@@ -12,6 +12,7 @@ from uuid import UUID
 from prefect import get_run_logger, task
 from prefect.exceptions import MissingContextError
 
+from documents import labels
 from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.private_files import write_private
@@ -25,6 +26,7 @@ from governance.domain.errors import RuleViolation
 from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.services.timeline import Actor
+from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 
 
@@ -138,14 +140,21 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
 def extract_context(
     extract: register_export.Extract, language: Language, coop: Coop
 ) -> ctx.RegisterExtract:
+    statutes = get_statutes()
+    lang = str(language)
     return ctx.RegisterExtract(
         language=language,
         coop=coop,
         today=business_today(),
         as_at=extract.as_at,
-        voting=extract.voting,
-        transfer_rule=extract.transfer_rule,
-        classes=[ctx.ExtractClass(**c.__dict__) for c in extract.classes],
+        voting=labels.voting_rule(statutes.voting.basis, statutes.voting.cap_fraction, lang),
+        transfer_rule=labels.transfer_rule(statutes.transfer_rule, lang),
+        classes=[
+            ctx.ExtractClass(
+                **{**c.__dict__, "label": statutes.share_class(c.share_class).label_in(lang)}
+            )
+            for c in extract.classes
+        ],
         rows=[ctx.ExtractHolder(**r.__dict__) for r in extract.rows],
         transfers=[ctx.ExtractTransfer(**t.__dict__) for t in extract.transfers],
         last_sequence=extract.last_sequence,

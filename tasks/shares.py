@@ -101,9 +101,9 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
                     city=m.city,
                     country=m.country,
                 ),
-                member_number=m.member_number or str(m.id),
+                member_number=m.member_number or "",  # never the internal id
                 share_class=cert.share_class,
-                class_label=klass.label,
+                class_label=klass.label_in(m.language),
                 shares=cert.shares,
                 paid_cents=cert.paid_cents,
                 nominal_cents=klass.nominal_value_cents,

@@ -12,6 +12,7 @@ from documents import archive
 from documents import transition_docs as docs
 from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
+from documents.pdf_archive import with_pdfs
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -80,6 +81,7 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         if letter.document_key not in done
     ]
     files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
+    files = with_pdfs(settings.resolved_archive_dir(), files, settings)  # members receive PDF
     with UnitOfWork() as uow:
         marked = campaigns.mark_invited(
             uow, campaign_id, [x.member_id for x in letters], actor, documents=files
@@ -191,7 +193,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         state = campaigns.progress(uow.session, campaign_id)
         settings = uow.settings
     figures = conversion(facts)
-    chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
+    chart = docs.conversion_chart(figures, campaign.name)
     stored = archive.store(
         settings.resolved_archive_dir(),
         f"transition/{campaign_id}/report",
@@ -200,14 +202,14 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
     )
     key = f"transition-{campaign_id}"
 
-    def lines(rows: list[ConversionRow]) -> list[ConversionLine]:
-        return [docs.conversion_line(r, "en") for r in rows]
+    def lines(rows: list[ConversionRow], by: str = "office") -> list[ConversionLine]:
+        return [docs.conversion_line(r, "en", by) for r in rows]
 
     create_table_artifact(
         _table(lines(figures.by_office)), key=f"{key}-by-office", description="Conversion by office"
     )
     create_table_artifact(
-        _table(lines(figures.by_language)),
+        _table(lines(figures.by_language, "language")),
         key=f"{key}-by-language",
         description="Conversion by language",
     )
@@ -248,7 +250,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
             ),
             subject_type="transition_campaign",
             subject_id=str(campaign_id),
-            images={"chart": chart},
+            images={"chart": docs.conversion_chart(figures, campaign.name, language)},
         )
         for language in ("fr", "nl")
     ]

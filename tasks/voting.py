@@ -9,9 +9,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from documents.contexts import Coop
 from documents.contexts.voting import minutes_context, minutes_rows, results_summary
+from documents.labels import assembly_name
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.calendar import brussels_date
 from governance.domain.enums import Language
 from governance.services import voting_closing, voting_early_close, voting_results
 from governance.services.timeline import Actor
@@ -136,7 +138,15 @@ def queue_results_mail(assembly_id: int, chunk_size: int = 1000) -> int:
                 uow,
                 assembly_id,
                 summaries=summaries,
-                title=view.title,
+                title={
+                    lang.value: assembly_name(
+                        view.kind,
+                        brussels_date(view.meeting_at).year,
+                        lang.value,
+                        second_meeting=view.second_meeting,
+                    )
+                    for lang in Language
+                },
                 seal=view.seal,
                 after_voter_id=after,
                 limit=chunk_size,

@@ -6,6 +6,7 @@ docxtpl on a sample (the baseline, extrapolated), and the e-mail delivery of the
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -106,6 +107,11 @@ def run(quick: bool) -> list[Result]:
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
+        # DOCX only, as the other mass scenarios: PDF conversion is measured in scenarios/pdf.py
+        os.environ["COOP_PDF_OUTPUT"] = "false"
+        from governance.config import reset_settings
+
+        reset_settings()
         lines = _seed(ws, size)
         watch = Stopwatch()
         with watch("Prefect temporary server start (excluded)"):

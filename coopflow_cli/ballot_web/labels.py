@@ -44,9 +44,6 @@ LABELS: dict[str, dict[str, str]] = {
         "too_many_one": "Point {code} : choisissez au plus {seats} candidat ; vous en avez coché {n}.",
         "bad_form": "Ce bulletin ne correspond plus à l'ordre du jour : ouvrez-le à nouveau avec votre code.",
         "remote_not_allowed": "Cette assemblée ne reçoit les votes qu'en séance : il n'est pas possible de voter en ligne.",
-        "name_ordinary": "Assemblée générale ordinaire {year}",
-        "name_extraordinary": "Assemblée générale extraordinaire {year}",
-        "name_mixed": "Assemblée générale ordinaire et extraordinaire {year}",
         "deadline": "Vous pouvez voter jusqu'au {when} (heure de Bruxelles).",
         "meeting": "L'assemblée se réunit le {when}, {place}.",
         "voting_as": "Vous votez pour {name} : {votes} voix.",
@@ -122,9 +119,6 @@ LABELS: dict[str, dict[str, str]] = {
         "too_many_one": "Punt {code}: kies hoogstens {seats} kandidaat; u hebt er {n} aangevinkt.",
         "bad_form": "Deze stembrief komt niet meer overeen met de agenda: open hem opnieuw met uw stemcode.",
         "remote_not_allowed": "Op deze vergadering wordt alleen ter zitting gestemd: online stemmen is niet mogelijk.",
-        "name_ordinary": "Gewone algemene vergadering {year}",
-        "name_extraordinary": "Buitengewone algemene vergadering {year}",
-        "name_mixed": "Gewone en buitengewone algemene vergadering {year}",
         "deadline": "U kunt stemmen tot {when} (Brusselse tijd).",
         "meeting": "De vergadering komt samen op {when}, {place}.",
         "voting_as": "U stemt voor {name}: {votes} stemmen.",
@@ -200,9 +194,6 @@ LABELS: dict[str, dict[str, str]] = {
         "too_many": "Punkt {code}: Wählen Sie höchstens {seats} Kandidaten; Sie haben {n} angekreuzt.",
         "bad_form": "Dieser Stimmzettel entspricht nicht mehr der Tagesordnung: Öffnen Sie ihn erneut mit Ihrem Code.",
         "remote_not_allowed": "In dieser Versammlung wird nur in der Sitzung abgestimmt: Online-Abstimmung ist nicht möglich.",
-        "name_ordinary": "Ordentliche Generalversammlung {year}",
-        "name_extraordinary": "Außerordentliche Generalversammlung {year}",
-        "name_mixed": "Ordentliche und außerordentliche Generalversammlung {year}",
         "deadline": "Sie können bis zum {when} abstimmen (Brüsseler Zeit).",
         "meeting": "Die Versammlung tagt am {when}, {place}.",
         "voting_as": "Sie stimmen für {name}: {votes} Stimmen.",
@@ -279,9 +270,6 @@ LABELS: dict[str, dict[str, str]] = {
         "too_many_one": "Item {code}: choose at most {seats} candidate; you ticked {n}.",
         "bad_form": "This ballot no longer matches the agenda: open it again with your voting code.",
         "remote_not_allowed": "This assembly takes votes only at the meeting: voting online is not possible.",
-        "name_ordinary": "Ordinary general assembly {year}",
-        "name_extraordinary": "Extraordinary general assembly {year}",
-        "name_mixed": "Ordinary and extraordinary general assembly {year}",
         "deadline": "You can vote until {when} (Brussels time).",
         "meeting": "The assembly meets on {when}, {place}.",
         "voting_as": "You are voting for {name}: {votes} votes.",
@@ -330,7 +318,9 @@ def plural(lang: str, key: str, count: int) -> str:
 
 def assembly_name(kind: str, year: int, lang: str) -> str:
     """The assembly's name in the voter's language (staff titles may mix languages)."""
-    return LABELS[lang][f"name_{kind}"].format(year=year)
+    from documents.labels import assembly_name as name_in
+
+    return name_in(kind, year, lang)
 
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:

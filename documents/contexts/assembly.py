@@ -24,9 +24,10 @@ class BallotLine(BaseModel):
 class Meeting(BaseModel):
     title: str
     when: str  # formatted for the reader (Brussels time)
-    place: str
+    place: str  # the address of the meeting
+    online_link: str = ""  # the online part (video call), if any
     record_date: str
-    voting_opens: str
+    voting_opens: str  # "" when the voting is already open on the letter's date
     voting_closes: str
     remote_voting: str  # a sentence: allowed or not
     vote_url: str  # the voting page (without a code)

@@ -21,6 +21,8 @@ class Job(BaseModel):
     first_day: date
     last_day: date
     place: str
+    city: str = ""  # the place of work as the reader's language names it (see PLACE below)
+    country: str = "BE"
 
 
 class ClientAgreement(TemplateContext):
@@ -49,3 +51,15 @@ class EmploymentContract(TemplateContext):
     gross_cents: int
     a1_required: bool
     dimona_in_by: date
+    hours_per_day: int = 8
+    weekly_hours_full_time: int = 38
+    joint_committee: str = "200"  # number of the joint committee (CP/PC)
+    joint_committee_name: str = ""  # its name in the contract's language
+
+
+# The place of work in a template: the city, and the country's name in the reader's language
+# only when it is abroad ("Gent"; "Lille, France"; "Rijsel, Frankrijk" reads the Dutch one).
+PLACE = (
+    "{% if job.city %}{{ job.city }}{% if job.country|upper != 'BE' %}, "
+    "{{ job.country|country }}{% endif %}{% else %}{{ job.place }}{% endif %}"
+)

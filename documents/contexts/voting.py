@@ -10,8 +10,10 @@ from babel import Locale
 from babel.numbers import format_percent
 from pydantic import BaseModel
 
+from documents import labels
 from documents.contexts import Coop, TemplateContext
 from documents.formatting import locale_for
+from governance.domain.calendar import brussels_date
 
 
 class MinutesAttendee(BaseModel):
@@ -140,10 +142,10 @@ CANDIDATES_LINE = {
     "en": "{code}. {title}: {counts}",
 }
 ELECTED_LINE = {
-    "fr": "{code}. {title} : élu(e)s {names}",
-    "nl": "{code}. {title}: verkozen {names}",
-    "de": "{code}. {title}: gewählt {names}",
-    "en": "{code}. {title}: elected {names}",
+    "fr": "{code}. {title} — personnes élues : {names}",
+    "nl": "{code}. {title} — verkozen: {names}",
+    "de": "{code}. {title} — gewählt: {names}",
+    "en": "{code}. {title} — elected: {names}",
 }
 NOBODY = {"fr": "personne", "nl": "niemand", "de": "niemand", "en": "nobody"}
 
@@ -248,7 +250,12 @@ def minutes_context(view: Any, lang: str, coop: Coop, today: date) -> AssemblyMi
         language=lang,
         coop=coop,
         today=today,
-        assembly_title=view.title,
+        assembly_title=labels.assembly_name(
+            view.kind,
+            brussels_date(view.meeting_at).year,
+            lang,
+            second_meeting=bool(view.second_meeting),
+        ),
         meeting_at=view.meeting_at,
         place=view.place,
         closed_at=view.closed_at,

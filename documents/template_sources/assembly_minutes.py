@@ -2,9 +2,15 @@
 
 from datetime import UTC, date, datetime
 
+from documents import labels
+from documents.assembly_samples import BOARD
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.voting import (
+    ELECTED_LINE,
+    MODES,
+    OUTCOME,
+    YES_NO,
     AssemblyMinutes,
     MinutesAttendee,
     MinutesCandidate,
@@ -12,17 +18,24 @@ from documents.contexts.voting import (
     MinutesTracker,
 )
 
+ACCOUNTS = {
+    "fr": "Approbation des comptes annuels",
+    "nl": "Goedkeuring van de jaarrekening",
+    "de": "Genehmigung des Jahresabschlusses",
+    "en": "Approval of the annual accounts",
+}
+
 
 def sample(language: str) -> AssemblyMinutes:
     return AssemblyMinutes(
         language=language,
         coop=Coop(**SAMPLE_COOP_KWARGS),
         today=date(2026, 6, 18),
-        assembly_title="AG 2026",
+        assembly_title=labels.assembly_name("ordinary", 2026, language),
         meeting_at=datetime(2026, 6, 18, 16, 0, tzinfo=UTC),
         place="Rue Coenraets 72, 1060 Saint-Gilles",
         closed_at=datetime(2026, 6, 18, 18, 0, tzinfo=UTC),
-        second_meeting="non",
+        second_meeting=YES_NO[False][language],
         seal="9f" * 32,
         eligible_voters=75000,
         eligible_shares=240000,
@@ -32,26 +45,35 @@ def sample(language: str) -> AssemblyMinutes:
         shares_present=7,
         capital_cents=21000,
         attendees=[
-            MinutesAttendee(name=HOSTILE_TEXT, mode="present", represented_by="", shares=3),
             MinutesAttendee(
-                name="Jan Peeters", mode="represented", represented_by="Els Maes", shares=2
+                name=HOSTILE_TEXT, mode=MODES["present"][language], represented_by="", shares=3
+            ),
+            MinutesAttendee(
+                name="Jan Peeters",
+                mode=MODES["represented"][language],
+                represented_by="Els Maes",
+                shares=2,
             ),
         ],
         resolutions=[
             MinutesResolution(
                 code="R1",
-                title="Comptes",
+                title=ACCOUNTS[language],
                 votes_for="3",
                 against="1",
                 abstain="1",
                 test="1/2",
-                outcome="ADOPTED",
+                outcome=OUTCOME[True][language],
             ),
         ],
         candidates=[
-            MinutesCandidate(election="E1", name="Amélie Dubois", votes="2", elected="yes")
+            MinutesCandidate(
+                election="E1", name="Amélie Dubois", votes="2", elected=YES_NO[True][language]
+            )
         ],
-        elected="E1: Amélie Dubois",
+        elected=ELECTED_LINE[language].format(
+            code="E1", title=BOARD[language], names="Amélie Dubois"
+        ),
         ballots=2,
         trackers=[MinutesTracker(n=1, receipt="ab" * 32), MinutesTracker(n=2, receipt="cd" * 32)],
     )
@@ -86,6 +108,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["attendance_headers"].split("|")),
             loop="row in attendees",
+            widths=(5.0, 3.5, 4.6, 2.1),
             cells=_ATTENDANCE_CELLS,
         ),
         Block("heading", words["results"]),
@@ -93,6 +116,7 @@ def _blocks(words: dict[str, str]) -> list[Block]:
             "table",
             headers=tuple(words["motion_headers"].split("|")),
             loop="row in resolutions",
+            widths=(3.5, 1.5, 1.9, 2.9, 2.5, 2.9),  # the longest words (bold headers) whole
             cells=_MOTION_CELLS,
         ),
         Block("heading", words["elections"]),
@@ -116,22 +140,22 @@ def _blocks(words: dict[str, str]) -> list[Block]:
 
 WORDS = {
     "fr": {
-        "title": "Procès-verbal de l'assemblée générale — {{ assembly_title }}",
+        "title": "Procès-verbal — {{ assembly_title }}",
         "opening": "L'assemblée générale de {{ coop.name }} s'est réunie le {{ meeting_at|datetime }} "
-        "à {{ place }}. Seconde assemblée : {{ second_meeting }}.",
+        "({{ place }}). Seconde assemblée : {{ second_meeting }}.",
         "attendance": "Liste des présences",
-        "counts": "{{ present }} associé(s) présent(s), {{ represented }} représenté(s) et "
-        "{{ remote }} ayant voté à distance, sur {{ eligible_voters }} associés ayant le droit "
-        "de vote ; ils détiennent {{ shares_present }} parts sur {{ eligible_shares }}.",
+        "counts": "Présents : {{ present }} ; représentés : {{ represented }} ; votes à distance : "
+        "{{ remote }} ; sur {{ eligible_voters|plural('associé', 'associés') }} ayant le droit "
+        "de vote. Ils détiennent {{ shares_present }} des {{ eligible_shares|plural('part', 'parts') }}.",
         "capital": "Capital détenu par les associés présents ou représentés : {{ capital_cents|money }}.",
         "attendance_headers": "Associé|Participation|Représenté par|Parts",
         "results": "Résultats des votes",
         "motion_headers": "Résolution|Pour|Contre|Abstentions|Règle appliquée|Résultat",
         "elections": "Élections",
         "candidate_headers": "Élection|Candidat|Voix|Élu",
-        "elected": "Élu(e)s : {{ elected }}.",
-        "closing": "Le vote a été clos le {{ closed_at|datetime }}. {{ ballots }} bulletins ont été "
-        "comptés. Sceau des reçus : {{ seal }}.",
+        "elected": "Résultat des élections : {{ elected }}.",
+        "closing": "Le vote a été clos le {{ closed_at|datetime }}. Bulletins comptés : {{ ballots }}. "
+        "Sceau des reçus : {{ seal }}.",
         "draft": "Projet de procès-verbal établi automatiquement, à approuver et signer par le "
         "bureau de l'assemblée.",
         "annex": "Annexe : liste des reçus de vote",
@@ -139,22 +163,23 @@ WORDS = {
         "receipt": "Reçu",
     },
     "nl": {
-        "title": "Notulen van de algemene vergadering — {{ assembly_title }}",
+        "title": "Notulen — {{ assembly_title }}",
         "opening": "De algemene vergadering van {{ coop.name }} kwam samen op "
-        "{{ meeting_at|datetime }} te {{ place }}. Tweede vergadering: {{ second_meeting }}.",
+        "{{ meeting_at|datetime }} ({{ place }}). Tweede vergadering: {{ second_meeting }}.",
         "attendance": "Aanwezigheidslijst",
-        "counts": "{{ present }} vennoot/vennoten aanwezig, {{ represented }} vertegenwoordigd en "
-        "{{ remote }} op afstand gestemd, op {{ eligible_voters }} stemgerechtigde vennoten; "
-        "zij bezitten {{ shares_present }} aandelen op {{ eligible_shares }}.",
+        "counts": "Aanwezig: {{ present }}; vertegenwoordigd: {{ represented }}; op afstand "
+        "gestemd: {{ remote }}; op {{ eligible_voters|plural('stemgerechtigde vennoot', "
+        "'stemgerechtigde vennoten') }}. Zij bezitten {{ shares_present }} van de "
+        "{{ eligible_shares|plural('aandeel', 'aandelen') }}.",
         "capital": "Kapitaal van de aanwezige of vertegenwoordigde vennoten: {{ capital_cents|money }}.",
         "attendance_headers": "Vennoot|Deelname|Vertegenwoordigd door|Aandelen",
         "results": "Uitslag van de stemmingen",
         "motion_headers": "Besluit|Voor|Tegen|Onthoudingen|Toegepaste regel|Uitslag",
         "elections": "Verkiezingen",
         "candidate_headers": "Verkiezing|Kandidaat|Stemmen|Verkozen",
-        "elected": "Verkozen: {{ elected }}.",
-        "closing": "De stemming werd gesloten op {{ closed_at|datetime }}. {{ ballots }} stembrieven "
-        "werden geteld. Zegel van de ontvangstbewijzen: {{ seal }}.",
+        "elected": "Uitslag van de verkiezingen: {{ elected }}.",
+        "closing": "De stemming werd gesloten op {{ closed_at|datetime }}. Getelde stembrieven: "
+        "{{ ballots }}. Zegel van de ontvangstbewijzen: {{ seal }}.",
         "draft": "Ontwerp van notulen, automatisch opgesteld, goed te keuren en te ondertekenen door "
         "het bureau van de vergadering.",
         "annex": "Bijlage: lijst van de ontvangstbewijzen",
@@ -162,22 +187,23 @@ WORDS = {
         "receipt": "Ontvangstbewijs",
     },
     "de": {
-        "title": "Protokoll der Generalversammlung — {{ assembly_title }}",
+        "title": "Protokoll — {{ assembly_title }}",
         "opening": "Die Generalversammlung von {{ coop.name }} trat am {{ meeting_at|datetime }} "
-        "in {{ place }} zusammen. Zweite Versammlung: {{ second_meeting }}.",
+        "zusammen ({{ place }}). Zweite Versammlung: {{ second_meeting }}.",
         "attendance": "Anwesenheitsliste",
-        "counts": "{{ present }} Gesellschafter anwesend, {{ represented }} vertreten und "
-        "{{ remote }} aus der Ferne abgestimmt, von {{ eligible_voters }} stimmberechtigten "
-        "Gesellschaftern; sie halten {{ shares_present }} von {{ eligible_shares }} Anteilen.",
+        "counts": "Anwesend: {{ present }}; vertreten: {{ represented }}; aus der Ferne "
+        "abgestimmt: {{ remote }}; von {{ eligible_voters|plural('stimmberechtigten Mitglied', "
+        "'stimmberechtigten Mitgliedern') }}. Sie halten {{ shares_present }} von "
+        "{{ eligible_shares|plural('Anteil', 'Anteilen') }}.",
         "capital": "Kapital der anwesenden oder vertretenen Gesellschafter: {{ capital_cents|money }}.",
         "attendance_headers": "Gesellschafter|Teilnahme|Vertreten durch|Anteile",
         "results": "Abstimmungsergebnisse",
         "motion_headers": "Beschluss|Dafür|Dagegen|Enthaltungen|Angewandte Regel|Ergebnis",
         "elections": "Wahlen",
         "candidate_headers": "Wahl|Kandidat|Stimmen|Gewählt",
-        "elected": "Gewählt: {{ elected }}.",
-        "closing": "Die Abstimmung wurde am {{ closed_at|datetime }} geschlossen. {{ ballots }} "
-        "Stimmzettel wurden gezählt. Siegel der Quittungen: {{ seal }}.",
+        "elected": "Ergebnis der Wahlen: {{ elected }}.",
+        "closing": "Die Abstimmung wurde am {{ closed_at|datetime }} geschlossen. Gezählte "
+        "Stimmzettel: {{ ballots }}. Siegel der Quittungen: {{ seal }}.",
         "draft": "Automatisch erstellter Protokollentwurf, vom Versammlungsbüro zu genehmigen und zu "
         "unterzeichnen.",
         "annex": "Anlage: Liste der Abstimmungsquittungen",
@@ -185,21 +211,22 @@ WORDS = {
         "receipt": "Quittung",
     },
     "en": {
-        "title": "Minutes of the general assembly — {{ assembly_title }}",
-        "opening": "The general assembly of {{ coop.name }} met on {{ meeting_at|datetime }} at "
-        "{{ place }}. Second meeting: {{ second_meeting }}.",
+        "title": "Minutes — {{ assembly_title }}",
+        "opening": "The general assembly of {{ coop.name }} met on {{ meeting_at|datetime }} "
+        "({{ place }}). Second meeting: {{ second_meeting }}.",
         "attendance": "Attendance list",
-        "counts": "{{ present }} shareholder(s) present, {{ represented }} represented and "
-        "{{ remote }} who voted remotely, out of {{ eligible_voters }} shareholders entitled to "
-        "vote; they hold {{ shares_present }} of {{ eligible_shares }} shares.",
+        "counts": "Present: {{ present }}; represented: {{ represented }}; voted remotely: "
+        "{{ remote }}; out of {{ eligible_voters|plural('shareholder', 'shareholders') }} "
+        "entitled to vote. They hold {{ shares_present }} of "
+        "{{ eligible_shares|plural('share', 'shares') }}.",
         "capital": "Capital held by the shareholders present or represented: {{ capital_cents|money }}.",
         "attendance_headers": "Shareholder|Took part|Represented by|Shares",
         "results": "Results of the votes",
         "motion_headers": "Resolution|For|Against|Abstentions|Rule applied|Result",
         "elections": "Elections",
         "candidate_headers": "Election|Candidate|Votes|Elected",
-        "elected": "Elected: {{ elected }}.",
-        "closing": "Voting closed on {{ closed_at|datetime }}. {{ ballots }} ballots were counted. "
+        "elected": "Election results: {{ elected }}.",
+        "closing": "Voting closed on {{ closed_at|datetime }}. Ballots counted: {{ ballots }}. "
         "Seal of the receipts: {{ seal }}.",
         "draft": "Draft minutes produced automatically, to be approved and signed by the officers "
         "of the assembly.",
@@ -214,9 +241,9 @@ SOURCE = TemplateSource(
     blocks={lang: _blocks(words) for lang, words in WORDS.items()},
     sample=sample,
     key_text={
-        "fr": "Procès-verbal de l'assemblée générale — AG 2026",
-        "nl": "Notulen van de algemene vergadering — AG 2026",
-        "de": "Protokoll der Generalversammlung — AG 2026",
-        "en": "Minutes of the general assembly — AG 2026",
+        "fr": "Procès-verbal — Assemblée générale ordinaire 2026",
+        "nl": "Notulen — Gewone algemene vergadering 2026",
+        "de": "Protokoll — Ordentliche Generalversammlung 2026",
+        "en": "Minutes — Ordinary general assembly 2026",
     },
 )

@@ -4,7 +4,8 @@ from datetime import date
 
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
-from documents.contexts.contracts import ClientAgreement, Job
+from documents.contexts.contracts import PLACE, ClientAgreement, Job
+from documents.letter_form import letter_opening, signatory, signatures
 
 # Sample facts shared by the three contract templates (their tests use them).
 SAMPLE_TODAY = date(2026, 11, 27)
@@ -26,6 +27,8 @@ def sample_job() -> Job:
         first_day=days[0],
         last_day=days[-1],
         place="Gent (BE)",
+        city="Gent",
+        country="BE",
     )
 
 
@@ -56,31 +59,30 @@ def sample(language: str) -> ClientAgreement:
 
 
 _DAYS = "{% for d in job.days %}{{ d|date }}{% if not loop.last %}, {% endif %}{% endfor %}"
-_HEAD = [
-    Block("p", "{{ client.name }}"),
-    Block(
-        "p", "{{ client.street }}, {{ client.postcode }} {{ client.city }} ({{ client.country }})"
-    ),
-    Block("p", "{{ client_enterprise_number }}"),
-]
 
 
-def _blocks(t: dict[str, str]) -> list[Block]:
+def _blocks(language: str, t: dict[str, str]) -> list[Block]:
+    colon = "\u202f:" if language == "fr" else ":"  # French sets a thin space before a colon
     return [
-        *_HEAD,
-        Block("p", t["date"]),
+        *letter_opening(language, "client", "{{ job.reference }}"),
         Block("title", t["title"]),
         Block("p", t["parties"]),
+        Block("p", "{% if client_enterprise_number %}" + t["client_no"] + "{% endif %}"),
         Block("heading", t["job_h"]),
         Block("p", "{{ job.function }} — {{ job.description }}"),
-        Block("p", t["when"] + " " + _DAYS + " ({{ job.days_count }}) — {{ job.place }}"),
+        Block("p", t["when"] + " " + _DAYS + " — " + PLACE),
         Block("heading", t["price_h"]),
-        Block("p", t["net"] + ": {{ net_cents|money }}"),
-        Block("p", t["vat"] + " {{ vat_label }}: {{ vat_cents|money }}"),
+        Block("p", t["net"] + colon + " {{ net_cents|money }}"),
+        Block("p", t["vat"] + " {{ vat_label }}" + colon + " {{ vat_cents|money }}"),
         Block("p", "{{ vat_mention }}"),
-        Block("p", t["total"] + ": {{ total_cents|money }}"),
+        Block("p", t["total"] + colon + " {{ total_cents|money }}"),
         Block("p", t["terms"]),
         Block("small", t["small"]),
+        signatures(
+            language,
+            t["for_coop"] + "\n{{ coop.name }}\n" + signatory(language),
+            t["for_client"] + "\n{{ client.name }}",
+        ),
     ]
 
 
@@ -88,8 +90,11 @@ SOURCE = TemplateSource(
     name="client_agreement",
     blocks={
         "fr": _blocks(
+            "fr",
             {
-                "date": "{{ coop.address }}, le {{ today|date }}",
+                "client_no": "Numéro d'entreprise du client : {{ client_enterprise_number|enterprise }}",
+                "for_coop": "Pour le prestataire",
+                "for_client": "Pour le client",
                 "title": "Convention de prestation {{ job.reference }}",
                 "parties": "Entre {{ coop.name }} (le prestataire), qui emploie {{ member_name }} pour "
                 "cette mission, et {{ client.name }} (le client).",
@@ -103,11 +108,14 @@ SOURCE = TemplateSource(
                 "communication structurée indiquée sur la facture.",
                 "small": "Toute modification de la prestation doit être convenue par écrit avant le "
                 "premier jour de travail.",
-            }
+            },
         ),
         "nl": _blocks(
+            "nl",
             {
-                "date": "{{ coop.address }}, {{ today|date }}",
+                "client_no": "Ondernemingsnummer van de klant: {{ client_enterprise_number|enterprise }}",
+                "for_coop": "Voor de dienstverlener",
+                "for_client": "Voor de klant",
                 "title": "Overeenkomst van dienstverlening {{ job.reference }}",
                 "parties": "Tussen {{ coop.name }} (de dienstverlener), die {{ member_name }} voor "
                 "deze opdracht tewerkstelt, en {{ client.name }} (de klant).",
@@ -121,11 +129,14 @@ SOURCE = TemplateSource(
                 "gestructureerde mededeling op de factuur.",
                 "small": "Elke wijziging van de opdracht wordt schriftelijk overeengekomen vóór de "
                 "eerste werkdag.",
-            }
+            },
         ),
         "de": _blocks(
+            "de",
             {
-                "date": "{{ coop.address }}, den {{ today|date }}",
+                "client_no": "Unternehmensnummer des Kunden: {{ client_enterprise_number|enterprise }}",
+                "for_coop": "Für den Dienstleister",
+                "for_client": "Für den Kunden",
                 "title": "Dienstleistungsvereinbarung {{ job.reference }}",
                 "parties": "Zwischen {{ coop.name }} (der Dienstleister), die {{ member_name }} für "
                 "diesen Auftrag beschäftigt, und {{ client.name }} (der Kunde).",
@@ -139,11 +150,14 @@ SOURCE = TemplateSource(
                 "mit der strukturierten Mitteilung der Rechnung.",
                 "small": "Jede Änderung des Auftrags wird vor dem ersten Arbeitstag schriftlich "
                 "vereinbart.",
-            }
+            },
         ),
         "en": _blocks(
+            "en",
             {
-                "date": "{{ coop.address }}, {{ today|date }}",
+                "client_no": "Client's enterprise number: {{ client_enterprise_number|enterprise }}",
+                "for_coop": "For the provider",
+                "for_client": "For the client",
                 "title": "Service agreement {{ job.reference }}",
                 "parties": "Between {{ coop.name }} (the provider), which employs {{ member_name }} "
                 "for this job, and {{ client.name }} (the client).",
@@ -156,7 +170,7 @@ SOURCE = TemplateSource(
                 "terms": "The client pays the invoice within {{ payment_term_days }} days, quoting "
                 "the structured communication shown on the invoice.",
                 "small": "Any change to the job must be agreed in writing before the first work day.",
-            }
+            },
         ),
     },
     sample=sample,

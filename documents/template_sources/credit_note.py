@@ -4,6 +4,7 @@ from datetime import date
 
 from documents.authoring import Block, TemplateSource
 from documents.contexts.invoices import CreditNoteDocument
+from documents.staff_text import as_typed
 from documents.template_sources.invoice import COMMON, body, head, sample_values
 
 
@@ -13,7 +14,8 @@ def sample(language: str) -> CreditNoteDocument:
         **values,
         credited_invoice="F2026-0000042",
         credited_invoice_date=date(2026, 11, 2),
-        reason="Contract cancelled before the first work day",
+        # typed by staff (in French here): printed as typed, its language named elsewhere
+        reason=as_typed("Contrat annulé avant le premier jour de travail", "fr", language),
     )
 
 

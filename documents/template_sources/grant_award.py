@@ -5,6 +5,8 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.grants import GrantAwardLetter, InstalmentLine
+from documents.letter_form import letter_opening, signature
+from documents.staff_text import as_typed
 
 
 def sample(language: str) -> GrantAwardLetter:
@@ -22,26 +24,15 @@ def sample(language: str) -> GrantAwardLetter:
             InstalmentLine(seq=1, amount_cents=5400),
             InstalmentLine(seq=2, amount_cents=3600, report_due=date(2027, 6, 30)),
         ],
-        board_note="",
+        board_note=as_typed("Un projet remarquable, soutenu à l'unanimité.", "fr", language),
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ applicant.name }}"),
-    Block(
-        "p",
-        "{{ applicant.street }}, {{ applicant.postcode }} {{ applicant.city }} "
-        "({{ applicant.country }})",
-    ),
-]
-
-
-def _letter(texts: dict[str, str]) -> list[Block]:
+def _letter(language: str, texts: dict[str, str]) -> list[Block]:
     return [
-        *_ADDRESS,
-        Block("p", texts["place"]),
+        *letter_opening(language, "applicant", "{{ reference }}"),
         Block("title", texts["title"]),
-        Block("p", texts["dear"]),
+        Block("p", "{{ applicant.name|salutation(applicant.company) }}"),
         Block("p", texts["granted"]),
         Block(
             "table",
@@ -60,7 +51,7 @@ def _letter(texts: dict[str, str]) -> list[Block]:
         Block("p", texts["board"]),
         Block("p", texts["conditions"]),
         Block("p", texts["bye"]),
-        Block("p", "{{ coop.name }}"),
+        signature(language),
     ]
 
 
@@ -68,10 +59,9 @@ SOURCE = TemplateSource(
     name="grant_award",
     blocks={
         "fr": _letter(
+            "fr",
             {
-                "place": "{{ coop.address }}, le {{ today|date }}",
                 "title": "Votre bourse est accordée",
-                "dear": "Chère coopératrice, cher coopérateur {{ applicant.name }},",
                 "granted": "Pour votre projet « {{ title }} » (dossier {{ reference }}, appel "
                 "{{ call }}), le jury vous accorde une bourse de {{ amount_cents|money }} "
                 "(demandé : {{ asked_cents|money }}), versée en tranches :",
@@ -84,13 +74,12 @@ SOURCE = TemplateSource(
                 "conditions": "Chaque tranche suivante n'est versée qu'après acceptation du "
                 "rapport correspondant par nos services.",
                 "bye": "Avec nos salutations coopératives,",
-            }
+            },
         ),
         "nl": _letter(
+            "nl",
             {
-                "place": "{{ coop.address }}, {{ today|date }}",
                 "title": "Uw beurs is toegekend",
-                "dear": "Beste vennoot {{ applicant.name }},",
                 "granted": "Voor uw project '{{ title }}' (dossier {{ reference }}, oproep "
                 "{{ call }}) kent de jury u een beurs toe van {{ amount_cents|money }} "
                 "(gevraagd: {{ asked_cents|money }}), uitbetaald in schijven:",
@@ -103,13 +92,12 @@ SOURCE = TemplateSource(
                 "conditions": "Elke volgende schijf wordt pas betaald nadat onze diensten het "
                 "bijbehorende verslag hebben aanvaard.",
                 "bye": "Met coöperatieve groeten,",
-            }
+            },
         ),
         "de": _letter(
+            "de",
             {
-                "place": "{{ coop.address }}, den {{ today|date }}",
                 "title": "Ihr Stipendium ist bewilligt",
-                "dear": "Liebes Genossenschaftsmitglied {{ applicant.name }},",
                 "granted": "Für Ihr Projekt „{{ title }}“ (Akte {{ reference }}, Aufruf "
                 "{{ call }}) bewilligt die Jury ein Stipendium von "
                 "{{ amount_cents|money }} (beantragt: {{ asked_cents|money }}), "
@@ -123,13 +111,12 @@ SOURCE = TemplateSource(
                 "conditions": "Jede weitere Rate wird erst nach Annahme des zugehörigen Berichts "
                 "ausgezahlt.",
                 "bye": "Mit genossenschaftlichen Grüßen,",
-            }
+            },
         ),
         "en": _letter(
+            "en",
             {
-                "place": "{{ coop.address }}, {{ today|date }}",
                 "title": "Your grant is awarded",
-                "dear": "Dear member {{ applicant.name }},",
                 "granted": "For your project '{{ title }}' (file {{ reference }}, call {{ call }}) "
                 "the jury awards you a grant of {{ amount_cents|money }} (asked: "
                 "{{ asked_cents|money }}), paid in instalments:",
@@ -142,7 +129,7 @@ SOURCE = TemplateSource(
                 "conditions": "Each further instalment is paid only after our staff accept the "
                 "matching report.",
                 "bye": "With cooperative greetings,",
-            }
+            },
         ),
     },
     sample=sample,

@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.grants import GrantDecisionPack, PackRow, RecusalRow
+from documents.staff_text import recusal_reason, score
 
 
 def sample(language: str) -> GrantDecisionPack:
@@ -16,7 +17,12 @@ def sample(language: str) -> GrantDecisionPack:
         budget_cents=10_000_000,
         proposed_cents=9_000,
         left_cents=9_991_000,
-        criteria="impact ×3 (0-10) · feasibility ×2 (0-10)",
+        criteria={
+            "fr": "impact ×3 (0-10) · faisabilité ×2 (0-10)",
+            "nl": "impact ×3 (0-10) · haalbaarheid ×2 (0-10)",
+            "de": "Wirkung ×3 (0-10) · Machbarkeit ×2 (0-10)",
+            "en": "impact ×3 (0-10) · feasibility ×2 (0-10)",
+        }[language],
         partial_funding="no",
         rows=[
             PackRow(
@@ -25,15 +31,17 @@ def sample(language: str) -> GrantDecisionPack:
                 applicant=HOSTILE_TEXT,
                 title="Salto",
                 asked_cents=9000,
-                score="81.25",
-                criteria="impact 8.50 · feasibility 7.50",
+                score=score(8125, language),
+                criteria=f"impact {score(850, language)} · {score(750, language)}",
                 reviews=2,
                 proposed_cents=9000,
             )
         ],
         recusals=[
             RecusalRow(
-                reference="G001-0007", reviewer="anna", reason="the reviewer is the applicant"
+                reference="G001-0007",
+                reviewer="anna",
+                reason=recusal_reason("the reviewer is the applicant", "fr", language),
             )
         ],
         ineligible=3,

@@ -5,6 +5,8 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.grants import GrantRejectionLetter, ReasonLine
+from documents.letter_form import letter_opening, signature
+from documents.staff_text import score
 
 
 def sample(language: str) -> GrantRejectionLetter:
@@ -21,29 +23,18 @@ def sample(language: str) -> GrantRejectionLetter:
         asked_cents=9000,
         outcome="not_funded",
         reasons=[ReasonLine(text="—")],
-        score="62.50 / 100",
+        score=f"{score(6250, language)} / 100",
         rank=14,
         ranked=28,
-        last_funded_score="71.00 / 100",
+        last_funded_score=f"{score(7100, language)} / 100",
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ applicant.name }}"),
-    Block(
-        "p",
-        "{{ applicant.street }}, {{ applicant.postcode }} {{ applicant.city }} "
-        "({{ applicant.country }})",
-    ),
-]
-
-
-def _letter(t: dict[str, str]) -> list[Block]:
+def _letter(language: str, t: dict[str, str]) -> list[Block]:
     return [
-        *_ADDRESS,
-        Block("p", t["place"]),
+        *letter_opening(language, "applicant", "{{ reference }}"),
         Block("title", t["title"]),
-        Block("p", t["dear"]),
+        Block("p", "{{ applicant.name|salutation(applicant.company) }}"),
         Block("p", t["intro"]),
         Block("p", "{%p if outcome in ('ineligible', 'beyond_limit') %}"),
         Block("p", t["ineligible"]),
@@ -55,7 +46,7 @@ def _letter(t: dict[str, str]) -> list[Block]:
         Block("p", "{%p endif %}"),
         Block("p", t["board"]),
         Block("p", t["bye"]),
-        Block("p", "{{ coop.name }}"),
+        signature(language),
     ]
 
 
@@ -63,10 +54,9 @@ SOURCE = TemplateSource(
     name="grant_rejection",
     blocks={
         "fr": _letter(
+            "fr",
             {
-                "place": "{{ coop.address }}, le {{ today|date }}",
                 "title": "Votre demande de bourse",
-                "dear": "Chère coopératrice, cher coopérateur {{ applicant.name }},",
                 "intro": "Nous regrettons de ne pas pouvoir soutenir votre projet « {{ title }} » "
                 "(dossier {{ reference }}, appel {{ call }}, {{ asked_cents|money }} "
                 "demandés).",
@@ -78,13 +68,12 @@ SOURCE = TemplateSource(
                 "le dernier projet financé a obtenu {{ last_funded_score }}.",
                 "board": "{% if board_note %}Note du conseil : {{ board_note }}{% endif %}",
                 "bye": "Avec nos salutations coopératives,",
-            }
+            },
         ),
         "nl": _letter(
+            "nl",
             {
-                "place": "{{ coop.address }}, {{ today|date }}",
                 "title": "Uw beursaanvraag",
-                "dear": "Beste vennoot {{ applicant.name }},",
                 "intro": "Helaas kunnen we uw project '{{ title }}' (dossier {{ reference }}, "
                 "oproep {{ call }}, {{ asked_cents|money }} gevraagd) niet steunen.",
                 "ineligible": "Uw dossier kon niet door de jury onderzocht worden:",
@@ -95,13 +84,12 @@ SOURCE = TemplateSource(
                 "het laatste gesteunde project behaalde {{ last_funded_score }}.",
                 "board": "{% if board_note %}Opmerking van de raad: {{ board_note }}{% endif %}",
                 "bye": "Met coöperatieve groeten,",
-            }
+            },
         ),
         "de": _letter(
+            "de",
             {
-                "place": "{{ coop.address }}, den {{ today|date }}",
                 "title": "Ihr Stipendienantrag",
-                "dear": "Liebes Genossenschaftsmitglied {{ applicant.name }},",
                 "intro": "Leider können wir Ihr Projekt „{{ title }}“ (Akte {{ reference }}, "
                 "Aufruf {{ call }}, {{ asked_cents|money }} beantragt) nicht fördern.",
                 "ineligible": "Ihre Akte konnte von der Jury nicht geprüft werden:",
@@ -112,13 +100,12 @@ SOURCE = TemplateSource(
                 "letzte geförderte Projekt erhielt {{ last_funded_score }}.",
                 "board": "{% if board_note %}Anmerkung des Vorstands: {{ board_note }}{% endif %}",
                 "bye": "Mit genossenschaftlichen Grüßen,",
-            }
+            },
         ),
         "en": _letter(
+            "en",
             {
-                "place": "{{ coop.address }}, {{ today|date }}",
                 "title": "Your grant application",
-                "dear": "Dear member {{ applicant.name }},",
                 "intro": "We regret that we cannot support your project '{{ title }}' (file "
                 "{{ reference }}, call {{ call }}, {{ asked_cents|money }} asked).",
                 "ineligible": "Your file could not be considered by the jury:",
@@ -128,7 +115,7 @@ SOURCE = TemplateSource(
                 "last funded project scored {{ last_funded_score }}.",
                 "board": "{% if board_note %}Note from the board: {{ board_note }}{% endif %}",
                 "bye": "With cooperative greetings,",
-            }
+            },
         ),
     },
     sample=sample,

@@ -32,7 +32,7 @@ def sample_values(language: str) -> dict[str, object]:
             InvoiceLine(
                 label=job.function + " — " + job.description,
                 quantity="2",
-                unit="jour(s)",
+                unit={"fr": "jours", "nl": "dagen", "de": "Tage", "en": "days"}[language],
                 unit_price_cents=75000,
                 vat_rate="21 %",
                 amount_cents=150000,
@@ -58,20 +58,21 @@ def sample(language: str) -> InvoiceDocument:
 def head(t: dict[str, str]) -> list[Block]:
     """Who invoices whom, with their VAT and enterprise numbers."""
     return [
-        Block("p", t["seller"] + " {{ seller_vat_number }}"),
+        Block("p", t["seller"] + " {{ seller_vat_number|vat }}"),
         Block("p", "{{ client.name }}"),
         Block(
             "p",
             "{{ client.street }}, {{ client.postcode }} {{ client.city }} ({{ client.country }})",
         ),
         Block(
-            "p", "{% if client_vat_number %}" + t["vatno"] + " {{ client_vat_number }}{% endif %}"
+            "p",
+            "{% if client_vat_number %}" + t["vatno"] + " {{ client_vat_number|vat }}{% endif %}",
         ),
         Block(
             "p",
             "{% if client_enterprise_number %}"
             + t["entno"]
-            + " {{ client_enterprise_number }}{% endif %}",
+            + " {{ client_enterprise_number|enterprise }}{% endif %}",
         ),
     ]
 
@@ -200,7 +201,7 @@ TEXTS = {
         "n° {{ invoice_number }}.",
         "pay_h": "Paiement",
         "pay": "Merci de payer {{ total_cents|money }} dans les {{ payment_term_days }} jours sur "
-        "le compte {{ coop.iban }} (BIC {{ coop.bic }}) avec la communication structurée :",
+        "le compte {{ coop.iban|iban }} (BIC {{ coop.bic }}) avec la communication structurée :",
     },
     "nl": {
         "title": "Factuur",
@@ -210,7 +211,7 @@ TEXTS = {
         "nr. {{ invoice_number }}.",
         "pay_h": "Betaling",
         "pay": "Gelieve {{ total_cents|money }} binnen {{ payment_term_days }} dagen te betalen "
-        "op rekening {{ coop.iban }} (BIC {{ coop.bic }}) met de gestructureerde mededeling:",
+        "op rekening {{ coop.iban|iban }} (BIC {{ coop.bic }}) met de gestructureerde mededeling:",
     },
     "de": {
         "title": "Rechnung",
@@ -220,7 +221,7 @@ TEXTS = {
         "Peppol-Rechnung Nr. {{ invoice_number }}.",
         "pay_h": "Zahlung",
         "pay": "Bitte zahlen Sie {{ total_cents|money }} innerhalb von {{ payment_term_days }} "
-        "Tagen auf das Konto {{ coop.iban }} (BIC {{ coop.bic }}) mit der strukturierten "
+        "Tagen auf das Konto {{ coop.iban|iban }} (BIC {{ coop.bic }}) mit der strukturierten "
         "Mitteilung:",
     },
     "en": {
@@ -230,7 +231,7 @@ TEXTS = {
         "copy": "Visual copy: the legal invoice is the Peppol e-invoice no. {{ invoice_number }}.",
         "pay_h": "Payment",
         "pay": "Please pay {{ total_cents|money }} within {{ payment_term_days }} days to account "
-        "{{ coop.iban }} (BIC {{ coop.bic }}) quoting the structured communication:",
+        "{{ coop.iban|iban }} (BIC {{ coop.bic }}) quoting the structured communication:",
     },
 }
 

@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.onboarding import MembershipSummary
+from documents.letter_form import letter_opening
 
 LABELS = {
     "fr": ("personne", "oui", "ordinaire"),
@@ -43,7 +44,8 @@ def _rows(labels: tuple[str, ...], sep: str) -> list[Block]:
         "{{ member_number }}",
         "{{ member.name }}",
         "{{ kind }}",
-        "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})",
+        "{{ member.street }}, {{ member.postcode }} {{ member.city }}"
+        "{% if member.country|upper != 'BE' %}, {{ member.country|country }}{% endif %}",
         "{{ email }}",
         "{{ phone }}",
         "{{ office }}",
@@ -157,6 +159,7 @@ SOURCE = TemplateSource(
     name="membership_summary",
     blocks={
         lang: [
+            *letter_opening(lang, "member", "{{ member_number }}"),
             Block("title", title),
             Block("p", intro),
             *_rows(labels, "\u00a0: " if lang == "fr" else ": "),

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from documents import labels
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.register import (
@@ -10,6 +11,7 @@ from documents.contexts.register import (
     ExtractTransfer,
     RegisterExtract,
 )
+from governance.statutes import get_statutes
 
 
 def sample(language: str) -> RegisterExtract:
@@ -18,12 +20,12 @@ def sample(language: str) -> RegisterExtract:
         coop=Coop(**SAMPLE_COOP_KWARGS),
         today=date(2026, 11, 27),
         as_at=date(2026, 6, 30),
-        voting="one member, one vote",
-        transfer_rule="transfers need the board's approval",
+        voting=labels.voting_rule("per_member", None, language),
+        transfer_rule=labels.transfer_rule(get_statutes().transfer_rule, language),
         classes=[
             ExtractClass(
                 share_class="A",
-                label="Users",
+                label=get_statutes().share_class("A").label_in(language),
                 nominal_cents=3000,
                 holders=2,
                 shares=4,
@@ -136,6 +138,7 @@ def _blocks(lang: str) -> list[Block]:
             "table",
             headers=h_row,
             loop="row in rows",
+            widths=(1.4, 2.4, 5.0, 5.4, 2.8, 2.2, 2.6),
             cells=(
                 "{{ row.share_class }}",
                 "{{ row.number }}",
@@ -167,6 +170,7 @@ def _blocks(lang: str) -> list[Block]:
 SOURCE = TemplateSource(
     name="register_extract",
     blocks={lang: _blocks(lang) for lang in WORDS},
+    landscape=True,  # seven columns: names and addresses whole
     sample=sample,
     key_text={
         "fr": "Registre des parts au 30 juin 2026",

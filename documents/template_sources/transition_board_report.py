@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from documents import formatting, labels
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Coop
 from documents.contexts.transition import ConversionLine, TransitionBoardReport, WeekLine
+from documents.letter_form import place_and_date
 
 
 def sample(language: str) -> TransitionBoardReport:
@@ -13,7 +15,7 @@ def sample(language: str) -> TransitionBoardReport:
             group=group,
             invited=invited,
             paid=paid,
-            percent=f"{100 * paid / invited:.1f} %",
+            percent=formatting.percent(100 * paid / invited, language),
             not_now=1,
             resigned=1,
             restricted=invited - paid - 2,
@@ -30,7 +32,10 @@ def sample(language: str) -> TransitionBoardReport:
         total=line("all", 200, 120),
         postal=9,
         by_office=[line("Gent", 120, 80), line("Liège", 80, 40)],
-        by_language=[line("fr", 80, 40), line("nl", 120, 80)],
+        by_language=[
+            line(labels.language_name("fr", language), 80, 40),
+            line(labels.language_name("nl", language), 120, 80),
+        ],
         by_week=[
             WeekLine(week="2026-W49", paid=70, cumulative=70),
             WeekLine(week="2026-W50", paid=50, cumulative=120),
@@ -48,10 +53,12 @@ _ROW = (
     "{{ row.resigned }}",
     "{{ row.restricted }}",
 )
+# Landscape text width; the group column holds "Niederländisch", the last "Eingeschränkt".
+_WIDTHS = (4.0, 3.0, 2.4, 1.6, 2.8, 2.8, 3.4)
 _WEEK = ("{{ row.week }}", "{{ row.paid }}", "{{ row.cumulative }}")
 
 
-def _blocks(t: dict[str, str]) -> list[Block]:
+def _blocks(language: str, t: dict[str, str]) -> list[Block]:
     headers = (
         t["group"],
         t["invited"],
@@ -62,14 +69,14 @@ def _blocks(t: dict[str, str]) -> list[Block]:
         t["restricted"],
     )
     return [
-        Block("p", "{{ coop.address }}, {{ today|date }}"),
+        place_and_date(language),
         Block("title", t["title"]),
         Block("p", t["intro"]),
         Block("p", t["summary"]),
         Block("heading", t["by_office"]),
-        Block("table", headers=headers, loop="row in by_office", cells=_ROW),
+        Block("table", headers=headers, loop="row in by_office", cells=_ROW, widths=_WIDTHS),
         Block("heading", t["by_language"]),
-        Block("table", headers=headers, loop="row in by_language", cells=_ROW),
+        Block("table", headers=headers, loop="row in by_language", cells=_ROW, widths=_WIDTHS),
         Block("heading", t["by_week"]),
         Block(
             "table",
@@ -87,9 +94,10 @@ TEXT = {
         "title": "Rapport au conseil : campagne {{ campaign }}",
         "intro": "Campagne de transition coopérative (parts de catégorie {{ share_class }}) : "
         "échéance le {{ deadline|date }}, restriction le {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} membres invités, {{ total.paid }} ont payé leur part "
-        "({{ total.percent }}) ; {{ total.not_now }} « pas maintenant », {{ total.resigned }} "
-        "démissions, {{ total.restricted }} restreints ; {{ postal }} invitations par courrier.",
+        "summary": "Membres invités : {{ total.invited }} ; part payée : {{ total.paid }} "
+        "({{ total.percent }}) ; « pas maintenant » : {{ total.not_now }} ; démissions : "
+        "{{ total.resigned }} ; restreints : {{ total.restricted }} ; invitations par courrier : "
+        "{{ postal }}.",
         "by_office": "Par bureau", "by_language": "Par langue", "by_week": "Paiements par semaine",
         "group": "Groupe", "invited": "Invités", "paid": "Payé", "not_now": "Pas maintenant",
         "resigned": "Démissions", "restricted": "Restreints", "week": "Semaine",
@@ -100,9 +108,10 @@ TEXT = {
         "title": "Verslag aan de raad van bestuur: campagne {{ campaign }}",
         "intro": "Coöperatieve overgangscampagne (aandelen van categorie {{ share_class }}): "
         "uiterste datum {{ deadline|date }}, beperking vanaf {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} leden uitgenodigd, {{ total.paid }} betaalden hun aandeel "
-        "({{ total.percent }}); {{ total.not_now }} 'nu niet', {{ total.resigned }} uittredingen, "
-        "{{ total.restricted }} beperkt; {{ postal }} uitnodigingen per post.",
+        "summary": "Uitgenodigde leden: {{ total.invited }}; aandeel betaald: {{ total.paid }} "
+        "({{ total.percent }}); 'nu niet': {{ total.not_now }}; uittredingen: "
+        "{{ total.resigned }}; beperkt: {{ total.restricted }}; uitnodigingen per post: "
+        "{{ postal }}.",
         "by_office": "Per kantoor", "by_language": "Per taal", "by_week": "Betalingen per week",
         "group": "Groep", "invited": "Uitgenodigd", "paid": "Betaald", "not_now": "Nu niet",
         "resigned": "Uittredingen", "restricted": "Beperkt", "week": "Week",
@@ -113,9 +122,10 @@ TEXT = {
         "title": "Bericht an den Verwaltungsrat: Kampagne {{ campaign }}",
         "intro": "Genossenschaftliche Übergangskampagne (Anteile der Kategorie {{ share_class }}): "
         "Frist {{ deadline|date }}, Einschränkung ab {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} Mitglieder eingeladen, {{ total.paid }} haben ihren Anteil "
-        "bezahlt ({{ total.percent }}); {{ total.not_now }} „jetzt nicht“, {{ total.resigned }} "
-        "Austritte, {{ total.restricted }} eingeschränkt; {{ postal }} Einladungen per Post.",
+        "summary": "Eingeladene Mitglieder: {{ total.invited }}; Anteil bezahlt: {{ total.paid }} "
+        "({{ total.percent }}); „jetzt nicht“: {{ total.not_now }}; Austritte: "
+        "{{ total.resigned }}; eingeschränkt: {{ total.restricted }}; Einladungen per Post: "
+        "{{ postal }}.",
         "by_office": "Nach Büro", "by_language": "Nach Sprache", "by_week": "Zahlungen pro Woche",
         "group": "Gruppe", "invited": "Eingeladen", "paid": "Bezahlt", "not_now": "Jetzt nicht",
         "resigned": "Austritte", "restricted": "Eingeschränkt", "week": "Woche",
@@ -126,9 +136,9 @@ TEXT = {
         "title": "Report to the board: campaign {{ campaign }}",
         "intro": "Cooperative transition campaign (class {{ share_class }} shares): deadline "
         "{{ deadline|date }}, restriction from {{ restriction_on|date }}.",
-        "summary": "{{ total.invited }} members invited, {{ total.paid }} paid their share "
-        "({{ total.percent }}); {{ total.not_now }} 'not now', {{ total.resigned }} resigned, "
-        "{{ total.restricted }} restricted; {{ postal }} invitations by post.",
+        "summary": "Members invited: {{ total.invited }}; share paid: {{ total.paid }} "
+        "({{ total.percent }}); 'not now': {{ total.not_now }}; resigned: {{ total.resigned }}; "
+        "restricted: {{ total.restricted }}; invitations by post: {{ postal }}.",
         "by_office": "By office", "by_language": "By language", "by_week": "Payments by week",
         "group": "Group", "invited": "Invited", "paid": "Paid", "not_now": "Not now",
         "resigned": "Resigned", "restricted": "Restricted", "week": "Week",
@@ -139,7 +149,8 @@ TEXT = {
 
 SOURCE = TemplateSource(
     name="transition_board_report",
-    blocks={language: _blocks(text) for language, text in TEXT.items()},
+    blocks={language: _blocks(language, text) for language, text in TEXT.items()},
+    landscape=True,
     sample=sample,
     key_text={
         "fr": "Rapport au conseil : campagne",

@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.transition import TransitionInvitation
+from documents.letter_form import letter_opening
 
 
 def sample(language: str) -> TransitionInvitation:
@@ -28,24 +29,21 @@ def sample(language: str) -> TransitionInvitation:
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ member.name }}"),
-    Block(
-        "p", "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})"
-    ),
-]
 _QR = Block("image", "{% if qr is defined %}{{ qr }}{% endif %}")
-_PAYMENT = "{{ amount_cents|money }} · IBAN {{ iban }} · BIC {{ bic }} · {{ communication }}"
+_PAYMENT = (
+    "{{ amount_cents|money }} · IBAN {{ iban|iban }} · BIC {{ bic }} · "
+    "{{ communication|communication }}"
+)
 
 SOURCE = TemplateSource(
     name="transition_invitation",
     slim=True,  # mass-mailed (documents/slim.py)
     blocks={
         "fr": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, le {{ today|date }}"),
+            *letter_opening("fr", "member"),
             Block("title", "Devenez coopérateur de {{ coop.name }}"),
-            Block("p", "Chère membre, cher membre {{ member.name }} ({{ member_number }}),"),
+            Block("p", "{% if member_number %}Numéro de membre : {{ member_number }}{% endif %}"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block("heading", "Pourquoi une coopérative ?"),
             Block(
                 "p",
@@ -65,8 +63,8 @@ SOURCE = TemplateSource(
             Block(
                 "p",
                 "Virez {{ amount_cents|money }} avant le {{ deadline|date }} au compte "
-                "{{ iban }} (BIC {{ bic }}) de {{ coop.name }}, avec la communication "
-                "structurée {{ communication }}. Ou scannez ce code avec votre application "
+                "{{ iban|iban }} (BIC {{ bic }}) de {{ coop.name }}, avec la communication "
+                "structurée {{ communication|communication }}. Ou scannez ce code avec votre application "
                 "bancaire :",
             ),
             _QR,
@@ -86,10 +84,10 @@ SOURCE = TemplateSource(
             Block("p", "L'équipe de {{ coop.name }}"),
         ],
         "nl": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *letter_opening("nl", "member"),
             Block("title", "Word vennoot van {{ coop.name }}"),
-            Block("p", "Beste {{ member.name }} ({{ member_number }}),"),
+            Block("p", "{% if member_number %}Lidnummer: {{ member_number }}{% endif %}"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block("heading", "Waarom een coöperatie?"),
             Block(
                 "p",
@@ -110,8 +108,8 @@ SOURCE = TemplateSource(
             Block(
                 "p",
                 "Schrijf vóór {{ deadline|date }} {{ amount_cents|money }} over op rekening "
-                "{{ iban }} (BIC {{ bic }}) van {{ coop.name }}, met de gestructureerde "
-                "mededeling {{ communication }}. Of scan deze code met uw bankapp:",
+                "{{ iban|iban }} (BIC {{ bic }}) van {{ coop.name }}, met de gestructureerde "
+                "mededeling {{ communication|communication }}. Of scan deze code met uw bankapp:",
             ),
             _QR,
             Block("small", _PAYMENT),
@@ -129,10 +127,10 @@ SOURCE = TemplateSource(
             Block("p", "Het team van {{ coop.name }}"),
         ],
         "de": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, den {{ today|date }}"),
+            *letter_opening("de", "member"),
             Block("title", "Werden Sie Genossenschafter von {{ coop.name }}"),
-            Block("p", "Liebes Mitglied {{ member.name }} ({{ member_number }}),"),
+            Block("p", "{% if member_number %}Mitgliedsnummer: {{ member_number }}{% endif %}"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block("heading", "Warum eine Genossenschaft?"),
             Block(
                 "p",
@@ -152,8 +150,8 @@ SOURCE = TemplateSource(
             Block(
                 "p",
                 "Überweisen Sie {{ amount_cents|money }} vor dem {{ deadline|date }} auf das "
-                "Konto {{ iban }} (BIC {{ bic }}) von {{ coop.name }} mit der strukturierten "
-                "Mitteilung {{ communication }}. Oder scannen Sie diesen Code mit Ihrer "
+                "Konto {{ iban|iban }} (BIC {{ bic }}) von {{ coop.name }} mit der strukturierten "
+                "Mitteilung {{ communication|communication }}. Oder scannen Sie diesen Code mit Ihrer "
                 "Banking-App:",
             ),
             _QR,
@@ -174,10 +172,10 @@ SOURCE = TemplateSource(
             Block("p", "Das Team von {{ coop.name }}"),
         ],
         "en": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *letter_opening("en", "member"),
             Block("title", "Become a shareholder of {{ coop.name }}"),
-            Block("p", "Dear {{ member.name }} ({{ member_number }}),"),
+            Block("p", "{% if member_number %}Member number: {{ member_number }}{% endif %}"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block("heading", "Why a cooperative?"),
             Block(
                 "p",
@@ -197,8 +195,8 @@ SOURCE = TemplateSource(
             Block(
                 "p",
                 "Transfer {{ amount_cents|money }} before {{ deadline|date }} to account "
-                "{{ iban }} (BIC {{ bic }}) of {{ coop.name }}, with the structured "
-                "communication {{ communication }}. Or scan this code with your banking app:",
+                "{{ iban|iban }} (BIC {{ bic }}) of {{ coop.name }}, with the structured "
+                "communication {{ communication|communication }}. Or scan this code with your banking app:",
             ),
             _QR,
             Block("small", _PAYMENT),

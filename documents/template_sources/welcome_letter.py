@@ -5,6 +5,7 @@ from datetime import date
 from documents.authoring import HOSTILE_TEXT, SAMPLE_COOP_KWARGS, Block, TemplateSource
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
+from documents.letter_form import letter_opening, signature
 
 
 def sample(language: str) -> WelcomeLetter:
@@ -21,21 +22,17 @@ def sample(language: str) -> WelcomeLetter:
     )
 
 
-_ADDRESS = [
-    Block("p", "{{ member.name }}"),
-    Block(
-        "p", "{{ member.street }}, {{ member.postcode }} {{ member.city }} ({{ member.country }})"
-    ),
-]
+def _opening(language: str) -> list[Block]:
+    return letter_opening(language, "member", "{{ member_number }}")
+
 
 SOURCE = TemplateSource(
     name="welcome_letter",
     blocks={
         "fr": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, le {{ today|date }}"),
+            *_opening("fr"),
             Block("title", "Bienvenue chez {{ coop.name }}"),
-            Block("p", "Chère coopératrice, cher coopérateur {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Votre adhésion est acceptée. Votre numéro de membre est "
@@ -43,7 +40,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "Vous souscrivez {{ shares }} part(s) de catégorie {{ share_class }}, "
+                "Vous souscrivez {{ shares|plural('part', 'parts') }} de catégorie {{ share_class }}, "
                 "soit {{ amount_cents|money }}. Vous devenez coopérateur dès réception "
                 "du paiement.",
             ),
@@ -53,13 +50,12 @@ SOURCE = TemplateSource(
                 "dispose d'une voix à l'assemblée générale, quel que soit le nombre de parts.",
             ),
             Block("p", "Avec nos salutations coopératives,"),
-            Block("p", "L'équipe de {{ coop.name }}"),
+            signature("fr"),
         ],
         "nl": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *_opening("nl"),
             Block("title", "Welkom bij {{ coop.name }}"),
-            Block("p", "Beste vennoot {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Uw lidmaatschap is aanvaard. Uw lidnummer is {{ member_number }} en uw "
@@ -67,7 +63,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "U tekent in op {{ shares }} aandeel/aandelen van categorie "
+                "U tekent in op {{ shares|plural('aandeel', 'aandelen') }} van categorie "
                 "{{ share_class }}, samen {{ amount_cents|money }}. U wordt vennoot zodra "
                 "de betaling ontvangen is.",
             ),
@@ -77,13 +73,12 @@ SOURCE = TemplateSource(
                 "heeft één stem op de algemene vergadering, hoeveel aandelen ook.",
             ),
             Block("p", "Met coöperatieve groeten,"),
-            Block("p", "Het team van {{ coop.name }}"),
+            signature("nl"),
         ],
         "de": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, den {{ today|date }}"),
+            *_opening("de"),
             Block("title", "Willkommen bei {{ coop.name }}"),
-            Block("p", "Liebes Genossenschaftsmitglied {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Ihre Mitgliedschaft ist angenommen. Ihre Mitgliedsnummer lautet "
@@ -91,7 +86,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "Sie zeichnen {{ shares }} Anteil(e) der Kategorie {{ share_class }}, "
+                "Sie zeichnen {{ shares|plural('Anteil', 'Anteile') }} der Kategorie {{ share_class }}, "
                 "insgesamt {{ amount_cents|money }}. Sie werden Genossenschafter, sobald "
                 "die Zahlung eingegangen ist.",
             ),
@@ -101,13 +96,12 @@ SOURCE = TemplateSource(
                 "Generalversammlung eine Stimme, unabhängig von der Zahl der Anteile.",
             ),
             Block("p", "Mit genossenschaftlichen Grüßen,"),
-            Block("p", "Das Team von {{ coop.name }}"),
+            signature("de"),
         ],
         "en": [
-            *_ADDRESS,
-            Block("p", "{{ coop.address }}, {{ today|date }}"),
+            *_opening("en"),
             Block("title", "Welcome to {{ coop.name }}"),
-            Block("p", "Dear member {{ member.name }},"),
+            Block("p", "{{ member.name|salutation(member.company) }}"),
             Block(
                 "p",
                 "Your membership has been accepted. Your member number is "
@@ -115,7 +109,7 @@ SOURCE = TemplateSource(
             ),
             Block(
                 "p",
-                "You subscribe {{ shares }} class {{ share_class }} share(s), "
+                "You subscribe {{ shares|plural('class ' ~ share_class ~ ' share', 'class ' ~ share_class ~ ' shares') }}, "
                 "{{ amount_cents|money }} in all. You become a shareholder as soon as "
                 "the payment is received.",
             ),
@@ -125,7 +119,7 @@ SOURCE = TemplateSource(
                 "one vote at the general assembly, however many shares they hold.",
             ),
             Block("p", "With cooperative greetings,"),
-            Block("p", "The {{ coop.name }} team"),
+            signature("en"),
         ],
     },
     sample=sample,

@@ -89,7 +89,8 @@ class AssemblyForm(BaseModel):
     title: str = Field(
         ...,
         title="Title",
-        description="As printed on the convocation, e.g. AG ordinaire / Gewone AV 2027",
+        description="For staff lists, e.g. AG ordinaire 2027; members read the assembly's "
+        "name by its kind and year in their own language",
         max_length=200,
     )
     kind: KindOfAssembly = Field("ordinary", title="Kind of assembly")
@@ -141,6 +142,7 @@ class AssemblyPlan:
     facts: AssemblyFacts
     place: str
     remote_voting_allowed: bool
+    online_link: str | None = None
 
 
 class _Reader:
@@ -248,10 +250,9 @@ def read_form(form: AssemblyForm, now: datetime, convocation_days: int) -> Assem
             "archive the report and give its key",
         )
     place = form.place.strip()
-    if form.online_link.strip():
-        place = f"{place} — online: {form.online_link.strip()}"
-    if len(place) > 300:
-        reader.fail("Online meeting link", "place and link together must fit in 300 characters")
+    link = form.online_link.strip() or None
+    if link is not None and (not link.startswith("https://") or " " in link or len(link) > 500):
+        reader.fail("Online meeting link", "give the full https:// address (up to 500 characters)")
     if reader.problems or not (meeting and record and opens and closes):
         raise AssemblyFormRefused(reader.problems)
     facts = AssemblyFacts(
@@ -268,4 +269,4 @@ def read_form(form: AssemblyForm, now: datetime, convocation_days: int) -> Assem
         check_agenda(facts)  # the same rules as every other way in (nothing missed above)
     except RuleViolation as problem:
         raise AssemblyFormRefused([str(problem)]) from problem
-    return AssemblyPlan(facts, place, form.remote_voting_allowed)
+    return AssemblyPlan(facts, place, form.remote_voting_allowed, link)

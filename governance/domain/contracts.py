@@ -64,6 +64,12 @@ class ContractSettings(BaseModel):
         "200", description="Joint committee (CP/PC) declared in the Dimona [I]"
     )
     dimona_worker_type: str = Field("OTH", description="Dimona worker type [I]")
+    hours_per_day: int = Field(
+        8, ge=1, le=12, description="Working hours per work day stated in the contract [I]"
+    )
+    weekly_hours_full_time: int = Field(
+        38, ge=1, le=40, description="Full-time weekly hours of the work rules [I]"
+    )
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> ContractSettings:

@@ -60,6 +60,7 @@ class AssemblyInput(BaseModel):
     kind: AssemblyKind = AssemblyKind.ORDINARY
     meeting_at: datetime
     place: OneLineText = Field(..., min_length=2, max_length=300)
+    online_link: OneLineText | None = Field(None, max_length=500, pattern=r"^https://\S+$")
     remote_voting_allowed: bool = True
     record_date: date
     voting_opens_at: datetime
@@ -106,6 +107,7 @@ def create_assembly(uow: UnitOfWork, data: AssemblyInput, actor: Actor) -> int:
         kind=data.kind,
         meeting_at=data.meeting_at,
         place=data.place,
+        online_link=data.online_link,
         remote_voting_allowed=data.remote_voting_allowed,
         record_date=data.record_date,
         voting_opens_at=data.voting_opens_at,
@@ -195,6 +197,7 @@ class AssemblyView:
     board_report_document_key: str | None
     convened_at: datetime | None
     resolutions: list[ResolutionView] = field(default_factory=list)
+    online_link: str | None = None
 
 
 def _assembly(session: Session, assembly_id: int, lock: bool = False) -> Assembly:
@@ -238,6 +241,7 @@ def get_assembly(session: Session, assembly_id: int) -> AssemblyView:
             )
             for r in resolutions
         ],
+        a.online_link,
     )
 
 

@@ -51,6 +51,7 @@ def create_from_form(
         kind=facts.kind,
         meeting_at=facts.meeting_at,
         place=plan.place,
+        online_link=plan.online_link,
         remote_voting_allowed=plan.remote_voting_allowed,
         record_date=facts.record_date,
         voting_opens_at=facts.voting_opens_at,

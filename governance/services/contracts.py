@@ -380,15 +380,16 @@ def _route(
         },
     )
     if decided is Route.REFUSE:
-        reasons = [r.sentence for r in results if r.outcome is CheckOutcome.FAIL]
+        failed = [r for r in results if r.outcome is CheckOutcome.FAIL]
         _close(
             session,
             d,
             member,
             DeclarationStatus.REFUSED,
-            " ".join(reasons),
+            " ".join(r.sentence for r in failed),
             Actor.system(PROCESS),
             now,
+            checks=[r.code.value for r in failed],
         )
     elif decided is Route.STAFF_DECISION:
         d.required_approvals = max(d.required_approvals, 1)
@@ -539,7 +540,10 @@ def _close(
     reason: str,
     actor: Actor,
     now: datetime,
+    checks: list[str] | None = None,
 ) -> None:
+    """Close a declaration; the member's e-mail gives the failed checks' codes (worded in the
+    member's language by the e-mail) or else the staff member's reason."""
     d.status = status
     d.outcome_reason = reason
     d.decided_at = now
@@ -567,6 +571,7 @@ def _close(
                 "first_day": d.first_day.isoformat(),
                 "outcome": status.value,
                 "reason": reason,
+                "checks": checks or [],
             },
         )
 
@@ -649,6 +654,7 @@ def _approve(
             "total_cents": amounts.total_cents,
             "due_on": invoice.due_on.isoformat(),
             "communication": invoice.structured_communication,
+            "reply_office": str(member.office),  # the client's questions reach the office
         },
     )
     if member.email:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.db.models import Document, OutboxMessage
+from governance.db.models import Document, Member, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain import delivery
 from governance.domain.enums import Language, OutboxStatus
@@ -61,6 +61,7 @@ class ClaimedMessage:
     context: dict[str, Any]
     attachments: list[str]  # archive-relative paths, in the order given
     redelivered: bool
+    member_id: int | None = None
 
     @classmethod
     def of(cls, row: OutboxMessage, paths: dict[str, str]) -> ClaimedMessage:
@@ -76,7 +77,26 @@ class ClaimedMessage:
             dict(row.context),
             [paths[k] for k in row.attachment_keys],
             row.redelivered,
+            row.member_id,
         )
+
+
+def reply_office(message: ClaimedMessage, offices: dict[int, str]) -> str | None:
+    """The office a reply to `message` should reach: its member's, else the one its context
+    names (`reply_office`, e.g. a client writing about a member's contract)."""
+    if message.member_id is not None and message.member_id in offices:
+        return offices[message.member_id]
+    named = message.context.get("reply_office")
+    return str(named) if named else None
+
+
+def offices_of(session: Session, messages: list[ClaimedMessage]) -> dict[int, str]:
+    """The office of each message's member (their replies go there), by member id."""
+    ids = {m.member_id for m in messages if m.member_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Member.id, Member.office).where(Member.id.in_(ids))).all()
+    return {member_id: str(office) for member_id, office in rows}
 
 
 def recover_stale_claims(uow: UnitOfWork, now: datetime | None = None) -> int:

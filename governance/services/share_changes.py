@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from governance.config import get_settings
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
 from governance.domain import register as rules
-from governance.domain.enums import MemberStatus
+from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import Entry, EntryKind
 from governance.services import outbox, refunds, timeline
@@ -182,6 +182,7 @@ def transfer_shares(
                 attachment_keys=[cert.key],
                 context={
                     "name": member.display_name,
+                    "company": member.kind == MemberKind.COMPANY,
                     "giver": giver.display_name,
                     "receiver": receiver.display_name,
                     "shares": shares,
@@ -313,7 +314,12 @@ def _tell(
         template=template,
         language=member.language,
         member_id=member.id,
-        context={"name": member.display_name, "coop_name": get_settings().coop_name, **context},
+        context={
+            "name": member.display_name,
+            "company": member.kind == MemberKind.COMPANY,
+            "coop_name": get_settings().coop_name,
+            **context,
+        },
     )
 
 

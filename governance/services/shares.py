@@ -26,7 +26,7 @@ from governance.db.models import (
     ShareSubscription,
 )
 from governance.domain import register as rules
-from governance.domain.enums import MemberStatus
+from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
@@ -181,6 +181,7 @@ def subscribe(
             member_id=member_id,
             context={
                 "name": member.display_name,
+                "company": member.kind == MemberKind.COMPANY,
                 "shares": shares,
                 "share_class": share_class,
                 "amount_cents": amount,
@@ -517,6 +518,7 @@ def _mail_subscription(session: Session, sub: ShareSubscription, template: str) 
         member_id=member.id,
         context={
             "name": member.display_name,
+            "company": member.kind == MemberKind.COMPANY,
             "shares": sub.shares,
             "share_class": sub.share_class,
             "amount_cents": sub.amount_cents - sub.paid_cents,
@@ -744,6 +746,7 @@ def queue_certificate_mail(session: Session, subscription_id: int, document_key:
         attachment_keys=[document_key],
         context={
             "name": member.display_name,
+            "company": member.kind == MemberKind.COMPANY,
             "shares": sub.shares,
             "share_class": sub.share_class,
             "coop_name": get_settings().coop_name,

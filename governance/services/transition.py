@@ -27,7 +27,7 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberStatus, Office, OutboxStatus
+from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
 from governance.domain.errors import NotFound
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import CampaignPlan, InvalidCampaign
@@ -228,6 +228,7 @@ class InvitationLetter:
     share_class: str
     deadline: date
     document_key: str
+    company: bool = False  # greeted "Madame, Monsieur," rather than by name
 
 
 def _letter(campaign: CampaignView, m: Member, sub: shares.SubscriptionView) -> InvitationLetter:
@@ -249,10 +250,13 @@ def _letter(campaign: CampaignView, m: Member, sub: shares.SubscriptionView) -> 
         share_class=sub.share_class,
         deadline=campaign.deadline,
         document_key=invitation_key(campaign.id, m.id),
+        company=m.kind == MemberKind.COMPANY,
     )
 
 
-def payment_context(campaign: CampaignView, letter: InvitationLetter) -> dict[str, str | int]:
+def payment_context(
+    campaign: CampaignView, letter: InvitationLetter
+) -> dict[str, str | int | bool]:
     """The e-mail context (strings and ints only): the payment details and how to ask."""
     settings = get_settings()
     return {
@@ -268,6 +272,7 @@ def payment_context(campaign: CampaignView, letter: InvitationLetter) -> dict[st
         "restriction_on": campaign.restriction_on.isoformat(),
         "coop_name": settings.coop_name,
         "questions": settings.staff_mailbox,
+        "company": letter.company,
     }
 
 

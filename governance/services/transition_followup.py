@@ -21,7 +21,7 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import MemberStatus
+from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.domain.transition import (
@@ -229,7 +229,7 @@ def restrict_members(
             field="restriction_on",
         )
     rows = session.execute(
-        select(TransitionInvitee, Member)
+        select(TransitionInvitee, Member, ShareSubscription)
         .join(Member, Member.id == TransitionInvitee.member_id)
         .outerjoin(ShareSubscription, ShareSubscription.id == TransitionInvitee.subscription_id)
         .where(
@@ -245,7 +245,7 @@ def restrict_members(
     ).all()
     now = utcnow()
     result = ChunkResult(len(rows), 0, [])
-    for invitee, member in rows:
+    for invitee, member, sub in rows:
         invitee.restricted_at = now
         member.status = MemberStatus.RESTRICTED
         if member.email:
@@ -257,9 +257,11 @@ def restrict_members(
                 language=member.language,
                 context={
                     "name": member.display_name,
+                    "company": member.kind == MemberKind.COMPANY,
                     "restriction_on": campaign.restriction_on.isoformat(),
                     "coop_name": _coop_name(),
                     "questions": _questions(),
+                    **_still_payable(sub),
                 },
                 member_id=member.id,
             )
@@ -309,6 +311,22 @@ def lift_restrictions(uow: UnitOfWork, campaign_id: int, actor: Actor) -> int:
         )
     uow.commit()
     return len(rows)
+
+
+def _still_payable(sub: ShareSubscription | None) -> dict[str, str | int]:
+    """What to pay and how, when the invitation's subscription is still open: the restriction
+    e-mail says it, so paying lifts the restriction without a further exchange."""
+    if sub is None or sub.status != SubscriptionStatus.AWAITING_PAYMENT:
+        return {}
+    from governance.config import get_settings
+
+    settings = get_settings()
+    return {
+        "amount_cents": sub.amount_cents - sub.paid_cents,
+        "iban": settings.coop_iban,
+        "bic": settings.coop_bic,
+        "communication": sub.structured_communication or "",
+    }
 
 
 def _coop_name() -> str:

@@ -46,6 +46,8 @@ class ClosedAssembly:
     result: dict[str, Any]
     trackers: tuple[str, ...]
     languages: tuple[str, ...]
+    kind: str = "ordinary"  # members read the assembly's name by kind and year
+    online_link: str = ""
 
 
 def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
@@ -125,6 +127,8 @@ def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
         result=dict(stored.result),
         trackers=trackers,
         languages=languages,
+        kind=str(assembly.kind),
+        online_link=assembly.online_link or "",
     )
     uow.rollback()
     return view
@@ -142,7 +146,7 @@ def queue_result_mails(
     assembly_id: int,
     *,
     summaries: dict[str, str],
-    title: str,
+    title: str | dict[str, str],
     seal: str,
     after_voter_id: int = 0,
     limit: int = 1000,
@@ -176,7 +180,7 @@ def queue_result_mails(
             language=language,
             member_id=member_id,
             context={
-                "title": title,
+                "title": title if isinstance(title, str) else title[language.value],
                 "summary": summaries[language.value],
                 "seal": seal,
                 "receipts_url": f"{base}/receipts/{assembly_id}",

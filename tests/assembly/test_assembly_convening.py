@@ -162,7 +162,7 @@ def test_ballots_in_four_languages_carry_unique_codes_stored_only_as_hashes(coop
             c.text for t in document.tables for r in t.rows for c in r.cells
         )
         assert len(document.inline_shapes) == 1  # the QR code
-        (code,) = CODE.findall(text)
+        (code,) = set(CODE.findall(text))  # for the web, and again on the paper ballot
         assert rules.ballot_code_hash(hash_key, code) == stored[member_id][1]
         codes[member_id] = code
     assert len(set(codes.values())) == len(ids)
@@ -177,6 +177,37 @@ def test_ballots_in_four_languages_carry_unique_codes_stored_only_as_hashes(coop
         for lang in LANGUAGES:
             body = render_email("assembly_convocation", lang, context).text
             assert context["opens"] in body and context["closes"] in body
+    # what members read, through the real path: nothing a proofreader would strike out (the
+    # test settings point the ballot page at this machine, which production refuses)
+    from documents.proofread import proofread
+
+    def struck(text: str, lang: str) -> list[str]:
+        return [str(f) for f in proofread(text, lang) if f.check != "local address"]
+
+    for member_id in ids:
+        lang = stored[member_id][0]
+        path = next(archive.glob(f"assembly/{assembly_id}/ballots/*/assembly_ballot-{member_id}.*.docx"))
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        assert struck("\n".join([p.text for p in document.paragraphs] + cells), lang) == []
+    from governance.db.models import Document
+
+    with UnitOfWork() as uow:
+        shared = uow.session.execute(
+            select(Document.path, Document.language).where(
+                Document.template.in_(("assembly_convocation", "assembly_proxy"))
+            )
+        ).all()
+    assert len(shared) == 8  # two papers in four languages
+    for path, language in shared:
+        document = docx.Document(str(archive / path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        text = "\n".join([p.text for p in document.paragraphs] + cells)
+        assert struck(text, str(language)) == [], path
+    for context, keys in queued:
+        lang = keys[0].rsplit(":", 1)[-1] if ":" in keys[0] else "fr"
+        mail = render_email("assembly_convocation", lang, context)
+        assert struck(mail.subject + "\n" + mail.text, lang) == [], lang
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

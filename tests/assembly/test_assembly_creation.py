@@ -67,7 +67,8 @@ def test_the_form_becomes_the_assembly_in_brussels_time() -> None:
                      ("E1", ResolutionKind.ELECTION, 2)]
     assert [c.name for c in facts.resolutions[2].candidates] == [
         "Amélie Dubois", "Pieter Claes", "Jürgen Heinen"]
-    assert plan.place.endswith("online: https://meet.example.org/ag-2027")
+    assert plan.online_link == "https://meet.example.org/ag-2027"
+    assert "online" not in plan.place  # the address stays an address; the link is its own
 
 
 def test_a_meeting_closer_than_the_convocation_delay_is_refused_with_the_first_possible_day() -> None:

@@ -8,6 +8,7 @@ import docx
 from contracts_helpers import add_member, client, declaration
 from sqlalchemy import select
 
+from documents.attachment_names import template_named
 from flows.contract_approval import ApprovalParameters, contract_approval
 from flows.contract_batch import BatchParameters, contract_batch
 from flows.contract_reminders import ReminderParameters, contract_reminders
@@ -66,7 +67,13 @@ def test_auto_approval_archives_three_documents_in_the_right_languages_and_mails
     assert len(sent) == 2 and "booking@nomade.example" in sent
     by_subject = {m["To"]: m for m in mail_sink.parsed() if "contract" in m["Subject"].lower() or "Rechnung" in m["Subject"]}
     client_mail = by_subject["booking@nomade.example"]
-    assert [a.get_filename().split("-")[0] for a in client_mail.iter_attachments()] == ["client_agreement", "invoice"]
+    assert [template_named(a.get_filename()) for a in client_mail.iter_attachments()] == [
+        "client_agreement", "invoice"]
+    worker_mail = next(m for m in mail_sink.parsed() if m["To"] != "booking@nomade.example"
+                       and m["X-Coop-Key"].endswith("approved:member"))
+    # the client's and the member's replies both reach the member's office, not noreply@
+    assert client_mail["Reply-To"] == worker_mail["Reply-To"]
+    assert worker_mail["Reply-To"].endswith("@smart.coop") and "noreply" not in worker_mail["Reply-To"]
 
 
 def test_four_eyes_decisions_given_before_the_run_are_applied_and_documented(

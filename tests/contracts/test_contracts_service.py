@@ -86,6 +86,15 @@ def test_a_restricted_member_is_refused_with_the_reason_mailed() -> None:
         mail = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "contract_not_approved"))
         assert mail is not None
         assert "restricted" in mail.context["reason"]
+        assert mail.context["checks"] == ["member_active"]
+        context, language = dict(mail.context), str(mail.language)
+    # the member (Dutch) reads the reason in Dutch, not the staff's English sentence
+    from documents.email import render_email
+    from documents.proofread import english_words
+
+    text = render_email("contract_not_approved", language, context).text
+    assert "Reden: uw account is niet actief of beperkt" in text
+    assert english_words(text, "nl") == [] and "restricted" not in text
 
 
 def test_a_member_without_a_share_for_the_year_is_refused() -> None:

@@ -12,8 +12,10 @@ from documents import pdf
 from documents.authoring import all_sources
 from documents.render import render_docx
 
-pytestmark = [pytest.mark.pdf,
-              pytest.mark.skipif(not pdf.uno_available(), reason="LibreOffice/uno not installed")]
+pytestmark = [
+    pytest.mark.pdf,
+    pytest.mark.skipif(not pdf.uno_available(), reason="LibreOffice/uno not installed"),
+]
 
 
 def _letters(tmp_path: Path, count: int) -> list[Path]:
@@ -49,5 +51,8 @@ def test_one_converter_serves_many_files_and_restarts_after_a_crash(tmp_path: Pa
 def test_bulk_batches_check_every_pdf(tmp_path: Path) -> None:
     files = _letters(tmp_path, 3)
     result = pdf.convert_in_batches(files, tmp_path / "out")
-    assert sorted(p.name for p in result.values()) == ["letter-0.pdf", "letter-1.pdf",
-                                                       "letter-2.pdf"]
+    assert sorted(p.name for p in result.values()) == [
+        "letter-0.pdf",
+        "letter-1.pdf",
+        "letter-2.pdf",
+    ]

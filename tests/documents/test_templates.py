@@ -53,8 +53,12 @@ def test_amounts_and_dates_follow_the_language(language: str) -> None:
     assert sample is not None
     text = text_of(render_docx("welcome_letter", language, sample(language)))
     assert AMOUNT[language] in text
-    assert {"fr": "27 novembre 2026", "nl": "27 november 2026", "de": "27. November 2026",
-            "en": "27 November 2026"}[language] in text
+    assert {
+        "fr": "27 novembre 2026",
+        "nl": "27 november 2026",
+        "de": "27. November 2026",
+        "en": "27 November 2026",
+    }[language] in text
 
 
 def test_a_missing_context_field_fails_loudly() -> None:
@@ -85,5 +89,10 @@ def test_the_proxy_form_says_where_to_send_it_and_that_the_holder_votes_with_the
 
     text = text_of(render_docx("assembly_proxy", language, sample(language)))
     assert "Rue Coenraets 72, 1060 Saint-Gilles — backoffice@smart.coop" in text
-    code_word = {"fr": "votre code", "nl": "uw stemcode", "de": "Ihrem Code", "en": "your voting code"}
+    code_word = {
+        "fr": "votre code",
+        "nl": "uw stemcode",
+        "de": "Ihrem Code",
+        "en": "your voting code",
+    }
     assert code_word[language] in text

@@ -151,7 +151,7 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(
         with UnitOfWork(stack.settings) as uow:
             assembly = uow.session.scalars(select(Assembly).where(Assembly.title == title)).one()
             assembly_id = assembly.id
-            assert assembly.place.endswith("online: https://meet.example.org/ag")
+            assert assembly.online_link == "https://meet.example.org/ag"
 
         # 2. Convene it from the convening form.
         open_run_form(page, stack.ui_url, "assembly-convening")

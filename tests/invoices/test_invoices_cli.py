@@ -117,5 +117,6 @@ def test_a_participant_without_endpoint_or_unknown_is_refused_by_field(coop_env,
                                   "--code", staff_phones.code("bob")])
     typed = runner.invoke(app, ["invoices", "peppol-set", "BE0403019261", "--staff", "pia",
                                 "--code", "000000"])
-    assert typed.exit_code == 1  # a login alone is not proof
+    assert typed.exit_code == 2, typed.output  # a login alone is not proof: refused identity
+    assert "the code is wrong or expired" in typed.output
     assert unknown.exit_code == 1 and "no client has the number" in unknown.output

@@ -102,7 +102,7 @@ def test_a_belgian_business_gets_a_valid_ubl_with_the_figures_of_its_pdf(coop_en
     ):
         cents = round(float(root.xpath(path, namespaces=NS)[0].text) * 100)
         assert formatting.money(cents, "fr") in text, path
-    assert str(invoice.number) in text and "BE0403019261" in text
+    assert str(invoice.number) in text and "BE 0403.019.261" in text
     assert "Copie visuelle" in text  # the PDF says the legal invoice is the Peppol one
     ogm = root.xpath("cac:PaymentMeans/cbc:PaymentID", namespaces=NS)[0].text
     assert (
@@ -137,7 +137,7 @@ def test_the_pdf_of_an_eu_client_states_reverse_charge_and_both_vat_numbers(coop
     produce_documents(view.id)
     text = docx_text(f"doc:contract:{view.id}:invoice", coop_env)
     assert "Autoliquidation" in text and "196" in text
-    assert "FR40303265045" in text and "BE0896755397" in text
+    assert "FR 40303265045" in text and "BE 0896.755.397" in text
 
 
 def test_a_failing_invoice_is_held_for_staff_with_the_rule_and_never_sent(

@@ -65,7 +65,8 @@ def test_a_clean_application_is_welcomed_with_both_documents(
     assert "+++" in payment.get_body(("plain",)).get_content()
     assert welcome["Subject"] == "Bienvenue chez SmartCoop SC, Zoë D'Hondt"
     names = sorted(a.get_filename() for a in welcome.iter_attachments())
-    assert [n.split("-")[0] for n in names] == ["membership_summary", "welcome_letter"]
+    assert [n.rsplit(".", 1)[0] for n in names] == [
+        "Lettre de bienvenue", "Récapitulatif de votre adhésion"]
     with UnitOfWork() as uow:
         app = uow.session.scalars(select(ApplicationRow)).one()
         app_id = app.id

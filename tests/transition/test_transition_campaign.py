@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from transition_helpers import import_sample
 
 from coopflow_cli.camt_sample import Credit, statement_xml
+from documents.attachment_names import template_named
 from flows.transition_campaign import TransitionParameters, transition_campaign
 from governance.db.models import (
     Document,
@@ -88,7 +89,7 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     assert all(":invitation:" in k for k in keys)
     message = mail_sink.parsed()[0]
     attachment = next(iter(message.iter_attachments()))
-    assert attachment.get_filename().startswith("transition_invitation-")
+    assert template_named(attachment.get_filename()) == "transition_invitation"
     with UnitOfWork() as uow:
         s = uow.session
         invitees = [Invitee(i.campaign_id, i.member_id, i.subscription_id, i.postal)
@@ -157,6 +158,19 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
     restricted_mail = [k for k in _keys(mail_sink) if ":restricted:" in k]
     assert len(restricted_mail) == 16  # 20 e-mailed - 3 paid - 1 resigned
     assert result["conversion"]["paid"] == 3 and result["invited"] == 0
+
+    # Every e-mail of the campaign, as the member reads it: nothing a proofreader would strike.
+    from documents.email import render_email
+    from documents.proofread import proofread
+
+    with UnitOfWork() as uow:
+        sent = uow.session.execute(
+            select(OutboxMessage.template, OutboxMessage.language, OutboxMessage.context)).all()
+    assert {t for t, _l, _c in sent} >= {"transition_invitation", "transition_reminder",
+                                         "transition_restricted", "share_certificate"}
+    for template, language, context in sent:
+        mail = render_email(template, str(language), context)
+        assert proofread(mail.subject + "\n" + mail.text, str(language)) == [], template
 
 
 def test_the_invitation_qr_is_a_valid_epc_transfer(coop_env) -> None:

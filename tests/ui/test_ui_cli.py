@@ -21,7 +21,7 @@ from governance.services import decisions
 runner = CliRunner()
 HEAVY = ("prefect", "sqlalchemy", "docxtpl")
 # every group module is imported to build the app: these cover the app and a nested command
-GROUPS = ["", "grants", "shares review"]
+GROUPS = ["", "grants", "shares review", "documents preview", "doctor"]
 PROBE = """
 import json, sys
 sys.argv = ["coop", *sys.argv[1:], "--help"]

@@ -35,6 +35,8 @@ class Assembly(Base):
     kind: Mapped[AssemblyKind] = mapped_column(_enum(AssemblyKind, "assembly_kind"))
     meeting_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(300))
+    # The online part of the meeting (video call), printed as a link beside the address.
+    online_link: Mapped[str | None] = mapped_column(String(500))
     remote_voting_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     record_date: Mapped[date] = mapped_column(Date)
     voting_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
