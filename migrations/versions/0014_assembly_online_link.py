@@ -1,7 +1,7 @@
 """assembly: the link of the online part of a meeting, apart from its address
 
-Revision ID: 0013_assembly_online_link
-Revises: 0012_staff_registry
+Revision ID: 0014_assembly_online_link
+Revises: 0013_invoices_einvoicing
 Create Date: 2026-12-05 04:45:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_assembly_online_link"
-down_revision: str | Sequence[str] | None = "0012_staff_registry"
+revision: str = "0014_assembly_online_link"
+down_revision: str | Sequence[str] | None = "0013_invoices_einvoicing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = "0006_assembly"  # the table it changes
 
