@@ -31,14 +31,3 @@ def test_migrations_go_down_and_up_again(coop_env) -> None:
     assert {"member", "outbox_message", "document", "timeline_event"} <= set(
         inspect(engine).get_table_names())
     engine.dispose()
-
-
-def test_the_migrations_form_one_line() -> None:
-    """One head: two revisions written in parallel on the same parent must be chained before
-    they land (`upgrade heads` would otherwise apply them in an order nobody chose)."""
-    from alembic.script import ScriptDirectory
-
-    from governance.db.migrate import alembic_config
-
-    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    assert len(heads) == 1, f"several heads: {sorted(heads)}"
