@@ -19,7 +19,7 @@ from tasks.contracts import (
     check_contracts,
     list_pending_contracts,
     list_undocumented_contracts,
-    produce_contract_documents,
+    produce_contract_documents_counted,
 )
 from tasks.mail import deliver_outbox
 
@@ -56,16 +56,18 @@ def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters())
     # approved by a batch that stopped before their documents: documented now
     leftover = list_undocumented_contracts(params.limit)
     documents = [
-        produce_contract_documents.submit(leftover[i : i + params.chunk_size], fast=True)
+        produce_contract_documents_counted.submit(leftover[i : i + params.chunk_size], fast=True)
         for i in range(0, len(leftover), params.chunk_size)
     ]
     for done, chunk in enumerate(chunks, start=1):
         for view in check_contracts(chunk, params.now):
             counts[view.status.value] = counts.get(view.status.value, 0) + 1
-        documents.append(produce_contract_documents.submit(chunk, fast=True))
+        documents.append(produce_contract_documents_counted.submit(chunk, fast=True))
         update_progress_artifact(progress, 50.0 * done / len(chunks))
     for done, future in enumerate(documents, start=1):
-        counts["documents"] += future.result()
+        made = future.result()
+        counts["documents"] += made["documents"]
+        counts["left as DOCX"] = counts.get("left as DOCX", 0) + made["not_pdf"]
         update_progress_artifact(progress, 50.0 + 50.0 * done / len(documents))
     if params.deliver_mail:
         counts["e-mails sent"] = deliver_outbox(keys_prefix="mail:contract:")["sent"]

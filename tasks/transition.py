@@ -8,7 +8,7 @@ from datetime import date
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from documents import archive
+from documents import archive, mass_pdf
 from documents import transition_docs as docs
 from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
@@ -20,7 +20,7 @@ from governance.services import documents as document_service
 from governance.services import transition as campaigns
 from governance.services import transition_followup as followup
 from governance.services.timeline import Actor
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, report_not_pdf
 
 
 def _actor(login: str) -> Actor:
@@ -80,6 +80,11 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         if letter.document_key not in done
     ]
     files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
+    not_pdf = 0
+    if mass_pdf.wanted(settings):
+        printed = {x.member_id: x.communication for x in letters}
+        files, failed = docs.invitations_to_pdf(settings.resolved_archive_dir(), files, printed)
+        not_pdf = report_not_pdf("invitation", failed)
     with UnitOfWork() as uow:
         marked = campaigns.mark_invited(
             uow, campaign_id, [x.member_id for x in letters], actor, documents=files
@@ -90,6 +95,7 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         "marked": marked,
         "invited": state.invited,
         "enrolled": state.enrolled,
+        "not_pdf": not_pdf,
     }
 
 
