@@ -86,7 +86,8 @@ def _page_texts(path: Path) -> Iterator[str]:
             for index in range(len(document)):
                 page = document[index]
                 textpage = page.get_textpage()
-                texts.append(textpage.get_text_bounded())
+                # PDFium reports a hyphen that ends a line as U+0002: it is a printed "-"
+                texts.append(textpage.get_text_bounded().replace("\x02", "-"))
                 textpage.close()
                 page.close()
         finally:
