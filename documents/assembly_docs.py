@@ -360,30 +360,32 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def ballots_to_pdf(archive_dir: Path, files: list[BallotFile]) -> list[BallotFile]:
-    """PDF versions of archived ballots (LibreOffice, batches of ≤ 200); the DOCX stays
-    beside each PDF as the editable source. At 75,000 this is about an hour per 2-core
-    machine (ARCHITECTURE.md): production spreads the chunks over several workers."""
-    import tempfile
+def ballots_to_pdf(
+    archive_dir: Path, files: list[BallotFile], codes: dict[int, str]
+) -> tuple[list[BallotFile], dict[str, str]]:
+    """PDF versions of archived ballots through the converter pool, each checked to carry its
+    member's ballot code (`codes`: member id -> code as printed); the DOCX stays beside each
+    PDF as the source of record. A ballot that could not be converted keeps its DOCX and is
+    returned among the failures (path -> why)."""
+    from documents import mass_pdf
 
-    from documents import pdf
-
-    sources = [archive_dir / f.path for f in files]
-    with tempfile.TemporaryDirectory(prefix="coop-ballot-pdf-") as tmp:
-        converted = pdf.convert(sources, Path(tmp))
-        out = []
-        for f, source in zip(files, sources, strict=True):
-            data = converted[source].read_bytes()
-            folder, name = str(Path(f.path).parent), source.with_suffix(".pdf").name
-            stored = archive.store(archive_dir, folder, name, data)
-            out.append(
-                BallotFile(
-                    f.member_id,
-                    f.language,
-                    stored.relative_path,
-                    stored.sha256,
-                    stored.size_bytes,
-                    f.template_version,
-                )
+    result = mass_pdf.convert_archived(
+        archive_dir, [mass_pdf.ToConvert(f.path, codes.get(f.member_id, "")) for f in files]
+    )
+    out = []
+    for f in files:
+        stored = result.pdfs.get(f.path)
+        if stored is None:
+            out.append(f)
+            continue
+        out.append(
+            BallotFile(
+                f.member_id,
+                f.language,
+                stored.relative_path,
+                stored.sha256,
+                stored.size_bytes,
+                f.template_version,
             )
-    return out
+        )
+    return out, result.failed

@@ -31,7 +31,6 @@ from docxtpl import DocxTemplate
 from pydantic import BaseModel
 
 from documents import archive, workers
-from documents.pdf_archive import with_pdfs
 from documents.produce import DocumentRequest, _filename
 from documents.render import context_dict, jinja_environment, template_path, template_version
 from governance.config import Settings, get_settings
@@ -287,17 +286,47 @@ def render_many(
     return [output for future in futures for output in future.result()]
 
 
+def printed_key(context: BaseModel) -> str:
+    """The personal text a contract document's PDF must show: the invoice number, the member
+    number or the job reference (the first the context has)."""
+    for name in ("invoice_number", "member_number"):
+        value = getattr(context, name, None)
+        if isinstance(value, str) and value:
+            return value
+    job = getattr(context, "job", None)
+    return str(getattr(job, "reference", "") or "")
+
+
+@dataclass(frozen=True)
+class FastReport:
+    added: int
+    not_pdf: dict[str, str]  # archived .docx path -> why it has no checked PDF
+
+
 def produce_fast(
     requests: list[DocumentRequest], settings: Settings | None = None, parallel: bool = True
 ) -> int:
-    """Like `produce.produce` (idempotent by key, archived, indexed) on the fast path; PDF
-    beside the DOCX when LibreOffice is installed (documents/pdf_archive.py)."""
+    """Like `produce.produce` (idempotent by key, archived, indexed) on the fast path; returns
+    how many were made now."""
+    return produce_fast_report(requests, settings, parallel).added
+
+
+def produce_fast_report(
+    requests: list[DocumentRequest],
+    settings: Settings | None = None,
+    parallel: bool = True,
+    want_pdf: bool | None = None,
+) -> FastReport:
+    """The fast path, with PDFs through the converter pool when COOP_PDF_OUTPUT is on and
+    LibreOffice is installed (the .docx archived beside each, the source of record)."""
+    from documents import mass_pdf
+
     settings = settings or get_settings()
     with UnitOfWork(settings) as uow:
         done = document_service.existing_keys(uow.session, [r.key for r in requests])
     todo = [r for r in requests if r.key not in done]
     if not todo:
-        return 0
+        return FastReport(0, {})
     jobs = [
         BulkJob(
             r.key,
@@ -309,25 +338,36 @@ def produce_fast(
         )
         for r in todo
     ]
-    outputs = render_many(jobs, settings.resolved_archive_dir(), parallel=parallel)
-    records = [
-        document_service.ArchivedDocument(
-            key=o.key,
-            template=o.template,
-            template_version=o.template_version,
-            language=r.language,
-            format=DocumentFormat.DOCX,
-            path=o.path,
-            sha256=o.sha256,
-            size_bytes=o.size_bytes,
-            member_id=r.member_id,
-            subject_type=r.subject_type,
-            subject_id=r.subject_id,
+    archive_dir = settings.resolved_archive_dir()
+    outputs = render_many(jobs, archive_dir, parallel=parallel)
+    converted = mass_pdf.MassPdfResult()
+    if mass_pdf.wanted(settings) if want_pdf is None else want_pdf:
+        converted = mass_pdf.convert_archived(
+            archive_dir,
+            [
+                mass_pdf.ToConvert(o.path, printed_key(r.context))
+                for r, o in zip(todo, outputs, strict=True)
+            ],
         )
-        for r, o in zip(todo, outputs, strict=True)
-    ]
-    records = with_pdfs(settings.resolved_archive_dir(), records, settings)
+    records = []
+    for r, o in zip(todo, outputs, strict=True):
+        pdf = converted.pdfs.get(o.path)
+        records.append(
+            document_service.ArchivedDocument(
+                key=o.key,
+                template=o.template,
+                template_version=o.template_version,
+                language=r.language,
+                format=DocumentFormat.DOCX if pdf is None else DocumentFormat.PDF,
+                path=o.path if pdf is None else pdf.relative_path,
+                sha256=o.sha256 if pdf is None else pdf.sha256,
+                size_bytes=o.size_bytes if pdf is None else pdf.size_bytes,
+                member_id=r.member_id,
+                subject_type=r.subject_type,
+                subject_id=r.subject_id,
+            )
+        )
     with UnitOfWork(settings) as uow:
         added = document_service.record_documents(uow.session, records)
         uow.commit()
-    return added
+    return FastReport(added, converted.failed)

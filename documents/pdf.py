@@ -12,12 +12,14 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import select
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from pathlib import Path
 PDF_A_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 BATCH_SIZE = 200  # one call with ~500 files silently converted only the first 247
 TIMEOUT_PER_FILE_SECONDS = 5.0
+CONVERT_TIMEOUT = 60.0  # one document through the long-lived converter
 BULK_THRESHOLD = 40  # above this many files, batch calls beat the long-lived converter
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).with_name("uno_worker.py")
@@ -60,18 +63,30 @@ def _is_pdf(path: Path) -> bool:
 class LongLivedConverter:
     """One soffice process for the life of this Python process (stopped at exit, by PID)."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Path | None = None, pdf_version: int = 0) -> None:
         self._proc: subprocess.Popen[str] | None = None
         self._profile: tempfile.TemporaryDirectory[str] | None = None
+        self._own_profile = profile  # kept between starts (a pool's slot), else a temporary one
+        self.pdf_version = pdf_version  # 2: PDF/A-2b
         self._lock = threading.Lock()
 
+    @property
+    def pid(self) -> int | None:
+        """The driver's PID, also its process group (soffice runs in it)."""
+        return None if self._proc is None else self._proc.pid
+
     def _start(self) -> subprocess.Popen[str]:
-        self._profile = tempfile.TemporaryDirectory(prefix="coop-uno-")
+        if self._own_profile is not None:
+            self._own_profile.mkdir(parents=True, exist_ok=True)
+            profile = str(self._own_profile)
+        else:
+            self._profile = tempfile.TemporaryDirectory(prefix="coop-uno-")
+            profile = self._profile.name
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         proc = subprocess.Popen(
-            [SYSTEM_PYTHON, str(WORKER), str(port), self._profile.name],
+            [SYSTEM_PYTHON, str(WORKER), str(port), profile],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -93,10 +108,21 @@ class LongLivedConverter:
                 assert self._proc.stdin is not None and self._proc.stdout is not None
                 try:
                     self._proc.stdin.write(
-                        json.dumps({"src": str(source), "dst": str(target)}) + "\n"
+                        json.dumps(
+                            {
+                                "src": str(source),
+                                "dst": str(target),
+                                "pdf_version": self.pdf_version,
+                            }
+                        )
+                        + "\n"
                     )
                     self._proc.stdin.flush()
-                    reply = json.loads(self._proc.stdout.readline() or "{}")
+                    ready, _, _ = select.select([self._proc.stdout], [], [], CONVERT_TIMEOUT)
+                    if not ready:  # a hung soffice: killed below and started again
+                        reply = {"error": f"no answer within {CONVERT_TIMEOUT:.0f} s"}
+                    else:
+                        reply = json.loads(self._proc.stdout.readline() or "{}")
                 except (BrokenPipeError, json.JSONDecodeError):
                     reply = {}
                 if reply.get("ok") and _is_pdf(target):
@@ -110,14 +136,23 @@ class LongLivedConverter:
 
     @staticmethod
     def _kill(proc: subprocess.Popen[str]) -> None:
+        """Stop the driver's process group (soffice is in it) and wait until it is empty."""
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        for _ in range(100):  # soffice, reparented once the driver is gone, exits after it
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, 0)
             except ProcessLookupError:
-                pass
+                return
+            time.sleep(0.05)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
     def close(self) -> None:
         if self._proc is not None:

@@ -132,6 +132,35 @@ def render_invitations(archive_dir: Path, jobs: list[InvitationJob]) -> list[Arc
     return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=40)
 
 
+def invitations_to_pdf(
+    archive_dir: Path, files: list[ArchivedDocument], communications: dict[int, str]
+) -> tuple[list[ArchivedDocument], dict[str, str]]:
+    """PDF versions of archived invitations through the converter pool, each checked to carry
+    its member's structured communication; the DOCX stays beside each PDF as the source of
+    record. An invitation without a checked PDF keeps its DOCX and is among the failures."""
+    from dataclasses import replace
+
+    from documents import mass_pdf
+
+    items = [mass_pdf.ToConvert(f.path, communications.get(f.member_id or 0, "")) for f in files]
+    result = mass_pdf.convert_archived(archive_dir, items)
+    out = []
+    for f in files:
+        stored = result.pdfs.get(f.path)
+        out.append(
+            f
+            if stored is None
+            else replace(
+                f,
+                format=DocumentFormat.PDF,
+                path=stored.relative_path,
+                sha256=stored.sha256,
+                size_bytes=stored.size_bytes,
+            )
+        )
+    return out, result.failed
+
+
 def invitation_job(
     campaign_id: int, letter: InvitationLetter, context: TransitionInvitation, payload: str
 ) -> InvitationJob:

@@ -1,7 +1,7 @@
 """A long-lived LibreOffice converter, run by the system Python that has the `uno` bridge.
 
 Started by documents/pdf.py as `python3 uno_worker.py PORT PROFILE_DIR`; it starts one headless
-soffice, then converts one file per request line on stdin: {"src": path, "dst": path} →
+soffice, then converts one file per request line on stdin: {"src": path, "dst": path, "pdf_version": 0|2} →
 {"ok": true} or {"ok": false, "error": "..."} on stdout. EOF stops soffice and the worker.
 This file imports nothing from the project: it runs outside the virtual environment.
 """
@@ -20,6 +20,17 @@ def prop(name, value):  # type: ignore[no-untyped-def]
     p = PropertyValue()
     p.Name, p.Value = name, value
     return p
+
+
+def store(doc, url, pdf_version):  # type: ignore[no-untyped-def]
+    """Export as PDF; pdf_version 2 asks the filter for PDF/A-2b (0: plain PDF)."""
+    args = [prop("FilterName", "writer_pdf_Export")]
+    if pdf_version:
+        data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                       (prop("SelectPdfVersion", pdf_version),))
+        args.append(prop("FilterData", data))
+    uno.invoke(doc, "storeToURL", (url, uno.Any("[]com.sun.star.beans.PropertyValue",
+                                                 tuple(args))))
 
 
 def main() -> int:
@@ -53,11 +64,8 @@ def main() -> int:
                     Path(request["src"]).resolve().as_uri(), "_blank", 0,
                     (prop("Hidden", True),))
                 try:
-                    pdf_a = uno.Any("[]com.sun.star.beans.PropertyValue",
-                                    (prop("SelectPdfVersion", 2),))  # PDF/A-2b
-                    uno.invoke(doc, "storeToURL", (
-                        Path(request["dst"]).resolve().as_uri(),
-                        (prop("FilterName", "writer_pdf_Export"), prop("FilterData", pdf_a))))
+                    store(doc, Path(request["dst"]).resolve().as_uri(),
+                          int(request.get("pdf_version", 0)))
                 finally:
                     doc.close(True)
                 print(json.dumps({"ok": True}), flush=True)

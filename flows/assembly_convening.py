@@ -55,9 +55,10 @@ def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str
     plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
     prepare_shared_documents(params.assembly_id)
     progress = publish_progress(params.assembly_id, None)
-    sending = None
+    sending, not_pdf = None, 0
     for number in plan["chunks"]:
-        prepare_chunk(params.assembly_id, number)  # ballots of chunk n while chunk n-1 is sent
+        # ballots of chunk n while chunk n-1 is sent; a ballot left as DOCX is counted
+        not_pdf += prepare_chunk(params.assembly_id, number)["not_pdf"]
         if sending is not None:
             sending.result()
             publish_progress(params.assembly_id, progress)
@@ -67,4 +68,4 @@ def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str
     write_postal_pack(params.assembly_id)
     publish_progress(params.assembly_id, progress)
     schedule_followups(params.assembly_id)
-    return publish_summary(params.assembly_id)
+    return publish_summary(params.assembly_id, not_pdf)

@@ -21,7 +21,7 @@ from tasks.contracts import (
     check_contracts,
     list_pending_contracts,
     list_undocumented_contracts,
-    produce_contract_documents,
+    produce_contract_documents_counted,
 )
 from tasks.invoices import issue_einvoices, send_einvoices
 from tasks.mail import deliver_outbox
@@ -63,16 +63,18 @@ def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters())
     # approved by a batch that stopped before their documents: documented now
     leftover = list_undocumented_contracts(params.limit)
     documents = [
-        produce_contract_documents.submit(leftover[i : i + params.chunk_size], fast=True)
+        produce_contract_documents_counted.submit(leftover[i : i + params.chunk_size], fast=True)
         for i in range(0, len(leftover), params.chunk_size)
     ]
     for done, chunk in enumerate(chunks, start=1):
         for view in check_contracts(chunk, params.now):
             counts[view.status.value] = counts.get(view.status.value, 0) + 1
-        documents.append(produce_contract_documents.submit(chunk, fast=True))
+        documents.append(produce_contract_documents_counted.submit(chunk, fast=True))
         update_progress_artifact(progress, 50.0 * done / len(chunks))
     for done, future in enumerate(documents, start=1):
-        counts["documents"] += future.result()
+        made = future.result()
+        counts["documents"] += made["documents"]
+        counts["left as DOCX"] = counts.get("left as DOCX", 0) + made["not_pdf"]
         update_progress_artifact(progress, 50.0 + 50.0 * done / len(documents))
     # Peppol UBL for business clients: validated (or held for staff), then to the access point
     counts["e-invoices held"] = issue_einvoices().get("held", 0)

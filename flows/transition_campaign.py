@@ -56,12 +56,15 @@ class TransitionParameters(PaperForm):
     chunk_size: int = Field(500, title="Members per chunk", ge=10, le=5000)
 
 
-def _in_chunks(step, label: str, *args: object) -> int:  # type: ignore[no-untyped-def]
-    """Call a chunk task until it reports an empty chunk; progress shown as an artifact."""
+def _in_chunks(step, label: str, *args: object, tally: dict[str, int] | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Call a chunk task until it reports an empty chunk; progress shown as an artifact.
+    Documents a chunk left as DOCX ("not_pdf") are added up in `tally`."""
     artifact = cast(UUID, create_progress_artifact(0.0, description=label))
     total = 0
     while (result := step(*args))["chunk"]:
         total += result["chunk"]
+        if tally is not None:
+            tally["not_pdf"] = tally.get("not_pdf", 0) + result.get("not_pdf", 0)
         if result.get("enrolled"):
             update_progress_artifact(artifact, 100.0 * result["invited"] / result["enrolled"])
     update_progress_artifact(artifact, 100.0)
@@ -88,11 +91,12 @@ def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[s
         today,
     )
     invited = reminded = restricted = 0
+    tally: dict[str, int] = {}
     if today < params.restriction_on:
         if today < params.deadline:
             t.enrol_members(cid)
         invited = _in_chunks(
-            t.invite_chunk, "Invitations", cid, params.chunk_size, params.staff, today
+            t.invite_chunk, "Invitations", cid, params.chunk_size, params.staff, today, tally=tally
         )
         reminded = _in_chunks(
             t.remind_chunk, "Reminders", cid, today, params.chunk_size, params.staff
@@ -111,6 +115,7 @@ def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[s
     return {
         "campaign_id": cid,
         "invited": invited,
+        "invitations left as DOCX": tally.get("not_pdf", 0),
         "reminded": reminded,
         "restricted": restricted,
         "lifted": lifted,

@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         "language prints such text as typed and says which language it is in",
     )
     pdf_output: bool = Field(True, description="PDF via LibreOffice when installed (else DOCX)")
+    pdf_converters: int = Field(
+        0,
+        ge=0,
+        le=4,
+        description="Long-lived LibreOffice processes converting mass documents to PDF, each "
+        "with its own profile under the var dir; 0: one per core, <= 4",
+    )
+    pdf_archival: bool = Field(
+        True, description="Mass PDFs as PDF/A-2b (LibreOffice's SelectPdfVersion=2)"
+    )
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs, pdf
+from documents import archive, assembly_docs, mass_pdf
 from documents.bulk_mail import deliver_prefix
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
@@ -21,7 +21,7 @@ from governance.services import assembly as service
 from governance.services import documents as document_service
 from governance.services.timeline import Actor
 from governance.statutes import get_statutes
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, report_not_pdf
 
 SHARED_TEMPLATES = ("assembly_convocation", "assembly_proxy")
 
@@ -93,8 +93,9 @@ def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
 
 
 @task(name="assembly-prepare-chunk", **IO_RETRIES)
-def prepare_chunk(assembly_id: int, number: int) -> int:
-    """Render the chunk's personalised ballots (worker processes) and queue their e-mails."""
+def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
+    """Render the chunk's personalised ballots (worker processes), make their PDFs (converter
+    pool) and queue their e-mails; counts the ballots prepared and those left as DOCX."""
     settings = get_settings()
     with UnitOfWork() as uow:
         view = service.get_assembly(uow.session, assembly_id)
@@ -102,7 +103,7 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
             v for v in service.chunk_voters(uow.session, assembly_id, number) if not v.prepared
         ]
     if not voters:
-        return 0
+        return {"prepared": 0, "not_pdf": 0}
     codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
     today = _today()
     shared = {
@@ -118,8 +119,13 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
         url = assembly_docs.ballot_url(settings, codes[v.member_id])
         jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
     files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
-    if settings.pdf_output and pdf.available():
-        files = assembly_docs.ballots_to_pdf(settings.resolved_archive_dir(), files)
+    failed: dict[str, str] = {}
+    if mass_pdf.wanted(settings):
+        printed = {j.member_id: str(j.context["ballot_code"]) for j in jobs}
+        files, failed = assembly_docs.ballots_to_pdf(
+            settings.resolved_archive_dir(), files, printed
+        )
+        report_not_pdf("ballot", failed)
     ballots = [
         service.PreparedBallot(
             f.member_id,
@@ -133,7 +139,10 @@ def prepare_chunk(assembly_id: int, number: int) -> int:
         for f in files
     ]
     with UnitOfWork() as uow:
-        return service.record_chunk_prepared(uow, assembly_id, number, ballots, mail_context(view))
+        prepared = service.record_chunk_prepared(
+            uow, assembly_id, number, ballots, mail_context(view)
+        )
+    return {"prepared": prepared, "not_pdf": len(failed)}
 
 
 @task(name="assembly-send-chunk", **IO_RETRIES)
@@ -228,8 +237,9 @@ def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
 
 
 @task(name="assembly-summary", **IO_RETRIES)
-def publish_summary(assembly_id: int) -> dict[str, int]:
-    """The summary artifact: voters, sent, postal, bounced, still waiting."""
+def publish_summary(assembly_id: int, not_pdf: int = 0) -> dict[str, int]:
+    """The summary artifact: voters, sent, postal, bounced, still waiting, and the ballots
+    LibreOffice could not turn into a checked PDF (sent as DOCX, listed in the run's log)."""
     from prefect.artifacts import create_markdown_artifact
 
     with UnitOfWork() as uow:
@@ -243,6 +253,8 @@ def publish_summary(assembly_id: int) -> dict[str, int]:
         "bounced": p.bounced,
         "waiting": p.waiting,
     }
+    if not_pdf:
+        summary["ballots left as DOCX"] = not_pdf
     rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items())
     create_markdown_artifact(
         key=f"assembly-{assembly_id}-summary",

@@ -48,3 +48,24 @@ def io_retries(delays: list[float]) -> dict[str, Any]:
 # Read once, when the tasks are defined (COOP_IO_RETRY_DELAYS_SECONDS; default 2, 10, 30 s):
 # Settings() rather than the cached get_settings(), so nothing is cached before callers set up.
 IO_RETRIES: dict[str, Any] = io_retries(Settings().io_retry_delays_seconds)
+
+
+def run_log() -> Any:
+    """The run's logger (shown on the run in the UI), or the module's outside a run."""
+    import logging
+
+    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a run (CLI, tests)
+        return logging.getLogger("coopflow.tasks")
+
+
+def report_not_pdf(what: str, failed: dict[str, str]) -> int:
+    """Log each document left as DOCX (no checked PDF) on the run; returns how many."""
+    log = run_log()
+    for path, why in sorted(failed.items()):
+        log.warning("%s %s stays DOCX (no checked PDF): %s", what, path, why)
+    return len(failed)

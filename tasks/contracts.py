@@ -9,7 +9,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
-from documents.bulk import produce_fast
+from documents.bulk import produce_fast_report
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from documents.produce import produce
@@ -26,7 +26,7 @@ from governance.services import contract_paperwork, contracts
 from governance.services.contracts import DeclarationView
 from governance.services.decisions import DecisionView
 from governance.services.timeline import Actor
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, report_not_pdf
 
 
 @task(name="submit-contract", **IO_RETRIES)
@@ -117,14 +117,26 @@ def produce_contract_documents(
     declaration_ids: list[int], fast: bool = False, parallel: bool = True
 ) -> int:
     """The three documents of each approved contract (re-runs produce only what is missing)."""
+    return produce_contract_documents_counted.fn(declaration_ids, fast, parallel)["documents"]
+
+
+@task(name="produce-contract-documents-counted", **IO_RETRIES)
+def produce_contract_documents_counted(
+    declaration_ids: list[int], fast: bool = True, parallel: bool = True
+) -> dict[str, int]:
+    """The documents made now, and how many of them stay DOCX (no checked PDF: logged)."""
     with UnitOfWork() as uow:
         papers = contract_paperwork.paperwork(uow.session, declaration_ids)
         coop = Coop.from_settings(uow.settings)
     today = business_today()
     requests = [r for p in papers for r in requests_for(p, coop, today)]
-    if fast:
-        return produce_fast(requests, parallel=parallel)
-    return produce(requests)
+    if not fast:
+        return {"documents": produce(requests), "not_pdf": 0}
+    report = produce_fast_report(requests, parallel=parallel)
+    return {
+        "documents": report.added,
+        "not_pdf": report_not_pdf("contract document", report.not_pdf),
+    }
 
 
 @task(name="send-contract-reminders", **IO_RETRIES)

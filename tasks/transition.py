@@ -8,11 +8,10 @@ from datetime import date
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from documents import archive
+from documents import archive, mass_pdf
 from documents import transition_docs as docs
 from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
-from documents.pdf_archive import with_pdfs
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -21,7 +20,7 @@ from governance.services import documents as document_service
 from governance.services import transition as campaigns
 from governance.services import transition_followup as followup
 from governance.services.timeline import Actor
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, report_not_pdf
 
 
 def _actor(login: str) -> Actor:
@@ -81,7 +80,11 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         if letter.document_key not in done
     ]
     files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
-    files = with_pdfs(settings.resolved_archive_dir(), files, settings)  # members receive PDF
+    not_pdf = 0
+    if mass_pdf.wanted(settings):
+        printed = {x.member_id: x.communication for x in letters}
+        files, failed = docs.invitations_to_pdf(settings.resolved_archive_dir(), files, printed)
+        not_pdf = report_not_pdf("invitation", failed)
     with UnitOfWork() as uow:
         marked = campaigns.mark_invited(
             uow, campaign_id, [x.member_id for x in letters], actor, documents=files
@@ -92,6 +95,7 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
         "marked": marked,
         "invited": state.invited,
         "enrolled": state.enrolled,
+        "not_pdf": not_pdf,
     }
 
 
@@ -193,7 +197,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         state = campaigns.progress(uow.session, campaign_id)
         settings = uow.settings
     figures = conversion(facts)
-    chart = docs.conversion_chart(figures, campaign.name)
+    chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
     stored = archive.store(
         settings.resolved_archive_dir(),
         f"transition/{campaign_id}/report",
@@ -202,14 +206,14 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
     )
     key = f"transition-{campaign_id}"
 
-    def lines(rows: list[ConversionRow], by: str = "office") -> list[ConversionLine]:
-        return [docs.conversion_line(r, "en", by) for r in rows]
+    def lines(rows: list[ConversionRow]) -> list[ConversionLine]:
+        return [docs.conversion_line(r, "en") for r in rows]
 
     create_table_artifact(
         _table(lines(figures.by_office)), key=f"{key}-by-office", description="Conversion by office"
     )
     create_table_artifact(
-        _table(lines(figures.by_language, "language")),
+        _table(lines(figures.by_language)),
         key=f"{key}-by-language",
         description="Conversion by language",
     )
@@ -250,7 +254,7 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
             ),
             subject_type="transition_campaign",
             subject_id=str(campaign_id),
-            images={"chart": docs.conversion_chart(figures, campaign.name, language)},
+            images={"chart": chart},
         )
         for language in ("fr", "nl")
     ]

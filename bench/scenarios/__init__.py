@@ -13,5 +13,8 @@ SCENARIOS: dict[str, str] = {
     "tally": "bench.scenarios.tally",
     "assembly-convening": "bench.scenarios.assembly",
     "pdf": "bench.scenarios.pdf",
+    "assembly-convening-pdf": "bench.scenarios.assembly_pdf",
+    "transition-pdf": "bench.scenarios.transition_pdf",
+    "contracts-pdf": "bench.scenarios.contracts_pdf",
     "cli": "bench.scenarios.cli",
 }

@@ -268,25 +268,75 @@ def test_shareholders_without_email_go_to_the_postal_pack(coop_env) -> None:  # 
 
 @pytest.mark.pdf
 def test_ballots_are_pdf_when_libreoffice_is_installed(coop_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from documents import pdf
+    from documents import pdf_pool
     from governance.config import reset_settings
     from governance.db.models import Document
     from tasks.assembly import prepare_chunk
 
-    if not pdf.available():
-        pytest.skip("LibreOffice is not installed")
+    if not pdf_pool.engine_available():
+        pytest.skip("LibreOffice (with its UNO bridge) is not installed")
     monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+    monkeypatch.setenv("COOP_PDF_CONVERTERS", "2")
     reset_settings()
+    shareholders([Language.FR, Language.DE, Language.NL])
+    assembly_id = new_assembly()
+    convene(assembly_id)
+    try:
+        assert prepare_chunk.fn(assembly_id, 0) == {"prepared": 3, "not_pdf": 0}
+    finally:
+        pdf_pool.shutdown()
+    with UnitOfWork() as uow:
+        docs = [(d.format, d.path) for d in uow.session.scalars(select(Document))]
+        numbers = {m.id: m.member_number for m in uow.session.scalars(select(Member))}
+    assert [f for f, _p in docs] == ["pdf", "pdf", "pdf"]
+    for _f, path in docs:
+        pdf_file = coop_env.archive / path
+        assert pdf_file.read_bytes().startswith(b"%PDF-")
+        assert pdf_file.with_suffix(".docx").exists()  # the source of record stays beside it
+        member_id = int(pdf_file.name.split("-")[1].split(".")[0])
+        assert numbers[member_id] in pdf_pool.pdf_text(pdf_file)
+
+
+@pytest.mark.pdf
+def test_a_ballot_without_a_checked_pdf_is_counted_and_stays_docx(coop_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from documents import pdf_pool
+    from governance.config import reset_settings
+    from governance.db.models import Document
+    from tasks.assembly import prepare_chunk
+
+    if not pdf_pool.engine_available():
+        pytest.skip("LibreOffice (with its UNO bridge) is not installed")
+    monkeypatch.setenv("COOP_PDF_OUTPUT", "true")
+    monkeypatch.setenv("COOP_PDF_CONVERTERS", "1")
+    reset_settings()
+    real_check = pdf_pool.check_pdf
+
+    def check(path, expect=""):  # type: ignore[no-untyped-def]
+        real_check(path, expect)
+        if expect and expect == failing[0]:  # as if the German ballot lost its code
+            raise pdf_pool.PdfConversionError(f"{path.name}: {expect!r} is not in the PDF's text")
+        return 1
+
+    from governance.domain.assembly import format_ballot_code
+
     shareholders([Language.FR, Language.DE])
     assembly_id = new_assembly()
     convene(assembly_id)
-    prepare_chunk.fn(assembly_id, 0)
     with UnitOfWork() as uow:
-        docs = [(d.format, d.path) for d in uow.session.scalars(select(Document))]
-    assert [f for f, _p in docs] == ["pdf", "pdf"]
-    for _f, path in docs:
-        assert (coop_env.archive / path).read_bytes().startswith(b"%PDF-")
-        assert (coop_env.archive / path).with_suffix(".docx").exists()  # the editable source
+        german = next(
+            v.member_id for v in uow.session.scalars(select(AssemblyVoter)) if v.language == "de"
+        )
+    codes = service.ballot_codes(coop_env.settings, assembly_id, [german])
+    failing = [format_ballot_code(codes[german])]
+    monkeypatch.setattr(pdf_pool, "check_pdf", check)
+    try:
+        assert prepare_chunk.fn(assembly_id, 0) == {"prepared": 2, "not_pdf": 1}
+    finally:
+        pdf_pool.shutdown()
+    with UnitOfWork() as uow:
+        docs = {d.member_id: d.format for d in uow.session.scalars(select(Document))}
+    assert docs[german] == "docx"  # sent as DOCX, with notice
+    assert sorted(docs.values()) == ["docx", "pdf"]
 
 
 @at_split_instants

@@ -80,3 +80,38 @@ def test_produce_fast_archives_in_worker_processes_once(coop_env) -> None:  # ty
     for path in paths:
         data = (coop_env.archive / path).read_bytes()
         assert "Arbeidsovereenkomst" in text_of(data)
+
+
+@pytest.mark.pdf
+def test_contract_documents_become_checked_pdfs_in_four_languages(coop_env) -> None:  # type: ignore[no-untyped-def]
+    from documents import pdf_pool
+    from documents.bulk import printed_key, produce_fast_report
+
+    if not pdf_pool.engine_available():
+        pytest.skip("LibreOffice (with its UNO bridge) is not installed")
+    requests = []
+    for template in ("client_agreement", "employment_contract", "invoice"):
+        sample = SOURCES[template].sample
+        assert sample is not None
+        for language in LANGUAGES:
+            requests.append(
+                DocumentRequest(f"doc:pdf:{template}:{language}", template, Language(language),
+                                sample(language), "test", f"{template}-{language}")
+            )
+    try:
+        report = produce_fast_report(requests, parallel=False, want_pdf=True)
+    finally:
+        pdf_pool.shutdown()
+    assert report.added == 12 and report.not_pdf == {}
+    with UnitOfWork() as uow:
+        documents = {
+            d.idempotency_key: (d.format, d.path) for d in uow.session.scalars(select(Document))
+        }
+    for request in requests:
+        fmt, path = documents[request.key]
+        pdf_file = coop_env.archive / path
+        assert fmt == "pdf" and pdf_file.suffix == ".pdf"
+        assert pdf_file.with_suffix(".docx").exists()  # the source of record
+        # a title may break inside "C-000042": compare without white space
+        text = "".join(pdf_pool.pdf_text(pdf_file).split())
+        assert "".join(printed_key(request.context).split()) in text

@@ -1,0 +1,239 @@
+"""The PDF engine for mass documents: a pool of long-lived LibreOffice converters.
+
+One soffice per converter (driven over UNO by documents/uno_worker.py), each with its own user
+profile under `<var dir>/lo-profiles/slot-N` (a shared profile serialises them), started once,
+started again when it dies, fed in parallel by one thread per converter. Size:
+COOP_PDF_CONVERTERS, else one per core (at most 4). Every PDF is checked after conversion: PDFium
+(pypdfium2) opens it, it has at least one page and, when a text is expected (a ballot code, a
+member number), that text is in its extracted text. A document that fails is reported in the
+outcome, never dropped silently.
+
+    with ConverterPool() as converters:
+        outcomes = converters.convert([PdfJob(docx, pdf, expect="ABCD-1234")])
+
+Mass paths share one pool per process (`shared_pool()`), stopped by PID at exit or `shutdown()`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import logging
+import os
+import queue
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+import pypdfium2 as pdfium
+
+from documents.pdf import LongLivedConverter, PdfConversionError, uno_available
+from governance.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+PDFA_2B = 2  # LibreOffice's SelectPdfVersion for PDF/A-2b
+MAX_SLOTS = 32  # profile directories a machine may hold (several processes, 4 converters each)
+_SPACE = re.compile(r"\s+")
+_PDFIUM = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One .docx to convert; `expect` must be found in the PDF's text (whitespace ignored)."""
+
+    source: Path
+    target: Path
+    expect: str = ""
+
+
+@dataclass(frozen=True)
+class PdfOutcome:
+    job: PdfJob
+    pages: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def converter_count(settings: Settings | None = None) -> int:
+    configured = (settings or get_settings()).pdf_converters
+    return configured or max(1, min(4, os.cpu_count() or 1))
+
+
+def engine_available() -> bool:
+    """LibreOffice with its UNO bridge is installed (the pool needs both)."""
+    return uno_available()
+
+
+def _page_texts(path: Path) -> Iterator[str]:
+    """Each page's text, read by PDFium (C, ~8x faster than a pure-Python reader here; not
+    thread-safe, hence the lock). Raises PdfConversionError if the file is not a PDF."""
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise PdfConversionError(f"{path.name} does not open as a PDF: {exc}") from exc
+        try:
+            texts = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                # PDFium reports a hyphen that ends a line as U+0002: it is a printed "-"
+                texts.append(textpage.get_text_bounded().replace("\x02", "-"))
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+    yield from texts
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's extracted text, every page, whitespace collapsed."""
+    return _SPACE.sub(" ", " ".join(_page_texts(path))).strip()
+
+
+def check_pdf(path: Path, expect: str = "") -> int:
+    """The page count of a PDF that opens, has pages and contains `expect` (white space
+    ignored: a title may break inside a number); else an error saying which failed."""
+    texts = list(_page_texts(path))
+    if not texts:
+        raise PdfConversionError(f"{path.name} has no page")
+    if expect and _SPACE.sub("", expect) not in _SPACE.sub("", "".join(texts)):
+        raise PdfConversionError(f"{path.name}: {expect!r} is not in the PDF's text")
+    return len(texts)
+
+
+class _Slot:
+    """A profile directory held (by an exclusive file lock) for the life of one converter."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        for number in range(MAX_SLOTS):
+            handle: IO[str] = open(root / f"slot-{number}.lock", "w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            self.handle, self.profile = handle, root / f"slot-{number}"
+            return
+        raise PdfConversionError(f"all {MAX_SLOTS} LibreOffice profiles in {root} are in use")
+
+    def release(self) -> None:
+        self.handle.close()
+
+
+class ConverterPool:
+    """`size` long-lived converters fed in parallel; close() stops each soffice by its PID."""
+
+    def __init__(
+        self,
+        size: int | None = None,
+        settings: Settings | None = None,
+        archival: bool | None = None,
+    ) -> None:
+        settings = settings or get_settings()
+        self.size = size or converter_count(settings)
+        keep_archival = settings.pdf_archival if archival is None else archival
+        self.pdf_version = PDFA_2B if keep_archival else 0
+        self._root = settings.var_dir / "lo-profiles"
+        self._slots: list[_Slot] = []
+        self._converters: list[LongLivedConverter] = []
+        self._idle: queue.Queue[LongLivedConverter] = queue.Queue()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ConverterPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if self._converters:
+                return
+            if not engine_available():
+                raise PdfConversionError("LibreOffice with its UNO bridge is not installed")
+            for _ in range(self.size):
+                slot = _Slot(self._root)
+                self._slots.append(slot)
+                converter = LongLivedConverter(slot.profile, self.pdf_version)
+                self._converters.append(converter)
+                self._idle.put(converter)
+
+    def pids(self) -> list[int]:
+        """PIDs (and process groups) of the running converters."""
+        return [c.pid for c in self._converters if c.pid is not None]
+
+    def _one(self, job: PdfJob) -> PdfOutcome:
+        converter = self._idle.get()
+        try:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            converter.convert(job.source, job.target)
+        except PdfConversionError as exc:
+            return PdfOutcome(job, error=str(exc))
+        finally:
+            self._idle.put(converter)
+        try:
+            return PdfOutcome(job, pages=check_pdf(job.target, job.expect))
+        except PdfConversionError as exc:
+            return PdfOutcome(job, error=str(exc))
+
+    def convert(self, jobs: Sequence[PdfJob]) -> list[PdfOutcome]:
+        """Convert and check every job, in parallel over the converters; outcomes in job order.
+        The first use starts the converters (in parallel: each start is a few seconds)."""
+        if not jobs:
+            return []
+        self._ensure_started()
+        with ThreadPoolExecutor(self.size, thread_name_prefix="pdf") as threads:
+            outcomes = list(threads.map(self._one, jobs))
+        for failed in (o for o in outcomes if not o.ok):
+            log.warning("PDF conversion failed for %s: %s", failed.job.source.name, failed.error)
+        return outcomes
+
+    def close(self) -> None:
+        """Stop every converter (its process group, by PID) and release the profiles."""
+        with self._lock:
+            for converter in self._converters:
+                converter.close()
+            for slot in self._slots:
+                slot.release()
+            self._converters, self._slots = [], []
+            self._idle = queue.Queue()
+
+
+_SHARED: ConverterPool | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pool() -> ConverterPool:
+    """The process's pool, kept across chunks (a 75,000-member run starts soffice once per
+    converter); stopped at exit."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = ConverterPool()
+            atexit.register(shutdown)
+        return _SHARED
+
+
+def shutdown() -> None:
+    """Stop the shared pool's converters (tests and benchmarks clean up with it)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is not None:
+            _SHARED.close()
+            _SHARED = None
