@@ -139,6 +139,7 @@ def test_the_shared_pool_is_started_once_and_stopped_by_shutdown(
     from governance.config import reset_settings
 
     reset_settings()
+    pdf_pool.shutdown()  # a pool an earlier test of this process started has its own size
     ballots = _ballots(tmp_path, 2)
     try:
         pool = pdf_pool.shared_pool()
