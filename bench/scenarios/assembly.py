@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -48,12 +50,37 @@ def _sink(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
     return proc, port
 
 
-def _plain(root: Path, assembly_id: int, sample: int) -> float:
-    """The plain approach on `sample` voters: seconds for them."""
+@contextmanager
+def mail_bench(root: Path, pdf_output: bool | None = False) -> Iterator[None]:
+    """A local SMTP sink and the settings of a throw-away cooperative under `root` (SQLite,
+    archive); `pdf_output` None leaves COOP_PDF_OUTPUT as the settings default it."""
+    sink, port = _sink(root / "mail")
+    try:
+        settings = {
+            "COOP_VAR_DIR": str(root),
+            "COOP_ARCHIVE_DIR": str(root / "archive"),
+            "COOP_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
+            "COOP_SMTP_HOST": "127.0.0.1",
+            "COOP_SMTP_PORT": str(port),
+            "COOP_SMTP_USER": "",
+        }
+        if pdf_output is not None:
+            settings["COOP_PDF_OUTPUT"] = "true" if pdf_output else "false"
+        os.environ.update(settings)
+        yield
+    finally:
+        sink.terminate()
+        sink.wait(30)
+
+
+def _plain(root: Path, assembly_id: int, sample: int, pdf_profile: Path | None = None) -> float:
+    """The plain approach on `sample` voters: seconds for them. With `pdf_profile`, each
+    document is also converted by its own `soffice` process (the plain PDF path)."""
     import io
 
     import segno
 
+    from bench.pdf_tools import soffice_per_file
     from documents import assembly_docs
     from documents.mail import YagmailSender
     from documents.render import render_docx
@@ -73,27 +100,29 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     start = time.perf_counter()
     for v in voters:
         lang = str(v.language)
-        files = []
+        files: list[Path] = []
         for name, ctx in (
             ("assembly_convocation", assembly_docs.convocation(view, lang, settings, today)),
             ("assembly_proxy", assembly_docs.proxy_form(view, lang, settings, today)),
         ):
             path = out / f"{name}-{v.member_id}.docx"
             path.write_bytes(render_docx(name, lang, ctx))
-            files.append(str(path))
+            files.append(path)
         code = codes[v.member_id]
         png = io.BytesIO()
         segno.make(assembly_docs.ballot_url(settings, code)).save(png, kind="png", scale=4)
         ballot = assembly_docs.ballot(view, v, code, settings, today)
         path = out / f"ballot-{v.member_id}.docx"
         path.write_bytes(render_docx("assembly_ballot", lang, ballot, {"qr": png.getvalue()}))
-        files.append(str(path))
+        files.append(path)
+        if pdf_profile is not None:
+            files = [soffice_per_file(f, out, pdf_profile) for f in files]
         client.send(
             to=v.email or "postal@example.org",
             subject="Convocation",
             text="convocation",
-            attachments=[Path(f) for f in files],
-            key=f"bench:plain:{v.member_id}",
+            attachments=files,
+            key=f"bench:plain{'-pdf' if pdf_profile else ''}:{v.member_id}",
             language=lang,
         )
     seconds = time.perf_counter() - start
@@ -114,23 +143,8 @@ def run(quick: bool) -> list[Result]:
     sample = 40 if quick else 200
     with tempfile.TemporaryDirectory(prefix="bench-assembly-", ignore_cleanup_errors=True) as tmp:
         root = Path(tmp)
-        sink, port = _sink(root / "mail")
-        try:
-            os.environ.update(
-                {
-                    "COOP_VAR_DIR": str(root),
-                    "COOP_ARCHIVE_DIR": str(root / "archive"),
-                    "COOP_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
-                    "COOP_SMTP_HOST": "127.0.0.1",
-                    "COOP_SMTP_PORT": str(port),
-                    "COOP_SMTP_USER": "",
-                    "COOP_PDF_OUTPUT": "false",
-                }
-            )
+        with mail_bench(root):
             return _measure(root, size, sample)
-        finally:
-            sink.terminate()
-            sink.wait(30)
 
 
 def _measure(root: Path, size: int, sample: int) -> list[Result]:

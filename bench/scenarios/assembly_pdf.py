@@ -10,7 +10,6 @@ extrapolated to the size; and how the engine grows from 1 to 2 render workers an
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from datetime import date
@@ -23,69 +22,18 @@ from bench.pdf_tools import (
     engine_env,
     engine_rate,
     fresh_database,
-    soffice_per_file,
     stop_engine,
 )
 from bench.result import Result
-from bench.scenarios.assembly import _sink
-from governance.clock import business_today
+from bench.scenarios.assembly import _plain as plain_convening
+from bench.scenarios.assembly import mail_bench
 
 TARGET = "≤ 60 min for 75,000 (aim 10); ≥ 6× the plain approach; peak < 1 GiB"
 
 
 def _plain(root: Path, assembly_id: int, sample: int) -> float:
     """Seconds for `sample` voters the plain way (docxtpl, one soffice per document, a send)."""
-    import io
-
-    import segno
-
-    from documents import assembly_docs
-    from documents.mail import YagmailSender
-    from documents.render import render_docx
-    from governance.config import get_settings
-    from governance.db.uow import UnitOfWork
-    from governance.services import assembly as service
-
-    settings = get_settings()
-    with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
-        voters = service.chunk_voters(uow.session, assembly_id, 0)[:sample]
-    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
-    out = root / "plain"
-    out.mkdir()
-    client = YagmailSender(settings)
-    today = business_today()
-    start = time.perf_counter()
-    for v in voters:
-        lang = str(v.language)
-        png = io.BytesIO()
-        segno.make(assembly_docs.ballot_url(settings, codes[v.member_id])).save(
-            png, kind="png", scale=4
-        )
-        documents = {
-            "assembly_convocation": (assembly_docs.convocation(view, lang, settings, today), {}),
-            "assembly_proxy": (assembly_docs.proxy_form(view, lang, settings, today), {}),
-            "assembly_ballot": (
-                assembly_docs.ballot(view, v, codes[v.member_id], settings, today),
-                {"qr": png.getvalue()},
-            ),
-        }
-        pdfs = []
-        for name, (context, images) in documents.items():
-            source = out / f"{name}-{v.member_id}.docx"
-            source.write_bytes(render_docx(name, lang, context, images))
-            pdfs.append(soffice_per_file(source, out, root / "plain-profile"))
-        client.send(
-            to=v.email or "postal@example.org",
-            subject="Convocation",
-            text="convocation",
-            attachments=pdfs,
-            key=f"bench:plain-pdf:{v.member_id}",
-            language=lang,
-        )
-    seconds = time.perf_counter() - start
-    client.close()
-    return seconds
+    return plain_convening(root, assembly_id, sample, pdf_profile=root / "plain-profile")
 
 
 def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, int]]:
@@ -118,23 +66,11 @@ def run(quick: bool) -> list[Result]:
     size, scaling, sample = (200, 120, 3) if quick else (75_000, 3_000, 10)
     with tempfile.TemporaryDirectory(prefix="bench-assembly-pdf-") as tmp:
         root = Path(tmp)
-        sink, port = _sink(root / "mail")
-        try:
-            os.environ.update(
-                {
-                    "COOP_VAR_DIR": str(root),
-                    "COOP_ARCHIVE_DIR": str(root / "archive"),
-                    "COOP_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
-                    "COOP_SMTP_HOST": "127.0.0.1",
-                    "COOP_SMTP_PORT": str(port),
-                    "COOP_SMTP_USER": "",
-                }
-            )
-            return _measure(root, size, scaling, sample)
-        finally:
-            stop_engine()
-            sink.terminate()
-            sink.wait(30)
+        with mail_bench(root, pdf_output=None):
+            try:
+                return _measure(root, size, scaling, sample)
+            finally:
+                stop_engine()
 
 
 def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:

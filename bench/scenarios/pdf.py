@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from bench.pdf_tools import soffice_per_file
 from bench.result import Result
 from documents import pdf
 from documents.authoring import all_sources
@@ -29,26 +29,9 @@ def _letters(folder: Path, count: int) -> list[Path]:
 
 
 def _one_process_per_file(files: list[Path], out: Path, profile: Path) -> float:
-    binary = pdf.soffice_binary()
-    assert binary is not None
     start = time.perf_counter()
     for source in files:
-        subprocess.run(
-            [
-                binary,
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        soffice_per_file(source, out, profile)
     return time.perf_counter() - start
 
 

@@ -7,37 +7,21 @@ The SMTP sink runs in a process of its own, as a real server would.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from bench.result import Result, Stopwatch, peak_rss_mb
-from bench.scenarios.assembly import _sink
+from bench.scenarios.assembly import mail_bench
 
 
 def run(quick: bool) -> list[Result]:
     size = 1500 if quick else 75_000
     with tempfile.TemporaryDirectory(prefix="bench-transition-") as tmp:
         root = Path(tmp)
-        sink, port = _sink(root / "mail")
-        try:
-            os.environ.update(
-                {
-                    "COOP_VAR_DIR": str(root),
-                    "COOP_ARCHIVE_DIR": str(root / "archive"),
-                    "COOP_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
-                    "COOP_SMTP_HOST": "127.0.0.1",
-                    "COOP_SMTP_PORT": str(port),
-                    "COOP_SMTP_USER": "",
-                    "COOP_PDF_OUTPUT": "false",
-                }
-            )
+        with mail_bench(root):
             return _measure(root, size)
-        finally:
-            sink.terminate()
-            sink.wait(30)
 
 
 def _measure(root: Path, size: int) -> list[Result]:

@@ -7,7 +7,6 @@ Side by side, in the same run: the plain approach on a sample (docxtpl with segn
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from datetime import timedelta
@@ -23,7 +22,7 @@ from bench.pdf_tools import (
     stop_engine,
 )
 from bench.result import Result
-from bench.scenarios.assembly import _sink
+from bench.scenarios.assembly import mail_bench
 
 
 def _plain(root: Path, sample: int) -> float:
@@ -94,23 +93,11 @@ def run(quick: bool) -> list[Result]:
     size, sample = (200, 3) if quick else (75_000, 10)
     with tempfile.TemporaryDirectory(prefix="bench-transition-pdf-") as tmp:
         root = Path(tmp)
-        sink, port = _sink(root / "mail")
-        try:
-            os.environ.update(
-                {
-                    "COOP_VAR_DIR": str(root),
-                    "COOP_ARCHIVE_DIR": str(root / "archive"),
-                    "COOP_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
-                    "COOP_SMTP_HOST": "127.0.0.1",
-                    "COOP_SMTP_PORT": str(port),
-                    "COOP_SMTP_USER": "",
-                }
-            )
-            return _measure(root, size, sample)
-        finally:
-            stop_engine()
-            sink.terminate()
-            sink.wait(30)
+        with mail_bench(root, pdf_output=None):
+            try:
+                return _measure(root, size, sample)
+            finally:
+                stop_engine()
 
 
 def _measure(root: Path, size: int, sample: int) -> list[Result]:
