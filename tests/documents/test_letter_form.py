@@ -14,6 +14,7 @@ from docx.shared import Cm
 from documents.authoring import Block, TemplateSource, all_sources, build
 from documents.contexts import Addressee, Coop
 from documents.letter_form import missing_mentions
+from documents.preview import text_of
 from documents.render import LANGUAGES, render_docx
 from documents.template_sources.welcome_letter import sample as welcome_sample
 from governance.config import Settings
@@ -21,23 +22,13 @@ from governance.config import Settings
 SOURCES = {source.name: source for source in all_sources()}
 
 
-def _text(data: bytes) -> str:
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts.extend(cell.text for row in table.rows for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
-
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("template", sorted(SOURCES))
 def test_every_document_carries_the_legal_mentions(template: str, language: str) -> None:
     sample = SOURCES[template].sample
     assert sample is not None
-    text = _text(render_docx(template, language, sample(language)))
+    text = text_of(render_docx(template, language, sample(language)))
     assert missing_mentions(text, language) == []
     assert "0896755397" not in text  # never the bare number
     # the place line names a city, never the registered office's street
@@ -50,7 +41,7 @@ def test_the_check_fails_on_a_document_without_the_footer(tmp_path) -> None:  # 
     plain.add_paragraph("SmartCoop SC, Rue Coenraets 72, 1060 Saint-Gilles, 0896755397")
     out = io.BytesIO()
     plain.save(out)
-    assert len(missing_mentions(_text(out.getvalue()), "fr")) == 5
+    assert len(missing_mentions(text_of(out.getvalue()), "fr")) == 5
 
 
 @pytest.mark.parametrize(
@@ -94,7 +85,7 @@ def test_the_first_of_the_month_and_the_named_signatory_from_the_settings() -> N
                         coop_place="liege", coop_website="www.smartbe.be")
     coop = Coop.from_settings(settings)
     context = welcome_sample("fr").model_copy(update={"coop": coop, "today": date(2026, 12, 1)})
-    text = _text(render_docx("welcome_letter", "fr", context))
+    text = text_of(render_docx("welcome_letter", "fr", context))
     assert "Liège, le 1er décembre 2026" in text
     assert "Anne Dupont\nPrésident du conseil d'administration" in text
     assert "Notre référence : M0000042" in text
@@ -102,7 +93,7 @@ def test_the_first_of_the_month_and_the_named_signatory_from_the_settings() -> N
 
 
 def test_without_a_name_the_letter_is_signed_by_the_title_only() -> None:
-    text = _text(render_docx("welcome_letter", "de", welcome_sample("de")))
+    text = text_of(render_docx("welcome_letter", "de", welcome_sample("de")))
     assert "Für SmartCoop SC\n\n\nGeschäftsführendes Verwaltungsratsmitglied" in text
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 
-import docx
 import pytest
 
 from documents import email_samples
 from documents.authoring import Block, TemplateSource, all_sources, build
 from documents.email import render_email
 from documents.formatting import plural, salutation
+from documents.preview import text_of
 from documents.proofread import Finding, proofread
 from documents.render import LANGUAGES, render_docx
 
@@ -24,17 +24,6 @@ SOURCES = {source.name: source for source in all_sources()}
 # Documents another piece of work is rewriting: their failures are known and tracked there.
 _INVOICE: set[str] = set()  # every template passes now (the e-invoices included)
 
-
-def text_of(data: bytes) -> str:
-    """What a reader sees: paragraphs, table cells, the page header."""
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts.extend(cell.text for row in table.rows for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
 
 
 def _report(findings: list[Finding]) -> str:
