@@ -166,8 +166,15 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(
             voters = uow.session.scalar(select(func.count()).select_from(AssemblyVoter).where(
                 AssemblyVoter.assembly_id == assembly_id))
         assert voters == len(shareholders)
-        convocations = [m for m in mails(stack) if title in str(m["Subject"])]
+        with UnitOfWork(stack.settings) as uow:
+            emails = {uow.session.get_one(Member, m).email for m in shareholders}
+        # members read the assembly's name in their language, not the title staff typed
+        convocations = [m for m in mails(stack) if m["To"] in emails]
         assert len(convocations) == len(shareholders)
+        subjects = [str(m["Subject"]) for m in convocations]
+        assert {s.split(":")[0].strip() for s in subjects} == {
+            "Convocation", "Oproeping", "Einberufung", "Notice of meeting"}, subjects
+        assert not [s for s in subjects if title in s], subjects
 
         # 3. Close it (before the window ends: a staff decision) from the closing form.
         open_run_form(page, stack.ui_url, "assembly-closing")
@@ -193,7 +200,6 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(
     with UnitOfWork(stack.settings) as uow:
         minutes = uow.session.scalars(select(Document).where(
             Document.template == "assembly_minutes")).all()
-        emails = {uow.session.get_one(Member, m).email for m in shareholders}
     assert minutes, "no minutes drafted"
     results = [m for m in mails(stack) if m not in convocations and m["To"] in emails]
     assert {m["To"] for m in results} == emails
