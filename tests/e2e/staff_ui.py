@@ -101,6 +101,7 @@ class StaffUI:
     # --- starting a deployment from its form ---------------------------------------------
 
     def open_form(self, deployment: str) -> None:
+        self.deployment = deployment
         self.page.goto(f"{self.ui}/deployments", wait_until="networkidle", timeout=120_000)
         self._wait_for_app()
         self.page.locator("a[href*='/deployments/deployment/']").first.wait_for(timeout=60_000)
@@ -122,19 +123,28 @@ class StaffUI:
         self.page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)
 
     def submit_form(self) -> UUID:
-        """Submit the run form; follow the toast's "View run"; return the new run's id."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        """Submit the run form; follow the toast's "View run"; return the new run's id.
+        On a busy machine the UI's request can fail ("Oops. Something went wrong.", nothing
+        in the server's log): a person looks whether the run exists, else presses again."""
+        from governance.clock import utcnow
 
-        self.page.get_by_role("button", name="Submit", exact=True).click()
-        try:
-            self.page.wait_for_url(re.compile(r".*/deployments/deployment/[0-9a-f-]{36}\?.*"),
-                                   timeout=120_000)  # a busy server can take more than 30 s
-        except PlaywrightTimeout:
+        pressed_at = utcnow()
+        for press in range(3):
+            failures_before = self.page.get_by_text("Something went wrong").count()
+            self.page.get_by_role("button", name="Submit", exact=True).click()
+            if self._left_the_form(failures_before, timeout=120):
+                break
             self.shot("form-not-submitted", full_page=True)
-            errors = self.page.locator(".p-message--error, .p-label__message, [role=alert]")
-            raise AssertionError(
-                f"the form was not submitted; it shows: {errors.all_inner_texts()}"
-            ) from None
+            created = self._run_created_since(pressed_at)
+            if created is not None:
+                self.open_run(created)
+                return created
+            if press == 2:
+                errors = self.page.locator(".p-message--error, .p-label__message, [role=alert]")
+                raise AssertionError(
+                    f"the form was not submitted; it shows: {errors.all_inner_texts()}"
+                )
+            self.page.wait_for_timeout(3000)
         for _ in range(10):  # the toast is drawn again while the deployment page loads
             try:
                 self.page.get_by_role("button", name="View run").first.dispatch_event(
@@ -145,6 +155,37 @@ class StaffUI:
             except PlaywrightError:
                 self.page.wait_for_timeout(500)
         return UUID(re.findall(r"flow-run/([0-9a-f-]{36})", self.page.url)[0])
+
+    def _left_the_form(self, failures_before: int, timeout: float) -> bool:
+        """True once the UI went to the deployment's page (the run was created); False when
+        it shows a new error toast or nothing happened within `timeout` seconds."""
+        page_of_deployment = re.compile(r".*/deployments/deployment/[0-9a-f-]{36}\?.*")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if page_of_deployment.match(self.page.url):
+                return True
+            if self.page.get_by_text("Something went wrong").count() > failures_before:
+                return False
+            self.page.wait_for_timeout(500)
+        return False
+
+    def _run_created_since(self, moment: Any) -> UUID | None:
+        """The run of this deployment created after `moment`, if the server has one (read
+        from the API the UI itself calls)."""
+        import httpx
+
+        body = {
+            "deployments": {"name": {"any_": [self.deployment]}},
+            "sort": "EXPECTED_START_TIME_DESC",
+            "limit": 5,
+        }
+        runs = httpx.post(f"{self.ui}/api/flow_runs/filter", json=body, timeout=60).json()
+        from datetime import datetime
+
+        for run in runs:
+            if datetime.fromisoformat(run["created"]) >= moment:
+                return UUID(run["id"])
+        return None
 
     # --- a waiting run -------------------------------------------------------------------
 
