@@ -3,6 +3,7 @@ communication. Its figures are the invoice facts the Peppol UBL is made from; fo
 on Peppol this document is the visual copy and says so. The credit note shares these blocks."""
 
 from documents.authoring import Block, TemplateSource
+from documents.contexts.contracts import PLACE
 from documents.contexts.invoices import InvoiceDocument, InvoiceLine, VatRow
 from documents.template_sources.client_agreement import (
     SAMPLE_TODAY,
@@ -62,7 +63,8 @@ def head(t: dict[str, str]) -> list[Block]:
         Block("p", "{{ client.name }}"),
         Block(
             "p",
-            "{{ client.street }}, {{ client.postcode }} {{ client.city }} ({{ client.country }})",
+            "{{ client.street }}, {{ client.postcode }} {{ client.city }}"
+            "{% if client.country|upper != 'BE' %} ({{ client.country|country }}){% endif %}",
         ),
         Block(
             "p",
@@ -81,7 +83,7 @@ def body(t: dict[str, str]) -> list[Block]:
     """Period, lines, VAT per rate, totals and the VAT scheme's mention."""
     return [
         Block("p", t["period"] + " {{ period_start|date }} — {{ period_end|date }}"),
-        Block("p", t["ref"] + " {{ job.reference }} — {{ job.place }}"),
+        Block("p", t["ref"] + " {{ job.reference }} — " + PLACE),
         Block(
             "table",
             headers=(t["desc"], t["qty"], t["price"], t["vat"], t["amount"]),
@@ -100,9 +102,9 @@ def body(t: dict[str, str]) -> list[Block]:
             loop="row in vat_rows",
             cells=("{{ row.rate }}", "{{ row.taxable_cents|money }}", "{{ row.vat_cents|money }}"),
         ),
-        Block("p", t["net"] + ": {{ net_cents|money }}"),
-        Block("p", t["vat_total"] + ": {{ vat_cents|money }}"),
-        Block("p", t["total"] + ": {{ total_cents|money }}"),
+        Block("p", t["net"] + t["colon"] + "{{ net_cents|money }}"),
+        Block("p", t["vat_total"] + t["colon"] + "{{ vat_cents|money }}"),
+        Block("p", t["total"] + t["colon"] + "{{ total_cents|money }}"),
         Block("p", "{{ vat_mention }}"),
         Block("p", t["fee"]),
     ]
@@ -136,6 +138,7 @@ COMMON = {
         "base": "Base imposable",
         "vat_amount": "Montant TVA",
         "net": "Total HTVA",
+        "colon": "\u00a0: ",
         "vat_total": "Total TVA",
         "fee": "Dont frais de fonctionnement de la coopérative ({{ fee_rate }}) : {{ fee_cents|money }}.",
     },
@@ -153,6 +156,7 @@ COMMON = {
         "base": "Maatstaf van heffing",
         "vat_amount": "Btw-bedrag",
         "net": "Totaal excl. btw",
+        "colon": ": ",
         "vat_total": "Totaal btw",
         "fee": "Waarvan werkingskosten van de coöperatie ({{ fee_rate }}): {{ fee_cents|money }}.",
     },
@@ -170,6 +174,7 @@ COMMON = {
         "base": "Bemessungsgrundlage",
         "vat_amount": "MwSt.-Betrag",
         "net": "Summe ohne MwSt.",
+        "colon": ": ",
         "vat_total": "Summe MwSt.",
         "fee": "Davon Betriebskosten der Genossenschaft ({{ fee_rate }}): {{ fee_cents|money }}.",
     },
@@ -187,6 +192,7 @@ COMMON = {
         "base": "Taxable amount",
         "vat_amount": "VAT amount",
         "net": "Total excl. VAT",
+        "colon": ": ",
         "vat_total": "Total VAT",
         "fee": "Of which the cooperative's operating fee ({{ fee_rate }}): {{ fee_cents|money }}.",
     },
