@@ -1,0 +1,42 @@
+"""The house's limits as a ratchet (issue "the house"): no module over 500 lines, no function over
+60, and `.commit()` only where it is today or fewer places. The known offenders are listed in
+house_baseline.json with their size today; they may shrink or leave the list, never grow, and no
+new one may join. When an offender is fixed, the test asks to remove it from the list
+(`python -m bench.house --offenders` prints today's figures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import house
+
+BASELINE = json.loads(Path(__file__).with_name("house_baseline.json").read_text())
+
+
+def _compare(kind: str) -> list[str]:
+    allowed: dict[str, int] = BASELINE[kind]
+    found = house.offenders()[kind]
+    problems = [
+        f"{name}: {size} (allowed {allowed.get(name, 'none')})"
+        for name, size in sorted(found.items())
+        if size > allowed.get(name, 0)
+    ]
+    problems += [
+        f"{name} is no longer over the limit: remove it from house_baseline.json"
+        for name in sorted(allowed)
+        if name not in found
+    ]
+    return problems
+
+
+def test_no_new_or_longer_module_over_500_lines() -> None:
+    assert _compare("long_modules") == []
+
+
+def test_no_new_or_longer_function_over_60_lines() -> None:
+    assert _compare("long_functions") == []
+
+
+def test_commits_only_in_use_cases_or_known_places() -> None:
+    assert _compare("commits_outside_use_cases") == []
