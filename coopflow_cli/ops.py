@@ -192,8 +192,13 @@ def start_server(env: Mapping[str, str], cwd: Path, log_dir: Path) -> int:
     return spawn("server", argv, env, cwd, log_dir)
 
 
-def start_worker(env: Mapping[str, str], cwd: Path, log_dir: Path, name: str = "worker") -> int:
+def start_worker(
+    env: Mapping[str, str], cwd: Path, log_dir: Path, name: str = "worker", limit: int = 0
+) -> int:
+    """A process worker of the pool, named `name` (the name Prefect shows on the runs it took);
+    `limit` bounds the flow runs it runs at once (0: no bound)."""
     argv = [prefect_bin(), "worker", "start", "--pool", WORK_POOL, "--type", "process"]
+    argv += ["--name", name] + (["--limit", str(limit)] if limit else [])
     return spawn(name, argv, env, cwd, log_dir)
 
 

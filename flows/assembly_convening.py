@@ -7,20 +7,23 @@ from typing import Annotated
 from prefect import flow
 from pydantic import Field
 
+from flows.assembly_convening_part import convene_chunks
 from flows.forms import PaperForm, titled
 from governance.config import get_settings
 from governance.domain.text import OneLineText
 from governance.placeholders import require_ready
 from tasks.assembly import (
+    finish_delivery,
     open_convening,
-    prepare_chunk,
     prepare_shared_documents,
     publish_progress,
     publish_summary,
     schedule_followups,
-    send_chunk,
     write_postal_pack,
 )
+from tasks.fanout import fan_out, in_parts
+
+PARTS = "assembly-convening-part/assembly-convening-part"
 
 
 class ConveningParameters(PaperForm):
@@ -35,6 +38,13 @@ class ConveningParameters(PaperForm):
         le=5000,
         description="One task renders and one task sends each chunk",
     )
+    chunks_per_part: int = Field(
+        4,
+        title="Chunks per worker run",
+        ge=1,
+        le=100,
+        description="The chunks go to the workers in parts of this many (one run per part)",
+    )
     connections: int = Field(3, title="SMTP connections", ge=1, le=10)
 
 
@@ -46,26 +56,31 @@ FORM = titled("Assembly to convene", "The general assembly, prepared as a draft"
     flow_run_name="convening · assembly {params.assembly_id}",
     log_prints=True,
 )
-def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, int]:
+def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, object]:
     """Convene: check the delay and board report, freeze the voters at the record date, send
-    everyone their convocation, personal ballot and proxy form; re-running finishes the job."""
+    everyone their convocation, personal ballot and proxy form, in parts spread over the workers;
+    never completed while an e-mail is still waiting; re-running finishes the job."""
     require_ready(
         get_settings(), "convene the general assembly"
     )  # production: no placeholder settings
     plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
     prepare_shared_documents(params.assembly_id)
     progress = publish_progress(params.assembly_id, None)
-    sending, not_pdf = None, 0
-    for number in plan["chunks"]:
-        # ballots of chunk n while chunk n-1 is sent; a ballot left as DOCX is counted
-        not_pdf += prepare_chunk(params.assembly_id, number)["not_pdf"]
-        if sending is not None:
-            sending.result()
-            publish_progress(params.assembly_id, progress)
-        sending = send_chunk.submit(params.assembly_id, number, params.connections)
-    if sending is not None:
-        sending.result()
+    parts = in_parts(
+        plan["chunks"],
+        params.chunks_per_part,
+        assembly_id=params.assembly_id,
+        connections=params.connections,
+    )
+    spread = fan_out(
+        PARTS,
+        parts,
+        lambda parts: [convene_chunks(**p) for p in parts],
+        label=f"convening · assembly {params.assembly_id}",
+        on_wait=lambda: publish_progress(params.assembly_id, progress),
+    )
+    finish_delivery(params.assembly_id, plan["chunks"], params.connections)
     write_postal_pack(params.assembly_id)
     publish_progress(params.assembly_id, progress)
     schedule_followups(params.assembly_id)
-    return publish_summary(params.assembly_id, not_pdf)
+    return publish_summary(params.assembly_id, spread.as_dict())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from prefect import flow
@@ -19,10 +20,12 @@ from governance.config import get_settings
 from governance.placeholders import require_ready
 from tasks.contracts import (
     check_contracts,
+    contract_documents_archived,
     list_pending_contracts,
     list_undocumented_contracts,
     produce_contract_documents_counted,
 )
+from tasks.fanout import Part, fan_out
 from tasks.invoices import issue_einvoices, send_einvoices
 from tasks.mail import deliver_outbox
 from tasks.runs import dated
@@ -48,34 +51,43 @@ class BatchParameters(PaperForm):
 
 
 FORM = titled("Batch settings", "Defaults suit the daily run")
+PARTS = "contract-batch-part/contract-batch-part"
+
+
+def document_here(parts: list[Mapping[str, Any]]) -> None:
+    """Without workers to spread over: every part in this process, in parallel threads."""
+    futures = [
+        produce_contract_documents_counted.submit(p["declaration_ids"], fast=True) for p in parts
+    ]
+    for future in futures:
+        future.result()
 
 
 @flow(name="contract-batch", flow_run_name=dated("contract batch"), log_prints=True)
 def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters()) -> dict[str, int]:
-    """Checks per chunk, then documents per chunk in parallel worker processes, then mail."""
+    """Checks per chunk, then the documents in parts spread over the workers, then mail."""
     require_ready(
         get_settings(), "produce and mail a batch of contracts"
     )  # production: no placeholder settings
     ids = list_pending_contracts(params.limit)
-    chunks = [ids[i : i + params.chunk_size] for i in range(0, len(ids), params.chunk_size)]
+    size = params.chunk_size
     progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]
-    counts: dict[str, int] = {"pending": len(ids), "documents": 0}
-    # approved by a batch that stopped before their documents: documented now
-    leftover = list_undocumented_contracts(params.limit)
-    documents = [
-        produce_contract_documents_counted.submit(leftover[i : i + params.chunk_size], fast=True)
-        for i in range(0, len(leftover), params.chunk_size)
-    ]
-    for done, chunk in enumerate(chunks, start=1):
-        for view in check_contracts(chunk, params.now):
+    counts: dict[str, int] = {"pending": len(ids)}
+    for start in range(0, len(ids), size):
+        for view in check_contracts(ids[start : start + size], params.now):
             counts[view.status.value] = counts.get(view.status.value, 0) + 1
-        documents.append(produce_contract_documents_counted.submit(chunk, fast=True))
-        update_progress_artifact(progress, 50.0 * done / len(chunks))
-    for done, future in enumerate(documents, start=1):
-        made = future.result()
-        counts["documents"] += made["documents"]
-        counts["left as DOCX"] = counts.get("left as DOCX", 0) + made["not_pdf"]
-        update_progress_artifact(progress, 50.0 + 50.0 * done / len(documents))
+        update_progress_artifact(progress, 50.0 * min(start + size, len(ids)) / len(ids))
+    # the approved ones, with those a stopped batch approved but did not document yet
+    todo = list_undocumented_contracts(params.limit)
+    parts = [
+        Part(f"declarations {todo[i]}…", {"declaration_ids": todo[i : i + size]})
+        for i in range(0, len(todo), size)
+    ]
+    spread = fan_out(PARTS, parts, document_here, label="contract documents")
+    made = contract_documents_archived(todo)
+    counts["documents"], counts["left as DOCX"] = made["documents"], made["not_pdf"]
+    counts.update({f"parts run by {w}": n for w, n in spread.share().items()})
+    update_progress_artifact(progress, 90.0)
     # Peppol UBL for business clients: validated (or held for staff), then to the access point
     counts["e-invoices held"] = issue_einvoices().get("held", 0)
     counts["e-invoices submitted"] = send_einvoices()["submitted"]

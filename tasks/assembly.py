@@ -3,6 +3,7 @@ postal pack, reminders, progress and the closing run. All safe to run twice."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,8 @@ from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import DocumentFormat, Language
+from governance.domain import delivery
+from governance.domain.enums import DocumentFormat, Language, OutboxStatus
 from governance.services import assembly as service
 from governance.services import documents as document_service
 from governance.services.timeline import Actor
@@ -157,6 +159,40 @@ def send_chunk(assembly_id: int, number: int, connections: int = 3) -> dict[str,
     return counts
 
 
+class MailStillWaiting(RuntimeError):
+    """E-mails of the convening are still waiting: the run must not end green."""
+
+
+def _unsent(assembly_id: int) -> tuple[int, int]:
+    """E-mails of the convening still waiting: (claimed by a sender, not claimed)."""
+    with UnitOfWork() as uow:
+        counts = service.outbox_counts(uow.session, service.convocation_mail_prefix(assembly_id))
+    return counts.get(OutboxStatus.SENDING, 0), counts.get(OutboxStatus.PENDING, 0)
+
+
+@task(name="assembly-finish-delivery", **IO_RETRIES)
+def finish_delivery(assembly_id: int, chunks: list[int], connections: int = 3) -> dict[str, int]:
+    """After every part: send what is still waiting. E-mails a lost machine had claimed wait for
+    the end of their lease, then go. Raises while anything is waiting (the mail server refusing,
+    say), so the convening never ends green with an e-mail undelivered; a re-run finishes it."""
+    deadline = time.monotonic() + delivery.LEASE.total_seconds() + 60
+    while True:
+        claimed, pending = _unsent(assembly_id)
+        if claimed or pending:
+            for number in chunks:
+                send_chunk.fn(assembly_id, number, connections)
+            claimed, pending = _unsent(assembly_id)
+        if not (claimed or pending):
+            return {"waiting": 0}
+        if pending or time.monotonic() > deadline:
+            raise MailStillWaiting(
+                f"{claimed + pending} e-mail(s) of assembly {assembly_id} are not sent yet; "
+                "`coop outbox problems` lists them, a re-run of the convening sends them"
+            )
+        get_run_logger().warning("%d e-mail(s) claimed by a lost sender; again in 30 s", claimed)
+        time.sleep(30)
+
+
 @task(name="assembly-postal-pack", **IO_RETRIES)
 def write_postal_pack(assembly_id: int) -> dict[str, int]:
     """Addresses (CSV) and one printable document per language for those without e-mail."""
@@ -237,15 +273,23 @@ def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
 
 
 @task(name="assembly-summary", **IO_RETRIES)
-def publish_summary(assembly_id: int, not_pdf: int = 0) -> dict[str, int]:
-    """The summary artifact: voters, sent, postal, bounced, still waiting, and the ballots
-    LibreOffice could not turn into a checked PDF (sent as DOCX, listed in the run's log)."""
+def publish_summary(assembly_id: int, spread: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The summary artifact: voters, sent, postal, bounced, still waiting, the ballots
+    LibreOffice could not turn into a checked PDF (sent as DOCX, listed in the run's log), and
+    how the parts were spread over the workers."""
     from prefect.artifacts import create_markdown_artifact
 
     with UnitOfWork() as uow:
         p = service.mailing_progress(uow.session, assembly_id)
         view = service.get_assembly(uow.session, assembly_id)
-    summary = {
+        not_pdf = (
+            document_service.count_in_format(
+                uow.session, "assembly", str(assembly_id), "assembly_ballot", DocumentFormat.DOCX
+            )
+            if mass_pdf.wanted(get_settings())
+            else 0
+        )
+    summary: dict[str, Any] = {
         "voters": p.voters,
         "documents": p.prepared,
         "sent": p.sent,
@@ -256,6 +300,8 @@ def publish_summary(assembly_id: int, not_pdf: int = 0) -> dict[str, int]:
     if not_pdf:
         summary["ballots left as DOCX"] = not_pdf
     rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items())
+    for worker, parts in (spread or {}).get("parts_per_worker", {}).items():
+        rows += f"\n| parts run by {worker} | {parts} |"
     create_markdown_artifact(
         key=f"assembly-{assembly_id}-summary",
         markdown=f"## Convening: {view.title}\n\n| | count |\n|---|---|\n{rows}\n\n"

@@ -9,6 +9,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
+from documents import mass_pdf
 from documents.bulk import produce_fast_report
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
@@ -21,8 +22,10 @@ from governance.domain.contracts import (
     ReasonMissing,
     SameApproverTwice,
 )
+from governance.domain.enums import DocumentFormat
 from governance.domain.errors import InvalidTransition
 from governance.services import contract_paperwork, contracts
+from governance.services import documents as document_service
 from governance.services.contracts import DeclarationView
 from governance.services.decisions import DecisionView
 from governance.services.timeline import Actor
@@ -136,6 +139,21 @@ def produce_contract_documents_counted(
     return {
         "documents": report.added,
         "not_pdf": report_not_pdf("contract document", report.not_pdf),
+    }
+
+
+@task(name="contract-documents-archived", **IO_RETRIES)
+def contract_documents_archived(declaration_ids: list[int]) -> dict[str, int]:
+    """The documents archived for these declarations, and how many are DOCX though PDF was
+    wanted (what the batch's parts made on the workers)."""
+    with UnitOfWork() as uow:
+        formats = document_service.formats_for_subjects(
+            uow.session, "contract", [str(i) for i in declaration_ids]
+        )
+        pdf_wanted = mass_pdf.wanted(uow.settings)
+    return {
+        "documents": sum(formats.values()),
+        "not_pdf": formats.get(DocumentFormat.DOCX, 0) if pdf_wanted else 0,
     }
 
 

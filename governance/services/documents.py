@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
@@ -116,3 +116,33 @@ def void_documents(
             details={"template": row.template, "reason": reason},
         )
     return len(rows)
+
+
+def count_in_format(
+    session: Session, subject_type: str, subject_id: str, template: str, fmt: DocumentFormat
+) -> int:
+    """How many of a subject's documents of one template are archived in a given format (the
+    ballots left as DOCX when PDF was wanted, say)."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                Document.subject_type == subject_type,
+                Document.subject_id == subject_id,
+                Document.template == template,
+                Document.format == fmt,
+            )
+        )
+        or 0
+    )
+
+
+def formats_for_subjects(
+    session: Session, subject_type: str, subject_ids: list[str]
+) -> dict[DocumentFormat, int]:
+    """How many documents the given subjects have in the archive, per format."""
+    rows = session.execute(
+        select(Document.format, func.count())
+        .where(Document.subject_type == subject_type, Document.subject_id.in_(subject_ids))
+        .group_by(Document.format)
+    ).tuples()
+    return {DocumentFormat(fmt): int(n) for fmt, n in rows}

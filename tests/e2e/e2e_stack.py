@@ -172,8 +172,9 @@ def _coop_env(home: Path, database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(home: Path, startup_timeout: float = 240) -> Iterator[Stack]:
-    """Start server, work pool, deployments, worker and sink; always stop them by PID."""
+def running_stack(home: Path, startup_timeout: float = 240, workers: int = 1,
+                  worker_limit: int = 0) -> Iterator[Stack]:
+    """Start server, work pool, deployments, worker(s) and sink; always stop them by PID."""
     home.mkdir(parents=True, exist_ok=True)
     port = _free_port("127.0.0.1")
     with coop_database(home) as database_url, MailSink(home / "mail") as sink:
@@ -200,9 +201,11 @@ def running_stack(home: Path, startup_timeout: float = 240) -> Iterator[Stack]:
                 ops.deploy_all(env, ROOT)
             except ops.StartupError as exc:
                 raise stack.fail(str(exc)) from exc
-            stack.pids["worker"] = ops.start_worker(env, ROOT, stack.logs)
+            for number in range(1, workers + 1):
+                name = "worker" if workers == 1 else f"worker-{number}"
+                stack.pids[name] = ops.start_worker(env, ROOT, stack.logs, name, worker_limit)
             yield stack
         finally:
-            for name in ("worker", "server"):
+            for name in [n for n in stack.pids if n.startswith("worker")] + ["server"]:
                 if name in stack.pids:
                     ops.stop_group(stack.pids[name], grace=15)
