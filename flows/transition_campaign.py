@@ -17,11 +17,13 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from flows.transition_campaign_part import invite_ranges
 from governance.config import get_settings
 from governance.domain.text import OneLineText
 from governance.placeholders import require_ready
 from governance.services.shares import brussels_today
 from tasks import transition as t
+from tasks.fanout import Part, fan_out
 
 
 class TransitionParameters(PaperForm):
@@ -54,6 +56,13 @@ class TransitionParameters(PaperForm):
         description="Leave empty: today (Brussels). A date: catch up as on that day",
     )
     chunk_size: int = Field(500, title="Members per chunk", ge=10, le=5000)
+    chunks_per_part: int = Field(
+        4,
+        title="Chunks per worker run",
+        ge=1,
+        le=100,
+        description="The invitations go to the workers in parts of this many chunks",
+    )
 
 
 def _in_chunks(step, label: str, *args: object, tally: dict[str, int] | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -72,6 +81,25 @@ def _in_chunks(step, label: str, *args: object, tally: dict[str, int] | None = N
 
 
 FORM = titled("Campaign", "The campaign, with its dates")
+PARTS = "transition-campaign-part/transition-campaign-part"
+
+
+def _invite_in_parts(
+    cid: int, params: TransitionParameters, today: date, tally: dict[str, int]
+) -> int:
+    """The members still to invite, in parts spread over the workers (here without them)."""
+    before = t.invitations_so_far(cid)
+    ranges = t.invitation_ranges(cid, params.chunk_size)
+    size = params.chunks_per_part
+    fixed = {"campaign_id": cid, "staff": params.staff, "today": today.isoformat()}
+    parts = [
+        Part(f"invitees {group[0][0]}-{group[-1][1]}", {**fixed, "ranges": group})
+        for group in (ranges[i : i + size] for i in range(0, len(ranges), size))
+    ]
+    fan_out(PARTS, parts, lambda ps: [invite_ranges(**p) for p in ps], label=f"campaign {cid}")
+    after = t.invitations_so_far(cid)
+    tally["not_pdf"] = after["not_pdf"]
+    return after["invited"] - before["invited"]
 
 
 @flow(name="transition-campaign", flow_run_name="transition · {params.name}", log_prints=True)
@@ -95,9 +123,7 @@ def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[s
     if today < params.restriction_on:
         if today < params.deadline:
             t.enrol_members(cid)
-        invited = _in_chunks(
-            t.invite_chunk, "Invitations", cid, params.chunk_size, params.staff, today, tally=tally
-        )
+        invited = _invite_in_parts(cid, params, today, tally)
         reminded = _in_chunks(
             t.remind_chunk, "Reminders", cid, today, params.chunk_size, params.staff
         )

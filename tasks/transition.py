@@ -14,7 +14,7 @@ from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
+from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import ConversionRow, conversion
 from governance.services import documents as document_service
 from governance.services import transition as campaigns
@@ -59,11 +59,17 @@ def enrol_members(campaign_id: int) -> int:
         return campaigns.enrol_members(uow, campaign_id)
 
 
-def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> dict[str, int]:
+def invite_next_chunk(
+    campaign_id: int,
+    limit: int,
+    staff: str,
+    today: date,
+    between: tuple[int, int] | None = None,
+) -> dict[str, int]:
     """Subscriptions + queued e-mails, then the documents, then the chunk is marked invited."""
     actor = _actor(staff)
     with UnitOfWork() as uow:
-        letters = campaigns.prepare_invitations(uow, campaign_id, limit, actor)
+        letters = campaigns.prepare_invitations(uow, campaign_id, limit, actor, between=between)
         campaign = campaigns.get_campaign(uow.session, campaign_id)
         settings = uow.settings
         done = document_service.existing_keys(uow.session, [x.document_key for x in letters])
@@ -103,6 +109,32 @@ def invite_next_chunk(campaign_id: int, limit: int, staff: str, today: date) -> 
 def invite_chunk(campaign_id: int, limit: int, staff: str, today: date) -> dict[str, int]:
     """Invite the next `limit` members not yet invited (0 in "chunk" when all are)."""
     return invite_next_chunk(campaign_id, limit, staff, today)
+
+
+@task(name="invitation-ranges", **IO_RETRIES)
+def invitation_ranges(campaign_id: int, size: int) -> list[list[int]]:
+    """The members still to invite, as invitee-id ranges of `size` (one chunk each)."""
+    with UnitOfWork() as uow:
+        return [list(r) for r in campaigns.uninvited_ranges(uow.session, campaign_id, size)]
+
+
+@task(name="invite-range", **IO_RETRIES)
+def invite_range(campaign_id: int, first: int, last: int, staff: str, today: date) -> int:
+    """Invite the members of one range of invitees (what a re-run finds done is skipped)."""
+    return invite_next_chunk(campaign_id, last - first + 1, staff, today, (first, last))["chunk"]
+
+
+@task(name="campaign-invitations", **IO_RETRIES)
+def invitations_so_far(campaign_id: int) -> dict[str, int]:
+    """Invited so far, and the invitations archived as DOCX though PDF was wanted."""
+    with UnitOfWork() as uow:
+        state = campaigns.progress(uow.session, campaign_id)
+        formats = document_service.formats_for_subjects(
+            uow.session, "transition_campaign", [str(campaign_id)]
+        )
+        pdf_wanted = mass_pdf.wanted(uow.settings)
+    docx = formats.get(DocumentFormat.DOCX, 0) if pdf_wanted else 0
+    return {"invited": state.invited, "enrolled": state.enrolled, "not_pdf": docx}
 
 
 @task(name="deliver-campaign-mail", **IO_RETRIES)

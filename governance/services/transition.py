@@ -276,20 +276,41 @@ def payment_context(
     }
 
 
+def uninvited_ranges(session: Session, campaign_id: int, size: int) -> list[tuple[int, int]]:
+    """The invitees not yet invited, as ranges of `size` invitee ids (first, last): parts that
+    different workers invite side by side without taking the same member."""
+    ids = list(
+        session.scalars(
+            select(TransitionInvitee.id)
+            .where(
+                TransitionInvitee.campaign_id == campaign_id,
+                TransitionInvitee.invited_at.is_(None),
+            )
+            .order_by(TransitionInvitee.id)
+        )
+    )
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
 def prepare_invitations(
-    uow: UnitOfWork, campaign_id: int, limit: int, actor: Actor, now: datetime | None = None
+    uow: UnitOfWork,
+    campaign_id: int,
+    limit: int,
+    actor: Actor,
+    now: datetime | None = None,
+    between: tuple[int, int] | None = None,
 ) -> list[InvitationLetter]:
-    """The next chunk of members not yet invited: subscription opened (once, by request key)
-    and the e-mail queued (waiting for its document). Commits; call `mark_invited` once the
-    documents exist."""
+    """The next chunk of members not yet invited (among invitee ids `between` first and last,
+    when given): subscription opened (once, by request key) and the e-mail queued (waiting for
+    its document). Commits; call `mark_invited` once the documents exist."""
     session = uow.session
     campaign = get_campaign(session, campaign_id)
-    invitees = session.scalars(
-        select(TransitionInvitee)
-        .where(TransitionInvitee.campaign_id == campaign_id, TransitionInvitee.invited_at.is_(None))
-        .order_by(TransitionInvitee.id)
-        .limit(limit)
-    ).all()
+    query = select(TransitionInvitee).where(
+        TransitionInvitee.campaign_id == campaign_id, TransitionInvitee.invited_at.is_(None)
+    )
+    if between is not None:
+        query = query.where(TransitionInvitee.id.between(*between))
+    invitees = session.scalars(query.order_by(TransitionInvitee.id).limit(limit)).all()
     people = {
         m.id: m
         for m in session.scalars(
