@@ -164,3 +164,4 @@ def test_both_paths_give_the_same_exactly_once_outcome(
     assert set(arrivals) == {f"e:{i}" for i in range(7)} - set(elsewhere)
     assert max(arrivals.values()) == 1
     assert {k for k, (_, flagged) in _rows().items() if flagged} == set(dead)
+
