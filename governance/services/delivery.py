@@ -54,6 +54,8 @@ _REPORT_LOCK = threading.Lock()
 
 @dataclass
 class DeliveryReport:
+    """How a delivery run's messages ended: sent, to retry later, bounced, given up."""
+
     sent: int = 0
     retrying: int = 0
     bounced: int = 0

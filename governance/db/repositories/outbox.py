@@ -164,21 +164,21 @@ class OutboxRepository:
             )
             .where(OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
             .order_by(OutboxMessage.id)
-        ).tuples()
+        ).all()
         return [
             ClaimedMessage(
-                row_id,
-                key,
-                token,
-                to,
-                template,
-                language,
-                dict(context),
-                [paths[k] for k in attachment_keys],
-                redelivered,
-                member_id,
+                id=row.id,
+                key=row.idempotency_key,
+                claim_token=token,
+                to=row.to_address,
+                template=row.template,
+                language=row.language,
+                context=dict(row.context),
+                attachments=[paths[k] for k in row.attachment_keys],
+                redelivered=row.redelivered,
+                member_id=row.member_id,
             )
-            for row_id, key, to, template, language, context, attachment_keys, redelivered, member_id in held
+            for row in held
         ]
 
     def mark_sent(self, message: ClaimedMessage, subject: str, now: datetime) -> bool:
