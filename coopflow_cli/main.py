@@ -168,7 +168,7 @@ def outbox_deliver() -> None:
     from dataclasses import asdict
 
     from coopflow_cli.show import facts
-    from documents.mail import deliver_pending
+    from tasks.mail import deliver_pending
 
     console.print(facts("E-mail delivery", asdict(deliver_pending())))
 
@@ -177,10 +177,9 @@ def outbox_deliver() -> None:
 def outbox_problems() -> None:
     """Bounced and failed e-mails, with the server's reply."""
     from governance.db.uow import UnitOfWork
-    from governance.services.outbox import undeliverable
 
     with UnitOfWork() as uow:
-        for problem in undeliverable(uow):
+        for problem in uow.outbox.undeliverable():
             console.print(
                 f"{problem.id}\t{problem.status}\t{problem.to}\t{problem.template}\t{problem.reply}"
             )

@@ -45,7 +45,7 @@ def verified_login(staff: str, code: str | None, kind: DecisionKind, context: st
 
 def _report_lock(prefix: str) -> None:
     """Send a lock report now (the outbox keeps it for the next delivery if SMTP is down)."""
-    from documents.mail import deliver_pending
+    from tasks.mail import deliver_pending
 
     try:
         deliver_pending(keys_prefix=prefix)

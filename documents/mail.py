@@ -1,4 +1,7 @@
-"""SMTP delivery with yagmail over one kept-open connection, and the outbox delivery loop."""
+"""The single delivery path's mailer: yagmail composes, one kept-open SMTP connection.
+
+The claim -> send -> mark loop is governance.services.delivery; tasks.mail wires the two.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import html
 import io
 import re
 import smtplib
-from collections.abc import Callable
-from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -17,14 +18,16 @@ import yagmail
 from yagmail.headers import resolve_addresses
 from yagmail.message import prepare_message
 
-from documents import unsettled
 from documents.attachment_names import attachment_names
 from documents.email import render_email
 from governance.config import Settings, SmtpSecurity, get_settings
-from governance.db.uow import UnitOfWork
-from governance.domain.delivery import DeliveryFailure, FailureKind, classify_smtp_code
-from governance.placeholders import require_ready
-from governance.services import outbox
+from governance.domain.delivery import (
+    ClaimedMessage,
+    DeliveryFailure,
+    FailureKind,
+    SendResult,
+    classify_smtp_code,
+)
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -53,9 +56,13 @@ def html_document(text: str, language: str) -> str:
 
 
 class SmtpFailure(Exception):
-    def __init__(self, failure: DeliveryFailure) -> None:
+    """The server refused the message (`answered`), or its reply was lost: then the message
+    may have been taken."""
+
+    def __init__(self, failure: DeliveryFailure, *, answered: bool = True) -> None:
         super().__init__(failure.reply)
         self.failure = failure
+        self.answered = answered
 
 
 def message_id_for(key: str) -> str:
@@ -135,7 +142,8 @@ class YagmailSender:
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise SmtpFailure(
-                DeliveryFailure(FailureKind.TRANSIENT, f"{type(exc).__name__}: {exc}")
+                DeliveryFailure(FailureKind.TRANSIENT, f"{type(exc).__name__}: {exc}"),
+                answered=False,
             ) from exc
         if refused:
             code, reply = next(iter(refused.values()))
@@ -199,89 +207,31 @@ class YagmailSender:
         return SmtpFailure(DeliveryFailure(classify_smtp_code(code), f"{code} {text}"))
 
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retrying: int = 0
-    bounced: int = 0
-    failed: int = 0
+class YagmailMailer:
+    """The single path's mailer: the e-mail rendered from its template, yagmail composes it,
+    attachments read from the archive, one kept SMTP connection."""
 
-    def add(self, other: DeliveryReport) -> None:
-        self.sent += other.sent
-        self.retrying += other.retrying
-        self.bounced += other.bounced
-        self.failed += other.failed
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.archive = self.settings.resolved_archive_dir()
+        self.sender = YagmailSender(self.settings)
 
+    def send(self, message: ClaimedMessage, reply_to: str | None) -> SendResult:
+        """Send one message; an SMTP refusal or a lost reply is the result, not an error."""
+        rendered = render_email(message.template, message.language, message.context)
+        try:
+            self.sender.send(
+                to=message.to,
+                subject=rendered.subject,
+                text=rendered.text,
+                attachments=[self.archive / p for p in message.attachments],
+                key=message.key,
+                language=message.language,
+                reply_to=reply_to,
+            )
+        except SmtpFailure as exc:
+            return SendResult(rendered.subject, exc.failure, answered=exc.answered)
+        return SendResult(rendered.subject)
 
-def deliver_pending(
-    settings: Settings | None = None,
-    *,
-    batch_size: int = 200,
-    max_batches: int | None = None,
-    keys_prefix: str | None = None,
-    sender_factory: Callable[[Settings], YagmailSender] = YagmailSender,
-    after_send: Callable[[outbox.ClaimedMessage], None] | None = None,
-) -> DeliveryReport:
-    """Claim due messages, send each, mark each: a crash loses nothing and repeats at most one."""
-    settings = settings or get_settings()
-    require_ready(settings, "send member mail")  # production: no placeholder on a letter
-    archive = settings.resolved_archive_dir()
-    report = DeliveryReport()
-    unsettled.settle(settings)  # what an earlier run of this process could not record
-    with UnitOfWork(settings) as uow:
-        outbox.recover_stale_claims(uow)
-    batches = 0
-    with sender_factory(settings) as sender:
-        while max_batches is None or batches < max_batches:
-            with UnitOfWork(settings) as uow, unsettled.claim() as claim:
-                claimed = outbox.claim_batch(
-                    uow, batch_size, keys_prefix=keys_prefix, token=claim.token
-                )
-                if not claimed:
-                    break
-                batches += 1
-                offices = outbox.offices_of(uow.session, claimed)
-                for message in claimed:
-                    office = outbox.reply_office(message, offices)
-                    reply_to = settings.reply_to(office)
-                    _deliver_one(uow, sender, message, archive, report, claim, reply_to)
-                    if after_send is not None:
-                        after_send(message)
-    return report
-
-
-def _deliver_one(
-    uow: UnitOfWork,
-    sender: YagmailSender,
-    message: outbox.ClaimedMessage,
-    archive: Path,
-    report: DeliveryReport,
-    claim: unsettled.Claim,
-    reply_to: str | None = None,
-) -> None:
-    rendered = render_email(message.template, message.language, message.context)
-    claim.sending(message)
-    try:
-        sender.send(
-            to=message.to,
-            subject=rendered.subject,
-            text=rendered.text,
-            attachments=[archive / p for p in message.attachments],
-            key=message.key,
-            language=message.language,
-            reply_to=reply_to,
-        )
-    except SmtpFailure as exc:  # stays "in flight" (a drop may hide an acceptance) until recorded
-        status = outbox.mark_failed(uow, message, exc.failure)
-        claim.recorded(message)
-        if status == "bounced":
-            report.bounced += 1
-        elif status == "failed":
-            report.failed += 1
-        else:
-            report.retrying += 1
-        return
-    claim.accepted(message, rendered.subject)
-    outbox.mark_sent(uow, message, rendered.subject)
-    claim.recorded(message)
-    report.sent += 1
+    def close(self) -> None:
+        self.sender.close()

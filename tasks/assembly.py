@@ -11,7 +11,6 @@ from uuid import UUID
 from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs, mass_pdf
-from documents.bulk_mail import deliver_prefix
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
@@ -24,6 +23,7 @@ from governance.services import documents as document_service
 from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.mail import deliver_prefix
 
 SHARED_TEMPLATES = ("assembly_convocation", "assembly_proxy")
 

@@ -1,11 +1,49 @@
-"""Deliver pending outbox messages."""
+"""Deliver pending outbox messages: the delivery engine wired to the documents' mailers."""
 
 from __future__ import annotations
 
 from prefect import get_run_logger, task
 
-from documents.mail import deliver_pending
+from documents import bulk_mail
+from documents.mail import YagmailMailer
+from governance.config import Settings, get_settings
+from governance.services import delivery
+from governance.services.delivery import DeliveryReport
 from tasks.common import IO_RETRIES
+
+
+def deliver_pending(
+    settings: Settings | None = None,
+    *,
+    keys_prefix: str | None = None,
+    batch_size: int = 200,
+    max_batches: int | None = None,
+) -> DeliveryReport:
+    """Send every due message (optionally only those whose key starts with keys_prefix) over
+    one SMTP connection, yagmail composing each message."""
+    settings = settings or get_settings()
+    return delivery.deliver_pending(
+        lambda: YagmailMailer(settings),
+        settings,
+        batch_size=batch_size,
+        max_batches=max_batches,
+        keys_prefix=keys_prefix,
+    )
+
+
+def deliver_prefix(
+    keys_prefix: str,
+    settings: Settings | None = None,
+    *,
+    connections: int = 3,
+    batch: int = 25,
+) -> DeliveryReport:
+    """Mass delivery: every due message whose key starts with keys_prefix, over `connections`
+    kept SMTP connections, each message written directly (shared attachments encoded once)."""
+    settings = settings or get_settings()
+    return delivery.deliver_prefix(
+        bulk_mail.mailers(settings), keys_prefix, settings, connections=connections, batch=batch
+    )
 
 
 @task(name="deliver-outbox", **IO_RETRIES)
@@ -13,9 +51,4 @@ def deliver_outbox(keys_prefix: str | None = None, batch_size: int = 200) -> dic
     """Send every due message (optionally only those whose key starts with keys_prefix)."""
     report = deliver_pending(keys_prefix=keys_prefix, batch_size=batch_size)
     get_run_logger().info("outbox: %s", report)
-    return {
-        "sent": report.sent,
-        "retrying": report.retrying,
-        "bounced": report.bounced,
-        "failed": report.failed,
-    }
+    return report.as_dict()

@@ -10,7 +10,6 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from documents import archive, mass_pdf
 from documents import transition_docs as docs
-from documents.bulk_mail import deliver_prefix
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
@@ -21,6 +20,7 @@ from governance.services import transition as campaigns
 from governance.services import transition_followup as followup
 from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.mail import deliver_prefix
 
 
 def _actor(login: str) -> Actor:

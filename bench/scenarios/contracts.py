@@ -100,10 +100,10 @@ def run(quick: bool) -> list[Result]:
     size = 200 if quick else 2_000
     chunk = 250
     from documents import workers
-    from documents.mail import deliver_pending
     from flows.contract_batch import BatchParameters, contract_batch
     from governance.db.uow import UnitOfWork
     from governance.services import contract_paperwork
+    from tasks.mail import deliver_pending
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:

@@ -14,7 +14,7 @@ def run(quick: bool) -> list[Result]:
     size = 40 if quick else 400
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
         ids = ws.seed_members(size)
-        from documents.mail import deliver_pending
+        from tasks.mail import deliver_pending
         from tasks.members import welcome_member
 
         watch = Stopwatch()

@@ -211,7 +211,7 @@ def run_contracts(ctx: Any) -> None:
             contracts.cancel_declaration(
                 uow, cancel_id, canceller, "the client postponed the event"
             )
-        from documents.mail import deliver_pending
+        from tasks.mail import deliver_pending
 
         deliver_pending(keys_prefix=contracts.mail_prefix(cancel_id))
         ctx.report(

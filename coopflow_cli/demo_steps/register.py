@@ -35,8 +35,8 @@ def _pick(count_per_language: int, skip: int) -> list[int]:
 
 
 def subscribe_and_pay(ctx: Any) -> None:
-    from documents.mail import deliver_pending
     from flows.share_register_daily import DailyParameters, share_register_daily
+    from tasks.mail import deliver_pending
     from tasks.shares import start_subscription_now
 
     members = _pick(2, skip=2)

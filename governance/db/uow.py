@@ -10,6 +10,7 @@ from governance.config import Settings, get_settings
 from governance.db.crypto import FieldCipher
 from governance.db.engine import session_factory
 from governance.db.keys import key_material
+from governance.db.repositories.outbox import OutboxRepository
 
 
 class UnitOfWork:
@@ -20,6 +21,7 @@ class UnitOfWork:
         self._factory = session_factory(self.settings.resolved_database_url())
         self._session: Session | None = None
         self._cipher: FieldCipher | None = None
+        self._outbox: OutboxRepository | None = None
 
     @property
     def session(self) -> Session:
@@ -38,6 +40,13 @@ class UnitOfWork:
             )
         return self._cipher
 
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The outbox repository on this unit of work's session."""
+        if self._outbox is None:
+            self._outbox = OutboxRepository(self.session)
+        return self._outbox
+
     def __enter__(self) -> UnitOfWork:
         key_material(self.settings)  # refuses to go on with a key that does not open the data
         self._session = self._factory()
@@ -53,6 +62,7 @@ class UnitOfWork:
         self._session.rollback()
         self._session.close()
         self._session = None
+        self._outbox = None
 
     def commit(self) -> None:
         self.session.commit()

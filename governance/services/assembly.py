@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from governance.clock import brussels_date, utcnow
 from governance.config import Settings
 from governance.db.keys import key_material
-from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
+from governance.db.models import Document, Member, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyMailingChunk, AssemblyVoter, Resolution
+from governance.db.repositories.outbox import NewMessage, OutboxRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
 from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
@@ -590,13 +591,6 @@ def record_chunk_prepared(
         ],
     )
     prefix = convocation_mail_prefix(assembly_id, number)
-    queued = set(
-        s.scalars(
-            select(OutboxMessage.idempotency_key).where(
-                OutboxMessage.idempotency_key.startswith(prefix)
-            )
-        )
-    )
     shared = [
         shared_document_key(assembly_id, t, "{lang}")
         for t in ("assembly_convocation", "assembly_proxy")
@@ -606,27 +600,21 @@ def record_chunk_prepared(
     events = []
     for b in todo:
         v = voters[b.member_id]
-        key = f"{prefix}{b.member_id}"
-        if v.email and key not in queued:
+        if v.email:
             lang = str(v.language)
             mails.append(
-                {
-                    "idempotency_key": key,
-                    "member_id": v.member_id,
-                    "to_address": v.email,
-                    "language": v.language,
-                    "template": "assembly_convocation",
-                    "context": mail_context[lang],
-                    "attachment_keys": [k.format(lang=lang) for k in shared[:1]]
+                NewMessage(
+                    key=f"{prefix}{b.member_id}",
+                    member_id=v.member_id,
+                    to=v.email,
+                    language=v.language,
+                    template="assembly_convocation",
+                    context=mail_context[lang],
+                    attachment_keys=[k.format(lang=lang) for k in shared[:1]]
                     + [keys[b.member_id]]
                     + [shared[1].format(lang=lang)]
                     + extra,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "redelivered": False,
-                    "created_at": now,
-                }
+                )
             )
         events.append(
             {
@@ -640,8 +628,7 @@ def record_chunk_prepared(
                 "details": {"ballot_sha256": b.sha256, "by": "email" if v.email else "post"},
             }
         )
-    if mails:
-        s.execute(insert(OutboxMessage), mails)
+    uow.outbox.enqueue_many(mails, now)
     s.execute(insert(TimelineEvent), events)
     s.execute(
         update(AssemblyVoter)
@@ -678,12 +665,7 @@ def record_chunk_mailed(uow: UnitOfWork, assembly_id: int, number: int) -> dict[
 
 
 def outbox_counts(session: Session, prefix: str) -> dict[OutboxStatus, int]:
-    rows = session.execute(
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.idempotency_key.startswith(prefix))
-        .group_by(OutboxMessage.status)
-    ).tuples()
-    return {OutboxStatus(status): int(n) for status, n in rows}
+    return OutboxRepository(session).counts(prefix)
 
 
 @dataclass(frozen=True)
@@ -749,11 +731,6 @@ def queue_reminders(
         uow.rollback()
         return 0
     prefix = reminder_mail_prefix(assembly_id)
-    queued = set(
-        s.scalars(
-            select(OutboxMessage.member_id).where(OutboxMessage.idempotency_key.startswith(prefix))
-        )
-    )
     rows = s.execute(
         select(AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language).where(
             AssemblyVoter.assembly_id == assembly_id,
@@ -762,26 +739,22 @@ def queue_reminders(
             AssemblyVoter.prepared_at.is_not(None),
         )
     ).tuples()
-    mails = [
-        {
-            "idempotency_key": f"{prefix}{mid}",
-            "member_id": mid,
-            "to_address": email,
-            "language": lang,
-            "template": "assembly_reminder",
-            "context": context[str(lang)],
-            "attachment_keys": [ballot_document_key(assembly_id, mid)],
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "redelivered": False,
-            "created_at": now,
-        }
-        for mid, email, lang in rows
-        if mid not in queued
-    ]
-    for start in range(0, len(mails), 5000):
-        s.execute(insert(OutboxMessage), mails[start : start + 5000])
+    mails = uow.outbox.enqueue_many(
+        (
+            NewMessage(
+                key=f"{prefix}{mid}",
+                member_id=mid,
+                to=email,
+                language=lang,
+                template="assembly_reminder",
+                context=context[str(lang)],
+                attachment_keys=[ballot_document_key(assembly_id, mid)],
+            )
+            for mid, email, lang in rows
+            if email is not None  # the query asks for addresses only
+        ),
+        now,
+    )
     if mails:
         timeline.record(
             s,

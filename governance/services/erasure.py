@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from governance.clock import brussels_date, utcnow
-from governance.db.models import DecisionRequest, Document, Member, OutboxMessage, TimelineEvent
+from governance.db.models import DecisionRequest, Document, Member, TimelineEvent
 from governance.db.models.onboarding import Application, InformationRequest
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import MemberStatus, OutboxStatus
+from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.services import members, timeline
 from governance.services.onboarding import has_open_contracts, holds_shares
@@ -97,16 +97,7 @@ def erase_member(
             .where(InformationRequest.application_id == app.id)
             .values(message=ERASED, answer=None)
         )
-    messages = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.member_id == member_id)
-        .values(to_address=ERASED, context={}, subject=None)
-    ).rowcount  # type: ignore[attr-defined]
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.member_id == member_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.FAILED, last_error="member erased before delivery")
-    )
+    messages = uow.outbox.forget_member(member_id, ERASED)
     session.execute(
         update(DecisionRequest)
         .where(DecisionRequest.member_id == member_id)

@@ -19,15 +19,15 @@ from governance.config import get_settings
 from governance.db.models import (
     Document,
     Member,
-    OutboxMessage,
     ShareHolding,
     ShareSubscription,
     TimelineEvent,
     TransitionCampaign,
     TransitionInvitee,
 )
+from governance.db.repositories.outbox import NewMessage, OutboxRepository
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
+from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import NotFound
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import CampaignPlan, InvalidCampaign
@@ -332,13 +332,13 @@ def prepare_invitations(
         sub = views[request_key(campaign_id, invitee.member_id)]
         invitee.subscription_id = sub.id
         letters.append(_letter(campaign, people[invitee.member_id], sub))
-    _queue_invitations(session, campaign, letters)
+    _queue_invitations(uow.outbox, campaign, letters)
     uow.commit()
     return letters
 
 
 def _queue_invitations(
-    session: Session, campaign: CampaignView, letters: list[InvitationLetter]
+    outbox: OutboxRepository, campaign: CampaignView, letters: list[InvitationLetter]
 ) -> None:
     """The chunk's invitation e-mails in one insert (a key already queued is left alone)."""
     wanted = {
@@ -346,34 +346,19 @@ def _queue_invitations(
     }
     if not wanted:
         return
-    queued = set(
-        session.scalars(
-            select(OutboxMessage.idempotency_key).where(
-                OutboxMessage.idempotency_key.in_(list(wanted))
-            )
+    outbox.enqueue_many(
+        NewMessage(
+            key=key,
+            member_id=x.member_id,
+            to=x.email,
+            language=x.language,
+            template="transition_invitation",
+            context=payment_context(campaign, x),
+            attachment_keys=[x.document_key],
         )
-    )
-    now = utcnow()
-    rows = [
-        {
-            "idempotency_key": key,
-            "member_id": x.member_id,
-            "to_address": x.email,
-            "language": x.language,
-            "template": "transition_invitation",
-            "context": payment_context(campaign, x),
-            "attachment_keys": [x.document_key],
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "redelivered": False,
-            "created_at": now,
-        }
         for key, x in wanted.items()
-        if key not in queued
-    ]
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
+        if x.email is not None
+    )
 
 
 def mark_invited(

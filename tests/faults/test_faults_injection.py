@@ -40,10 +40,10 @@ def test_member_text_comes_out_literally_in_every_document(template: str, faults
 
 
 def test_member_text_comes_out_literally_in_an_email(coop_env, mail_sink, faults_report) -> None:  # type: ignore[no-untyped-def]
-    from documents.mail import deliver_pending
     from governance.db.uow import UnitOfWork
     from governance.domain.enums import Language
     from governance.services import outbox
+    from tasks.mail import deliver_pending
 
     with UnitOfWork() as uow:
         outbox.enqueue(uow.session, key="inj:1", to="x@example.org", template="welcome",

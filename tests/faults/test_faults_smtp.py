@@ -13,8 +13,6 @@ from faults_smtp import HostileSmtp, arrivals
 from sqlalchemy import func, select, update
 from test_assembly_convening import new_assembly, shareholders
 
-from documents.bulk_mail import deliver_prefix
-from documents.mail import deliver_pending
 from documents.sink import MailSink
 from governance.clock import utcnow
 from governance.config import reset_settings
@@ -26,6 +24,7 @@ from governance.domain.enums import Language, MemberKind, MemberStatus, Office, 
 from governance.services import assembly as assembly_service
 from governance.services import outbox
 from tasks.assembly import open_convening, prepare_chunk, prepare_shared_documents
+from tasks.mail import deliver_pending, deliver_prefix
 
 
 def _fast_forward() -> int:
@@ -106,7 +105,7 @@ def test_a_ga_convening_through_a_hostile_server_reaches_everyone_exactly_once(
     assert max(r.attempts for r in rows) <= MAX_ATTEMPTS  # nothing retries forever
     assert not by_status[OutboxStatus.PENDING] and not by_status[OutboxStatus.SENDING]
     with UnitOfWork() as uow:
-        problems = outbox.undeliverable(uow)
+        problems = uow.outbox.undeliverable()
     assert {p.to for p in problems} == rejected | busy
     assert all(p.reply for p in problems)
     faults_report.add(

@@ -7,14 +7,13 @@ import pytest
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from documents.bulk_mail import deliver_prefix
-from documents.mail import deliver_pending
 from governance.config import Settings, reset_settings
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.placeholders import PlaceholderSettings, placeholders, require_ready
 from governance.services import outbox
+from tasks.mail import deliver_pending, deliver_prefix
 
 REAL = {
     "COOP_COOP_IBAN": "BE68539007547034",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from documents.bulk_mail import deliver_prefix
-from documents.mail import deliver_pending
 from documents.produce import DocumentRequest, produce
 from documents.template_sources.welcome_letter import sample
 from governance.db.uow import UnitOfWork
@@ -14,6 +12,7 @@ from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.services import members, outbox
 from governance.services.timeline import Actor
+from tasks.mail import deliver_pending, deliver_prefix
 
 
 def _queue(prefix: str, office: Office, language: Language) -> None:
@@ -77,7 +76,7 @@ def test_a_name_with_accents_reaches_the_mail_client_intact() -> None:
     from email import policy
 
     from documents.bulk_mail import compose
-    from governance.services.outbox import ClaimedMessage
+    from governance.domain.delivery import ClaimedMessage
 
     message = ClaimedMessage(1, "k:1", "t", "a@example.org", "welcome", Language.FR, {}, [],
                              False, None)

@@ -8,15 +8,15 @@ from datetime import timedelta
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select
 
-from documents.mail import deliver_pending
 from documents.sink import EmlWriter, MailSink
 from governance.clock import utcnow
 from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
 from governance.domain.members import MemberFacts
-from governance.services import members, outbox
+from governance.services import delivery, members, outbox
 from governance.services.timeline import Actor
+from tasks.mail import deliver_pending
 
 
 def _queue(count: int, prefix: str = "t") -> list[int]:
@@ -124,7 +124,8 @@ def test_a_dead_server_leaves_messages_pending_not_lost(coop_env) -> None:
 def test_a_claim_abandoned_by_a_crashed_worker_is_delivered_later(coop_env, mail_sink) -> None:
     _queue(1)
     with UnitOfWork() as uow:
-        claimed = outbox.claim_batch(uow, 10)
+        claimed = uow.outbox.claim(delivery.new_claim_token(), 10, utcnow())
+        uow.commit()
         assert len(claimed) == 1  # the worker "dies" here, before sending
         deliver_pending()  # another worker: the lease is still valid, so it does not touch it
         row = uow.session.get(OutboxMessage, claimed[0].id)
@@ -148,5 +149,5 @@ def test_an_address_smtp_cannot_carry_fails_alone_and_the_rest_is_sent(coop_env,
     report = deliver_pending()
     assert (report.sent, report.bounced) == (1, 1)
     with UnitOfWork() as uow:
-        problems = outbox.undeliverable(uow)
+        problems = uow.outbox.undeliverable()
     assert [p.to for p in problems] == ["zoë@exämple.org"]

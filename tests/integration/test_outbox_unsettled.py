@@ -11,18 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from test_outbox_delivery import _queue
 
-from documents import unsettled
-from documents.bulk_mail import deliver_prefix
-from documents.mail import deliver_pending
 from governance.db.models import OutboxMessage
+from governance.db.repositories.outbox import OutboxRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import OutboxStatus
-from governance.services import outbox
+from governance.services import delivery_claims
+from tasks.mail import deliver_pending, deliver_prefix
 
 
 def _database_goes_away_at(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The n-th `mark_sent` (1-based) meets a dropped connection, as during a restart."""
-    real = outbox.mark_sent
+    real = OutboxRepository.mark_sent
     calls = Counter[str]()
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -31,7 +30,7 @@ def _database_goes_away_at(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
             raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(outbox, "mark_sent", flaky)
+    monkeypatch.setattr(OutboxRepository, "mark_sent", flaky)
 
 
 def _statuses() -> Counter[str]:
@@ -53,14 +52,14 @@ def test_the_retry_records_the_accepted_message_and_sends_the_rest_at_once(
     with pytest.raises(OperationalError):
         deliver_pending()
     assert _statuses() == {"sent": 2, "sending": 8}  # without the fix: 8 wait 10 minutes
-    assert unsettled.kept() == 1
+    assert delivery_claims.kept() == 1
     monkeypatch.undo()
     report = deliver_pending()  # the task's retry, in the same process
     assert report.sent == 7  # the third was accepted before the error: recorded, not re-sent
     assert _statuses() == {"sent": 10}
     keys = Counter(m["X-Coop-Key"] for m in mail_sink.parsed())
     assert len(keys) == 10 and max(keys.values()) == 1
-    assert _flagged() == 0 and unsettled.kept() == 0
+    assert _flagged() == 0 and delivery_claims.kept() == 0
 
 
 def test_the_bulk_sender_settles_the_same_way(
@@ -76,7 +75,7 @@ def test_the_bulk_sender_settles_the_same_way(
     assert report.sent == 7 and _statuses() == {"sent": 12}
     keys = Counter(m["X-Coop-Key"] for m in mail_sink.parsed())
     assert len(keys) == 12 and max(keys.values()) == 1
-    assert unsettled.kept() == 0
+    assert delivery_claims.kept() == 0
 
 
 def test_while_the_database_is_still_away_everything_is_kept_for_the_next_retry(
@@ -91,10 +90,10 @@ def test_while_the_database_is_still_away_everything_is_kept_for_the_next_retry(
     def still_away(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("UPDATE outbox", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(outbox, "settle_claims", still_away)
+    monkeypatch.setattr(OutboxRepository, "settle", still_away)
     with pytest.raises(OperationalError):
         deliver_pending()  # the first retry: the server is not back yet
-    assert unsettled.kept() == 1 and _statuses() == {"sent": 1, "sending": 3}
+    assert delivery_claims.kept() == 1 and _statuses() == {"sent": 1, "sending": 3}
     monkeypatch.undo()
     assert deliver_pending().sent == 2
     assert _statuses() == {"sent": 4} and len(mail_sink.messages()) == 4

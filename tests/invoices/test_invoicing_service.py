@@ -16,7 +16,6 @@ from sqlalchemy import select
 from documents import einvoices, formatting
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
-from documents.mail import deliver_pending
 from documents.peppol import FolderSender
 from documents.produce import produce
 from governance.clock import business_today
@@ -29,6 +28,7 @@ from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
 from governance.domain.ubl_rules import NS, failures
 from governance.services import contract_paperwork, contracts, einvoicing, invoicing
 from governance.services.timeline import Actor
+from tasks.mail import deliver_pending
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 SYSTEM = Actor.system("test")

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from staff_kit import ADMIN, enrol_staff
 
-from documents.mail import deliver_pending
 from governance.clock import utcnow
 from governance.db.models import TimelineEvent
 from governance.db.models.staff import StaffMember
@@ -19,6 +18,7 @@ from governance.domain import staff as rules
 from governance.domain.staff import DecisionKind, StaffRole
 from governance.services import staff as registry
 from governance.services.staff_verification import check_answer, verify_decider
+from tasks.mail import deliver_pending
 
 CLERK = {"clerk": (StaffRole.ONBOARDING_REVIEWER, StaffRole.CONTRACT_APPROVER)}
 

@@ -55,8 +55,8 @@ def _pay(subscription_ids: list[int], booked: date, settings) -> None:  # type: 
     """The bank's camt.053 statement paying these subscriptions, imported by the register
     (shares issued), then the register's certificate task for each issued subscription (what
     its share-register-daily flow does every morning) and delivery."""
-    from documents.mail import deliver_pending
     from governance.services import payments
+    from tasks.mail import deliver_pending
     from tasks.shares import certificates_due, issue_certificate
 
     credits = []

@@ -2,8 +2,9 @@
 (a PostgreSQL restart or fail-over): the run knows its claim token, which messages the SMTP
 server accepted, and which one was on the wire. It keeps that here, in this process; the next
 delivery run in the same process (the task's retry) first records the accepted messages as sent
-and releases the rest at once, instead of leaving them for the 10-minute lease and then sending
-the accepted ones a second time. A process that dies loses this memory: the lease applies then.
+and releases the rest at once, instead of leaving them for the lease and then sending the
+accepted ones a second time. A process that dies loses this memory: its claims are released by
+the next run on its host (the process is gone), or by any host after the lease.
 """
 
 from __future__ import annotations
@@ -13,26 +14,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from governance.clock import utcnow
 from governance.config import Settings
 from governance.db.uow import UnitOfWork
-from governance.services import outbox
+from governance.domain.delivery import ClaimedMessage, UnsettledClaim
 
 _LOCK = threading.Lock()
-_KEPT: list[outbox.UnsettledClaim] = []
+_KEPT: list[UnsettledClaim] = []
 
 
 @dataclass
 class Claim:
     """One delivery run's claim, followed message by message."""
 
-    token: str = field(default_factory=outbox.new_claim_token)
-    _accepted: dict[int, tuple[outbox.ClaimedMessage, str]] = field(default_factory=dict)
-    _in_flight: outbox.ClaimedMessage | None = None
+    token: str
+    _accepted: dict[int, tuple[ClaimedMessage, str]] = field(default_factory=dict)
+    _in_flight: ClaimedMessage | None = None
 
-    def sending(self, message: outbox.ClaimedMessage) -> None:
+    def sending(self, message: ClaimedMessage) -> None:
         self._in_flight = message
 
-    def accepted(self, message: outbox.ClaimedMessage, subject: str) -> None:
+    def accepted(self, message: ClaimedMessage, subject: str) -> None:
         """The SMTP server took it; not yet recorded."""
         self._in_flight = None
         self._accepted[message.id] = (message, subject)
@@ -41,17 +43,20 @@ class Claim:
         """The server answered with an error: nothing left the building."""
         self._in_flight = None
 
-    def recorded(self, message: outbox.ClaimedMessage) -> None:
+    def recorded(self, message: ClaimedMessage) -> None:
+        """Its outcome is in the database: nothing left to settle for it."""
         self._accepted.pop(message.id, None)
+        if self._in_flight is not None and self._in_flight.id == message.id:
+            self._in_flight = None
 
-    def unsettled(self) -> outbox.UnsettledClaim:
-        return outbox.UnsettledClaim(self.token, list(self._accepted.values()), self._in_flight)
+    def unsettled(self) -> UnsettledClaim:
+        return UnsettledClaim(self.token, list(self._accepted.values()), self._in_flight)
 
 
 @contextmanager
-def claim(token: str | None = None) -> Iterator[Claim]:
+def claim(token: str) -> Iterator[Claim]:
     """A claim for one delivery run; if the run raises, what it held is kept for `settle`."""
-    current = Claim(token) if token else Claim()
+    current = Claim(token)
     try:
         yield current
     except BaseException:
@@ -73,7 +78,8 @@ def settle(settings: Settings) -> tuple[int, int]:
     if not pending:
         return 0, 0
     with UnitOfWork(settings) as uow:
-        result = outbox.settle_claims(uow, pending)
+        result = uow.outbox.settle(pending, utcnow())
+        uow.commit()
     with _LOCK:
         for item in pending:
             _KEPT.remove(item)
