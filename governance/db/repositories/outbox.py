@@ -125,18 +125,7 @@ class OutboxRepository:
         if keys_prefix:
             due = due.where(OutboxMessage.idempotency_key.startswith(keys_prefix))
         rows = self.session.execute(due.order_by(OutboxMessage.id).limit(limit * 2)).all()
-        wanted = {key for _id, keys in rows for key in keys}
-        paths: dict[str, str] = {}
-        if wanted:
-            paths = dict(
-                self.session.execute(
-                    select(Document.idempotency_key, Document.path).where(
-                        Document.idempotency_key.in_(wanted)
-                    )
-                )
-                .tuples()
-                .all()
-            )
+        paths = self._attachment_paths({key for _id, keys in rows for key in keys})
         ready = [row_id for row_id, keys in rows if all(k in paths for k in keys)][:limit]
         if not ready:
             return []
@@ -180,6 +169,17 @@ class OutboxRepository:
             )
             for row in held
         ]
+
+    def _attachment_paths(self, keys: set[str]) -> dict[str, str]:
+        """Archived documents' paths by key (a message waits until all of its exist)."""
+        if not keys:
+            return {}
+        found = self.session.execute(
+            select(Document.idempotency_key, Document.path).where(
+                Document.idempotency_key.in_(keys)
+            )
+        )
+        return dict(found.tuples().all())
 
     def mark_sent(self, message: ClaimedMessage, subject: str, now: datetime) -> bool:
         """Record that the SMTP server accepted the message (if the claim is still ours)."""
