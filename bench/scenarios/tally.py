@@ -19,14 +19,14 @@ from governance.clock import utcnow
 def _seed(size: int, now: datetime) -> tuple[int, dict[int, str]]:
     from sqlalchemy import insert, update
 
-    from coopflow_cli.sample import sample_members
-    from coopflow_cli.voting_sample import random_choices, seed_assembly
     from governance.db.models import Member
     from governance.db.models.assembly import AssemblyVoter
     from governance.db.models.voting import Attendance, AttendanceMode, Ballot
     from governance.db.uow import UnitOfWork
     from governance.domain import voting
     from governance.domain.enums import MemberStatus
+    from seeding.members import sample_members
+    from seeding.voting import random_choices, seed_assembly
 
     with UnitOfWork() as uow:
         rows = [{**f.model_dump(), "status": MemberStatus.ACTIVE} for f in sample_members(size)]
@@ -75,10 +75,10 @@ def _cast_sample(count: int, now: datetime) -> float:
     """Casting through the service (lock, checks, ballot, attendance, timeline), one by one."""
     from sqlalchemy import select
 
-    from coopflow_cli.voting_sample import random_choices, seed_assembly
     from governance.db.models import Member
     from governance.db.uow import UnitOfWork
     from governance.services import voting as service
+    from seeding.voting import random_choices, seed_assembly
 
     with UnitOfWork() as uow:
         ids = list(uow.session.scalars(select(Member.id).order_by(Member.id).limit(count)))

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import random_choices, seed_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
@@ -19,6 +17,8 @@ from governance.services import members
 from governance.services import voting as service
 from governance.services import voting_closing as closing
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import random_choices, seed_assembly
 from tests.conftest import PG_URL
 
 

@@ -116,9 +116,9 @@ def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
     from web_server import running
 
     from coopflow_cli.ballot_web.app import create_app
-    from coopflow_cli.sample import sample_members
-    from coopflow_cli.voting_sample import seed_assembly
     from governance.db.models.voting import Ballot
+    from seeding.members import sample_members
+    from seeding.voting import seed_assembly
 
     codes_count, per_code = 20, 10
     now = utcnow().replace(microsecond=0)

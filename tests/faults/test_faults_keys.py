@@ -16,8 +16,6 @@ from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.config import InvalidKey, Settings, get_settings, reset_settings
 from governance.db import keys
@@ -31,6 +29,8 @@ from governance.services import assembly as assembly_service
 from governance.services import members
 from governance.services import voting as voting_service
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import seed_assembly
 
 NUMBERS = ["85073003328", "79031410173", "90020200195"]
 CHOICES = {"R1": "for", "R2": "against", "R3": "abstain", "E1": ["C1", "C3"]}

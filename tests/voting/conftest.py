@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import SampleAssembly, seed_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import SampleAssembly, seed_assembly
 
 
 @dataclass

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
-from coopflow_cli.demo_steps.staff import PHONES
 from coopflow_cli.grants import import_applications
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
@@ -22,6 +21,7 @@ from governance.domain.enums import Language, MemberStatus
 from governance.domain.grants import BoardChange, CallKind
 from governance.domain.staff import DecisionKind
 from governance.services import grant_awards, grant_payments, grants
+from seeding.demo_steps.staff import PHONES
 
 APPLICATIONS = 30
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # the demo's clock: the call closes here

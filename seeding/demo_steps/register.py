@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.camt_sample import Credit, statement_xml
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import business_today
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.domain.staff import DecisionKind
 from governance.services import register, shares
+from seeding.camt import Credit, statement_xml
+from seeding.demo_steps.staff import PHONES
 
 
 def _pick(count_per_language: int, skip: int) -> list[int]:

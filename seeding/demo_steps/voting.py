@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.demo_steps.staff import PHONES
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
@@ -20,6 +18,8 @@ from governance.domain.staff import DecisionKind
 from governance.domain.voting import AgendaItem
 from governance.services import voting
 from governance.services.assembly import ballot_codes
+from seeding.demo_steps.staff import PHONES
+from seeding.voting import seed_assembly
 
 VOTERS = 60
 

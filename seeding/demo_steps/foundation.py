@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.sample import sample_members
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberStatus
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.members import sample_members
 
 SAMPLE_SIZE = 200
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Member
 from governance.db.models.contracts import Declaration
@@ -23,6 +22,7 @@ from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.staff import DecisionKind
 from governance.services import contracts, shares
 from governance.services.timeline import Actor
+from seeding.demo_steps.staff import PHONES
 
 COUNT = 30
 CLIENTS = [

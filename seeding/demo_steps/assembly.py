@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.assembly_sample import sample_assembly
 from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
@@ -16,6 +15,7 @@ from governance.services import assembly as service
 from governance.services import share_batches, shares
 from governance.services.share_batches import SubscriptionRequest
 from governance.services.timeline import Actor
+from seeding.assembly import sample_assembly
 
 
 def _ensure_shareholders(record_date: date) -> int:

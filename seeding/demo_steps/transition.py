@@ -10,8 +10,6 @@ SIZE = 60
 
 
 def transition_campaign(ctx: Any) -> None:
-    from coopflow_cli.camt_sample import Credit, statement_xml
-    from coopflow_cli.transition_sample import members_csv
     from flows.share_register_daily import DailyParameters, share_register_daily
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings
@@ -22,6 +20,8 @@ def transition_campaign(ctx: Any) -> None:
     from governance.services.timeline import Actor
     from governance.services.transition import progress
     from governance.services.transition_followup import record_response
+    from seeding.camt import Credit, statement_xml
+    from seeding.transition import members_csv
 
     csv_file = ctx.out / "old-system-members.csv"
     csv_file.write_text(members_csv(SIZE, without_email_every=10), encoding="utf-8")

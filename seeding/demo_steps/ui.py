@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import DecisionKind
 from governance.services import decisions
+from seeding.demo_steps.staff import PHONES
 
 
 def confirm_welcome_packs(ctx: Any) -> None:
