@@ -1,4 +1,9 @@
-"""A sample general assembly and shareholders (demo, benchmarks, tests)."""
+"""A sample general assembly and shareholders (demo, benchmarks, tests).
+
+The shareholders are taken over through the register import (the use case that loads an
+existing register); the one query here only finds their ids again by the sample's reference
+prefix, which no use case lists.
+"""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def _seed(size: int, now: datetime) -> tuple[int, dict[int, str]]:
         for start in range(0, size, 5000):
             uow.session.execute(insert(Member), rows[start : start + 5000])
         ids = list(uow.session.scalars(Member.__table__.select().with_only_columns(Member.id)))
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now, extra_motions=6)
+        sample = seed_assembly(uow, ids, now=now, extra_motions=6)
         rng = random.Random(2026)
         ballots = []
         for _ in ids:
@@ -82,7 +82,7 @@ def _cast_sample(count: int, now: datetime) -> float:
 
     with UnitOfWork() as uow:
         ids = list(uow.session.scalars(select(Member.id).order_by(Member.id).limit(count)))
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     rng = random.Random(5)
     start = time.perf_counter()

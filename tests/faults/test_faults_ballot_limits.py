@@ -31,7 +31,7 @@ def _assembly() -> tuple[int, list[str]]:
                for facts in sample_members(3)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     return sample.assembly_id, list(sample.codes.values())
 

@@ -33,7 +33,7 @@ def test_after_closing_the_raw_sqlite_files_no_longer_hold_the_cast_order(
                for facts in sample_members(20)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     database = Path(coop_env.database_url.removeprefix("sqlite:///"))
     rng = random.Random(3)

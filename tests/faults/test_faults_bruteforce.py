@@ -38,7 +38,7 @@ def test_brute_force_on_the_ballot_page_is_slowed_and_never_succeeds(
                for facts in sample_members(5)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     real = set(sample.codes.values())
     throttle = WrongCodeThrottle()  # the page's defaults

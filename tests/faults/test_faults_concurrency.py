@@ -128,7 +128,7 @@ def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
                for facts in sample_members(codes_count)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     form = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
     jobs = [sample.codes[m] for m in ids for _ in range(per_code)]

@@ -180,7 +180,7 @@ def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
     ids = _members_with_national_numbers()
     now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     with UnitOfWork() as uow:  # one code used before the rotation
         voting_service.cast_ballot(uow, sample.codes[ids[0]], dict(CHOICES), now=now)

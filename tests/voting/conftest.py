@@ -52,7 +52,7 @@ def convene(coop_env) -> Callable[..., Convened]:  # type: ignore[no-untyped-def
             created.extend(make_members(voters))
         ids = created[:voters]
         with UnitOfWork() as uow:
-            sample: SampleAssembly = seed_assembly(uow.session, uow.settings, ids, now=now, **options)
+            sample: SampleAssembly = seed_assembly(uow, ids, now=now, **options)
             uow.commit()
         return Convened(sample.assembly_id, ids, sample.codes, now)
 
