@@ -24,7 +24,7 @@ lock: $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
 
 demo: install
-	$(BIN)/coop demo --out var/demo
+	$(BIN)/python -m seeding.demo --out var/demo
 	COOP_VAR_DIR=var/demo COOP_DATABASE_URL=sqlite:///var/demo/coopflow.sqlite3 \
 		$(BIN)/coop register verify
 
@@ -33,8 +33,8 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check governance documents tasks flows coopflow_cli bench
-	$(BIN)/mypy governance documents tasks flows coopflow_cli bench
+	$(BIN)/ruff format --check governance documents tasks flows coopflow_cli seeding bench
+	$(BIN)/mypy governance documents tasks flows coopflow_cli seeding bench
 	$(BIN)/lint-imports
 
 bench: install

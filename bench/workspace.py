@@ -20,11 +20,11 @@ class Workspace:
     sink: MailSink
 
     def seed_members(self, count: int) -> list[int]:
-        from coopflow_cli.sample import sample_members
         from governance.db.uow import UnitOfWork
         from governance.domain.enums import MemberStatus
         from governance.services import members
         from governance.services.timeline import Actor
+        from seeding.members import sample_members
 
         ids = []
         with UnitOfWork() as uow:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# the temporary server of in-process runs (demo) needs more than 20 s on a loaded machine
+# the temporary server of in-process runs needs more than 20 s on a loaded machine
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import typer
@@ -52,17 +52,6 @@ app.command("up")(ops.up)
 app.command("down")(ops.down)
 app.command("inbox")(ops.inbox)
 console = Console()
-
-
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("var/demo"), help="Folder for the demo cooperative"),
-    only: list[str] = typer.Option(None, help="Run only these steps"),
-) -> None:
-    """A fresh cooperative in OUT: every process end to end, documents and e-mails."""
-    from coopflow_cli.demo import run_demo
-
-    raise typer.Exit(run_demo(out, only))
 
 
 @app.command("mail-sink")

@@ -150,7 +150,6 @@ def run(quick: bool) -> list[Result]:
 def _measure(root: Path, size: int, sample: int) -> list[Result]:
     from prefect import flow
 
-    from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
     from governance.clock import utcnow
     from governance.config import get_settings, reset_settings
@@ -159,6 +158,7 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
     from governance.services.timeline import Actor
+    from seeding.assembly import sample_assembly, seed_shareholders
 
     reset_settings()
     dispose_engines()

@@ -39,12 +39,12 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
 def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, object]]:
     """A fresh database with `size` shareholders convened through the flow: (seconds, CPU
     seconds of the whole tree, summary)."""
-    from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
     from governance.services.timeline import Actor
+    from seeding.assembly import sample_assembly, seed_shareholders
 
     fresh_database(root, name)
     seed_shareholders(size, date(2026, 1, 15))
@@ -76,11 +76,11 @@ def run(quick: bool) -> list[Result]:
 def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
     from prefect import flow
 
-    from coopflow_cli.assembly_sample import sample_assembly
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
     from governance.services.timeline import Actor
+    from seeding.assembly import sample_assembly
 
     flow(name="bench-warm-up")(lambda: None)()  # the temporary Prefect server, not measured
     results = []

@@ -14,7 +14,7 @@ from bench.workspace import workspace
 
 def run(quick: bool) -> list[Result]:
     size = 5_000 if quick else 75_000
-    from coopflow_cli.register_sample import register_csv
+    from seeding.register import register_csv
 
     text = register_csv(size)
     rows = text.count("\n") - 1

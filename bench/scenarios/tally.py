@@ -7,8 +7,7 @@ import os
 import random
 import tempfile
 import time
-import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.result import Result, Stopwatch, peak_rss_mb
@@ -17,57 +16,19 @@ from governance.clock import utcnow
 
 
 def _seed(size: int, now: datetime) -> tuple[int, dict[int, str]]:
-    from sqlalchemy import insert, update
-
-    from coopflow_cli.sample import sample_members
-    from coopflow_cli.voting_sample import random_choices, seed_assembly
-    from governance.db.models import Member
-    from governance.db.models.assembly import AssemblyVoter
-    from governance.db.models.voting import Attendance, AttendanceMode, Ballot
+    """`size` members (taken over through the register import), a sample assembly with them
+    as voters, and a stored ballot from each (seeding.ballots: bulk, as casting leaves them)."""
+    from governance.clock import brussels_date
     from governance.db.uow import UnitOfWork
-    from governance.domain import voting
-    from governance.domain.enums import MemberStatus
+    from seeding.assembly import seed_shareholders
+    from seeding.ballots import seed_cast_ballots
+    from seeding.voting import seed_assembly
 
+    ids = seed_shareholders(size, brussels_date(now) - timedelta(days=30))
     with UnitOfWork() as uow:
-        rows = [{**f.model_dump(), "status": MemberStatus.ACTIVE} for f in sample_members(size)]
-        for start in range(0, size, 5000):
-            uow.session.execute(insert(Member), rows[start : start + 5000])
-        ids = list(uow.session.scalars(Member.__table__.select().with_only_columns(Member.id)))
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now, extra_motions=6)
-        rng = random.Random(2026)
-        ballots = []
-        for _ in ids:
-            choices = random_choices(rng)
-            for extra in range(4, 10):
-                choices[f"R{extra}"] = rng.choice(["for", "against", "abstain"])
-            nonce = uuid.uuid4().hex
-            ballots.append(
-                {
-                    "id": uuid.uuid4().hex,
-                    "assembly_id": sample.assembly_id,
-                    "receipt": voting.receipt_for(sample.assembly_id, nonce, choices),
-                    "nonce": nonce,
-                    "choices": choices,
-                    "weight": 1,
-                    "replace_tag": None,
-                }
-            )
-        for start in range(0, size, 5000):
-            uow.session.execute(insert(Ballot), ballots[start : start + 5000])
-            uow.session.execute(
-                insert(Attendance),
-                [
-                    {
-                        "assembly_id": sample.assembly_id,
-                        "member_id": m,
-                        "mode": AttendanceMode.REMOTE,
-                        "represented_by": None,
-                    }
-                    for m in ids[start : start + 5000]
-                ],
-            )
-        uow.session.execute(update(AssemblyVoter).values(voted=True))
-        uow.commit()
+        sample = seed_assembly(uow, ids, now=now, extra_motions=6)
+    with UnitOfWork() as uow:
+        seed_cast_ballots(uow, sample.assembly_id)
     return sample.assembly_id, sample.codes
 
 
@@ -75,14 +36,14 @@ def _cast_sample(count: int, now: datetime) -> float:
     """Casting through the service (lock, checks, ballot, attendance, timeline), one by one."""
     from sqlalchemy import select
 
-    from coopflow_cli.voting_sample import random_choices, seed_assembly
     from governance.db.models import Member
     from governance.db.uow import UnitOfWork
     from governance.services import voting as service
+    from seeding.voting import random_choices, seed_assembly
 
     with UnitOfWork() as uow:
         ids = list(uow.session.scalars(select(Member.id).order_by(Member.id).limit(count)))
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     rng = random.Random(5)
     start = time.perf_counter()

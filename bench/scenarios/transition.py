@@ -27,7 +27,6 @@ def run(quick: bool) -> list[Result]:
 def _measure(root: Path, size: int) -> list[Result]:
     from prefect import flow
 
-    from coopflow_cli.transition_sample import members_csv
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings, reset_settings
     from governance.db.engine import dispose_engines
@@ -36,6 +35,7 @@ def _measure(root: Path, size: int) -> list[Result]:
     from governance.services.member_import import import_members
     from governance.services.shares import brussels_today
     from governance.services.timeline import Actor
+    from seeding.transition import members_csv
 
     reset_settings()
     dispose_engines()
@@ -92,12 +92,12 @@ def _measure(root: Path, size: int) -> list[Result]:
 
 def _ga_convening(size: int) -> float:
     """The GA convening for `size` shareholders in the same workspace (the speed to match)."""
-    from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from flows.assembly_convening import ConveningParameters, assembly_convening
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
     from governance.services import assembly as service
     from governance.services.timeline import Actor
+    from seeding.assembly import sample_assembly, seed_shareholders
 
     seed_shareholders(size, date(2026, 1, 15))
     with UnitOfWork() as uow:

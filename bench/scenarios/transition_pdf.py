@@ -103,12 +103,12 @@ def run(quick: bool) -> list[Result]:
 def _measure(root: Path, size: int, sample: int) -> list[Result]:
     from prefect import flow
 
-    from coopflow_cli.transition_sample import members_csv
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.db.uow import UnitOfWork
     from governance.services.member_import import import_members
     from governance.services.shares import brussels_today
     from governance.services.timeline import Actor
+    from seeding.transition import members_csv
 
     fresh_database(root, "plain")
     with UnitOfWork() as uow:

@@ -13,7 +13,6 @@ import pytest
 from business_clock import at_split_instants
 from sqlalchemy import select
 
-from coopflow_cli.assembly_sample import sample_assembly
 from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
@@ -27,6 +26,7 @@ from governance.domain.register import EntryKind
 from governance.services import assembly as service
 from governance.services import register
 from governance.services.timeline import Actor
+from seeding.assembly import sample_assembly
 
 STAFF = Actor.staff("ga.staff")
 CODE = re.compile(r"\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6}\b")

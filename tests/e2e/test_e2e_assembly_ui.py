@@ -206,9 +206,9 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(
 
 
 def test_staff_start_the_transition_campaign_from_its_form(stack: Stack) -> None:
-    from coopflow_cli.transition_sample import members_csv
     from governance.db.models.transition import TransitionCampaign
     from governance.services.member_import import import_members
+    from seeding.transition import members_csv
 
     text = members_csv(6, without_email_every=5, seed=4242)  # the 4th has no e-mail: by post
     with UnitOfWork(stack.settings) as uow:

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from e2e_stack import Stack, running_stack
 
-from coopflow_cli.assembly_sample import sample_assembly
-from coopflow_cli.register_sample import shareholders_csv
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.services import assembly as service
 from governance.services import register_import
 from governance.services.timeline import Actor
+from seeding.assembly import sample_assembly
+from seeding.register import shareholders_csv
 
 pytestmark = [
     pytest.mark.workers2,

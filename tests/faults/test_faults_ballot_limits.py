@@ -11,14 +11,14 @@ import httpx
 from web_server import free_port, running
 
 from coopflow_cli.ballot_web.app import server_config
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
 from governance.domain.enums import MemberStatus
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import seed_assembly
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1"]}
 
@@ -31,7 +31,7 @@ def _assembly() -> tuple[int, list[str]]:
                for facts in sample_members(3)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     return sample.assembly_id, list(sample.codes.values())
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import random_choices, seed_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
@@ -19,6 +17,8 @@ from governance.services import members
 from governance.services import voting as service
 from governance.services import voting_closing as closing
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import random_choices, seed_assembly
 from tests.conftest import PG_URL
 
 
@@ -33,7 +33,7 @@ def test_after_closing_the_raw_sqlite_files_no_longer_hold_the_cast_order(
                for facts in sample_members(20)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     database = Path(coop_env.database_url.removeprefix("sqlite:///"))
     rng = random.Random(3)

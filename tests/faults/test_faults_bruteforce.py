@@ -13,8 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from coopflow_cli.ballot_web.app import create_app
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
@@ -23,6 +21,8 @@ from governance.domain.enums import MemberStatus
 from governance.domain.voting import WrongCodeThrottle
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import seed_assembly
 
 WAIT = re.compile(r"(\d+)\s*(?:s\b|sec|second)")
 
@@ -38,7 +38,7 @@ def test_brute_force_on_the_ballot_page_is_slowed_and_never_succeeds(
                for facts in sample_members(5)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     real = set(sample.codes.values())
     throttle = WrongCodeThrottle()  # the page's defaults

@@ -116,9 +116,9 @@ def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
     from web_server import running
 
     from coopflow_cli.ballot_web.app import create_app
-    from coopflow_cli.sample import sample_members
-    from coopflow_cli.voting_sample import seed_assembly
     from governance.db.models.voting import Ballot
+    from seeding.members import sample_members
+    from seeding.voting import seed_assembly
 
     codes_count, per_code = 20, 10
     now = utcnow().replace(microsecond=0)
@@ -128,7 +128,7 @@ def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
                for facts in sample_members(codes_count)]
         uow.commit()
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     form = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
     jobs = [sample.codes[m] for m in ids for _ in range(per_code)]

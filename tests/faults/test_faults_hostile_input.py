@@ -130,9 +130,9 @@ def test_grant_application(choice) -> None:  # type: ignore[no-untyped-def]
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mutations)
 def test_assembly_set_up(choice) -> None:  # type: ignore[no-untyped-def]
-    from coopflow_cli.assembly_sample import sample_assembly
     from governance.clock import utcnow
     from governance.services.assembly import AssemblyInput
+    from seeding.assembly import sample_assembly
 
     sample = sample_assembly(utcnow()).model_dump(mode="json")
     _tally("assembly set-up", lambda: AssemblyInput.model_validate(_mutate(sample, choice)))
@@ -204,10 +204,10 @@ csv_values = st.sampled_from(HOSTILE) | st.text(max_size=20)
 def test_register_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from coopflow_cli.register_sample import register_csv
     from governance.db.uow import UnitOfWork
     from governance.services.register_import import import_register
     from governance.services.timeline import Actor
+    from seeding.register import register_csv
 
     text = _mutate_csv(register_csv(6), seed, value)
     before = _row_counts()
@@ -230,10 +230,10 @@ def test_register_csv_import_refuses_cleanly_and_writes_nothing(
 def test_members_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from coopflow_cli.transition_sample import members_csv
     from governance.db.uow import UnitOfWork
     from governance.services.member_import import import_members
     from governance.services.timeline import Actor
+    from seeding.transition import members_csv
 
     text = _mutate_csv(members_csv(6, seed=seed % 1000), seed, value)
     before = _row_counts()

@@ -16,8 +16,6 @@ from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
 from governance.config import InvalidKey, Settings, get_settings, reset_settings
 from governance.db import keys
@@ -31,6 +29,8 @@ from governance.services import assembly as assembly_service
 from governance.services import members
 from governance.services import voting as voting_service
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import seed_assembly
 
 NUMBERS = ["85073003328", "79031410173", "90020200195"]
 CHOICES = {"R1": "for", "R2": "against", "R3": "abstain", "E1": ["C1", "C3"]}
@@ -180,7 +180,7 @@ def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
     ids = _members_with_national_numbers()
     now = utcnow().replace(microsecond=0)
     with UnitOfWork() as uow:
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
+        sample = seed_assembly(uow, ids, now=now)
         uow.commit()
     with UnitOfWork() as uow:  # one code used before the rotation
         voting_service.cast_ballot(uow, sample.codes[ids[0]], dict(CHOICES), now=now)

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from coopflow_cli.camt_sample import Credit, statement_xml
 from governance.db.models import DecisionRequest, SharePayment
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
@@ -18,6 +17,7 @@ from governance.domain.errors import RuleViolation
 from governance.domain.members import MemberFacts
 from governance.services import members, payments, reversals, shares
 from governance.services.timeline import Actor
+from seeding.camt import Credit, statement_xml
 
 COOP = "BE71096123456769"
 BOOKED = date(2026, 3, 2)

@@ -63,12 +63,12 @@ def test_national_numbers_appear_only_in_their_encrypted_column(
     from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
     from sqlalchemy import select
 
-    from coopflow_cli.transition_sample import members_csv
     from flows.member_onboarding import OnboardingParameters, member_onboarding
     from governance.db.models import Member
     from governance.db.uow import UnitOfWork
     from governance.services.member_import import import_members
     from governance.services.timeline import Actor
+    from seeding.transition import members_csv
 
     caplog.set_level(logging.DEBUG)
     numbers = _numbers(3)

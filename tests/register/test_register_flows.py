@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from business_clock import at_split_instants
 from sqlalchemy import func, select
 
-from coopflow_cli.camt_sample import Credit, statement_xml
 from governance.clock import BRUSSELS, business_today, frozen_at
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.services import decisions, shares
+from seeding.camt import Credit, statement_xml
 
 
 def _sent(mail_sink) -> list[str]:

@@ -92,7 +92,7 @@ def test_a_transfer_and_a_death_keep_the_projection_in_step(make_member) -> None
 
 
 def test_the_bench_and_sample_shareholders_leave_the_register_verified(make_member) -> None:  # type: ignore[no-untyped-def]
-    from coopflow_cli.assembly_sample import seed_shareholders
+    from seeding.assembly import seed_shareholders
 
     ids = seed_shareholders(40, date(2026, 1, 15))
     assert len(ids) == 40
@@ -105,7 +105,7 @@ def test_the_bench_and_sample_shareholders_leave_the_register_verified(make_memb
 
 
 def test_the_demo_opening_shareholders_leave_the_register_verified(make_member) -> None:  # type: ignore[no-untyped-def]
-    from coopflow_cli.demo_steps.assembly import _ensure_shareholders
+    from seeding.demo_steps.assembly import _ensure_shareholders
 
     members = [make_member() for _ in range(5)]
     record_date = business_today() - timedelta(days=1)

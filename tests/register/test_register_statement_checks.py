@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from coopflow_cli.camt_sample import Credit, statement_xml
 from governance.config import get_settings, reset_settings
 from governance.db.models import DecisionRequest, SharePayment, TimelineEvent
 from governance.db.uow import UnitOfWork
@@ -17,6 +16,7 @@ from governance.domain.camt053 import ForeignAccount, InvalidStatement, Statemen
 from governance.domain.register import SubscriptionStatus
 from governance.services import payments, reversals, shares
 from governance.services.timeline import Actor
+from seeding.camt import Credit, statement_xml
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 BOOKED = date(2026, 3, 2)

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import func, select
 from transition_helpers import import_sample
 
-from coopflow_cli.camt_sample import Credit, statement_xml
 from documents.attachment_names import template_named
 from flows.transition_campaign import TransitionParameters, transition_campaign
 from governance.db.models import (
@@ -26,6 +25,7 @@ from governance.domain.transition import InviteeResponse, parse_epc_payload
 from governance.services import shares
 from governance.services.timeline import Actor
 from governance.services.transition_followup import record_response
+from seeding.camt import Credit, statement_xml
 
 START = date(2026, 12, 1)
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from coopflow_cli.transition_sample import members_csv
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
+from seeding.transition import members_csv
 
 HEADER = (
     "member_ref,kind,first_name,last_name,company_name,company_number,email,language,office,"

@@ -6,10 +6,10 @@ import csv
 import io
 from datetime import date
 
-from coopflow_cli.transition_sample import members_csv
 from governance.db.uow import UnitOfWork
 from governance.services.member_import import import_members
 from governance.services.timeline import Actor
+from seeding.transition import members_csv
 
 TODAY = date(2026, 12, 1)
 

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from coopflow_cli.sample import sample_members
-from coopflow_cli.voting_sample import SampleAssembly, seed_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import MemberStatus
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.members import sample_members
+from seeding.voting import SampleAssembly, seed_assembly
 
 
 @dataclass
@@ -52,7 +52,7 @@ def convene(coop_env) -> Callable[..., Convened]:  # type: ignore[no-untyped-def
             created.extend(make_members(voters))
         ids = created[:voters]
         with UnitOfWork() as uow:
-            sample: SampleAssembly = seed_assembly(uow.session, uow.settings, ids, now=now, **options)
+            sample: SampleAssembly = seed_assembly(uow, ids, now=now, **options)
             uow.commit()
         return Convened(sample.assembly_id, ids, sample.codes, now)
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from coopflow_cli.ballot_web.app import create_app
-from coopflow_cli.voting_sample import random_choices
 from governance.db.uow import UnitOfWork
 from governance.services import voting as service
 from governance.services import voting_closing as closing
 from governance.services.timeline import Actor
+from seeding.voting import random_choices
 
 
 def _closed(ga, votes: int) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]

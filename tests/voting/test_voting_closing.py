@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from coopflow_cli.voting_sample import random_choices
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
@@ -22,6 +21,7 @@ from governance.services import voting as service
 from governance.services import voting_closing as closing
 from governance.services import voting_results as results
 from governance.services.timeline import Actor
+from seeding.voting import random_choices
 
 STAFF = Actor.staff("anne.staff")
 

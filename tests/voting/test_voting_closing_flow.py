@@ -9,7 +9,6 @@ import random
 import docx
 from sqlalchemy import select
 
-from coopflow_cli.voting_sample import random_choices
 from governance.db.models import Document, Member
 from governance.db.models.voting import VotingSeal
 from governance.db.uow import UnitOfWork
@@ -17,6 +16,7 @@ from governance.domain.staff import DecisionKind
 from governance.services import voting as service
 from governance.services.staff_verification import verify_decider
 from governance.services.voting_early_close import decide_early_close
+from seeding.voting import random_choices
 
 
 def test_closing_counts_writes_the_minutes_and_mails_everyone_once(

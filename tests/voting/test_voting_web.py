@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from web_server import running
 
 from coopflow_cli.ballot_web.app import create_app
-from coopflow_cli.voting_sample import HOSTILE
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 from governance.domain.assembly import CODE_CHARS, check_char
 from governance.domain.voting import WrongCodeThrottle
+from seeding.voting import HOSTILE
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
 

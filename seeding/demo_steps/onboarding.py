@@ -10,13 +10,13 @@ from datetime import date, timedelta
 from email import policy
 from typing import Any
 
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain.onboarding import Application, ReviewChoice
 from governance.domain.staff import DecisionKind
 from governance.services import decisions, onboarding
 from governance.services.timeline import Actor
+from seeding.demo_steps.staff import PHONES
 
 STAFF = "demo.staff"
 IBAN = "BE48 3200 7018 4927"

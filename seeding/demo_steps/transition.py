@@ -10,8 +10,6 @@ SIZE = 60
 
 
 def transition_campaign(ctx: Any) -> None:
-    from coopflow_cli.camt_sample import Credit, statement_xml
-    from coopflow_cli.transition_sample import members_csv
     from flows.share_register_daily import DailyParameters, share_register_daily
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings
@@ -22,6 +20,9 @@ def transition_campaign(ctx: Any) -> None:
     from governance.services.timeline import Actor
     from governance.services.transition import progress
     from governance.services.transition_followup import record_response
+    from seeding.camt import Credit, statement_xml
+    from seeding.demo_steps import picks
+    from seeding.transition import members_csv
 
     csv_file = ctx.out / "old-system-members.csv"
     csv_file.write_text(members_csv(SIZE, without_email_every=10), encoding="utf-8")
@@ -44,21 +45,15 @@ def transition_campaign(ctx: Any) -> None:
     ctx.report("transition", "members invited (letter with EPC QR + e-mail)", first["invited"])
     with UnitOfWork() as uow:
         state = progress(uow.session, campaign_id)
-        from sqlalchemy import select
-
-        from governance.db.models import TransitionInvitee
-
-        invitees = uow.session.execute(
-            select(TransitionInvitee.member_id, TransitionInvitee.subscription_id)
-            .where(TransitionInvitee.campaign_id == campaign_id)
-            .order_by(TransitionInvitee.id)
-        ).all()
+    invitees = picks.invitees(campaign_id)
     ctx.report("transition", "invitations on the postal list (no e-mail)", state.postal)
 
     # A third of the members pay by bank transfer: the bank's camt.053 statement is imported.
     credits = []
     with UnitOfWork() as uow:
         for n, (_member_id, sub_id) in enumerate(invitees[::3]):
+            if sub_id is None:  # no invitation sent yet: nothing to pay
+                continue
             view = shares.get_subscription(uow.session, sub_id)
             digits = "".join(ch for ch in view.structured_communication if ch.isdigit())
             credits.append(

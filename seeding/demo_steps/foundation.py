@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.sample import sample_members
-from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberStatus
+from governance.domain.enums import MemberStatus
 from governance.services import members
 from governance.services.timeline import Actor
+from seeding.demo_steps import picks
+from seeding.members import sample_members
 
 SAMPLE_SIZE = 200
 
@@ -29,16 +27,7 @@ def seed_members(ctx: Any) -> None:
 def welcome_some(ctx: Any) -> None:
     from flows.member_welcome import WelcomeParameters, member_welcome
 
-    chosen: list[int] = []
-    with UnitOfWork() as uow:
-        for language in Language:
-            ids = uow.session.scalars(
-                select(Member.id)
-                .where(Member.language == language, Member.email.is_not(None))
-                .order_by(Member.id)
-                .limit(2)
-            ).all()
-            chosen.extend(ids)
+    chosen = picks.with_email_per_language(2)
     for member_id in chosen:
         member_welcome(WelcomeParameters(member_id=member_id, staff="demo.staff"))
     ctx.report("member-welcome", "welcome letters + e-mails (2 per language)", len(chosen))

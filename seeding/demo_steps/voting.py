@@ -7,19 +7,15 @@ import random
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.demo_steps.staff import PHONES
-from coopflow_cli.voting_sample import seed_assembly
 from governance.clock import utcnow
-from governance.db.models import Member
-from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import MemberStatus
 from governance.domain.staff import DecisionKind
 from governance.domain.voting import AgendaItem
 from governance.services import voting
-from governance.services.assembly import ballot_codes
+from governance.services.assembly import ballot_codes, get_assembly
+from seeding.demo_steps import picks
+from seeding.demo_steps.staff import PHONES
+from seeding.voting import seed_assembly
 
 VOTERS = 60
 
@@ -44,38 +40,23 @@ def _random_ballot(rng: random.Random, agenda: list[AgendaItem]) -> dict[str, An
 def _voting_assembly(ctx: Any) -> tuple[int, list[int], dict[int, str], datetime]:
     """The assembly convened by the previous demo step (its voters and their codes, and a
     moment inside its voting window), or a sample assembly when there is none."""
-    with UnitOfWork() as uow:
-        assembly_id = ctx.state.get("assembly_id")
-        if assembly_id is not None:
-            assembly = uow.session.get_one(Assembly, int(assembly_id))
-            ids = list(
-                uow.session.scalars(
-                    select(AssemblyVoter.member_id)
-                    .where(AssemblyVoter.assembly_id == assembly.id)
-                    .order_by(AssemblyVoter.member_id)
-                    .limit(VOTERS)
-                )
-            )
+    assembly_id = ctx.state.get("assembly_id")
+    if assembly_id is not None:
+        ids = picks.voters(int(assembly_id), VOTERS)
+        with UnitOfWork() as uow:
+            assembly = get_assembly(uow.session, int(assembly_id))
             codes = ballot_codes(uow.settings, assembly.id, ids)
-            # The demo's clock jumps to the middle of the voting window.
-            moment = (
-                assembly.voting_opens_at
-                + (assembly.voting_closes_at - assembly.voting_opens_at) / 2
-            )
-            return assembly.id, ids, codes, moment
-        now = utcnow()
-        ids = list(
-            uow.session.scalars(
-                select(Member.id)
-                .where(Member.status == MemberStatus.ACTIVE)
-                .order_by(Member.id)
-                .limit(VOTERS)
-            )
+        # The demo's clock jumps to the middle of the voting window.
+        moment = (
+            assembly.voting_opens_at + (assembly.voting_closes_at - assembly.voting_opens_at) / 2
         )
-        sample = seed_assembly(uow.session, uow.settings, ids, now=now)
-        uow.commit()
-        ctx.state["assembly_id"] = sample.assembly_id
-        return sample.assembly_id, ids, sample.codes, now
+        return assembly.id, ids, codes, moment
+    now = utcnow()
+    ids = picks.active_members(VOTERS)
+    with UnitOfWork() as uow:
+        sample = seed_assembly(uow, ids, now=now)
+    ctx.state["assembly_id"] = sample.assembly_id
+    return sample.assembly_id, ids, sample.codes, now
 
 
 def cast_votes(ctx: Any) -> None:

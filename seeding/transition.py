@@ -6,8 +6,8 @@ import csv
 import io
 import random
 
-from coopflow_cli.sample import sample_members
 from governance.domain.member_import import COLUMNS
+from seeding.members import sample_members
 
 
 def _national_number(rng: random.Random, index: int) -> str:

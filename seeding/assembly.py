@@ -1,4 +1,9 @@
-"""A sample general assembly and shareholders (demo, benchmarks, tests)."""
+"""A sample general assembly and shareholders (demo, benchmarks, tests).
+
+The shareholders are taken over through the register import (the use case that loads an
+existing register); the one query here only finds their ids again by the sample's reference
+prefix, which no use case lists.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from coopflow_cli.register_sample import shareholders_csv
 from governance.clock import brussels_date, brussels_instant
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
@@ -14,6 +18,7 @@ from governance.domain.assembly import AssemblyKind, ResolutionKind
 from governance.services import register_import
 from governance.services.assembly import AssemblyInput, CandidateInput, ResolutionInput
 from governance.services.timeline import Actor
+from seeding.register import shareholders_csv
 
 
 def seed_shareholders(count: int, issued_on: date, seed: int = 2016) -> list[int]:

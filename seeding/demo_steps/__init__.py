@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coopflow_cli.demo_steps import (
+from seeding.demo_steps import (
     assembly,
     contracts,
     foundation,
@@ -13,10 +13,10 @@ from coopflow_cli.demo_steps import (
     register,
     transition,
 )
-from coopflow_cli.demo_steps import onboarding as onboarding_demo
-from coopflow_cli.demo_steps import staff as staff_demo
-from coopflow_cli.demo_steps import ui as ui_demo
-from coopflow_cli.demo_steps import voting as voting_demo
+from seeding.demo_steps import onboarding as onboarding_demo
+from seeding.demo_steps import staff as staff_demo
+from seeding.demo_steps import ui as ui_demo
+from seeding.demo_steps import voting as voting_demo
 
 STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("staff", staff_demo.register_staff),

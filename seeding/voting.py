@@ -1,6 +1,13 @@
 """A sample convened assembly (agenda + frozen voters with ballot codes) for the tests,
-the benchmark and the demo of the voting. Production assemblies are convened by the
-assembly-convening flow; this writes the same rows directly, quickly."""
+the benchmark and the demo of the voting.
+
+The assembly and its agenda are created by the use case (`assembly.create_assembly`: the agenda is
+checked, the timeline records it). The convening is history no use case creates: production
+freezes the voters from the register at the record date and mails their codes in the
+assembly-convening flow, and refuses a voting window that is already open; this sample marks the
+assembly convened and writes the voters (any members, with the shares it is told) directly, so a
+test or a benchmark has an open ballot box at once, even for 75,000 voters.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
-from governance.config import Settings
+from governance.clock import brussels_date
 from governance.db.models import Member
-from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
+from governance.db.models.assembly import Assembly, AssemblyVoter
+from governance.db.uow import UnitOfWork
 from governance.domain.assembly import (
     AssemblyKind,
     AssemblyStatus,
@@ -21,7 +28,15 @@ from governance.domain.assembly import (
     ballot_code_hash,
     derive_ballot_code,
 )
-from governance.services.assembly import ballot_code_key, ballot_hash_key
+from governance.services.assembly import (
+    AssemblyInput,
+    CandidateInput,
+    ResolutionInput,
+    ballot_code_key,
+    ballot_hash_key,
+    create_assembly,
+)
+from governance.services.timeline import Actor
 
 HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
 
@@ -93,53 +108,14 @@ class SampleAssembly:
     codes: dict[int, str]  # member id -> ballot code (only the sample knows them)
 
 
-def seed_assembly(
-    session: Session,
-    settings: Settings,
-    member_ids: list[int],
-    *,
-    now: datetime,
-    opens_in: timedelta = timedelta(hours=-1),
-    closes_in: timedelta = timedelta(days=1),
-    shares: dict[int, int] | None = None,
-    vote_basis: str = "per_member",
-    with_election: bool = True,
-    extra_motions: int = 0,
-) -> SampleAssembly:
-    """An assembly whose voting window is open around `now`, with these voters."""
-    assembly = Assembly(
-        title="Assemblée générale ordinaire 2026",
-        kind=AssemblyKind.ORDINARY,
-        meeting_at=now + closes_in + timedelta(hours=2),
-        place="Rue Coenraets 72, 1060 Saint-Gilles",
-        remote_voting_allowed=True,
-        record_date=date(2026, 5, 1),
-        voting_opens_at=now + opens_in,
-        voting_closes_at=now + closes_in,
-        status=AssemblyStatus.CONVENED,
-        second_meeting=False,
-        created_by="sample",
-    )
-    session.add(assembly)
-    session.flush()
-    for position, (code, kind, title, text) in enumerate(AGENDA, start=1):
-        session.add(
-            Resolution(
-                assembly_id=assembly.id,
-                position=position,
-                code=code,
-                kind=kind,
-                title=title,
-                text=text,
-                seats=None,
-                candidates=[],
-            )
-        )
+def _agenda(with_election: bool, extra_motions: int) -> list[ResolutionInput]:
+    items = [
+        ResolutionInput(code=code, kind=kind, title=title, text=text)
+        for code, kind, title, text in AGENDA
+    ]
     if with_election:
-        session.add(
-            Resolution(
-                assembly_id=assembly.id,
-                position=len(AGENDA) + 1,
+        items.append(
+            ResolutionInput(
                 code="E1",
                 kind=ResolutionKind.ELECTION,
                 title=_texts(
@@ -155,25 +131,56 @@ def seed_assembly(
                     "Two seats are to be filled.",
                 ),
                 seats=2,
-                candidates=CANDIDATES,
+                candidates=[CandidateInput(**c) for c in CANDIDATES],
             )
         )
     for extra in range(extra_motions):
         number = len(AGENDA) + extra + 1
-        session.add(
-            Resolution(
-                assembly_id=assembly.id,
-                position=number + 1,
+        items.append(
+            ResolutionInput(
                 code=f"R{number}",
                 kind=ResolutionKind.ORDINARY,
                 title=_texts(*(f"Résolution {number}",) * 4),
                 text=_texts(*(f"Texte {number}",) * 4),
-                seats=None,
-                candidates=[],
             )
         )
-    keyed = ballot_code_key(settings)
-    hash_key = ballot_hash_key(settings)
+    return items
+
+
+def seed_assembly(
+    uow: UnitOfWork,
+    member_ids: list[int],
+    *,
+    now: datetime,
+    opens_in: timedelta = timedelta(hours=-1),
+    closes_in: timedelta = timedelta(days=1),
+    shares: dict[int, int] | None = None,
+    vote_basis: str = "per_member",
+    with_election: bool = True,
+    extra_motions: int = 0,
+) -> SampleAssembly:
+    """An assembly whose voting window is open around `now`, with these voters (committed)."""
+    assembly_id = create_assembly(
+        uow,
+        AssemblyInput(
+            title="Assemblée générale ordinaire 2026",
+            kind=AssemblyKind.ORDINARY,
+            meeting_at=now + closes_in + timedelta(hours=2),
+            place="Rue Coenraets 72, 1060 Saint-Gilles",
+            remote_voting_allowed=True,
+            # the sample's record date, or the day before when `now` comes earlier
+            record_date=min(date(2026, 5, 1), brussels_date(now) - timedelta(days=1)),
+            voting_opens_at=now + opens_in,
+            voting_closes_at=now + closes_in,
+            resolutions=_agenda(with_election, extra_motions),
+        ),
+        Actor.system("sample"),
+    )
+    session = uow.session
+    # history: convened without the convening flow (see the module docstring)
+    session.get_one(Assembly, assembly_id).status = AssemblyStatus.CONVENED
+    keyed = ballot_code_key(uow.settings)
+    hash_key = ballot_hash_key(uow.settings)
     found = session.execute(
         select(Member.id, Member.language, Member.email).where(Member.id.in_(member_ids))
     ).all()
@@ -182,12 +189,12 @@ def seed_assembly(
     codes: dict[int, str] = {}
     rows = []
     for member_id in member_ids:
-        code = derive_ballot_code(keyed, assembly.id, member_id)
+        code = derive_ballot_code(keyed, assembly_id, member_id)
         codes[member_id] = code
         held = (shares or {}).get(member_id, 1)
         rows.append(
             {
-                "assembly_id": assembly.id,
+                "assembly_id": assembly_id,
                 "member_id": member_id,
                 "shares": held,
                 "shares_by_class": {"A": held},
@@ -202,8 +209,8 @@ def seed_assembly(
         )
     for start in range(0, len(rows), 5000):
         session.execute(insert(AssemblyVoter), rows[start : start + 5000])
-    session.flush()
-    return SampleAssembly(assembly.id, codes)
+    uow.commit()
+    return SampleAssembly(assembly_id, codes)
 
 
 def random_choices(rng: random.Random, with_election: bool = True) -> dict[str, object]:

@@ -11,17 +11,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
-from coopflow_cli.demo_steps.staff import PHONES
 from coopflow_cli.grants import import_applications
-from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberStatus
+from governance.domain.enums import Language
 from governance.domain.grants import BoardChange, CallKind
 from governance.domain.staff import DecisionKind
 from governance.services import grant_awards, grant_payments, grants
+from seeding.demo_steps import picks
+from seeding.demo_steps.staff import PHONES
 
 APPLICATIONS = 30
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # the demo's clock: the call closes here
@@ -60,15 +59,8 @@ def _call_spec() -> grants.CallSpec:
 
 def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
     board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, "grant-call")
+    member_ids = picks.active_members(60, with_email=True)
     with UnitOfWork() as uow:
-        member_ids = list(
-            uow.session.scalars(
-                select(Member.id)
-                .where(Member.status == MemberStatus.ACTIVE, Member.email.is_not(None))
-                .order_by(Member.id)
-                .limit(60)
-            )
-        )
         call_id = grants.create_call(uow, _call_spec(), board)
     applicants = member_ids[:APPLICATIONS]
     jury = [

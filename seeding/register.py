@@ -7,10 +7,10 @@ import io
 import random
 from datetime import date, timedelta
 
-from coopflow_cli.sample import sample_members
 from governance.domain.enums import MemberKind
 from governance.domain.members import MemberFacts
 from governance.domain.register_import import COLUMNS
+from seeding.members import sample_members
 
 
 def _company_number(i: int) -> str:

@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.assembly_sample import sample_assembly
 from governance.clock import utcnow
-from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import MemberStatus
 from governance.services import assembly as service
 from governance.services import share_batches, shares
 from governance.services.share_batches import SubscriptionRequest
 from governance.services.timeline import Actor
+from seeding.assembly import sample_assembly
+from seeding.demo_steps import picks
 
 
 def _ensure_shareholders(record_date: date) -> int:
@@ -27,9 +24,8 @@ def _ensure_shareholders(record_date: date) -> int:
     with UnitOfWork() as uow:
         if shares.holdings_as_at(uow.session, record_date):
             return 0
-        ids = uow.session.scalars(
-            select(Member.id).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
-        ).all()
+    ids = picks.active_members()
+    with UnitOfWork() as uow:
         opened = share_batches.subscribe_many(
             uow.session,
             [SubscriptionRequest(mid, f"demo-opening:{mid}") for mid in ids],

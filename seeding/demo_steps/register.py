@@ -6,32 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.camt_sample import Credit, statement_xml
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import business_today
-from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
 from governance.domain.staff import DecisionKind
 from governance.services import register, shares
-
-
-def _pick(count_per_language: int, skip: int) -> list[int]:
-    chosen: list[int] = []
-    with UnitOfWork() as uow:
-        for language in Language:
-            chosen.extend(
-                uow.session.scalars(
-                    select(Member.id)
-                    .where(Member.language == language, Member.email.is_not(None))
-                    .order_by(Member.id)
-                    .offset(skip)
-                    .limit(count_per_language)
-                ).all()
-            )
-    return chosen
+from seeding.camt import Credit, statement_xml
+from seeding.demo_steps import picks
+from seeding.demo_steps.staff import PHONES
 
 
 def subscribe_and_pay(ctx: Any) -> None:
@@ -39,7 +21,7 @@ def subscribe_and_pay(ctx: Any) -> None:
     from tasks.mail import deliver_pending
     from tasks.shares import start_subscription_now
 
-    members = _pick(2, skip=2)
+    members = picks.with_email_per_language(2, skip=2)
     subs = [
         start_subscription_now(m, "A", 1 + i % 3, f"demo:{m}", "demo.staff")
         for i, m in enumerate(members)
@@ -90,15 +72,9 @@ def review_held_payments(ctx: Any) -> None:
     would), then each share-payment-review run carries it out: partial applied, unknown
     refunded."""
     from flows.share_payment_review import PaymentReviewParameters, share_payment_review
-    from governance.db.models import SharePayment
     from governance.services import payment_reviews
 
-    with UnitOfWork() as uow:
-        held = uow.session.execute(
-            select(SharePayment.id, SharePayment.subscription_id).where(
-                SharePayment.status == "held"
-            )
-        ).all()
+    held = picks.held_payments()
     outcomes: dict[str, int] = {}
     for payment_id, subscription_id in held:
         with UnitOfWork() as uow:
@@ -116,10 +92,7 @@ def review_held_payments(ctx: Any) -> None:
         + ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items())),
         len(held),
     )
-    from governance.db.models import ShareRefund
-
-    with UnitOfWork() as uow:
-        owed = list(uow.session.scalars(select(ShareRefund.status)))
+    owed = picks.refund_statuses()
     ctx.report(
         "share-payment-review",
         "refunds owed (the next SEPA batch, or waiting for an IBAN)",
@@ -136,7 +109,7 @@ def transfer_and_resign(ctx: Any) -> None:
         holders = sorted(
             {h.member_id for h in shares.holdings_as_at(uow.session, business_today())}
         )
-    giver, receiver = holders[0], _pick(1, skip=6)[0]
+    giver, receiver = holders[0], picks.with_email_per_language(1, skip=6)[0]
     params = TransferParameters(
         from_member_id=giver,
         to_member_id=receiver,

@@ -1,16 +1,16 @@
-"""Demo: a few dozen contracts across the offices — batch, abroad (A1), refused, four-eyes, cancelled."""
+"""Demo: a few dozen contracts across the offices — batch, abroad (A1), refused, four-eyes, cancelled.
+
+The refused declaration comes from a member whose account a past transition restricted: no use
+case restricts one member outside a transition campaign, so the demo creates that member
+restricted (`members.create_member` takes the status, and the timeline records it).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.demo_steps.staff import PHONES
 from governance.clock import brussels_date, business_today, utcnow
-from governance.db.models import Member
-from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
 from governance.domain.contracts import (
     ClientFacts,
@@ -20,9 +20,13 @@ from governance.domain.contracts import (
     VatRegime,
 )
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+from governance.domain.members import MemberFacts
 from governance.domain.staff import DecisionKind
-from governance.services import contracts, shares
+from governance.services import contracts, members, shares
+from governance.services.members import MemberView
 from governance.services.timeline import Actor
+from seeding.demo_steps import picks
+from seeding.demo_steps.staff import PHONES
 
 COUNT = 30
 CLIENTS = [
@@ -75,24 +79,28 @@ FUNCTIONS = [
 ]
 
 
-def _members() -> list[Member]:
+RESTRICTED = MemberFacts(
+    kind=MemberKind.PERSON,
+    first_name="Loïc",
+    last_name="Renard",
+    email="loic.renard@example.org",
+    street="Rue Haute 7",
+    postcode="1000",
+    city="Bruxelles",
+    language=Language.FR,
+    office=Office.BRUXELLES,
+    external_ref="DEMO-RESTRICTED",
+)
+
+
+def _restricted_member() -> MemberView:
+    """A member restricted by a past transition (see the module docstring)."""
     with UnitOfWork() as uow:
-        chosen: list[Member] = []
-        for office in Office:
-            chosen.extend(
-                uow.session.scalars(
-                    select(Member)
-                    .where(
-                        Member.office == office,
-                        Member.kind == MemberKind.PERSON,
-                        Member.email.is_not(None),
-                    )
-                    .order_by(Member.id)
-                    .limit(3)
-                )
-            )
-        uow.session.expunge_all()
-    return chosen[:COUNT]
+        member = members.create_member(
+            uow.session, RESTRICTED, Actor.system("demo-seed"), status=MemberStatus.RESTRICTED
+        )
+        uow.commit()
+        return members.view(uow.session, member.id)
 
 
 def _give_shares(member_ids: list[int]) -> None:
@@ -119,7 +127,7 @@ def _give_shares(member_ids: list[int]) -> None:
         uow.commit()
 
 
-def _declaration(i: int, member: Member, **kw: Any) -> ContractDeclaration:
+def _declaration(i: int, member: MemberView, **kw: Any) -> ContractDeclaration:
     first = business_today() + timedelta(days=5 + i % 10)
     days = 1 + i % 3
     values: dict[str, Any] = {
@@ -128,7 +136,7 @@ def _declaration(i: int, member: Member, **kw: Any) -> ContractDeclaration:
         "function": FUNCTIONS[i % len(FUNCTIONS)],
         "description": "Spectacle « Nomade » & répétitions",
         "work_days": [first + timedelta(days=d) for d in range(days)],
-        "work_city": member.city or "",
+        "work_city": member.city,
         "amount_excl_vat_cents": 45_000 * days + 1_000 * i,
         "vat_regime": VatRegime.REVERSE_CHARGE if i % len(CLIENTS) == 2 else VatRegime.STANDARD,
         "office": member.office,
@@ -145,12 +153,9 @@ def run_contracts(ctx: Any) -> None:
     from flows.contract_approval import ApprovalParameters, contract_approval
     from flows.contract_batch import BatchParameters, contract_batch
 
-    people = _members()
-    restricted, others = people[0], people[1:]
-    _give_shares([m.id for m in people])
-    with UnitOfWork() as uow:
-        uow.session.get(Member, restricted.id).status = MemberStatus.RESTRICTED  # type: ignore[union-attr]
-        uow.commit()
+    people = picks.people_per_office(3)[:COUNT]
+    restricted, others = _restricted_member(), people[1:]
+    _give_shares([m.id for m in [*people, restricted]])
     staff = Actor.staff("demo.anna")
     special = {
         "abroad": _declaration(
@@ -199,10 +204,7 @@ def run_contracts(ctx: Any) -> None:
         "waiting for staff (e.g. client's unpaid invoices above the limit)",
         counts.get("awaiting_decision", 0),
     )
-    with UnitOfWork() as uow:
-        cancel_id = uow.session.scalar(
-            select(Declaration.id).where(Declaration.external_ref == "DEMO-012")
-        )
+    cancel_id = picks.declaration_by_ref("DEMO-012")
     if cancel_id is not None:
         canceller = PHONES.prove(
             "demo.anna", DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{cancel_id}"

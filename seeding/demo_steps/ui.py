@@ -9,25 +9,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from coopflow_cli.demo_steps.staff import PHONES
-from governance.db.models import Member
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import DecisionKind
 from governance.services import decisions
+from seeding.demo_steps import picks
+from seeding.demo_steps.staff import PHONES
 
 
 def confirm_welcome_packs(ctx: Any) -> None:
     from flows.member_welcome_review import WelcomeReviewParameters, member_welcome_review
 
-    with UnitOfWork() as uow:
-        waiting = uow.session.scalars(
-            select(Member.id)
-            .where(Member.member_number.is_(None), Member.email.is_not(None))
-            .order_by(Member.id)
-            .limit(2)
-        ).all()
+    waiting = picks.without_member_number(2)
     answers = [
         ({"verdict": "send", "note": ""}, "demo.reviewer"),
         ({"verdict": "hold", "note": "payment not on the bank statement yet"}, "demo.reviewer"),
