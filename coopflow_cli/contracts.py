@@ -33,10 +33,10 @@ def import_declarations(
     from pydantic import TypeAdapter, ValidationError
 
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.contracts import ContractDeclaration
     from governance.domain.errors import RuleViolation
     from governance.services import contracts
-    from governance.services.timeline import Actor
 
     try:
         batch = TypeAdapter(list[ContractDeclaration]).validate_json(file.read_bytes())

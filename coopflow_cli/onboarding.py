@@ -35,9 +35,9 @@ def apply(
 ) -> None:
     """Submit an application from a JSON file; prints every field error, stores nothing then."""
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.onboarding import parse_application
     from governance.services import onboarding
-    from governance.services.timeline import Actor
 
     raw = file.read_bytes()
     try:

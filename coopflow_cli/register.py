@@ -78,9 +78,9 @@ def export(
 def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Import a camt.053 statement: exact payments issue shares, others become reviews."""
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.errors import RuleViolation
     from governance.services import payments
-    from governance.services.timeline import Actor
 
     try:
         payments.check_file_size(file.stat().st_size)
@@ -130,9 +130,9 @@ def import_register(
 ) -> None:
     """Take over a register from CSV: all or nothing, every error as `line N: column: …`."""
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.register_import import RegisterImportRejected
     from governance.services import register_import
-    from governance.services.timeline import Actor
 
     try:
         text = file.read_text(encoding="utf-8")

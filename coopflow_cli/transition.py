@@ -68,9 +68,9 @@ def import_members(
     phone, iban. Any error: every error printed as `line N: column: message`, nothing imported.
     """
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.member_import import MemberImportRejected
     from governance.services.member_import import import_members as run_import
-    from governance.services.timeline import Actor
 
     actor = Actor.system("member-import") if staff == "system" else Actor.staff(staff)
     try:

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from governance.clock import brussels_date, brussels_instant
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.assembly import AssemblyKind, ResolutionKind
 from governance.services import register_import
 from governance.services.assembly import AssemblyInput, CandidateInput, ResolutionInput
-from governance.services.timeline import Actor
 from seeding.register import shareholders_csv
 
 

@@ -21,6 +21,7 @@ from governance.clock import brussels_date
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.assembly import (
     AssemblyKind,
     AssemblyStatus,
@@ -36,7 +37,6 @@ from governance.services.assembly import (
     ballot_hash_key,
     create_assembly,
 )
-from governance.services.timeline import Actor
 
 HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
 

@@ -17,10 +17,10 @@ from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain import delivery
+from governance.domain.actor import Actor
 from governance.domain.enums import DocumentFormat, Language, OutboxStatus
 from governance.services import assembly as service
 from governance.services import documents as document_service
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES, report_not_pdf
 from tasks.mail import deliver_prefix

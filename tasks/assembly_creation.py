@@ -8,9 +8,9 @@ from prefect import task
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.assembly_form import AssemblyForm
 from governance.services.assembly_form import AssemblyFormRefused, create_from_form
-from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
 

@@ -16,6 +16,7 @@ from documents.contract_papers import requests_for
 from documents.produce import produce
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import (
     ContractDeclaration,
     DecisionAction,
@@ -28,7 +29,6 @@ from governance.services import contract_paperwork, contracts
 from governance.services import documents as document_service
 from governance.services.contracts import DeclarationView
 from governance.services.decisions import DecisionView
-from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES, report_not_pdf
 
 

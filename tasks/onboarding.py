@@ -16,6 +16,7 @@ from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
 from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.errors import RuleViolation
 from governance.domain.onboarding import (
     Application,
@@ -28,7 +29,6 @@ from governance.domain.onboarding import (
 from governance.services import erasure, onboarding, onboarding_admission, onboarding_reminders
 from governance.services.onboarding import ApplicationView, PendingDecision
 from governance.services.onboarding_reminders import ReminderOutcome
-from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
 

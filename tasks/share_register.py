@@ -21,11 +21,11 @@ from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
 from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import decisions, payments, register_export, share_changes, shares
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 

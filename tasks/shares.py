@@ -15,9 +15,9 @@ from documents.contexts.register import ShareCertificate
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import members, share_changes, shares
 from governance.services.share_changes import Certificate
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 

@@ -13,12 +13,12 @@ from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import ConversionRow, conversion
 from governance.services import documents as document_service
 from governance.services import transition as campaigns
 from governance.services import transition_followup as followup
-from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES, report_not_pdf
 from tasks.mail import deliver_prefix
 

@@ -13,10 +13,10 @@ from documents.labels import assembly_name
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.calendar import brussels_date
 from governance.domain.enums import Language
 from governance.services import voting_closing, voting_early_close, voting_results
-from governance.services.timeline import Actor
 from tasks.common import IO_RETRIES
 
 ARTIFACT_RECEIPTS = 5000

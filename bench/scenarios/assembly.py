@@ -156,8 +156,8 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import assembly as service
-    from governance.services.timeline import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     reset_settings()

@@ -42,8 +42,8 @@ def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, 
     from flows.assembly_convening import ConveningParameters, assembly_convening
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import assembly as service
-    from governance.services.timeline import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     fresh_database(root, name)
@@ -78,8 +78,8 @@ def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
 
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import assembly as service
-    from governance.services.timeline import Actor
     from seeding.assembly import sample_assembly
 
     flow(name="bench-warm-up")(lambda: None)()  # the temporary Prefect server, not measured

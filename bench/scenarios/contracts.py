@@ -28,10 +28,10 @@ def _enterprise_number(rng: random.Random) -> str:
 def _seed(ws: Workspace, declarations: int) -> list[Any]:
     """Members holding shares, and one declaration per line (distinct clients, all auto-approvable)."""
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.contracts import ClientFacts, ContractDeclaration
     from governance.domain.enums import Language
     from governance.services import members, shares
-    from governance.services.timeline import Actor
 
     member_ids = ws.seed_members(max(declarations // 5, 10))
     now = utcnow()
@@ -89,8 +89,8 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
 
 def _submit(lines: list[Any]) -> None:
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import contracts
-    from governance.services.timeline import Actor
 
     with UnitOfWork() as uow:
         contracts.submit_many(uow, lines, Actor.system("bench"))

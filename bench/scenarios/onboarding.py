@@ -42,9 +42,9 @@ def run(quick: bool) -> list[Result]:
     members = 2_000 if quick else 20_000
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
         from governance.db.uow import UnitOfWork
+        from governance.domain.actor import Actor
         from governance.domain.onboarding import validate_application
         from governance.services import onboarding, onboarding_admission
-        from governance.services.timeline import Actor
         from governance.statutes import get_statutes
         from tasks.mail import deliver_pending
         from tasks.onboarding import produce_welcome_pack

@@ -60,8 +60,8 @@ def run(quick: bool) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)):
         from governance.db.uow import UnitOfWork
         from governance.domain import tally
+        from governance.domain.actor import Actor
         from governance.services import voting_closing
-        from governance.services.timeline import Actor
 
         assembly_id, _codes = _seed(size, now)
         watch = Stopwatch()

@@ -11,6 +11,7 @@ from governance.db.crypto import FieldCipher
 from governance.db.engine import session_factory
 from governance.db.keys import key_material
 from governance.db.repositories.outbox import OutboxRepository
+from governance.db.repositories.timeline import TimelineRepository
 
 
 class UnitOfWork:
@@ -22,6 +23,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._cipher: FieldCipher | None = None
         self._outbox: OutboxRepository | None = None
+        self._timeline: TimelineRepository | None = None
 
     @property
     def session(self) -> Session:
@@ -47,6 +49,13 @@ class UnitOfWork:
             self._outbox = OutboxRepository(self.session)
         return self._outbox
 
+    @property
+    def timeline(self) -> TimelineRepository:
+        """The members' timeline, in this unit of work's transaction."""
+        if self._timeline is None:
+            self._timeline = TimelineRepository(self.session)
+        return self._timeline
+
     def __enter__(self) -> UnitOfWork:
         key_material(self.settings)  # refuses to go on with a key that does not open the data
         self._session = self._factory()
@@ -63,6 +72,7 @@ class UnitOfWork:
         self._session.close()
         self._session = None
         self._outbox = None
+        self._timeline = None
 
     def commit(self) -> None:
         self.session.commit()

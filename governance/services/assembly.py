@@ -17,17 +17,17 @@ from sqlalchemy.orm import Session
 from governance.clock import brussels_date, utcnow
 from governance.config import Settings
 from governance.db.keys import key_material
-from governance.db.models import Document, Member, TimelineEvent
+from governance.db.models import Document, Member
 from governance.db.models.assembly import Assembly, AssemblyMailingChunk, AssemblyVoter, Resolution
 from governance.db.repositories.outbox import NewMessage, OutboxRepository
+from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
+from governance.domain.actor import Actor
 from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
-from governance.domain.enums import ActorKind, DocumentFormat, Language, OutboxStatus
+from governance.domain.enums import DocumentFormat, Language, OutboxStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.text import OneLineText, Text
-from governance.services import timeline
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 CONVOCATION = "convocation"
@@ -134,8 +134,7 @@ def create_assembly(uow: UnitOfWork, data: AssemblyInput, actor: Actor) -> int:
                 board_report=r.board_report,
             )
         )
-    timeline.record(
-        s,
+    TimelineRepository(s).record(
         actor=actor,
         action="assembly_created",
         subject_type="assembly",
@@ -157,8 +156,7 @@ def attach_board_report(uow: UnitOfWork, assembly_id: int, document_key: str, ac
     ):
         raise NotFound(f"no archived document with key {document_key}", field="document_key")
     row.board_report_document_key = document_key
-    timeline.record(
-        uow.session,
+    uow.timeline.record(
         actor=actor,
         action="assembly_board_report_attached",
         subject_type="assembly",
@@ -380,8 +378,7 @@ def open_convening(
     a.snapshot_at = now
     a.convened_at = now
     postal = sum(1 for v in voters if not members[v.member_id][1])
-    timeline.record(
-        s,
+    TimelineRepository(s).record(
         actor=actor,
         action="assembly_convened",
         subject_type="assembly",
@@ -617,19 +614,20 @@ def record_chunk_prepared(
                 )
             )
         events.append(
-            {
-                "member_id": v.member_id,
-                "actor_kind": ActorKind.SYSTEM,
-                "actor": "assembly-convening",
-                "action": "assembly_convocation_prepared",
-                "subject_type": "assembly",
-                "subject_id": str(assembly_id),
-                "occurred_at": now,
-                "details": {"ballot_sha256": b.sha256, "by": "email" if v.email else "post"},
-            }
+            NewEvent(
+                v.member_id,
+                "assembly",
+                assembly_id,
+                {"ballot_sha256": b.sha256, "by": "email" if v.email else "post"},
+            )
         )
     uow.outbox.enqueue_many(mails, now)
-    s.execute(insert(TimelineEvent), events)
+    TimelineRepository(s).record_many(
+        actor=Actor.system("assembly-convening"),
+        action="assembly_convocation_prepared",
+        occurred_at=now,
+        events=events,
+    )
     s.execute(
         update(AssemblyVoter)
         .where(AssemblyVoter.assembly_id == assembly_id, AssemblyVoter.member_id.in_(list(keys)))
@@ -756,8 +754,7 @@ def queue_reminders(
         now,
     )
     if mails:
-        timeline.record(
-            s,
+        TimelineRepository(s).record(
             actor=Actor.system("assembly-reminders"),
             action="assembly_reminders_queued",
             subject_type="assembly",
@@ -775,8 +772,7 @@ def record_closing_scheduled(
     a = _assembly(uow.session, assembly_id)
     if flow_run_id:
         a.closing_scheduled_run_id = flow_run_id
-    timeline.record(
-        uow.session,
+    uow.timeline.record(
         actor=Actor.system("assembly-convening"),
         action="assembly_closing_scheduled",
         subject_type="assembly",

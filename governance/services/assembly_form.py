@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from governance.db.models.assembly import Assembly
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.assembly_form import AssemblyForm, AssemblyFormRefused, read_form
 from governance.services.assembly import AssemblyInput, CandidateInput, ResolutionInput
 from governance.services.assembly import create_assembly as create_draft
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 __all__ = ["AssemblyFormRefused", "CreatedAssembly", "create_from_form"]

@@ -11,15 +11,16 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.db.models import DecisionRequest, Member
 from governance.db.models.contracts import Client, Declaration, DimonaRecord, Invoice
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
+from governance.domain.actor import Actor
 from governance.domain.contracts import ContractDeclaration, DeclarationStatus
 from governance.domain.einvoice import InvoiceFacts
 from governance.domain.enums import Language, Office
 from governance.domain.offices import employment_language
-from governance.services import decisions, invoicing, outbox, timeline
+from governance.services import decisions, invoicing, outbox
 from governance.services.contracts import PROCESS, SUBJECT, document_keys
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,7 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
                 "flow_run_id": request.flow_run_id or "",
             },
         )
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.system("contract-reminders"),
             action="decision_escalated",
             subject_type=request.subject_type,
@@ -248,8 +248,7 @@ def dimona_export(
         if mark_exported and record.status == "to_declare":
             record.status = "exported"
             record.exported_at = now
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="dimona_exported",
         subject_type=SUBJECT,

@@ -24,8 +24,10 @@ from governance.db.models.contracts import (
     DimonaRecord,
     Invoice,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
+from governance.domain.actor import Actor
 from governance.domain.contracts import (
     CheckFacts,
     CheckOutcome,
@@ -39,8 +41,7 @@ from governance.domain.contracts import (
 from governance.domain.einvoice import DocumentKind
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.services import decisions, documents, invoicing, outbox, timeline
-from governance.services.timeline import Actor
+from governance.services import decisions, documents, invoicing, outbox
 
 PROCESS = "contract-approval"
 SUBJECT = "contract"
@@ -207,8 +208,7 @@ def _submit(session: Session, facts: ContractDeclaration, actor: Actor, now: dat
     _apply_facts(d, facts)
     session.add(d)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="contract_declared",
         subject_type=SUBJECT,
@@ -257,8 +257,7 @@ def correct_declaration(
     d.status = DeclarationStatus.SUBMITTED
     d.submitted_at = now or utcnow()
     d.outcome_reason = None
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="contract_corrected",
         subject_type=SUBJECT,
@@ -367,8 +366,7 @@ def _route(
     now: datetime,
 ) -> None:
     decided = rules.route(results)
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system(PROCESS),
         action="contract_checked",
         subject_type=SUBJECT,
@@ -519,8 +517,7 @@ def note_refused_input(uow: UnitOfWork, declaration_id: int, staff: str, message
         request.decision = None
         request.decided_by = None
         request.decided_at = None
-    timeline.record(
-        uow.session,
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="contract_decision_refused",
         subject_type=SUBJECT,
@@ -547,8 +544,7 @@ def _close(
     d.status = status
     d.outcome_reason = reason
     d.decided_at = now
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=f"contract_{status.value}",
         subject_type=SUBJECT,
@@ -674,8 +670,7 @@ def _approve(
                 "a1": int(d.a1_required),
             },
         )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="contract_approved",
         subject_type=SUBJECT,
@@ -748,8 +743,7 @@ def cancel_declaration(
             member_id=member_id,
             context={**context, "name": client.name if role == "client" else member.display_name},
         )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="contract_cancelled",
         subject_type=SUBJECT,

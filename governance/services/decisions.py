@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from governance.clock import after, utcnow
 from governance.db.models import DecisionRequest
+from governance.db.repositories.timeline import TimelineRepository
+from governance.domain.actor import Actor
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.services import timeline
-from governance.services.timeline import Actor
 
 
 class DecisionStatus(StrEnum):
@@ -90,8 +90,7 @@ def open_request(
     )
     session.add(request)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system(process),
         action="decision_requested",
         subject_type=subject_type,
@@ -125,8 +124,7 @@ def record_decision(
     request.decision = decision
     request.decided_by = staff
     request.decided_at = now or utcnow()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="decision_taken",
         subject_type=request.subject_type,

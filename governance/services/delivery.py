@@ -30,11 +30,11 @@ from governance.clock import utcnow
 from governance.config import Settings, get_settings
 from governance.db.uow import UnitOfWork
 from governance.domain import delivery
+from governance.domain.actor import Actor
 from governance.domain.delivery import ClaimedMessage, SendResult
 from governance.domain.enums import OutboxStatus
 from governance.placeholders import require_ready
-from governance.services import delivery_claims, timeline
-from governance.services.timeline import Actor
+from governance.services import delivery_claims
 
 # This host in claim tokens: short, stable, and no machine name in the database.
 HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
@@ -223,8 +223,7 @@ def _send_one(
         claim.refused()  # a reply: nothing left. Else it stays "in flight" until recorded.
     status = uow.outbox.mark_failed(message, result.failure, utcnow())
     if status in (OutboxStatus.BOUNCED, OutboxStatus.FAILED):
-        timeline.record(
-            uow.session,
+        uow.timeline.record(
             actor=Actor.system("mail"),
             action=f"email_{status}",
             subject_type="outbox_message",

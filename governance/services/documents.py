@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models import Document
+from governance.db.repositories.timeline import TimelineRepository
+from governance.domain.actor import Actor
 from governance.domain.enums import DocumentFormat, Language
-from governance.services import timeline
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ def record_documents(
             )
         )
         if doc.member_id is not None:
-            timeline.record(
-                session,
+            TimelineRepository(session).record(
                 actor=actor,
                 action="document_generated",
                 subject_type=doc.subject_type,
@@ -106,8 +105,7 @@ def void_documents(
     for row in rows:
         row.voided_at = now or utcnow()
         row.void_reason = reason
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="document_voided",
             subject_type=subject_type,

@@ -20,14 +20,15 @@ from governance.clock import utcnow
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
 from governance.domain.enums import DocumentFormat
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.ubl_rules import RuleFailure as RuleFailure
-from governance.services import decisions, timeline
+from governance.services import decisions
 from governance.services.invoicing import compact_number, credit_note_key
-from governance.services.timeline import Actor
 
 PROCESS = "einvoicing"
 SUBJECT = "contract"
@@ -130,8 +131,7 @@ def record_outcomes(uow: UnitOfWork, outcomes: Iterable[Outcome]) -> dict[str, i
         if row.decision_key:  # held before, valid now: the staff question is answered
             decisions.cancel(session, row.decision_key, "the e-invoice now passes every rule")
         row.status = EInvoiceStatus.READY
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=SYSTEM,
             action="einvoice_validated",
             subject_type=SUBJECT,
@@ -159,8 +159,7 @@ def _hold(session: Session, row: EInvoice, o: Outcome, member_id: int | None) ->
         f"contract data, then `coop invoices revalidate {o.number}`.",
         due_in=timedelta(hours=48),
     )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=SYSTEM,
         action="einvoice_held",
         subject_type=SUBJECT,
@@ -183,8 +182,7 @@ def release_for_revalidation(uow: UnitOfWork, number: str, staff: str) -> str:
         )
     if row.decision_key:
         decisions.cancel(session, row.decision_key, f"revalidation asked by {staff}")
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="einvoice_revalidation_asked",
         subject_type=SUBJECT,
@@ -283,8 +281,7 @@ def record_status(
         row.receipt = note[:400]
     else:
         row.delivery_report = note
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=f"einvoice_{status.value}",
         subject_type=SUBJECT,
@@ -346,8 +343,7 @@ def set_participant(
         c.peppol_participant = participant
         c.peppol_scheme = scheme if participant else None
         c.peppol_id = endpoint_id.strip() if participant else None
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.staff(staff),
             action="client_peppol_set",
             subject_type="client",

@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from governance.clock import brussels_date, utcnow
-from governance.db.models import DecisionRequest, Document, Member, TimelineEvent
+from governance.db.models import DecisionRequest, Document, Member
 from governance.db.models.onboarding import Application, InformationRequest
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
-from governance.services import members, timeline
+from governance.services import members
 from governance.services.onboarding import has_open_contracts, holds_shares
-from governance.services.timeline import Actor
 
 ERASED = "(erased)"
 MEMBER_FIELDS = (
@@ -103,11 +104,7 @@ def erase_member(
         .where(DecisionRequest.member_id == member_id)
         .values(question=ERASED)
     )
-    events = session.execute(
-        update(TimelineEvent)
-        .where(TimelineEvent.member_id == member_id)
-        .values(details={"erased": True})
-    ).rowcount  # type: ignore[attr-defined]
+    events = TimelineRepository(session).erase_details(member_id)
     docs = list(
         session.scalars(
             select(Document).where(Document.member_id == member_id, Document.voided_at.is_(None))
@@ -115,8 +112,7 @@ def erase_member(
     )
     for doc in docs:
         doc.voided_at, doc.void_reason = now, "personal data erased"
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="member_erased",
         subject_type="member",

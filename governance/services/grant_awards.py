@@ -26,8 +26,10 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition
 from governance.domain.grants import (
@@ -36,7 +38,7 @@ from governance.domain.grants import (
     CallStatus,
     InstalmentStatus,
 )
-from governance.services import decisions, outbox, timeline
+from governance.services import decisions, outbox
 from governance.services.grants import (
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
@@ -44,7 +46,6 @@ from governance.services.grants import (
     criteria_of,
     get_call,
 )
-from governance.services.timeline import Actor
 
 PROCESS = "grant-awarding"
 
@@ -175,8 +176,7 @@ def rank_call(uow: UnitOfWork, call_id: int, now: datetime) -> DecisionPack:
             app.proposed_cents = allocation.get(r.reference, 0)
         call.status = CallStatus.RANKED
         decisions.cancel(session, reviews_key(call_id), "the review round is closed")
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.system(PROCESS),
             action="grant_call_ranked",
             subject_type=SUBJECT_CALL,
@@ -367,8 +367,7 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
             else:
                 a.status = ApplicationStatus.REJECTED
         call.status = CallStatus.DECIDED
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.system(PROCESS),
             action="grant_awards_decided",
             subject_type=SUBJECT_CALL,
@@ -437,8 +436,7 @@ def _create_award(
                 else add_calendar_days(decided_at, interval_days * (seq - 1)),
             )
         )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system(PROCESS),
         action="grant_awarded",
         subject_type=SUBJECT_APPLICATION,

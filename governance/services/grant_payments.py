@@ -23,8 +23,10 @@ from governance.db.models.grants import (
     GrantReport,
     GrantReviewer,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import identifiers
+from governance.domain.actor import Actor
 from governance.domain.enums import ActorKind
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.grants import (
@@ -34,9 +36,8 @@ from governance.domain.grants import (
     InstalmentStatus,
     ReportStatus,
 )
-from governance.services import decisions, outbox, timeline
+from governance.services import decisions, outbox
 from governance.services.grants import SUBJECT_APPLICATION, SUBJECT_CALL, get_application, get_call
-from governance.services.timeline import Actor
 
 PROCESS = "grant-awarding"
 
@@ -132,8 +133,7 @@ def submit_report(uow: UnitOfWork, reference: str, summary: str, now: datetime) 
         language=uow.settings.default_language,
         context={"reference": reference, "seq": instalment.seq, "report_id": report.id},
     )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor(ActorKind.MEMBER, str(app.member_id)),
         action="grant_report_submitted",
         subject_type=SUBJECT_APPLICATION,
@@ -178,8 +178,7 @@ def decide_report(
     for open_request in decisions.open_requests(session):  # the flow's wait is answered
         if open_request.key.startswith(reports_key_prefix(app.call_id)):
             decisions.cancel(session, open_request.key, f"report {report_id} decided by {staff}")
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="grant_report_accepted" if accepted else "grant_report_rejected",
         subject_type=SUBJECT_APPLICATION,
@@ -255,8 +254,7 @@ def close_call_if_done(uow: UnitOfWork, call_id: int) -> CallStatus:
     call = get_call(uow.session, call_id)
     if call.status == CallStatus.DECIDED and instalment_progress(uow, call_id).finished:
         call.status = CallStatus.CLOSED
-        timeline.record(
-            uow.session,
+        uow.timeline.record(
             actor=Actor.system(PROCESS),
             action="grant_call_closed",
             subject_type=SUBJECT_CALL,
@@ -308,8 +306,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         payable.append((instalment, app))
     if not payable:
         for reference, why in held:
-            timeline.record(
-                session,
+            TimelineRepository(session).record(
                 actor=Actor.system(PROCESS),
                 action="grant_payment_held",
                 subject_type=SUBJECT_APPLICATION,
@@ -340,8 +337,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         details={"held": held},
     )
     session.add(batch)
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system(PROCESS),
         action="grant_payment_batch_created",
         subject_type=SUBJECT_CALL,
@@ -397,8 +393,7 @@ def record_payment_file(uow: UnitOfWork, reference: str, path: str, sha256: str)
         raise NotFound(f"there is no payment batch '{reference}'", field="reference")
     batch.path = path
     batch.sha256 = sha256
-    timeline.record(
-        uow.session,
+    uow.timeline.record(
         actor=Actor.system(PROCESS),
         action="grant_payment_file_written",
         subject_type=SUBJECT_CALL,

@@ -26,15 +26,16 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
 from governance.domain import identifiers
+from governance.domain.actor import Actor
 from governance.domain.enums import ActorKind, Language, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.grants import ApplicationStatus, AssignmentStatus, CallStatus
 from governance.domain.text import OneLineText, Text
-from governance.services import outbox, timeline
-from governance.services.timeline import Actor
+from governance.services import outbox
 
 SUBJECT_CALL = "grant_call"
 SUBJECT_APPLICATION = "grant_application"
@@ -237,8 +238,7 @@ def create_call(uow: UnitOfWork, spec: CallSpec, staff: str) -> int:
     session.flush()
     for c in spec.criteria:
         session.add(GrantCriterion(call_id=call.id, **c.model_dump()))
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="grant_call_opened",
         subject_type=SUBJECT_CALL,
@@ -272,8 +272,7 @@ def add_reviewer(uow: UnitOfWork, call_id: int, spec: ReviewerSpec, staff: str) 
     reviewer.member_id = spec.member_id
     reviewer.activity_refs = list(spec.activity_refs)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="grant_reviewer_added",
         subject_type=SUBJECT_CALL,
@@ -312,8 +311,7 @@ def declare_conflict(
     for assignment in touched:  # a review given before the declaration no longer counts
         assignment.status = AssignmentStatus.RECUSED
         assignment.recusal_reason = f"declared relation: {relation}"
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="grant_conflict_declared",
         subject_type=SUBJECT_CALL,
@@ -392,8 +390,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
                 "coop_name": uow.settings.coop_name,
             },
         )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor(ActorKind.MEMBER, str(member.id)),
         action="grant_application_submitted",
         subject_type=SUBJECT_APPLICATION,
@@ -452,8 +449,7 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
                 a.status = ApplicationStatus.INELIGIBLE
                 a.ineligibility = [r.value for r in result.ineligible[a.reference]]
         call.status = CallStatus.SCREENED
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.system("grant-awarding"),
             action="grant_call_screened",
             subject_type=SUBJECT_CALL,
@@ -580,8 +576,7 @@ def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> Assignment
         )
     if call.status == CallStatus.SCREENED or new or plan.recusals:
         call.status = CallStatus.IN_REVIEW
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.system("grant-awarding"),
             action="grant_reviewers_assigned",
             subject_type=SUBJECT_CALL,
@@ -617,8 +612,7 @@ def recuse(uow: UnitOfWork, call_id: int, login: str, reference: str, reason: st
         raise InvalidTransition("recusals are possible only during the review round")
     assignment.status = AssignmentStatus.RECUSED
     assignment.recusal_reason = reason
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(login),
         action="grant_reviewer_recused",
         subject_type=SUBJECT_APPLICATION,
@@ -686,8 +680,7 @@ def submit_review(
     assignment.status = AssignmentStatus.REVIEWED
     assignment.reviewed_at = now
     assignment.comment = comment or None
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(login),
         action="grant_review_submitted",
         subject_type=SUBJECT_APPLICATION,

@@ -20,9 +20,11 @@ from governance.config import Settings, get_settings
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, InvoiceSequence
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain import einvoice
+from governance.domain.actor import Actor
 from governance.domain.contracts import ClientKind, ContractDeclaration, VatRegime
 from governance.domain.einvoice import (
     ContractInvoiceInput,
@@ -34,8 +36,7 @@ from governance.domain.einvoice import (
 )
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
-from governance.services import outbox, timeline
-from governance.services.timeline import Actor
+from governance.services import outbox
 
 SUBJECT = "contract"
 # The seller's legal form as EN 16931 BT-33 carries it (CSA art. 2:20 mention)
@@ -261,8 +262,7 @@ def issue_credit_note(
     session.add(credit)
     inv.credited_cents += total
     _mail_credit_note(session, inv, credit)
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="credit_note_issued",
         subject_type=SUBJECT,

@@ -14,14 +14,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.db.models import Member, TimelineEvent
+from governance.db.models import Member
+from governance.db.repositories.timeline import NewEvent
 from governance.db.uow import UnitOfWork
 from governance.domain import member_import
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.import_rows import CsvFile, ImportProblem
 from governance.domain.member_import import MemberImportRejected, MemberRow
 from governance.domain.members import member_number
-from governance.services.timeline import Actor
 
 BATCH = 5000
 
@@ -165,21 +166,19 @@ def import_members(
                 if ref
             )
         ids = [found[row.member_ref] for row in batch]
-        session.execute(
-            insert(TimelineEvent),
-            [
-                {
-                    "member_id": member_id,
-                    "actor_kind": actor.kind,
-                    "actor": actor.name,
-                    "action": "member_imported",
-                    "subject_type": "member",
-                    "subject_id": str(member_id),
-                    "occurred_at": now,
-                    "details": {"external_ref": row.member_ref, "source": "member import"},
-                }
+        uow.timeline.record_many(
+            actor=actor,
+            action="member_imported",
+            occurred_at=now,
+            events=(
+                NewEvent(
+                    member_id,
+                    "member",
+                    member_id,
+                    {"external_ref": row.member_ref, "source": "member import"},
+                )
                 for member_id, row in zip(ids, batch, strict=True)
-            ],
+            ),
         )
         summary.imported += len(ids)
     uow.commit()

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member
+from governance.db.repositories.timeline import TimelineRepository
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import NotFound
 from governance.domain.members import MemberFacts, member_number
-from governance.services import timeline
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,7 @@ def create_member(
     )
     session.add(member)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="member_created",
         subject_type="member",

@@ -17,8 +17,10 @@ from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.onboarding import (
@@ -27,8 +29,7 @@ from governance.domain.onboarding import (
     ReviewChoice,
     ReviewReason,
 )
-from governance.services import decisions, outbox, timeline
-from governance.services.timeline import Actor
+from governance.services import decisions, outbox
 from governance.statutes import get_statutes
 
 PROCESS = "member-onboarding"
@@ -86,8 +87,7 @@ def _get(session: Session, application_id: int, lock: bool = False) -> Applicati
 def _event(
     session: Session, row: ApplicationRow, actor: Actor, action: str, **details: Any
 ) -> None:
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=action,
         subject_type="application",

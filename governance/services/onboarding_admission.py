@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
-
 from governance.clock import utcnow
-from governance.db.models import TimelineEvent
 from governance.db.models.onboarding import Application as ApplicationRow
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition
 from governance.domain.members import MemberFacts
 from governance.domain.onboarding import ApplicationStatus, Attestation
-from governance.services import members, outbox, timeline
+from governance.services import members, outbox
 from governance.services.members import MemberView
 from governance.services.onboarding import _get
-from governance.services.timeline import Actor
 from governance.services.welcome import welcome_letter_key
 from governance.statutes import get_statutes
 
@@ -120,12 +118,7 @@ def admit_applicant(
     row.member_id = member.id
     row.status = ApplicationStatus.ADMITTED
     # The application's history becomes the member's: one timeline from the first step.
-    session.execute(
-        update(TimelineEvent)
-        .where(TimelineEvent.subject_type == "application")
-        .where(TimelineEvent.subject_id == str(row.id))
-        .values(member_id=member.id)
-    )
+    TimelineRepository(session).attach_to_member("application", row.id, member.id)
     admission = _admission(row, MemberView.of(member))
     outbox.enqueue(
         session,
@@ -148,8 +141,7 @@ def admit_applicant(
         ("application_admitted", {"application_id": row.id}),
         ("member_welcomed", {"member_number": number, "email": True}),
     ):
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action=action,
             subject_type="member",
@@ -170,8 +162,7 @@ def record_subscription(
     if row.subscription_id == subscription_id:
         return
     row.subscription_id = subscription_id
-    timeline.record(
-        uow.session,
+    uow.timeline.record(
         actor=actor,
         action="share_subscription_started",
         subject_type="application",

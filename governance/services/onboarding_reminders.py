@@ -11,6 +11,7 @@ from governance.clock import brussels_date, utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
+from governance.domain.actor import Actor
 from governance.domain.onboarding import ApplicationStatus, ReminderDue, ReminderKind
 from governance.services import decisions, outbox
 from governance.services.onboarding import (
@@ -22,7 +23,6 @@ from governance.services.onboarding import (
     info_key,
     review_key,
 )
-from governance.services.timeline import Actor
 
 
 def waiting_applications(uow: UnitOfWork) -> list[rules.WaitingApplication]:

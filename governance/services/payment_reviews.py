@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from governance.db.models import DecisionRequest, SharePayment
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.errors import NotFound, RuleViolation
-from governance.services import shares, timeline
+from governance.services import shares
 from governance.services.decisions import DecisionStatus
-from governance.services.timeline import Actor
 
 PROCESS = "share-payment-review"
 
@@ -95,8 +95,7 @@ def decide(
             "refused_inputs": int(payment.details.get("refused_inputs", 0)) + 1,
             "last_refusal": str(exc),
         }
-        timeline.record(
-            uow.session,
+        uow.timeline.record(
             actor=Actor.staff(staff),
             action="share_payment_review_answer_refused",
             subject_type="share_payment",

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from governance.config import get_settings
 from governance.db.models import SharePayment, ShareSubscription
+from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
+from governance.domain.actor import Actor
 from governance.domain.camt053 import (
     Statement,
     StatementEntry,
@@ -27,9 +29,8 @@ from governance.domain.camt053 import (
     transaction_keys,
 )
 from governance.services import register as store
-from governance.services import reversals, shares, timeline
+from governance.services import reversals, shares
 from governance.services.shares import PaymentMatch
-from governance.services.timeline import Actor
 
 
 @dataclass
@@ -85,8 +86,7 @@ def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportRe
             else:
                 report.credits += 1
                 _record(session, statement, entry, key, actor, report)
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="bank_statement_imported",
         subject_type="bank_statement",

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member, SharePayment, ShareRefund, ShareSubscription
+from governance.db.repositories.timeline import TimelineRepository
+from governance.domain.actor import Actor
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
-from governance.services import timeline
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def owe(
     )
     session.add(refund)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="refund_due" if account else "refund_needs_iban",
         subject_type="share_refund",
@@ -161,8 +160,7 @@ def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> lis
     for row in rows:
         if row.batch_id is None:
             row.batch_id, row.status = batch_id, "in_batch"
-            timeline.record(
-                session,
+            TimelineRepository(session).record(
                 actor=actor,
                 action="refund_batched",
                 subject_type="share_refund",
@@ -204,8 +202,7 @@ def give_iban(session: Session, refund_id: int, iban: str, staff: str) -> ShareR
     if not account:
         raise RuleViolation("this is not a valid IBAN (check the digits)", field="iban")
     refund.iban, refund.status = account, "due"
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="refund_iban_given",
         subject_type="share_refund",

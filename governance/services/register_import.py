@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
 from governance.db import bulk
-from governance.db.models import Member, ShareSubscription, TimelineEvent
+from governance.db.models import Member, ShareSubscription
+from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.domain import register as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.identifiers import structured_communication
 from governance.domain.import_rows import CsvFile, ImportProblem
@@ -29,9 +31,7 @@ from governance.domain.register_import import (
     header_problems,
 )
 from governance.services import register as store
-from governance.services import timeline
 from governance.services.register import NewEntry, table_of
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 CHUNK = 5000
@@ -262,22 +262,16 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
     events.sort(key=lambda e: e[0])
     sequences = store.append(session, head, [e for _, e in events])
     summary.first_sequence, summary.last_sequence = sequences[0], sequences[-1]
-    event_rows = [
-        {
-            "member_id": mid,
-            "actor_kind": actor.kind,
-            "actor": actor.name,
-            "action": "member_imported",
-            "subject_type": "member",
-            "subject_id": str(mid),
-            "occurred_at": now,
-            "details": {"member_ref": ref},
-        }
-        for ref, mid in member_ids.items()
-    ]
-    bulk.insert_rows(session, table_of(TimelineEvent), event_rows)
-    timeline.record(
-        session,
+    TimelineRepository(session).record_many(
+        actor=actor,
+        action="member_imported",
+        occurred_at=now,
+        events=(
+            NewEvent(mid, "member", mid, {"member_ref": ref}) for ref, mid in member_ids.items()
+        ),
+        raw=True,
+    )
+    TimelineRepository(session).record(
         actor=actor,
         action="register_imported",
         subject_type="register",

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import SharePayment, ShareSubscription
+from governance.db.repositories.timeline import TimelineRepository
+from governance.domain.actor import Actor
 from governance.domain.camt053 import Statement, StatementEntry
 from governance.domain.errors import NotFound
 from governance.domain.register import InvalidEntry, SubscriptionStatus
-from governance.services import decisions, timeline
+from governance.services import decisions
 from governance.services import register as store
-from governance.services.timeline import Actor
 
 PROCESS = "bank-reversal-review"
 
@@ -101,8 +102,7 @@ def record(
         due_in=timedelta(days=5),
         member_id=sub.member_id if sub is not None else None,
     )
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="bank_reversal_received",
         subject_type="share_payment" if payment is not None else "bank_statement",

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.db.models import Member, ShareSubscription, TimelineEvent
+from governance.db.models import Member, ShareSubscription
+from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.domain import register as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import NotFound
 from governance.domain.identifiers import structured_communication
@@ -26,7 +28,6 @@ from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.services import register as store
 from governance.services.register import NewEntry
 from governance.services.shares import MemberCannotSubscribe, SubscriptionView, brussels_today
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 
@@ -121,26 +122,15 @@ def subscribe_many(
                 for sub in created
             ],
         )
-        stamp = now or utcnow()
-        session.execute(
-            insert(TimelineEvent),
-            [
-                {
-                    "member_id": sub.member_id,
-                    "actor_kind": actor.kind,
-                    "actor": actor.name,
-                    "action": "shares_subscribed",
-                    "subject_type": "share_subscription",
-                    "subject_id": str(sub.id),
-                    "occurred_at": stamp,
-                    "details": {
-                        "share_class": share_class,
-                        "shares": shares,
-                        "amount_cents": amount,
-                    },
-                }
+        details = {"share_class": share_class, "shares": shares, "amount_cents": amount}
+        TimelineRepository(session).record_many(
+            actor=actor,
+            action="shares_subscribed",
+            occurred_at=now,
+            events=(
+                NewEvent(sub.member_id, "share_subscription", sub.id, dict(details))
                 for sub in created
-            ],
+            ),
         )
         found.update({sub.request_key: sub for sub in created if sub.request_key})
     return {key: SubscriptionView.of(found[key]) for key in keys}

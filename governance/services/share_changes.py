@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from governance.config import get_settings
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
+from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import Entry, EntryKind
-from governance.services import outbox, refunds, timeline
+from governance.services import outbox, refunds
 from governance.services import register as store
 from governance.services.register import NewEntry
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 
@@ -150,8 +151,7 @@ def transfer_shares(
         "sequence": sequence,
     }
     for member in (giver, receiver):
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="shares_transferred",
             subject_type="register_entry",
@@ -261,8 +261,7 @@ def request_resignation(
             f"refused:{request_key}",
             {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
         )
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="resignation_refused",
             subject_type="member",
@@ -283,8 +282,7 @@ def request_resignation(
     )
     session.add(row)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="resignation_accepted",
         subject_type="share_resignation",
@@ -374,8 +372,7 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
         resignation.repayment_cents = rules.repayment_cents(shares, paid, book)
         resignation.status = "cancelled"
         member.status = MemberStatus.RESIGNED
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="shares_cancelled",
             subject_type="share_resignation",
@@ -428,8 +425,7 @@ def _leave(
         )
     )
     member.status = status
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=f"member_{status}",
         subject_type="member",
@@ -495,8 +491,7 @@ def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[re
         if row.batch_id is None:
             row.batch_id = batch_id
             row.status = "in_batch"
-            timeline.record(
-                session,
+            TimelineRepository(session).record(
                 actor=actor,
                 action="repayment_batched",
                 subject_type="share_resignation",

@@ -25,16 +25,17 @@ from governance.db.models import (
     SharePayment,
     ShareSubscription,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
-from governance.services import decisions, outbox, refunds, share_changes, timeline
+from governance.services import decisions, outbox, refunds, share_changes
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
 from governance.services.share_changes import Certificate
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 __all__ = [
@@ -161,8 +162,7 @@ def subscribe(
         ],
     )
     view = SubscriptionView.of(sub)
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="shares_subscribed",
         subject_type="share_subscription",
@@ -287,8 +287,7 @@ def record_payment(
     else:
         match = PaymentMatch.UNDER if amount_cents < outstanding else PaymentMatch.OVER
     payment.details = {"match": str(match)}
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="share_payment_received",
         subject_type="share_subscription",
@@ -375,8 +374,7 @@ def _apply(
         sub.issued_on = payment.paid_on
     store.append(session, head, entries)
     if issue:
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="shares_issued",
             subject_type="share_subscription",
@@ -446,8 +444,7 @@ def resolve_payment_review(
             actor=actor,
             member_id=_member_of(session, payment.subscription_id),
         )
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="share_payment_refused",
             subject_type="share_payment",
@@ -549,8 +546,7 @@ def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> li
     for sub in due:
         sub.reminded_at = utcnow()
         _mail_subscription(session, sub, "share_payment_reminder")
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="share_payment_reminded",
             subject_type="share_subscription",
@@ -610,8 +606,7 @@ def _cancel(
     )
     _mail_subscription(session, sub, "share_subscription_cancelled")
     refunds.owe_cancelled(session, sub, actor)  # what it had received goes back
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="share_subscription_cancelled",
         subject_type="share_subscription",

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models.staff import StaffMember, StaffRecoveryCode
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import staff as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import Office
 from governance.domain.errors import NotFound
 from governance.domain.staff import RegistryRefused, StaffRole
-from governance.services import timeline
 from governance.services.decisions import DecisionView, open_requests
-from governance.services.timeline import Actor
 
 ISSUER = "SmartCoop coopflow"
 RECOVERY_CODES = 10
@@ -241,8 +241,7 @@ def _recovery_code() -> str:
 def _event(
     session: Session, actor: Actor, row: StaffMember, action: str, **details: object
 ) -> None:
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=action,
         subject_type="staff",

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models.staff import StaffAnswerCheck, StaffMember, StaffRecoveryCode
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import staff as rules
+from governance.domain.actor import Actor
 from governance.domain.staff import CodeState, DecisionKind, StaffRole, StaffRuleViolation
-from governance.services import outbox, timeline
-from governance.services.timeline import Actor
+from governance.services import outbox
 
 SUBJECT = "staff"
 
@@ -151,8 +152,7 @@ def _attempt(
         _refused_event(session, row.login, kind, context, refusal)
         return _count_failure(uow, row, refusal, now)
     row.failures = 0
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(row.login),
         action="staff_verified",
         subject_type=SUBJECT,
@@ -218,8 +218,7 @@ def _count_failure(
 def _report_lock(uow: UnitOfWork, row: StaffMember, until: datetime) -> None:
     """Timeline event and one e-mail to every active administrator."""
     session = uow.session
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system("staff-verification"),
         action="staff_locked",
         subject_type=SUBJECT,
@@ -248,8 +247,7 @@ def _report_lock(uow: UnitOfWork, row: StaffMember, until: datetime) -> None:
 def _refused_event(
     session: Session, login: str, kind: DecisionKind, context: str, refused: StaffRuleViolation
 ) -> None:
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.system("staff-verification"),
         action="staff_refused",
         subject_type=SUBJECT,

@@ -21,20 +21,20 @@ from governance.db.models import (
     Member,
     ShareHolding,
     ShareSubscription,
-    TimelineEvent,
     TransitionCampaign,
     TransitionInvitee,
 )
 from governance.db.repositories.outbox import NewMessage, OutboxRepository
+from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import NotFound
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import CampaignPlan, InvalidCampaign
-from governance.services import shares, timeline
+from governance.services import shares
 from governance.services.documents import ArchivedDocument, existing_keys
 from governance.services.share_batches import SubscriptionRequest, subscribe_many
-from governance.services.timeline import Actor
 
 ELIGIBLE = (MemberStatus.ACTIVE, MemberStatus.RESTRICTED)
 
@@ -128,8 +128,7 @@ def open_campaign(
     )
     session.add(campaign)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="transition_campaign_opened",
         subject_type="transition_campaign",
@@ -392,21 +391,19 @@ def mark_invited(
         )
         .values(invited_at=now)
     )
-    session.execute(
-        insert(TimelineEvent),
-        [
-            {
-                "member_id": member_id,
-                "actor_kind": actor.kind,
-                "actor": actor.name,
-                "action": "transition_invited",
-                "subject_type": "transition_campaign",
-                "subject_id": str(campaign_id),
-                "occurred_at": now,
-                "details": {"by": "post" if postal else "e-mail"},
-            }
+    uow.timeline.record_many(
+        actor=actor,
+        action="transition_invited",
+        occurred_at=now,
+        events=(
+            NewEvent(
+                member_id,
+                "transition_campaign",
+                campaign_id,
+                {"by": "post" if postal else "e-mail"},
+            )
             for member_id, postal in rows
-        ],
+        ),
     )
     uow.commit()
     return len(rows)
@@ -440,26 +437,24 @@ def _index_documents(
             for d in new
         ],
     )
-    session.execute(
-        insert(TimelineEvent),
-        [
-            {
-                "member_id": d.member_id,
-                "actor_kind": actor.kind,
-                "actor": actor.name,
-                "action": "document_generated",
-                "subject_type": d.subject_type,
-                "subject_id": d.subject_id,
-                "occurred_at": now,
-                "details": {
+    TimelineRepository(session).record_many(
+        actor=actor,
+        action="document_generated",
+        occurred_at=now,
+        events=(
+            NewEvent(
+                d.member_id,
+                d.subject_type,
+                d.subject_id,
+                {
                     "template": d.template,
                     "language": d.language,
                     "sha256": d.sha256,
                     "path": d.path,
                 },
-            }
+            )
             for d in new
-        ],
+        ),
     )
 
 

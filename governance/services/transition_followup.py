@@ -20,7 +20,9 @@ from governance.db.models import (
     TransitionCampaign,
     TransitionInvitee,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import EntryKind, SubscriptionStatus
@@ -30,10 +32,9 @@ from governance.domain.transition import (
     InviteeResponse,
     reminder_to_send,
 )
-from governance.services import outbox, shares, timeline
+from governance.services import outbox, shares
 from governance.services import register as store
 from governance.services.register import NewEntry
-from governance.services.timeline import Actor
 from governance.services.transition import (
     CampaignView,
     _letter,
@@ -127,8 +128,7 @@ def record_response(
                 ],
             )
             cancelled = True
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action=f"transition_answered_{response}",
         subject_type="transition_campaign",
@@ -200,8 +200,7 @@ def send_reminders(
             result.emailed += 1
         else:
             result.postal.append(member.id)
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="transition_reminded",
             subject_type="transition_campaign",
@@ -268,8 +267,7 @@ def restrict_members(
             result.emailed += 1
         else:
             result.postal.append(member.id)
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="member_restricted",
             subject_type="transition_campaign",
@@ -300,8 +298,7 @@ def lift_restrictions(uow: UnitOfWork, campaign_id: int, actor: Actor) -> int:
     ).all()
     for _invitee, member in rows:
         member.status = MemberStatus.ACTIVE
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="member_restriction_lifted",
             subject_type="transition_campaign",

@@ -28,8 +28,10 @@ from governance.db.models.voting import (
     Proxy,
     VotingSeal,
 )
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
+from governance.domain.actor import Actor
 from governance.domain.assembly import (
     AssemblyStatus,
     InvalidBallotCode,
@@ -40,9 +42,7 @@ from governance.domain.assembly import (
 from governance.domain.assembly import ballot_code_hash as _code_hash
 from governance.domain.errors import NotFound
 from governance.domain.voting import AgendaItem, UnknownBallotCode, WindowState
-from governance.services import timeline
 from governance.services.assembly import ballot_hash_key
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 
@@ -301,8 +301,7 @@ def cast_ballot(
         )
     )
     # The timeline records that the member took part, never what they chose.
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor or Actor.system("ballot-web"),
         action="assembly_vote_replaced" if replaced else "assembly_vote_cast",
         subject_type="assembly",
@@ -416,8 +415,7 @@ def give_proxy(
     )
     session.add(proxy)
     session.flush()
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="assembly_proxy_given",
         subject_type="assembly",
@@ -443,8 +441,7 @@ def record_presence(uow: UnitOfWork, assembly_id: int, member_id: int, *, staff:
         )
     if session.get(Attendance, (assembly_id, member_id)) is None:
         _attend(session, assembly_id, member_id, AttendanceMode.PRESENT, None)
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=Actor.staff(staff),
             action="assembly_presence_recorded",
             subject_type="assembly",

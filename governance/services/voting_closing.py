@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
 from governance.db.models.voting import Attendance, Ballot, VotingSeal
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.storage import StorageScrub, forget_write_order
 from governance.db.uow import UnitOfWork
 from governance.domain import tally, voting
+from governance.domain.actor import Actor
 from governance.domain.assembly import AssemblyStatus
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.services import timeline
-from governance.services.timeline import Actor
 from governance.statutes import get_statutes
 
 
@@ -215,8 +215,7 @@ def close_voting(
     )
     session.add(seal)
     assembly.status = AssemblyStatus.CLOSED
-    timeline.record(
-        session,
+    TimelineRepository(session).record(
         actor=actor,
         action="assembly_voting_closed",
         subject_type="assembly",

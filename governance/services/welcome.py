@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition
-from governance.services import members, outbox, timeline
+from governance.services import members, outbox
 from governance.services.members import MemberView
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,7 @@ def welcome_member(
             },
         )
     if first_time:
-        timeline.record(
-            session,
+        TimelineRepository(session).record(
             actor=actor,
             action="member_welcomed",
             subject_type="member",

@@ -7,10 +7,10 @@ from typing import Any
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import assembly as service
 from governance.services import share_batches, shares
 from governance.services.share_batches import SubscriptionRequest
-from governance.services.timeline import Actor
 from seeding.assembly import sample_assembly
 from seeding.demo_steps import picks
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import (
     ClientFacts,
     ClientKind,
@@ -24,7 +25,6 @@ from governance.domain.members import MemberFacts
 from governance.domain.staff import DecisionKind
 from governance.services import contracts, members, shares
 from governance.services.members import MemberView
-from governance.services.timeline import Actor
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.onboarding import Application, ReviewChoice
 from governance.domain.staff import DecisionKind
 from governance.services import decisions, onboarding
-from governance.services.timeline import Actor
 from seeding.demo_steps.staff import PHONES
 
 STAFF = "demo.staff"

@@ -14,10 +14,10 @@ def transition_campaign(ctx: Any) -> None:
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.transition import InviteeResponse
     from governance.services import shares
     from governance.services.member_import import import_members
-    from governance.services.timeline import Actor
     from governance.services.transition import progress
     from governance.services.transition_followup import record_response
     from seeding.camt import Credit, statement_xml

@@ -21,11 +21,11 @@ from governance.db.models import Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.register import EntryKind
 from governance.services import assembly as service
 from governance.services import register
-from governance.services.timeline import Actor
 from seeding.assembly import sample_assembly
 
 STAFF = Actor.staff("ga.staff")

@@ -8,11 +8,11 @@ from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import ClientFacts, ClientKind, ContractDeclaration
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.services import members, shares
-from governance.services.timeline import Actor
 
 _counter = itertools.count(1)
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.staff import StaffRole
 from governance.services import contracts
-from governance.services.timeline import Actor
 
 runner = CliRunner()
 

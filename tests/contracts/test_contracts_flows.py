@@ -15,10 +15,10 @@ from flows.contract_reminders import ReminderParameters, contract_reminders
 from governance.clock import utcnow
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import DecisionAction
 from governance.domain.enums import Language, Office
 from governance.services import contracts, decisions
-from governance.services.timeline import Actor
 
 
 def _check(facts):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from governance.clock import business_today, frozen_at, utcnow
 from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
 from governance.db.models.contracts import Approval, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import (
     CancellationTooLate,
     DecisionAction,
@@ -23,7 +24,6 @@ from governance.domain.enums import Language, MemberStatus, Office
 from governance.domain.errors import InvalidTransition
 from governance.services import contract_paperwork, contracts
 from governance.services.documents import ArchivedDocument, record_documents
-from governance.services.timeline import Actor
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 SYSTEM = Actor.system("test")

@@ -75,10 +75,10 @@ def _admitted(stack: Stack, parameters: dict[str, Any]) -> None:
 
 
 def _declaration(stack: Stack) -> dict[str, Any]:
+    from governance.domain.actor import Actor
     from governance.domain.enums import Language, MemberKind, MemberStatus, Office
     from governance.domain.members import MemberFacts
     from governance.services import members, shares
-    from governance.services.timeline import Actor
 
     n = next(_serial)
     now = utcnow()

@@ -30,13 +30,13 @@ from ui_forms import Shots, add_item, choose, fill, open_run_form, submit, switc
 from governance.db.models import Document, Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.domain.register import EntryKind
 from governance.domain.staff import StaffRole
 from governance.services import members, register
 from governance.services.shares import brussels_today
-from governance.services.timeline import Actor
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [

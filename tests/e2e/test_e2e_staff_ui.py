@@ -226,10 +226,10 @@ def test_a_refused_application_is_corrected_in_its_form_filled_again(
 def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
     """A member (with paid shares when asked): the situation staff find, set up by services."""
 
+    from governance.domain.actor import Actor
     from governance.domain.enums import Language, MemberKind, MemberStatus, Office
     from governance.domain.members import MemberFacts
     from governance.services import members, shares
-    from governance.services.timeline import Actor
 
     tag = secrets.token_hex(3)
     with UnitOfWork(stack.settings) as uow:
@@ -359,8 +359,8 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
         stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
 
     from governance.db.models import SharePayment, ShareSubscription
+    from governance.domain.actor import Actor
     from governance.services import shares
-    from governance.services.timeline import Actor
 
     member_id = _member(stack, "Griet")
     now = utcnow()

@@ -22,9 +22,9 @@ from e2e_stack import Stack, running_stack
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import assembly as service
 from governance.services import register_import
-from governance.services.timeline import Actor
 from seeding.assembly import sample_assembly
 from seeding.register import shareholders_csv
 

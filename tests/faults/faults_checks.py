@@ -21,10 +21,10 @@ from test_assembly_convening import new_assembly, shareholders
 from governance.db.models import Document, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.services import assembly as assembly_service
 from governance.services import contracts, register
-from governance.services.timeline import Actor
 
 # Read at import: the coop_env fixture clears every COOP_* variable before a test body runs.
 _REPLAY_SEED = os.environ.get("COOP_FAULTS_SEED")

@@ -14,9 +14,9 @@ from coopflow_cli.ballot_web.app import server_config
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.services import members
-from governance.services.timeline import Actor
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

@@ -12,11 +12,11 @@ import pytest
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.services import members
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 from seeding.members import sample_members
 from seeding.voting import random_choices, seed_assembly
 from tests.conftest import PG_URL

@@ -17,10 +17,10 @@ from governance.clock import utcnow
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.voting import WrongCodeThrottle
 from governance.services import members
-from governance.services.timeline import Actor
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.db.engine import make_engine
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import RuleViolation
 from governance.domain.members import MemberFacts
 from governance.services import members, share_changes, shares
 from governance.services import register as store
-from governance.services.timeline import Actor
 
 pytestmark = [
     pytest.mark.postgres,

@@ -29,9 +29,9 @@ from documents.sink import MailSink
 from governance.clock import utcnow
 from governance.config import get_settings, reset_settings
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.delivery import LEASE
 from governance.services import contracts, delivery
-from governance.services.timeline import Actor
 
 pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 

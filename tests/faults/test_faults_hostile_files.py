@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.import_rows import ImportProblem
 from governance.domain.member_import import MemberImportRejected
 from governance.domain.register_import import COLUMNS as REGISTER_COLUMNS
 from governance.domain.register_import import RegisterImportRejected
 from governance.services import member_import, register_import
-from governance.services.timeline import Actor
 
 
 @dataclass(frozen=True)

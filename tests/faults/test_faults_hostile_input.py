@@ -205,8 +205,8 @@ def test_register_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services.register_import import import_register
-    from governance.services.timeline import Actor
     from seeding.register import register_csv
 
     text = _mutate_csv(register_csv(6), seed, value)
@@ -231,8 +231,8 @@ def test_members_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services.member_import import import_members
-    from governance.services.timeline import Actor
     from seeding.transition import members_csv
 
     text = _mutate_csv(members_csv(6, seed=seed % 1000), seed, value)

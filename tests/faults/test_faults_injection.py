@@ -100,10 +100,10 @@ def test_a_formula_in_a_member_name_is_a_string_cell_in_the_register_xlsx(
     from test_register_changes import holder
 
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.domain.enums import Language, MemberKind, MemberStatus, Office
     from governance.domain.members import MemberFacts
     from governance.services import members, register_export
-    from governance.services.timeline import Actor
 
     formula = '=HYPERLINK("http://x","y")'
 

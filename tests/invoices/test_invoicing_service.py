@@ -23,11 +23,11 @@ from governance.db.models import DecisionRequest, Document, TimelineEvent
 from governance.db.models.contracts import Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.contracts import ClientKind, DeclarationStatus, VatRegime
 from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
 from governance.domain.ubl_rules import NS, failures
 from governance.services import contract_paperwork, contracts, einvoicing, invoicing
-from governance.services.timeline import Actor
 from tasks.mail import deliver_pending
 
 pytestmark = pytest.mark.usefixtures("coop_env")

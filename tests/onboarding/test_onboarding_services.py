@@ -19,6 +19,7 @@ from governance.db.models import (
 )
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, RuleViolation
 from governance.domain.onboarding import (
@@ -28,7 +29,6 @@ from governance.domain.onboarding import (
     ReviewChoice,
 )
 from governance.services import erasure, onboarding, onboarding_admission, shares
-from governance.services.timeline import Actor
 
 STAFF = Actor.staff("anna")
 

@@ -7,10 +7,10 @@ import itertools
 import pytest
 
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.services import members
-from governance.services.timeline import Actor
 
 _counter = itertools.count(1)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from governance.db.models import OutboxMessage, RegisterEntry, Resignation
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.register import (
     NothingToCancel,
     OutsideResignationWindow,
@@ -17,7 +18,6 @@ from governance.domain.register import (
 from governance.services import register as store
 from governance.services import share_changes, shares
 from governance.services.register import Holding
-from governance.services.timeline import Actor
 
 STAFF = Actor.staff("anna")
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from governance.db.engine import make_engine
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.register import TransferExceedsHolding
 from governance.services import register as store
 from governance.services import share_changes, shares
-from governance.services.timeline import Actor
 
 pytestmark = pytest.mark.postgres
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from governance.db.models import DecisionRequest, OutboxMessage, RegisterEntry
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.identifiers import parse_structured_communication
 from governance.domain.register import IssueNotFullyPaid, SubscriptionStatus
 from governance.services import register as store
 from governance.services import shares
 from governance.services.shares import PaymentMatch, ReviewDecision
-from governance.services.timeline import Actor
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")

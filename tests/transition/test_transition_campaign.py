@@ -19,11 +19,11 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.register import SubscriptionStatus
 from governance.domain.transition import InviteeResponse, parse_epc_payload
 from governance.services import shares
-from governance.services.timeline import Actor
 from governance.services.transition_followup import record_response
 from seeding.camt import Credit, statement_xml
 

@@ -13,8 +13,8 @@ from documents import pdf_pool
 from governance.config import reset_settings
 from governance.db.models import Document, ShareSubscription
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import transition as campaigns
-from governance.services.timeline import Actor
 
 START = date(2026, 12, 1)
 

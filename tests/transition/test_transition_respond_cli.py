@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import Member, ShareSubscription
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.register import SubscriptionStatus
 from governance.services import shares
 from governance.services import transition as campaigns
-from governance.services.timeline import Actor
 
 
 def test_answers_are_recorded_and_a_payer_cannot_resign_here(coop_env) -> None:

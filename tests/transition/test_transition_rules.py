@@ -112,10 +112,10 @@ def test_batch_subscriptions_match_single_ones(coop_env) -> None:
 
     from governance.db.models import RegisterEntry, ShareSubscription, TimelineEvent
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import register as store
     from governance.services import shares
     from governance.services.share_batches import SubscriptionRequest, subscribe_many
-    from governance.services.timeline import Actor
 
     import_sample(3)
     actor = Actor.staff("anna")

@@ -14,11 +14,11 @@ from flows.human import DecisionCancelled, StaffInput, await_decision, decision_
 from flows.member_welcome_review import WelcomeReviewParameters, member_welcome_review
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.domain.staff import DecisionKind
 from governance.services import decisions, members
-from governance.services.timeline import Actor
 
 
 class Verdict(StaffInput):

@@ -16,9 +16,9 @@ from web_server import running
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 from seeding.voting import random_choices
 
 

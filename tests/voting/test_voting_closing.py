@@ -17,10 +17,10 @@ from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
+from governance.domain.actor import Actor
 from governance.services import voting as service
 from governance.services import voting_closing as closing
 from governance.services import voting_results as results
-from governance.services.timeline import Actor
 from seeding.voting import random_choices
 
 STAFF = Actor.staff("anne.staff")

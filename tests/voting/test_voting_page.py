@@ -13,10 +13,10 @@ from sqlalchemy import update
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
 

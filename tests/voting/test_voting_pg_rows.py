@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 
 pytestmark = pytest.mark.postgres
 CHOICES = {"R1": "for", "R2": "for", "R3": "against", "E1": ["C2"]}

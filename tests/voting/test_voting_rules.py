@@ -14,9 +14,9 @@ from coopflow_cli.main import app
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
+from governance.domain.actor import Actor
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 from governance.statutes import Statutes, get_statutes
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ import pytest
 
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.domain.voting import CodeAlreadyUsed
 from governance.services import voting, voting_closing
-from governance.services.timeline import Actor
 from seeding.assembly import seed_shareholders
 from seeding.ballots import seed_cast_ballots
 from seeding.voting import seed_assembly

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from governance.db.uow import UnitOfWork
+from governance.domain.actor import Actor
 from governance.services import voting as service
 from governance.services import voting_closing as closing
-from governance.services.timeline import Actor
 from tests.conftest import PG_URL
 
 CHOICES = [

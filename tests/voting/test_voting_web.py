@@ -173,8 +173,8 @@ def test_hostile_text_is_escaped_in_the_code_field(convene) -> None:
 
 
 def test_after_closing_a_voter_finds_their_receipt_on_the_page(convene) -> None:
+    from governance.domain.actor import Actor
     from governance.services import voting_closing
-    from governance.services.timeline import Actor
 
     ga = convene(2)
     client = TestClient(create_app(clock=lambda: ga.now))
