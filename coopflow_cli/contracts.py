@@ -104,12 +104,12 @@ def decide(
     from governance.db.uow import UnitOfWork
     from governance.domain.contracts import DecisionAction
     from governance.domain.errors import RuleViolation
-    from governance.services import contracts, decisions
+    from governance.services import contracts
 
     try:
         with UnitOfWork() as uow:
             before = contracts.view(uow.session, declaration_id)
-            waiting = decisions.get(uow.session, before.decision_key)
+            waiting = uow.decisions.find(before.decision_key)
         with UnitOfWork() as uow:
             view = contracts.decide(uow, declaration_id, DecisionAction(action), staff, reason)
     except (RuleViolation, ValueError) as exc:

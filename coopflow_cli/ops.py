@@ -336,13 +336,12 @@ def inbox(
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
     from governance.domain.errors import RuleViolation
-    from governance.services.decisions import open_requests
     from governance.services.staff import decisions_for
 
     settings = get_settings()
     try:
         with UnitOfWork() as uow:
-            waiting = decisions_for(uow.session, staff) if staff else open_requests(uow.session)
+            waiting = decisions_for(uow.session, staff) if staff else uow.decisions.waiting()
     except RuleViolation as exc:
         console.print(f"[red]{exc.field or 'staff'}[/red]: {exc.message}")
         raise typer.Exit(1) from exc

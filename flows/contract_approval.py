@@ -16,10 +16,10 @@ from governance.domain.contracts import (
     DecisionAction,
     DeclarationStatus,
 )
+from governance.domain.decisions import DecisionView
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from governance.services.contracts import DeclarationView, mail_prefix
-from governance.services.decisions import DecisionView
 from tasks.contracts import (
     check_contracts,
     contract_status,

@@ -27,7 +27,7 @@ How it works:
 5. A task records the answer with the verified login (timeline: who decided).
 
 Suspension needs the flow to run from a deployment (see prefect.yaml); in an ad-hoc run, give the
-decision first through the service (`governance.services.decisions.record_decision`).
+decision first (`uow.decisions.decide`, or the process's own CLI command).
 """
 
 from __future__ import annotations

@@ -23,12 +23,12 @@ from governance.domain.contracts import (
     ReasonMissing,
     SameApproverTwice,
 )
+from governance.domain.decisions import DecisionView
 from governance.domain.enums import DocumentFormat
 from governance.domain.errors import InvalidTransition
 from governance.services import contract_paperwork, contracts
 from governance.services import documents as document_service
 from governance.services.contracts import DeclarationView
-from governance.services.decisions import DecisionView
 from tasks.common import IO_RETRIES, report_not_pdf
 
 

@@ -10,7 +10,6 @@ from prefect.runtime import flow_run
 from pydantic import BaseModel
 
 from governance.db.uow import UnitOfWork
-from governance.services import decisions
 from tasks.common import IO_RETRIES
 
 
@@ -38,9 +37,8 @@ def open_decision_request(
     """Open the request once (asking again returns it, with the decision if already taken)."""
     run_id = flow_run.get_id()
     with UnitOfWork() as uow:
-        created = decisions.get(uow.session, key) is None
-        view = decisions.open_request(
-            uow.session,
+        created = uow.decisions.find(key) is None
+        view = uow.decisions.open(
             key=key,
             process=process,
             subject_type=subject_type,
@@ -65,5 +63,5 @@ def open_decision_request(
 def record_decision(key: str, decision: dict[str, Any], staff: str) -> None:
     """Store the staff answer and put it on the timeline (the same answer twice is a no-op)."""
     with UnitOfWork() as uow:
-        decisions.record_decision(uow.session, key=key, decision=decision, staff=staff)
+        uow.decisions.decide(key=key, decision=decision, staff=staff)
         uow.commit()

@@ -22,10 +22,11 @@ from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionStatus
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
 from governance.domain.staff import SYSTEM_RESUME_CODE
-from governance.services import decisions, payments, register_export, share_changes, shares
+from governance.services import payments, register_export, share_changes, shares
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 
@@ -93,12 +94,8 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
     for sub_id in subscription_ids:
         with UnitOfWork() as uow:
             view = shares.get_subscription(uow.session, sub_id)
-            request = decisions.get(uow.session, shares.confirmation_key(sub_id))
-            if (
-                request is None
-                or request.status != decisions.DecisionStatus.OPEN
-                or not request.flow_run_id
-            ):
+            request = uow.decisions.find(shares.confirmation_key(sub_id))
+            if request is None or request.status != DecisionStatus.OPEN or not request.flow_run_id:
                 uow.rollback()
                 continue
             answer = {
@@ -107,7 +104,7 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
                 "paid_on": None,
                 "bank_reference": None,
             }
-            decisions.record_decision(uow.session, key=request.key, decision=answer, staff="system")
+            uow.decisions.decide(key=request.key, decision=answer, staff="system")
             uow.commit()
         try:
             resume_flow_run(
@@ -212,8 +209,7 @@ def _approval_key(request_key: str) -> str:
 def ask_board(transfer: dict[str, Any]) -> dict[str, str] | None:
     """Open the board's approval request (once); returns {decision, staff} if already taken."""
     with UnitOfWork() as uow:
-        view = decisions.open_request(
-            uow.session,
+        view = uow.decisions.open(
             key=_approval_key(transfer["request_key"]),
             process="share-transfer",
             subject_type="member",
@@ -236,8 +232,7 @@ def ask_board(transfer: dict[str, Any]) -> dict[str, str] | None:
 @task(name="record-board-decision", **IO_RETRIES)
 def record_board_decision(request_key: str, decision: str, note: str, staff: str) -> dict[str, str]:
     with UnitOfWork() as uow:
-        decisions.record_decision(
-            uow.session,
+        uow.decisions.decide(
             key=_approval_key(request_key),
             decision={"decision": decision, "note": note},
             staff=staff,

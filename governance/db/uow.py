@@ -10,6 +10,7 @@ from governance.config import Settings, get_settings
 from governance.db.crypto import FieldCipher
 from governance.db.engine import session_factory
 from governance.db.keys import key_material
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.outbox import OutboxRepository
 from governance.db.repositories.timeline import TimelineRepository
 
@@ -24,6 +25,7 @@ class UnitOfWork:
         self._cipher: FieldCipher | None = None
         self._outbox: OutboxRepository | None = None
         self._timeline: TimelineRepository | None = None
+        self._decisions: DecisionRepository | None = None
 
     @property
     def session(self) -> Session:
@@ -56,6 +58,13 @@ class UnitOfWork:
             self._timeline = TimelineRepository(self.session)
         return self._timeline
 
+    @property
+    def decisions(self) -> DecisionRepository:
+        """Staff decision requests (human tasks), in this unit of work's transaction."""
+        if self._decisions is None:
+            self._decisions = DecisionRepository(self.session)
+        return self._decisions
+
     def __enter__(self) -> UnitOfWork:
         key_material(self.settings)  # refuses to go on with a key that does not open the data
         self._session = self._factory()
@@ -73,6 +82,7 @@ class UnitOfWork:
         self._session = None
         self._outbox = None
         self._timeline = None
+        self._decisions = None
 
     def commit(self) -> None:
         self.session.commit()

@@ -57,6 +57,14 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class DecisionStatus(StrEnum):
+    """A staff decision a process waits for (a human task)."""
+
+    OPEN = "open"
+    DECIDED = "decided"
+    CANCELLED = "cancelled"
+
+
 class DocumentFormat(StrEnum):
     DOCX = "docx"
     PDF = "pdf"

@@ -9,17 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.db.models import DecisionRequest, Member
+from governance.db.models import Member
 from governance.db.models.contracts import Client, Declaration, DimonaRecord, Invoice
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain.actor import Actor
 from governance.domain.contracts import ContractDeclaration, DeclarationStatus
+from governance.domain.decisions import DecisionView
 from governance.domain.einvoice import InvoiceFacts
 from governance.domain.enums import Language, Office
 from governance.domain.offices import employment_language
-from governance.services import decisions, invoicing, outbox
+from governance.services import invoicing, outbox
 from governance.services.contracts import PROCESS, SUBJECT, document_keys
 
 
@@ -142,14 +144,14 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
     session, now = uow.session, now or utcnow()
     period = rules.DEFAULT_SETTINGS.decision_due_hours * 3600
     sent = 0
-    for request in decisions.overdue(session, now):
+    for request in DecisionRepository(session).overdue(now):
         if request.process != PROCESS:
             continue
         waited = (now - request.requested_at).total_seconds()
         due_reminders = int(waited // period)
         if request.reminders_sent >= due_reminders:
             continue
-        request.reminders_sent = due_reminders
+        DecisionRepository(session).note_reminders(request.key, due_reminders)
         outbox.enqueue(
             session,
             key=f"mail:contract-reminder:{request.key}:{due_reminders}",
@@ -177,14 +179,8 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
     return sent
 
 
-def open_contract_requests(session: Session) -> list[DecisionRequest]:
-    return list(
-        session.scalars(
-            select(DecisionRequest)
-            .where(DecisionRequest.process == PROCESS, DecisionRequest.status == "open")
-            .order_by(DecisionRequest.requested_at)
-        )
-    )
+def open_contract_requests(session: Session) -> list[DecisionView]:
+    return DecisionRepository(session).waiting(PROCESS)
 
 
 # --------------------------------------------------------------------------- Dimona export

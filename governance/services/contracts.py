@@ -15,7 +15,7 @@ from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
-from governance.db.models import DecisionRequest, Document, Member
+from governance.db.models import Document, Member
 from governance.db.models.contracts import (
     Approval,
     CheckRecord,
@@ -24,6 +24,7 @@ from governance.db.models.contracts import (
     DimonaRecord,
     Invoice,
 )
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
@@ -38,10 +39,11 @@ from governance.domain.contracts import (
     DeclarationStatus,
     Route,
 )
+from governance.domain.decisions import DecisionView
 from governance.domain.einvoice import DocumentKind
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.services import decisions, documents, invoicing, outbox
+from governance.services import documents, invoicing, outbox
 
 PROCESS = "contract-approval"
 SUBJECT = "contract"
@@ -408,10 +410,9 @@ def _question(d: Declaration, approvers: tuple[str, ...]) -> str:
 
 def _open_request(
     session: Session, d: Declaration, now: datetime, settings: ContractSettings
-) -> decisions.DecisionView:
+) -> DecisionView:
     approvers = _approvers(session, d)
-    return decisions.open_request(
-        session,
+    return DecisionRepository(session).open(
         key=decision_key(d.id, d.revision, len(approvers) + 1),
         process=PROCESS,
         subject_type=SUBJECT,
@@ -425,17 +426,15 @@ def _open_request(
 
 def pending_decision(
     uow: UnitOfWork, declaration_id: int, flow_run_id: str | None = None
-) -> decisions.DecisionView | None:
+) -> DecisionView | None:
     """The decision request awaited now (opened if needed), or None when nothing is awaited."""
     session = uow.session
     d = _declaration(session, declaration_id)
     if d.status is not DeclarationStatus.AWAITING_DECISION:
         return None
     request = _open_request(session, d, utcnow(), contract_settings())
-    row = session.scalar(select(DecisionRequest).where(DecisionRequest.key == request.key))
-    if flow_run_id and row is not None and row.flow_run_id != flow_run_id:
-        row.flow_run_id = flow_run_id  # the run to resume when staff answer elsewhere
-        request = decisions.DecisionView.of(row)
+    if flow_run_id:  # the run to resume when staff answer elsewhere
+        request = uow.decisions.link_run(request.key, flow_run_id, open_only=False) or request
     uow.commit()
     return request
 
@@ -459,8 +458,7 @@ def decide(
     approvers = _approvers(session, d)
     rules.check_decision(action, staff, reason, approvers)
     request = _open_request(session, d, now, settings)
-    decisions.record_decision(
-        session,
+    DecisionRepository(session).decide(
         key=request.key,
         decision={"action": action.value, "reason": reason},
         staff=staff,
@@ -506,17 +504,7 @@ def note_refused_input(uow: UnitOfWork, declaration_id: int, staff: str, message
     d.refused_inputs += 1
     # An answer recorded elsewhere (the decision inbox) but refused here is taken back: the
     # request is open again for another staff member.
-    request = uow.session.scalar(
-        select(DecisionRequest).where(
-            DecisionRequest.key
-            == decision_key(d.id, d.revision, len(_approvers(uow.session, d)) + 1)
-        )
-    )
-    if request is not None and request.status == decisions.DecisionStatus.DECIDED:
-        request.status = decisions.DecisionStatus.OPEN
-        request.decision = None
-        request.decided_by = None
-        request.decided_at = None
+    uow.decisions.reopen(decision_key(d.id, d.revision, len(_approvers(uow.session, d)) + 1))
     uow.timeline.record(
         actor=Actor.staff(staff),
         action="contract_decision_refused",
@@ -707,8 +695,8 @@ def cancel_declaration(
     d.status = DeclarationStatus.CANCELLED
     d.cancelled_at = now
     d.outcome_reason = reason
-    decisions.cancel(
-        session, decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason
+    DecisionRepository(session).cancel(
+        decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason
     )
     voided = documents.void_documents(session, SUBJECT, str(d.id), reason, actor, now)
     for row in session.scalars(select(Invoice).where(Invoice.declaration_id == d.id)):

@@ -20,6 +20,7 @@ from governance.clock import utcnow
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
@@ -27,7 +28,6 @@ from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
 from governance.domain.enums import DocumentFormat
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.ubl_rules import RuleFailure as RuleFailure
-from governance.services import decisions
 from governance.services.invoicing import compact_number, credit_note_key
 
 PROCESS = "einvoicing"
@@ -129,7 +129,9 @@ def record_outcomes(uow: UnitOfWork, outcomes: Iterable[Outcome]) -> dict[str, i
             counts["held"] += 1
             continue
         if row.decision_key:  # held before, valid now: the staff question is answered
-            decisions.cancel(session, row.decision_key, "the e-invoice now passes every rule")
+            DecisionRepository(session).cancel(
+                row.decision_key, "the e-invoice now passes every rule"
+            )
         row.status = EInvoiceStatus.READY
         TimelineRepository(session).record(
             actor=SYSTEM,
@@ -148,8 +150,7 @@ def _hold(session: Session, row: EInvoice, o: Outcome, member_id: int | None) ->
     row.status = EInvoiceStatus.HELD
     row.decision_key = hold_key(o.number)
     listed = "; ".join(f"[{f.rule_id}] {f.message} ({f.detail})" for f in o.failures)
-    decisions.open_request(
-        session,
+    DecisionRepository(session).open(
         key=row.decision_key,
         process=PROCESS,
         subject_type=SUBJECT,
@@ -181,7 +182,7 @@ def release_for_revalidation(uow: UnitOfWork, number: str, staff: str) -> str:
             f"e-invoice {number} is {row.status.value}, not held", field="number"
         )
     if row.decision_key:
-        decisions.cancel(session, row.decision_key, f"revalidation asked by {staff}")
+        DecisionRepository(session).cancel(row.decision_key, f"revalidation asked by {staff}")
     TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="einvoice_revalidation_asked",

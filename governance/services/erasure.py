@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from governance.clock import brussels_date, utcnow
-from governance.db.models import DecisionRequest, Document, Member
+from governance.db.models import Document, Member
 from governance.db.models.onboarding import Application, InformationRequest
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
@@ -99,11 +100,7 @@ def erase_member(
             .values(message=ERASED, answer=None)
         )
     messages = uow.outbox.forget_member(member_id, ERASED)
-    session.execute(
-        update(DecisionRequest)
-        .where(DecisionRequest.member_id == member_id)
-        .values(question=ERASED)
-    )
+    DecisionRepository(session).erase_questions(member_id, ERASED)
     events = TimelineRepository(session).erase_details(member_id)
     docs = list(
         session.scalars(

@@ -26,10 +26,12 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionStatus, DecisionView
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition
 from governance.domain.grants import (
@@ -38,7 +40,7 @@ from governance.domain.grants import (
     CallStatus,
     InstalmentStatus,
 )
-from governance.services import decisions, outbox
+from governance.services import outbox
 from governance.services.grants import (
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
@@ -175,7 +177,7 @@ def rank_call(uow: UnitOfWork, call_id: int, now: datetime) -> DecisionPack:
             app.score_hundredths = _hundredths(r.score) if r.score is not None else None
             app.proposed_cents = allocation.get(r.reference, 0)
         call.status = CallStatus.RANKED
-        decisions.cancel(session, reviews_key(call_id), "the review round is closed")
+        DecisionRepository(session).cancel(reviews_key(call_id), "the review round is closed")
         TimelineRepository(session).record(
             actor=Actor.system(PROCESS),
             action="grant_call_ranked",
@@ -263,11 +265,10 @@ def _names(session: Session, member_ids: list[int]) -> dict[int, str]:
 
 def open_board_decision(
     uow: UnitOfWork, call_id: int, now: datetime, flow_run_id: str | None = None
-) -> decisions.DecisionView:
+) -> DecisionView:
     """Ask the board to approve the proposed allocation (idempotent)."""
     pack = decision_pack(uow.session, call_id)
-    view = decisions.open_request(
-        uow.session,
+    view = uow.decisions.open(
         key=board_key(call_id),
         process=PROCESS,
         subject_type=SUBJECT_CALL,
@@ -297,8 +298,7 @@ def record_board_decision(
     """The board approves the allocation, with any changes (each with a reason)."""
     session = uow.session
     call = get_call(session, call_id)
-    decisions.open_request(  # the board may decide before the flow asked (CLI)
-        session,
+    DecisionRepository(session).open(  # the board may decide before the flow asked (CLI)
         key=board_key(call_id),
         process=PROCESS,
         subject_type=SUBJECT_CALL,
@@ -308,9 +308,9 @@ def record_board_decision(
         now=now,
     )
     payload = {"changes": [c.__dict__ for c in changes], "note": note}
-    existing = decisions.get(session, board_key(call_id))
-    if existing and existing.status == decisions.DecisionStatus.DECIDED:
-        decisions.record_decision(session, key=board_key(call_id), decision=payload, staff=staff)
+    existing = DecisionRepository(session).find(board_key(call_id))
+    if existing and existing.status == DecisionStatus.DECIDED:
+        DecisionRepository(session).decide(key=board_key(call_id), decision=payload, staff=staff)
         return {
             a.reference: a.final_cents or 0
             for a in applications_of(
@@ -336,8 +336,8 @@ def record_board_decision(
     for a in apps:
         a.final_cents = final[a.reference]
         a.board_reason = reasons.get(a.reference)
-    decisions.record_decision(
-        session, key=board_key(call_id), decision=payload, staff=staff, now=now
+    DecisionRepository(session).decide(
+        key=board_key(call_id), decision=payload, staff=staff, now=now
     )
     call.decided_at = now
     uow.commit()
@@ -351,7 +351,7 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
     if call.status == CallStatus.RANKED:
         if call.decided_at is None:
             raise InvalidTransition("the board has not decided yet", field="call_id")
-        board = decisions.get(session, board_key(call_id))
+        board = DecisionRepository(session).find(board_key(call_id))
         approved_by = (board.decided_by if board else None) or "board"
         for a in applications_of(session, call_id, ApplicationStatus.RANKED):
             if (a.final_cents or 0) > 0:
@@ -519,11 +519,10 @@ def _outcome(app: GrantApplication) -> str:
 
 def open_review_round(
     uow: UnitOfWork, call_id: int, now: datetime, flow_run_id: str | None = None
-) -> decisions.DecisionView:
+) -> DecisionView:
     """The wait for missing reviews: staff may close the round before the deadline."""
     call = get_call(uow.session, call_id)
-    view = decisions.open_request(
-        uow.session,
+    view = uow.decisions.open(
         key=reviews_key(call_id),
         process=PROCESS,
         subject_type=SUBJECT_CALL,
@@ -543,8 +542,7 @@ def open_review_round(
 def close_review_round(uow: UnitOfWork, call_id: int, staff: str, note: str, now: datetime) -> None:
     """Staff close the review round (the flow then ranks with the reviews received)."""
     open_review_round(uow, call_id, now)
-    decisions.record_decision(
-        uow.session,
+    uow.decisions.decide(
         key=reviews_key(call_id),
         decision={"close": True, "note": note},
         staff=staff,
@@ -554,8 +552,8 @@ def close_review_round(uow: UnitOfWork, call_id: int, staff: str, note: str, now
 
 
 def review_round_closed(uow: UnitOfWork, call_id: int) -> bool:
-    view = decisions.get(uow.session, reviews_key(call_id))
-    return view is not None and view.status == decisions.DecisionStatus.DECIDED
+    view = uow.decisions.find(reviews_key(call_id))
+    return view is not None and view.status == DecisionStatus.DECIDED
 
 
 def queue_decision_pack_mail(uow: UnitOfWork, call_id: int) -> None:
@@ -588,7 +586,7 @@ def review_rounds_to_wake(uow: UnitOfWork, now: datetime) -> list[tuple[int, str
     from governance.services.grants import review_progress
 
     woken = []
-    for request in decisions.open_requests(uow.session):
+    for request in uow.decisions.waiting():
         if request.process != PROCESS or not request.key.endswith(":reviews-closed"):
             continue
         call_id = int(request.subject_id)

@@ -23,10 +23,12 @@ from governance.db.models.grants import (
     GrantReport,
     GrantReviewer,
 )
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import identifiers
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionView
 from governance.domain.enums import ActorKind
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.grants import (
@@ -36,7 +38,7 @@ from governance.domain.grants import (
     InstalmentStatus,
     ReportStatus,
 )
-from governance.services import decisions, outbox
+from governance.services import outbox
 from governance.services.grants import SUBJECT_APPLICATION, SUBJECT_CALL, get_application, get_call
 
 PROCESS = "grant-awarding"
@@ -175,9 +177,11 @@ def decide_report(
     assert award is not None
     app = session.get(GrantApplication, award.application_id)
     assert app is not None
-    for open_request in decisions.open_requests(session):  # the flow's wait is answered
+    for open_request in DecisionRepository(session).waiting():  # the flow's wait is answered
         if open_request.key.startswith(reports_key_prefix(app.call_id)):
-            decisions.cancel(session, open_request.key, f"report {report_id} decided by {staff}")
+            DecisionRepository(session).cancel(
+                open_request.key, f"report {report_id} decided by {staff}"
+            )
     TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="grant_report_accepted" if accepted else "grant_report_rejected",
@@ -227,13 +231,12 @@ def instalment_progress(uow: UnitOfWork, call_id: int) -> InstalmentProgress:
 
 def open_report_wait(
     uow: UnitOfWork, call_id: int, now: datetime, flow_run_id: str | None = None
-) -> decisions.DecisionView:
+) -> DecisionView:
     """The flow's wait for the next report decision (keyed by how many were decided)."""
     progress = instalment_progress(uow, call_id)
     key = f"{reports_key_prefix(call_id)}{progress.decided_reports}"
     waiting = ", ".join(f"{ref} (report {rid})" for ref, rid in progress.reports_to_decide)
-    view = decisions.open_request(
-        uow.session,
+    view = uow.decisions.open(
         key=key,
         process=PROCESS,
         subject_type=SUBJECT_CALL,

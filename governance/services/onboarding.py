@@ -17,6 +17,7 @@ from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
@@ -29,7 +30,7 @@ from governance.domain.onboarding import (
     ReviewChoice,
     ReviewReason,
 )
-from governance.services import decisions, outbox
+from governance.services import outbox
 from governance.statutes import get_statutes
 
 PROCESS = "member-onboarding"
@@ -341,8 +342,7 @@ def open_review(
     now = now or utcnow()
     waiting_since = row.waiting_since or now
     description = _describe(row)
-    request = decisions.open_request(
-        session,
+    request = DecisionRepository(session).open(
         key=review_key(row.id, row.review_round),
         process=PROCESS,
         subject_type="application",
@@ -377,8 +377,8 @@ def record_review(
     row = _get(session, application_id, lock=True)
     decision = rules.review_decision(choice, note)
     now = now or utcnow()
-    decisions.record_decision(
-        session, key=review_key(row.id, round_), decision=decision, staff=staff, now=now
+    DecisionRepository(session).decide(
+        key=review_key(row.id, round_), decision=decision, staff=staff, now=now
     )
     if row.status is not ApplicationStatus.IN_REVIEW or row.review_round != round_:
         uow.commit()  # this round was applied already (a re-run or a resume)
@@ -437,8 +437,7 @@ def open_information_wait(
         "\n\nEnter the answer received (mail, phone, counter) to send the application back "
         "to review. Without an answer it is closed after 30 days."
     )
-    request = decisions.open_request(
-        session,
+    request = DecisionRepository(session).open(
         key=info_key(row.id, row.review_round),
         process=PROCESS,
         subject_type="application",
@@ -472,8 +471,7 @@ def record_information(
     session = uow.session
     row = _get(session, application_id, lock=True)
     now = now or utcnow()
-    decisions.record_decision(
-        session,
+    DecisionRepository(session).decide(
         key=info_key(row.id, round_),
         decision={"answer": answer.strip()},
         staff=staff,
@@ -556,5 +554,5 @@ def waiting_decision(uow: UnitOfWork, application_id: int) -> PendingDecision | 
 
 def flow_run_waiting(uow: UnitOfWork, key: str) -> str | None:
     """The id of the flow run suspended on this decision, if one is."""
-    found = decisions.get(uow.session, key)
+    found = uow.decisions.find(key)
     return found.flow_run_id if found else None

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from governance.clock import brussels_date, utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
 from governance.domain.actor import Actor
 from governance.domain.onboarding import ApplicationStatus, ReminderDue, ReminderKind
-from governance.services import decisions, outbox
+from governance.services import outbox
 from governance.services.onboarding import (
     PROCESS,
     _event,
@@ -104,9 +105,9 @@ def apply_reminder(
         row.closed_at = now
         _mail(uow, row, "closed", "onboarding_closed")
         key = info_key(row.id, row.review_round)
-        pending = decisions.get(session, key)
+        pending = DecisionRepository(session).find(key)
         flow_run_id = pending.flow_run_id if pending else None
-        decisions.cancel(session, key, "no answer from the applicant within 30 days")
+        DecisionRepository(session).cancel(key, "no answer from the applicant within 30 days")
         _event(session, row, system, "application_closed_unanswered", round=row.review_round)
     uow.commit()
     return ReminderOutcome(row.id, due.kind, True, flow_run_id)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from governance.db.models import DecisionRequest, SharePayment
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionStatus
 from governance.domain.errors import NotFound, RuleViolation
 from governance.services import shares
-from governance.services.decisions import DecisionStatus
 
 PROCESS = "share-payment-review"
 
@@ -40,7 +40,7 @@ def _payment(uow: UnitOfWork, payment_id: int) -> SharePayment:
 
 def _review(uow: UnitOfWork, payment: SharePayment) -> PaymentReview:
     key = payment.review_key or shares.review_key(payment.id)
-    request = uow.session.scalar(select(DecisionRequest).where(DecisionRequest.key == key))
+    request = uow.decisions.find(key)
     outcome = shares.payment_outcome(uow.session, payment)
     return PaymentReview(
         payment_id=payment.id,
@@ -61,9 +61,8 @@ def open_for_run(uow: UnitOfWork, payment_id: int, flow_run_id: str | None) -> P
     if payment.review_key is None and payment.status != "held":
         raise NotFound(f"payment {payment_id} was never held for review", field="payment_id")
     key = payment.review_key or shares.review_key(payment.id)
-    request = uow.session.scalar(select(DecisionRequest).where(DecisionRequest.key == key))
-    if flow_run_id and request is not None and request.status == DecisionStatus.OPEN:
-        request.flow_run_id = flow_run_id
+    if flow_run_id:
+        uow.decisions.link_run(key, flow_run_id)
         uow.commit()
     return _review(uow, payment)
 

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import SharePayment, ShareSubscription
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.domain.actor import Actor
 from governance.domain.camt053 import Statement, StatementEntry
 from governance.domain.errors import NotFound
 from governance.domain.register import InvalidEntry, SubscriptionStatus
-from governance.services import decisions
 from governance.services import register as store
 
 PROCESS = "bank-reversal-review"
@@ -84,7 +84,7 @@ def record(
     reversal was already imported."""
     key = review_key(transaction_key)
     store.lock_head(session)  # two imports of the same reversal: the second one waits
-    if decisions.get(session, key) is not None:
+    if DecisionRepository(session).find(key) is not None:
         return None
     payment = reversed_payment(session, entry)
     sub = (
@@ -92,8 +92,7 @@ def record(
         if payment is not None and payment.subscription_id is not None
         else None
     )
-    decisions.open_request(
-        session,
+    DecisionRepository(session).open(
         key=key,
         process=PROCESS,
         subject_type="share_payment" if payment is not None else "bank_statement",
@@ -126,6 +125,6 @@ def mark_handled(session: Session, *, key: str, staff: str, note: str) -> None:
         raise NotFound(f"'{key}' is not a bank reversal to review", field="key")
     if not note.strip():
         raise InvalidEntry("say what was done about the reversal", field="note")
-    decisions.record_decision(
-        session, key=key, decision={"decision": "handled", "note": note.strip()}, staff=staff
+    DecisionRepository(session).decide(
+        key=key, decision={"decision": "handled", "note": note.strip()}, staff=staff
     )

@@ -25,14 +25,16 @@ from governance.db.models import (
     SharePayment,
     ShareSubscription,
 )
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionView
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
-from governance.services import decisions, outbox, refunds, share_changes
+from governance.services import outbox, refunds, share_changes
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
 from governance.services.share_changes import Certificate
@@ -321,8 +323,7 @@ def open_review(
             f"{(sub.amount_cents - sub.paid_cents) / 100:.2f} EUR; {payment.amount_cents / 100:.2f}"
             f" EUR was received on {payment.paid_on} ({match}). Apply it, or refund it."
         )
-    decisions.open_request(
-        session,
+    DecisionRepository(session).open(
         key=key,
         process="share-payment-review",
         subject_type="share_payment",
@@ -430,7 +431,7 @@ def resolve_payment_review(
         raise NotFound(f"there is no payment {payment_id}", field="payment_id")
     given = {"decision": str(decision), "subscription_id": subscription_id}
     key = payment.review_key or review_key(payment.id)
-    decisions.record_decision(session, key=key, decision=given, staff=staff)
+    DecisionRepository(session).decide(key=key, decision=given, staff=staff)
     if payment.status != "held":
         return _outcome_of(session, payment, duplicate=True)
     actor = Actor.staff(staff)
@@ -673,11 +674,10 @@ def confirmation_key(subscription_id: int) -> str:
 
 def payment_confirmation_request(
     session: Session, subscription_id: int, flow_run_id: str | None = None
-) -> decisions.DecisionView:
+) -> DecisionView:
     """Ask staff to confirm the payment of a subscription (once per subscription)."""
     sub = _subscription(session, subscription_id)
-    return decisions.open_request(
-        session,
+    return DecisionRepository(session).open(
         key=confirmation_key(sub.id),
         process=PROCESS,
         subject_type="share_subscription",
@@ -698,8 +698,8 @@ def apply_payment_confirmation(
     session: Session, *, subscription_id: int, decision: dict[str, Any], staff: str
 ) -> SubscriptionStatus:
     """Record the staff answer (paid: amount + date; cancel) and carry it out once."""
-    decisions.record_decision(
-        session, key=confirmation_key(subscription_id), decision=decision, staff=staff
+    DecisionRepository(session).decide(
+        key=confirmation_key(subscription_id), decision=decision, staff=staff
     )
     sub = _subscription(session, subscription_id)
     if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:

@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models.staff import StaffMember, StaffRecoveryCode
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import staff as rules
 from governance.domain.actor import Actor
+from governance.domain.decisions import DecisionView
 from governance.domain.enums import Office
 from governance.domain.errors import NotFound
 from governance.domain.staff import RegistryRefused, StaffRole
-from governance.services.decisions import DecisionView, open_requests
 
 ISSUER = "SmartCoop coopflow"
 RECOVERY_CODES = 10
@@ -257,7 +258,7 @@ def decisions_for(session: Session, login: str) -> list[DecisionView]:
     roles = {StaffRole(r) for r in row.roles} if row.active else set()
     return [
         request
-        for request in open_requests(session)
+        for request in DecisionRepository(session).waiting()
         if (kind := rules.kind_of_request(request.process, request.key)) is not None
         and rules.ROLE_FOR[kind] in roles
     ]

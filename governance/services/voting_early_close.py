@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from governance.clock import BRUSSELS, utcnow
 from governance.db.models.assembly import Assembly
 from governance.db.models.voting import VotingSeal
+from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
+from governance.domain.decisions import DecisionStatus
 from governance.domain.errors import NotFound
-from governance.services import decisions
 
 PROCESS = "assembly-closing"
 ANSWER_WITHIN = timedelta(days=1)
@@ -62,8 +63,7 @@ def decide_early_close(
     request = early_close_request(session, assembly_id, now)
     if request is None:
         return None
-    opened = decisions.open_request(
-        session,
+    opened = DecisionRepository(session).open(
         key=request.key,
         process=PROCESS,
         subject_type="assembly",
@@ -72,9 +72,9 @@ def decide_early_close(
         due_in=ANSWER_WITHIN,
         now=now,
     )
-    if opened.status != decisions.DecisionStatus.DECIDED:  # decided already: it stands
-        decisions.record_decision(
-            session, key=request.key, decision={"reason": reason}, staff=staff, now=now
+    if opened.status != DecisionStatus.DECIDED:  # decided already: it stands
+        DecisionRepository(session).decide(
+            key=request.key, decision={"reason": reason}, staff=staff, now=now
         )
     uow.commit()
     return request.key

@@ -15,7 +15,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.onboarding import Application, ReviewChoice
 from governance.domain.staff import DecisionKind
-from governance.services import decisions, onboarding
+from governance.services import onboarding
 from seeding.demo_steps.staff import PHONES
 
 STAFF = "demo.staff"
@@ -91,8 +91,7 @@ def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
     staff = PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, f"application:{app_id}")
     with UnitOfWork() as uow:
         pending = onboarding.open_review(uow, app_id)
-        decisions.record_decision(
-            uow.session,
+        uow.decisions.decide(
             key=pending.key,
             decision={"choice": str(choice), "note": note},
             staff=staff,

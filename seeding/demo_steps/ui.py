@@ -11,7 +11,6 @@ from typing import Any
 
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import DecisionKind
-from governance.services import decisions
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 
@@ -29,8 +28,7 @@ def confirm_welcome_packs(ctx: Any) -> None:
         key = f"member-welcome-review:{member_id}"
         proven = PHONES.prove(staff, DecisionKind.ONBOARDING_REVIEW, key)
         with UnitOfWork() as uow:
-            decisions.open_request(
-                uow.session,
+            uow.decisions.open(
                 key=key,
                 process="member-welcome-review",
                 subject_type="member",
@@ -39,7 +37,7 @@ def confirm_welcome_packs(ctx: Any) -> None:
                 due_in=timedelta(days=2),
                 member_id=member_id,
             )
-            decisions.record_decision(uow.session, key=key, decision=answer, staff=proven)
+            uow.decisions.decide(key=key, decision=answer, staff=proven)
             uow.commit()
         outcomes.append(member_welcome_review(WelcomeReviewParameters(member_id=member_id)))
     sent = sum(1 for o in outcomes if not o.startswith("held"))
@@ -52,5 +50,5 @@ def confirm_welcome_packs(ctx: Any) -> None:
         ctx.report(
             "staff inbox",
             "decisions waiting (`coop inbox`)",
-            len(decisions.open_requests(uow.session)),
+            len(uow.decisions.waiting()),
         )

@@ -18,7 +18,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.contracts import DecisionAction
 from governance.domain.enums import Language, Office
-from governance.services import contracts, decisions
+from governance.services import contracts
 
 
 def _check(facts):  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ def test_four_eyes_decisions_given_before_the_run_are_applied_and_documented(
     # the second approval arrives through the generic decision inbox: the flow applies it
     with UnitOfWork() as uow:
         key = contracts.view(uow.session, view.id).decision_key
-        decisions.record_decision(uow.session, key=key, decision={"action": "approve", "reason": ""}, staff="bob")
+        uow.decisions.decide(key=key, decision={"action": "approve", "reason": ""}, staff="bob")
         uow.commit()
     assert contract_approval(ApprovalParameters(declaration_id=view.id)) == "approved"
     with UnitOfWork() as uow:
@@ -101,7 +101,7 @@ def test_a_second_approval_by_the_same_login_is_refused_and_asked_again(
         contracts.decide(uow, view.id, DecisionAction.APPROVE, "anna")
     with UnitOfWork() as uow:
         key = contracts.view(uow.session, view.id).decision_key
-        decisions.record_decision(uow.session, key=key, decision={"action": "approve", "reason": ""}, staff="anna")
+        uow.decisions.decide(key=key, decision={"action": "approve", "reason": ""}, staff="anna")
         uow.commit()
     from tasks.contracts import record_contract_decision
 
@@ -111,7 +111,7 @@ def test_a_second_approval_by_the_same_login_is_refused_and_asked_again(
         current = contracts.view(uow.session, view.id)
     assert current.status.value == "awaiting_decision" and current.refused_inputs == 1
     with UnitOfWork() as uow:
-        request = decisions.get(uow.session, key)
+        request = uow.decisions.find(key)
     assert request is not None and request.status == "open" and request.decided_by is None
 
 

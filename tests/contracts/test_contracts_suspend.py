@@ -14,7 +14,7 @@ from flows.contract_approval import ApprovalParameters, contract_approval
 from governance.db.models import Document
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
-from governance.services import contracts, decisions
+from governance.services import contracts
 
 
 def _start(params: ApprovalParameters):  # type: ignore[no-untyped-def]
@@ -47,7 +47,7 @@ def test_four_eyes_through_suspend_and_resume(coop_env, mail_sink, prefect_harne
         [declaration_id] = uow.session.scalars(select(Declaration.id)).all()
     with UnitOfWork() as uow:
         view = contracts.view(uow.session, declaration_id)
-        request = decisions.get(uow.session, view.decision_key)
+        request = uow.decisions.find(view.decision_key)
     assert view.status.value == "awaiting_decision" and request is not None
     assert request.flow_run_id == str(flow_run.id)
 

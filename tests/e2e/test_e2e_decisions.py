@@ -25,7 +25,6 @@ from e2e_stack import ARTIFACTS, ROOT, Stack, running_stack
 from staff_kit import Authenticators, enrol_staff
 
 from governance.db.uow import UnitOfWork
-from governance.services import decisions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 CHROMIUM = "/usr/bin/chromium"
@@ -78,7 +77,7 @@ def _answer(stack: Stack, started: dict[str, Started], case: DecisionCase,
         stack.resume(run_id, {**case.invalid_input, "one_time_code": "123456"})
     assert stack.state(run_id).is_paused(), "a refused answer leaves the run waiting"
     with UnitOfWork(stack.settings) as uow:
-        waiting = {r.flow_run_id for r in decisions.open_requests(uow.session)}
+        waiting = {r.flow_run_id for r in uow.decisions.waiting()}
     assert str(run_id) in waiting, "the inbox shows the waiting run"
     login = case.valid_input["staff"]
     if login in _last_run_of:  # one person's codes count in the order typed (RFC 6238 §5.2):

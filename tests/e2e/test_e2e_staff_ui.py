@@ -408,7 +408,7 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     import sys
     from datetime import timedelta
 
-    from governance.services import decisions, grant_awards, grants
+    from governance.services import grant_awards, grants
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grants"))
     from grants_testkit import T0, add_reviewers, apply, make_call, make_members, score_all
@@ -444,7 +444,7 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     staff.open_run(run_id)
     staff.shot("waiting-for-reports")
     with UnitOfWork(stack.settings) as uow:
-        decided = decisions.get(uow.session, grant_awards.board_key(call_id))
+        decided = uow.decisions.find(grant_awards.board_key(call_id))
         assert decided is not None and decided.decided_by == "board.secretary"
         addresses = {m.email for m in uow.session.scalars(
             select(Member).where(Member.id.in_(applicants)))}

@@ -13,7 +13,8 @@ from prefect.flow_runs import resume_flow_run
 
 from flows.grant_awarding import GrantAwardingParameters, grant_awarding
 from governance.db.uow import UnitOfWork
-from governance.services import decisions, grant_awards, grant_payments
+from governance.domain.decisions import DecisionStatus
+from governance.services import grant_awards, grant_payments
 
 
 def _start_deployed_run(call_id: int, days: float = 2):  # type: ignore[no-untyped-def]
@@ -54,8 +55,8 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
     state = _run_again(flow_run.id)
     assert state.is_paused(), state
     with UnitOfWork() as uow:
-        request = decisions.get(uow.session, grant_awards.board_key(call_id))
-    assert request is not None and request.status == decisions.DecisionStatus.OPEN
+        request = uow.decisions.find(grant_awards.board_key(call_id))
+    assert request is not None and request.status == DecisionStatus.OPEN
     assert request.flow_run_id == str(flow_run.id)
     mails_while_waiting = len(mail_sink.parsed())
 
@@ -66,7 +67,7 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
     final = _run_again(flow_run.id)
     assert final.is_paused(), final  # now waiting for the grantees' reports
     with UnitOfWork() as uow:
-        board = decisions.get(uow.session, grant_awards.board_key(call_id))
+        board = uow.decisions.find(grant_awards.board_key(call_id))
         batches = grant_payments.payment_batches(uow, call_id)
     assert board is not None and board.decided_by == "board.secretary"
     assert [(b[1], b[2]) for b in batches] == [(2, 30_000 + 24_000)]
@@ -91,8 +92,8 @@ def test_reminders_resume_a_run_waiting_for_reviews_once_they_are_all_in(
     assert woken["review_rounds_resumed"] == 1
     assert _run_again(flow_run.id).is_paused()  # ranked, now waiting for the board
     with UnitOfWork() as uow:
-        board = decisions.get(uow.session, grant_awards.board_key(call_id))
-        rounds = decisions.get(uow.session, grant_awards.reviews_key(call_id))
-    assert board is not None and board.status == decisions.DecisionStatus.OPEN
+        board = uow.decisions.find(grant_awards.board_key(call_id))
+        rounds = uow.decisions.find(grant_awards.reviews_key(call_id))
+    assert board is not None and board.status == DecisionStatus.OPEN
     # every review was in: the resumed run ranked at once and closed the round itself
-    assert rounds is not None and rounds.status == decisions.DecisionStatus.CANCELLED
+    assert rounds is not None and rounds.status == DecisionStatus.CANCELLED

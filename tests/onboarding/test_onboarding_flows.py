@@ -23,7 +23,7 @@ from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.onboarding import Application, ApplicationStatus
-from governance.services import decisions, onboarding
+from governance.services import onboarding
 
 
 class ScriptedStaff:
@@ -37,8 +37,8 @@ class ScriptedStaff:
             suffix = pending.key.split(":", 2)[2]  # review:1, info:1...
             self.asked.append(suffix)
             with UnitOfWork() as uow:
-                decisions.record_decision(
-                    uow.session, key=pending.key, decision=self.answers[suffix], staff=self.staff
+                uow.decisions.decide(
+                    key=pending.key, decision=self.answers[suffix], staff=self.staff
                 )
                 uow.commit()
             return form_cls.recorded(self.answers[suffix], self.staff)

@@ -16,7 +16,7 @@ from flows.share_payment_review import PaymentReviewParameters, share_payment_re
 from governance.db.models import RegisterEntry, SharePayment
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
-from governance.services import decisions, payment_reviews, shares
+from governance.services import payment_reviews, shares
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")
@@ -47,7 +47,7 @@ def test_a_refused_answer_changes_nothing_and_names_the_reason(make_member) -> N
     assert review.held and review.refused_inputs == 1
     assert review.last_refusal is not None and f"subscription {cancelled}" in review.last_refusal
     with UnitOfWork() as uow:
-        request = decisions.get(uow.session, review.key)
+        request = uow.decisions.find(review.key)
         assert request is not None and request.decision is None  # no decision recorded
 
 

@@ -81,7 +81,6 @@ def test_a_bank_payment_closes_the_staff_request_of_a_waiting_flow_run(
 ) -> None:
     import uuid
 
-    from governance.services import decisions
     from tasks.share_register import wake_waiting_subscriptions
 
     ids = [make_member() for _ in range(3)]
@@ -97,6 +96,6 @@ def test_a_bank_payment_closes_the_staff_request_of_a_waiting_flow_run(
     # the run does not exist on any server: the resume fails softly, the request is closed
     assert wake_waiting_subscriptions.fn([1, 2]) == 0
     with UnitOfWork() as uow:
-        closed = decisions.get(uow.session, shares.confirmation_key(1))
+        closed = uow.decisions.find(shares.confirmation_key(1))
         assert closed is not None and closed.status == "decided" and closed.decided_by == "system"
-        assert decisions.get(uow.session, shares.confirmation_key(2)) is None
+        assert uow.decisions.find(shares.confirmation_key(2)) is None

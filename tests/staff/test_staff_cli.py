@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.uow import UnitOfWork
 from governance.domain.staff import StaffRole
-from governance.services import decisions
 from governance.services import staff as registry
 
 runner = CliRunner()
@@ -63,7 +62,7 @@ def test_the_inbox_of_a_login_lists_only_what_it_may_decide(coop_env) -> None:
     with UnitOfWork() as uow:
         for key, process in (("contract:1:r1:approval-1", "contract-approval"),
                              ("share-transfer-approval:t1", "share-transfer")):
-            decisions.open_request(uow.session, key=key, process=process, subject_type="x",
+            uow.decisions.open(key=key, process=process, subject_type="x",
                                    subject_id=1, question="?", due_in=timedelta(days=1))
         uow.commit()
     mine = runner.invoke(app, ["inbox", "--json", "--staff", "anna"])

@@ -13,7 +13,6 @@ from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.domain.errors import NotFound
 from governance.domain.staff import RegistryRefused, StaffRole
-from governance.services import decisions
 from governance.services import staff as registry
 
 
@@ -77,7 +76,7 @@ def test_the_inbox_of_a_login_shows_only_what_its_roles_may_decide(coop_env) -> 
                              ("share-transfer-approval:t1", "share-transfer"),
                              ("grants:1:board", "grant-awarding"),
                              ("grants:1:reviews-closed", "grant-awarding")):
-            decisions.open_request(uow.session, key=key, process=process, subject_type="x",
+            uow.decisions.open(key=key, process=process, subject_type="x",
                                    subject_id=1, question="?", due_in=timedelta(days=1))
         uow.commit()
     with UnitOfWork() as uow:

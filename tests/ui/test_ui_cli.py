@@ -16,7 +16,6 @@ from coopflow_cli import ops
 from coopflow_cli.main import app
 from coopflow_cli.show import brussels, euros, facts
 from governance.db.uow import UnitOfWork
-from governance.services import decisions
 
 runner = CliRunner()
 HEAVY = ("prefect", "sqlalchemy", "docxtpl")
@@ -117,8 +116,7 @@ def test_inbox_fits_80_columns_and_never_splits_a_link(coop_env, monkeypatch) ->
     run_id = "3f2b9a7c-1d4e-4f6a-9b8c-0123456789ab"
     with UnitOfWork() as uow:
         for n in range(2):
-            decisions.open_request(
-                uow.session,
+            uow.decisions.open(
                 key=f"contract-approval:{n}",
                 process="contract-approval",
                 subject_type="contract",

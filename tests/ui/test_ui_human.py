@@ -18,7 +18,7 @@ from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.members import MemberFacts
 from governance.domain.staff import DecisionKind
-from governance.services import decisions, members
+from governance.services import members
 
 
 class Verdict(StaffInput):
@@ -66,8 +66,7 @@ def _member(email: str | None = "lea@example.org") -> int:
 
 def _decide_beforehand(key: str, decision: dict[str, str], staff: str, **ask: object) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(
-            uow.session,
+        uow.decisions.open(
             key=key,
             process="ui-test",
             subject_type="member",
@@ -76,7 +75,7 @@ def _decide_beforehand(key: str, decision: dict[str, str], staff: str, **ask: ob
             due_in=timedelta(days=1),
             **ask,
         )
-        decisions.record_decision(uow.session, key=key, decision=decision, staff=staff)
+        uow.decisions.decide(key=key, decision=decision, staff=staff)
         uow.commit()
 
 
@@ -93,7 +92,7 @@ def test_an_unanswered_question_opens_the_request_and_cannot_suspend_outside_a_d
     with pytest.raises(RuntimeError, match="cannot be suspended"):
         decide("t:2")
     with UnitOfWork() as uow:
-        [request] = decisions.open_requests(uow.session)
+        [request] = uow.decisions.waiting()
     assert request.key == "t:2" and request.question.startswith("### Approve?")
     assert request.flow_run_id  # the inbox links to the waiting run
     assert request.due_at - request.requested_at == timedelta(days=1)
@@ -101,8 +100,7 @@ def test_an_unanswered_question_opens_the_request_and_cannot_suspend_outside_a_d
 
 def test_a_cancelled_request_stops_the_process(coop_env, prefect_harness) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(
-            uow.session,
+        uow.decisions.open(
             key="t:3",
             process="ui-test",
             subject_type="member",
@@ -110,7 +108,7 @@ def test_a_cancelled_request_stops_the_process(coop_env, prefect_harness) -> Non
             question="q",
             due_in=timedelta(days=1),
         )
-        decisions.cancel(uow.session, "t:3", "member withdrew")
+        uow.decisions.cancel("t:3", "member withdrew")
         uow.commit()
     with pytest.raises(DecisionCancelled, match="member withdrew"):
         decide("t:3")

@@ -15,15 +15,13 @@ from coopflow_cli import ops
 from coopflow_cli.main import app
 from governance.config import reset_settings
 from governance.db.uow import UnitOfWork
-from governance.services import decisions
 
 runner = CliRunner()
 
 
 def _ask(key: str, process: str, due_in: timedelta, run_id: str | None) -> None:
     with UnitOfWork() as uow:
-        decisions.open_request(
-            uow.session,
+        uow.decisions.open(
             key=key,
             process=process,
             subject_type="contract",
@@ -42,7 +40,7 @@ def test_inbox_lists_what_waits_with_its_sla_and_ui_link(coop_env, monkeypatch) 
     _ask("grant-jury:7", "grant-jury", timedelta(seconds=-60), None)  # already overdue
     _ask("done:1", "contract-approval", timedelta(days=1), None)
     with UnitOfWork() as uow:
-        decisions.record_decision(uow.session, key="done:1", decision={"ok": 1}, staff="anna")
+        uow.decisions.decide(key="done:1", decision={"ok": 1}, staff="anna")
         uow.commit()
     result = runner.invoke(app, ["inbox", "--json"])
     assert result.exit_code == 0, result.output
