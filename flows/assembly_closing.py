@@ -13,7 +13,7 @@ from datetime import timedelta
 from prefect import flow
 from pydantic import Field
 
-from flows.human import StaffInput, await_decision
+from flows.human import NewRequest, StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
@@ -74,14 +74,11 @@ def assembly_closing(
     question = early_close_question(assembly_id) if close_early else None
     if question is not None:
         key, text = question
-        decided = await_decision(
+        decided = ask_staff(
+            EarlyCloseInput,
             key=key,
-            process="assembly-closing",
-            subject_type="assembly",
-            subject_id=assembly_id,
-            question_markdown=text,
-            input_model=EarlyCloseInput,
-            due_in=timedelta(days=1),
+            question=text,
+            request=NewRequest("assembly-closing", "assembly", assembly_id, timedelta(days=1)),
         )
         staff = decided.staff
     sealed = close_assembly_voting(assembly_id, staff, close_early)

@@ -9,17 +9,16 @@ from prefect import flow
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from flows.forms import PaperForm, days_listed, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.contracts import (
     ClientFacts,
     ContractDeclaration,
     DecisionAction,
     DeclarationStatus,
 )
-from governance.domain.decisions import DecisionView
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
-from governance.services.contracts import DeclarationView, mail_prefix
+from governance.services.contracts import mail_prefix
 from tasks.contracts import (
     check_contracts,
     contract_status,
@@ -97,17 +96,6 @@ class ApprovalParameters(PaperForm):
         return self
 
 
-def wait_for_staff(request: DecisionView, view: DeclarationView) -> ContractDecisionInput:
-    """A decision given elsewhere (CLI, inbox) is used; else suspend until staff answer."""
-    if request.decision is not None and request.decided_by:
-        return ContractDecisionInput.recorded(request.decision, request.decided_by)
-    return suspend_for(
-        ContractDecisionInput,
-        key=f"{request.key}-{view.refused_inputs}",
-        description=request.question,
-    )
-
-
 FORM = titled("Contract declaration", "A new declaration, or a stored one to check again")
 
 
@@ -122,7 +110,12 @@ def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
         request = open_contract_decision(declaration_id)
         if request is None:
             break
-        answer = wait_for_staff(request, view)
+        answer = ask_staff(  # a decision given elsewhere (CLI, inbox) is used at once
+            ContractDecisionInput,
+            key=f"{request.key}-{view.refused_inputs}",
+            question=request.question,
+            answered=request,
+        )
         record_contract_decision(declaration_id, answer.action, answer.staff, answer.reason)
         view = contract_status(declaration_id)
     if view.status is DeclarationStatus.APPROVED:

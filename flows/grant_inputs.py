@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from prefect.input import RunInput
 from pydantic import Field
 
 from flows.forms import PaperForm
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 
-T = TypeVar("T", bound=RunInput)
+T = TypeVar("T", bound=StaffInput)
 
 
 class ReviewRoundInput(StaffInput):
@@ -67,4 +66,4 @@ def wait_for(key: str, input_type: type[T], what: str) -> T | None:
     if not deployment.id:
         print(f"{what}: waiting for a decision (key {key}); run again once it is given")
         return None
-    return suspend_for(input_type, key=key, description=f"**{what}**")
+    return ask_staff(input_type, key=key, question=f"**{what}**")

@@ -1,8 +1,9 @@
 """Human tasks: a flow asks staff a question and waits (days if need be) for the answer.
 
-One way to wait: `suspend_for(form, key=..., description=question_markdown)`. Every process
-that asks staff calls it (directly, after opening its own decision record in a service, or
-through `await_decision`, which opens a generic `DecisionRequest` first):
+One way to wait: `ask_staff(form, key=..., question=question_markdown, answered=...)`. Every
+process that asks a person calls it. The decision request is the process's own (a task opened
+it in a service and returns it: `answered=`), or a generic one opened and answered by
+`ask_staff` itself (`request=NewRequest(...)`):
 
     class ContractReview(StaffInput):
         verdict: Literal["approve", "refuse"] = Field(..., title="Decision")
@@ -24,7 +25,8 @@ How it works:
    (`verify_decider`: a registered, active staff member with the role the form's
    `decision_kind` needs, and a fresh code from their authenticator app). A refused answer
    records nothing: the run asks again under a new pause key, the reason shown in the form.
-5. A task records the answer with the verified login (timeline: who decided).
+5. A task records the answer with the verified login (timeline: who decided): the process's
+   own business task, or for a generic request `ask_staff` itself.
 
 Suspension needs the flow to run from a deployment (see prefect.yaml); in an ad-hoc run, give the
 decision first (`uow.decisions.decide`, or the process's own CLI command).
@@ -33,8 +35,9 @@ decision first (`uow.decisions.decide`, or the process's own CLI command).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from prefect.artifacts import create_markdown_artifact
 from prefect.flow_runs import suspend_flow_run
@@ -116,23 +119,84 @@ class DecisionCancelled(Exception):
     """The decision request was cancelled: the process stops here."""
 
 
+class Answered(Protocol):
+    """What a process's own task says of its decision request: the answer, if given already
+    (in the inbox, the CLI, or before a crash). A cancelled request carries its reason as the
+    decision and no decider."""
+
+    @property
+    def decision(self) -> dict[str, Any] | None: ...
+
+    @property
+    def decided_by(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """For a process without a decision record of its own: the generic request `ask_staff`
+    opens (idempotent by key) and on which it records the answer."""
+
+    process: str
+    subject_type: str
+    subject_id: object
+    due_in: timedelta
+    member_id: int | None = None
+
+
 Input = TypeVar("Input", bound=StaffInput)
-Form = TypeVar("Form", bound=RunInput)
 
 
-def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any) -> Form:
-    """The one way a flow waits for staff: publish the question as a markdown artifact on the
-    run, then suspend it (no worker held) with `form` as the resume form. On resume the run
-    starts again from the top and this call, with the same key, returns the answer.
+def ask_staff(
+    form: type[Input],
+    *,
+    key: str,
+    question: str,
+    answered: Answered | None = None,
+    request: NewRequest | None = None,
+    **initial: Any,
+) -> Input:
+    """The one way a flow waits for a person: the answer recorded already, else the question
+    on the run and the run suspended (no worker held) with `form` as the resume form.
+
+    The decision request is the process's own (its task opened it: pass what it returned as
+    `answered`) or, with `request`, a generic one opened here and answered here. On resume the
+    run starts again from the top and this call, with the same key, returns the answer."""
+    if request is not None:
+        opened = open_decision_request(
+            key,
+            request.process,
+            request.subject_type,
+            str(request.subject_id),
+            question,
+            int(request.due_in.total_seconds()),
+            request.member_id,
+        )
+        answered = opened
+        question += (
+            f"\n\n*Due by {opened.due_at.astimezone(BRUSSELS):%d/%m/%Y %H:%M} (Brussels time).*"
+        )
+    if answered is not None and answered.decision is not None:
+        if not answered.decided_by:
+            raise DecisionCancelled(f"decision '{key}' was cancelled: {answered.decision}")
+        return form.recorded(answered.decision, answered.decided_by)
+    answer = _suspend_until_answered(form, key=key, description=question, initial=initial)
+    if request is not None:
+        record_decision(key, decision_of(answer), answer.staff)
+    return answer
+
+
+def _suspend_until_answered(
+    form: type[Input], *, key: str, description: str, initial: dict[str, Any]
+) -> Input:
+    """Publish the question as a markdown artifact on the run, then suspend it with `form` as
+    the resume form, until an answer is accepted.
 
     Two kinds of refusal ask again in the same run, the reason in words at the top of the form:
-    an answer the form's Python checks refuse (which the UI cannot show), and for staff
-    decisions a login or code that `verify_decider` refuses (nothing is recorded then)."""
-    staff_form = issubclass(form, StaffInput)
-    kind = getattr(form, "decision_kind", None)
-    if staff_form and kind is None:  # a programming error: every decision form names its kind
+    an answer the form's Python checks refuse (which the UI cannot show), and a login or code
+    that `verify_decider` refuses (nothing is recorded then)."""
+    if getattr(form, "decision_kind", None) is None:  # a programming error
         raise TypeError(f"{form.__name__} must declare decision_kind")
-    refused = staff_refusals(key) if staff_form else StaffRefusals(count=0, last_reason=None)
+    refused = staff_refusals(key)
     notice = f"**Not recorded:** {refused.last_reason}\n\n" if refused.last_reason else ""
     invalid = 0  # answers the form refused in this verification round (replayed on resume)
     while True:
@@ -146,8 +210,6 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
                 raise RuntimeError(f"decision '{key}': too many refused answers") from exc
             notice = f"**Not accepted, please answer again:** {explain(exc, form)}\n\n"
             continue
-        if not isinstance(answer, StaffInput):
-            return answer
         check = verify_staff_answer(
             slug(pause), key, answer.staff, answer.one_time_code, answer.decision_kind
         )
@@ -158,13 +220,13 @@ def suspend_for(form: type[Form], *, key: str, description: str, **initial: Any)
         notice, invalid = f"**Not recorded:** {check.reason}\n\n", 0
 
 
-def _ask(form: type[Form], key: str, description: str, initial: dict[str, Any]) -> Form:
+def _ask(form: type[Input], key: str, description: str, initial: dict[str, Any]) -> Input:
     """Publish the question (once) and suspend the run until `form` is submitted."""
     round_key = slug(key)
     if not _answered(round_key):
         _publish_question(round_key, description)
     described = form.with_initial_data(description=description, **initial)
-    answer: Form = suspend_flow_run(wait_for_input=described, key=round_key, timeout=None)
+    answer: Input = suspend_flow_run(wait_for_input=described, key=round_key, timeout=None)
     return answer
 
 
@@ -197,39 +259,6 @@ def _publish_question(key: str, question: str) -> None:
         key=f"question-{key}"[:100],
         description="What staff are asked to decide",
     )
-
-
-def await_decision(
-    *,
-    key: str,
-    process: str,
-    subject_type: str,
-    subject_id: object,
-    question_markdown: str,
-    input_model: type[Input],
-    due_in: timedelta,
-    member_id: int | None = None,
-) -> Input:
-    """Ask staff (from a flow, not a task); return their validated answer once given."""
-    opened = open_decision_request(
-        key,
-        process,
-        subject_type,
-        str(subject_id),
-        question_markdown,
-        int(due_in.total_seconds()),
-        member_id,
-    )
-    if opened.status == "cancelled":
-        raise DecisionCancelled(f"decision '{key}' was cancelled: {opened.decision}")
-    if opened.status == "decided" and opened.decision is not None:
-        return input_model.recorded(opened.decision, opened.decided_by)
-    due = f"{opened.due_at.astimezone(BRUSSELS):%d/%m/%Y %H:%M} (Brussels time)"
-    answer = suspend_for(
-        input_model, key=key, description=f"{question_markdown}\n\n*Due by {due}.*"
-    )
-    record_decision(key, decision_of(answer), answer.staff)
-    return answer
 
 
 def decision_of(answer: StaffInput) -> dict[str, Any]:

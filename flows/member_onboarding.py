@@ -3,18 +3,17 @@
 # No `from __future__ import annotations` here: a deployment's runner must resolve the
 # parameter model from the annotation (a string annotation fails parameter validation).
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from prefect import flow, runtime
 from prefect.states import Failed
 from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, as_typed, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
-from governance.services.onboarding import PendingDecision
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
 from tasks.runs import explain_refusal, name_run
@@ -81,13 +80,6 @@ class InformationInput(StaffInput):
     answer: Text = Field(..., title="The applicant's answer", min_length=2, max_length=4000)
 
 
-def wait_for_staff(form: type[StaffInput], pending: PendingDecision) -> Any:
-    """The decision if given already (CLI, earlier run), else suspend: no worker is held."""
-    if pending.decision is not None:
-        return form.recorded(pending.decision, pending.decided_by)
-    return suspend_for(form, key=pending.key, description=pending.description)
-
-
 def _run_name() -> str:
     params = runtime.flow_run.parameters.get("params") or {}
     stored = params.get("application_id") if isinstance(params, dict) else None
@@ -120,13 +112,17 @@ def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
     while view.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED):
         if view.status is ApplicationStatus.IN_REVIEW:
             pending = steps.open_review(app_id, run_id)
-            review = wait_for_staff(ReviewInput, pending)
+            review = ask_staff(
+                ReviewInput, key=pending.key, question=pending.description, answered=pending
+            )
             view = steps.record_review(
                 app_id, pending.round, review.choice, review.note, review.staff
             )
         else:
             pending = steps.open_information_wait(app_id, run_id)
-            info = wait_for_staff(InformationInput, pending)
+            info = ask_staff(
+                InformationInput, key=pending.key, question=pending.description, answered=pending
+            )
             view = steps.record_information(app_id, pending.round, info.answer, info.staff)
         deliver_outbox(keys_prefix=mail)
     if view.status in (ApplicationStatus.APPROVED, ApplicationStatus.ADMITTED):

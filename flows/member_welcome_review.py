@@ -9,7 +9,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from flows.human import StaffInput, await_decision
+from flows.human import NewRequest, StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from governance.domain.text import Text
 from tasks.mail import deliver_outbox
@@ -53,15 +53,13 @@ def member_welcome_review(params: Annotated[WelcomeReviewParameters, FORM]) -> s
     question = describe_member_for_review(
         params.member_id, params.share_class, params.shares, params.amount_cents
     )
-    answer = await_decision(
+    answer = ask_staff(
+        WelcomeConfirmation,
         key=f"member-welcome-review:{params.member_id}",
-        process="member-welcome-review",
-        subject_type="member",
-        subject_id=params.member_id,
-        question_markdown=question,
-        input_model=WelcomeConfirmation,
-        due_in=timedelta(days=2),
-        member_id=params.member_id,
+        question=question,
+        request=NewRequest(
+            "member-welcome-review", "member", params.member_id, timedelta(days=2), params.member_id
+        ),
     )
     if answer.verdict == "hold":
         return f"held by {answer.staff}: {answer.note}"

@@ -11,7 +11,7 @@ from prefect import flow, runtime
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
@@ -59,10 +59,10 @@ def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> st
             print(f"payment {params.payment_id}: waiting for staff (`coop inbox`)")
             return "held"
         refused = f"\n\n**Not carried out:** {review.last_refusal}" if review.last_refusal else ""
-        answer = suspend_for(
+        answer = ask_staff(
             PaymentReviewInput,
             key=f"{review.key}-{review.refused_inputs}",
-            description=f"**Held payment {params.payment_id}**\n\n{review.question}{refused}",
+            question=f"**Held payment {params.payment_id}**\n\n{review.question}{refused}",
         )
         review = decide_payment_review(
             params.payment_id, answer.decision, answer.staff, answer.subscription_id

@@ -10,7 +10,7 @@ from prefect import flow, runtime
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
@@ -58,17 +58,12 @@ class PaymentConfirmation(StaffInput):
     bank_reference: OneLineText | None = Field(None, title="Bank reference (optional)")
 
 
-def wait_for_payment(subscription_id: int) -> PaymentConfirmation:
-    """Suspend until staff (or the bank import) answers; the worker is freed meanwhile."""
-    return suspend_for(
-        PaymentConfirmation,
-        key=f"share-payment-{subscription_id}",
-        description=(
-            f"**Payment of share subscription {subscription_id}**\n\nConfirm the amount and "
-            "date found on the bank statement (`paid`), or `cancel` the subscription. A "
-            "wrong amount is not issued: it becomes a payment review."
-        ),
-        decision="paid",
+def payment_question(subscription_id: int) -> str:
+    """What staff (or the bank import) answer; the worker is freed meanwhile."""
+    return (
+        f"**Payment of share subscription {subscription_id}**\n\nConfirm the amount and "
+        "date found on the bank statement (`paid`), or `cancel` the subscription. A "
+        "wrong amount is not issued: it becomes a payment review."
     )
 
 
@@ -92,7 +87,12 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     if status == "awaiting_payment":
         given = ask_payment_confirmation(sub_id, str(run_id) if run_id else None)
         if given is None:  # nobody answered yet: wait, without holding a worker
-            answer = wait_for_payment(sub_id)
+            answer = ask_staff(
+                PaymentConfirmation,
+                key=f"share-payment-{sub_id}",
+                question=payment_question(sub_id),
+                decision="paid",
+            )
             given = {
                 "decision": answer.model_dump(
                     mode="json", exclude={"staff", "one_time_code", "metadata"}

@@ -10,7 +10,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
@@ -49,10 +49,6 @@ class BoardApproval(StaffInput):
     note: Text = Field("", title="Minutes reference or reason")
 
 
-def wait_for_board(key: str, question: str) -> BoardApproval:
-    return suspend_for(BoardApproval, key=f"board-{key}", description=question)
-
-
 FORM = titled("Share transfer", "The signed transfer deed")
 
 
@@ -61,7 +57,9 @@ def share_transfer(params: Annotated[TransferParameters, FORM]) -> str:
     """Board approval → register entry → certificates → both parties e-mailed."""
     given = ask_board(params.model_dump(mode="json"))
     if given is None:  # wait for the board, without holding a worker
-        answer = wait_for_board(params.request_key, ask_board_question(params))
+        answer = ask_staff(
+            BoardApproval, key=f"board-{params.request_key}", question=ask_board_question(params)
+        )
         given = record_board_decision(
             params.request_key, answer.decision, answer.note, answer.staff
         )

@@ -14,7 +14,7 @@ from prefect import flow, runtime
 from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, titled
-from flows.human import StaffInput, suspend_for
+from flows.human import StaffInput, ask_staff
 from governance.domain.enums import Office
 from governance.domain.staff import LOGIN_PATTERN, DecisionKind, StaffRole
 from governance.services.staff import StaffSpec
@@ -64,10 +64,10 @@ def staff_admin(
         office=Office(params.office),
         roles=roles,
     )
-    admin = suspend_for(
+    admin = ask_staff(
         AdministratorConfirmation,
         key=f"staff-admin-{runtime.flow_run.id}",
-        description=f"**Staff registry: {params.action} `{params.login}`**\n\n"
+        question=f"**Staff registry: {params.action} `{params.login}`**\n\n"
         f"Roles: {', '.join(params.roles) or 'none'}. {params.reason}\n\n"
         "An administrator confirms with their login and code.",
     )

@@ -32,7 +32,8 @@ class ScriptedStaff:
     def __init__(self, answers: dict[str, dict[str, str]], staff: str = "anna") -> None:
         self.answers, self.staff, self.asked = answers, staff, []  # type: list[str]
 
-    def __call__(self, form_cls: Any, pending: Any) -> Any:
+    def __call__(self, form_cls: Any, *, key: str, question: str, answered: Any) -> Any:
+        pending = answered
         if pending.decision is None:
             suffix = pending.key.split(":", 2)[2]  # review:1, info:1...
             self.asked.append(suffix)
@@ -113,7 +114,7 @@ def test_a_duplicate_is_reviewed_then_approved_by_staff(
     first = stored(person(), "t:1")
     assert run(first) == "admitted"
     staff = ScriptedStaff({"review:1": {"choice": "approve", "note": "Same person, new e-mail"}})
-    monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
+    monkeypatch.setattr(onboarding_flow, "ask_staff", staff)
     second = stored(person(email="zoe2@example.org", first_name="Zoé"), "t:2")
     assert run(second) == "admitted"
     assert staff.asked == ["review:1"]
@@ -136,7 +137,7 @@ def test_a_rejection_is_mailed_with_its_reason_once(
     staff = ScriptedStaff(
         {"review:1": {"choice": "reject", "note": "Nous ne trouvons pas <votre> activité & co"}}
     )
-    monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
+    monkeypatch.setattr(onboarding_flow, "ask_staff", staff)
     app_id = stored(person(national_number=None, language="nl", office="gent"), "t:1")
     assert run(app_id) == "rejected"
     assert run(app_id) == "rejected"
@@ -156,7 +157,7 @@ def test_more_information_then_approval(coop_env, mail_sink, prefect_harness, mo
             "review:2": {"choice": "approve", "note": "Same person, new e-mail"},
         }
     )
-    monkeypatch.setattr(onboarding_flow, "wait_for_staff", staff)
+    monkeypatch.setattr(onboarding_flow, "ask_staff", staff)
     app_id = stored(person(national_number=None, language="de", office="eupen"), "t:1")
     assert run(app_id) == "admitted"
     assert staff.asked == ["review:1", "info:1", "review:2"]

@@ -10,7 +10,7 @@ from prefect import flow
 from pydantic import Field
 from sqlalchemy import select
 
-from flows.human import DecisionCancelled, StaffInput, await_decision, decision_of
+from flows.human import DecisionCancelled, NewRequest, StaffInput, ask_staff, decision_of
 from flows.member_welcome_review import WelcomeReviewParameters, member_welcome_review
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
@@ -30,14 +30,11 @@ class Verdict(StaffInput):
 
 @flow(name="ui-test-decision")
 def decide(key: str) -> dict[str, str]:
-    answer = await_decision(
+    answer = ask_staff(
+        Verdict,
         key=key,
-        process="ui-test",
-        subject_type="member",
-        subject_id=7,
-        question_markdown="### Approve?\n\n| a | b |",
-        input_model=Verdict,
-        due_in=timedelta(days=1),
+        question="### Approve?\n\n| a | b |",
+        request=NewRequest("ui-test", "member", 7, timedelta(days=1)),
     )
     return {"staff": answer.staff, **decision_of(answer)}
 
