@@ -10,6 +10,7 @@ from prefect.runtime import flow_run
 from pydantic import BaseModel
 
 from governance.db.uow import UnitOfWork
+from governance.services import decisions
 from tasks.common import IO_RETRIES
 
 
@@ -36,19 +37,17 @@ def open_decision_request(
 ) -> OpenedDecision:
     """Open the request once (asking again returns it, with the decision if already taken)."""
     run_id = flow_run.get_id()
+    asked = decisions.Question(
+        key,
+        process,
+        subject_type,
+        subject_id,
+        question,
+        timedelta(seconds=due_in_seconds),
+        member_id,
+    )
     with UnitOfWork() as uow:
-        created = uow.decisions.find(key) is None
-        view = uow.decisions.open(
-            key=key,
-            process=process,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            question=question,
-            due_in=timedelta(seconds=due_in_seconds),
-            member_id=member_id,
-            flow_run_id=str(run_id) if run_id else None,
-        )
-        uow.commit()
+        view, created = decisions.ask(uow, asked, flow_run_id=str(run_id) if run_id else None)
     return OpenedDecision(
         key=view.key,
         created=created,
@@ -63,5 +62,4 @@ def open_decision_request(
 def record_decision(key: str, decision: dict[str, Any], staff: str) -> None:
     """Store the staff answer and put it on the timeline (the same answer twice is a no-op)."""
     with UnitOfWork() as uow:
-        uow.decisions.decide(key=key, decision=decision, staff=staff)
-        uow.commit()
+        decisions.answer(uow, key=key, decision=decision, staff=staff)

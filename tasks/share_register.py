@@ -26,7 +26,7 @@ from governance.domain.decisions import DecisionStatus
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
 from governance.domain.staff import SYSTEM_RESUME_CODE
-from governance.services import payments, register_export, share_changes, shares
+from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 
@@ -208,22 +208,22 @@ def _approval_key(request_key: str) -> str:
 @task(name="ask-board", **IO_RETRIES)
 def ask_board(transfer: dict[str, Any]) -> dict[str, str] | None:
     """Open the board's approval request (once); returns {decision, staff} if already taken."""
+    question = decisions.Question(
+        key=_approval_key(transfer["request_key"]),
+        process="share-transfer",
+        subject_type="member",
+        subject_id=transfer["from_member_id"],
+        member_id=transfer["from_member_id"],
+        question=(
+            f"Approve the transfer of {transfer['shares']} class "
+            f"{transfer['share_class']} share(s) from member "
+            f"{transfer['from_member_id']} to member {transfer['to_member_id']} "
+            f"dated {transfer['effective_on']}?"
+        ),
+        due_in=timedelta(days=30),
+    )
     with UnitOfWork() as uow:
-        view = uow.decisions.open(
-            key=_approval_key(transfer["request_key"]),
-            process="share-transfer",
-            subject_type="member",
-            subject_id=transfer["from_member_id"],
-            member_id=transfer["from_member_id"],
-            question=(
-                f"Approve the transfer of {transfer['shares']} class "
-                f"{transfer['share_class']} share(s) from member "
-                f"{transfer['from_member_id']} to member {transfer['to_member_id']} "
-                f"dated {transfer['effective_on']}?"
-            ),
-            due_in=timedelta(days=30),
-        )
-        uow.commit()
+        view, _ = decisions.ask(uow, question)
     if view.decision is None:
         return None
     return {"decision": str(view.decision.get("decision")), "staff": view.decided_by or ""}
@@ -232,10 +232,10 @@ def ask_board(transfer: dict[str, Any]) -> dict[str, str] | None:
 @task(name="record-board-decision", **IO_RETRIES)
 def record_board_decision(request_key: str, decision: str, note: str, staff: str) -> dict[str, str]:
     with UnitOfWork() as uow:
-        uow.decisions.decide(
+        decisions.answer(
+            uow,
             key=_approval_key(request_key),
             decision={"decision": decision, "note": note},
             staff=staff,
         )
-        uow.commit()
     return {"decision": decision, "staff": staff}
