@@ -12,7 +12,6 @@ from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.contracts import Client, Declaration, DimonaRecord, Invoice
 from governance.db.repositories.decisions import DecisionRepository
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain.actor import Actor
@@ -144,14 +143,14 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
     session, now = uow.session, now or utcnow()
     period = rules.DEFAULT_SETTINGS.decision_due_hours * 3600
     sent = 0
-    for request in DecisionRepository(session).overdue(now):
+    for request in uow.decisions.overdue(now):
         if request.process != PROCESS:
             continue
         waited = (now - request.requested_at).total_seconds()
         due_reminders = int(waited // period)
         if request.reminders_sent >= due_reminders:
             continue
-        DecisionRepository(session).note_reminders(request.key, due_reminders)
+        uow.decisions.note_reminders(request.key, due_reminders)
         outbox.enqueue(
             session,
             key=f"mail:contract-reminder:{request.key}:{due_reminders}",
@@ -166,7 +165,7 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
                 "flow_run_id": request.flow_run_id or "",
             },
         )
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.system("contract-reminders"),
             action="decision_escalated",
             subject_type=request.subject_type,
@@ -244,7 +243,7 @@ def dimona_export(
         if mark_exported and record.status == "to_declare":
             record.status = "exported"
             record.exported_at = now
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="dimona_exported",
         subject_type=SUBJECT,

@@ -259,7 +259,7 @@ def correct_declaration(
     d.status = DeclarationStatus.SUBMITTED
     d.submitted_at = now or utcnow()
     d.outcome_reason = None
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action="contract_corrected",
         subject_type=SUBJECT,
@@ -458,7 +458,7 @@ def decide(
     approvers = _approvers(session, d)
     rules.check_decision(action, staff, reason, approvers)
     request = _open_request(session, d, now, settings)
-    DecisionRepository(session).decide(
+    uow.decisions.decide(
         key=request.key,
         decision={"action": action.value, "reason": reason},
         staff=staff,
@@ -695,9 +695,7 @@ def cancel_declaration(
     d.status = DeclarationStatus.CANCELLED
     d.cancelled_at = now
     d.outcome_reason = reason
-    DecisionRepository(session).cancel(
-        decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason
-    )
+    uow.decisions.cancel(decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason)
     voided = documents.void_documents(session, SUBJECT, str(d.id), reason, actor, now)
     for row in session.scalars(select(Invoice).where(Invoice.declaration_id == d.id)):
         row.status = "void"
@@ -731,7 +729,7 @@ def cancel_declaration(
             member_id=member_id,
             context={**context, "name": client.name if role == "client" else member.display_name},
         )
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action="contract_cancelled",
         subject_type=SUBJECT,

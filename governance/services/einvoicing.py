@@ -129,11 +129,9 @@ def record_outcomes(uow: UnitOfWork, outcomes: Iterable[Outcome]) -> dict[str, i
             counts["held"] += 1
             continue
         if row.decision_key:  # held before, valid now: the staff question is answered
-            DecisionRepository(session).cancel(
-                row.decision_key, "the e-invoice now passes every rule"
-            )
+            uow.decisions.cancel(row.decision_key, "the e-invoice now passes every rule")
         row.status = EInvoiceStatus.READY
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=SYSTEM,
             action="einvoice_validated",
             subject_type=SUBJECT,
@@ -182,8 +180,8 @@ def release_for_revalidation(uow: UnitOfWork, number: str, staff: str) -> str:
             f"e-invoice {number} is {row.status.value}, not held", field="number"
         )
     if row.decision_key:
-        DecisionRepository(session).cancel(row.decision_key, f"revalidation asked by {staff}")
-    TimelineRepository(session).record(
+        uow.decisions.cancel(row.decision_key, f"revalidation asked by {staff}")
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="einvoice_revalidation_asked",
         subject_type=SUBJECT,
@@ -282,7 +280,7 @@ def record_status(
         row.receipt = note[:400]
     else:
         row.delivery_report = note
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action=f"einvoice_{status.value}",
         subject_type=SUBJECT,
@@ -344,7 +342,7 @@ def set_participant(
         c.peppol_participant = participant
         c.peppol_scheme = scheme if participant else None
         c.peppol_id = endpoint_id.strip() if participant else None
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.staff(staff),
             action="client_peppol_set",
             subject_type="client",

@@ -10,8 +10,6 @@ from sqlalchemy import select, update
 from governance.clock import brussels_date, utcnow
 from governance.db.models import Document, Member
 from governance.db.models.onboarding import Application, InformationRequest
-from governance.db.repositories.decisions import DecisionRepository
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
@@ -100,8 +98,8 @@ def erase_member(
             .values(message=ERASED, answer=None)
         )
     messages = uow.outbox.forget_member(member_id, ERASED)
-    DecisionRepository(session).erase_questions(member_id, ERASED)
-    events = TimelineRepository(session).erase_details(member_id)
+    uow.decisions.erase_questions(member_id, ERASED)
+    events = uow.timeline.erase_details(member_id)
     docs = list(
         session.scalars(
             select(Document).where(Document.member_id == member_id, Document.voided_at.is_(None))
@@ -109,7 +107,7 @@ def erase_member(
     )
     for doc in docs:
         doc.voided_at, doc.void_reason = now, "personal data erased"
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="member_erased",
         subject_type="member",

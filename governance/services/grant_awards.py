@@ -26,7 +26,6 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
-from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
@@ -177,8 +176,8 @@ def rank_call(uow: UnitOfWork, call_id: int, now: datetime) -> DecisionPack:
             app.score_hundredths = _hundredths(r.score) if r.score is not None else None
             app.proposed_cents = allocation.get(r.reference, 0)
         call.status = CallStatus.RANKED
-        DecisionRepository(session).cancel(reviews_key(call_id), "the review round is closed")
-        TimelineRepository(session).record(
+        uow.decisions.cancel(reviews_key(call_id), "the review round is closed")
+        uow.timeline.record(
             actor=Actor.system(PROCESS),
             action="grant_call_ranked",
             subject_type=SUBJECT_CALL,
@@ -298,7 +297,7 @@ def record_board_decision(
     """The board approves the allocation, with any changes (each with a reason)."""
     session = uow.session
     call = get_call(session, call_id)
-    DecisionRepository(session).open(  # the board may decide before the flow asked (CLI)
+    uow.decisions.open(  # the board may decide before the flow asked (CLI)
         key=board_key(call_id),
         process=PROCESS,
         subject_type=SUBJECT_CALL,
@@ -308,9 +307,9 @@ def record_board_decision(
         now=now,
     )
     payload = {"changes": [c.__dict__ for c in changes], "note": note}
-    existing = DecisionRepository(session).find(board_key(call_id))
+    existing = uow.decisions.find(board_key(call_id))
     if existing and existing.status == DecisionStatus.DECIDED:
-        DecisionRepository(session).decide(key=board_key(call_id), decision=payload, staff=staff)
+        uow.decisions.decide(key=board_key(call_id), decision=payload, staff=staff)
         return {
             a.reference: a.final_cents or 0
             for a in applications_of(
@@ -336,9 +335,7 @@ def record_board_decision(
     for a in apps:
         a.final_cents = final[a.reference]
         a.board_reason = reasons.get(a.reference)
-    DecisionRepository(session).decide(
-        key=board_key(call_id), decision=payload, staff=staff, now=now
-    )
+    uow.decisions.decide(key=board_key(call_id), decision=payload, staff=staff, now=now)
     call.decided_at = now
     uow.commit()
     return final
@@ -351,7 +348,7 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
     if call.status == CallStatus.RANKED:
         if call.decided_at is None:
             raise InvalidTransition("the board has not decided yet", field="call_id")
-        board = DecisionRepository(session).find(board_key(call_id))
+        board = uow.decisions.find(board_key(call_id))
         approved_by = (board.decided_by if board else None) or "board"
         for a in applications_of(session, call_id, ApplicationStatus.RANKED):
             if (a.final_cents or 0) > 0:
@@ -367,7 +364,7 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
             else:
                 a.status = ApplicationStatus.REJECTED
         call.status = CallStatus.DECIDED
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.system(PROCESS),
             action="grant_awards_decided",
             subject_type=SUBJECT_CALL,

@@ -23,8 +23,6 @@ from governance.db.models.grants import (
     GrantReport,
     GrantReviewer,
 )
-from governance.db.repositories.decisions import DecisionRepository
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import identifiers
 from governance.domain.actor import Actor
@@ -135,7 +133,7 @@ def submit_report(uow: UnitOfWork, reference: str, summary: str, now: datetime) 
         language=uow.settings.default_language,
         context={"reference": reference, "seq": instalment.seq, "report_id": report.id},
     )
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor(ActorKind.MEMBER, str(app.member_id)),
         action="grant_report_submitted",
         subject_type=SUBJECT_APPLICATION,
@@ -177,12 +175,10 @@ def decide_report(
     assert award is not None
     app = session.get(GrantApplication, award.application_id)
     assert app is not None
-    for open_request in DecisionRepository(session).waiting():  # the flow's wait is answered
+    for open_request in uow.decisions.waiting():  # the flow's wait is answered
         if open_request.key.startswith(reports_key_prefix(app.call_id)):
-            DecisionRepository(session).cancel(
-                open_request.key, f"report {report_id} decided by {staff}"
-            )
-    TimelineRepository(session).record(
+            uow.decisions.cancel(open_request.key, f"report {report_id} decided by {staff}")
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="grant_report_accepted" if accepted else "grant_report_rejected",
         subject_type=SUBJECT_APPLICATION,
@@ -309,7 +305,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         payable.append((instalment, app))
     if not payable:
         for reference, why in held:
-            TimelineRepository(session).record(
+            uow.timeline.record(
                 actor=Actor.system(PROCESS),
                 action="grant_payment_held",
                 subject_type=SUBJECT_APPLICATION,
@@ -340,7 +336,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         details={"held": held},
     )
     session.add(batch)
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.system(PROCESS),
         action="grant_payment_batch_created",
         subject_type=SUBJECT_CALL,

@@ -26,7 +26,6 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
 from governance.domain import identifiers
@@ -238,7 +237,7 @@ def create_call(uow: UnitOfWork, spec: CallSpec, staff: str) -> int:
     session.flush()
     for c in spec.criteria:
         session.add(GrantCriterion(call_id=call.id, **c.model_dump()))
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="grant_call_opened",
         subject_type=SUBJECT_CALL,
@@ -272,7 +271,7 @@ def add_reviewer(uow: UnitOfWork, call_id: int, spec: ReviewerSpec, staff: str) 
     reviewer.member_id = spec.member_id
     reviewer.activity_refs = list(spec.activity_refs)
     session.flush()
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="grant_reviewer_added",
         subject_type=SUBJECT_CALL,
@@ -311,7 +310,7 @@ def declare_conflict(
     for assignment in touched:  # a review given before the declaration no longer counts
         assignment.status = AssignmentStatus.RECUSED
         assignment.recusal_reason = f"declared relation: {relation}"
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="grant_conflict_declared",
         subject_type=SUBJECT_CALL,
@@ -390,7 +389,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
                 "coop_name": uow.settings.coop_name,
             },
         )
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor(ActorKind.MEMBER, str(member.id)),
         action="grant_application_submitted",
         subject_type=SUBJECT_APPLICATION,
@@ -449,7 +448,7 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
                 a.status = ApplicationStatus.INELIGIBLE
                 a.ineligibility = [r.value for r in result.ineligible[a.reference]]
         call.status = CallStatus.SCREENED
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.system("grant-awarding"),
             action="grant_call_screened",
             subject_type=SUBJECT_CALL,
@@ -576,7 +575,7 @@ def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> Assignment
         )
     if call.status == CallStatus.SCREENED or new or plan.recusals:
         call.status = CallStatus.IN_REVIEW
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.system("grant-awarding"),
             action="grant_reviewers_assigned",
             subject_type=SUBJECT_CALL,
@@ -612,7 +611,7 @@ def recuse(uow: UnitOfWork, call_id: int, login: str, reference: str, reason: st
         raise InvalidTransition("recusals are possible only during the review round")
     assignment.status = AssignmentStatus.RECUSED
     assignment.recusal_reason = reason
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(login),
         action="grant_reviewer_recused",
         subject_type=SUBJECT_APPLICATION,
@@ -680,7 +679,7 @@ def submit_review(
     assignment.status = AssignmentStatus.REVIEWED
     assignment.reviewed_at = now
     assignment.comment = comment or None
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(login),
         action="grant_review_submitted",
         subject_type=SUBJECT_APPLICATION,

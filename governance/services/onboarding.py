@@ -17,7 +17,6 @@ from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
-from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
@@ -342,7 +341,7 @@ def open_review(
     now = now or utcnow()
     waiting_since = row.waiting_since or now
     description = _describe(row)
-    request = DecisionRepository(session).open(
+    request = uow.decisions.open(
         key=review_key(row.id, row.review_round),
         process=PROCESS,
         subject_type="application",
@@ -377,9 +376,7 @@ def record_review(
     row = _get(session, application_id, lock=True)
     decision = rules.review_decision(choice, note)
     now = now or utcnow()
-    DecisionRepository(session).decide(
-        key=review_key(row.id, round_), decision=decision, staff=staff, now=now
-    )
+    uow.decisions.decide(key=review_key(row.id, round_), decision=decision, staff=staff, now=now)
     if row.status is not ApplicationStatus.IN_REVIEW or row.review_round != round_:
         uow.commit()  # this round was applied already (a re-run or a resume)
         return ApplicationView.of(row)
@@ -437,7 +434,7 @@ def open_information_wait(
         "\n\nEnter the answer received (mail, phone, counter) to send the application back "
         "to review. Without an answer it is closed after 30 days."
     )
-    request = DecisionRepository(session).open(
+    request = uow.decisions.open(
         key=info_key(row.id, row.review_round),
         process=PROCESS,
         subject_type="application",
@@ -471,7 +468,7 @@ def record_information(
     session = uow.session
     row = _get(session, application_id, lock=True)
     now = now or utcnow()
-    DecisionRepository(session).decide(
+    uow.decisions.decide(
         key=info_key(row.id, round_),
         decision={"answer": answer.strip()},
         staff=staff,

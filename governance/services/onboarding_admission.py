@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from governance.clock import utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
@@ -118,7 +117,7 @@ def admit_applicant(
     row.member_id = member.id
     row.status = ApplicationStatus.ADMITTED
     # The application's history becomes the member's: one timeline from the first step.
-    TimelineRepository(session).attach_to_member("application", row.id, member.id)
+    uow.timeline.attach_to_member("application", row.id, member.id)
     admission = _admission(row, MemberView.of(member))
     outbox.enqueue(
         session,
@@ -141,7 +140,7 @@ def admit_applicant(
         ("application_admitted", {"application_id": row.id}),
         ("member_welcomed", {"member_number": number, "email": True}),
     ):
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=actor,
             action=action,
             subject_type="member",

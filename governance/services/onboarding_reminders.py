@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from governance.clock import brussels_date, utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
-from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import onboarding as rules
 from governance.domain.actor import Actor
@@ -105,9 +104,9 @@ def apply_reminder(
         row.closed_at = now
         _mail(uow, row, "closed", "onboarding_closed")
         key = info_key(row.id, row.review_round)
-        pending = DecisionRepository(session).find(key)
+        pending = uow.decisions.find(key)
         flow_run_id = pending.flow_run_id if pending else None
-        DecisionRepository(session).cancel(key, "no answer from the applicant within 30 days")
+        uow.decisions.cancel(key, "no answer from the applicant within 30 days")
         _event(session, row, system, "application_closed_unanswered", round=row.review_round)
     uow.commit()
     return ReminderOutcome(row.id, due.kind, True, flow_run_id)

@@ -152,7 +152,7 @@ def _attempt(
         _refused_event(session, row.login, kind, context, refusal)
         return _count_failure(uow, row, refusal, now)
     row.failures = 0
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(row.login),
         action="staff_verified",
         subject_type=SUBJECT,
@@ -218,7 +218,7 @@ def _count_failure(
 def _report_lock(uow: UnitOfWork, row: StaffMember, until: datetime) -> None:
     """Timeline event and one e-mail to every active administrator."""
     session = uow.session
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.system("staff-verification"),
         action="staff_locked",
         subject_type=SUBJECT,

@@ -128,7 +128,7 @@ def open_campaign(
     )
     session.add(campaign)
     session.flush()
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action="transition_campaign_opened",
         subject_type="transition_campaign",

@@ -20,7 +20,6 @@ from governance.db.models import (
     TransitionCampaign,
     TransitionInvitee,
 )
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
@@ -128,7 +127,7 @@ def record_response(
                 ],
             )
             cancelled = True
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action=f"transition_answered_{response}",
         subject_type="transition_campaign",
@@ -200,7 +199,7 @@ def send_reminders(
             result.emailed += 1
         else:
             result.postal.append(member.id)
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=actor,
             action="transition_reminded",
             subject_type="transition_campaign",
@@ -267,7 +266,7 @@ def restrict_members(
             result.emailed += 1
         else:
             result.postal.append(member.id)
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=actor,
             action="member_restricted",
             subject_type="transition_campaign",
@@ -298,7 +297,7 @@ def lift_restrictions(uow: UnitOfWork, campaign_id: int, actor: Actor) -> int:
     ).all()
     for _invitee, member in rows:
         member.status = MemberStatus.ACTIVE
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=actor,
             action="member_restriction_lifted",
             subject_type="transition_campaign",

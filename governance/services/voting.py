@@ -28,7 +28,6 @@ from governance.db.models.voting import (
     Proxy,
     VotingSeal,
 )
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import voting
 from governance.domain.actor import Actor
@@ -301,7 +300,7 @@ def cast_ballot(
         )
     )
     # The timeline records that the member took part, never what they chose.
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor or Actor.system("ballot-web"),
         action="assembly_vote_replaced" if replaced else "assembly_vote_cast",
         subject_type="assembly",
@@ -415,7 +414,7 @@ def give_proxy(
     )
     session.add(proxy)
     session.flush()
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=Actor.staff(staff),
         action="assembly_proxy_given",
         subject_type="assembly",
@@ -441,7 +440,7 @@ def record_presence(uow: UnitOfWork, assembly_id: int, member_id: int, *, staff:
         )
     if session.get(Attendance, (assembly_id, member_id)) is None:
         _attend(session, assembly_id, member_id, AttendanceMode.PRESENT, None)
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=Actor.staff(staff),
             action="assembly_presence_recorded",
             subject_type="assembly",

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
 from governance.db.models.voting import Attendance, Ballot, VotingSeal
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.storage import StorageScrub, forget_write_order
 from governance.db.uow import UnitOfWork
 from governance.domain import tally, voting
@@ -215,7 +214,7 @@ def close_voting(
     )
     session.add(seal)
     assembly.status = AssemblyStatus.CLOSED
-    TimelineRepository(session).record(
+    uow.timeline.record(
         actor=actor,
         action="assembly_voting_closed",
         subject_type="assembly",

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from governance.clock import BRUSSELS, utcnow
 from governance.db.models.assembly import Assembly
 from governance.db.models.voting import VotingSeal
-from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.decisions import DecisionStatus
 from governance.domain.errors import NotFound
@@ -63,7 +62,7 @@ def decide_early_close(
     request = early_close_request(session, assembly_id, now)
     if request is None:
         return None
-    opened = DecisionRepository(session).open(
+    opened = uow.decisions.open(
         key=request.key,
         process=PROCESS,
         subject_type="assembly",
@@ -73,8 +72,6 @@ def decide_early_close(
         now=now,
     )
     if opened.status != DecisionStatus.DECIDED:  # decided already: it stands
-        DecisionRepository(session).decide(
-            key=request.key, decision={"reason": reason}, staff=staff, now=now
-        )
+        uow.decisions.decide(key=request.key, decision={"reason": reason}, staff=staff, now=now)
     uow.commit()
     return request.key

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
@@ -61,7 +60,7 @@ def welcome_member(
             },
         )
     if first_time:
-        TimelineRepository(session).record(
+        uow.timeline.record(
             actor=actor,
             action="member_welcomed",
             subject_type="member",
