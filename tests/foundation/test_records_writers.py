@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUARDED = {"TimelineEvent", "DecisionRequest"}
 WRITES = {"insert", "update", "delete"}
 OWNERS = {ROOT / "governance" / "db" / "repositories", ROOT / "governance" / "db" / "models"}
-PACKAGES = ("governance", "tasks", "flows", "documents", "coopflow_cli", "bench")
+PACKAGES = ("governance", "tasks", "flows", "documents", "coopflow_cli", "seeding", "bench")
 
 
 def _writes(tree: ast.AST) -> list[tuple[int, str]]:
