@@ -613,14 +613,8 @@ def record_chunk_prepared(
                     + extra,
                 )
             )
-        events.append(
-            NewEvent(
-                v.member_id,
-                "assembly",
-                assembly_id,
-                {"ballot_sha256": b.sha256, "by": "email" if v.email else "post"},
-            )
-        )
+        details = {"ballot_sha256": b.sha256, "by": "email" if v.email else "post"}
+        events.append(NewEvent(v.member_id, "assembly", assembly_id, details))
     uow.outbox.enqueue_many(mails, now)
     TimelineRepository(s).record_many(
         actor=Actor.system("assembly-convening"),
