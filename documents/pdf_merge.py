@@ -219,7 +219,8 @@ def first_pages(reader: PdfReader, count: int) -> list[int]:
 
 def split(merged_pdf: Path, targets: Sequence[Path]) -> list[int]:
     """Cut the merged PDF into one file per document (same order as merged); returns each
-    document's page count. PDF/A's catalog entries (XMP /Metadata, /OutputIntents) are kept."""
+    document's page count. What PDF/A needs is kept: the catalog's XMP /Metadata and
+    /OutputIntents, the info dictionary (producer, dates) and a file identifier."""
     reader = PdfReader(merged_pdf)
     starts = first_pages(reader, len(targets))
     ends = [*starts[1:], len(reader.pages)]
@@ -232,6 +233,9 @@ def split(merged_pdf: Path, targets: Sequence[Path]) -> list[int]:
         for key in _CATALOG_KEPT:
             if key in catalog:
                 writer.root_object[NameObject(key)] = catalog.raw_get(key).clone(writer)
+        if reader.metadata is not None:  # PDF/A: the info dictionary agrees with the XMP
+            writer.add_metadata(reader.metadata)
+        writer.generate_file_identifiers()  # PDF/A requires the trailer's /ID
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as handle:
             writer.write(handle)

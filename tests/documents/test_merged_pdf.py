@@ -121,8 +121,13 @@ def test_each_split_pdf_reads_as_the_document_converted_alone(
     for alone, split in _alone_and_merged(pool, tmp_path, name, language):
         assert len(PdfReader(split).pages) == len(PdfReader(alone).pages), split.name
         assert pdf_text(split) == pdf_text(alone), split.name
-        catalog = PdfReader(split).root_object  # PDF/A-2b: its metadata and output intent kept
+        reader, original = PdfReader(split), PdfReader(alone)
+        catalog = reader.root_object  # PDF/A-2b: its metadata and output intent kept
         assert "/Metadata" in catalog and "/OutputIntents" in catalog
+        assert b"pdfaid:part" in catalog["/Metadata"].get_object().get_data()
+        assert reader.metadata is not None and original.metadata is not None
+        assert reader.metadata.producer == original.metadata.producer  # as in the XMP
+        assert "/ID" in reader.trailer
 
 
 def _first_page(path: Path):  # type: ignore[no-untyped-def]
