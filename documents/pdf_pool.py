@@ -41,7 +41,7 @@ from types import TracebackType
 from typing import IO
 
 import pypdfium2 as pdfium
-from pypdf.errors import PyPdfError
+from pikepdf import PdfError
 
 from documents import pdf_merge
 from documents.pdf import LongLivedConverter, PdfConversionError, uno_available
@@ -272,7 +272,7 @@ class ConverterPool:
                 finally:
                     self._idle.put(converter)
                 pdf_merge.split(merged.with_suffix(".pdf"), [job.target for job in jobs])
-            except (OSError, KeyError, ValueError, zipfile.BadZipFile, PyPdfError,
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile, PdfError,
                     PdfConversionError) as exc:  # fmt: skip
                 log.warning(
                     "a merged conversion of %d documents failed (%s): one at a time instead",
