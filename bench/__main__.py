@@ -48,8 +48,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS))
+    parser.add_argument(
+        "--size", type=int, help="the PDF scenarios' size instead of the full one (BENCH_SIZE)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.size:
+        os.environ["BENCH_SIZE"] = str(args.size)
     if args.one:
         run_one(args.one, args.quick)
         return 0

@@ -7,10 +7,12 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
+
+from bench.result import Result
 
 
 def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
@@ -76,8 +78,9 @@ class TreeMemory:
             self._thread.join()
 
 
-def engine_env(workers: int, converters: int) -> None:
-    """PDF on, with this many render workers and LibreOffice converters (pools restarted)."""
+def engine_env(workers: int, converters: int, merge_chunk: int | None = None) -> None:
+    """PDF on, with this many render workers and LibreOffice converters (pools restarted),
+    `merge_chunk` documents per conversion (None: the setting's default; 1: one at a time)."""
     from documents import pdf_pool
     from documents import workers as render_workers
     from governance.config import reset_settings
@@ -91,7 +94,22 @@ def engine_env(workers: int, converters: int) -> None:
             "COOP_PDF_CONVERTERS": str(converters),
         }
     )
+    if merge_chunk is None:
+        os.environ.pop("COOP_PDF_MERGE_CHUNK", None)
+    else:
+        os.environ["COOP_PDF_MERGE_CHUNK"] = str(merge_chunk)
     reset_settings()
+
+
+def bench_size(default: int) -> int:
+    """The scenario's size: `make bench BENCH_ARGS="--size N"` (BENCH_SIZE), else `default`."""
+    return int(os.environ.get("BENCH_SIZE") or default)
+
+
+def default_merge_chunk() -> int:
+    from governance.config import Settings
+
+    return int(Settings.model_fields["pdf_merge_chunk"].default)
 
 
 def stop_engine() -> None:
@@ -128,16 +146,16 @@ def fresh_database(root: Path, name: str) -> None:
     upgrade(get_settings().resolved_database_url())
 
 
-def engine_rate(root: Path, count: int, n: int) -> tuple[float, float]:
+def engine_rate(root: Path, count: int, n: int, chunk: int | None = None) -> tuple[float, float]:
     """The engine alone on `count` personalised ballots (four languages, QR), with `n` render
-    workers and `n` converters, started before the clock: (seconds, CPU seconds of the tree)
-    to render, convert and check them all."""
+    workers and `n` converters, started before the clock, `chunk` documents per conversion:
+    (seconds, CPU seconds of the tree) to render, convert and check them all."""
     from documents import assembly_docs, pdf_pool
     from documents.authoring import all_sources
     from documents.contexts.assembly import AssemblyBallot
 
-    engine_env(n, n)
-    os.environ["COOP_ARCHIVE_DIR"] = str(root / f"engine-{n}")
+    engine_env(n, n, chunk)
+    os.environ["COOP_ARCHIVE_DIR"] = str(root / f"engine-{n}-{chunk}")
     source = {s.name: s for s in all_sources()}["assembly_ballot"]
     assert source.sample is not None
     jobs, codes = [], {}
@@ -150,15 +168,92 @@ def engine_rate(root: Path, count: int, n: int) -> tuple[float, float]:
         )
         codes[i] = context.ballot_code
         jobs.append(assembly_docs.ballot_job(1, i // 500, context, i, f"https://vote/{i}"))
-    warm = assembly_docs.render_ballots(root / f"engine-{n}", jobs[: 2 * n])
-    assembly_docs.ballots_to_pdf(root / f"engine-{n}", warm, codes)  # start the converters
+    archive = root / f"engine-{n}-{chunk}"
+    warm = assembly_docs.render_ballots(archive, jobs[: 2 * n])
+    assembly_docs.ballots_to_pdf(archive, warm, codes)  # start the converters
     cpu = cpu_seconds()
     start = time.perf_counter()
-    files = assembly_docs.render_ballots(root / f"engine-{n}", jobs)
-    pdfs, failed = assembly_docs.ballots_to_pdf(root / f"engine-{n}", files, codes)
+    files = assembly_docs.render_ballots(archive, jobs)
+    pdfs, failed = assembly_docs.ballots_to_pdf(archive, files, codes)
     seconds = time.perf_counter() - start
     assert not failed, failed
     assert all(f.path.endswith(".pdf") for f in pdfs)
     pdf_pool.shutdown()
     stop_engine()
     return seconds, cpu_seconds() - cpu
+
+
+WITH_QR = ("assembly_ballot", "transition_invitation")  # templates with a QR picture
+
+
+def conversion_rate(
+    root: Path, templates: Sequence[str], count: int, n: int, chunk: int | None
+) -> tuple[float, float]:
+    """Conversion alone: `count` archived .docx (the templates in turn, four languages, each
+    its own member number, a QR where the template has one) to checked, archived PDFs by
+    documents/mass_pdf.py with `n` converters, `chunk` documents per conversion, converters
+    started before the clock: (seconds, CPU seconds of the tree)."""
+    from documents import mass_pdf, pdf_pool
+    from documents.authoring import all_sources
+    from documents.bulk_render import bulk_template, qr_png
+
+    engine_env(1, n, chunk)
+    archive = root / f"convert-{n}-{chunk}"
+    samples = {s.name: s.sample for s in all_sources()}
+    items = []
+    for i in range(count):
+        name, language = templates[i % len(templates)], ("fr", "nl", "de", "en")[i % 4]
+        sample = samples[name]
+        assert sample is not None
+        context = sample(language)
+        number = f"M{i:07d}"
+        if hasattr(context, "member_number"):
+            context = context.model_copy(update={"member_number": number})
+        template = bulk_template(name, language)
+        images = {"qr": qr_png(f"https://example.org/{i}")} if name in WITH_QR else {}
+        path = archive / f"{name}-{i}.{language}.docx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(template.render(context, images))
+        expect = number if hasattr(context, "member_number") else ""
+        items.append(mass_pdf.ToConvert(path.name, expect))
+    mass_pdf.convert_archived(archive, items[: 2 * n])  # start the converters
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    result = mass_pdf.convert_archived(archive, items)
+    seconds = time.perf_counter() - start
+    assert not result.failed, result.failed
+    pdf_pool.shutdown()
+    stop_engine()
+    return seconds, cpu_seconds() - cpu
+
+
+def engine_rows(
+    what: str, count: int, rate: Callable[[int, int | None], tuple[float, float]]
+) -> list[Result]:
+    """Side by side, with 1 then 2 converters: one document per conversion, then merged
+    conversions split (the default COOP_PDF_MERGE_CHUNK); `rate(n, chunk)` gives (seconds,
+    CPU seconds) for `count` documents."""
+    rows = []
+    merged_by = default_merge_chunk()
+    for n in (1, 2):
+        alone, alone_cpu = rate(n, 1)
+        merged, merged_cpu = rate(n, None)
+        for how, seconds, cpu, baseline in (
+            ("one document per conversion", alone, alone_cpu, None),
+            (f"merged (≤ {merged_by} per conversion) then split", merged, merged_cpu, alone),
+        ):
+            used = min(n, cores())
+            rows.append(
+                Result(
+                    f"PDF engine alone: {what}, {n} converter(s), {how}",
+                    count,
+                    seconds,
+                    target="documents/s per core; growth with COOP_PDF_CONVERTERS (1, 2)",
+                    baseline_seconds=baseline,
+                    breakdown={"CPU s, whole process tree": cpu},
+                    notes=f"{count / seconds:.1f} documents/s, {count / seconds / used:.1f} per "
+                    f"core used ({used} of {cores()}); {count / cpu:.1f} per CPU second; "
+                    "baseline = one document per conversion, same converters",
+                )
+            )
+    return rows

@@ -46,8 +46,9 @@ def wanted(settings: Settings) -> bool:
 
 
 def convert_archived(archive_dir: Path, items: Sequence[ToConvert]) -> MassPdfResult:
-    """Convert archived .docx files with the process's converter pool; archive each checked
-    PDF beside its source."""
+    """Convert archived .docx files with the process's converter pool (documents of one
+    template and language merged into one conversion, then split); archive each checked PDF
+    beside its source."""
     result = MassPdfResult()
     if not items:
         return result
@@ -56,7 +57,8 @@ def convert_archived(archive_dir: Path, items: Sequence[ToConvert]) -> MassPdfRe
             PdfJob(archive_dir / item.docx_path, Path(tmp) / f"{n}.pdf", item.expect)
             for n, item in enumerate(items)
         ]
-        for item, outcome in zip(items, pdf_pool.shared_pool().convert(jobs), strict=True):
+        outcomes = pdf_pool.shared_pool().convert_merged(jobs)
+        for item, outcome in zip(items, outcomes, strict=True):
             if not outcome.ok:
                 result.failed[item.docx_path] = outcome.error
                 continue

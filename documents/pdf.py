@@ -100,7 +100,10 @@ class LongLivedConverter:
             raise PdfConversionError(f"the LibreOffice converter did not start: {hello!r}")
         return proc
 
-    def convert(self, source: Path, target: Path) -> Path:
+    def convert(
+        self, source: Path, target: Path, bookmarks: bool = False, timeout: float = CONVERT_TIMEOUT
+    ) -> Path:
+        """Convert one file (`bookmarks`: Word bookmarks become the PDF's named destinations)."""
         with self._lock:
             for attempt in (1, 2):  # a converter that died is restarted once
                 if self._proc is None or self._proc.poll() is not None:
@@ -113,14 +116,15 @@ class LongLivedConverter:
                                 "src": str(source),
                                 "dst": str(target),
                                 "pdf_version": self.pdf_version,
+                                "bookmarks": bookmarks,
                             }
                         )
                         + "\n"
                     )
                     self._proc.stdin.flush()
-                    ready, _, _ = select.select([self._proc.stdout], [], [], CONVERT_TIMEOUT)
+                    ready, _, _ = select.select([self._proc.stdout], [], [], timeout)
                     if not ready:  # a hung soffice: killed below and started again
-                        reply = {"error": f"no answer within {CONVERT_TIMEOUT:.0f} s"}
+                        reply = {"error": f"no answer within {timeout:.0f} s"}
                     else:
                         reply = json.loads(self._proc.stdout.readline() or "{}")
                 except (BrokenPipeError, json.JSONDecodeError):

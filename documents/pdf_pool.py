@@ -10,6 +10,13 @@ outcome, never dropped silently.
 
     with ConverterPool() as converters:
         outcomes = converters.convert([PdfJob(docx, pdf, expect="ABCD-1234")])
+        outcomes = converters.convert_merged(jobs)  # many documents: merged, converted, split
+
+`convert_merged` groups documents of one family (documents/pdf_merge.py: same template and
+language, same headers and footers), merges up to COOP_PDF_MERGE_CHUNK of them into one .docx,
+converts it once (one chunk per converter at a time) and splits the PDF into one per document,
+each checked. A chunk that fails, or a split document that fails its check, is converted one
+document at a time instead.
 
 Mass paths share one pool per process (`shared_pool()`), stopped by PID at exit or `shutdown()`.
 """
@@ -19,10 +26,13 @@ from __future__ import annotations
 import atexit
 import fcntl
 import logging
+import math
 import os
 import queue
 import re
+import tempfile
 import threading
+import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,13 +41,16 @@ from types import TracebackType
 from typing import IO
 
 import pypdfium2 as pdfium
+from pikepdf import PdfError
 
+from documents import pdf_merge
 from documents.pdf import LongLivedConverter, PdfConversionError, uno_available
 from governance.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 PDFA_2B = 2  # LibreOffice's SelectPdfVersion for PDF/A-2b
+CHUNK_TIMEOUT_SECONDS = 60.0  # a merged conversion: this, plus a second per document
 MAX_SLOTS = 32  # profile directories a machine may hold (several processes, 4 converters each)
 _SPACE = re.compile(r"\s+")
 _PDFIUM = threading.Lock()
@@ -57,6 +70,7 @@ class PdfOutcome:
     job: PdfJob
     pages: int = 0
     error: str = ""
+    merged: bool = False  # converted within a merged chunk (else on its own)
 
     @property
     def ok(self) -> bool:
@@ -144,6 +158,7 @@ class ConverterPool:
         self.size = size or converter_count(settings)
         keep_archival = settings.pdf_archival if archival is None else archival
         self.pdf_version = PDFA_2B if keep_archival else 0
+        self.merge_chunk = settings.pdf_merge_chunk
         self._root = settings.var_dir / "lo-profiles"
         self._slots: list[_Slot] = []
         self._converters: list[LongLivedConverter] = []
@@ -202,6 +217,76 @@ class ConverterPool:
             outcomes = list(threads.map(self._one, jobs))
         for failed in (o for o in outcomes if not o.ok):
             log.warning("PDF conversion failed for %s: %s", failed.job.source.name, failed.error)
+        return outcomes
+
+    def convert_merged(self, jobs: Sequence[PdfJob], chunk: int | None = None) -> list[PdfOutcome]:
+        """Convert and check every job, documents of one family merged `chunk` at a time
+        (default COOP_PDF_MERGE_CHUNK; 1: as `convert`); outcomes in job order."""
+        chunk = chunk or self.merge_chunk
+        if chunk <= 1 or len(jobs) <= 1:
+            return self.convert(jobs)
+        self._ensure_started()
+        families: dict[str, list[int]] = {}
+        for index, job in enumerate(jobs):
+            try:
+                key = pdf_merge.family(job.source.read_bytes())
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile, PdfConversionError):
+                key = f"alone-{index}"  # unreadable here: converted (and reported) on its own
+            families.setdefault(key, []).append(index)
+        chunks: list[list[int]] = []
+        for members in families.values():
+            # even chunks, at least one per converter when there are enough documents
+            count = max(math.ceil(len(members) / chunk), min(self.size, len(members) // 2), 1)
+            size = math.ceil(len(members) / count)
+            chunks += [members[start : start + size] for start in range(0, len(members), size)]
+        chunks.sort(key=len, reverse=True)  # the longest first: the converters finish together
+        outcomes: list[PdfOutcome | None] = [None] * len(jobs)
+        with ThreadPoolExecutor(self.size + 1, thread_name_prefix="pdf-chunk") as threads:
+            done = threads.map(lambda part: self._chunk([jobs[i] for i in part]), chunks)
+            for part, results in zip(chunks, done, strict=True):
+                for index, outcome in zip(part, results, strict=True):
+                    outcomes[index] = outcome
+        final = [o for o in outcomes if o is not None]
+        for failed in (o for o in final if not o.ok):
+            log.warning("PDF conversion failed for %s: %s", failed.job.source.name, failed.error)
+        return final
+
+    def _chunk(self, jobs: Sequence[PdfJob]) -> list[PdfOutcome]:
+        """One merged conversion split into the jobs' PDFs; one at a time where it fails."""
+        if len(jobs) == 1:
+            return [self._one(jobs[0])]
+        with tempfile.TemporaryDirectory(prefix="coop-pdf-chunk-") as tmp:
+            merged = Path(tmp) / "merged.docx"
+            try:
+                merged.write_bytes(pdf_merge.merge([job.source.read_bytes() for job in jobs]))
+                for job in jobs:
+                    job.target.parent.mkdir(parents=True, exist_ok=True)
+                converter = self._idle.get()
+                try:
+                    converter.convert(
+                        merged,
+                        merged.with_suffix(".pdf"),
+                        bookmarks=True,
+                        timeout=CHUNK_TIMEOUT_SECONDS + len(jobs),
+                    )
+                finally:
+                    self._idle.put(converter)
+                pdf_merge.split(merged.with_suffix(".pdf"), [job.target for job in jobs])
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile, PdfError,
+                    PdfConversionError) as exc:  # fmt: skip
+                log.warning(
+                    "a merged conversion of %d documents failed (%s): one at a time instead",
+                    len(jobs),
+                    exc,
+                )
+                return [self._one(job) for job in jobs]
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append(PdfOutcome(job, check_pdf(job.target, job.expect), merged=True))
+            except PdfConversionError as exc:
+                log.warning("%s failed its check once split (%s): alone instead", job.source, exc)
+                outcomes.append(self._one(job))
         return outcomes
 
     def close(self) -> None:

@@ -1,8 +1,8 @@
 """A long-lived LibreOffice converter, run by the system Python that has the `uno` bridge.
 
 Started by documents/pdf.py as `python3 uno_worker.py PORT PROFILE_DIR`; it starts one headless
-soffice, then converts one file per request line on stdin: {"src": path, "dst": path, "pdf_version": 0|2} →
-{"ok": true} or {"ok": false, "error": "..."} on stdout. EOF stops soffice and the worker.
+soffice, then converts one file per request line on stdin: {"src": path, "dst": path, "pdf_version": 0|2,
+"bookmarks": false|true} → {"ok": true} or {"ok": false, "error": "..."} on stdout. EOF stops soffice and the worker.
 This file imports nothing from the project: it runs outside the virtual environment.
 """
 
@@ -22,12 +22,17 @@ def prop(name, value):  # type: ignore[no-untyped-def]
     return p
 
 
-def store(doc, url, pdf_version):  # type: ignore[no-untyped-def]
-    """Export as PDF; pdf_version 2 asks the filter for PDF/A-2b (0: plain PDF)."""
+def store(doc, url, pdf_version, bookmarks=False):  # type: ignore[no-untyped-def]
+    """Export as PDF; pdf_version 2 asks the filter for PDF/A-2b (0: plain PDF); bookmarks
+    exports each Word bookmark as a named destination (where a merged document starts)."""
     args = [prop("FilterName", "writer_pdf_Export")]
+    options = []
     if pdf_version:
-        data = uno.Any("[]com.sun.star.beans.PropertyValue",
-                       (prop("SelectPdfVersion", pdf_version),))
+        options.append(prop("SelectPdfVersion", pdf_version))
+    if bookmarks:
+        options.append(prop("ExportBookmarksToPDFDestination", True))
+    if options:
+        data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(options))
         args.append(prop("FilterData", data))
     uno.invoke(doc, "storeToURL", (url, uno.Any("[]com.sun.star.beans.PropertyValue",
                                                  tuple(args))))
@@ -65,7 +70,7 @@ def main() -> int:
                     (prop("Hidden", True),))
                 try:
                     store(doc, Path(request["dst"]).resolve().as_uri(),
-                          int(request.get("pdf_version", 0)))
+                          int(request.get("pdf_version", 0)), bool(request.get("bookmarks")))
                 finally:
                     doc.close(True)
                 print(json.dumps({"ok": True}), flush=True)

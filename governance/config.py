@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     pdf_archival: bool = Field(
         True, description="Mass PDFs as PDF/A-2b (LibreOffice's SelectPdfVersion=2)"
     )
+    pdf_merge_chunk: int = Field(
+        150,
+        ge=1,
+        le=1000,
+        description="Mass documents of one template and language merged into one LibreOffice "
+        "conversion, then split into one PDF each; 1: one conversion per document",
+    )
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"
     )

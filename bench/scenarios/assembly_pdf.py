@@ -4,8 +4,8 @@ converters, every PDF checked for its ballot code).
 
 Side by side, in the same run: the plain approach on a sample (docxtpl for the three
 documents, one `soffice --convert-to pdf` process per document, one yagmail send per member),
-extrapolated to the size; and how the engine grows from 1 to 2 render workers and converters
-(on a smaller size, each in a fresh assembly).
+extrapolated to the size; and the engine alone with 1 then 2 render workers and converters,
+one document per conversion beside merged conversions split (on a smaller size).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 
 from bench.pdf_tools import (
     TreeMemory,
+    bench_size,
     cores,
     cpu_seconds,
     engine_env,
     engine_rate,
+    engine_rows,
     fresh_database,
     stop_engine,
 )
@@ -64,6 +66,8 @@ def run(quick: bool) -> list[Result]:
     if not pdf_pool.engine_available():
         return [Result("GA convening with PDF (LibreOffice not installed)", 0, 0.0)]
     size, scaling, sample = (200, 120, 3) if quick else (75_000, 3_000, 10)
+    size = bench_size(size)
+    scaling = min(scaling, size)
     with tempfile.TemporaryDirectory(prefix="bench-assembly-pdf-") as tmp:
         root = Path(tmp)
         with mail_bench(root, pdf_output=None):
@@ -83,22 +87,11 @@ def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
     from seeding.assembly import sample_assembly
 
     flow(name="bench-warm-up")(lambda: None)()  # the temporary Prefect server, not measured
-    results = []
-    for n in (1, 2):
-        seconds, cpu = engine_rate(root, scaling, n)
-        results.append(
-            Result(
-                f"PDF engine alone: render + convert + check ballots, {n} render worker(s) + "
-                f"{n} converter(s)",
-                scaling,
-                seconds,
-                target="how the engine grows with COOP_RENDER_WORKERS / COOP_PDF_CONVERTERS",
-                breakdown={"CPU s, whole process tree": cpu},
-                notes=f"{scaling / seconds:.1f} PDF ballots/s with {n}, "
-                f"{scaling / seconds / min(n, cores()):.1f} per core used; converters started "
-                "before the clock",
-            )
-        )
+    results = engine_rows(
+        "render + convert + check ballots (QR), as many render workers as converters",
+        scaling,
+        lambda n, chunk: engine_rate(root, scaling, n, chunk),
+    )
     engine_env(min(4, cores()), min(4, cores()))
     memory = TreeMemory()
     with memory.watching():

@@ -2,7 +2,9 @@
 checked) by `contract-batch` through the PDF engine.
 
 Side by side, in the same run: the plain approach on a sample (docxtpl, one `soffice
---convert-to pdf` process per document), extrapolated to every document, plus the import.
+--convert-to pdf` process per document), extrapolated to every document, plus the import; and
+the conversion alone with 1 then 2 converters, one document per conversion beside merged
+conversions split (on a smaller size).
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from pathlib import Path
 
 from bench.pdf_tools import (
     TreeMemory,
+    bench_size,
+    conversion_rate,
     cores,
     cpu_seconds,
     engine_env,
+    engine_rows,
     soffice_per_file,
     stop_engine,
 )
@@ -23,6 +28,8 @@ from bench.result import Result, Stopwatch
 from bench.scenarios.contracts import _seed, _submit
 from bench.workspace import workspace
 from governance.clock import business_today
+
+PAPERS = ("client_agreement", "employment_contract", "invoice")  # a declaration's documents
 
 
 def _plain(root: Path, sample_ids: list[int]) -> tuple[float, int]:
@@ -55,6 +62,7 @@ def run(quick: bool) -> list[Result]:
     if not pdf_pool.engine_available():
         return [Result("contract batch with PDF (LibreOffice not installed)", 0, 0.0)]
     size, sample = (60, 2) if quick else (2_000, 5)
+    size = bench_size(size)
     with (
         tempfile.TemporaryDirectory(prefix="bench-contracts-pdf-") as tmp,
         workspace(Path(tmp)) as ws,
@@ -81,6 +89,12 @@ def run(quick: bool) -> list[Result]:
         plain, documents = _plain(Path(tmp), list(range(1, sample + 1)))
         made = counts["documents"]
         baseline = plain / documents * made + watch.phases["import (one transaction)"]
+        scaling = min(3 * size, 3_000)
+        engine = engine_rows(
+            "convert + check contract documents (agreement, contract, invoice in turn)",
+            scaling,
+            lambda n, chunk: conversion_rate(Path(tmp), PAPERS, scaling, n, chunk),
+        )
     return [
         Result(
             f"contract-batch: {size} declarations, checks + 3 PDF each (PDF engine, "
@@ -95,5 +109,6 @@ def run(quick: bool) -> list[Result]:
             f"one soffice per document, {plain / documents:.2f} s each on a {documents}-document "
             "sample, extrapolated; peak = the whole process tree (soffice included)",
             peak_rss_mb=memory.peak_mb,
-        )
+        ),
+        *engine,
     ]

@@ -2,7 +2,9 @@
 with the EPC QR as a checked PDF + e-mail to the sink) through the PDF engine.
 
 Side by side, in the same run: the plain approach on a sample (docxtpl with segno's QR, one
-`soffice --convert-to pdf` process per letter, one yagmail send per member), extrapolated.
+`soffice --convert-to pdf` process per letter, one yagmail send per member), extrapolated;
+and the conversion alone with 1 then 2 converters, one document per conversion beside merged
+conversions split (on a smaller size).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from pathlib import Path
 
 from bench.pdf_tools import (
     TreeMemory,
+    bench_size,
+    conversion_rate,
     cores,
     cpu_seconds,
     engine_env,
+    engine_rows,
     fresh_database,
     soffice_per_file,
     stop_engine,
@@ -91,6 +96,7 @@ def run(quick: bool) -> list[Result]:
     if not pdf_pool.engine_available():
         return [Result("transition with PDF (LibreOffice not installed)", 0, 0.0)]
     size, sample = (200, 3) if quick else (75_000, 10)
+    size = bench_size(size)
     with tempfile.TemporaryDirectory(prefix="bench-transition-pdf-") as tmp:
         root = Path(tmp)
         with mail_bench(root, pdf_output=None):
@@ -139,6 +145,12 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     cpu = cpu_seconds() - cpu
     eml = len(list((root / "mail").glob("*.eml")))
     invited = int(result["invited"])  # type: ignore[call-overload]
+    scaling = min(size, 3_000)
+    engine = engine_rows(
+        "convert + check invitations (EPC QR)",
+        scaling,
+        lambda n, chunk: conversion_rate(root, ["transition_invitation"], scaling, n, chunk),
+    )
     return [
         Result(
             "transition campaign, first day, PDF: subscriptions + invitation PDFs (EPC QR) + "
@@ -157,5 +169,6 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
             f"on {sample} ({plain / sample:.2f} s each) and extrapolated; peak = the whole "
             "process tree (soffice included)",
             peak_rss_mb=memory.peak_mb,
-        )
+        ),
+        *engine,
     ]
