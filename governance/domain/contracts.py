@@ -112,6 +112,22 @@ class DeclarationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class InvoiceStatus(StrEnum):
+    """The invoice to the client of an approved contract."""
+
+    ISSUED = "issued"  # owed by the client (counts in its outstanding amount)
+    PAID = "paid"
+    VOID = "void"  # the contract was cancelled after approval
+
+
+class DimonaStatus(StrEnum):
+    """The Dimona IN payroll submits from the export."""
+
+    TO_DECLARE = "to_declare"
+    EXPORTED = "exported"
+    CANCELLED = "cancelled"
+
+
 class ClientFacts(BaseModel):
     """The client as the member declares it."""
 

@@ -41,6 +41,30 @@ class SubscriptionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PaymentStatus(StrEnum):
+    """Money received for a subscription."""
+
+    APPLIED = "applied"  # counted towards its subscription
+    HELD = "held"  # a staff review decides what it pays
+    REFUSED = "refused"  # refused on review: owed back
+
+
+class ResignationStatus(StrEnum):
+    """A member's resignation, from acceptance to repayment."""
+
+    ACCEPTED = "accepted"  # inside the window: the shares are cancelled when it closes
+    CANCELLED = "cancelled"  # shares cancelled, repayment fixed: waits for a repayment batch
+    IN_BATCH = "in_batch"  # the repayment is in a SEPA batch
+
+
+class RefundStatus(StrEnum):
+    """Money owed back outside a resignation."""
+
+    DUE = "due"  # goes in the next repayment batch
+    NO_IBAN = "no_iban"  # waits for staff to give an account number
+    IN_BATCH = "in_batch"  # in a SEPA batch
+
+
 # --------------------------------------------------------------------------- violations
 
 

@@ -15,7 +15,7 @@ from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain.actor import Actor
-from governance.domain.contracts import ContractDeclaration, DeclarationStatus
+from governance.domain.contracts import ContractDeclaration, DeclarationStatus, DimonaStatus
 from governance.domain.decisions import DecisionView
 from governance.domain.einvoice import InvoiceFacts
 from governance.domain.enums import Language, Office
@@ -211,7 +211,7 @@ def dimona_export(
     rows = session.execute(
         select(DimonaRecord, Member)
         .join(Member, Member.id == DimonaRecord.member_id)
-        .where(DimonaRecord.status.in_(("to_declare", "exported")))
+        .where(DimonaRecord.status.in_((DimonaStatus.TO_DECLARE, DimonaStatus.EXPORTED)))
         .order_by(DimonaRecord.in_deadline, DimonaRecord.id)
     ).all()
     lines = []
@@ -240,8 +240,8 @@ def dimona_export(
                 record.out_deadline.isoformat(),
             )
         )
-        if mark_exported and record.status == "to_declare":
-            record.status = "exported"
+        if mark_exported and record.status == DimonaStatus.TO_DECLARE:
+            record.status = DimonaStatus.EXPORTED
             record.exported_at = now
     uow.timeline.record(
         actor=Actor.staff(staff),

@@ -37,6 +37,8 @@ from governance.domain.contracts import (
     ContractSettings,
     DecisionAction,
     DeclarationStatus,
+    DimonaStatus,
+    InvoiceStatus,
     Route,
 )
 from governance.domain.decisions import DecisionView
@@ -281,7 +283,7 @@ def _outstanding(session: Session, client_ids: set[int]) -> dict[int, int]:
             Invoice.client_id,
             func.sum(Invoice.total_cents - Invoice.paid_cents - Invoice.credited_cents),
         )
-        .where(Invoice.client_id.in_(client_ids), Invoice.status == "issued")
+        .where(Invoice.client_id.in_(client_ids), Invoice.status == InvoiceStatus.ISSUED)
         .group_by(Invoice.client_id)
     ).all()
     return {client_id: int(total or 0) for client_id, total in rows}
@@ -590,7 +592,7 @@ def _approve(
         total_cents=amounts.total_cents,
         fee_cents=amounts.fee_cents,
         paid_cents=0,
-        status="issued",
+        status=InvoiceStatus.ISSUED,
     )
     # One invoice per declaration, numbered from the year's gapless sequence in this
     # transaction; the structured communication encodes the declaration id, its 12 digits
@@ -613,7 +615,7 @@ def _approve(
             days=[day.isoformat() for day in facts.work_days],
             in_deadline=deadlines.in_by,
             out_deadline=deadlines.out_by,
-            status="to_declare",
+            status=DimonaStatus.TO_DECLARE,
         )
     )
     keys = document_keys(d.id)
@@ -698,11 +700,11 @@ def cancel_declaration(
     uow.decisions.cancel(decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason)
     voided = documents.void_documents(session, SUBJECT, str(d.id), reason, actor, now)
     for row in session.scalars(select(Invoice).where(Invoice.declaration_id == d.id)):
-        row.status = "void"
+        row.status = InvoiceStatus.VOID
     if was_approved:  # the invoice is never deleted: a credit note cancels it
         invoicing.credit_cancelled_contract(session, d.id, reason, actor, d.member_id)
     for dimona in session.scalars(select(DimonaRecord).where(DimonaRecord.declaration_id == d.id)):
-        dimona.status = "cancelled"
+        dimona.status = DimonaStatus.CANCELLED
     member = session.get(Member, d.member_id)
     client = session.get(Client, d.client_id)
     assert member is not None and client is not None

@@ -25,7 +25,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain import einvoice
 from governance.domain.actor import Actor
-from governance.domain.contracts import ClientKind, ContractDeclaration, VatRegime
+from governance.domain.contracts import ClientKind, ContractDeclaration, InvoiceStatus, VatRegime
 from governance.domain.einvoice import (
     ContractInvoiceInput,
     DocumentKind,
@@ -324,7 +324,7 @@ def correct_invoice_amount(
     r = records(session, declaration_id)
     if not reason.strip():
         raise rules.ReasonMissing("give the reason the client will read", field="reason")
-    if r.invoice.status == "void":
+    if r.invoice.status == InvoiceStatus.VOID:
         raise InvalidTransition(f"invoice {r.invoice.number} is void", field="declaration_id")
     credited = sum(
         session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == r.invoice.id))

@@ -28,6 +28,7 @@ from governance.domain.camt053 import (
     parse_statements,
     transaction_keys,
 )
+from governance.domain.register import PaymentStatus
 from governance.services import register as store
 from governance.services import reversals, shares
 from governance.services.shares import PaymentMatch
@@ -136,7 +137,7 @@ def _record(
             subscription_id=None,
             amount_cents=entry.amount_cents,
             paid_on=entry.booking_date,
-            status="held",
+            status=PaymentStatus.HELD,
             bank_reference=entry.bank_reference,
             structured_reference=entry.structured_reference,
             payer_name=entry.debtor_name,

@@ -33,7 +33,7 @@ from governance.domain.decisions import DecisionView
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.identifiers import structured_communication
-from governance.domain.register import EntryKind, SubscriptionStatus
+from governance.domain.register import EntryKind, PaymentStatus, SubscriptionStatus
 from governance.services import outbox, refunds, share_changes
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
@@ -272,7 +272,7 @@ def record_payment(
         subscription_id=sub.id,
         amount_cents=amount_cents,
         paid_on=paid_on,
-        status="held",
+        status=PaymentStatus.HELD,
         bank_reference=bank_reference,
         recorded_by=actor.name,
         structured_reference=sub.structured_communication,
@@ -342,7 +342,7 @@ def _apply(
     actor: Actor,
 ) -> bool:
     """Count the payment; issue the shares when the subscription is now fully paid."""
-    payment.status = "applied"
+    payment.status = PaymentStatus.APPLIED
     sub.paid_cents += payment.amount_cents
     entries = [
         NewEntry(
@@ -403,7 +403,7 @@ def _outcome_of(session: Session, payment: SharePayment, duplicate: bool = False
         bool(
             sub is not None
             and sub.status is SubscriptionStatus.ISSUED
-            and payment.status == "applied"
+            and payment.status == PaymentStatus.APPLIED
         ),
         payment.review_key,
         (sub.amount_cents - sub.paid_cents) if sub is not None else 0,
@@ -432,11 +432,11 @@ def resolve_payment_review(
     given = {"decision": str(decision), "subscription_id": subscription_id}
     key = payment.review_key or review_key(payment.id)
     DecisionRepository(session).decide(key=key, decision=given, staff=staff)
-    if payment.status != "held":
+    if payment.status != PaymentStatus.HELD:
         return _outcome_of(session, payment, duplicate=True)
     actor = Actor.staff(staff)
     if decision is ReviewDecision.REFUND:
-        payment.status = "refused"
+        payment.status = PaymentStatus.REFUSED
         refunds.owe_payment(
             session,
             payment,
