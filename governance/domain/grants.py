@@ -116,6 +116,12 @@ class UnknownApplication(RuleViolation):
     code = "unknown_application"
 
 
+class DuplicateApplication(RuleViolation):
+    """A member files one application per call."""
+
+    code = "duplicate_application"
+
+
 # ----------------------------------------------------------------------------- call rules
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import RuleViolation
 
 GENESIS_HASH = "0" * 64
@@ -55,6 +56,16 @@ class ResignationStatus(StrEnum):
     ACCEPTED = "accepted"  # inside the window: the shares are cancelled when it closes
     CANCELLED = "cancelled"  # shares cancelled, repayment fixed: waits for a repayment batch
     IN_BATCH = "in_batch"  # the repayment is in a SEPA batch
+
+
+class PaymentMatch(StrEnum):
+    """How a payment compares with what its subscription still expects."""
+
+    EXACT = "exact"  # the outstanding amount: applied, shares issued
+    UNDER = "under"  # less than outstanding: held for staff review
+    OVER = "over"  # more than outstanding: held for staff review
+    NOT_AWAITING = "not_awaiting"  # subscription already issued or cancelled: review
+    UNKNOWN = "unknown"  # no subscription matches the reference: review
 
 
 class RefundStatus(StrEnum):
@@ -100,6 +111,12 @@ class OutsideResignationWindow(RuleViolation):
     def __init__(self, message: str, next_possible: date) -> None:
         super().__init__(message, field="requested_on")
         self.next_possible = next_possible
+
+
+class MemberCannotSubscribe(RuleViolation):
+    """Excluded, deceased or erased members, or a class closed to this kind of member."""
+
+    code = "member_cannot_subscribe"
 
 
 class NothingToCancel(RuleViolation):
@@ -331,6 +348,40 @@ def project_holdings(
 
 
 # --------------------------------------------------------------------------- subscriptions
+
+
+# Members who left for good subscribe no more shares.
+CANNOT_SUBSCRIBE = frozenset({MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED})
+
+
+def check_may_subscribe(member_id: int, status: MemberStatus) -> None:
+    """Refuse a subscription by a member who left (excluded, deceased, erased)."""
+    if status in CANNOT_SUBSCRIBE:
+        raise MemberCannotSubscribe(
+            f"member {member_id} is {status} and cannot subscribe shares", field="member_id"
+        )
+
+
+def check_class_open(
+    share_class: str, kind: MemberKind, allowed_kinds: Iterable[MemberKind]
+) -> None:
+    """Refuse a subscription in a share class the statutes close to this kind of member."""
+    if kind not in allowed_kinds:
+        raise MemberCannotSubscribe(
+            f"class {share_class} shares are not open to a {kind}", field="share_class"
+        )
+
+
+def match_payment(
+    status: SubscriptionStatus, outstanding_cents: int, amount_cents: int
+) -> PaymentMatch:
+    """Only the exact outstanding amount on a subscription awaiting payment is applied by
+    itself; every other payment is matched as what staff must review."""
+    if status is not SubscriptionStatus.AWAITING_PAYMENT:
+        return PaymentMatch.NOT_AWAITING
+    if amount_cents == outstanding_cents:
+        return PaymentMatch.EXACT
+    return PaymentMatch.UNDER if amount_cents < outstanding_cents else PaymentMatch.OVER
 
 
 def subscription_amount(shares: int, nominal_cents: int, minimum_shares: int) -> int:

@@ -35,7 +35,7 @@ from governance.domain.einvoice import (
     PartyFacts,
 )
 from governance.domain.enums import Language
-from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import outbox
 
 SUBJECT = "contract"
@@ -210,10 +210,6 @@ def credit_note_facts(session: Session, number: str) -> InvoiceFacts:
 # --------------------------------------------------------------------------- credit notes
 
 
-class CreditTooLarge(RuleViolation):
-    code = "credit_too_large"
-
-
 def issue_credit_note(
     session: Session,
     inv: Invoice,
@@ -233,12 +229,7 @@ def issue_credit_note(
         )
     ).all()
     left_net = inv.net_cents - sum(p.net_cents for p in previous)
-    if not 0 < net_cents <= left_net:
-        raise CreditTooLarge(
-            f"a credit note of {rules.euros(net_cents)} excl. VAT is not possible on invoice "
-            f"{inv.number}: {rules.euros(left_net)} is left to credit",
-            field="amount",
-        )
+    einvoice.check_credit(net_cents, left_net, inv.number)
     if net_cents == left_net:  # the last credit takes exactly what is left: the sum is the invoice
         vat = inv.vat_cents - sum(p.vat_cents for p in previous)
         total = inv.total_cents - sum(p.total_cents for p in previous)
@@ -330,13 +321,7 @@ def correct_invoice_amount(
         session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == r.invoice.id))
     )
     invoiced = r.invoice.net_cents - credited
-    if not 0 <= new_net_cents < invoiced:
-        raise CreditTooLarge(
-            f"the corrected amount must be below the {rules.euros(invoiced)} excl. VAT still "
-            f"invoiced and not negative (got {rules.euros(new_net_cents)}); to invoice more, "
-            "declare the extra work",
-            field="amount",
-        )
+    einvoice.check_corrected_amount(new_net_cents, invoiced)
     note = issue_credit_note(
         session,
         r.invoice,

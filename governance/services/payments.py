@@ -21,17 +21,18 @@ from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.camt053 import (
+    EntryUse,
     Statement,
     StatementEntry,
     check_own_accounts,
     check_size,
     parse_statements,
     transaction_keys,
+    use_of,
 )
-from governance.domain.register import PaymentStatus
+from governance.domain.register import PaymentMatch, PaymentStatus
 from governance.services import register as store
 from governance.services import reversals, shares
-from governance.services.shares import PaymentMatch
 
 
 @dataclass
@@ -73,17 +74,16 @@ def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportRe
     for statement in statements:
         report.statements += 1
         for entry, key in zip(statement.entries, transaction_keys(statement), strict=True):
-            if not entry.booked or entry.currency != "EUR":
+            use = use_of(entry)
+            if use is EntryUse.IGNORED:
                 report.ignored += 1
-            elif entry.reversal:
+            elif use is EntryUse.REVERSAL:
                 opened = reversals.record(session, statement, entry, key, actor)
                 if opened is None:
                     report.duplicates += 1
                 else:
                     report.reversals += 1
                     report.review_keys.append(opened)
-            elif not entry.credit:
-                report.ignored += 1
             else:
                 report.credits += 1
                 _record(session, statement, entry, key, actor, report)
