@@ -24,7 +24,8 @@ from governance.domain.text import OneLineText, Text
 
 
 class ContractSettings(BaseModel):
-    """Thresholds of the contract process; SMart-like defaults, [I] = our inference, to configure."""
+    """Thresholds of the contract process, set in the statutes file's `[contracts]` table
+    (governance.statutes loads them); SMart-like defaults, [I] = our inference."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -80,7 +81,7 @@ class ContractSettings(BaseModel):
         return self
 
 
-DEFAULT_SETTINGS = ContractSettings()
+DEFAULT_SETTINGS = ContractSettings()  # the defaults; the values in force come from the statutes
 
 
 class VatRegime(StrEnum):

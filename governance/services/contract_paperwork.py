@@ -21,7 +21,7 @@ from governance.domain.einvoice import InvoiceFacts
 from governance.domain.enums import Language, Office
 from governance.domain.offices import employment_language
 from governance.services import invoicing, outbox
-from governance.services.contracts import PROCESS, SUBJECT, document_keys
+from governance.services.contracts import PROCESS, SUBJECT, contract_settings, document_keys
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Paperwork:
 
 def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
     """Approved, not cancelled declarations among `declaration_ids`, with their document data."""
-    settings = rules.DEFAULT_SETTINGS
+    settings = contract_settings()
     rows = session.execute(
         select(Declaration, Member, Client, Invoice, DimonaRecord)
         .join(Member, Member.id == Declaration.member_id)
@@ -141,7 +141,7 @@ def approved_ids(session: Session, declaration_ids: list[int]) -> list[int]:
 def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int:
     """Escalate every contract decision overdue by another `decision_due_hours` (48 h) period."""
     session, now = uow.session, now or utcnow()
-    period = rules.DEFAULT_SETTINGS.decision_due_hours * 3600
+    period = contract_settings().decision_due_hours * 3600
     sent = 0
     for request in uow.decisions.overdue(now):
         if request.process != PROCESS:

@@ -46,6 +46,7 @@ from governance.domain.einvoice import DocumentKind
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import documents, invoicing, outbox
+from governance.statutes import get_statutes
 
 PROCESS = "contract-approval"
 SUBJECT = "contract"
@@ -53,8 +54,8 @@ CoveredYears = Callable[[Session, int], set[int]]
 
 
 def contract_settings() -> ContractSettings:
-    """The thresholds in force (SMart defaults; one place to load them from configuration)."""
-    return rules.DEFAULT_SETTINGS
+    """The thresholds in force: the `[contracts]` table of the statutes file."""
+    return get_statutes().contracts
 
 
 def covered_years_for(session: Session, member_id: int) -> set[int]:

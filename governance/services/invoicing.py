@@ -37,6 +37,7 @@ from governance.domain.einvoice import (
 from governance.domain.enums import Language
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import outbox
+from governance.statutes import get_statutes
 
 SUBJECT = "contract"
 # The seller's legal form as EN 16931 BT-33 carries it (CSA art. 2:20 mention)
@@ -166,7 +167,7 @@ def contract_invoice_facts(
             billing_reference=(inv.number or "") if credit is not None else "",
             billing_reference_date=inv.issued_on if credit is not None else None,
         ),
-        rules.DEFAULT_SETTINGS,
+        get_statutes().contracts,
     )
     if credit is not None and credit.reason:
         facts = replace(facts, notes=(*facts.notes, credit.reason))
@@ -234,7 +235,7 @@ def issue_credit_note(
         vat = inv.vat_cents - sum(p.vat_cents for p in previous)
         total = inv.total_cents - sum(p.total_cents for p in previous)
     else:
-        amounts = rules.invoice_amounts(net_cents, inv.vat_regime)
+        amounts = rules.invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
         vat, total = amounts.vat_cents, amounts.total_cents
     issued_on = brussels_date(now)
     credit = CreditNote(

@@ -116,6 +116,8 @@ def build_scenario(
             "quorum_fraction": rules.quorum_fraction,
             "quorum_basis": rules.quorum_basis,
             "second_meeting": bool(assembly.second_meeting),
+            "statute_amendment_majority": rules.majorities.statute_amendment,
+            "object_change_majority": rules.majorities.object_change,
         },
         "shareholders": shareholders,
         "present": present,
