@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from lxml import etree
 from lxml.etree import _Element
@@ -97,23 +96,6 @@ class Statement:
     statement_id: str
     created_at: datetime | None
     entries: list[StatementEntry] = field(default_factory=list)
-
-
-class EntryUse(StrEnum):
-    """What the share register does with a movement of its own account."""
-
-    IGNORED = "ignored"  # pending or informative, not in euros, or money going out
-    REVERSAL = "reversal"  # the bank took back money it had credited: staff review
-    CREDIT = "credit"  # money received: matched to a subscription
-
-
-def use_of(entry: StatementEntry) -> EntryUse:
-    """Only booked euro movements count; a reversal (RvslInd) counts whatever its direction."""
-    if not entry.booked or entry.currency != "EUR":
-        return EntryUse.IGNORED
-    if entry.reversal:
-        return EntryUse.REVERSAL
-    return EntryUse.CREDIT if entry.credit else EntryUse.IGNORED
 
 
 # --------------------------------------------------------------------------- XML helpers

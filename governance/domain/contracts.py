@@ -24,8 +24,7 @@ from governance.domain.text import OneLineText, Text
 
 
 class ContractSettings(BaseModel):
-    """Thresholds of the contract process, set in the statutes file's `[contracts]` table
-    (governance.statutes loads them); SMart-like defaults, [I] = our inference."""
+    """Contract thresholds, set in the statutes' [contracts] table; [I] = our inference."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -110,22 +109,6 @@ class DeclarationStatus(StrEnum):
     CORRECTION_REQUESTED = "correction_requested"
     APPROVED = "approved"
     REFUSED = "refused"
-    CANCELLED = "cancelled"
-
-
-class InvoiceStatus(StrEnum):
-    """The invoice to the client of an approved contract."""
-
-    ISSUED = "issued"  # owed by the client (counts in its outstanding amount)
-    PAID = "paid"
-    VOID = "void"  # the contract was cancelled after approval
-
-
-class DimonaStatus(StrEnum):
-    """The Dimona IN payroll submits from the export."""
-
-    TO_DECLARE = "to_declare"
-    EXPORTED = "exported"
     CANCELLED = "cancelled"
 
 

@@ -331,6 +331,14 @@ def contract_invoice(
     )
 
 
+class InvoiceStatus(StrEnum):
+    """The invoice to the client of an approved contract."""
+
+    ISSUED = "issued"  # owed by the client (counts in its outstanding amount)
+    PAID = "paid"
+    VOID = "void"  # the contract was cancelled after approval
+
+
 class EInvoiceStatus(StrEnum):
     """Where a structured e-invoice (or credit note) stands."""
 

@@ -117,8 +117,6 @@ class UnknownApplication(RuleViolation):
 
 
 class DuplicateApplication(RuleViolation):
-    """A member files one application per call."""
-
     code = "duplicate_application"
 
 

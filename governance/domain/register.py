@@ -58,16 +58,6 @@ class ResignationStatus(StrEnum):
     IN_BATCH = "in_batch"  # the repayment is in a SEPA batch
 
 
-class PaymentMatch(StrEnum):
-    """How a payment compares with what its subscription still expects."""
-
-    EXACT = "exact"  # the outstanding amount: applied, shares issued
-    UNDER = "under"  # less than outstanding: held for staff review
-    OVER = "over"  # more than outstanding: held for staff review
-    NOT_AWAITING = "not_awaiting"  # subscription already issued or cancelled: review
-    UNKNOWN = "unknown"  # no subscription matches the reference: review
-
-
 class RefundStatus(StrEnum):
     """Money owed back outside a resignation."""
 
@@ -370,18 +360,6 @@ def check_class_open(
         raise MemberCannotSubscribe(
             f"class {share_class} shares are not open to a {kind}", field="share_class"
         )
-
-
-def match_payment(
-    status: SubscriptionStatus, outstanding_cents: int, amount_cents: int
-) -> PaymentMatch:
-    """Only the exact outstanding amount on a subscription awaiting payment is applied by
-    itself; every other payment is matched as what staff must review."""
-    if status is not SubscriptionStatus.AWAITING_PAYMENT:
-        return PaymentMatch.NOT_AWAITING
-    if amount_cents == outstanding_cents:
-        return PaymentMatch.EXACT
-    return PaymentMatch.UNDER if amount_cents < outstanding_cents else PaymentMatch.OVER
 
 
 def subscription_amount(shares: int, nominal_cents: int, minimum_shares: int) -> int:

@@ -13,10 +13,8 @@ Rules applied:
 * Abstentions count in neither the numerator nor the denominator.
 * ``ordinary``: adopted iff strictly more votes for than against.
 * ``statute_amendment``: quorum (half of the shares - or members - present or
-  represented, unless it is a second meeting), then at least 3/4 of the votes cast (or
-  the higher majority the statutes set, ``rules.statute_amendment_majority``).
-* ``object_change``: the same quorum, at least 4/5 (``rules.object_change_majority``),
-  and void without the board's report.
+  represented, unless it is a second meeting), then at least 3/4 of the votes cast.
+* ``object_change``: the same quorum, at least 4/5, and void without the board's report.
 * ``election``: every voter gives their full weight to each candidate they choose (at
   most ``seats``); the top ``seats`` candidates with at least one vote are elected, and a
   tie across the last seat leaves the tied seat(s) unfilled.
@@ -83,8 +81,7 @@ class TallyRules(BaseModel):
     quorum_fraction: str = "1/2"
     quorum_basis: Literal["shares", "members"] = "shares"
     second_meeting: bool = False
-    # The statutes' qualified majorities (CSA 6:85-6:86 minimums by default).
-    statute_amendment_majority: str = "3/4"
+    statute_amendment_majority: str = "3/4"  # the law's; the statutes may ask more
     object_change_majority: str = "4/5"
 
 
@@ -197,8 +194,7 @@ class TallyResult(TypedDict):
 # ------------------------------------------------------------------------ counting
 
 _CHOICES = ("for", "against", "abstain")
-_MOTION_KINDS = ("ordinary", "statute_amendment", "object_change")
-SIMPLE_MAJORITY = Fraction(1, 2)  # ordinary decisions: more for than against (by law)
+_SIMPLE_MAJORITY = Fraction(1, 2)  # ordinary decisions: more for than against, by law
 _KIND_LABEL = {
     "ordinary": "an ordinary decision",
     "statute_amendment": "a statute amendment",
@@ -351,15 +347,6 @@ def count(scenario: TallyScenario) -> TallyResult:
     """Count every resolution of ``scenario``; raise :class:`TallyInputError` on bad input."""
     rules = scenario.rules
     quorum_fraction = _parse_fraction(rules.quorum_fraction, "rules.quorum_fraction")
-    majorities = {
-        "ordinary": SIMPLE_MAJORITY,
-        "statute_amendment": _parse_fraction(
-            rules.statute_amendment_majority, "rules.statute_amendment_majority"
-        ),
-        "object_change": _parse_fraction(
-            rules.object_change_majority, "rules.object_change_majority"
-        ),
-    }
     cap = (
         None
         if rules.vote_cap_fraction is None
@@ -454,7 +441,7 @@ def count(scenario: TallyScenario) -> TallyResult:
         if isinstance(res, Election):
             out.append(_election_result(res, exact[r]))
         else:
-            out.append(_motion_result(res, exact[r], quorum, majorities[res.kind]))
+            out.append(_motion_result(res, exact[r], quorum, rules))
     return {"resolutions": out}
 
 
@@ -473,15 +460,24 @@ class _Quorum:
         self.met = present >= self.needed
 
 
+def _majority(rules: TallyRules, kind: str) -> Fraction:
+    """Simple majority for an ordinary decision, else the qualified one the rules give."""
+    if kind == "ordinary":
+        return _SIMPLE_MAJORITY
+    name = f"{kind}_majority"
+    return _parse_fraction(getattr(rules, name), f"rules.{name}")
+
+
 def _motion_result(
     res: OrdinaryResolution | StatuteAmendment | ObjectChange,
     acc: dict[str, Amount],
     quorum: _Quorum,
-    majority: Fraction,
+    rules: TallyRules,
 ) -> MotionResult:
     kind = res.kind
     votes_for, votes_against, abstain = acc["for"], acc["against"], acc["abstain"]
     cast_votes = votes_for + votes_against
+    majority = _majority(rules, kind)
     quorum_required = kind != "ordinary" and not quorum.second_meeting
     quorum_met = quorum.met or not quorum_required
     counts = (
@@ -595,7 +591,7 @@ def _election_result(res: Election, acc: dict[str, Amount]) -> ElectionResult:
 
 # ---------------------------------------------------------------------- entry points
 
-_RESOLUTION_TAGS = frozenset(_MOTION_KINDS) | {"election"}
+_RESOLUTION_TAGS = frozenset({"ordinary", "statute_amendment", "object_change", "election"})
 _UNION_TAGS = frozenset({"str", "list[str]"})
 _MAX_REPORTED_ERRORS = 5
 

@@ -15,13 +15,14 @@ from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain.actor import Actor
-from governance.domain.contracts import ContractDeclaration, DeclarationStatus, DimonaStatus
+from governance.domain.contracts import ContractDeclaration, DeclarationStatus
 from governance.domain.decisions import DecisionView
 from governance.domain.einvoice import InvoiceFacts
-from governance.domain.enums import Language, Office
+from governance.domain.enums import DimonaStatus, Language, Office
 from governance.domain.offices import employment_language
 from governance.services import invoicing, outbox
-from governance.services.contracts import PROCESS, SUBJECT, contract_settings, document_keys
+from governance.services.contracts import PROCESS, SUBJECT, document_keys
+from governance.statutes import get_statutes
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Paperwork:
 
 def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
     """Approved, not cancelled declarations among `declaration_ids`, with their document data."""
-    settings = contract_settings()
+    settings = get_statutes().contracts
     rows = session.execute(
         select(Declaration, Member, Client, Invoice, DimonaRecord)
         .join(Member, Member.id == Declaration.member_id)
@@ -141,7 +142,7 @@ def approved_ids(session: Session, declaration_ids: list[int]) -> list[int]:
 def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int:
     """Escalate every contract decision overdue by another `decision_due_hours` (48 h) period."""
     session, now = uow.session, now or utcnow()
-    period = contract_settings().decision_due_hours * 3600
+    period = get_statutes().contracts.decision_due_hours * 3600
     sent = 0
     for request in uow.decisions.overdue(now):
         if request.process != PROCESS:

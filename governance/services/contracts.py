@@ -37,13 +37,11 @@ from governance.domain.contracts import (
     ContractSettings,
     DecisionAction,
     DeclarationStatus,
-    DimonaStatus,
-    InvoiceStatus,
     Route,
 )
 from governance.domain.decisions import DecisionView
-from governance.domain.einvoice import DocumentKind
-from governance.domain.enums import Language
+from governance.domain.einvoice import DocumentKind, InvoiceStatus
+from governance.domain.enums import DimonaStatus, Language
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import documents, invoicing, outbox
 from governance.statutes import get_statutes
@@ -51,11 +49,6 @@ from governance.statutes import get_statutes
 PROCESS = "contract-approval"
 SUBJECT = "contract"
 CoveredYears = Callable[[Session, int], set[int]]
-
-
-def contract_settings() -> ContractSettings:
-    """The thresholds in force: the `[contracts]` table of the statutes file."""
-    return get_statutes().contracts
 
 
 def covered_years_for(session: Session, member_id: int) -> set[int]:
@@ -300,7 +293,7 @@ def check_declarations(
 
     Already checked declarations are returned as they are: running twice changes nothing."""
     session, now = uow.session, now or utcnow()
-    settings = contract_settings()
+    settings = get_statutes().contracts
     rows = session.scalars(
         select(Declaration).where(Declaration.id.in_(declaration_ids)).with_for_update()
     ).all()
@@ -435,7 +428,7 @@ def pending_decision(
     d = _declaration(session, declaration_id)
     if d.status is not DeclarationStatus.AWAITING_DECISION:
         return None
-    request = _open_request(session, d, utcnow(), contract_settings())
+    request = _open_request(session, d, utcnow(), get_statutes().contracts)
     if flow_run_id:  # the run to resume when staff answer elsewhere
         request = uow.decisions.link_run(request.key, flow_run_id, open_only=False) or request
     uow.commit()
@@ -455,7 +448,7 @@ def decide(
 ) -> DeclarationView:
     """A staff decision: approve (four-eyes above the threshold), reject or ask a correction."""
     session, now = uow.session, now or utcnow()
-    settings = contract_settings()
+    settings = get_statutes().contracts
     d = _declaration(session, declaration_id, lock=True)
     rules.check_decidable(d.status)
     approvers = _approvers(session, d)

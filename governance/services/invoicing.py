@@ -25,13 +25,14 @@ from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
 from governance.domain import einvoice
 from governance.domain.actor import Actor
-from governance.domain.contracts import ClientKind, ContractDeclaration, InvoiceStatus, VatRegime
+from governance.domain.contracts import ClientKind, ContractDeclaration, VatRegime
 from governance.domain.einvoice import (
     ContractInvoiceInput,
     DocumentKind,
     FormDecision,
     InvoiceClient,
     InvoiceFacts,
+    InvoiceStatus,
     PartyFacts,
 )
 from governance.domain.enums import Language

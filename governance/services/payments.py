@@ -21,16 +21,15 @@ from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.camt053 import (
-    EntryUse,
     Statement,
     StatementEntry,
     check_own_accounts,
     check_size,
     parse_statements,
     transaction_keys,
-    use_of,
 )
-from governance.domain.register import PaymentMatch, PaymentStatus
+from governance.domain.payments import EntryUse, PaymentMatch, use_of
+from governance.domain.register import PaymentStatus
 from governance.services import register as store
 from governance.services import reversals, shares
 

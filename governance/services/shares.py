@@ -33,9 +33,9 @@ from governance.domain.decisions import DecisionView
 from governance.domain.enums import MemberKind
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.identifiers import structured_communication
+from governance.domain.payments import PaymentMatch, match_payment
 from governance.domain.register import (
     EntryKind,
-    PaymentMatch,
     PaymentStatus,
     SubscriptionStatus,
 )
@@ -267,7 +267,7 @@ def record_payment(
     )
     session.add(payment)
     session.flush()
-    match = rules.match_payment(sub.status, outstanding, amount_cents)
+    match = match_payment(sub.status, outstanding, amount_cents)
     payment.details = {"match": str(match)}
     TimelineRepository(session).record(
         actor=actor,

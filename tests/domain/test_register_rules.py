@@ -7,14 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from governance.domain.enums import MemberKind, MemberStatus
+from governance.domain.payments import PaymentMatch, match_payment
 from governance.domain.register import (
     CANNOT_SUBSCRIBE,
     MemberCannotSubscribe,
-    PaymentMatch,
     SubscriptionStatus,
     check_class_open,
     check_may_subscribe,
-    match_payment,
 )
 
 cents = st.integers(min_value=1, max_value=10**9)

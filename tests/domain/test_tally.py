@@ -212,9 +212,12 @@ def test_the_statutes_may_ask_a_higher_majority_for_an_object_change() -> None:
 
 
 def test_a_malformed_majority_is_refused_with_its_place() -> None:
-    data = split_vote(3, 1, "statute_amendment")
+    data = split_vote(3, 1, "object_change", board_report=True)
     data["rules"]["object_change_majority"] = "5/4"
     assert_bad(data, "rules.object_change_majority: fraction '5/4' must be greater than 0")
+    data["rules"]["statute_amendment_majority"] = "three quarters"
+    data["rules"]["object_change_majority"] = "4/5"
+    assert one(data)["adopted"] is False  # only the majority a resolution needs is read
 
 
 @pytest.mark.parametrize("extra", [{"board_report": False}, {}])

@@ -76,7 +76,6 @@ def test_contract_thresholds_in_force_are_read_from_the_statutes_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from governance.domain.contracts import required_approvals
-    from governance.services.contracts import contract_settings
     from governance.statutes import get_statutes
 
     own = tmp_path / "statutes.toml"
@@ -85,14 +84,14 @@ def test_contract_thresholds_in_force_are_read_from_the_statutes_file(
     monkeypatch.setenv("COOP_STATUTES_FILE", str(own))
     get_statutes.cache_clear()
     try:
-        settings = contract_settings()
+        settings = get_statutes().contracts
         assert settings.four_eyes_threshold_cents == 300_000
         assert settings.fee_bp == 650  # not given: the default
         assert required_approvals(400_000, settings) == 2
     finally:
         monkeypatch.delenv("COOP_STATUTES_FILE")
         get_statutes.cache_clear()
-    assert contract_settings().four_eyes_threshold_cents == 1_000_000
+    assert get_statutes().contracts.four_eyes_threshold_cents == 1_000_000
 
 
 def test_contract_thresholds_out_of_order_refuse_to_load(tmp_path: Path) -> None:

@@ -26,11 +26,10 @@ from governance.domain.contracts import (
     CheckOutcome,
     ClientKind,
     DeclarationStatus,
-    DimonaStatus,
-    InvoiceStatus,
     VatRegime,
 )
-from governance.domain.enums import Language, Office
+from governance.domain.einvoice import InvoiceStatus
+from governance.domain.enums import DimonaStatus, Language, Office
 
 
 def _enum(cls: type[Any], name: str) -> Enum:
