@@ -12,6 +12,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain.register import PaymentStatus
 from governance.domain.staff import DecisionKind
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
@@ -57,7 +58,7 @@ def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> st
     while review.held:
         if not runtime.deployment.id:  # an ad-hoc run cannot suspend: the review waits
             print(f"payment {params.payment_id}: waiting for staff (`coop inbox`)")
-            return "held"
+            return PaymentStatus.HELD.value
         refused = f"\n\n**Not carried out:** {review.last_refusal}" if review.last_refusal else ""
         answer = ask_staff(
             PaymentReviewInput,
@@ -71,4 +72,4 @@ def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> st
         issue_certificate(review.issued_subscription_id)
         wake_waiting_subscriptions([review.issued_subscription_id])
         deliver_outbox(keys_prefix=f"mail:share_certificate:{review.issued_subscription_id}")
-    return review.status
+    return review.status.value

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain.register import SubscriptionStatus
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
@@ -84,7 +85,7 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     )
     deliver_outbox(keys_prefix=f"mail:share_payment_instructions:{sub_id}")
     status = subscription_status(sub_id)
-    if status == "awaiting_payment":
+    if status == SubscriptionStatus.AWAITING_PAYMENT:
         given = ask_payment_confirmation(sub_id, str(run_id) if run_id else None)
         if given is None:  # nobody answered yet: wait, without holding a worker
             answer = ask_staff(
@@ -100,7 +101,7 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
                 "staff": answer.staff,
             }
         status = apply_payment_confirmation(sub_id, given["decision"], given["staff"])
-    if status == "issued":
+    if status == SubscriptionStatus.ISSUED:
         issue_certificate(sub_id)
         deliver_outbox(keys_prefix=f"mail:share_certificate:{sub_id}")
     deliver_outbox(keys_prefix=f"mail:share_subscription_cancelled:{sub_id}")

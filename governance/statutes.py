@@ -1,8 +1,11 @@
-"""The statutes as one typed, validated object (SMart's values by default)."""
+"""The statutes and every rule threshold as one typed, validated object (SMart's values by
+default): share classes, resignation, voting (quorum, cap, majorities), the assembly and the
+contract process. Loaded here, once; the domain receives the values as parameters."""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from governance.domain.contracts import ContractSettings
 from governance.domain.enums import Language, MemberKind
 from governance.domain.errors import RuleViolation
 
@@ -58,6 +62,28 @@ class ShareClass(BaseModel):
         return self.labels.get(str(language)) or self.label
 
 
+def _at_least(minimum: Fraction, law: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if Fraction(_fraction(value)) < minimum:
+            raise ValueError(f"'{value}' is below the {minimum} {law} requires")
+        return value
+
+    return check
+
+
+class Majorities(BaseModel):
+    """Qualified majorities of the votes cast (abstentions not counted); the statutes may ask
+    more than the law, never less. Ordinary decisions: simple majority (by law)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    statute_amendment: str = "3/4"
+    object_change: str = "4/5"
+
+    _check_amendment = field_validator("statute_amendment")(_at_least(Fraction(3, 4), "CSA 6:85"))
+    _check_object = field_validator("object_change")(_at_least(Fraction(4, 5), "CSA 6:86"))
+
+
 class Voting(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -68,6 +94,7 @@ class Voting(BaseModel):
     revote_replaces: bool = False
     quorum_fraction: str = "1/2"
     quorum_basis: Literal["shares", "members"] = "shares"
+    majorities: Majorities = Majorities()
 
     _check_cap = field_validator("cap_fraction")(lambda v: None if v is None else _fraction(v))
     _check_quorum = field_validator("quorum_fraction")(_fraction)
@@ -99,6 +126,7 @@ class Statutes(BaseModel):
     transfer_rule: dict[str, str] = Field(default_factory=dict)
     voting: Voting = Voting()
     assembly: AssemblyRules = AssemblyRules()
+    contracts: ContractSettings = ContractSettings()
 
     _check_transfer_rule = field_validator("transfer_rule")(_every_language)
 

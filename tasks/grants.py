@@ -29,7 +29,7 @@ from documents.produce import DocumentRequest, produce
 from documents.sepa import credit_transfer_xml
 from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
-from governance.domain.decisions import DecisionView
+from governance.domain.decisions import DecisionStatus, DecisionView
 from governance.domain.grants import BoardChange
 from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import grant_awards, grant_payments, grants
@@ -38,7 +38,7 @@ from tasks.common import IO_RETRIES
 
 def _decision(view: DecisionView, flow_run_id: str | None) -> dict[str, Any] | None:
     """The decision if taken; else describe what is awaited in a markdown artifact."""
-    if view.decision is not None and view.status == "decided":
+    if view.decision is not None and view.status == DecisionStatus.DECIDED:
         return {**view.decision, "decided_by": view.decided_by}
     if flow_run_id:
         create_markdown_artifact(

@@ -25,6 +25,7 @@ from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionStatus
 from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
+from governance.domain.register import SubscriptionStatus
 from governance.domain.staff import SYSTEM_RESUME_CODE
 from governance.services import decisions, payments, register_export, share_changes, shares
 from governance.statutes import get_statutes
@@ -99,7 +100,7 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
                 uow.rollback()
                 continue
             answer = {
-                "decision": "cancel" if view.status == "cancelled" else "paid",
+                "decision": "cancel" if view.status == SubscriptionStatus.CANCELLED else "paid",
                 "amount_cents": 0,
                 "paid_on": None,
                 "bank_reference": None,

@@ -54,3 +54,16 @@ def enum_column(cls: type[Any], name: str, length: int = 20) -> Enum:
         length=length,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+def state_column(cls: type[Any], length: int = 20) -> Enum:
+    """A StrEnum state on a column created as a plain VARCHAR: a string outside the enum is
+    refused at flush (LookupError), the schema is unchanged (no CHECK, no migration)."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        validate_strings=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )

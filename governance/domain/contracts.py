@@ -24,7 +24,7 @@ from governance.domain.text import OneLineText, Text
 
 
 class ContractSettings(BaseModel):
-    """Thresholds of the contract process; SMart-like defaults, [I] = our inference, to configure."""
+    """Contract thresholds, set in the statutes' [contracts] table; [I] = our inference."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -80,7 +80,7 @@ class ContractSettings(BaseModel):
         return self
 
 
-DEFAULT_SETTINGS = ContractSettings()
+DEFAULT_SETTINGS = ContractSettings()  # the defaults; the values in force come from the statutes
 
 
 class VatRegime(StrEnum):

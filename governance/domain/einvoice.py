@@ -20,6 +20,7 @@ from stdnum.eu import vat as eu_vat
 
 from governance.domain import contracts as rules
 from governance.domain.contracts import ClientKind, VatRegime
+from governance.domain.errors import RuleViolation
 
 EU_COUNTRIES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
@@ -330,6 +331,14 @@ def contract_invoice(
     )
 
 
+class InvoiceStatus(StrEnum):
+    """The invoice to the client of an approved contract."""
+
+    ISSUED = "issued"  # owed by the client (counts in its outstanding amount)
+    PAID = "paid"
+    VOID = "void"  # the contract was cancelled after approval
+
+
 class EInvoiceStatus(StrEnum):
     """Where a structured e-invoice (or credit note) stands."""
 
@@ -346,3 +355,58 @@ INVOICE_NUMBER_PREFIX = {DocumentKind.INVOICE: "F", DocumentKind.CREDIT_NOTE: "N
 def document_number(kind: DocumentKind, year: int, sequence: int) -> str:
     """F2026-0000001, NC2026-0000001: one gapless sequence per kind and year."""
     return f"{INVOICE_NUMBER_PREFIX[kind]}{year}-{sequence:07d}"
+
+
+# --------------------------------------------------------------------------- credit notes
+
+
+class CreditTooLarge(RuleViolation):
+    """A credit note credits only what its invoice still asks; an invoice is never raised."""
+
+    code = "credit_too_large"
+
+
+def check_credit(net_cents: int, left_net_cents: int, invoice_number: str | None) -> None:
+    """Refuse a credit note of nothing, or of more than is left to credit on the invoice."""
+    if not 0 < net_cents <= left_net_cents:
+        raise CreditTooLarge(
+            f"a credit note of {rules.euros(net_cents)} excl. VAT is not possible on invoice "
+            f"{invoice_number}: {rules.euros(left_net_cents)} is left to credit",
+            field="amount",
+        )
+
+
+def check_corrected_amount(new_net_cents: int, invoiced_net_cents: int) -> None:
+    """A corrected amount only lowers an invoice (to invoice more, declare the extra work)."""
+    if not 0 <= new_net_cents < invoiced_net_cents:
+        raise CreditTooLarge(
+            f"the corrected amount must be below the {rules.euros(invoiced_net_cents)} excl. VAT "
+            f"still invoiced and not negative (got {rules.euros(new_net_cents)}); to invoice "
+            "more, declare the extra work",
+            field="amount",
+        )
+
+
+# --------------------------------------------------------------------------- Peppol endpoints
+
+
+class UnknownClient(RuleViolation):
+    """No client record has the enterprise or VAT number given."""
+
+    code = "unknown_client"
+
+
+class EndpointMissing(RuleViolation):
+    """A Peppol participant is reached at an endpoint: a 4-digit scheme and an identifier."""
+
+    code = "peppol_endpoint_missing"
+
+
+def check_endpoint(participant: bool, scheme: str, endpoint_id: str) -> None:
+    """Refuse to mark a client as a Peppol participant without a usable endpoint."""
+    if participant and not (scheme.isdigit() and len(scheme) == 4 and endpoint_id.strip()):
+        raise EndpointMissing(
+            "a Peppol participant needs its endpoint: a 4-digit scheme (0208 for a Belgian "
+            "enterprise number) and the identifier",
+            field="endpoint",
+        )

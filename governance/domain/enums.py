@@ -57,6 +57,14 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class DimonaStatus(StrEnum):
+    """The Dimona IN payroll submits from the export."""
+
+    TO_DECLARE = "to_declare"
+    EXPORTED = "exported"
+    CANCELLED = "cancelled"
+
+
 class DecisionStatus(StrEnum):
     """A staff decision a process waits for (a human task)."""
 

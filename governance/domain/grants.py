@@ -116,6 +116,10 @@ class UnknownApplication(RuleViolation):
     code = "unknown_application"
 
 
+class DuplicateApplication(RuleViolation):
+    code = "duplicate_application"
+
+
 # ----------------------------------------------------------------------------- call rules
 
 

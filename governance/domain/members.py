@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from governance.domain.enums import Language, MemberKind, Office
+from governance.domain.errors import RuleViolation
 from governance.domain.text import OneLineText
 
 
@@ -50,3 +51,25 @@ class MemberFacts(BaseModel):
 def member_number(sequence: int) -> str:
     """Member numbers are 'M' + 7 digits, assigned in order."""
     return f"M{sequence:07d}"
+
+
+class ErasureRefused(RuleViolation):
+    """Personal data the law makes the cooperative keep is never erased."""
+
+    code = "erasure_refused"
+
+
+def check_erasable(*, holds_shares: bool, open_contracts: bool) -> None:
+    """Refuse to erase a shareholder (the register keeps every shareholder's name and
+    domicile) or a member whose contracts still run."""
+    if holds_shares:
+        raise ErasureRefused(
+            "the member holds shares (or has a subscription awaiting payment): the law keeps the "
+            "name and domicile of every shareholder in the share register; erase after the "
+            "shares are repaid",
+            field="member",
+        )
+    if open_contracts:
+        raise ErasureRefused(
+            "the member has contracts still running: close them first", field="member"
+        )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import RuleViolation
 
 GENESIS_HASH = "0" * 64
@@ -39,6 +40,30 @@ class SubscriptionStatus(StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
     ISSUED = "issued"
     CANCELLED = "cancelled"
+
+
+class PaymentStatus(StrEnum):
+    """Money received for a subscription."""
+
+    APPLIED = "applied"  # counted towards its subscription
+    HELD = "held"  # a staff review decides what it pays
+    REFUSED = "refused"  # refused on review: owed back
+
+
+class ResignationStatus(StrEnum):
+    """A member's resignation, from acceptance to repayment."""
+
+    ACCEPTED = "accepted"  # inside the window: the shares are cancelled when it closes
+    CANCELLED = "cancelled"  # shares cancelled, repayment fixed: waits for a repayment batch
+    IN_BATCH = "in_batch"  # the repayment is in a SEPA batch
+
+
+class RefundStatus(StrEnum):
+    """Money owed back outside a resignation."""
+
+    DUE = "due"  # goes in the next repayment batch
+    NO_IBAN = "no_iban"  # waits for staff to give an account number
+    IN_BATCH = "in_batch"  # in a SEPA batch
 
 
 # --------------------------------------------------------------------------- violations
@@ -76,6 +101,12 @@ class OutsideResignationWindow(RuleViolation):
     def __init__(self, message: str, next_possible: date) -> None:
         super().__init__(message, field="requested_on")
         self.next_possible = next_possible
+
+
+class MemberCannotSubscribe(RuleViolation):
+    """Excluded, deceased or erased members, or a class closed to this kind of member."""
+
+    code = "member_cannot_subscribe"
 
 
 class NothingToCancel(RuleViolation):
@@ -307,6 +338,28 @@ def project_holdings(
 
 
 # --------------------------------------------------------------------------- subscriptions
+
+
+# Members who left for good subscribe no more shares.
+CANNOT_SUBSCRIBE = frozenset({MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED})
+
+
+def check_may_subscribe(member_id: int, status: MemberStatus) -> None:
+    """Refuse a subscription by a member who left (excluded, deceased, erased)."""
+    if status in CANNOT_SUBSCRIBE:
+        raise MemberCannotSubscribe(
+            f"member {member_id} is {status} and cannot subscribe shares", field="member_id"
+        )
+
+
+def check_class_open(
+    share_class: str, kind: MemberKind, allowed_kinds: Iterable[MemberKind]
+) -> None:
+    """Refuse a subscription in a share class the statutes close to this kind of member."""
+    if kind not in allowed_kinds:
+        raise MemberCannotSubscribe(
+            f"class {share_class} shares are not open to a {kind}", field="share_class"
+        )
 
 
 def subscription_amount(shares: int, nominal_cents: int, minimum_shares: int) -> int:

@@ -81,6 +81,8 @@ class TallyRules(BaseModel):
     quorum_fraction: str = "1/2"
     quorum_basis: Literal["shares", "members"] = "shares"
     second_meeting: bool = False
+    statute_amendment_majority: str = "3/4"  # the law's; the statutes may ask more
+    object_change_majority: str = "4/5"
 
 
 class Shareholder(BaseModel):
@@ -192,11 +194,7 @@ class TallyResult(TypedDict):
 # ------------------------------------------------------------------------ counting
 
 _CHOICES = ("for", "against", "abstain")
-_MAJORITY: dict[str, Fraction] = {
-    "ordinary": Fraction(1, 2),
-    "statute_amendment": Fraction(3, 4),
-    "object_change": Fraction(4, 5),
-}
+_SIMPLE_MAJORITY = Fraction(1, 2)  # ordinary decisions: more for than against, by law
 _KIND_LABEL = {
     "ordinary": "an ordinary decision",
     "statute_amendment": "a statute amendment",
@@ -443,7 +441,7 @@ def count(scenario: TallyScenario) -> TallyResult:
         if isinstance(res, Election):
             out.append(_election_result(res, exact[r]))
         else:
-            out.append(_motion_result(res, exact[r], quorum))
+            out.append(_motion_result(res, exact[r], quorum, rules))
     return {"resolutions": out}
 
 
@@ -462,15 +460,24 @@ class _Quorum:
         self.met = present >= self.needed
 
 
+def _majority(rules: TallyRules, kind: str) -> Fraction:
+    """Simple majority for an ordinary decision, else the qualified one the rules give."""
+    if kind == "ordinary":
+        return _SIMPLE_MAJORITY
+    name = f"{kind}_majority"
+    return _parse_fraction(getattr(rules, name), f"rules.{name}")
+
+
 def _motion_result(
     res: OrdinaryResolution | StatuteAmendment | ObjectChange,
     acc: dict[str, Amount],
     quorum: _Quorum,
+    rules: TallyRules,
 ) -> MotionResult:
     kind = res.kind
     votes_for, votes_against, abstain = acc["for"], acc["against"], acc["abstain"]
     cast_votes = votes_for + votes_against
-    majority = _MAJORITY[kind]
+    majority = _majority(rules, kind)
     quorum_required = kind != "ordinary" and not quorum.second_meeting
     quorum_met = quorum.met or not quorum_required
     counts = (
@@ -584,7 +591,7 @@ def _election_result(res: Election, acc: dict[str, Amount]) -> ElectionResult:
 
 # ---------------------------------------------------------------------- entry points
 
-_RESOLUTION_TAGS = frozenset(_MAJORITY) | {"election"}
+_RESOLUTION_TAGS = frozenset({"ordinary", "statute_amendment", "object_change", "election"})
 _UNION_TAGS = frozenset({"str", "list[str]"})
 _MAX_REPORTED_ERRORS = 5
 

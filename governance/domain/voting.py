@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from governance.domain.errors import RuleViolation
+from governance.domain.errors import InvalidTransition, RuleViolation
 
 __all__ = [
     "AgendaItem",
@@ -118,6 +118,22 @@ def check_window(
         raise VotingNotOpen(f"voting opens at {opens_at.isoformat()}", field="voting_opens_at")
     if state is WindowState.CLOSED:
         raise VotingClosed(f"voting closed at {closes_at.isoformat()}", field="voting_closes_at")
+
+
+class VotingStillOpen(InvalidTransition):
+    """The voting is closed (and counted) at the end of its window, earlier only on a staff
+    request; the storage is cleaned only once it is closed."""
+
+    code = "voting_still_open"
+
+
+def check_closable(now: datetime, closes_at: datetime, *, early: bool) -> None:
+    """Refuse to close a voting before its window ends unless staff asked to close early."""
+    if now < closes_at and not early:
+        raise VotingStillOpen(
+            f"voting is open until {closes_at.isoformat()}; close early only on a staff request",
+            field="voting_closes_at",
+        )
 
 
 # -------------------------------------------------------------------- the choices

@@ -18,10 +18,11 @@ from governance.domain.actor import Actor
 from governance.domain.contracts import ContractDeclaration, DeclarationStatus
 from governance.domain.decisions import DecisionView
 from governance.domain.einvoice import InvoiceFacts
-from governance.domain.enums import Language, Office
+from governance.domain.enums import DimonaStatus, Language, Office
 from governance.domain.offices import employment_language
 from governance.services import invoicing, outbox
 from governance.services.contracts import PROCESS, SUBJECT, document_keys
+from governance.statutes import get_statutes
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Paperwork:
 
 def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
     """Approved, not cancelled declarations among `declaration_ids`, with their document data."""
-    settings = rules.DEFAULT_SETTINGS
+    settings = get_statutes().contracts
     rows = session.execute(
         select(Declaration, Member, Client, Invoice, DimonaRecord)
         .join(Member, Member.id == Declaration.member_id)
@@ -141,7 +142,7 @@ def approved_ids(session: Session, declaration_ids: list[int]) -> list[int]:
 def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int:
     """Escalate every contract decision overdue by another `decision_due_hours` (48 h) period."""
     session, now = uow.session, now or utcnow()
-    period = rules.DEFAULT_SETTINGS.decision_due_hours * 3600
+    period = get_statutes().contracts.decision_due_hours * 3600
     sent = 0
     for request in uow.decisions.overdue(now):
         if request.process != PROCESS:
@@ -211,7 +212,7 @@ def dimona_export(
     rows = session.execute(
         select(DimonaRecord, Member)
         .join(Member, Member.id == DimonaRecord.member_id)
-        .where(DimonaRecord.status.in_(("to_declare", "exported")))
+        .where(DimonaRecord.status.in_((DimonaStatus.TO_DECLARE, DimonaStatus.EXPORTED)))
         .order_by(DimonaRecord.in_deadline, DimonaRecord.id)
     ).all()
     lines = []
@@ -240,8 +241,8 @@ def dimona_export(
                 record.out_deadline.isoformat(),
             )
         )
-        if mark_exported and record.status == "to_declare":
-            record.status = "exported"
+        if mark_exported and record.status == DimonaStatus.TO_DECLARE:
+            record.status = DimonaStatus.EXPORTED
             record.exported_at = now
     uow.timeline.record(
         actor=Actor.staff(staff),

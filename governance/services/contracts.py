@@ -40,19 +40,15 @@ from governance.domain.contracts import (
     Route,
 )
 from governance.domain.decisions import DecisionView
-from governance.domain.einvoice import DocumentKind
-from governance.domain.enums import Language
+from governance.domain.einvoice import DocumentKind, InvoiceStatus
+from governance.domain.enums import DimonaStatus, Language
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import documents, invoicing, outbox
+from governance.statutes import get_statutes
 
 PROCESS = "contract-approval"
 SUBJECT = "contract"
 CoveredYears = Callable[[Session, int], set[int]]
-
-
-def contract_settings() -> ContractSettings:
-    """The thresholds in force (SMart defaults; one place to load them from configuration)."""
-    return rules.DEFAULT_SETTINGS
 
 
 def covered_years_for(session: Session, member_id: int) -> set[int]:
@@ -281,7 +277,7 @@ def _outstanding(session: Session, client_ids: set[int]) -> dict[int, int]:
             Invoice.client_id,
             func.sum(Invoice.total_cents - Invoice.paid_cents - Invoice.credited_cents),
         )
-        .where(Invoice.client_id.in_(client_ids), Invoice.status == "issued")
+        .where(Invoice.client_id.in_(client_ids), Invoice.status == InvoiceStatus.ISSUED)
         .group_by(Invoice.client_id)
     ).all()
     return {client_id: int(total or 0) for client_id, total in rows}
@@ -297,7 +293,7 @@ def check_declarations(
 
     Already checked declarations are returned as they are: running twice changes nothing."""
     session, now = uow.session, now or utcnow()
-    settings = contract_settings()
+    settings = get_statutes().contracts
     rows = session.scalars(
         select(Declaration).where(Declaration.id.in_(declaration_ids)).with_for_update()
     ).all()
@@ -432,7 +428,7 @@ def pending_decision(
     d = _declaration(session, declaration_id)
     if d.status is not DeclarationStatus.AWAITING_DECISION:
         return None
-    request = _open_request(session, d, utcnow(), contract_settings())
+    request = _open_request(session, d, utcnow(), get_statutes().contracts)
     if flow_run_id:  # the run to resume when staff answer elsewhere
         request = uow.decisions.link_run(request.key, flow_run_id, open_only=False) or request
     uow.commit()
@@ -452,7 +448,7 @@ def decide(
 ) -> DeclarationView:
     """A staff decision: approve (four-eyes above the threshold), reject or ask a correction."""
     session, now = uow.session, now or utcnow()
-    settings = contract_settings()
+    settings = get_statutes().contracts
     d = _declaration(session, declaration_id, lock=True)
     rules.check_decidable(d.status)
     approvers = _approvers(session, d)
@@ -590,7 +586,7 @@ def _approve(
         total_cents=amounts.total_cents,
         fee_cents=amounts.fee_cents,
         paid_cents=0,
-        status="issued",
+        status=InvoiceStatus.ISSUED,
     )
     # One invoice per declaration, numbered from the year's gapless sequence in this
     # transaction; the structured communication encodes the declaration id, its 12 digits
@@ -613,7 +609,7 @@ def _approve(
             days=[day.isoformat() for day in facts.work_days],
             in_deadline=deadlines.in_by,
             out_deadline=deadlines.out_by,
-            status="to_declare",
+            status=DimonaStatus.TO_DECLARE,
         )
     )
     keys = document_keys(d.id)
@@ -698,11 +694,11 @@ def cancel_declaration(
     uow.decisions.cancel(decision_key(d.id, d.revision, len(_approvers(session, d)) + 1), reason)
     voided = documents.void_documents(session, SUBJECT, str(d.id), reason, actor, now)
     for row in session.scalars(select(Invoice).where(Invoice.declaration_id == d.id)):
-        row.status = "void"
+        row.status = InvoiceStatus.VOID
     if was_approved:  # the invoice is never deleted: a credit note cancels it
         invoicing.credit_cancelled_contract(session, d.id, reason, actor, d.member_id)
     for dimona in session.scalars(select(DimonaRecord).where(DimonaRecord.declaration_id == d.id)):
-        dimona.status = "cancelled"
+        dimona.status = DimonaStatus.CANCELLED
     member = session.get(Member, d.member_id)
     client = session.get(Client, d.client_id)
     assert member is not None and client is not None

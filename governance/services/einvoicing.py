@@ -24,7 +24,13 @@ from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
-from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
+from governance.domain.einvoice import (
+    DocumentKind,
+    EInvoiceStatus,
+    InvoiceForm,
+    UnknownClient,
+    check_endpoint,
+)
 from governance.domain.enums import DocumentFormat
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
 from governance.domain.ubl_rules import RuleFailure as RuleFailure
@@ -302,14 +308,6 @@ def _compacted(column: Any) -> Any:
     return column
 
 
-class UnknownClient(RuleViolation):
-    code = "unknown_client"
-
-
-class EndpointMissing(RuleViolation):
-    code = "peppol_endpoint_missing"
-
-
 def set_participant(
     uow: UnitOfWork,
     identifier: str,
@@ -324,12 +322,7 @@ def set_participant(
     session = uow.session
     compact = compact_number(identifier)
     digits = compact[2:] if compact[:2].isalpha() else compact
-    if participant and not (scheme.isdigit() and len(scheme) == 4 and endpoint_id.strip()):
-        raise EndpointMissing(
-            "a Peppol participant needs its endpoint: a 4-digit scheme (0208 for a Belgian "
-            "enterprise number) and the identifier",
-            field="endpoint",
-        )
+    check_endpoint(participant, scheme, endpoint_id)
     clients = session.scalars(
         select(Client).where(
             (_compacted(Client.enterprise_number) == digits)

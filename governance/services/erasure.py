@@ -13,7 +13,8 @@ from governance.db.models.onboarding import Application, InformationRequest
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
-from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.errors import InvalidTransition, NotFound
+from governance.domain.members import check_erasable
 from governance.services import members
 from governance.services.onboarding import has_open_contracts, holds_shares
 
@@ -50,10 +51,6 @@ APPLICATION_FIELDS = (
 )
 
 
-class ErasureRefused(RuleViolation):
-    code = "erasure_refused"
-
-
 @dataclass(frozen=True)
 class Erasure:
     member_id: int
@@ -72,16 +69,10 @@ def erase_member(
     if member.status is MemberStatus.ERASED:
         raise InvalidTransition(f"member {member_id} was erased already", field="member")
     now = now or utcnow()
-    if holds_shares(session, member_id, brussels_date(now)):
-        raise ErasureRefused(
-            "the member holds shares (or has a subscription awaiting payment): the law keeps the name and domicile of every "
-            "shareholder in the share register; erase after the shares are repaid",
-            field="member",
-        )
-    if has_open_contracts(session, member_id):
-        raise ErasureRefused(
-            "the member has contracts still running: close them first", field="member"
-        )
+    check_erasable(
+        holds_shares=holds_shares(session, member_id, brussels_date(now)),
+        open_contracts=has_open_contracts(session, member_id),
+    )
     for name in MEMBER_FIELDS:
         setattr(member, name, None)
     member.last_name = ERASED if member.kind == "person" else None

@@ -31,17 +31,13 @@ from governance.domain import grants as rules
 from governance.domain import identifiers
 from governance.domain.actor import Actor
 from governance.domain.enums import ActorKind, Language, MemberStatus
-from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.grants import ApplicationStatus, AssignmentStatus, CallStatus
 from governance.domain.text import OneLineText, Text
 from governance.services import outbox
 
 SUBJECT_CALL = "grant_call"
 SUBJECT_APPLICATION = "grant_application"
-
-
-class DuplicateApplication(RuleViolation):
-    code = "duplicate_application"
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -343,7 +339,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
             GrantApplication.call_id == call_id, GrantApplication.member_id == spec.member_id
         )
     ):
-        raise DuplicateApplication(
+        raise rules.DuplicateApplication(
             f"member {spec.member_id} already applied to '{call.name}'", field="member_id"
         )
     count = session.scalar(

@@ -32,11 +32,13 @@ from governance.domain.einvoice import (
     FormDecision,
     InvoiceClient,
     InvoiceFacts,
+    InvoiceStatus,
     PartyFacts,
 )
 from governance.domain.enums import Language
-from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.errors import InvalidTransition, NotFound
 from governance.services import outbox
+from governance.statutes import get_statutes
 
 SUBJECT = "contract"
 # The seller's legal form as EN 16931 BT-33 carries it (CSA art. 2:20 mention)
@@ -166,7 +168,7 @@ def contract_invoice_facts(
             billing_reference=(inv.number or "") if credit is not None else "",
             billing_reference_date=inv.issued_on if credit is not None else None,
         ),
-        rules.DEFAULT_SETTINGS,
+        get_statutes().contracts,
     )
     if credit is not None and credit.reason:
         facts = replace(facts, notes=(*facts.notes, credit.reason))
@@ -210,10 +212,6 @@ def credit_note_facts(session: Session, number: str) -> InvoiceFacts:
 # --------------------------------------------------------------------------- credit notes
 
 
-class CreditTooLarge(RuleViolation):
-    code = "credit_too_large"
-
-
 def issue_credit_note(
     session: Session,
     inv: Invoice,
@@ -233,17 +231,12 @@ def issue_credit_note(
         )
     ).all()
     left_net = inv.net_cents - sum(p.net_cents for p in previous)
-    if not 0 < net_cents <= left_net:
-        raise CreditTooLarge(
-            f"a credit note of {rules.euros(net_cents)} excl. VAT is not possible on invoice "
-            f"{inv.number}: {rules.euros(left_net)} is left to credit",
-            field="amount",
-        )
+    einvoice.check_credit(net_cents, left_net, inv.number)
     if net_cents == left_net:  # the last credit takes exactly what is left: the sum is the invoice
         vat = inv.vat_cents - sum(p.vat_cents for p in previous)
         total = inv.total_cents - sum(p.total_cents for p in previous)
     else:
-        amounts = rules.invoice_amounts(net_cents, inv.vat_regime)
+        amounts = rules.invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
         vat, total = amounts.vat_cents, amounts.total_cents
     issued_on = brussels_date(now)
     credit = CreditNote(
@@ -324,19 +317,13 @@ def correct_invoice_amount(
     r = records(session, declaration_id)
     if not reason.strip():
         raise rules.ReasonMissing("give the reason the client will read", field="reason")
-    if r.invoice.status == "void":
+    if r.invoice.status == InvoiceStatus.VOID:
         raise InvalidTransition(f"invoice {r.invoice.number} is void", field="declaration_id")
     credited = sum(
         session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == r.invoice.id))
     )
     invoiced = r.invoice.net_cents - credited
-    if not 0 <= new_net_cents < invoiced:
-        raise CreditTooLarge(
-            f"the corrected amount must be below the {rules.euros(invoiced)} excl. VAT still "
-            f"invoiced and not negative (got {rules.euros(new_net_cents)}); to invoice more, "
-            "declare the extra work",
-            field="amount",
-        )
+    einvoice.check_corrected_amount(new_net_cents, invoiced)
     note = issue_credit_note(
         session,
         r.invoice,

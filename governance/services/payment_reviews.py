@@ -13,6 +13,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionStatus
 from governance.domain.errors import NotFound, RuleViolation
+from governance.domain.register import PaymentStatus
 from governance.services import shares
 
 PROCESS = "share-payment-review"
@@ -24,7 +25,7 @@ class PaymentReview:
     key: str
     question: str
     held: bool  # still waiting for staff
-    status: str  # held, applied, refused
+    status: PaymentStatus
     refused_inputs: int  # answers refused so far (each asks again under a new form key)
     last_refusal: str | None
     member_id: int | None
@@ -46,7 +47,7 @@ def _review(uow: UnitOfWork, payment: SharePayment) -> PaymentReview:
         payment_id=payment.id,
         key=key,
         question=request.question if request else "",
-        held=payment.status == "held",
+        held=payment.status == PaymentStatus.HELD,
         status=payment.status,
         refused_inputs=int(payment.details.get("refused_inputs", 0)),
         last_refusal=payment.details.get("last_refusal"),
@@ -58,7 +59,7 @@ def _review(uow: UnitOfWork, payment: SharePayment) -> PaymentReview:
 def open_for_run(uow: UnitOfWork, payment_id: int, flow_run_id: str | None) -> PaymentReview:
     """The review of a payment, linked to the run that asks staff (the inbox links to it)."""
     payment = _payment(uow, payment_id)
-    if payment.review_key is None and payment.status != "held":
+    if payment.review_key is None and payment.status != PaymentStatus.HELD:
         raise NotFound(f"payment {payment_id} was never held for review", field="payment_id")
     key = payment.review_key or shares.review_key(payment.id)
     if flow_run_id:
@@ -111,7 +112,7 @@ def held_without_run(uow: UnitOfWork) -> list[int]:
         select(SharePayment.id)
         .join(DecisionRequest, DecisionRequest.key == SharePayment.review_key)
         .where(
-            SharePayment.status == "held",
+            SharePayment.status == PaymentStatus.HELD,
             DecisionRequest.status == DecisionStatus.OPEN,
             DecisionRequest.flow_run_id.is_(None),
         )

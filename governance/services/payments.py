@@ -28,9 +28,10 @@ from governance.domain.camt053 import (
     parse_statements,
     transaction_keys,
 )
+from governance.domain.payments import EntryUse, PaymentMatch, use_of
+from governance.domain.register import PaymentStatus
 from governance.services import register as store
 from governance.services import reversals, shares
-from governance.services.shares import PaymentMatch
 
 
 @dataclass
@@ -72,17 +73,16 @@ def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportRe
     for statement in statements:
         report.statements += 1
         for entry, key in zip(statement.entries, transaction_keys(statement), strict=True):
-            if not entry.booked or entry.currency != "EUR":
+            use = use_of(entry)
+            if use is EntryUse.IGNORED:
                 report.ignored += 1
-            elif entry.reversal:
+            elif use is EntryUse.REVERSAL:
                 opened = reversals.record(session, statement, entry, key, actor)
                 if opened is None:
                     report.duplicates += 1
                 else:
                     report.reversals += 1
                     report.review_keys.append(opened)
-            elif not entry.credit:
-                report.ignored += 1
             else:
                 report.credits += 1
                 _record(session, statement, entry, key, actor, report)
@@ -136,7 +136,7 @@ def _record(
             subscription_id=None,
             amount_cents=entry.amount_cents,
             paid_on=entry.booking_date,
-            status="held",
+            status=PaymentStatus.HELD,
             bank_reference=entry.bank_reference,
             structured_reference=entry.structured_reference,
             payer_name=entry.debtor_name,

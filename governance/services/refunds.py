@@ -15,6 +15,7 @@ from governance.db.models import Member, SharePayment, ShareRefund, ShareSubscri
 from governance.db.repositories.timeline import TimelineRepository
 from governance.domain.actor import Actor
 from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.register import PaymentStatus, RefundStatus
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def owe(
         iban=account,
         amount_cents=amount_cents,
         reason=reason,
-        status="due" if account else "no_iban",
+        status=RefundStatus.DUE if account else RefundStatus.NO_IBAN,
     )
     session.add(refund)
     session.flush()
@@ -119,7 +120,7 @@ def owe_cancelled(session: Session, sub: ShareSubscription, actor: Actor) -> Sha
     """What a cancelled subscription had received, to the account of its last payment."""
     last = session.scalar(
         select(SharePayment)
-        .where(SharePayment.subscription_id == sub.id, SharePayment.status == "applied")
+        .where(SharePayment.subscription_id == sub.id, SharePayment.status == PaymentStatus.APPLIED)
         .order_by(SharePayment.id.desc())
         .limit(1)
     )
@@ -151,7 +152,7 @@ def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> lis
     wanted = (
         ShareRefund.batch_id == batch_id
         if closed
-        else (ShareRefund.status == "due") & ShareRefund.batch_id.is_(None)
+        else (ShareRefund.status == RefundStatus.DUE) & ShareRefund.batch_id.is_(None)
     )
     rows = session.scalars(
         select(ShareRefund).where(wanted).order_by(ShareRefund.id).with_for_update()
@@ -159,7 +160,7 @@ def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> lis
     out = []
     for row in rows:
         if row.batch_id is None:
-            row.batch_id, row.status = batch_id, "in_batch"
+            row.batch_id, row.status = batch_id, RefundStatus.IN_BATCH
             TimelineRepository(session).record(
                 actor=actor,
                 action="refund_batched",
@@ -184,7 +185,9 @@ def waiting_for_iban(session: Session) -> list[ShareRefund]:
     """Refunds staff must complete with an account number."""
     return list(
         session.scalars(
-            select(ShareRefund).where(ShareRefund.status == "no_iban").order_by(ShareRefund.id)
+            select(ShareRefund)
+            .where(ShareRefund.status == RefundStatus.NO_IBAN)
+            .order_by(ShareRefund.id)
         )
     )
 
@@ -194,14 +197,14 @@ def give_iban(session: Session, refund_id: int, iban: str, staff: str) -> ShareR
     refund = session.get(ShareRefund, refund_id)
     if refund is None:
         raise NotFound(f"there is no refund {refund_id}", field="refund_id")
-    if refund.status != "no_iban":
+    if refund.status != RefundStatus.NO_IBAN:
         raise InvalidTransition(
             f"refund {refund_id} is {refund.status}: its account is already set", field="refund_id"
         )
     account = _usable(iban)
     if not account:
         raise RuleViolation("this is not a valid IBAN (check the digits)", field="iban")
-    refund.iban, refund.status = account, "due"
+    refund.iban, refund.status = account, RefundStatus.DUE
     TimelineRepository(session).record(
         actor=Actor.staff(staff),
         action="refund_iban_given",

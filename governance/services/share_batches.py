@@ -21,13 +21,12 @@ from governance.db.models import Member, ShareSubscription
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.domain import register as rules
 from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
 from governance.domain.errors import NotFound
 from governance.domain.identifiers import structured_communication
 from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.services import register as store
 from governance.services.register import NewEntry
-from governance.services.shares import MemberCannotSubscribe, SubscriptionView, brussels_today
+from governance.services.shares import SubscriptionView, brussels_today
 from governance.statutes import get_statutes
 
 
@@ -75,15 +74,8 @@ def subscribe_many(
         member = people.get(r.member_id)
         if member is None:
             raise NotFound(f"there is no member with id {r.member_id}", field="member_id")
-        if member.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
-            raise MemberCannotSubscribe(
-                f"member {r.member_id} is {member.status} and cannot subscribe shares",
-                field="member_id",
-            )
-        if member.kind not in klass.allowed_kinds:
-            raise MemberCannotSubscribe(
-                f"class {share_class} shares are not open to a {member.kind}", field="share_class"
-            )
+        rules.check_may_subscribe(r.member_id, member.status)
+        rules.check_class_open(share_class, member.kind, klass.allowed_kinds)
     today = brussels_today(now)
     created = [
         ShareSubscription(

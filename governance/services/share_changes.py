@@ -20,7 +20,7 @@ from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
-from governance.domain.register import Entry, EntryKind
+from governance.domain.register import Entry, EntryKind, ResignationStatus
 from governance.services import outbox, refunds
 from governance.services import register as store
 from governance.services.register import NewEntry
@@ -240,9 +240,8 @@ def request_resignation(
     store.lock_head(session)
     existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
     if existing is not None:
-        return ResignationOutcome(
-            existing.status != "refused", existing.id, existing.effective_on, None
-        )
+        # only accepted resignations are recorded (a refusal is told, never stored)
+        return ResignationOutcome(True, existing.id, existing.effective_on, None)
     member = _member(session, member_id, "member_id")
     statutes = get_statutes()
     held = store.current_holdings(session, member_id)
@@ -276,7 +275,7 @@ def request_resignation(
         requested_on=requested_on,
         effective_on=window.closes_on,
         iban=account,
-        status="accepted",
+        status=ResignationStatus.ACCEPTED,
         shares=sum(h.shares for h in held),
         repayment_cents=0,
     )
@@ -354,7 +353,7 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
     book = get_statutes().book_value_per_share_cents
     due = session.scalars(
         select(Resignation)
-        .where(Resignation.status == "accepted", Resignation.effective_on <= today)
+        .where(Resignation.status == ResignationStatus.ACCEPTED, Resignation.effective_on <= today)
         .order_by(Resignation.id)
     ).all()
     done = []
@@ -370,7 +369,7 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
         )
         resignation.shares = shares
         resignation.repayment_cents = rules.repayment_cents(shares, paid, book)
-        resignation.status = "cancelled"
+        resignation.status = ResignationStatus.CANCELLED
         member.status = MemberStatus.RESIGNED
         TimelineRepository(session).record(
             actor=actor,
@@ -419,7 +418,7 @@ def _leave(
             requested_on=on,
             effective_on=on,
             iban=member.iban or "",
-            status="cancelled",
+            status=ResignationStatus.CANCELLED,
             shares=shares,
             repayment_cents=rules.repayment_cents(shares, paid, book),
         )
@@ -475,7 +474,7 @@ def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[re
         is not None
     )
     new_due = (
-        (Resignation.status == "cancelled")
+        (Resignation.status == ResignationStatus.CANCELLED)
         & Resignation.batch_id.is_(None)
         & (Resignation.iban != "")
         & (Resignation.repayment_cents > 0)
@@ -490,7 +489,7 @@ def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[re
         member = _member(session, row.member_id, "member_id")
         if row.batch_id is None:
             row.batch_id = batch_id
-            row.status = "in_batch"
+            row.status = ResignationStatus.IN_BATCH
             TimelineRepository(session).record(
                 actor=actor,
                 action="repayment_batched",

@@ -30,10 +30,15 @@ from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionView
-from governance.domain.enums import MemberKind, MemberStatus
-from governance.domain.errors import InvalidTransition, NotFound, RuleViolation
+from governance.domain.enums import MemberKind
+from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.identifiers import structured_communication
-from governance.domain.register import EntryKind, SubscriptionStatus
+from governance.domain.payments import PaymentMatch, match_payment
+from governance.domain.register import (
+    EntryKind,
+    PaymentStatus,
+    SubscriptionStatus,
+)
 from governance.services import outbox, refunds, share_changes
 from governance.services import register as store
 from governance.services.register import Holding, NewEntry
@@ -54,12 +59,6 @@ __all__ = [
 ]
 
 PROCESS = "share-subscription"
-
-
-class MemberCannotSubscribe(RuleViolation):
-    """Excluded, deceased or erased members, or a class closed to this kind of member."""
-
-    code = "member_cannot_subscribe"
 
 
 @dataclass(frozen=True)
@@ -121,16 +120,10 @@ def subscribe(
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound(f"there is no member with id {member_id}", field="member_id")
-    if member.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
-        raise MemberCannotSubscribe(
-            f"member {member_id} is {member.status} and cannot subscribe shares", field="member_id"
-        )
+    rules.check_may_subscribe(member_id, member.status)
     statutes = get_statutes()
     klass = statutes.share_class(share_class)
-    if member.kind not in klass.allowed_kinds:
-        raise MemberCannotSubscribe(
-            f"class {share_class} shares are not open to a {member.kind}", field="share_class"
-        )
+    rules.check_class_open(share_class, member.kind, klass.allowed_kinds)
     amount = rules.subscription_amount(shares, klass.nominal_value_cents, klass.minimum_shares)
     today = brussels_today(now)
     sub = ShareSubscription(
@@ -214,14 +207,6 @@ def _subscription(session: Session, subscription_id: int, lock: bool = False) ->
 # --------------------------------------------------------------------------- payments
 
 
-class PaymentMatch(StrEnum):
-    EXACT = "exact"  # the outstanding amount: applied, shares issued
-    UNDER = "under"  # less than outstanding: held for staff review
-    OVER = "over"  # more than outstanding: held for staff review
-    NOT_AWAITING = "not_awaiting"  # subscription already issued or cancelled: review
-    UNKNOWN = "unknown"  # no subscription matches the reference: review
-
-
 @dataclass(frozen=True)
 class PaymentOutcome:
     payment_id: int
@@ -272,7 +257,7 @@ def record_payment(
         subscription_id=sub.id,
         amount_cents=amount_cents,
         paid_on=paid_on,
-        status="held",
+        status=PaymentStatus.HELD,
         bank_reference=bank_reference,
         recorded_by=actor.name,
         structured_reference=sub.structured_communication,
@@ -282,12 +267,7 @@ def record_payment(
     )
     session.add(payment)
     session.flush()
-    if sub.status is not SubscriptionStatus.AWAITING_PAYMENT:
-        match = PaymentMatch.NOT_AWAITING
-    elif amount_cents == outstanding:
-        match = PaymentMatch.EXACT
-    else:
-        match = PaymentMatch.UNDER if amount_cents < outstanding else PaymentMatch.OVER
+    match = match_payment(sub.status, outstanding, amount_cents)
     payment.details = {"match": str(match)}
     TimelineRepository(session).record(
         actor=actor,
@@ -342,7 +322,7 @@ def _apply(
     actor: Actor,
 ) -> bool:
     """Count the payment; issue the shares when the subscription is now fully paid."""
-    payment.status = "applied"
+    payment.status = PaymentStatus.APPLIED
     sub.paid_cents += payment.amount_cents
     entries = [
         NewEntry(
@@ -403,7 +383,7 @@ def _outcome_of(session: Session, payment: SharePayment, duplicate: bool = False
         bool(
             sub is not None
             and sub.status is SubscriptionStatus.ISSUED
-            and payment.status == "applied"
+            and payment.status == PaymentStatus.APPLIED
         ),
         payment.review_key,
         (sub.amount_cents - sub.paid_cents) if sub is not None else 0,
@@ -432,11 +412,11 @@ def resolve_payment_review(
     given = {"decision": str(decision), "subscription_id": subscription_id}
     key = payment.review_key or review_key(payment.id)
     DecisionRepository(session).decide(key=key, decision=given, staff=staff)
-    if payment.status != "held":
+    if payment.status != PaymentStatus.HELD:
         return _outcome_of(session, payment, duplicate=True)
     actor = Actor.staff(staff)
     if decision is ReviewDecision.REFUND:
-        payment.status = "refused"
+        payment.status = PaymentStatus.REFUSED
         refunds.owe_payment(
             session,
             payment,

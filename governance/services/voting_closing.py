@@ -26,10 +26,6 @@ from governance.domain.errors import InvalidTransition, NotFound
 from governance.statutes import get_statutes
 
 
-class VotingStillOpen(InvalidTransition):
-    code = "voting_still_open"
-
-
 @dataclass(frozen=True)
 class ClosingSummary:
     assembly_id: int
@@ -120,6 +116,8 @@ def build_scenario(
             "quorum_fraction": rules.quorum_fraction,
             "quorum_basis": rules.quorum_basis,
             "second_meeting": bool(assembly.second_meeting),
+            "statute_amendment_majority": rules.majorities.statute_amendment,
+            "object_change_majority": rules.majorities.object_change,
         },
         "shareholders": shareholders,
         "present": present,
@@ -186,12 +184,7 @@ def close_voting(
         summary = _summary(existing, closed_now=False)
         uow.rollback()
         return summary
-    if now < assembly.voting_closes_at and not early:
-        raise VotingStillOpen(
-            f"voting is open until {assembly.voting_closes_at.isoformat()}; close early only "
-            "on a staff request",
-            field="voting_closes_at",
-        )
+    voting.check_closable(now, assembly.voting_closes_at, early=early)
     rows = _ballot_rows(session, assembly_id)
     receipts = _reshuffle(session, assembly_id, rows)
     marked = session.scalar(
@@ -234,7 +227,7 @@ def forget_cast_order(uow: UnitOfWork, assembly_id: int) -> StorageScrub:
     session = uow.session
     _assembly(session, assembly_id)
     if session.get(VotingSeal, assembly_id) is None:
-        raise VotingStillOpen(
+        raise voting.VotingStillOpen(
             f"assembly {assembly_id} is not closed yet: its storage is cleaned at closing",
             field="assembly_id",
         )

@@ -15,6 +15,7 @@ from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+from governance.domain.register import PaymentStatus
 from governance.services.members import MemberView
 
 
@@ -91,7 +92,7 @@ def held_payments() -> list[tuple[int, int | None]]:
     with UnitOfWork() as uow:
         rows = uow.session.execute(
             select(SharePayment.id, SharePayment.subscription_id)
-            .where(SharePayment.status == "held")
+            .where(SharePayment.status == PaymentStatus.HELD)
             .order_by(SharePayment.id)
         ).tuples()
         return [(int(p), s) for p, s in rows]

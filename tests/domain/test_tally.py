@@ -194,6 +194,32 @@ def test_an_object_change_fails_just_under_four_fifths() -> None:
     assert result["adopted"] is False
 
 
+def test_the_statutes_may_ask_a_higher_majority_for_a_statute_amendment() -> None:
+    data = split_vote(79, 21, "statute_amendment")
+    assert one(data)["adopted"] is True  # the law's 3/4
+    data["rules"]["statute_amendment_majority"] = "4/5"
+    result = one(data)
+    assert (result["adopted"], result["majority"]) == (False, "4/5")
+    assert "below the 4/5 required" in result["reason"]
+
+
+def test_the_statutes_may_ask_a_higher_majority_for_an_object_change() -> None:
+    data = split_vote(89, 11, "object_change", board_report=True)
+    data["rules"]["object_change_majority"] = "9/10"
+    assert (one(data)["adopted"], one(data)["majority"]) == (False, "9/10")
+    data["rules"]["object_change_majority"] = "4/5"
+    assert one(data)["adopted"] is True
+
+
+def test_a_malformed_majority_is_refused_with_its_place() -> None:
+    data = split_vote(3, 1, "object_change", board_report=True)
+    data["rules"]["object_change_majority"] = "5/4"
+    assert_bad(data, "rules.object_change_majority: fraction '5/4' must be greater than 0")
+    data["rules"]["statute_amendment_majority"] = "three quarters"
+    data["rules"]["object_change_majority"] = "4/5"
+    assert one(data)["adopted"] is False  # only the majority a resolution needs is read
+
+
 @pytest.mark.parametrize("extra", [{"board_report": False}, {}])
 def test_an_object_change_without_the_board_report_is_void(extra: dict[str, Any]) -> None:
     result = one(split_vote(100, 0, "object_change", **extra))

@@ -43,6 +43,65 @@ def test_a_cap_fraction_that_is_not_a_fraction_is_refused(tmp_path: Path) -> Non
         load_statutes(bad)
 
 
+_MINIMAL = ('[[share_classes]]\ncode = "A"\nlabel = "x"\nnominal_value_cents = 3000\n'
+            'minimum_shares = 1\nallowed_kinds = ["person"]\n')
+
+
+def test_the_repository_statutes_set_every_threshold_in_one_file() -> None:
+    import tomllib
+
+    from governance.domain.contracts import ContractSettings
+    from governance.statutes import DEFAULT_STATUTES
+
+    written = tomllib.loads(DEFAULT_STATUTES.read_text(encoding="utf-8"))
+    assert set(written["contracts"]) == set(ContractSettings.model_fields)
+    assert set(written["voting"]["majorities"]) == {"statute_amendment", "object_change"}
+    statutes = load_statutes()
+    assert statutes.contracts == ContractSettings()  # SMart's values, as before
+    assert statutes.contracts.four_eyes_threshold_cents == 1_000_000
+    assert (statutes.voting.majorities.statute_amendment,
+            statutes.voting.majorities.object_change) == ("3/4", "4/5")
+
+
+@pytest.mark.parametrize(("key", "value"), [("statute_amendment", "2/3"),
+                                            ("object_change", "3/4")])
+def test_a_majority_below_the_law_is_refused(tmp_path: Path, key: str, value: str) -> None:
+    bad = tmp_path / "statutes.toml"
+    bad.write_text(f'{_MINIMAL}[voting.majorities]\n{key} = "{value}"\n')
+    with pytest.raises(InvalidStatutes, match=f"{key}.*below the"):
+        load_statutes(bad)
+
+
+def test_contract_thresholds_in_force_are_read_from_the_statutes_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance.domain.contracts import required_approvals
+    from governance.statutes import get_statutes
+
+    own = tmp_path / "statutes.toml"
+    own.write_text(f"{_MINIMAL}[contracts]\nauto_approval_threshold_cents = 100_000\n"
+                   "four_eyes_threshold_cents = 300_000\n")
+    monkeypatch.setenv("COOP_STATUTES_FILE", str(own))
+    get_statutes.cache_clear()
+    try:
+        settings = get_statutes().contracts
+        assert settings.four_eyes_threshold_cents == 300_000
+        assert settings.fee_bp == 650  # not given: the default
+        assert required_approvals(400_000, settings) == 2
+    finally:
+        monkeypatch.delenv("COOP_STATUTES_FILE")
+        get_statutes.cache_clear()
+    assert get_statutes().contracts.four_eyes_threshold_cents == 1_000_000
+
+
+def test_contract_thresholds_out_of_order_refuse_to_load(tmp_path: Path) -> None:
+    bad = tmp_path / "statutes.toml"
+    bad.write_text(f"{_MINIMAL}[contracts]\nauto_approval_threshold_cents = 500_000\n"
+                   "four_eyes_threshold_cents = 100_000\n")
+    with pytest.raises(InvalidStatutes, match="four-eyes threshold"):
+        load_statutes(bad)
+
+
 def test_settings_default_to_sqlite_under_var_and_generate_a_local_key(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path)
     assert settings.resolved_database_url() == f"sqlite:///{tmp_path}/coopflow.sqlite3"

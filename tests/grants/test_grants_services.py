@@ -16,13 +16,13 @@ from governance.domain.grants import (
     BoardChange,
     CallClosed,
     ConflictOfInterest,
+    DuplicateApplication,
     InstalmentStatus,
     InvalidScore,
     OverBudget,
 )
 from governance.domain.identifiers import InvalidIdentifier
 from governance.services import grant_awards, grant_payments, grants
-from governance.services.grants import DuplicateApplication
 
 GOOD = {"quality": 8, "impact": 7}
 

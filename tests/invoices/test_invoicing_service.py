@@ -25,7 +25,7 @@ from governance.db.models.invoices import CreditNote, EInvoice
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.contracts import ClientKind, DeclarationStatus, VatRegime
-from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceForm
+from governance.domain.einvoice import CreditTooLarge, DocumentKind, EInvoiceStatus, InvoiceForm
 from governance.domain.ubl_rules import NS, failures
 from governance.services import contract_paperwork, contracts, einvoicing, invoicing
 from tasks.mail import deliver_pending
@@ -256,7 +256,7 @@ def test_a_lower_amount_is_corrected_by_a_credit_note_for_the_difference() -> No
         assert note is not None and (note.net_cents, note.vat_cents) == (30_000, 6_300)
     with (
         UnitOfWork() as uow,
-        pytest.raises(invoicing.CreditTooLarge, match="declare the extra work"),
+        pytest.raises(CreditTooLarge, match="declare the extra work"),
     ):
         invoicing.correct_invoice_amount(uow, view.id, 60_000, "more", "anna")
     assert einvoices.issue() == {"credit note papers": 1, "ready": 2, "held": 0}

@@ -22,6 +22,7 @@ from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, RuleViolation
+from governance.domain.members import ErasureRefused
 from governance.domain.onboarding import (
     Application,
     ApplicationStatus,
@@ -176,7 +177,7 @@ def test_erasure_is_refused_while_shares_are_held_or_awaited(coop_env) -> None:
         shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=2,
                          actor=STAFF, request_key="onboarding:1")
         uow.commit()
-    with pytest.raises(erasure.ErasureRefused, match="share register"), UnitOfWork() as uow:
+    with pytest.raises(ErasureRefused, match="share register"), UnitOfWork() as uow:
         erasure.erase_member(uow, member_id, staff="anna")
     with UnitOfWork() as uow:
         assert uow.session.get(Member, member_id).status is MemberStatus.ACTIVE  # type: ignore[union-attr]

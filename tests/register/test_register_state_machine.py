@@ -23,10 +23,13 @@ from governance.db.models import RegisterEntry, RegisterHead
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.errors import InvalidTransition
-from governance.domain.register import NothingToCancel, TransferExceedsHolding
+from governance.domain.register import (
+    MemberCannotSubscribe,
+    NothingToCancel,
+    TransferExceedsHolding,
+)
 from governance.services import register as store
 from governance.services import share_changes, shares
-from governance.services.shares import MemberCannotSubscribe
 
 STAFF = Actor.staff("hypo")
 FAR = date(2100, 1, 1)

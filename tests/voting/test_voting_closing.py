@@ -48,7 +48,7 @@ def test_closing_seals_counts_and_a_second_run_changes_nothing(convene) -> None:
     ga = convene(6)
     rng = random.Random(7)
     receipts = _cast_all(ga, [random_choices(rng) for _ in range(5)])
-    with UnitOfWork() as uow, pytest.raises(closing.VotingStillOpen):
+    with UnitOfWork() as uow, pytest.raises(voting.VotingStillOpen):
         closing.close_voting(uow, ga.assembly_id, now=ga.now, actor=STAFF)
     first = _close(ga)
     assert first.closed_now and first.ballots == 5 and first.voters_marked == 5
@@ -163,7 +163,7 @@ def test_the_closed_assembly_lists_attendance_and_capital(convene) -> None:
 
 def test_closing_before_the_window_ends_is_refused_without_a_staff_request(convene) -> None:
     ga = convene(1)
-    with UnitOfWork() as uow, pytest.raises(closing.VotingStillOpen, match="open until"):
+    with UnitOfWork() as uow, pytest.raises(voting.VotingStillOpen, match="open until"):
         closing.close_voting(uow, ga.assembly_id, now=ga.now + timedelta(hours=1), actor=STAFF)
 
 

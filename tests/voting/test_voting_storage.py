@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
+from governance.domain.voting import VotingStillOpen
 from governance.services import voting as service
 from governance.services import voting_closing as closing
 from tests.conftest import PG_URL
@@ -64,7 +65,7 @@ def test_after_closing_the_sqlite_log_is_empty_even_while_the_ballot_page_stays_
 
 def test_forgetting_the_order_is_refused_while_the_voting_is_open(convene) -> None:
     ga = convene(2)
-    with UnitOfWork() as uow, pytest.raises(closing.VotingStillOpen):
+    with UnitOfWork() as uow, pytest.raises(VotingStillOpen):
         closing.forget_cast_order(uow, ga.assembly_id)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
-from governance.db.base import Base, UTCDateTime, enum_column
+from governance.db.base import Base, UTCDateTime, enum_column, state_column
 from governance.domain.contracts import (
     CheckCode,
     CheckOutcome,
@@ -28,7 +28,8 @@ from governance.domain.contracts import (
     DeclarationStatus,
     VatRegime,
 )
-from governance.domain.enums import Language, Office
+from governance.domain.einvoice import InvoiceStatus
+from governance.domain.enums import DimonaStatus, Language, Office
 
 
 def _enum(cls: type[Any], name: str) -> Enum:
@@ -143,7 +144,7 @@ class Invoice(Base):
     fee_cents: Mapped[int] = mapped_column(Integer)
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
     credited_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    status: Mapped[str] = mapped_column(String(12), index=True)  # issued | paid | void
+    status: Mapped[InvoiceStatus] = mapped_column(state_column(InvoiceStatus, 12), index=True)
     # ubl_with_pdf_copy | pdf (governance.domain.einvoice.InvoiceForm), decided at approval
     form: Mapped[str | None] = mapped_column(String(20))
 
@@ -164,6 +165,6 @@ class DimonaRecord(Base):
     days: Mapped[list[str]] = mapped_column(JSON)
     in_deadline: Mapped[date] = mapped_column(Date, index=True)
     out_deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), index=True)  # to_declare | exported | cancelled
+    status: Mapped[DimonaStatus] = mapped_column(state_column(DimonaStatus, 12), index=True)
     exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,9 +9,10 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
-from governance.db.base import Base, UTCDateTime, enum_column
+from governance.db.base import Base, UTCDateTime, enum_column, state_column
 from governance.domain.enums import (
     ActorKind,
+    DecisionStatus,
     DocumentFormat,
     Language,
     MemberKind,
@@ -143,7 +144,7 @@ class DecisionRequest(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     question: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # open | decided | cancelled
+    status: Mapped[DecisionStatus] = mapped_column(state_column(DecisionStatus), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     flow_run_id: Mapped[str | None] = mapped_column(String(36))

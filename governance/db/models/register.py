@@ -18,9 +18,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
-from governance.db.base import Base, UTCDateTime
+from governance.db.base import Base, UTCDateTime, state_column
 from governance.db.models.core import _enum
-from governance.domain.register import EntryKind, SubscriptionStatus
+from governance.domain.register import (
+    EntryKind,
+    PaymentStatus,
+    RefundStatus,
+    ResignationStatus,
+    SubscriptionStatus,
+)
 
 
 class RegisterHead(Base):
@@ -119,7 +125,7 @@ class SharePayment(Base):
     )
     amount_cents: Mapped[int] = mapped_column(Integer)
     paid_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[PaymentStatus] = mapped_column(state_column(PaymentStatus), index=True)
     bank_reference: Mapped[str | None] = mapped_column(String(120))
     structured_reference: Mapped[str | None] = mapped_column(String(12))
     payer_name: Mapped[str | None] = mapped_column(String(200))
@@ -159,7 +165,7 @@ class Resignation(Base):
     requested_on: Mapped[date] = mapped_column(Date)
     effective_on: Mapped[date] = mapped_column(Date)
     iban: Mapped[str] = mapped_column(String(34))
-    status: Mapped[str] = mapped_column(String(20), index=True)  # accepted | cancelled | repaid
+    status: Mapped[ResignationStatus] = mapped_column(state_column(ResignationStatus), index=True)
     shares: Mapped[int] = mapped_column(Integer, default=0)
     repayment_cents: Mapped[int] = mapped_column(Integer, default=0)
     batch_id: Mapped[str | None] = mapped_column(String(40))
@@ -184,6 +190,6 @@ class ShareRefund(Base):
     iban: Mapped[str] = mapped_column(String(34), default="")
     amount_cents: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(40))  # refunded | excess | cancelled
-    status: Mapped[str] = mapped_column(String(20), index=True)  # due | no_iban | in_batch
+    status: Mapped[RefundStatus] = mapped_column(state_column(RefundStatus), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
