@@ -16,10 +16,11 @@ from documents.contexts.invoices import CreditNoteDocument, InvoiceDocument, Inv
 from documents.produce import DocumentRequest
 from documents.staff_text import as_typed
 from governance.config import get_settings
-from governance.domain.contracts import DEFAULT_SETTINGS, ContractDeclaration, VatRegime
+from governance.domain.contracts import ContractDeclaration, VatRegime
 from governance.domain.einvoice import DocumentKind, InvoiceFacts, VatCategory, VatTreatment
 from governance.services.contract_paperwork import Paperwork, Party
 from governance.services.invoicing import job_reference
+from governance.statutes import get_statutes
 
 VAT_MENTION: dict[VatTreatment | VatRegime, dict[str, str]] = {
     VatTreatment.REVERSE_CHARGE_EU: {
@@ -172,7 +173,7 @@ def invoice_document(
         "vat_cents": f.vat_cents,
         "total_cents": f.total_cents,
         "fee_cents": f.fee_cents,
-        "fee_rate": percent(DEFAULT_SETTINGS.fee_bp, lang),
+        "fee_rate": percent(get_statutes().contracts.fee_bp, lang),
         "vat_mention": vat_mention(f, lang),
         "structured_communication": f.payment.structured_communication,
         "payment_term_days": (f.due_date - f.issue_date).days,
@@ -209,6 +210,7 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         vat_mention=vat_mention(p.invoice, client_lang),
         payment_term_days=p.payment_term_days,
     )
+    terms = get_statutes().contracts  # the contract thresholds in force (statutes file)
     contract = EmploymentContract(
         language=work_lang,
         coop=coop,
@@ -220,15 +222,15 @@ def requests_for(p: Paperwork, coop: Coop, today: date) -> list[DocumentRequest]
         job=job,
         net_cents=a.net_cents,
         fee_cents=a.fee_cents,
-        fee_rate=percent(DEFAULT_SETTINGS.fee_bp, work_lang),
+        fee_rate=percent(terms.fee_bp, work_lang),
         budget_cents=a.budget_cents,
         gross_cents=a.gross_salary_cents,
         a1_required=p.work_country != "BE",
         dimona_in_by=p.dimona_in_by,
-        hours_per_day=DEFAULT_SETTINGS.hours_per_day,
-        weekly_hours_full_time=DEFAULT_SETTINGS.weekly_hours_full_time,
-        joint_committee=DEFAULT_SETTINGS.joint_committee,
-        joint_committee_name=labels.JOINT_COMMITTEES.get(DEFAULT_SETTINGS.joint_committee, {}).get(
+        hours_per_day=terms.hours_per_day,
+        weekly_hours_full_time=terms.weekly_hours_full_time,
+        joint_committee=terms.joint_committee,
+        joint_committee_name=labels.JOINT_COMMITTEES.get(terms.joint_committee, {}).get(
             work_lang, ""
         ),
     )
