@@ -247,6 +247,7 @@ def up(
 ) -> None:
     """Start the Prefect server, deploy every flow, start a worker and the mail sink."""
     from governance.config import get_settings
+    from governance.db.keys import key_material
     from governance.db.migrate import upgrade
     from governance.placeholders import require_ready
 
@@ -261,9 +262,12 @@ def up(
         raise typer.Exit(1)
     os.chdir(root)  # relative COOP_* paths (var/) mean the same here and in the worker
     settings = get_settings()
+    if settings.encryption_key is None and not settings.local_key_allowed():
+        settings.resolved_encryption_key()  # raises: the key is required here (exit 2)
     require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url())
+    key_material(settings)  # a key that does not open this database: nothing starts (exit 2)
     env = prefect_env(port=port, prefect_home=root / "var" / "prefect", root=root)
     run_dir.mkdir(parents=True, exist_ok=True)
     started: list[str] = []
