@@ -156,6 +156,14 @@ class Settings(BaseSettings):
         "the connecting address is the client",
     )
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    lost_run_after_seconds: int = Field(
+        300,
+        ge=60,
+        le=86_400,
+        description="A flow run with no heartbeat for this long is marked Crashed (its machine "
+        "or process is gone) by the automation `coop up` / `coop deploy` install; keep it "
+        "several times PREFECT_FLOWS_HEARTBEAT_FREQUENCY (60 s on workers `coop` starts)",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file under var/."""
