@@ -19,13 +19,16 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from governance.clock import BRUSSELS, brussels_now
+
+if TYPE_CHECKING:
+    from governance.config import Settings
 
 WORK_POOL = "coop-process"
 # started by `up`, stopped by `down` in this order (workers first: worker-1, worker-2...);
@@ -267,6 +270,24 @@ def _run_dir(root: Path) -> Path:
     return root / "var" / "run"
 
 
+def ready_database() -> Settings:
+    """Refuse to start without the key where one is required, with placeholders in
+    production, or with a key the database refuses (exit 2); bring the schema up to date."""
+    from governance.config import get_settings
+    from governance.db.keys import key_material
+    from governance.db.migrate import upgrade
+    from governance.placeholders import require_ready
+
+    settings = get_settings()
+    if settings.encryption_key is None and not settings.local_key_allowed():
+        settings.resolved_encryption_key()  # raises: the key is required here (exit 2)
+    require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url())
+    key_material(settings)  # a key that does not open this database: nothing starts (exit 2)
+    return settings
+
+
 def up(
     port: int = typer.Option(4200, help="Port of the Prefect server and UI on 127.0.0.1"),
     mail_sink: bool = typer.Option(True, help="Start the local SMTP sink (loopback SMTP only)"),
@@ -276,11 +297,6 @@ def up(
     ),
 ) -> None:
     """Start the Prefect server, deploy every flow, start the workers and the mail sink."""
-    from governance.config import get_settings
-    from governance.db.keys import key_material
-    from governance.db.migrate import upgrade
-    from governance.placeholders import require_ready
-
     root = project_root()
     run_dir, log_dir = _run_dir(root), root / "var" / "log"
     running = [p.stem for p in run_dir.glob("*.pid")] if run_dir.exists() else []
@@ -291,13 +307,7 @@ def up(
         console.print(f"port {port} on 127.0.0.1 is taken: choose another with --port")
         raise typer.Exit(1)
     os.chdir(root)  # relative COOP_* paths (var/) mean the same here and in the worker
-    settings = get_settings()
-    if settings.encryption_key is None and not settings.local_key_allowed():
-        settings.resolved_encryption_key()  # raises: the key is required here (exit 2)
-    require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url())
-    key_material(settings)  # a key that does not open this database: nothing starts (exit 2)
+    settings = ready_database()
     env = prefect_env(port=port, prefect_home=root / "var" / "prefect", root=root)
     run_dir.mkdir(parents=True, exist_ok=True)
     started: list[str] = []
