@@ -161,20 +161,56 @@ class Supervisor:
         return 0
 
     def _stop(self, child: subprocess.Popen[bytes]) -> None:
-        for sig, wait in ((signal.SIGTERM, self.grace), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(child.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                child.wait(timeout=wait)
-                if sig == signal.SIGTERM:  # the group may hold flow runs still ending
-                    os.killpg(child.pid, signal.SIGKILL)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-            except ProcessLookupError:
-                return
+        """SIGTERM to the worker's group and to its flow runs' groups (a process worker starts
+        each run in a session of its own), SIGKILL to what is left after `grace` seconds."""
+        groups = {child.pid, *(g for g in map(_group_of, descendants(child.pid)) if g > 1)}
+        _signal_groups(groups, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        while time.monotonic() < deadline and any(_group_alive(g) for g in groups):
+            child.poll()  # reap the worker as soon as it exits
+            time.sleep(0.1)
+        _signal_groups(groups, signal.SIGKILL)
+        child.wait()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc; empty elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for kid in parents.get(todo.pop(), []):
+            found.append(kid)
+            todo.append(kid)
+    return found
+
+
+def _group_of(pid: int) -> int:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return 0  # ended meanwhile
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _signal_groups(groups: set[int], sig: signal.Signals) -> None:
+    for group in groups:
+        try:
+            os.killpg(group, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def worker_argv(name: str, pool: str) -> list[str]:
