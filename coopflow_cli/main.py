@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from coopflow_cli import assembly as assembly_cli
+from coopflow_cli import backup as backup_cli
 from coopflow_cli import contracts as contracts_cli
 from coopflow_cli import (
     fleet,
@@ -53,6 +54,8 @@ app.command("up")(ops.up)
 app.command("server")(fleet.server)
 app.command("worker")(fleet.worker)
 app.command("deploy")(fleet.deploy)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 app.command("down")(ops.down)
 app.command("inbox")(ops.inbox)
 console = Console()
