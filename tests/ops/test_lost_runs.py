@@ -45,8 +45,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             stack.pids["server"] = ops.start_server(env, ROOT, stack.logs)
             ops.wait_healthy(stack.api_url, env, 240, pid=stack.pids["server"])
             ops.ensure_work_pool(env, ROOT)
+            deploying = {**env, "COOP_HOME": str(home / "the-deploying-machine")}
             ops.prefect_cli(["--no-prompt", "deploy", "tests/ops/lost_run_flow.py:lost_run_probe",
-                             "--name", "lost-run-probe", "--pool", ops.WORK_POOL], env, ROOT)
+                             "--name", "lost-run-probe", "--pool", ops.WORK_POOL], deploying, ROOT)
             ops.install_automations(env, LOST_AFTER)
             stack.pids["worker"] = ops.start_supervised_worker(env, ROOT, stack.logs, "worker-1")
             yield stack
@@ -78,6 +79,11 @@ def test_a_run_whose_machine_dies_is_marked_crashed_and_the_worker_comes_back(
     with stack.client_settings():
         automation = Automation.read(name=LOST_RUN_AUTOMATION)
         assert automation.trigger.posture == "Proactive"  # type: ignore[union-attr]
+    with stack.client_settings(), get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("lost-run-probe/lost-run-probe")
+    # no path recorded: each worker changes into its own $COOP_HOME (deployed from "elsewhere")
+    assert deployment.pull_steps == [
+        {"coopflow_cli.steps.enter_checkout": {"variable": "COOP_HOME"}}], deployment.pull_steps
     marker = tmp_path / "probe.pid"
     run_id = stack.start("lost-run-probe", {"marker": str(marker)})
     flow_pid = _wait_for_file(marker, stack)
