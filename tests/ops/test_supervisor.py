@@ -101,3 +101,34 @@ def test_the_worker_dies_with_its_supervisor(tmp_path: Path) -> None:
         for pid in _pids(started):
             if not _gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_coop_down_stops_every_supervised_worker_by_its_pid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from coopflow_cli import ops
+    from coopflow_cli.main import app
+
+    monkeypatch.setattr(ops, "project_root", lambda: tmp_path)
+    run = tmp_path / "var" / "run"
+    run.mkdir(parents=True)
+    started = tmp_path / "pids"
+    for number in (1, 2):  # as `coop up --workers 2` leaves them (the word "worker" in argv)
+        argv = [sys.executable, "-c", SUPERVISOR, CHILD, str(started), "OBEY", "5", "worker"]
+        pid = ops.spawn(f"worker-{number}", argv, os.environ, tmp_path, tmp_path / "log")
+        (run / f"worker-{number}.pid").write_text(f"{pid}\n")
+    _wait(lambda: len(_pids(started)) == 2, "both started")
+    try:
+        result = CliRunner().invoke(app, ["down"])
+        assert result.exit_code == 0, result.output
+        lines = [line for line in result.output.splitlines() if line]
+        assert [line.split()[0] for line in lines] == ["worker-1", "worker-2"]
+        assert all(line.endswith("stopped") for line in lines), result.output
+        assert not list(run.glob("*.pid"))
+        _wait(lambda: all(_gone(p) for p in _pids(started)), "workers stopped", timeout=10)
+    finally:
+        for pid in _pids(started):
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
