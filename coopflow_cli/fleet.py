@@ -213,15 +213,17 @@ def _signal_groups(groups: set[int], sig: signal.Signals) -> None:
             pass
 
 
-def worker_argv(name: str, pool: str) -> list[str]:
+def worker_argv(name: str, pool: str, limit: int = 0) -> list[str]:
     prefect = str(Path(sys.executable).with_name("prefect"))
-    return [prefect, "worker", "start", "--pool", pool, "--type", "process", "--name", name]
+    argv = [prefect, "worker", "start", "--pool", pool, "--type", "process", "--name", name]
+    return argv + (["--limit", str(limit)] if limit else [])
 
 
 def worker(
     name: str = typer.Option("", help="Worker name in the UI (default: <host>-worker)"),
     pool: str = typer.Option("coop-process", help="Work pool"),
     grace: float = typer.Option(10.0, min=0, help="Seconds flow runs get after SIGTERM"),
+    limit: int = typer.Option(0, min=0, help="Flow runs at once on this worker (0: no bound)"),
 ) -> None:
     """A supervised process worker: restarted when it dies, stopped promptly on SIGTERM.
     Needs PREFECT_API_URL and the COOP_* settings (the same key on every machine)."""
@@ -232,7 +234,7 @@ def worker(
     name = name or f"{socket.gethostname()}-worker"
     env = heartbeat_env(os.environ)
     env.setdefault("COOP_HOME", str(_checkout()))  # prefect.yaml's pull step
-    supervisor = Supervisor(worker_argv(name, pool), env, name=name, grace=grace)
+    supervisor = Supervisor(worker_argv(name, pool, limit), env, name=name, grace=grace)
     raise typer.Exit(supervisor.run())
 
 
