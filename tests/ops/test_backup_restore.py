@@ -17,10 +17,10 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from coopflow_cli.register_sample import register_csv
 from governance.config import reset_settings
 from governance.db import keys
 from governance.db.engine import dispose_engines
+from seeding.register import register_csv
 
 PG_URL = os.environ.get("COOP_TEST_DATABASE_URL", "")
 runner = CliRunner()
