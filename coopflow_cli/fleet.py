@@ -267,12 +267,16 @@ def deploy(
 ) -> None:
     """Work pool, every deployment of prefect.yaml and the lost-run automation, on the server
     at PREFECT_API_URL. Run once per release, from one machine."""
-    from coopflow_cli.ops import deploy_all, ensure_work_pool
+    from coopflow_cli.ops import StartupError, deploy_all, ensure_work_pool
     from governance.config import get_settings
 
     root = _checkout()
-    ensure_work_pool(os.environ, root)
-    deployed = deploy_all(os.environ, root).count("Deployment '")
     within = lost_after or get_settings().lost_run_after_seconds
-    install_lost_run_automation(within)
+    try:
+        ensure_work_pool(os.environ, root)
+        deployed = deploy_all(os.environ, root).count("Deployment '")
+        install_lost_run_automation(within)
+    except StartupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"{deployed} deployment(s); lost runs marked Crashed after {within} s")

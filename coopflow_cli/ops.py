@@ -255,7 +255,10 @@ def install_automations(env: Mapping[str, str], lost_after_seconds: int) -> None
     if env.get("PREFECT_API_AUTH_STRING"):
         updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
     with temporary_settings(updates):
-        install_lost_run_automation(lost_after_seconds)
+        try:
+            install_lost_run_automation(lost_after_seconds)
+        except Exception as exc:  # the server refused it: stop what was started
+            raise StartupError(f"the lost-run automation could not be installed: {exc}") from exc
 
 
 def _is_ours(pid: int, word: str) -> bool:
