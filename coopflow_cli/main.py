@@ -14,13 +14,15 @@ import typer
 from rich.console import Console
 
 from coopflow_cli import assembly as assembly_cli
+from coopflow_cli import backup as backup_cli
 from coopflow_cli import contracts as contracts_cli
-from coopflow_cli import invoices as invoices_cli
-from coopflow_cli import onboarding as onboarding_cli
 from coopflow_cli import (
+    fleet,
     ops,
     transition,
 )
+from coopflow_cli import invoices as invoices_cli
+from coopflow_cli import onboarding as onboarding_cli
 from coopflow_cli import register as register_cli
 from coopflow_cli import staff as staff_cli
 from coopflow_cli import voting as voting_cli
@@ -49,6 +51,11 @@ app.add_typer(staff_cli.app, name="staff")
 voting_cli.register(assembly_cli.app)
 app.command("ballot-web")(voting_cli.ballot_web)
 app.command("up")(ops.up)
+app.command("server")(fleet.server)
+app.command("worker")(fleet.worker)
+app.command("deploy")(fleet.deploy)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 app.command("down")(ops.down)
 app.command("inbox")(ops.inbox)
 console = Console()

@@ -2,9 +2,10 @@
 
 `up` starts, on 127.0.0.1, a Prefect server (SQLite under var/prefect by default, or the database
 and Redis messaging configured in the environment: the production profile), waits until it is
-healthy, creates the `coop-process` work pool, deploys every flow of prefect.yaml, then starts a
-worker and (when mail goes to a loopback host) the local mail sink. Each runs in its own process
-group; their PIDs go to var/run/*.pid, which is all `down` stops.
+healthy, creates the `coop-process` work pool, deploys every flow of prefect.yaml, installs the
+lost-run automation, then starts N supervised workers (`coop worker`: restarted when they die) and
+(when mail goes to a loopback host) the local mail sink. Each runs in its own process group; their
+PIDs go to var/run/*.pid, which is all `down` stops.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -25,8 +27,12 @@ from rich.text import Text
 
 from governance.clock import BRUSSELS, brussels_now
 
+if TYPE_CHECKING:
+    from governance.config import Settings
+
 WORK_POOL = "coop-process"
-# started by `up`, stopped by `down` in this order; the word identifies the process in /proc
+# started by `up`, stopped by `down` in this order (workers first: worker-1, worker-2...);
+# the word identifies the process in /proc
 SERVICES = {"worker": "worker", "server": "server", "mail-sink": "mail-sink"}
 console = Console()
 
@@ -202,6 +208,17 @@ def start_worker(
     return spawn(name, argv, env, cwd, log_dir)
 
 
+def start_supervised_worker(
+    env: Mapping[str, str], cwd: Path, log_dir: Path, name: str, grace: float = 10.0
+) -> int:
+    """`coop worker` (a supervised process worker) in its own process group."""
+    from coopflow_cli.fleet import heartbeat_env
+
+    worker_name = f"{socket.gethostname()}-{name}"
+    argv = [sys.executable, "-m", "coopflow_cli.main", "worker", "--name", worker_name]
+    return spawn(name, [*argv, "--grace", str(grace)], heartbeat_env(env), cwd, log_dir)
+
+
 def start_mail_sink(
     env: Mapping[str, str], cwd: Path, log_dir: Path, directory: Path, port: int
 ) -> int:
@@ -228,6 +245,22 @@ def stop_group(pid: int, grace: float = 20.0) -> bool:
     return True
 
 
+def install_automations(env: Mapping[str, str], lost_after_seconds: int) -> None:
+    """The lost-run automation on the server `env` points at (replaced when it exists)."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    from coopflow_cli.fleet import install_lost_run_automation
+
+    updates: dict[Any, Any] = {PREFECT_API_URL: env["PREFECT_API_URL"]}
+    if env.get("PREFECT_API_AUTH_STRING"):
+        updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
+    with temporary_settings(updates):
+        try:
+            install_lost_run_automation(lost_after_seconds)
+        except Exception as exc:  # the server refused it: stop what was started
+            raise StartupError(f"the lost-run automation could not be installed: {exc}") from exc
+
+
 def _is_ours(pid: int, word: str) -> bool:
     """Guard against a recycled PID: the process's command line must name the service."""
     cmdline = Path(f"/proc/{pid}/cmdline")
@@ -240,16 +273,33 @@ def _run_dir(root: Path) -> Path:
     return root / "var" / "run"
 
 
+def ready_database() -> Settings:
+    """Refuse to start without the key where one is required, with placeholders in
+    production, or with a key the database refuses (exit 2); bring the schema up to date."""
+    from governance.config import get_settings
+    from governance.db.keys import key_material
+    from governance.db.migrate import upgrade
+    from governance.placeholders import require_ready
+
+    settings = get_settings()
+    if settings.encryption_key is None and not settings.local_key_allowed():
+        settings.resolved_encryption_key()  # raises: the key is required here (exit 2)
+    require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url())
+    key_material(settings)  # a key that does not open this database: nothing starts (exit 2)
+    return settings
+
+
 def up(
     port: int = typer.Option(4200, help="Port of the Prefect server and UI on 127.0.0.1"),
     mail_sink: bool = typer.Option(True, help="Start the local SMTP sink (loopback SMTP only)"),
     timeout: float = typer.Option(180, help="Seconds to wait for the server"),
+    workers: int = typer.Option(
+        1, min=1, max=16, help="Process workers, each supervised (restarted when it dies)"
+    ),
 ) -> None:
-    """Start the Prefect server, deploy every flow, start a worker and the mail sink."""
-    from governance.config import get_settings
-    from governance.db.migrate import upgrade
-    from governance.placeholders import require_ready
-
+    """Start the Prefect server, deploy every flow, start the workers and the mail sink."""
     root = project_root()
     run_dir, log_dir = _run_dir(root), root / "var" / "log"
     running = [p.stem for p in run_dir.glob("*.pid")] if run_dir.exists() else []
@@ -260,10 +310,7 @@ def up(
         console.print(f"port {port} on 127.0.0.1 is taken: choose another with --port")
         raise typer.Exit(1)
     os.chdir(root)  # relative COOP_* paths (var/) mean the same here and in the worker
-    settings = get_settings()
-    require_ready(settings, "start (coop up)")  # production: no placeholder reaches a member
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url())
+    settings = ready_database()
     env = prefect_env(port=port, prefect_home=root / "var" / "prefect", root=root)
     run_dir.mkdir(parents=True, exist_ok=True)
     started: list[str] = []
@@ -280,7 +327,10 @@ def up(
         ensure_work_pool(env, root)
         deployed = deploy_all(env, root).count("Deployment '")
         console.print(f"{deployed} deployment(s) on work pool {WORK_POOL}")
-        remember("worker", start_worker(env, root, log_dir))
+        install_automations(env, settings.lost_run_after_seconds)
+        for number in range(1, workers + 1):
+            name = f"worker-{number}"
+            remember(name, start_supervised_worker(env, root, log_dir, name))
         local_smtp = settings.smtp_host in ("127.0.0.1", "localhost", "::1")
         if mail_sink and local_smtp and port_is_free(settings.smtp_port):
             mail_dir = settings.var_dir / "mail"
@@ -307,11 +357,12 @@ def _stop_all(run_dir: Path) -> list[tuple[str, int, bool]]:
     stopped: list[tuple[str, int, bool]] = []
     if not run_dir.exists():
         return stopped
-    names = [n for n in SERVICES if (run_dir / f"{n}.pid").exists()]
+    workers = sorted(p.stem for p in run_dir.glob("worker-*.pid"))
+    names = [*workers, *(n for n in SERVICES if (run_dir / f"{n}.pid").exists())]
     for name in names:
         pid_file = run_dir / f"{name}.pid"
         pid = _read_pid(run_dir, name)
-        was_running = _is_ours(pid, SERVICES[name]) and stop_group(pid)
+        was_running = _is_ours(pid, SERVICES.get(name, "worker")) and stop_group(pid)
         pid_file.unlink()
         stopped.append((name, pid, was_running))
     return stopped

@@ -21,6 +21,7 @@ from tasks.assembly import (
     schedule_followups,
     write_postal_pack,
 )
+from tasks.exclusive import one_run_at_a_time
 from tasks.fanout import fan_out, in_parts
 
 PARTS = "assembly-convening-part/assembly-convening-part"
@@ -63,24 +64,29 @@ def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str
     require_ready(
         get_settings(), "convene the general assembly"
     )  # production: no placeholder settings
-    plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
-    prepare_shared_documents(params.assembly_id)
-    progress = publish_progress(params.assembly_id, None)
-    parts = in_parts(
-        plan["chunks"],
-        params.chunks_per_part,
-        assembly_id=params.assembly_id,
-        connections=params.connections,
-    )
-    spread = fan_out(
-        PARTS,
-        parts,
-        lambda parts: [convene_chunks(**p) for p in parts],
-        label=f"convening · assembly {params.assembly_id}",
-        on_wait=lambda: publish_progress(params.assembly_id, progress),
-    )
-    finish_delivery(params.assembly_id, plan["chunks"], params.connections)
-    write_postal_pack(params.assembly_id)
-    publish_progress(params.assembly_id, progress)
-    schedule_followups(params.assembly_id)
-    return publish_summary(params.assembly_id, spread.as_dict())
+    # a second start while one runs is refused before it writes (the database decides)
+    with one_run_at_a_time(
+        f"assembly-convening:{params.assembly_id}",
+        f"The convening of assembly {params.assembly_id}",
+    ):
+        plan = open_convening(params.assembly_id, params.staff, params.chunk_size)
+        prepare_shared_documents(params.assembly_id)
+        progress = publish_progress(params.assembly_id, None)
+        parts = in_parts(
+            plan["chunks"],
+            params.chunks_per_part,
+            assembly_id=params.assembly_id,
+            connections=params.connections,
+        )
+        spread = fan_out(
+            PARTS,
+            parts,
+            lambda parts: [convene_chunks(**p) for p in parts],
+            label=f"convening · assembly {params.assembly_id}",
+            on_wait=lambda: publish_progress(params.assembly_id, progress),
+        )
+        finish_delivery(params.assembly_id, plan["chunks"], params.connections)
+        write_postal_pack(params.assembly_id)
+        publish_progress(params.assembly_id, progress)
+        schedule_followups(params.assembly_id)
+        return publish_summary(params.assembly_id, spread.as_dict())

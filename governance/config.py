@@ -156,6 +156,14 @@ class Settings(BaseSettings):
         "the connecting address is the client",
     )
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    lost_run_after_seconds: int = Field(
+        300,
+        ge=60,
+        le=86_400,
+        description="A flow run with no heartbeat for this long is marked Crashed (its machine "
+        "or process is gone) by the automation `coop up` / `coop deploy` install; keep it "
+        "several times PREFECT_FLOWS_HEARTBEAT_FREQUENCY (60 s on workers `coop` starts)",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file under var/."""
@@ -197,10 +205,41 @@ class Settings(BaseSettings):
         if self.encryption_key is not None:
             return parse_key(self.encryption_key.get_secret_value(), "COOP_ENCRYPTION_KEY")
         key_file = self.local_key_file()
+        if not self.local_key_allowed():
+            raise MissingKey(self._missing_key_message(key_file))
         if not key_file.exists():
             _create_key_file(key_file)
         return parse_key(
             key_file.read_bytes().decode("ascii", "replace"), f"the key file {key_file}"
+        )
+
+    def local_key_allowed(self) -> bool:
+        """Whether a key file under var/ may stand in for COOP_ENCRYPTION_KEY: only in
+        development on SQLite, where one machine holds the database. On PostgreSQL (several
+        machines share it) or in production each machine would make its own key, so the
+        setting is required there, the same value on every machine."""
+        return (
+            self.environment is Environment.DEVELOPMENT
+            and self.resolved_database_url().startswith("sqlite")
+        )
+
+    def _missing_key_message(self, key_file: Path) -> str:
+        where = (
+            "COOP_ENVIRONMENT=production"
+            if self.environment is Environment.PRODUCTION
+            else "the database is not SQLite (several machines may share it)"
+        )
+        hint = (
+            f" The key file {key_file} exists: if this database was encrypted under it, set "
+            "COOP_ENCRYPTION_KEY to its content."
+            if key_file.exists()
+            else ""
+        )
+        return (
+            f"COOP_ENCRYPTION_KEY is not set and is required here ({where}): refusing to start "
+            "rather than make a key of this machine's own, which the other machines would not "
+            "share. Generate one with `coop keys generate` and set the same value on every "
+            f"machine.{hint}"
         )
 
     def resolved_old_keys(self) -> tuple[bytes, ...]:
@@ -219,6 +258,10 @@ class KeyRefused(RuntimeError):
 
 class InvalidKey(KeyRefused, ValueError):
     """A key is missing or malformed; the message names the setting or the file."""
+
+
+class MissingKey(InvalidKey):
+    """COOP_ENCRYPTION_KEY is required (production or a shared database) and not set."""
 
 
 def parse_key(value: str, where: str) -> bytes:

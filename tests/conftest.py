@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,8 @@ from governance.db.engine import dispose_engines
 from governance.db.migrate import upgrade
 
 PG_URL = os.environ.get("COOP_TEST_DATABASE_URL", "")
+# PostgreSQL requires COOP_ENCRYPTION_KEY (no key file of one machine's own): one per session
+PG_TEST_KEY = Fernet.generate_key().decode() if PG_URL else ""
 
 
 def _pg_admin(url: str):  # type: ignore[no-untyped-def]
@@ -98,6 +101,7 @@ def coop_env(tmp_path: Path, migrated_template: str,
         "COOP_SMTP_PORT": "1",  # nothing listens: a test that mails must start the sink
         "COOP_SMTP_USER": "",
         "COOP_PDF_OUTPUT": "false",  # PDF tests turn it on; DOCX keeps the suite fast
+        **({"COOP_ENCRYPTION_KEY": PG_TEST_KEY} if PG_URL else {}),
     }
     for key, value in values.items():
         monkeypatch.setenv(key, value)

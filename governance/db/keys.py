@@ -96,15 +96,20 @@ def _load(settings: Settings, engine: Engine) -> KeyMaterial | None:
         return None
     with engine.connect() as conn:
         canary = conn.scalar(select(KeyCheck.key_fingerprint).where(KeyCheck.name == CANARY))
+    key_file = settings.local_key_file()
     if (
         canary is not None
         and settings.encryption_key is None
-        and not (settings.local_key_file().exists())
+        and not (settings.local_key_allowed() and key_file.exists())
     ):
+        missing = (
+            f"neither COOP_ENCRYPTION_KEY nor the key file {key_file} is there"
+            if settings.local_key_allowed()
+            else "COOP_ENCRYPTION_KEY is not set (required on PostgreSQL and in production)"
+        )
         raise KeyMismatch(
             "no encryption key: this database holds data encrypted under the key with "
-            f"fingerprint {canary}, and neither COOP_ENCRYPTION_KEY nor the key file "
-            f"{settings.local_key_file()} is there. Set COOP_ENCRYPTION_KEY to that key; a new "
+            f"fingerprint {canary}, and {missing}. Set COOP_ENCRYPTION_KEY to that key; a new "
             "key is never generated for a database that holds encrypted data."
         )
     return _prove(engine, Keyring(settings.resolved_encryption_key(), settings.resolved_old_keys()))

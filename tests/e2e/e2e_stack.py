@@ -160,7 +160,13 @@ def coop_database(home: Path) -> Iterator[str]:
 
 
 def _coop_env(home: Path, database_url: str) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    # PostgreSQL requires COOP_ENCRYPTION_KEY (no machine makes a key of its own there)
+    key = {} if database_url.startswith("sqlite") else {
+        "COOP_ENCRYPTION_KEY": Fernet.generate_key().decode()}
     return {
+        **key,
         "COOP_DATABASE_URL": database_url,
         "COOP_VAR_DIR": str(home / "var"),
         "COOP_ARCHIVE_DIR": str(home / "archive"),
@@ -190,7 +196,7 @@ def running_stack(home: Path, startup_timeout: float = 240, workers: int = 1,
         settings = Settings(
             database_url=coop["COOP_DATABASE_URL"], var_dir=Path(coop["COOP_VAR_DIR"]),
             archive_dir=Path(coop["COOP_ARCHIVE_DIR"]), smtp_port=sink.port, smtp_user="",
-            pdf_output=False,
+            pdf_output=False, encryption_key=coop.get("COOP_ENCRYPTION_KEY"),
         )
         stack = Stack(home, port, env, sink, settings)
         try:

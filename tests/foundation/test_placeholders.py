@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from governance.config import Settings, reset_settings
+from governance.config import Settings, get_settings, reset_settings
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import Language
@@ -74,6 +74,8 @@ def _statuses() -> list[str]:
 
 def test_production_mail_refuses_to_start_and_sends_nothing(coop_env, mail_sink, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _queue()
+    # production takes the key from COOP_ENCRYPTION_KEY only (never a key file of its own)
+    monkeypatch.setenv("COOP_ENCRYPTION_KEY", get_settings().resolved_encryption_key().decode())
     monkeypatch.setenv("COOP_ENVIRONMENT", "production")
     reset_settings()
     with pytest.raises(PlaceholderSettings, match="COOP_BALLOT_BASE_URL"):
