@@ -209,14 +209,21 @@ def start_worker(
 
 
 def start_supervised_worker(
-    env: Mapping[str, str], cwd: Path, log_dir: Path, name: str, grace: float = 10.0
+    env: Mapping[str, str],
+    cwd: Path,
+    log_dir: Path,
+    name: str,
+    grace: float = 10.0,
+    limit: int = 0,
 ) -> int:
-    """`coop worker` (a supervised process worker) in its own process group."""
+    """`coop worker` (a supervised process worker) in its own process group; `limit` bounds
+    the flow runs it runs at once (0: no bound)."""
     from coopflow_cli.fleet import heartbeat_env
 
     worker_name = f"{socket.gethostname()}-{name}"
     argv = [sys.executable, "-m", "coopflow_cli.main", "worker", "--name", worker_name]
-    return spawn(name, [*argv, "--grace", str(grace)], heartbeat_env(env), cwd, log_dir)
+    argv += ["--grace", str(grace), "--limit", str(limit)]
+    return spawn(name, argv, heartbeat_env(env), cwd, log_dir)
 
 
 def start_mail_sink(

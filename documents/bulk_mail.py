@@ -19,7 +19,7 @@ from pathlib import Path
 
 from documents.attachment_names import attachment_names
 from documents.email import render_email
-from documents.mail import html_document, message_id_for
+from documents.mail import html_document, message_id_for, unreadable_attachment
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.domain.delivery import (
     ClaimedMessage,
@@ -181,10 +181,16 @@ class BulkMailer:
         """Send one message; an SMTP refusal or a lost reply is the result, not an error."""
         rendered = render_email(message.template, message.language, message.context)
         names = attachment_names(message.attachments, str(message.language))
-        parts = [
-            (name, self.attachments.encoded(p, shared=not any(f in p for f in PERSONAL_FOLDERS)))
-            for p, name in zip(message.attachments, names, strict=True)
-        ]
+        try:
+            parts = [
+                (
+                    name,
+                    self.attachments.encoded(p, shared=not any(f in p for f in PERSONAL_FOLDERS)),
+                )
+                for p, name in zip(message.attachments, names, strict=True)
+            ]
+        except OSError as exc:  # not on this machine's archive: nothing sent, try again later
+            return SendResult(rendered.subject, unreadable_attachment(exc))
         data = compose(
             self.settings.mail_sender, message, rendered.subject, rendered.text, parts, reply_to
         )

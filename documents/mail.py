@@ -207,6 +207,13 @@ class YagmailSender:
         return SmtpFailure(DeliveryFailure(classify_smtp_code(code), f"{code} {text}"))
 
 
+def unreadable_attachment(exc: OSError) -> DeliveryFailure:
+    """An attachment this machine cannot read (its archive lacks the file): a transient failure,
+    so the message waits for a later attempt (here once the file is there, or on another worker)
+    instead of stopping the delivery or waiting for a lease."""
+    return DeliveryFailure(FailureKind.TRANSIENT, f"attachment not readable on this machine: {exc}")
+
+
 class YagmailMailer:
     """The single path's mailer: the e-mail rendered from its template, yagmail composes it,
     attachments read from the archive, one kept SMTP connection."""
@@ -219,6 +226,10 @@ class YagmailMailer:
     def send(self, message: ClaimedMessage, reply_to: str | None) -> SendResult:
         """Send one message; an SMTP refusal or a lost reply is the result, not an error."""
         rendered = render_email(message.template, message.language, message.context)
+        missing = [p for p in message.attachments if not (self.archive / p).is_file()]
+        if missing:  # not on this machine's archive: nothing sent, try again later
+            error = FileNotFoundError(f"{self.archive / missing[0]}")
+            return SendResult(rendered.subject, unreadable_attachment(error))
         try:
             self.sender.send(
                 to=message.to,

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,14 +32,34 @@ def worker_count(settings: Settings | None = None) -> int:
 
 
 def pool() -> ProcessPoolExecutor:
-    """The process's pool, started on first use."""
+    """The process's pool, its workers started at once on first use."""
     global _POOL
     with _LOCK:
         if _POOL is None:
-            _POOL = ProcessPoolExecutor(
-                worker_count(), mp_context=multiprocessing.get_context("spawn")
-            )
+            count = worker_count()
+            _POOL = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            with _main_not_imported():
+                for started in [_POOL.submit(time.sleep, 0.3) for _ in range(count)]:
+                    started.result()
         return _POOL
+
+
+@contextmanager
+def _main_not_imported() -> Iterator[None]:
+    """While the workers start, hide what the main module is: a spawned interpreter imports the
+    parent's main module first, and under a Prefect worker that is `prefect.engine` (every
+    Prefect module, 10-25 s per worker on a busy machine, measured). The render functions live
+    in documents modules, imported by name when the first job arrives."""
+    main = sys.modules["__main__"]
+    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
+    try:
+        main.__spec__ = None
+        if "__file__" in saved:
+            del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
 
 
 def shutdown() -> None:

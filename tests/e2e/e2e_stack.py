@@ -76,9 +76,7 @@ class Stack:
         from prefect.deployments import run_deployment
 
         with self.client_settings():
-            run = run_deployment(
-                f"{deployment}/{deployment}", parameters=parameters, timeout=0
-            )
+            run = run_deployment(f"{deployment}/{deployment}", parameters=parameters, timeout=0)
         return run.id
 
     def state(self, run_id: UUID) -> Any:
@@ -87,8 +85,9 @@ class Stack:
         with self.client_settings(), get_client(sync_client=True) as client:
             return client.read_flow_run(run_id).state
 
-    def wait_for(self, run_id: UUID, done: Callable[[Any], bool], what: str,
-                 timeout: float = 240) -> Any:
+    def wait_for(
+        self, run_id: UUID, done: Callable[[Any], bool], what: str, timeout: float = 240
+    ) -> Any:
         started = time.monotonic()
         state = None
         while time.monotonic() - started < timeout:
@@ -96,8 +95,9 @@ class Stack:
             if state is not None and done(state):
                 return state
             if state is not None and state.is_final() and not done(state):
-                raise self.fail(f"run {run_id} ended {state.type} ({state.message}) "
-                                f"while waiting until {what}")
+                raise self.fail(
+                    f"run {run_id} ended {state.type} ({state.message}) while waiting until {what}"
+                )
             time.sleep(1)
         raise self.fail(f"run {run_id} not {what} after {timeout:.0f} s (state {state})")
 
@@ -116,8 +116,11 @@ class Stack:
                 try:
                     schema = client.read_flow_run_input(run_id, keyset["schema"])
                     description = client.read_flow_run_input(run_id, keyset["description"])
-                    return {"state": state, "schema": orjson.loads(schema),
-                            "question": orjson.loads(description)}
+                    return {
+                        "state": state,
+                        "schema": orjson.loads(schema),
+                        "question": orjson.loads(description),
+                    }
                 except ObjectNotFound:
                     if time.monotonic() > deadline:
                         raise self.fail(f"run {run_id} suspended without its form") from None
@@ -163,8 +166,11 @@ def _coop_env(home: Path, database_url: str) -> dict[str, str]:
     from cryptography.fernet import Fernet
 
     # PostgreSQL requires COOP_ENCRYPTION_KEY (no machine makes a key of its own there)
-    key = {} if database_url.startswith("sqlite") else {
-        "COOP_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+    key = (
+        {}
+        if database_url.startswith("sqlite")
+        else {"COOP_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+    )
     return {
         **key,
         "COOP_DATABASE_URL": database_url,
@@ -178,25 +184,36 @@ def _coop_env(home: Path, database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(home: Path, startup_timeout: float = 240, workers: int = 1,
-                  worker_limit: int = 0) -> Iterator[Stack]:
-    """Start server, work pool, deployments, worker(s) and sink; always stop them by PID."""
+def running_stack(
+    home: Path,
+    startup_timeout: float = 240,
+    workers: int = 1,
+    worker_limit: int = 0,
+    lost_after: int = 0,
+) -> Iterator[Stack]:
+    """Start server, work pool, deployments, worker(s) and sink; always stop them by PID.
+    With `lost_after` (seconds), the workers are supervised (`coop worker`, as `coop up` starts
+    them, heartbeats every 30 s) and the lost-run automation marks a silent run Crashed."""
     home.mkdir(parents=True, exist_ok=True)
     port = _free_port("127.0.0.1")
     with coop_database(home) as database_url, MailSink(home / "mail") as sink:
         coop = _coop_env(home, database_url)
         coop["COOP_SMTP_PORT"] = str(sink.port)
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("COOP_", "PREFECT_"))}
-        env = ops.prefect_env(port=port, prefect_home=home / "prefect", root=ROOT,
-                              base={**base, **coop})
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("COOP_", "PREFECT_"))}
+        env = ops.prefect_env(
+            port=port, prefect_home=home / "prefect", root=ROOT, base={**base, **coop}
+        )
         env["PREFECT_WORKER_QUERY_SECONDS"] = "2"  # pick resumed runs up quickly
         env["PREFECT_LOGGING_LEVEL"] = "INFO"
         upgrade(coop["COOP_DATABASE_URL"])
         settings = Settings(
-            database_url=coop["COOP_DATABASE_URL"], var_dir=Path(coop["COOP_VAR_DIR"]),
-            archive_dir=Path(coop["COOP_ARCHIVE_DIR"]), smtp_port=sink.port, smtp_user="",
-            pdf_output=False, encryption_key=coop.get("COOP_ENCRYPTION_KEY"),
+            database_url=coop["COOP_DATABASE_URL"],
+            var_dir=Path(coop["COOP_VAR_DIR"]),
+            archive_dir=Path(coop["COOP_ARCHIVE_DIR"]),
+            smtp_port=sink.port,
+            smtp_user="",
+            pdf_output=False,
+            encryption_key=coop.get("COOP_ENCRYPTION_KEY"),
         )
         stack = Stack(home, port, env, sink, settings)
         try:
@@ -205,11 +222,19 @@ def running_stack(home: Path, startup_timeout: float = 240, workers: int = 1,
                 ops.wait_healthy(stack.api_url, env, startup_timeout, pid=stack.pids["server"])
                 ops.ensure_work_pool(env, ROOT)
                 ops.deploy_all(env, ROOT)
+                if lost_after:
+                    env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] = "30"  # Prefect's minimum
+                    ops.install_automations(env, lost_after)
             except ops.StartupError as exc:
                 raise stack.fail(str(exc)) from exc
             for number in range(1, workers + 1):
                 name = "worker" if workers == 1 else f"worker-{number}"
-                stack.pids[name] = ops.start_worker(env, ROOT, stack.logs, name, worker_limit)
+                if lost_after:
+                    stack.pids[name] = ops.start_supervised_worker(
+                        env, ROOT, stack.logs, name, limit=worker_limit
+                    )
+                else:
+                    stack.pids[name] = ops.start_worker(env, ROOT, stack.logs, name, worker_limit)
             yield stack
         finally:
             for name in [n for n in stack.pids if n.startswith("worker")] + ["server"]:

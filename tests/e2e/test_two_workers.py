@@ -3,13 +3,18 @@ two processes writing one SQLite file is not a production set-up).
 
 The convening starts one run of `assembly-convening-part` per part; both workers take parts; every
 shareholder receives exactly one convocation; the parent ends Completed only once every e-mail is
-sent.
+sent. Then a machine is lost in the middle of a convening: one worker and its flow runs are killed
+with SIGKILL; the lost-run automation marks its part Crashed once the heartbeats stop, the parent
+starts that part again on whichever worker is free, and every shareholder is still mailed exactly
+once, with no operator action.
 """
 
 from __future__ import annotations
 
 import email
 import os
+import signal
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -38,16 +43,19 @@ pytestmark = [
 ]
 SHAREHOLDERS = 90
 CHUNK = 10  # 9 chunks, one part each
+LOST_AFTER = 45  # seconds without a heartbeat (every 30 s) before a run is marked Crashed
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("two-workers"), workers=2, worker_limit=2) as s:
+    with running_stack(
+        tmp_path_factory.mktemp("two-workers"), workers=2, worker_limit=2, lost_after=LOST_AFTER
+    ) as s:
         yield s
 
 
-def draft_assembly(stack: Stack) -> int:
-    text = shareholders_csv(SHAREHOLDERS, date(2026, 1, 15), seed=77, prefix="W")
+def draft_assembly(stack: Stack, seed: int) -> int:
+    text = shareholders_csv(SHAREHOLDERS, date(2026, 1, 15), seed=seed, prefix=f"W{seed}-")
     with UnitOfWork(stack.settings) as uow:
         register_import.import_register(uow.session, text, actor=Actor.system("e2e"))
         uow.commit()
@@ -68,18 +76,26 @@ def part_runs(stack: Stack, parent: Any) -> list[Any]:
     return [r for r in runs if r.idempotency_key and r.idempotency_key.startswith(str(parent))]
 
 
-def convocations(stack: Stack) -> Counter[str]:
+def convocations(stack: Stack, assembly_id: int) -> Counter[str]:
+    """Who received this assembly's convocation, and how many times."""
+    prefix = service.convocation_mail_prefix(assembly_id)
     received: Counter[str] = Counter()
     for path in Path(stack.sink.directory).glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        received[str(message["To"])] += 1
+        if str(message.get("X-Coop-Key", "")).startswith(prefix):
+            received[str(message["To"])] += 1
     return received
+
+
+def worker_of(name: str | None) -> str:
+    """worker-1 or worker-2 (supervised workers are named <host>-worker-N)."""
+    return (name or "?").rsplit("-", 2)[-2] + "-" + (name or "?").rsplit("-", 1)[-1]
 
 
 def test_the_parts_of_a_convening_run_on_both_workers_and_everyone_is_mailed_once(
     stack: Stack,
 ) -> None:
-    assembly_id = draft_assembly(stack)
+    assembly_id = draft_assembly(stack, seed=77)
     run_id = stack.start(
         "assembly-convening",
         {"params": {"assembly_id": assembly_id, "chunk_size": CHUNK, "chunks_per_part": 1}},
@@ -89,13 +105,61 @@ def test_the_parts_of_a_convening_run_on_both_workers_and_everyone_is_mailed_onc
     parts = part_runs(stack, run_id)
     assert len(parts) == SHAREHOLDERS // CHUNK
     assert all(r.state is not None and r.state.is_completed() for r in parts)
-    share = Counter(r.labels.get("prefect.worker.name") for r in parts)
+    share = Counter(worker_of(r.labels.get("prefect.worker.name")) for r in parts)
     assert set(share) == {"worker-1", "worker-2"}, share
     assert min(share.values()) >= 2, f"one worker took almost everything: {share}"
 
-    received = convocations(stack)
+    received = convocations(stack, assembly_id)
     assert set(received.values()) == {1}, received  # nobody twice
     with UnitOfWork(stack.settings) as uow:
         progress = service.mailing_progress(uow.session, assembly_id)
     assert progress.waiting == 0 and progress.sent == len(received)
     assert progress.sent + progress.postal == SHAREHOLDERS  # no e-mail address: by post
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_a_machine_lost_mid_convening_its_part_is_finished_elsewhere_and_nobody_mailed_twice(
+    stack: Stack,
+) -> None:
+    assembly_id = draft_assembly(stack, seed=78)
+    run_id = stack.start(
+        "assembly-convening",
+        {"params": {"assembly_id": assembly_id, "chunk_size": CHUNK, "chunks_per_part": 1}},
+    )
+    victim = None
+    deadline = time.monotonic() + 240
+    while victim is None and time.monotonic() < deadline:  # a part running on worker-2
+        for run in part_runs(stack, run_id):
+            name = worker_of(run.labels.get("prefect.worker.name"))
+            pid = (run.infrastructure_pid or "").rsplit(":", 1)[-1]
+            if run.state and run.state.is_running() and name == "worker-2" and pid.isdigit():
+                victim = run
+                break
+        time.sleep(0.5)
+    assert victim is not None, "no part ran on worker-2"
+    flow_pid = int((victim.infrastructure_pid or "").rsplit(":", 1)[-1])
+    worker = _parent(flow_pid)  # the prefect worker, below its supervisor
+    for group in {os.getpgid(worker), os.getpgid(flow_pid)}:  # the machine goes: no one reports
+        os.killpg(group, signal.SIGKILL)
+
+    stack.wait_completed(run_id, timeout=LOST_AFTER + 420)
+
+    runs = part_runs(stack, run_id)
+    lost = next(r for r in runs if r.id == victim.id)
+    assert lost.state is not None and lost.state.is_crashed(), lost.state
+    again = [
+        r
+        for r in runs
+        if r.idempotency_key
+        and r.idempotency_key.startswith(f"{run_id}:{victim.idempotency_key.split(':')[1]}:")
+    ]
+    assert len(again) >= 2 and any(r.state and r.state.is_completed() for r in again), again
+    received = convocations(stack, assembly_id)
+    assert set(received.values()) == {1}, received  # nobody twice
+    with UnitOfWork(stack.settings) as uow:
+        progress = service.mailing_progress(uow.session, assembly_id)
+    assert progress.waiting == 0 and progress.sent == len(received)
+    assert progress.sent + progress.postal == SHAREHOLDERS

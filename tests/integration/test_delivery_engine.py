@@ -165,3 +165,34 @@ def test_both_paths_give_the_same_exactly_once_outcome(
     assert max(arrivals.values()) == 1
     assert {k for k, (_, flagged) in _rows().items() if flagged} == set(dead)
 
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_attachment_missing_from_this_machines_archive_waits_and_stops_nothing(
+    coop_env, mail_sink, path: str  # type: ignore[no-untyped-def]
+) -> None:
+    """A worker whose archive lacks an attachment (another machine wrote it) sends nothing for
+    that message, keeps it pending for a later attempt, and goes on with the others."""
+    from governance.domain.enums import DocumentFormat
+    from governance.services.documents import ArchivedDocument, record_documents
+
+    with UnitOfWork() as uow:
+        record_documents(uow.session, [ArchivedDocument(
+            "doc:elsewhere", "welcome_letter", "v1", Language.FR, DocumentFormat.PDF,
+            "member/1/written-on-another-machine.pdf", "0" * 64, 10, None, "member", "1")])
+        uow.outbox.enqueue_many([NewMessage(
+            key="e:attached", to="a@example.org", template="welcome", language=Language.FR,
+            context={"name": "A", "member_number": "M1", "coop_name": "SmartCoop"},
+            attachment_keys=["doc:elsewhere"])])
+        uow.commit()
+    _queue(3)
+
+    _deliver(path)
+
+    assert _arrivals(mail_sink) == Counter(f"e:{i}" for i in range(3))
+    with UnitOfWork() as uow:
+        row = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == "e:attached")).one()
+        assert row.status == OutboxStatus.PENDING and row.claim_token is None
+        assert "not readable on this machine" in (row.last_error or "")
+        assert row.next_attempt_at is not None and row.next_attempt_at > utcnow()
