@@ -36,7 +36,7 @@ def _plain(root: Path, assembly_id: int, sample: int) -> float:
     return plain_convening(root, assembly_id, sample, pdf_profile=root / "plain-profile")
 
 
-def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, int]]:
+def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, object]]:
     """A fresh database with `size` shareholders convened through the flow: (seconds, CPU
     seconds of the whole tree, summary)."""
     from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
