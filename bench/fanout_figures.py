@@ -132,9 +132,8 @@ def _serial(
     """The parent's steps that ran before or after the window, by task, plus the rest of the
     `outside` seconds (flow code, the fan-out's polling, orchestration)."""
     serial: dict[str, float] = {}
-    for run in tasks:
-        if run.start_time is None or run.end_time is None:
-            continue
+    timed = [r for r in tasks if r.start_time is not None and r.end_time is not None]
+    for run in sorted(timed, key=lambda r: r.start_time):  # in the order the flow ran them
         if run.end_time <= window[0] or run.start_time >= window[1]:
             name = _task_name(run)
             serial[name] = serial.get(name, 0.0) + (run.end_time - run.start_time).total_seconds()

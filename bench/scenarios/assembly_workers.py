@@ -46,6 +46,8 @@ def run(quick: bool) -> list[Result]:
             "COOP_SMTP_USER": "",
             "COOP_PDF_OUTPUT": "false",  # like the convening bench: DOCX ballots
         }
+        if os.environ.get("COOP_RENDER_WORKERS"):  # render processes per part run, to compare
+            coop["COOP_RENDER_WORKERS"] = os.environ["COOP_RENDER_WORKERS"]
         first, second = _seed(coop, size)
         load = [os.getloadavg()[0]]
         with work_pool(root, coop) as pool:
@@ -55,7 +57,7 @@ def run(quick: bool) -> list[Result]:
             pool.start_worker("worker-2", SLOTS)
             two = _convene(pool, second, chunk, per_part, size)
             load.append(os.getloadavg()[0])
-    return _results(size, chunk, per_part, one, two, load)
+    return _results(size, chunk, per_part, one, two, load, coop.get("COOP_RENDER_WORKERS"))
 
 
 def _seed(coop: dict[str, str], size: int) -> tuple[int, int]:
@@ -147,9 +149,17 @@ def _notes(c: Convened, chunk: int, per_part: int, load: tuple[float, float]) ->
 
 
 def _results(
-    size: int, chunk: int, per_part: int, one: Convened, two: Convened, load: list[float]
+    size: int,
+    chunk: int,
+    per_part: int,
+    one: Convened,
+    two: Convened,
+    load: list[float],
+    render_workers: str | None,
 ) -> list[Result]:
     limit = f"limit {SLOTS}: the parent holds one slot of its worker"
+    if render_workers:
+        limit += f"; COOP_RENDER_WORKERS={render_workers}"
     return [
         Result(
             f"GA convening on the work pool: 1 worker ({limit})",
