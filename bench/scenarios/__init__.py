@@ -14,6 +14,7 @@ SCENARIOS: dict[str, str] = {
     "assembly-convening": "bench.scenarios.assembly",
     "pdf": "bench.scenarios.pdf",
     "assembly-convening-pdf": "bench.scenarios.assembly_pdf",
+    "assembly-convening-workers": "bench.scenarios.assembly_workers",
     "transition-pdf": "bench.scenarios.transition_pdf",
     "contracts-pdf": "bench.scenarios.contracts_pdf",
     "cli": "bench.scenarios.cli",
