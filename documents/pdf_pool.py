@@ -159,6 +159,8 @@ class ConverterPool:
         keep_archival = settings.pdf_archival if archival is None else archival
         self.pdf_version = PDFA_2B if keep_archival else 0
         self.merge_chunk = settings.pdf_merge_chunk
+        self.recycle_after = settings.pdf_recycle_after
+        self._converted: dict[int, int] = {}  # converter -> documents since its start
         self._root = settings.var_dir / "lo-profiles"
         self._slots: list[_Slot] = []
         self._converters: list[LongLivedConverter] = []
@@ -201,11 +203,21 @@ class ConverterPool:
         except PdfConversionError as exc:
             return PdfOutcome(job, error=str(exc))
         finally:
-            self._idle.put(converter)
+            self._release(converter, 1)
         try:
             return PdfOutcome(job, pages=check_pdf(job.target, job.expect))
         except PdfConversionError as exc:
             return PdfOutcome(job, error=str(exc))
+
+    def _release(self, converter: LongLivedConverter, documents: int) -> None:
+        """Back to the idle queue; restarted first when it has converted `recycle_after`
+        documents (LibreOffice keeps every picture it saw: its memory only grows)."""
+        done = self._converted.get(id(converter), 0) + documents
+        if self.recycle_after and done >= self.recycle_after:
+            converter.close()  # started again by its next conversion
+            done = 0
+        self._converted[id(converter)] = done
+        self._idle.put(converter)
 
     def convert(self, jobs: Sequence[PdfJob]) -> list[PdfOutcome]:
         """Convert and check every job, in parallel over the converters; outcomes in job order.
@@ -270,7 +282,7 @@ class ConverterPool:
                         timeout=CHUNK_TIMEOUT_SECONDS + len(jobs),
                     )
                 finally:
-                    self._idle.put(converter)
+                    self._release(converter, len(jobs))
                 pdf_merge.split(merged.with_suffix(".pdf"), [job.target for job in jobs])
             except (OSError, KeyError, ValueError, zipfile.BadZipFile, PdfError,
                     PdfConversionError) as exc:  # fmt: skip

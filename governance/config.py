@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         description="Mass documents of one template and language merged into one LibreOffice "
         "conversion, then split into one PDF each; 1: one conversion per document",
     )
+    pdf_recycle_after: int = Field(
+        500,
+        ge=0,
+        description="A LibreOffice converter is restarted after this many documents (its image "
+        "cache grows with every personal QR code: about +150 MiB per 1,000 ballots, measured); 0: never",
+    )
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"
     )
