@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from governance.config import get_settings
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
 from governance.db.repositories.timeline import TimelineRepository
+from governance.domain import mail_keys
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
@@ -174,7 +175,7 @@ def transfer_shares(
         if member.email:
             outbox.enqueue(
                 session,
-                key=f"mail:share_transfer:{sequence}:{member.id}",
+                key=mail_keys.share_transfer_key(sequence, member.id),
                 to=member.email,
                 template="share_transfer_notice",
                 language=member.language,
@@ -257,7 +258,7 @@ def request_resignation(
             session,
             member,
             "share_resignation_refused",
-            f"refused:{request_key}",
+            mail_keys.share_resignation_refused_key(member.id, request_key),
             {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
         )
         TimelineRepository(session).record(
@@ -293,7 +294,7 @@ def request_resignation(
         session,
         member,
         "share_resignation_accepted",
-        f"accepted:{row.id}",
+        mail_keys.share_resignation_accepted_key(member.id, row.id),
         {"effective_on": row.effective_on.isoformat()},
     )
     return ResignationOutcome(True, row.id, row.effective_on, None)
@@ -306,7 +307,7 @@ def _tell(
         return
     outbox.enqueue(
         session,
-        key=f"mail:{template}:{member.id}:{key}",
+        key=key,
         to=member.email,
         template=template,
         language=member.language,
@@ -383,7 +384,7 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
             session,
             member,
             "share_resignation_completed",
-            f"completed:{resignation.id}",
+            mail_keys.share_resignation_completed_key(member.id, resignation.id),
             {
                 "shares": shares,
                 "repayment_cents": resignation.repayment_cents,
