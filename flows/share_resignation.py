@@ -11,7 +11,6 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from governance.domain import mail_keys
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import request_resignation
@@ -36,6 +35,6 @@ def resignation(params: Annotated[ResignationParameters, FORM]) -> dict[str, obj
     outcome = request_resignation(
         params.member_id, params.requested_on, params.iban, params.request_key, params.staff
     )
-    deliver_outbox(keys_prefix=mail_keys.share_resignation_accepted(params.member_id))
-    deliver_outbox(keys_prefix=mail_keys.share_resignation_refused(params.member_id))
+    if outcome["mail_key"]:  # the letter the use case queued (none without an e-mail address)
+        deliver_outbox(keys_prefix=outcome["mail_key"])
     return outcome

@@ -223,6 +223,7 @@ class ResignationOutcome:
     effective_on: date | None
     next_possible: date | None
     reason: str = ""
+    mail_key: str | None = None  # the letter's outbox key (None: the member has no e-mail)
 
 
 def request_resignation(
@@ -242,7 +243,10 @@ def request_resignation(
     existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
     if existing is not None:
         # only accepted resignations are recorded (a refusal is told, never stored)
-        return ResignationOutcome(True, existing.id, existing.effective_on, None)
+        letter: str | None = mail_keys.share_resignation_accepted_key(
+            existing.member_id, existing.id
+        )
+        return ResignationOutcome(True, existing.id, existing.effective_on, None, "", letter)
     member = _member(session, member_id, "member_id")
     statutes = get_statutes()
     held = store.current_holdings(session, member_id)
@@ -254,7 +258,7 @@ def request_resignation(
         )
         account = valid_iban(iban)
     except rules.OutsideResignationWindow as refusal:
-        _tell(
+        letter = _tell(
             session,
             member,
             "share_resignation_refused",
@@ -269,7 +273,7 @@ def request_resignation(
             member_id=member_id,
             details={"next_possible": refusal.next_possible.isoformat()},
         )
-        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message)
+        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
     row = Resignation(
         member_id=member_id,
         request_key=request_key,
@@ -290,21 +294,22 @@ def request_resignation(
         member_id=member_id,
         details={"effective_on": row.effective_on.isoformat()},
     )
-    _tell(
+    letter = _tell(
         session,
         member,
         "share_resignation_accepted",
         mail_keys.share_resignation_accepted_key(member.id, row.id),
         {"effective_on": row.effective_on.isoformat()},
     )
-    return ResignationOutcome(True, row.id, row.effective_on, None)
+    return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
 
 
 def _tell(
     session: Session, member: Member, template: str, key: str, context: dict[str, object]
-) -> None:
+) -> str | None:
+    """Queue one letter to the member; returns its key (None: no e-mail address)."""
     if not member.email:
-        return
+        return None
     outbox.enqueue(
         session,
         key=key,
@@ -319,6 +324,7 @@ def _tell(
             **context,
         },
     )
+    return key
 
 
 def _cancel_all(
