@@ -54,10 +54,6 @@ class CampaignView:
     def plan(self) -> CampaignPlan:
         return CampaignPlan(self.deadline, self.reminder_days, self.restriction_on)
 
-    @property
-    def mail_prefix(self) -> str:
-        return mail_keys.transition(self.id)
-
     @classmethod
     def of(cls, c: TransitionCampaign) -> CampaignView:
         return cls(
