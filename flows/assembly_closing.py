@@ -14,6 +14,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.human import NewRequest, StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
@@ -85,5 +86,5 @@ def assembly_closing(
     publish_results(assembly_id)
     minutes = produce_minutes(assembly_id)
     queued = queue_results_mail(assembly_id, mail_chunk_size)
-    mail = deliver_outbox(keys_prefix=f"mail:assembly-results:{assembly_id}:")
+    mail = deliver_outbox(keys_prefix=mail_keys.assembly_results(assembly_id))
     return {**sealed, "minutes": minutes, "mails_queued": queued, "mail": mail}

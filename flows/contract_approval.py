@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from flows.forms import PaperForm, days_listed, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.contracts import (
     ClientFacts,
     ContractDeclaration,
@@ -18,7 +19,6 @@ from governance.domain.contracts import (
 )
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
-from governance.services.contracts import mail_prefix
 from tasks.contracts import (
     check_contracts,
     contract_status,
@@ -122,5 +122,5 @@ def contract_approval(params: Annotated[ApprovalParameters, FORM]) -> str:
         produce_contract_documents([declaration_id])
         issue_einvoices()  # a business client's Peppol UBL, validated or held for staff
         send_einvoices()
-    deliver_outbox(keys_prefix=mail_prefix(declaration_id))
+    deliver_outbox(keys_prefix=mail_keys.contracts(declaration_id))
     return view.status.value

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from governance.config import get_settings
+from governance.domain import mail_keys
 from governance.placeholders import require_ready
 from tasks.contracts import (
     check_contracts,
@@ -92,7 +93,7 @@ def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters())
     counts["e-invoices held"] = issue_einvoices().get("held", 0)
     counts["e-invoices submitted"] = send_einvoices()["submitted"]
     if params.deliver_mail:
-        counts["e-mails sent"] = deliver_outbox(keys_prefix="mail:contract:")["sent"]
+        counts["e-mails sent"] = deliver_outbox(keys_prefix=mail_keys.contracts())["sent"]
     update_progress_artifact(progress, 100.0)
     create_markdown_artifact(
         key="contract-batch-summary",

@@ -9,6 +9,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain import mail_keys
 from tasks.contracts import send_contract_reminders
 from tasks.mail import deliver_outbox
 from tasks.runs import dated
@@ -25,5 +26,5 @@ FORM = titled("Reminder settings", "Defaults suit the scheduled run")
 def contract_reminders(params: Annotated[ReminderParameters, FORM] = ReminderParameters()) -> int:
     """E-mail the staff mailbox once per overdue 48-hour period of each open decision."""
     sent = send_contract_reminders(params.now)
-    deliver_outbox(keys_prefix="mail:contract-reminder:")
+    deliver_outbox(keys_prefix=mail_keys.contract_reminders())
     return sent

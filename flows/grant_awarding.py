@@ -16,6 +16,7 @@ from flows.forms import PaperForm, titled
 from flows.grant_inputs import BoardInput, ReportDecisionInput, ReviewRoundInput, wait_for
 from governance.clock import utcnow
 from governance.config import get_settings
+from governance.domain import mail_keys
 from governance.placeholders import require_ready
 from tasks import grants as t
 from tasks.mail import deliver_outbox
@@ -38,7 +39,7 @@ def grant_awarding(params: Annotated[GrantAwardingParameters, FORM]) -> dict[str
         get_settings(), "award grants and mail the letters"
     )  # production: no placeholder settings
     call, now = params.call_id, params.now or utcnow()
-    mail = f"mail:grants:{call}:"
+    mail = mail_keys.grants(call)
     screening = t.screen_applications(call, now)
     if not screening["closed"]:
         return {"stage": "call still open", **screening}

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from governance.clock import utcnow
+from governance.domain import mail_keys
 from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
 from tasks.runs import dated
@@ -37,6 +38,6 @@ def grant_reminders(
     """Queue due reminders (each at most once per assignment / per report per week), send them."""
     now = params.now or utcnow()
     counts = queue_reminders(now, params.review_window_days)
-    sent = deliver_outbox(keys_prefix="mail:grants:")
+    sent = deliver_outbox(keys_prefix=mail_keys.grants())
     woken = wake_review_rounds(now)  # suspended grant-awarding runs whose round is over
     return {**counts, "sent": sent["sent"], "review_rounds_resumed": woken}

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, as_typed, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
@@ -108,7 +109,7 @@ def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
     app_id = received.application_id
     name_run(f"onboarding · application {app_id}")
     view = steps.screen_application(app_id)
-    mail = f"mail:onboarding:{app_id}:"
+    mail = mail_keys.onboarding(app_id)
     while view.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED):
         if view.status is ApplicationStatus.IN_REVIEW:
             pending = steps.open_review(app_id, run_id)
@@ -133,8 +134,8 @@ def member_onboarding(params: Annotated[OnboardingParameters, FORM]) -> str:
         )
         steps.record_subscription(app_id, subscription, staff)
         steps.produce_welcome_pack(app_id)
-        deliver_outbox(keys_prefix=f"mail:welcome:{member_id}")
-        deliver_outbox(keys_prefix=f"mail:share_payment_instructions:{subscription}")
+        deliver_outbox(keys_prefix=mail_keys.welcome(member_id))
+        deliver_outbox(keys_prefix=mail_keys.share_payment_instructions(subscription))
         view = steps.screen_application(app_id)  # the status after admission
     deliver_outbox(keys_prefix=mail)
     return str(view.status)

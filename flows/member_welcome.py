@@ -8,6 +8,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from governance.domain import mail_keys
 from governance.domain.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
@@ -32,5 +33,5 @@ def member_welcome(params: Annotated[WelcomeParameters, FORM]) -> str:
     number = welcome_member(
         params.member_id, params.share_class, params.shares, params.amount_cents, params.staff
     )
-    deliver_outbox(keys_prefix=f"mail:welcome:{params.member_id}")
+    deliver_outbox(keys_prefix=mail_keys.welcome(params.member_id))
     return number

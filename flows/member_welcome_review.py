@@ -10,6 +10,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import NewRequest, StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.staff import DecisionKind
 from governance.domain.text import Text
 from tasks.mail import deliver_outbox
@@ -66,5 +67,5 @@ def member_welcome_review(params: Annotated[WelcomeReviewParameters, FORM]) -> s
     number = welcome_member(
         params.member_id, params.share_class, params.shares, params.amount_cents, answer.staff
     )
-    deliver_outbox(keys_prefix=f"mail:welcome:{params.member_id}")
+    deliver_outbox(keys_prefix=mail_keys.welcome(params.member_id))
     return number

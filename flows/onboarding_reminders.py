@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from governance.clock import utcnow
+from governance.domain import mail_keys
 from governance.domain.onboarding import ReminderKind
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
@@ -44,7 +45,7 @@ def onboarding_reminders(
     ]
     if closed_runs:
         steps.cancel_waiting_runs(closed_runs, "application closed: no answer within 30 days")
-    deliver_outbox(keys_prefix="mail:onboarding:")
+    deliver_outbox(keys_prefix=mail_keys.onboarding())
     counts = {str(kind): 0 for kind in ReminderKind}
     for outcome in outcomes:
         counts[str(outcome.kind)] += int(outcome.done)

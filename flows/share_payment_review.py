@@ -12,6 +12,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.register import PaymentStatus
 from governance.domain.staff import DecisionKind
 from tasks.mail import deliver_outbox
@@ -71,5 +72,5 @@ def share_payment_review(params: Annotated[PaymentReviewParameters, FORM]) -> st
     if review.issued_subscription_id is not None:
         issue_certificate(review.issued_subscription_id)
         wake_waiting_subscriptions([review.issued_subscription_id])
-        deliver_outbox(keys_prefix=f"mail:share_certificate:{review.issued_subscription_id}")
+        deliver_outbox(keys_prefix=mail_keys.share_certificate(review.issued_subscription_id))
     return review.status.value

@@ -35,6 +35,6 @@ def resignation(params: Annotated[ResignationParameters, FORM]) -> dict[str, obj
     outcome = request_resignation(
         params.member_id, params.requested_on, params.iban, params.request_key, params.staff
     )
-    deliver_outbox(keys_prefix=f"mail:share_resignation_accepted:{params.member_id}:")
-    deliver_outbox(keys_prefix=f"mail:share_resignation_refused:{params.member_id}:")
+    if outcome["mail_key"]:  # the letter the use case queued (none without an e-mail address)
+        deliver_outbox(keys_prefix=outcome["mail_key"])
     return outcome

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.register import SubscriptionStatus
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText
@@ -83,7 +84,7 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
     sub_id = start_subscription(
         params.member_id, params.share_class, params.shares, key, params.staff
     )
-    deliver_outbox(keys_prefix=f"mail:share_payment_instructions:{sub_id}")
+    deliver_outbox(keys_prefix=mail_keys.share_payment_instructions(sub_id))
     status = subscription_status(sub_id)
     if status == SubscriptionStatus.AWAITING_PAYMENT:
         given = ask_payment_confirmation(sub_id, str(run_id) if run_id else None)
@@ -103,6 +104,6 @@ def share_subscription(params: Annotated[SubscriptionParameters, FORM]) -> str:
         status = apply_payment_confirmation(sub_id, given["decision"], given["staff"])
     if status == SubscriptionStatus.ISSUED:
         issue_certificate(sub_id)
-        deliver_outbox(keys_prefix=f"mail:share_certificate:{sub_id}")
-    deliver_outbox(keys_prefix=f"mail:share_subscription_cancelled:{sub_id}")
+        deliver_outbox(keys_prefix=mail_keys.share_certificate(sub_id))
+    deliver_outbox(keys_prefix=mail_keys.share_subscription_cancelled(sub_id))
     return status

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
+from governance.domain import mail_keys
 from governance.domain.staff import DecisionKind
 from governance.domain.text import OneLineText, Text
 from tasks.mail import deliver_outbox
@@ -74,7 +75,7 @@ def share_transfer(params: Annotated[TransferParameters, FORM]) -> str:
         given["staff"],
         params.request_key,
     )
-    deliver_outbox(keys_prefix=f"mail:share_transfer:{sequence}:")
+    deliver_outbox(keys_prefix=mail_keys.share_transfer(sequence))
     return "transferred"
 
 

@@ -16,7 +16,7 @@ from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain import delivery
+from governance.domain import delivery, mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import DocumentFormat, Language, OutboxStatus
 from governance.services import assembly as service
@@ -151,7 +151,7 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
 def send_chunk(assembly_id: int, number: int, connections: int = 3) -> dict[str, int]:
     """Deliver the chunk's convocations (exactly once; a re-run sends only what is missing)."""
     report = deliver_prefix(
-        service.convocation_mail_prefix(assembly_id, number), connections=connections
+        mail_keys.assembly_convocation(assembly_id, number), connections=connections
     )
     with UnitOfWork() as uow:
         counts = service.record_chunk_mailed(uow, assembly_id, number)
@@ -166,7 +166,7 @@ class MailStillWaiting(RuntimeError):
 def _unsent(assembly_id: int) -> tuple[int, int]:
     """E-mails of the convening still waiting: (claimed by a sender, not claimed)."""
     with UnitOfWork() as uow:
-        counts = service.outbox_counts(uow.session, service.convocation_mail_prefix(assembly_id))
+        counts = service.outbox_counts(uow.session, mail_keys.assembly_convocation(assembly_id))
     return counts.get(OutboxStatus.SENDING, 0), counts.get(OutboxStatus.PENDING, 0)
 
 
@@ -363,5 +363,5 @@ def queue_reminders(assembly_id: int) -> int:
 
 @task(name="assembly-send-reminders", **IO_RETRIES)
 def send_reminders(assembly_id: int) -> dict[str, int]:
-    report = deliver_prefix(service.reminder_mail_prefix(assembly_id))
+    report = deliver_prefix(mail_keys.assembly_reminder(assembly_id))
     return {"sent": report.sent, "bounced": report.bounced, "retrying": report.retrying}

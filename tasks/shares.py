@@ -187,6 +187,7 @@ def request_resignation(
         "effective_on": out.effective_on.isoformat() if out.effective_on else None,
         "next_possible": out.next_possible.isoformat() if out.next_possible else None,
         "reason": out.reason,
+        "mail_key": out.mail_key,
     }
 
 

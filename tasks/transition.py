@@ -13,6 +13,7 @@ from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import DocumentFormat, Language
 from governance.domain.transition import ConversionRow, conversion
@@ -140,7 +141,7 @@ def invitations_so_far(campaign_id: int) -> dict[str, int]:
 @task(name="deliver-campaign-mail", **IO_RETRIES)
 def deliver_campaign_mail(campaign_id: int) -> dict[str, int]:
     """Send every due e-mail of this campaign (exactly once each)."""
-    report = deliver_prefix(f"mail:transition:{campaign_id}:")
+    report = deliver_prefix(mail_keys.transition(campaign_id))
     get_run_logger().info("transition mail: %s", report)
     return {
         "sent": report.sent,

@@ -18,6 +18,7 @@ from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch
 from bench.workspace import Workspace, workspace
 from governance.clock import brussels_date, business_today, utcnow
+from governance.domain import mail_keys
 
 
 def _enterprise_number(rng: random.Random) -> str:
@@ -129,7 +130,7 @@ def run(quick: bool) -> list[Result]:
             counts = state.result()
         flow_seconds = time.perf_counter() - flow_start
         with watch("e-mails to the SMTP sink (2 per contract)"):
-            mail = deliver_pending(keys_prefix="mail:contract:", batch_size=500)
+            mail = deliver_pending(keys_prefix=mail_keys.contracts(), batch_size=500)
         with UnitOfWork() as uow:
             sample_ids = list(range(1, 21))
             papers = contract_paperwork.paperwork(uow.session, sample_ids)

@@ -23,6 +23,7 @@ from governance.db.repositories.outbox import NewMessage, OutboxRepository
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
 from governance.domain.enums import DocumentFormat, Language, OutboxStatus
@@ -504,11 +505,6 @@ def _chunk(session: Session, assembly_id: int, phase: str, number: int) -> Assem
     return chunk
 
 
-def convocation_mail_prefix(assembly_id: int, number: int | None = None) -> str:
-    base = f"mail:assembly:{assembly_id}:conv:"
-    return base if number is None else f"{base}{number:05d}:"
-
-
 def ballot_document_key(assembly_id: int, member_id: int) -> str:
     return f"doc:assembly:{assembly_id}:ballot:{member_id}"
 
@@ -587,7 +583,6 @@ def record_chunk_prepared(
             if keys[b.member_id] not in known
         ],
     )
-    prefix = convocation_mail_prefix(assembly_id, number)
     shared = [
         shared_document_key(assembly_id, t, "{lang}")
         for t in ("assembly_convocation", "assembly_proxy")
@@ -601,7 +596,7 @@ def record_chunk_prepared(
             lang = str(v.language)
             mails.append(
                 NewMessage(
-                    key=f"{prefix}{b.member_id}",
+                    key=mail_keys.assembly_convocation_key(assembly_id, number, b.member_id),
                     member_id=v.member_id,
                     to=v.email,
                     language=v.language,
@@ -646,7 +641,7 @@ def record_chunk_mailed(uow: UnitOfWork, assembly_id: int, number: int) -> dict[
     """Count the chunk's outcomes from the outbox; mark it done when nothing is pending."""
     s = uow.session
     chunk = _chunk(s, assembly_id, CONVOCATION, number)
-    counts = outbox_counts(s, convocation_mail_prefix(assembly_id, number))
+    counts = outbox_counts(s, mail_keys.assembly_convocation(assembly_id, number))
     chunk.sent = counts.get(OutboxStatus.SENT, 0)
     chunk.bounced = counts.get(OutboxStatus.BOUNCED, 0) + counts.get(OutboxStatus.FAILED, 0)
     waiting = counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.SENDING, 0)
@@ -686,7 +681,7 @@ def mailing_progress(session: Session, assembly_id: int) -> MailingProgress:
             func.count().filter(AssemblyVoter.postal.is_(True)),
         ).where(AssemblyVoter.assembly_id == assembly_id)
     ).one()
-    counts = outbox_counts(session, convocation_mail_prefix(assembly_id))
+    counts = outbox_counts(session, mail_keys.assembly_convocation(assembly_id))
     chunks, done = session.execute(
         select(func.count(), func.count(AssemblyMailingChunk.mail_done_at)).where(
             AssemblyMailingChunk.assembly_id == assembly_id,
@@ -708,10 +703,6 @@ def mailing_progress(session: Session, assembly_id: int) -> MailingProgress:
 # --- reminders and follow-ups --------------------------------------------------------------------------
 
 
-def reminder_mail_prefix(assembly_id: int) -> str:
-    return f"mail:assembly:{assembly_id}:remind:"
-
-
 def queue_reminders(
     uow: UnitOfWork, assembly_id: int, *, now: datetime, context: dict[str, dict[str, Any]]
 ) -> int:
@@ -722,7 +713,6 @@ def queue_reminders(
     if a.status is not AssemblyStatus.CONVENED or now >= a.voting_closes_at:
         uow.rollback()
         return 0
-    prefix = reminder_mail_prefix(assembly_id)
     rows = s.execute(
         select(AssemblyVoter.member_id, AssemblyVoter.email, AssemblyVoter.language).where(
             AssemblyVoter.assembly_id == assembly_id,
@@ -734,7 +724,7 @@ def queue_reminders(
     mails = uow.outbox.enqueue_many(
         (
             NewMessage(
-                key=f"{prefix}{mid}",
+                key=mail_keys.assembly_reminder_key(assembly_id, mid),
                 member_id=mid,
                 to=email,
                 language=lang,

@@ -14,6 +14,7 @@ from governance.db.models.contracts import Client, Declaration, DimonaRecord, In
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.contracts import ContractDeclaration, DeclarationStatus
 from governance.domain.decisions import DecisionView
@@ -154,7 +155,7 @@ def send_decision_reminders(uow: UnitOfWork, now: datetime | None = None) -> int
         uow.decisions.note_reminders(request.key, due_reminders)
         outbox.enqueue(
             session,
-            key=f"mail:contract-reminder:{request.key}:{due_reminders}",
+            key=mail_keys.contract_reminder(request.key, due_reminders),
             to=uow.settings.staff_mailbox,
             template="contract_reminder",
             language=uow.settings.default_language,

@@ -28,6 +28,7 @@ from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.contracts import (
     CheckFacts,
@@ -64,10 +65,6 @@ def document_keys(declaration_id: int) -> dict[str, str]:
         name: f"doc:contract:{declaration_id}:{name}"
         for name in ("client_agreement", "employment_contract", "invoice")
     }
-
-
-def mail_prefix(declaration_id: int) -> str:
-    return f"mail:contract:{declaration_id}:"
 
 
 def decision_key(declaration_id: int, revision: int, step: int) -> str:
@@ -539,7 +536,7 @@ def _close(
     if member.email:
         outbox.enqueue(
             session,
-            key=f"{mail_prefix(d.id)}r{d.revision}:{status.value}",
+            key=mail_keys.contract_decision(d.id, d.revision, status.value),
             to=member.email,
             template="contract_not_approved",
             language=member.language,
@@ -622,7 +619,7 @@ def _approve(
     }
     outbox.enqueue(
         session,
-        key=f"{mail_prefix(d.id)}approved:client",
+        key=mail_keys.contract_approved(d.id, "client"),
         to=client.email,
         template="contract_approved_client",
         language=client.language,
@@ -640,7 +637,7 @@ def _approve(
     if member.email:
         outbox.enqueue(
             session,
-            key=f"{mail_prefix(d.id)}approved:member",
+            key=mail_keys.contract_approved(d.id, "member"),
             to=member.email,
             template="contract_approved_member",
             language=member.language,
@@ -718,7 +715,7 @@ def cancel_declaration(
     for role, address, language, member_id in recipients:
         outbox.enqueue(
             session,
-            key=f"{mail_prefix(d.id)}cancelled:{role}",
+            key=mail_keys.contract_cancelled(d.id, role),
             to=address,
             template="contract_cancelled",
             language=language,

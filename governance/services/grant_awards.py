@@ -29,6 +29,7 @@ from governance.db.models.grants import (
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionStatus, DecisionView
 from governance.domain.enums import Language
@@ -385,7 +386,7 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
         if member.email:
             outbox.enqueue(
                 session,
-                key=f"mail:grants:{call_id}:{job.template}:{job.reference}",
+                key=mail_keys.grant_decision_letter(call_id, job.template, job.reference),
                 to=member.email,
                 template=job.template,
                 language=member.language,
@@ -558,7 +559,7 @@ def queue_decision_pack_mail(uow: UnitOfWork, call_id: int) -> None:
     pack = decision_pack(uow.session, call_id)
     outbox.enqueue(
         uow.session,
-        key=f"mail:grants:{call_id}:pack",
+        key=mail_keys.grant_decision_pack(call_id),
         to=uow.settings.staff_mailbox,
         template="grant_decision_pack",
         language=uow.settings.default_language,

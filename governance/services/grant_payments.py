@@ -24,7 +24,7 @@ from governance.db.models.grants import (
     GrantReviewer,
 )
 from governance.db.uow import UnitOfWork
-from governance.domain import identifiers
+from governance.domain import identifiers, mail_keys
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionView
 from governance.domain.enums import ActorKind
@@ -127,7 +127,7 @@ def submit_report(uow: UnitOfWork, reference: str, summary: str, now: datetime) 
     session.flush()
     outbox.enqueue(
         session,
-        key=f"mail:grants:{app.call_id}:report-in:{report.id}",
+        key=mail_keys.grant_report_submitted(app.call_id, report.id),
         to=uow.settings.staff_mailbox,
         template="grant_report_submitted",
         language=uow.settings.default_language,
@@ -449,7 +449,7 @@ def queue_reminders(
     for assignment, reviewer, app, call in reviews:
         outbox.enqueue(
             session,
-            key=f"mail:grants:{call.id}:review-reminder:{assignment.id}",
+            key=mail_keys.grant_review_reminder(call.id, assignment.id),
             to=reviewer.email,
             template="grant_review_reminder",
             language=reviewer.language,
@@ -491,8 +491,7 @@ def queue_reminders(
         sent_reports += 1
         outbox.enqueue(
             session,
-            key=f"mail:grants:{app.call_id}:report-reminder:{instalment.id}:"
-            f"{week.year}-{week.week:02d}",
+            key=mail_keys.grant_report_reminder(app.call_id, instalment.id, week.year, week.week),
             to=member.email,
             template="grant_report_reminder",
             language=member.language,

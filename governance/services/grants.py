@@ -28,7 +28,7 @@ from governance.db.models.grants import (
 )
 from governance.db.uow import UnitOfWork
 from governance.domain import grants as rules
-from governance.domain import identifiers
+from governance.domain import identifiers, mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import ActorKind, Language, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
@@ -370,7 +370,7 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
     if member.email:
         outbox.enqueue(
             session,
-            key=f"mail:grants:{call_id}:ack:{reference}",
+            key=mail_keys.grant_ack(call_id, reference),
             to=member.email,
             template="grant_ack",
             language=member.language,
@@ -555,7 +555,7 @@ def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> Assignment
         app = app_by_id[assignment.application_id]
         outbox.enqueue(
             session,
-            key=f"mail:grants:{call_id}:review:{assignment.id}",
+            key=mail_keys.grant_review_request(call_id, assignment.id),
             to=reviewer.email,
             template="grant_review_request",
             language=reviewer.language,

@@ -23,7 +23,7 @@ from governance.db.models.invoices import CreditNote, InvoiceSequence
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
-from governance.domain import einvoice
+from governance.domain import einvoice, mail_keys
 from governance.domain.actor import Actor
 from governance.domain.contracts import ClientKind, ContractDeclaration, VatRegime
 from governance.domain.einvoice import (
@@ -273,7 +273,7 @@ def _mail_credit_note(session: Session, inv: Invoice, credit: CreditNote) -> Non
     assert client is not None and declaration is not None
     outbox.enqueue(
         session,
-        key=f"mail:contract:{inv.declaration_id}:credit-note:{credit.number}",
+        key=mail_keys.contract_credit_note(inv.declaration_id, credit.number),
         to=client.email,
         template="contract_credit_note",
         language=client.language,

@@ -19,6 +19,7 @@ from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain import onboarding as rules
 from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus
@@ -100,7 +101,7 @@ def _event(
 def _mail(uow: UnitOfWork, row: ApplicationRow, key: str, template: str, **context: Any) -> None:
     outbox.enqueue(
         uow.session,
-        key=f"mail:onboarding:{row.id}:{key}",
+        key=mail_keys.onboarding_key(row.id, key),
         to=row.email,
         template=template,
         language=row.language,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from governance.clock import utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition
@@ -121,7 +122,7 @@ def admit_applicant(
     admission = _admission(row, MemberView.of(member))
     outbox.enqueue(
         session,
-        key=f"mail:welcome:{member.id}",  # the welcome flow uses it too: one welcome only
+        key=mail_keys.welcome(member.id),  # the welcome flow uses it too: one welcome only
         to=row.email,
         template="onboarding_welcome",
         language=row.language,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from governance.clock import brussels_date, utcnow
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain import onboarding as rules
 from governance.domain.actor import Actor
 from governance.domain.onboarding import ApplicationStatus, ReminderDue, ReminderKind
@@ -81,7 +82,7 @@ def apply_reminder(
     if due.kind is ReminderKind.STAFF_REVIEW:
         outbox.enqueue(
             session,
-            key=f"mail:onboarding:{row.id}:review-reminder:{row.review_round}:{due.sequence}",
+            key=mail_keys.onboarding_review_reminder(row.id, row.review_round, due.sequence),
             to=uow.settings.staff_mailbox,
             template="onboarding_review_reminder",
             language=uow.settings.default_language,

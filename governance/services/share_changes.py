@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from governance.config import get_settings
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
 from governance.db.repositories.timeline import TimelineRepository
+from governance.domain import mail_keys
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
@@ -174,7 +175,7 @@ def transfer_shares(
         if member.email:
             outbox.enqueue(
                 session,
-                key=f"mail:share_transfer:{sequence}:{member.id}",
+                key=mail_keys.share_transfer_key(sequence, member.id),
                 to=member.email,
                 template="share_transfer_notice",
                 language=member.language,
@@ -222,6 +223,7 @@ class ResignationOutcome:
     effective_on: date | None
     next_possible: date | None
     reason: str = ""
+    mail_key: str | None = None  # the letter's outbox key (None: the member has no e-mail)
 
 
 def request_resignation(
@@ -241,7 +243,10 @@ def request_resignation(
     existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
     if existing is not None:
         # only accepted resignations are recorded (a refusal is told, never stored)
-        return ResignationOutcome(True, existing.id, existing.effective_on, None)
+        letter: str | None = mail_keys.share_resignation_accepted_key(
+            existing.member_id, existing.id
+        )
+        return ResignationOutcome(True, existing.id, existing.effective_on, None, "", letter)
     member = _member(session, member_id, "member_id")
     statutes = get_statutes()
     held = store.current_holdings(session, member_id)
@@ -253,11 +258,11 @@ def request_resignation(
         )
         account = valid_iban(iban)
     except rules.OutsideResignationWindow as refusal:
-        _tell(
+        letter = _tell(
             session,
             member,
             "share_resignation_refused",
-            f"refused:{request_key}",
+            mail_keys.share_resignation_refused_key(member.id, request_key),
             {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
         )
         TimelineRepository(session).record(
@@ -268,7 +273,7 @@ def request_resignation(
             member_id=member_id,
             details={"next_possible": refusal.next_possible.isoformat()},
         )
-        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message)
+        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
     row = Resignation(
         member_id=member_id,
         request_key=request_key,
@@ -289,24 +294,25 @@ def request_resignation(
         member_id=member_id,
         details={"effective_on": row.effective_on.isoformat()},
     )
-    _tell(
+    letter = _tell(
         session,
         member,
         "share_resignation_accepted",
-        f"accepted:{row.id}",
+        mail_keys.share_resignation_accepted_key(member.id, row.id),
         {"effective_on": row.effective_on.isoformat()},
     )
-    return ResignationOutcome(True, row.id, row.effective_on, None)
+    return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
 
 
 def _tell(
     session: Session, member: Member, template: str, key: str, context: dict[str, object]
-) -> None:
+) -> str | None:
+    """Queue one letter to the member; returns its key (None: no e-mail address)."""
     if not member.email:
-        return
+        return None
     outbox.enqueue(
         session,
-        key=f"mail:{template}:{member.id}:{key}",
+        key=key,
         to=member.email,
         template=template,
         language=member.language,
@@ -318,6 +324,7 @@ def _tell(
             **context,
         },
     )
+    return key
 
 
 def _cancel_all(
@@ -383,7 +390,7 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
             session,
             member,
             "share_resignation_completed",
-            f"completed:{resignation.id}",
+            mail_keys.share_resignation_completed_key(member.id, resignation.id),
             {
                 "shares": shares,
                 "repayment_cents": resignation.repayment_cents,

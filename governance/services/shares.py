@@ -27,6 +27,7 @@ from governance.db.models import (
 )
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
+from governance.domain import mail_keys
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionView
@@ -169,7 +170,7 @@ def subscribe(
         settings = get_settings()
         outbox.enqueue(
             session,
-            key=f"mail:share_payment_instructions:{sub.id}",
+            key=mail_keys.share_payment_instructions(sub.id),
             to=member.email,
             template="share_payment_instructions",
             language=member.language,
@@ -482,14 +483,14 @@ def is_shareholder(session: Session, member_id: int, on: date) -> bool:
 # --------------------------------------------------------------------------- unpaid subscriptions
 
 
-def _mail_subscription(session: Session, sub: ShareSubscription, template: str) -> None:
+def _mail_subscription(session: Session, sub: ShareSubscription, template: str, key: str) -> None:
     member = session.get(Member, sub.member_id)
     if member is None or not member.email:
         return
     settings = get_settings()
     outbox.enqueue(
         session,
-        key=f"mail:{template}:{sub.id}",
+        key=key,
         to=member.email,
         template=template,
         language=member.language,
@@ -526,7 +527,9 @@ def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> li
     ).all()
     for sub in due:
         sub.reminded_at = utcnow()
-        _mail_subscription(session, sub, "share_payment_reminder")
+        _mail_subscription(
+            session, sub, "share_payment_reminder", mail_keys.share_payment_reminder(sub.id)
+        )
         TimelineRepository(session).record(
             actor=actor,
             action="share_payment_reminded",
@@ -585,7 +588,12 @@ def _cancel(
             )
         ],
     )
-    _mail_subscription(session, sub, "share_subscription_cancelled")
+    _mail_subscription(
+        session,
+        sub,
+        "share_subscription_cancelled",
+        mail_keys.share_subscription_cancelled(sub.id),
+    )
     refunds.owe_cancelled(session, sub, actor)  # what it had received goes back
     TimelineRepository(session).record(
         actor=actor,
@@ -713,7 +721,7 @@ def queue_certificate_mail(session: Session, subscription_id: int, document_key:
         return False
     outbox.enqueue(
         session,
-        key=f"mail:share_certificate:{sub.id}",
+        key=mail_keys.share_certificate(sub.id),
         to=member.email,
         template="share_certificate",
         language=member.language,

@@ -20,6 +20,7 @@ from governance.clock import utcnow
 from governance.db.models.staff import StaffAnswerCheck, StaffMember, StaffRecoveryCode
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain import staff as rules
 from governance.domain.actor import Actor
 from governance.domain.staff import CodeState, DecisionKind, StaffRole, StaffRuleViolation
@@ -231,7 +232,7 @@ def _report_lock(uow: UnitOfWork, row: StaffMember, until: datetime) -> None:
             continue
         outbox.enqueue(
             session,
-            key=f"mail:staff-locked:{row.login}:{until:%Y%m%dT%H%M%S}:{admin.login}",
+            key=mail_keys.staff_locked_key(row.login, until, admin.login),
             to=admin.email,
             template="staff_locked",
             language=uow.settings.default_language,
@@ -258,4 +259,4 @@ def _refused_event(
 
 def lock_mail_prefix(login: str) -> str:
     """Outbox keys of the lock reports for this login (a task delivers them at once)."""
-    return f"mail:staff-locked:{login}:"
+    return mail_keys.staff_locked(login)

@@ -27,6 +27,7 @@ from governance.db.models import (
 from governance.db.repositories.outbox import NewMessage, OutboxRepository
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office
 from governance.domain.errors import NotFound
@@ -53,10 +54,6 @@ class CampaignView:
     def plan(self) -> CampaignPlan:
         return CampaignPlan(self.deadline, self.reminder_days, self.restriction_on)
 
-    @property
-    def mail_prefix(self) -> str:
-        return f"mail:transition:{self.id}:"
-
     @classmethod
     def of(cls, c: TransitionCampaign) -> CampaignView:
         return cls(
@@ -77,10 +74,6 @@ def request_key(campaign_id: int, member_id: int) -> str:
 def invitation_key(campaign_id: int, member_id: int) -> str:
     """The invitation document's key (also what its e-mails attach)."""
     return f"doc:transition:{campaign_id}:invitation:{member_id}"
-
-
-def mail_key(campaign_id: int, step: str, member_id: int) -> str:
-    return f"mail:transition:{campaign_id}:{step}:{member_id}"
 
 
 def open_campaign(
@@ -341,7 +334,9 @@ def _queue_invitations(
 ) -> None:
     """The chunk's invitation e-mails in one insert (a key already queued is left alone)."""
     wanted = {
-        mail_key(campaign.id, "invitation", x.member_id): x for x in letters if x.email is not None
+        mail_keys.transition_key(campaign.id, "invitation", x.member_id): x
+        for x in letters
+        if x.email is not None
     }
     if not wanted:
         return

@@ -21,6 +21,7 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberKind, MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
@@ -39,7 +40,6 @@ from governance.services.transition import (
     _letter,
     find_campaign,
     get_campaign,
-    mail_key,
     payment_context,
 )
 
@@ -188,7 +188,7 @@ def send_reminders(
         if member.email:
             outbox.enqueue(
                 session,
-                key=mail_key(campaign_id, f"reminder{stage}", member.id),
+                key=mail_keys.transition_key(campaign_id, f"reminder{stage}", member.id),
                 to=member.email,
                 template="transition_reminder",
                 language=member.language,
@@ -249,7 +249,7 @@ def restrict_members(
         if member.email:
             outbox.enqueue(
                 session,
-                key=mail_key(campaign_id, "restricted", member.id),
+                key=mail_keys.transition_key(campaign_id, "restricted", member.id),
                 to=member.email,
                 template="transition_restricted",
                 language=member.language,

@@ -13,6 +13,7 @@ from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.models.voting import Attendance, AttendanceMode, Ballot, VotingSeal
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.errors import InvalidTransition
 from governance.services.voting_closing import _assembly, _resolutions
 from governance.statutes import get_statutes
@@ -174,7 +175,7 @@ def queue_result_mails(
             continue  # postal shareholders read the minutes at the office or on request
         outbox.enqueue(
             session,
-            key=f"mail:assembly-results:{assembly_id}:{member_id}",
+            key=mail_keys.assembly_results_key(assembly_id, member_id),
             to=email,
             template="assembly_results",
             language=language,

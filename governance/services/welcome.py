@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition
@@ -47,7 +48,7 @@ def welcome_member(
     if member.email:
         outbox.enqueue(
             session,
-            key=f"mail:welcome:{member_id}",
+            key=mail_keys.welcome(member_id),
             to=member.email,
             template="welcome",
             language=member.language,

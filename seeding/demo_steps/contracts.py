@@ -12,6 +12,7 @@ from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.contracts import (
     ClientFacts,
@@ -215,7 +216,7 @@ def run_contracts(ctx: Any) -> None:
             )
         from tasks.mail import deliver_pending
 
-        deliver_pending(keys_prefix=contracts.mail_prefix(cancel_id))
+        deliver_pending(keys_prefix=mail_keys.contracts(cancel_id))
         ctx.report(
             "contract-approval",
             f"cancelled before work: declaration {cancel_id}",

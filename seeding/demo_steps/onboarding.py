@@ -12,6 +12,7 @@ from typing import Any
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.onboarding import Application, ReviewChoice
 from governance.domain.staff import DecisionKind
@@ -168,7 +169,7 @@ def onboard_applicants(ctx: Any) -> None:
     for path in sorted((ctx.out / "mail").glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         if (
-            message.get("X-Coop-Key", "").startswith("mail:welcome:")
+            message.get("X-Coop-Key", "").startswith(mail_keys.welcome())
             and len(list(message.iter_attachments())) == 2
         ):
             subjects.append(str(message["Subject"]))

@@ -8,6 +8,7 @@ from typing import Any
 
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.enums import Language
 from governance.domain.staff import DecisionKind
 from governance.services import register, shares
@@ -26,7 +27,7 @@ def subscribe_and_pay(ctx: Any) -> None:
         start_subscription_now(m, "A", 1 + i % 3, f"demo:{m}", "demo.staff")
         for i, m in enumerate(members)
     ]
-    deliver_pending(keys_prefix="mail:share_payment_instructions:")
+    deliver_pending(keys_prefix=mail_keys.share_payment_instructions())
     ctx.report("share-subscription", "subscriptions, payment instructions e-mailed", len(subs))
     with UnitOfWork() as uow:
         views = [shares.get_subscription(uow.session, s) for s in subs]

@@ -9,6 +9,7 @@ from test_assembly_convening import convene, new_assembly, shareholders
 
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.enums import Language
 from governance.services import assembly as service
 from tasks.assembly import prepare_chunk, queue_reminders, send_reminders
@@ -24,7 +25,7 @@ def test_ga_reminders_are_queued_once_and_reach_each_voter_once(
     convene(assembly_id)
     prepare_chunk.fn(assembly_id, 0)
     assert (queue_reminders.fn(assembly_id), queue_reminders.fn(assembly_id)) == (6, 0)
-    prefix = service.reminder_mail_prefix(assembly_id)
+    prefix = mail_keys.assembly_reminder(assembly_id)
     with UnitOfWork() as uow:
         rows = uow.session.execute(select(
             OutboxMessage.member_id, OutboxMessage.template, OutboxMessage.attachment_keys,

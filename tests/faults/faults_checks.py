@@ -21,9 +21,9 @@ from test_assembly_convening import new_assembly, shareholders
 from governance.db.models import Document, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.domain.enums import Language
-from governance.services import assembly as assembly_service
 from governance.services import contracts, register
 
 # Read at import: the coop_env fixture clears every COOP_* variable before a test body runs.
@@ -220,7 +220,7 @@ def assert_convened(convening: Convening, mail_dir: Path) -> tuple[Arrivals, int
     doubles = {k for k, n in found.keys.items() if n > 1}
     assert not missing
     assert doubles <= redelivered()
-    prefix = assembly_service.convocation_mail_prefix(convening.assembly_id)
+    prefix = mail_keys.assembly_convocation(convening.assembly_id)
     assert outbox_statuses(prefix) == {"sent": convening.with_email}
     assert consistent_register().entries == convening.register_entries  # no share entry
     return found, len(missing)

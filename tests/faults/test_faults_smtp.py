@@ -19,9 +19,9 @@ from governance.config import reset_settings
 from governance.db.models import Member, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.delivery import MAX_ATTEMPTS
 from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
-from governance.services import assembly as assembly_service
 from governance.services import outbox
 from tasks.assembly import open_convening, prepare_chunk, prepare_shared_documents
 from tasks.mail import deliver_pending, deliver_prefix
@@ -86,7 +86,7 @@ def test_a_ga_convening_through_a_hostile_server_reaches_everyone_exactly_once(
     busy = frozenset([addresses[3]])  # a server that never takes it
     directory = tmp_path / "mail"
     handler = HostileSmtp(directory, seed=10, p=0.05, rejected=rejected, always_busy=busy)
-    prefix = assembly_service.convocation_mail_prefix(assembly_id)
+    prefix = mail_keys.assembly_convocation(assembly_id)
     with MailSink(directory, handler=handler) as sink:
         _point_settings_at(sink.port, monkeypatch)
         rounds = _until_done(lambda: deliver_prefix(prefix, connections=2))

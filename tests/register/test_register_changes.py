@@ -76,6 +76,30 @@ def test_resignation_outside_the_window_is_refused_with_the_next_date(make_membe
         check_resignation_window(date(2026, 7, 1), "01-01", 6)
 
 
+def test_a_resignation_answer_names_the_letter_it_queued(make_member) -> None:
+    def ask(member_id: int, on: date, key: str) -> share_changes.ResignationOutcome:
+        with UnitOfWork() as uow:
+            out = share_changes.request_resignation(
+                uow.session, member_id=member_id, requested_on=on,
+                iban="BE71096123456769", request_key=key, actor=STAFF)
+            uow.commit()
+        return out
+
+    def letter(key: str | None) -> str | None:
+        with UnitOfWork() as uow:
+            return uow.session.scalar(
+                select(OutboxMessage.template).where(OutboxMessage.idempotency_key == key))
+
+    refused, accepted = holder(make_member, 1), holder(make_member, 1)
+    no_address = holder(lambda: make_member(email=None), 1)
+    out = ask(refused, date(2026, 9, 1), "r-refused")
+    assert letter(out.mail_key) == "share_resignation_refused"
+    first, again = ask(accepted, date(2026, 3, 1), "r-ok"), ask(accepted, date(2026, 3, 1), "r-ok")
+    assert letter(first.mail_key) == "share_resignation_accepted"
+    assert again.mail_key == first.mail_key
+    assert ask(no_address, date(2026, 9, 1), "r-none").mail_key is None
+
+
 def test_resignation_cancels_all_shares_at_the_end_of_the_window_once(make_member) -> None:
     member_id = holder(make_member, 2)
     with UnitOfWork() as uow:
