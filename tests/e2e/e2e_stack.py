@@ -184,6 +184,22 @@ def _coop_env(home: Path, database_url: str) -> dict[str, str]:
 
 
 @contextmanager
+def prefect_database(home: Path, wanted: bool) -> Iterator[str | None]:
+    """A PostgreSQL database for the Prefect server itself (as in production: under two busy
+    workers its default SQLite file answers "database is locked" and the automations stall), when
+    `wanted` and the tests run on PostgreSQL; else None (the server's own SQLite)."""
+    admin_url = os.environ.get("COOP_TEST_DATABASE_URL", "")
+    if not (wanted and admin_url.startswith("postgresql")):
+        yield None
+        return
+    from sqlalchemy.engine import make_url
+
+    with coop_database(home / "prefect-db") as url:
+        yield make_url(url).set(drivername="postgresql+asyncpg").render_as_string(
+            hide_password=False)
+
+
+@contextmanager
 def running_stack(
     home: Path,
     startup_timeout: float = 240,
@@ -196,7 +212,8 @@ def running_stack(
     them, heartbeats every 30 s) and the lost-run automation marks a silent run Crashed."""
     home.mkdir(parents=True, exist_ok=True)
     port = _free_port("127.0.0.1")
-    with coop_database(home) as database_url, MailSink(home / "mail") as sink:
+    with coop_database(home) as database_url, MailSink(home / "mail") as sink, \
+            prefect_database(home, workers > 1) as prefect_url:
         coop = _coop_env(home, database_url)
         coop["COOP_SMTP_PORT"] = str(sink.port)
         base = {k: v for k, v in os.environ.items() if not k.startswith(("COOP_", "PREFECT_"))}
@@ -204,6 +221,8 @@ def running_stack(
             port=port, prefect_home=home / "prefect", root=ROOT, base={**base, **coop}
         )
         env["PREFECT_WORKER_QUERY_SECONDS"] = "2"  # pick resumed runs up quickly
+        if prefect_url:
+            env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = prefect_url
         env["PREFECT_LOGGING_LEVEL"] = "INFO"
         upgrade(coop["COOP_DATABASE_URL"])
         settings = Settings(

@@ -27,6 +27,7 @@ from e2e_stack import Stack, running_stack
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
+from governance.domain import mail_keys
 from governance.domain.actor import Actor
 from governance.services import assembly as service
 from governance.services import register_import
@@ -76,9 +77,16 @@ def part_runs(stack: Stack, parent: Any) -> list[Any]:
     return [r for r in runs if r.idempotency_key and r.idempotency_key.startswith(str(parent))]
 
 
+def run_labels(stack: Stack, run_id: Any) -> dict[str, Any]:
+    from prefect.client.orchestration import get_client
+
+    with stack.client_settings(), get_client(sync_client=True) as client:
+        return dict(client.read_flow_run(run_id).labels)
+
+
 def convocations(stack: Stack, assembly_id: int) -> Counter[str]:
     """Who received this assembly's convocation, and how many times."""
-    prefix = service.convocation_mail_prefix(assembly_id)
+    prefix = mail_keys.assembly_convocation(assembly_id)
     received: Counter[str] = Counter()
     for path in Path(stack.sink.directory).glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -89,7 +97,7 @@ def convocations(stack: Stack, assembly_id: int) -> Counter[str]:
 
 def worker_of(name: str | None) -> str:
     """worker-1 or worker-2 (supervised workers are named <host>-worker-N)."""
-    return (name or "?").rsplit("-", 2)[-2] + "-" + (name or "?").rsplit("-", 1)[-1]
+    return "-".join(name.rsplit("-", 2)[-2:]) if name else "?"
 
 
 def test_the_parts_of_a_convening_run_on_both_workers_and_everyone_is_mailed_once(
@@ -125,21 +133,24 @@ def test_a_machine_lost_mid_convening_its_part_is_finished_elsewhere_and_nobody_
     stack: Stack,
 ) -> None:
     assembly_id = draft_assembly(stack, seed=78)
-    run_id = stack.start(
+    run_id = stack.start(  # parts of 45 shareholders: a few seconds each, time to lose one
         "assembly-convening",
-        {"params": {"assembly_id": assembly_id, "chunk_size": CHUNK, "chunks_per_part": 1}},
+        {"params": {"assembly_id": assembly_id, "chunk_size": 15, "chunks_per_part": 3}},
     )
+    stack.wait_for(run_id, lambda s: s.is_running(), "running", timeout=120)
+    parent_on = worker_of(run_labels(stack, run_id).get("prefect.worker.name"))
+    lost = "worker-1" if parent_on == "worker-2" else "worker-2"  # a machine without the parent
     victim = None
     deadline = time.monotonic() + 240
-    while victim is None and time.monotonic() < deadline:  # a part running on worker-2
+    while victim is None and time.monotonic() < deadline:  # a part running on that machine
         for run in part_runs(stack, run_id):
             name = worker_of(run.labels.get("prefect.worker.name"))
             pid = (run.infrastructure_pid or "").rsplit(":", 1)[-1]
-            if run.state and run.state.is_running() and name == "worker-2" and pid.isdigit():
+            if run.state and run.state.is_running() and name == lost and pid.isdigit():
                 victim = run
                 break
         time.sleep(0.5)
-    assert victim is not None, "no part ran on worker-2"
+    assert victim is not None, f"no part ran on {lost}"
     flow_pid = int((victim.infrastructure_pid or "").rsplit(":", 1)[-1])
     worker = _parent(flow_pid)  # the prefect worker, below its supervisor
     for group in {os.getpgid(worker), os.getpgid(flow_pid)}:  # the machine goes: no one reports
