@@ -65,7 +65,7 @@ def run(quick: bool) -> list[Result]:
 
     if not pdf_pool.engine_available():
         return [Result("GA convening with PDF (LibreOffice not installed)", 0, 0.0)]
-    size, scaling, sample = (200, 120, 3) if quick else (75_000, 3_000, 10)
+    size, scaling, sample = (200, 120, 3) if quick else (75_000, 600, 10)
     size = bench_size(size)
     scaling = min(scaling, size)
     with tempfile.TemporaryDirectory(prefix="bench-assembly-pdf-") as tmp:

@@ -145,7 +145,7 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     cpu = cpu_seconds() - cpu
     eml = len(list((root / "mail").glob("*.eml")))
     invited = int(result["invited"])  # type: ignore[call-overload]
-    scaling = min(size, 3_000)
+    scaling = min(size, 600)
     engine = engine_rows(
         "convert + check invitations (EPC QR)",
         scaling,
