@@ -22,7 +22,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
 
 console = Console()
 MANIFEST = "manifest.json"
@@ -44,12 +43,16 @@ def _sha256(path: Path) -> str:
 
 
 def _sqlite_path(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url  # here: `coop --help` loads no SQLAlchemy
+
     parsed = make_url(url)
     return Path(parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """The URL for pg_dump/pg_restore, its password in PGPASSWORD (never on a command line)."""
+    from sqlalchemy.engine import make_url  # here: `coop --help` loads no SQLAlchemy
+
     parsed = make_url(url)
     env = dict(os.environ)
     if parsed.password:

@@ -15,7 +15,10 @@ from pydantic import Field
 
 from tasks.assembly import prepare_chunk, send_chunk
 
-Chunks = Annotated[list[int], Field(title="Chunks", description="Chunk numbers of this part")]
+Chunks = Annotated[
+    list[int],
+    Field(json_schema_extra={"title": "Chunks", "description": "Chunk numbers of this part"}),
+]
 
 
 def convene_chunks(assembly_id: int, chunks: list[int], connections: int = 3) -> int:
@@ -37,9 +40,11 @@ def convene_chunks(assembly_id: int, chunks: list[int], connections: int = 3) ->
     log_prints=True,
 )
 def assembly_convening_part(
-    assembly_id: Annotated[int, Field(title="Assembly")],
+    assembly_id: Annotated[int, Field(json_schema_extra={"title": "Assembly"})],
     chunks: Chunks,
-    connections: Annotated[int, Field(title="SMTP connections", ge=1, le=10)] = 3,
+    connections: Annotated[
+        int, Field(ge=1, le=10, json_schema_extra={"title": "SMTP connections"})
+    ] = 3,
 ) -> dict[str, int]:
     """Ballots, e-mails and sending for these chunks of the convening."""
     return {

@@ -18,7 +18,13 @@ from tasks.contracts import produce_contract_documents_counted
 @flow(name="contract-batch-part", flow_run_name="contract documents · {declaration_ids[0]}…")
 def contract_batch_part(
     declaration_ids: Annotated[
-        list[int], Field(title="Declarations", description="Approved declarations to document")
+        list[int],
+        Field(
+            json_schema_extra={
+                "title": "Declarations",
+                "description": "Approved declarations to document",
+            }
+        ),
     ],
 ) -> dict[str, int]:
     """Employment contract, client agreement and invoice for each declaration (PDF)."""

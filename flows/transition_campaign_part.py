@@ -28,12 +28,13 @@ def invite_ranges(campaign_id: int, ranges: list[list[int]], staff: str, today: 
     log_prints=True,
 )
 def transition_campaign_part(
-    campaign_id: Annotated[int, Field(title="Campaign")],
+    campaign_id: Annotated[int, Field(json_schema_extra={"title": "Campaign"})],
     ranges: Annotated[
-        list[list[int]], Field(title="Ranges", description="Invitee ids, first and last")
+        list[list[int]],
+        Field(json_schema_extra={"title": "Ranges", "description": "Invitee ids, first and last"}),
     ],
-    staff: Annotated[str, Field(title="Started by")] = "system",
-    today: Annotated[str, Field(title="As of (yyyy-mm-dd)")] = "",
+    staff: Annotated[str, Field(json_schema_extra={"title": "Started by"})] = "system",
+    today: Annotated[str, Field(json_schema_extra={"title": "As of (yyyy-mm-dd)"})] = "",
 ) -> dict[str, int]:
     """Invitations (letter with EPC QR, e-mail queued) for these ranges of the campaign."""
     return {"invited": invite_ranges(campaign_id, ranges, staff, today)}

@@ -131,7 +131,11 @@ class StaffUI:
         pressed_at = utcnow()
         for press in range(3):
             failures_before = self.page.get_by_text("Something went wrong").count()
-            self.page.get_by_role("button", name="Submit", exact=True).click()
+            submit = self.page.get_by_role("button", name="Submit", exact=True)
+            try:
+                submit.click(timeout=10_000)
+            except PlaywrightError:  # an earlier error toast lies over the button: press it
+                submit.dispatch_event("click")  # underneath, as the toast's own button is
             if self._left_the_form(failures_before, timeout=120):
                 break
             self.shot("form-not-submitted", full_page=True)
