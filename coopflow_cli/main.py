@@ -28,6 +28,7 @@ from coopflow_cli import staff as staff_cli
 from coopflow_cli import voting as voting_cli
 from coopflow_cli.grants import app as grants_app
 from coopflow_cli.keys import app as keys_app
+from coopflow_cli.portal import command as portal_command
 
 app = typer.Typer(help="coopflow: the cooperative's back office.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -50,6 +51,7 @@ app.add_typer(assembly_cli.app, name="assembly")
 app.add_typer(staff_cli.app, name="staff")
 voting_cli.register(assembly_cli.app)
 app.command("ballot-web")(voting_cli.ballot_web)
+app.command("portal")(portal_command.portal)
 app.command("up")(ops.up)
 app.command("server")(fleet.server)
 app.command("worker")(fleet.worker)

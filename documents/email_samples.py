@@ -67,6 +67,8 @@ _VALUES: dict[str, Any] = {
     "reference": "G-2027-014",
     "call_id": 3,
     "requested_at": "2027-06-01",
+    "link": "https://my.smart.coop/link/q8Vd2m",
+    "minutes": 15,
 }
 _DAY = "2027-12-01"  # the first of a month: French writes '1er'
 _DATE_KEYS = (

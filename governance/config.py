@@ -155,6 +155,11 @@ class Settings(BaseSettings):
         50_000_000, ge=1_000, description="Largest camt.053 file imported (bytes)"
     )
     ballot_base_url: str = "http://127.0.0.1:8765"
+    portal_base_url: str = Field(
+        "http://127.0.0.1:8770",
+        description="Address of the member portal as members reach it (the links e-mailed to "
+        "them start with it); https: the session cookie is sent over HTTPS only",
+    )
     trusted_proxies: str = Field(
         "",
         description="Reverse proxies whose X-Forwarded-For the ballot page believes: IP "

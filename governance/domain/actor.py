@@ -21,3 +21,8 @@ class Actor:
     @classmethod
     def staff(cls, login: str) -> Actor:
         return cls(ActorKind.STAFF, login)
+
+    @classmethod
+    def member(cls, who: str) -> Actor:
+        """The member (or applicant) acting on their own file, e.g. through the portal."""
+        return cls(ActorKind.MEMBER, who)

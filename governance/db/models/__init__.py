@@ -7,6 +7,7 @@ from governance.db.models import grants as grants
 from governance.db.models import invoices as invoices  # registers the invoicing tables
 from governance.db.models import keys as keys  # registers the key check
 from governance.db.models import onboarding as onboarding
+from governance.db.models import portal as portal  # registers the member portal's access
 from governance.db.models import staff as staff  # registers the staff registry
 from governance.db.models import voting as voting  # registers the ballot tables
 from governance.db.models.core import (

@@ -1,0 +1,7 @@
+"""Portal pages: jobs (to be built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""The portal's words for the myfile pages."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {"fr": {}, "nl": {}, "de": {}, "en": {}}

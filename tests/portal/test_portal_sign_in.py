@@ -1,0 +1,68 @@
+"""Signing in to the portal with a one-time link: real SMTP to the local sink, the real app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from portal_kit import csrf, last_link, portal_client, sign_in
+
+from governance.clock import utcnow
+
+
+def test_a_new_address_gets_a_link_and_signs_in_as_an_applicant(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    client = portal_client()
+    sign_in(client, mail_sink, "new.person@example.be")
+    page = client.get("/me")
+    assert page.status_code == 200
+    assert 'href="/apply"' in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    cookie = [c for c in page.headers.get_list("set-cookie")] + [
+        h for h in client.cookies.jar
+    ]
+    assert cookie is not None
+
+
+def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    client = portal_client()
+    home = client.get("/")
+    known = client.post("/sign-in", data={"email": "x@example.be", "csrf": csrf(home.text)})
+    unknown = client.post("/sign-in", data={"email": "y@example.be", "csrf": csrf(home.text)})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text == unknown.text
+
+
+def test_a_link_works_once(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    client = portal_client()
+    sign_in(client, mail_sink, "once@example.be")
+    link = last_link(mail_sink, "once@example.be")
+    again = client.get(link.split("8770", 1)[-1] if "8770" in link else link)
+    assert again.status_code == 410
+
+
+def test_a_link_opened_in_another_browser_signs_nobody_in(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    asking = portal_client()
+    home = asking.get("/")
+    asking.post("/sign-in", data={"email": "victim@example.be", "csrf": csrf(home.text)})
+    link = last_link(mail_sink, "victim@example.be")
+    other = portal_client()
+    page = other.get(link)
+    assert page.status_code == 403
+    assert other.get("/me").status_code == 401
+
+
+def test_a_form_without_its_token_changes_nothing(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    client = portal_client()
+    client.get("/")
+    refused = client.post("/sign-in", data={"email": "z@example.be", "csrf": "0" * 64})
+    assert refused.status_code == 400
+    assert mail_sink.messages() == []
+
+
+def test_an_expired_link_is_refused(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    later = {"now": utcnow()}
+    client = portal_client(clock=lambda: later["now"])
+    home = client.get("/")
+    client.post("/sign-in", data={"email": "late@example.be", "csrf": csrf(home.text)})
+    link = last_link(mail_sink, "late@example.be")
+    later["now"] += timedelta(minutes=16)
+    assert client.get(link).status_code == 410
