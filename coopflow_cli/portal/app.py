@@ -18,6 +18,7 @@ from coopflow_cli.portal.processes import DeploymentStarter, ProcessNotStarted, 
 from coopflow_cli.portal.web import BadForm, PageNotFound, Portal, SignInNeeded
 from governance.clock import utcnow
 from governance.config import Settings, get_settings
+from governance.domain.portal import LinkPurpose
 
 log = logging.getLogger("coopflow.portal")
 
@@ -66,6 +67,7 @@ def create_app(
     app.state.portal = portal
 
     _add_error_pages(app, portal)
+    portal.link_finishers[LinkPurpose.EMAIL_CHANGE] = myfile.finish_email_change
     for area in (signin, apply, shares, jobs, grants, myfile):
         app.include_router(area.router)
 
