@@ -167,6 +167,12 @@ class Settings(BaseSettings):
         "the connecting address is the client",
     )
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    fan_out_start_within_seconds: float = Field(
+        600,
+        ge=0,
+        description="A part of a mass job that no worker starts within this time (every slot "
+        "busy) is cancelled and run by the parent itself; 0: wait for a worker however long",
+    )
     lost_run_after_seconds: int = Field(
         300,
         ge=60,
