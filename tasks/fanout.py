@@ -33,7 +33,7 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
-from prefect.states import Cancelled
+from prefect.states import Cancelled, State
 
 from governance.config import get_settings
 
@@ -238,9 +238,8 @@ def _take_over_unstarted(
             continue
         if now - entry.started < waiting.start_within:
             continue
-        result = client.set_flow_run_state(
-            run.id, Cancelled(message="no worker took this part: the parent ran it"), force=False
-        )
+        cancelled: State[Any] = Cancelled(message="no worker took this part: the parent ran it")
+        result = client.set_flow_run_state(run.id, cancelled, force=False)
         if result.status != SetStateStatus.ACCEPT:
             continue
         get_run_logger().warning(
