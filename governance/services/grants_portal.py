@@ -251,7 +251,8 @@ def apply_for_grant(
         return prior
     try:
         reference = submit_application(uow, call_id, spec, request_key=request_key)
-    except IntegrityError:  # the other request of a double submission stored it first
+    except (IntegrityError, rules.DuplicateApplication):
+        # the other request of a double submission stored the file since the first look
         uow.rollback()
         prior = already_applied(uow, call_id, spec.member_id, request_key)
         if prior is not None:
