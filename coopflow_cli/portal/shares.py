@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -112,7 +113,8 @@ def my_shares(request: Request) -> Response:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    """A whole number typed with the digits 0-9 (nothing else), or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 @router.get("/shares/subscription/{subscription_id}")
@@ -249,7 +251,7 @@ async def subscribe(request: Request) -> Response:
                 member_id=member_id,
                 member_number=person.member_number,
                 share_class=values["share_class"],
-                shares_count=int(values["shares"].strip()),
+                shares_count=_number(fields.get("shares", "").strip()) or 0,
                 request_key=key,
             )
     except RuleViolation as exc:  # the statutes refused: said in the member's words

@@ -161,6 +161,9 @@ def test_wrong_fields_are_said_in_french_and_nothing_is_stored(mail_sink) -> Non
                                                       "shares": "10001"})
     assert "Au plus 10 000 parts par souscription." in _text(too_many.text)
     assert 'value="B" selected' in too_many.text
+    squared = client.post("/shares/subscribe", data={**_form(client), "share_class": "A",
+                                                     "shares": "2²"})
+    assert "Écrivez un nombre entier" in _text(squared.text)
     assert _subscriptions(member_id) == [] and starter.started == {}
 
 
