@@ -192,7 +192,7 @@ async def submit_job(request: Request) -> Response:
         facts = parsed.declaration.model_copy(update={"external_ref": ref})
         actor = Actor.member(person.member_number or str(member_id))
         with UnitOfWork(portal.settings) as uow:
-            declaration_id = contracts.submit_declaration(uow, facts, actor, portal.clock())
+            declaration_id = contracts_portal.submit_job(uow, facts, actor, portal.clock())
     _start(portal, declaration_id, ref)
     return portal.redirect(request, f"/jobs/{declaration_id}")
 

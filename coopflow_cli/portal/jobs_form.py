@@ -126,6 +126,7 @@ def parse(
         "work_days": days or [date(2000, 1, 1)],
         "amount_excl_vat_cents": amount if amount is not None else 1,
         **{name: fields.get(name, "") for name in WORK_FIELDS if name != "work_days"},
+        "work_country": fields.get("work_country", "").strip().upper(),
         **{name: fields.get(name, "") for name in MONEY_FIELDS if name != "amount"},
     }
     values["employment_language"] = values["employment_language"] or None
@@ -146,6 +147,7 @@ def _new_client(fields: dict[str, str], errors: dict[str, str]) -> ClientFacts |
     }
     for name in ("enterprise_number", "vat_number"):
         values[name] = values[name] or None
+    values["country"] = values["country"].strip().upper()
     try:
         client = ClientFacts.model_validate(values)
     except ValidationError as exc:

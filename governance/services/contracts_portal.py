@@ -11,12 +11,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from governance.clock import brussels_date
 from governance.db.models import Document, Member
 from governance.db.models.contracts import CheckRecord, Client, Declaration, Invoice
 from governance.db.uow import UnitOfWork
 from governance.domain import contracts as rules
+from governance.domain.actor import Actor
 from governance.domain.contracts import (
     CheckFacts,
     CheckResult,
@@ -234,6 +236,19 @@ def declaration_by_ref(uow: UnitOfWork, member_id: int, external_ref: str) -> in
             Declaration.external_ref == external_ref, Declaration.member_id == member_id
         )
     )
+
+
+def submit_job(uow: UnitOfWork, facts: ContractDeclaration, actor: Actor, now: datetime) -> int:
+    """Submit the member's declaration once per reference: the use case finds an earlier
+    one by its external_ref, and the unique reference settles two concurrent sends."""
+    try:
+        return contracts.submit_declaration(uow, facts, actor, now)
+    except IntegrityError:
+        uow.rollback()
+        found = declaration_by_ref(uow, facts.member_id, facts.external_ref or "")
+        if found is None:
+            raise
+        return found
 
 
 def my_job(uow: UnitOfWork, member_id: int, declaration_id: int) -> JobDetail | None:

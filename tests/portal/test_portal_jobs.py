@@ -109,7 +109,7 @@ def test_the_checks_are_shown_before_submitting_in_the_members_language(mail_sin
     assert "Théâtre &lt;Nomade&gt; &amp; Co" in page.text  # the form kept, escaped
     assert "The member" not in page.text and "client.vat_number" not in page.text
     set_language(client, "nl")
-    page = check(client, work_country="FR", amount="3000")
+    page = check(client, work_country="fr", amount="3000")
     assert "U kunt uw aangifte versturen" in page.text
     assert "A1-detacheringsattest" in page.text and "2.500,00 keurt een medewerker" in page.text
     assert "Tout est en ordre" not in page.text
@@ -144,7 +144,7 @@ def test_wrong_fields_are_named_in_two_languages_and_kept(mail_sink) -> None:  #
         assert f'id="{name}-error"' in page.text
         assert re.search(rf'id="{name}"[^>]*aria-invalid="true"', page.text), name
     assert "10 chiffres commençant par 0 ou 1" in page.text
-    assert "écrivez le montant en euros" in page.text
+    assert "écrivez le montant en euros" in page.text and "Écrivez le montant en euros" in page.text
     assert 'value="huit cents"' in page.text and 'value="0403.019.262"' in page.text
     assert 'href="#amount"' in page.text  # listed at the top, linked to the field
     set_language(client, "de")
