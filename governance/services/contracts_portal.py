@@ -6,7 +6,7 @@ Every query takes the member's id: a declaration of another member is not found.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -79,6 +79,7 @@ class JobSummary:
     submitted_at: datetime
     decided_at: datetime | None
     invoice_number: str | None
+    documents: tuple[JobDocument, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,10 @@ def my_jobs(uow: UnitOfWork, member_id: int) -> list[JobSummary]:
         .where(Declaration.member_id == member_id)
         .order_by(Declaration.id.desc())
     ).all()
-    return [_summary(d, name, number) for d, name, number in rows]
+    documents = _documents(uow, [d.id for d, _, _ in rows])
+    return [
+        replace(_summary(d, name, number), documents=documents[d.id]) for d, name, number in rows
+    ]
 
 
 def _mine(uow: UnitOfWork, member_id: int, declaration_id: int) -> Declaration | None:
@@ -275,26 +279,35 @@ def my_job(uow: UnitOfWork, member_id: int, declaration_id: int) -> JobDetail | 
         checks,
         "" if by_system else (d.outcome_reason or ""),
         failed if by_system else (),
-        _documents(uow, d.id),
+        _documents(uow, [d.id])[d.id],
         d.external_ref,
     )
 
 
-def _documents(uow: UnitOfWork, declaration_id: int) -> tuple[JobDocument, ...]:
-    keys = contracts.document_keys(declaration_id)
-    found = {
-        key: fmt
-        for key, fmt in uow.session.execute(
-            select(Document.idempotency_key, Document.format).where(
-                Document.idempotency_key.in_(list(keys.values())), Document.voided_at.is_(None)
+def _documents(uow: UnitOfWork, ids: list[int]) -> dict[int, tuple[JobDocument, ...]]:
+    """The archived, not voided documents of these declarations, in the portal's order."""
+    keys = {i: contracts.document_keys(i) for i in ids}
+    wanted = [key for per_job in keys.values() for key in per_job.values()]
+    found: dict[str, DocumentFormat] = {}
+    for start in range(0, len(wanted), 900):
+        found.update(
+            uow.session.execute(
+                select(Document.idempotency_key, Document.format).where(
+                    Document.idempotency_key.in_(wanted[start : start + 900]),
+                    Document.voided_at.is_(None),
+                )
             )
+            .tuples()
+            .all()
         )
+    return {
+        i: tuple(
+            JobDocument(kind, found[keys[i][name]])
+            for kind, name in DOCUMENT_KINDS.items()
+            if keys[i][name] in found
+        )
+        for i in ids
     }
-    return tuple(
-        JobDocument(kind, found[keys[name]])
-        for kind, name in DOCUMENT_KINDS.items()
-        if keys[name] in found
-    )
 
 
 def my_job_document(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from coopflow_cli.portal.processes import ProcessNotStarted
 from governance.clock import brussels_date, business_today, utcnow
-from governance.db.models.contracts import Declaration
+from governance.db.models.contracts import Declaration, Invoice
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.contracts import DecisionAction, DeclarationStatus
@@ -208,6 +208,11 @@ def test_an_approved_job_shows_its_invoice_and_only_its_owner_downloads(mail_sin
     assert "Approuvée" in page.text and "Numéro de facture" in page.text
     assert f'href="/jobs/{declaration_id}/documents/contract"' in page.text
     assert "documents/agreement" not in page.text  # not archived: not offered
+    listing = client.get("/jobs")
+    assert f'href="/jobs/{declaration_id}/documents/contract"' in listing.text
+    with UnitOfWork() as uow:
+        number = uow.session.scalar(select(Invoice.number))
+    assert number and f"<td>{number}</td>" in listing.text and number in page.text
     download = client.get(f"/jobs/{declaration_id}/documents/contract")
     assert download.status_code == 200 and download.content == b"PK-the-contract"
     assert "attachment" in download.headers["content-disposition"]
