@@ -23,7 +23,6 @@ from coopflow_cli.portal.processes import ProcessNotStarted
 from coopflow_cli.portal.web import PageNotFound, Portal, portal_of
 from documents.formatting import money
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
 from governance.domain.errors import NotFound
 from governance.domain.onboarding import ApplicationStatus, InvalidApplication
 from governance.services import onboarding, onboarding_portal
@@ -108,7 +107,11 @@ async def submit(request: Request) -> Response:
     try:
         with UnitOfWork(portal.settings) as uow:
             stored = onboarding.submit_application(
-                uow, form, actor=Actor.member(person.email), request_key=key, now=now
+                uow,
+                form,
+                actor=onboarding_portal.applicant_actor(person.email),
+                request_key=key,
+                now=now,
             )
     except InvalidApplication as exc:
         add_refusals(draft, list(exc.errors))

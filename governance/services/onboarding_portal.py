@@ -81,6 +81,12 @@ class ApplicantView:
         return self.status in IN_PROGRESS
 
 
+def applicant_actor(email: str) -> Actor:
+    """The applicant as the actor of what they do in the portal (by their address, cut to
+    the length the records keep)."""
+    return Actor.member(portal_rules.normalised_email(email)[:120])
+
+
 def resume_input(answer: str) -> dict[str, Any]:
     """The staff answer form filled in for the applicant (no code: nothing is decided by it,
     the process reads the answer already recorded)."""
@@ -210,7 +216,7 @@ def answer_question(
     waiting = row.status is ApplicationStatus.INFO_REQUESTED and row.review_round == round_
     if waiting and info.answered_at is None:
         now = now or utcnow()
-        who = Actor.member(email)
+        who = applicant_actor(email)
         key = onboarding.info_key(row.id, round_)
         try:
             uow.decisions.decide(
