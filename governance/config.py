@@ -166,7 +166,23 @@ class Settings(BaseSettings):
         "addresses or networks, comma-separated (e.g. 127.0.0.1 or 10.0.0.0/8). Empty: none, "
         "the connecting address is the client",
     )
+    portal_oidc_issuer: str = Field(
+        "",
+        description="Reserved for the next step, signing in with itsme or the Belgian eID "
+        "through OpenID Connect (e.g. the FAS or itsme issuer URL); empty: e-mail links only. "
+        "Not read by this release",
+    )
+    portal_oidc_client_id: str = Field("", description="Reserved (OpenID Connect client id)")
+    portal_oidc_client_secret: SecretStr | None = Field(
+        None, description="Reserved (OpenID Connect client secret)"
+    )
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    fan_out_start_within_seconds: float = Field(
+        600,
+        ge=0,
+        description="A part of a mass job that no worker starts within this time (every slot "
+        "busy) is cancelled and run by the parent itself; 0: wait for a worker however long",
+    )
     lost_run_after_seconds: int = Field(
         300,
         ge=60,

@@ -63,6 +63,15 @@ def placeholders(settings: Settings) -> list[Placeholder]:
                 "a local address, in every ballot's link and QR code",
             )
         )
+    host = urlsplit(settings.portal_base_url).hostname or ""
+    if host in _LOOPBACK or host.startswith("127."):
+        found.append(
+            Placeholder(
+                "COOP_PORTAL_BASE_URL",
+                settings.portal_base_url,
+                "a local address, in every sign-in link e-mailed to members",
+            )
+        )
     for field, where in _IDENTITY.items():
         if field not in settings.model_fields_set:
             found.append(

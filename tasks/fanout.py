@@ -25,13 +25,17 @@ from typing import Any
 from uuid import UUID
 
 from prefect import get_run_logger
-from prefect.client.orchestration import get_client
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.objects import FlowRun, State
+from prefect.client.schemas.responses import SetStateStatus
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
+from prefect.states import Cancelled
+
+from governance.config import get_settings
 
 POLL_SECONDS = 3.0
 
@@ -53,12 +57,14 @@ class FanOutReport:
     runs: dict[str, list[str]] = field(default_factory=dict)  # part -> its run ids, in order
     workers: dict[str, str] = field(default_factory=dict)  # part -> the worker that completed it
     restarted: int = 0
+    ran_here: int = 0  # parts no worker took in time, run by the parent itself
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "where": self.where,
             "parts": self.parts,
             "restarted": self.restarted,
+            "ran_here": self.ran_here,
             "runs": {k: len(v) for k, v in self.runs.items()},
             "parts_per_worker": self.share(),
         }
@@ -123,53 +129,125 @@ def fan_out(
     if not _wanted(deployment_name):
         here([part.parameters for part in parts])
         return FanOutReport("here", len(parts))
-    return _children(deployment_name, parts, label, attempts, on_wait, poll_seconds)
+    waiting = Waiting(
+        attempts=attempts,
+        poll_seconds=poll_seconds,
+        start_within=get_settings().fan_out_start_within_seconds,
+        on_wait=on_wait,
+        here=here,
+    )
+    return _children(deployment_name, parts, label, waiting)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How the parent waits: restarts per part, poll period, and how long a part may stay
+    unstarted (no free worker) before it is cancelled and run in the parent's process."""
+
+    attempts: int
+    poll_seconds: float
+    start_within: float  # seconds; 0: wait for a worker however long it takes
+    here: Callable[[list[Mapping[str, Any]]], object]
+    on_wait: Callable[[], object] | None = None
+
+
+@dataclass
+class _Live:
+    part: Part
+    attempt: int
+    started: float  # time.monotonic() when the run was created
 
 
 def _children(
-    deployment_name: str,
-    parts: Sequence[Part],
-    label: str,
-    attempts: int,
-    on_wait: Callable[[], object] | None,
-    poll_seconds: float,
+    deployment_name: str, parts: Sequence[Part], label: str, waiting: Waiting
 ) -> FanOutReport:
     log = get_run_logger()
     report = FanOutReport("workers", len(parts))
-    live: dict[UUID, tuple[Part, int]] = {}
+    live: dict[UUID, _Live] = {}
     for part in parts:
         run_id = _start(deployment_name, part, 1, label)
-        live[run_id] = (part, 1)
+        live[run_id] = _Live(part, 1, time.monotonic())
         report.runs[part.key] = [str(run_id)]
     log.info("%d parts started as runs of %s", len(parts), deployment_name)
     given_up: list[str] = []
     while live:
-        time.sleep(poll_seconds)
-        if on_wait is not None:
-            on_wait()
+        time.sleep(waiting.poll_seconds)
+        if waiting.on_wait is not None:
+            waiting.on_wait()
         with get_client(sync_client=True) as client:
             runs = client.read_flow_runs(
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(live)))
             )
+            _take_over_unstarted(client, runs, live, waiting, report)
         for run in runs:
-            state = run.state
-            if state is None or not state.is_final():
+            if run.id not in live or run.state is None or not run.state.is_final():
                 continue
-            part, attempt = live.pop(run.id)
-            if state.is_completed():
-                report.workers[part.key] = str(run.labels.get("prefect.worker.name", "?"))
-                continue
-            if attempt >= attempts:
-                log.error("%s: %s after %d attempts", part.key, state.name, attempt)
-                given_up.append(f"{part.key} ({state.name}: {state.message or ''})")
-                continue
-            log.warning("%s: %s (%s); started again", part.key, state.name, state.message or "")
-            again = _start(deployment_name, part, attempt + 1, label)
-            live[again] = (part, attempt + 1)
-            report.runs[part.key].append(str(again))
-            report.restarted += 1
+            _settle(run, live, deployment_name, label, waiting.attempts, report, given_up)
     if given_up:
         raise PartsNotDone(
             f"{len(given_up)} of {len(parts)} parts did not complete: " + "; ".join(given_up)
         )
     return report
+
+
+def _settle(
+    run: FlowRun,
+    live: dict[UUID, _Live],
+    deployment_name: str,
+    label: str,
+    attempts: int,
+    report: FanOutReport,
+    given_up: list[str],
+) -> None:
+    """A child run ended: count it, start its part again, or give the part up."""
+    log = get_run_logger()
+    state = run.state
+    assert state is not None
+    entry = live.pop(run.id)
+    part = entry.part
+    if state.is_completed():
+        report.workers[part.key] = str(run.labels.get("prefect.worker.name", "?"))
+        return
+    if entry.attempt >= attempts:
+        log.error("%s: %s after %d attempts", part.key, state.name, entry.attempt)
+        given_up.append(f"{part.key} ({state.name}: {state.message or ''})")
+        return
+    log.warning("%s: %s (%s); started again", part.key, state.name, state.message or "")
+    again = _start(deployment_name, part, entry.attempt + 1, label)
+    live[again] = _Live(part, entry.attempt + 1, time.monotonic())
+    report.runs[part.key].append(str(again))
+    report.restarted += 1
+
+
+def _take_over_unstarted(
+    client: SyncPrefectClient,
+    runs: Sequence[FlowRun],
+    live: dict[UUID, _Live],
+    waiting: Waiting,
+    report: FanOutReport,
+) -> None:
+    """Parts no worker took within `start_within` (every slot busy, e.g. one worker with a
+    limit of one, held by this very parent): cancel the unstarted run and run the part here.
+    A run a worker took meanwhile refuses the cancellation and is waited for as usual."""
+    if not waiting.start_within:
+        return
+    now = time.monotonic()
+    for run in runs:
+        entry = live.get(run.id)
+        if entry is None or run.state is None or not run.state.is_scheduled():
+            continue
+        if now - entry.started < waiting.start_within:
+            continue
+        cancelled: State[Any] = Cancelled(message="no worker took this part: the parent ran it")
+        result = client.set_flow_run_state(run.id, cancelled, force=False)
+        if result.status != SetStateStatus.ACCEPT:
+            continue
+        get_run_logger().warning(
+            "%s: no worker took it within %.0f s; running it in the parent",
+            entry.part.key,
+            waiting.start_within,
+        )
+        del live[run.id]
+        waiting.here([entry.part.parameters])
+        report.workers[entry.part.key] = "parent"
+        report.ran_here += 1

@@ -15,7 +15,7 @@ from governance.domain.actor import Actor
 from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.members import check_erasable
-from governance.services import members
+from governance.services import members, portal_access
 from governance.services.onboarding import has_open_contracts, holds_shares
 
 ERASED = "(erased)"
@@ -73,6 +73,7 @@ def erase_member(
         holds_shares=holds_shares(session, member_id, brussels_date(now)),
         open_contracts=has_open_contracts(session, member_id),
     )
+    portal_access.forget_person(uow, member.email, member_id)
     for name in MEMBER_FIELDS:
         setattr(member, name, None)
     member.last_name = ERASED if member.kind == "person" else None

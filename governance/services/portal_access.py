@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from governance.db.models.core import Member
 from governance.db.models.portal import PortalLink, PortalSession
@@ -246,4 +246,17 @@ def end_sessions_of(uow: UnitOfWork, email: str, now: datetime) -> int:
         .where(PortalSession.ended_at.is_(None))
         .values(ended_at=now)
     )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def forget_person(uow: UnitOfWork, email: str | None, member_id: int) -> int:
+    """Erasure: delete the member's portal links and sessions (their address is personal
+    data, and nothing may sign in as an erased member); the caller commits."""
+    where_link = PortalLink.member_id == member_id
+    if email:
+        where_link = or_(where_link, PortalLink.email == rules.normalised_email(email))
+        uow.session.execute(
+            delete(PortalSession).where(PortalSession.email == rules.normalised_email(email))
+        )
+    result = uow.session.execute(delete(PortalLink).where(where_link))
     return int(result.rowcount)  # type: ignore[attr-defined]

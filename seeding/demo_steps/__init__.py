@@ -14,6 +14,7 @@ from seeding.demo_steps import (
     transition,
 )
 from seeding.demo_steps import onboarding as onboarding_demo
+from seeding.demo_steps import portal as portal_demo
 from seeding.demo_steps import staff as staff_demo
 from seeding.demo_steps import ui as ui_demo
 from seeding.demo_steps import voting as voting_demo
@@ -34,6 +35,7 @@ STEPS: list[tuple[str, Callable[[Any], None]]] = [
     ("assembly-closing", voting_demo.close_assembly),
     ("member-welcome-review", ui_demo.confirm_welcome_packs),
     ("member-onboarding", onboarding_demo.onboard_applicants),
+    ("member-portal", portal_demo.visit_portal),
     # Keep last: it restricts every member still without a share on its restriction date.
     ("transition", transition.transition_campaign),
 ]

@@ -19,6 +19,7 @@ REAL = {
     "COOP_COOP_IBAN": "BE68539007547034",
     "COOP_COOP_BIC": "GKCCBEBB",
     "COOP_BALLOT_BASE_URL": "https://vote.smartbe.be",
+    "COOP_PORTAL_BASE_URL": "https://my.smartbe.be",
     "COOP_COOP_NAME": "Smart SC",
     "COOP_COOP_ADDRESS": "Rue Coenraets 72, 1060 Saint-Gilles",
     "COOP_COOP_ENTERPRISE_NUMBER": "0896755397",

@@ -66,3 +66,20 @@ def test_an_expired_link_is_refused(mail_sink) -> None:  # type: ignore[no-untyp
     link = last_link(mail_sink, "late@example.be")
     later["now"] += timedelta(minutes=16)
     assert client.get(link).status_code == 410
+
+
+def test_an_erased_member_can_no_longer_sign_in_and_leaves_no_address(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from governance.db.models.portal import PortalLink, PortalSession
+    from governance.db.uow import UnitOfWork
+    from governance.services import portal_access
+
+    client = portal_client()
+    sign_in(client, mail_sink, "leaving@example.be")
+    with UnitOfWork() as uow:
+        portal_access.forget_person(uow, "Leaving@example.be", member_id=0)
+        uow.commit()
+        assert uow.session.scalar(select(func.count(PortalLink.id))) == 0
+        assert uow.session.scalar(select(func.count(PortalSession.id))) == 0
+    assert client.get("/me").status_code == 401
