@@ -49,6 +49,7 @@ _VALUES: dict[str, Any] = {
     "a1": True,
     "company": False,
     "outcome": "refused",
+    "retention": True,
     "reason": "—",
     "checks": ["share_covers_work_years", "declared_before_work"],
     "message": "—",

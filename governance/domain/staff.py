@@ -93,6 +93,7 @@ _PROCESS_KINDS: dict[str, DecisionKind] = {
     "share-subscription": DecisionKind.PAYMENT_CONFIRMATION,
     "assembly-closing": DecisionKind.ASSEMBLY_EARLY_CLOSE,
     "bank-reversal-review": DecisionKind.REVERSAL_REVIEW,
+    "member-erasure": DecisionKind.ERASURE,
 }
 
 

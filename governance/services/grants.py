@@ -320,8 +320,11 @@ def declare_conflict(
 # ----------------------------------------------------------------------------- applications
 
 
-def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> str:
-    """Take a file while the call is open; acknowledge it by e-mail. Returns its reference."""
+def submit_application(
+    uow: UnitOfWork, call_id: int, spec: ApplicationSpec, request_key: str | None = None
+) -> str:
+    """Take a file while the call is open; acknowledge it by e-mail. Returns its reference;
+    `request_key` (a portal form) is recorded, so the same form sent again is recognised."""
     session = uow.session
     call = get_call(session, call_id)
     if not call.opens_at <= spec.submitted_at <= call.closes_at or call.status != CallStatus.OPEN:
@@ -367,10 +370,29 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
     session.flush()
     for line in spec.budget_lines:
         session.add(GrantBudgetLine(application_id=app.id, **line.model_dump()))
+    _acknowledge(uow, call, member, reference, spec)
+    uow.timeline.record(
+        actor=Actor(ActorKind.MEMBER, str(member.id)),
+        action="grant_application_submitted",
+        subject_type=SUBJECT_APPLICATION,
+        subject_id=reference,
+        member_id=member.id,
+        details=dict(
+            call_id=call_id, amount_cents=spec.amount_asked_cents, request_key=request_key
+        ),
+    )
+    uow.commit()
+    return reference
+
+
+def _acknowledge(
+    uow: UnitOfWork, call: GrantCall, member: Member, reference: str, spec: ApplicationSpec
+) -> None:
+    """Queue the acknowledgement e-mail of a new file (no address: no e-mail)."""
     if member.email:
         outbox.enqueue(
-            session,
-            key=mail_keys.grant_ack(call_id, reference),
+            uow.session,
+            key=mail_keys.grant_ack(call.id, reference),
             to=member.email,
             template="grant_ack",
             language=member.language,
@@ -385,16 +407,6 @@ def submit_application(uow: UnitOfWork, call_id: int, spec: ApplicationSpec) -> 
                 "coop_name": uow.settings.coop_name,
             },
         )
-    uow.timeline.record(
-        actor=Actor(ActorKind.MEMBER, str(member.id)),
-        action="grant_application_submitted",
-        subject_type=SUBJECT_APPLICATION,
-        subject_id=reference,
-        member_id=member.id,
-        details={"call_id": call_id, "amount_cents": spec.amount_asked_cents},
-    )
-    uow.commit()
-    return reference
 
 
 def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
