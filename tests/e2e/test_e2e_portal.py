@@ -91,7 +91,8 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     with running_stack(tmp_path_factory.mktemp("portal")) as stack, \
             running_portal(stack) as portal, sync_playwright() as playwright:
         phones = enrol_staff({"anna.peeters": (StaffRole.ONBOARDING_REVIEWER,
-                                               StaffRole.REGISTER_KEEPER)},
+                                               StaffRole.REGISTER_KEEPER,
+                                               StaffRole.CONTRACT_APPROVER)},
                              settings=stack.settings)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
@@ -200,6 +201,12 @@ def staff_decide(journey: Journey, test_name: str, choice: str, note: str) -> No
                              shot=f"{choice.split()[0]}-filled")
 
 
+def member_or_xfail(journey: Journey) -> None:
+    """The member's own pages need the earlier steps: without /apply nobody became one."""
+    if journey.member_id is None:
+        pytest.xfail("no member: the application steps did not pass (page not built yet)")
+
+
 def application(journey: Journey) -> Application:
     with UnitOfWork(journey.stack.settings) as uow:
         found = uow.session.scalars(select(Application).where(
@@ -290,22 +297,17 @@ def test_5_staff_approve_and_the_applicant_is_a_member(journey: Journey) -> None
     journey.shot("member-home")
 
 
-@NOT_BUILT
 def test_6_the_member_subscribes_to_more_shares(journey: Journey) -> None:
-    assert journey.member_id, "not a member"
+    member_or_xfail(journey)
     assert journey.goto("/shares/subscribe").status == 200
-    form = journey.page.locator("main form:has([name=shares])")
-    fill_form(form, {"shares": "2", "iban": "BE48 3200 7018 4927"})
-    submit(form)
-    journey.page.wait_for_load_state()
-    journey.shot("subscribed")
-    deadline = time.monotonic() + 120
-    while len(subscriptions(journey)) < 2:
-        assert time.monotonic() < deadline, "the subscription was not made"
-        time.sleep(1)
-    journey.goto("/shares")
-    assert "+++" in journey.page.locator("main").inner_text()  # how to pay
-    journey.shot("shares-to-pay")
+    form = journey.page.locator("form[action='/shares/subscribe']")
+    fill_form(form, {"shares": "2"})
+    journey.shot("subscribe-filled")
+    journey.page.locator("#subscribe").click()
+    journey.page.wait_for_url(re.compile(r".*/shares/subscription/\d+$"))
+    journey.shot("subscription")
+    assert re.search(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+", journey.page.locator("main").inner_text())
+    assert len(subscriptions(journey)) == 2  # the one of the admission, this one
 
 
 def subscriptions(journey: Journey) -> list[tuple[int, str, int, str]]:
@@ -317,9 +319,8 @@ def subscriptions(journey: Journey) -> list[tuple[int, str, int, str]]:
         return [(r[0], str(r[1]), int(r[2]), str(r[3])) for r in rows]
 
 
-@NOT_BUILT
 def test_7_the_member_pays_through_a_bank_statement(journey: Journey) -> None:
-    assert journey.member_id, "not a member"
+    member_or_xfail(journey)
     owed = subscriptions(journey)
     assert owed, "nothing to pay"
     inbox = journey.stack.home / "bank-inbox"
@@ -335,45 +336,71 @@ def test_7_the_member_pays_through_a_bank_statement(journey: Journey) -> None:
     assert {status for *_, status in subscriptions(journey)} == {"issued"}
     assert journey.goto("/shares").status == 200
     journey.shot("shares-paid")
-    assert journey.page.locator("a[href^='/shares/certificate/']").count() >= 1
+    certificates = journey.page.locator("a[href^='/shares/certificate/']")
+    assert certificates.count() == len(owed)
+    with journey.page.expect_download() as download:
+        certificates.first.click()
+    assert _size(download.value) > 0
 
 
-JOB = {
-    "client_name": "Theater Arca", "client_kind": "company", "company_number": "0403.170.701",
-    "function": "Grafisch ontwerper", "description": "Affiche voor de voorstelling",
-    "work_days": (business_today() + timedelta(days=14)).isoformat(),
-    "work_country": "BE", "work_city": "Gent", "amount_excl_vat": "450", "vat_regime": "standard",
-}
+def _size(download: Any) -> int:
+    saved = download.path()
+    return Path(saved).stat().st_size if saved else 0
 
 
-@NOT_BUILT
+def job_form() -> dict[str, str]:
+    """A small job for a Belgian company, two days from ten days on (approved without staff)."""
+    first = business_today() + timedelta(days=10)
+    return {
+        "client_kind": "company", "client_name": "Theater Arca",
+        "client_enterprise_number": "0403.019.261", "client_vat_number": "BE0403019261",
+        "client_street": "Sint-Pietersnieuwstraat 67", "client_postcode": "9000",
+        "client_city": "Gent", "client_country": "BE", "client_email": "boeking@arca.example",
+        "client_language": "nl", "function": "Grafisch ontwerper",
+        "description": "Affiche voor de voorstelling",
+        "work_days": f"{first:%d/%m/%Y}\n{first + timedelta(days=1):%d/%m/%Y}",
+        "work_country": "BE", "work_city": "Gent", "amount": "800",
+        "vat_regime": "standard_21", "office": "gent",
+    }
+
+
 def test_8_the_member_declares_a_job_that_is_approved(journey: Journey) -> None:
-    assert journey.member_id, "not a member"
+    member_or_xfail(journey)
     assert journey.goto("/jobs/new").status == 200
-    form = journey.page.locator("main form").last
-    fill_form(form, JOB)
+    form = journey.page.locator("#job-form")
+    fill_form(form, job_form())
     journey.shot("job-filled")
-    submit(form)  # checks first, nothing stored
-    journey.page.wait_for_load_state()
+    journey.page.locator("#check-job").click()  # the checks first, nothing stored
+    journey.page.wait_for_selector("#outcome")
     journey.shot("job-checked")
-    submit(journey.page.locator("main form").last)  # then submit
+    journey.page.locator("#submit-job").click()
     journey.page.wait_for_url(re.compile(r".*/jobs/\d+$"))
     run = newest_run(journey, "contract-approval")
+    state = journey.stack.wait_for(run, lambda s: s.is_final() or s.is_paused(), "decided")
+    if state.is_paused():  # a person reviews this one: anna approves in the Prefect UI
+        staff = journey.staff("contract")
+        staff.open_run(run)
+        modal = staff.open_resume_form()
+        staff.fill("Your staff login", "anna.peeters", within=modal)
+        staff.choose("Decision", "approve", within=modal)
+        staff.submit_resume_form(modal, code=journey.phones.code_function("anna.peeters"))
     journey.stack.wait_completed(run)
     journey.page.reload()
     journey.shot("job-approved")
-    assert journey.page.locator("a[href*='/documents/']").count() >= 1
+    documents = journey.page.locator("#documents a[href*='/documents/']")
+    assert documents.count() >= 1
+    with journey.page.expect_download() as download:
+        documents.first.click()
+    assert _size(download.value) > 0
 
 
-@NOT_BUILT
 def test_9_the_member_downloads_their_documents(journey: Journey) -> None:
-    assert journey.member_id, "not a member"
+    member_or_xfail(journey)
     assert journey.goto("/file").status == 200
     journey.shot("my-file")
     links = journey.page.locator("a[href^='/file/documents/']")
-    assert links.count() >= 1
+    assert links.count() >= 2  # at least the welcome letter and a share certificate
     for n in range(links.count()):
         with journey.page.expect_download() as download:
             links.nth(n).click()
-        saved = download.value.path()
-        assert saved and Path(saved).stat().st_size > 0, download.value.suggested_filename
+        assert _size(download.value) > 0, download.value.suggested_filename
