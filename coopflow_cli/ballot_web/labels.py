@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from babel import Locale
 
 LABELS: dict[str, dict[str, str]] = {
@@ -325,10 +327,17 @@ def assembly_name(kind: str, year: int, lang: str) -> str:
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """?lang= first, then the browser's Accept-Language, then French."""
-    if requested in LABELS:
+    return choose_language(requested, accept_language, LABELS)
+
+
+def choose_language(
+    requested: str | None, accept_language: str | None, known: Mapping[str, object]
+) -> str:
+    """The first of ?lang=, then the browser's Accept-Language, that `known` has; else French."""
+    if requested in known:
         return str(requested)
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
-        if code in LABELS:
+        if code in known:
             return code
     return "fr"

@@ -426,17 +426,17 @@ def _info_request(session: Session, application_id: int, round_: int) -> Informa
 def open_information_wait(
     uow: UnitOfWork, application_id: int, *, flow_run_id: str | None = None
 ) -> PendingDecision:
-    """The applicant's answer, entered by staff: asked once per round, returned if given."""
-    session = uow.session
-    row = _get(session, application_id)
-    info = _info_request(session, row.id, row.review_round)
+    """The applicant's answer, entered by staff (or given in the portal): once per round."""
+    row = _get(uow.session, application_id)
+    asked_round = row.review_round - (row.status is not ApplicationStatus.INFO_REQUESTED)
+    info = _info_request(uow.session, row.id, asked_round)
     description = (
         f"### Application {row.id}: {_name(row)}\n\nWe asked the applicant:\n\n> {info.message}"
         "\n\nEnter the answer received (mail, phone, counter) to send the application back "
         "to review. Without an answer it is closed after 30 days."
     )
     request = uow.decisions.open(
-        key=info_key(row.id, row.review_round),
+        key=info_key(row.id, asked_round),
         process=PROCESS,
         subject_type="application",
         subject_id=row.id,
@@ -448,7 +448,7 @@ def open_information_wait(
     )
     uow.commit()
     return PendingDecision(
-        request.key, row.review_round, description, request.decision, request.decided_by
+        request.key, asked_round, description, request.decision, request.decided_by
     )
 
 

@@ -4,6 +4,7 @@ tests/e2e starts real ones)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from governance.config import get_settings
 
 LINK = re.compile(r"https?://\S+/link/[A-Za-z0-9_-]+")
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+_NUMBERS = itertools.count(1)
 ONCE = re.compile(r'name="once" value="([A-Za-z0-9_-]+)"')
 
 
@@ -76,3 +78,35 @@ def sign_in(client: TestClient, sink: Any, email: str) -> TestClient:
     done = client.post(f"/{path}", data={"csrf": csrf(page.text)})
     assert done.status_code == 200 and "/me" in str(done.url), done.text
     return client
+
+
+def active_member(email: str, language: Any = None, shares_held: int = 3, office: Any = None) -> int:
+    """An active member with this e-mail address (and paid shares subscribed this year)."""
+    from governance.clock import brussels_date, utcnow
+    from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
+    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+    from governance.domain.members import MemberFacts
+    from governance.services import members, shares
+
+    n = next(_NUMBERS)
+    facts = MemberFacts(
+        kind=MemberKind.PERSON, first_name="Zoë", last_name=f"Lambert {n}",
+        language=language or Language.FR, office=office or Office.GENT, email=email,
+        street="Kerkstraat 1", postcode="9000", city="Gent",
+    )
+    with UnitOfWork() as uow:
+        member_id = members.create_member(
+            uow.session, facts, Actor.system("test"), MemberStatus.ACTIVE
+        ).id
+        uow.commit()
+    if shares_held:
+        now = utcnow()
+        with UnitOfWork() as uow:
+            sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
+                                   shares=shares_held, actor=Actor.staff("anna"), now=now)
+            shares.record_payment(uow.session, subscription_id=sub.id,
+                                  amount_cents=sub.amount_cents, paid_on=brussels_date(now),
+                                  actor=Actor.staff("anna"), bank_reference=f"B{member_id}")
+            uow.commit()
+    return member_id

@@ -10,18 +10,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from portal_kit import ONCE, RecordingStarter, csrf, portal_client, sign_in
+from portal_kit import ONCE, RecordingStarter, active_member, csrf, portal_client, sign_in
 from sqlalchemy import func, select
 
 from coopflow_cli.portal.processes import ProcessNotStarted
-from governance.clock import brussels_date, business_today, utcnow
+from governance.clock import business_today
 from governance.db.models.contracts import Declaration, Invoice
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
 from governance.domain.contracts import DecisionAction, DeclarationStatus
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import contracts, members, shares
+from governance.domain.enums import Language
+from governance.services import contracts
 from governance.services.documents import ArchivedDocument, record_documents
 
 pytestmark = pytest.mark.usefixtures("coop_env")
@@ -31,26 +29,7 @@ HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
 
 def add_member(email: str, language: Language = Language.FR, shares_held: int = 3) -> int:
     """An active member with this e-mail address (and paid shares subscribed this year)."""
-    n = next(_numbers)
-    facts = MemberFacts(
-        kind=MemberKind.PERSON, first_name="Zoë", last_name=f"Lambert {n}", language=language,
-        office=Office.GENT, email=email, street="Kerkstraat 1", postcode="9000", city="Gent",
-    )
-    with UnitOfWork() as uow:
-        member_id = members.create_member(
-            uow.session, facts, Actor.system("test"), MemberStatus.ACTIVE
-        ).id
-        uow.commit()
-    if shares_held:
-        now = utcnow()
-        with UnitOfWork() as uow:
-            sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
-                                   shares=shares_held, actor=Actor.staff("anna"), now=now)
-            shares.record_payment(uow.session, subscription_id=sub.id,
-                                  amount_cents=sub.amount_cents, paid_on=brussels_date(now),
-                                  actor=Actor.staff("anna"), bank_reference=f"B{member_id}")
-            uow.commit()
-    return member_id
+    return active_member(email, language, shares_held)
 
 
 def job(**changes: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ present in the four languages (a test holds it)."""
 
 from __future__ import annotations
 
+from coopflow_cli.ballot_web.labels import choose_language
 from coopflow_cli.portal.labels import apply, common, grants, jobs, myfile, shares
 
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -22,10 +23,4 @@ LABELS: dict[str, dict[str, str]] = {
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """?lang= first, then the browser's Accept-Language, then French."""
-    if requested in LABELS:
-        return str(requested)
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LABELS:
-            return code
-    return "fr"
+    return choose_language(requested, accept_language, LABELS)

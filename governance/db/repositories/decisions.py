@@ -91,9 +91,16 @@ class DecisionRepository:
         return _view(request)
 
     def decide(
-        self, *, key: str, decision: dict[str, Any], staff: str, now: datetime | None = None
+        self,
+        *,
+        key: str,
+        decision: dict[str, Any],
+        staff: str,
+        now: datetime | None = None,
+        actor: Actor | None = None,
     ) -> DecisionView:
-        """Store the staff answer; the same answer given twice is a no-op, another is refused."""
+        """Store the staff answer; the same answer given twice is a no-op, another is refused.
+        `actor`: who gave it when not a staff member (an applicant answering in the portal)."""
         request = self._row(key, lock=True)
         if request is None:
             raise NotFound(f"no decision is awaited under '{key}'", field="key")
@@ -112,7 +119,7 @@ class DecisionRepository:
         request.decided_by = staff
         request.decided_at = now or utcnow()
         TimelineRepository(self.session).record(
-            actor=Actor.staff(staff),
+            actor=actor or Actor.staff(staff),
             action="decision_taken",
             subject_type=request.subject_type,
             subject_id=request.subject_id,
