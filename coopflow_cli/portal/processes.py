@@ -36,16 +36,17 @@ class DeploymentStarter:
                 parameters=parameters,
                 timeout=0,
                 idempotency_key=key,
+                _sync=True,  # type: ignore[call-arg]  # async pages: else a coroutine
             )
         except Exception as exc:  # server down, network: the caller keeps the record
             raise ProcessNotStarted(str(exc)) from exc
-        assert isinstance(run, FlowRun)  # called from sync code: the run, not a coroutine
+        assert isinstance(run, FlowRun)  # forced synchronous: the run, not a coroutine
         return str(run.id)
 
     def resume(self, run_id: str, run_input: dict[str, Any]) -> None:
         from prefect.flow_runs import resume_flow_run
 
         try:
-            resume_flow_run(UUID(run_id), run_input=run_input)
+            resume_flow_run(UUID(run_id), run_input=run_input, _sync=True)  # type: ignore[call-arg]
         except Exception as exc:
             raise ProcessNotStarted(str(exc)) from exc

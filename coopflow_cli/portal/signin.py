@@ -112,8 +112,8 @@ async def sign_out(request: Request) -> Response:
     with UnitOfWork(portal.settings) as uow:
         portal_access.sign_out(uow, request.cookies.get(SESSION_COOKIE), portal.clock())
     request.state.person = None
-    message = LABELS[portal.language(request)]["signed_out"]
-    response = sign_in_page(portal, request, message=message)
+    notice = LABELS[portal.language(request)]["signed_out"]
+    response = sign_in_page(portal, request, notice=notice)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
