@@ -42,13 +42,33 @@ def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
     return target
 
 
+ROLES = ("flow", "render workers", "converters", "SMTP sink", "other")
+
+
+def _role(cmdline: Sequence[str], converters: set[int], pid: int) -> str:
+    """What a process of the tree is, by its command line (a soffice is a converter by its
+    process group: each converter's driver leads one)."""
+    line = " ".join(cmdline)
+    if pid in converters or "uno_worker" in line or "soffice" in line:
+        return "converters"
+    if "multiprocessing" in line:
+        return "render workers"
+    if "mail-sink" in line:
+        return "SMTP sink"
+    return "other"
+
+
 class TreeMemory:
     """Peak memory (proportional set size) of this process and every descendant (render
     workers, soffice converters, the SMTP sink; not the temporary Prefect server, which runs
-    apart in production), sampled twice a second, in MiB."""
+    apart in production), sampled twice a second, in MiB; `roles`: each role's own peak
+    (`ROLES`: this process is the flow), `at_peak`: the roles when the whole tree peaked."""
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.roles: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+        self.at_peak: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+        self.last: dict[str, float] = dict.fromkeys(ROLES, 0.0)  # the latest sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -57,16 +77,31 @@ class TreeMemory:
 
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            now = dict.fromkeys(ROLES, 0.0)
+            converters: set[int] = set()
             for proc in [me, *me.children(recursive=True)]:
                 try:  # proportional: a shared library is counted once, not in every process
-                    if any("prefect.server" in part for part in proc.cmdline()):
+                    cmdline = proc.cmdline()
+                    if any("prefect.server" in part for part in cmdline):
                         continue  # the bench's temporary Prefect server: a server of its own
-                    total += proc.memory_full_info().pss
+                    role = "flow" if proc.pid == me.pid else _role(cmdline, converters, proc.pid)
+                    if role == "converters":
+                        converters.update(c.pid for c in proc.children(recursive=True))
+                    now[role] += proc.memory_full_info().pss / 2**20
                 except psutil.Error:
                     pass
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.last = now
+            for role, mib in now.items():
+                self.roles[role] = max(self.roles[role], mib)
+            if sum(now.values()) > self.peak_mb:
+                self.peak_mb, self.at_peak = sum(now.values()), now
             self._stop.wait(0.5)
+
+    def breakdown(self) -> str:
+        """Each role's peak, and the roles when the tree peaked, in MiB."""
+        own = ", ".join(f"{r} {m:.0f}" for r, m in self.roles.items() if m)
+        then = ", ".join(f"{r} {m:.0f}" for r, m in self.at_peak.items() if m)
+        return f"peak by role (MiB): {own}; at the tree's peak: {then}"
 
     @contextmanager
     def watching(self) -> Iterator[TreeMemory]:

@@ -77,11 +77,16 @@ def map_slices(
     jobs: list[J],
     *,
     inline_below: int,
+    with_pdf: bool = False,
 ) -> list[R]:
     """`render(archive_dir, slice)` over about two slices per worker, results in job order;
-    fewer than `inline_below` jobs (or a single worker) stay in this process."""
-    workers = worker_count()
-    if workers == 1 or len(jobs) < inline_below:
+    fewer than `inline_below` jobs (or a single worker) stay in this process, and so do jobs
+    also converted to PDF (`with_pdf`) under COOP_PDF_RENDER_INLINE (no render workers started:
+    their memory is left to the LibreOffice converters, the slow part)."""
+    settings = Settings()
+    workers = worker_count(settings)
+    inline = with_pdf and settings.pdf_render_inline
+    if workers == 1 or inline or len(jobs) < inline_below:
         return render(str(archive_dir), jobs)
     step = -(-len(jobs) // (workers * 2))
     slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]

@@ -120,9 +120,10 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
         context = assembly_docs.ballot(view, v, codes[v.member_id], settings, today, shared)
         url = assembly_docs.ballot_url(settings, codes[v.member_id])
         jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
-    files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
+    pdf_wanted = mass_pdf.wanted(settings)
+    files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs, pdf_wanted)
     failed: dict[str, str] = {}
-    if mass_pdf.wanted(settings):
+    if pdf_wanted:
         printed = {j.member_id: str(j.context["ballot_code"]) for j in jobs}
         files, failed = assembly_docs.ballots_to_pdf(
             settings.resolved_archive_dir(), files, printed
