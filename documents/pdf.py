@@ -194,6 +194,13 @@ def converter() -> LongLivedConverter:
     return _CONVERTER
 
 
+def stop_converter() -> None:
+    """Stop the process's everyday converter, if it runs (the next use starts it again): a
+    mass run that used it for a few shared documents leaves that memory to its pool."""
+    if _CONVERTER is not None:
+        _CONVERTER.close()
+
+
 def _batch_call(binary: str, files: Sequence[Path], out_dir: Path, profile: Path) -> None:
     cmd = [
         binary,

@@ -18,6 +18,10 @@ converts it once (one chunk per converter at a time) and splits the PDF into one
 each checked. A chunk that fails, or a split document that fails its check, is converted one
 document at a time instead.
 
+A converter's memory only grows (LibreOffice keeps what it saw of every document): one whose
+measured size is over its share of COOP_PDF_CONVERTERS_MAX_MB after a conversion is restarted
+before the next one (documents/process_memory.py reads it from /proc).
+
 Mass paths share one pool per process (`shared_pool()`), stopped by PID at exit or `shutdown()`.
 """
 
@@ -171,7 +175,7 @@ class ConverterPool:
         self.pdf_version = PDFA_2B if keep_archival else 0
         self.merge_chunk = settings.pdf_merge_chunk
         self.recycle_after = settings.pdf_recycle_after
-        self.max_mib = settings.pdf_converter_max_mb
+        self.max_mib = settings.pdf_converters_max_mb / self.size  # each converter's share
         self._converted: dict[int, int] = {}  # converter -> documents since its start
         self.restarts: list[Restart] = []  # converters restarted for their size or count
         self._count_lock = threading.Lock()
@@ -225,8 +229,10 @@ class ConverterPool:
 
     def _release(self, converter: LongLivedConverter, documents: int) -> None:
         """Back to the idle queue; restarted first when its measured size is over
-        COOP_PDF_CONVERTER_MAX_MB (LibreOffice keeps what it saw of every document: its memory
-        only grows), or when it has converted COOP_PDF_RECYCLE_AFTER documents."""
+        its share of COOP_PDF_CONVERTERS_MAX_MB (LibreOffice keeps what it saw of every
+        document: its memory only grows), or when it has converted COOP_PDF_RECYCLE_AFTER
+        documents. So the converters together stay under that ceiling plus what each one grows
+        in one conversion (one merged chunk: COOP_PDF_MERGE_CHUNK documents)."""
         with self._count_lock:
             done = self._converted.get(id(converter), 0) + documents
         size = converter.memory_mib() if self.max_mib else None

@@ -65,12 +65,13 @@ class Settings(BaseSettings):
         description="Mass documents of one template and language merged into one LibreOffice "
         "conversion, then split into one PDF each; 1: one conversion per document",
     )
-    pdf_converter_max_mb: int = Field(
-        250,
+    pdf_converters_max_mb: int = Field(
+        500,
         ge=0,
-        description="A LibreOffice converter whose measured size (its process group, soffice "
-        "included, PSS) is over this many MiB after a conversion is restarted before the next "
-        "one (its memory grows with every document it converts, pictures most); 0: no ceiling",
+        description="What the LibreOffice converters may take together, in MiB: a converter "
+        "whose measured size (its process group, soffice included, PSS) is over its share (this "
+        "divided by COOP_PDF_CONVERTERS) after a conversion is restarted before the next one (its "
+        "memory grows with every document it converts, pictures most); 0: no ceiling",
     )
     pdf_recycle_after: int = Field(
         0,

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs, mass_pdf
+from documents import archive, assembly_docs, mass_pdf, pdf
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
@@ -70,7 +70,9 @@ def prepare_shared_documents(assembly_id: int) -> int:
                     subject_id=str(assembly_id),
                 )
             )
-    return produce(requests)
+    made = produce(requests)
+    pdf.stop_converter()  # eight documents: the mass run's converters are the pool's
+    return made
 
 
 def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:

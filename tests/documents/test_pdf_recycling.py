@@ -1,5 +1,5 @@
 """The converters' memory is bounded by design: a converter whose measured size is over
-COOP_PDF_CONVERTER_MAX_MB after a conversion is restarted before the next one, and every PDF
+COOP_PDF_CONVERTERS_MAX_MB after a conversion is restarted before the next one, and every PDF
 is still right; mass documents converted to PDF are rendered without render workers."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_a_converter_over_its_size_ceiling_is_restarted_and_every_pdf_is_right(
     ballots = _ballots(tmp_path, 9)
     chosen = [ballots[i] for i in (1, 0, 4, 8)]  # a Dutch ballot, then three French ones
     # a tiny ceiling: any running soffice is over it, so every conversion ends in a restart
-    settings = Settings(var_dir=tmp_path / "var", pdf_converter_max_mb=1, pdf_recycle_after=0)
+    settings = Settings(var_dir=tmp_path / "var", pdf_converters_max_mb=1, pdf_recycle_after=0)
     with ConverterPool(1, settings, archival=False) as pool:
         jobs = [PdfJob(p, tmp_path / "out" / f"{p.stem}.pdf", expect=n) for p, n in chosen]
         outcomes = pool.convert(jobs[:1])
@@ -60,7 +60,7 @@ def test_a_converter_over_its_size_ceiling_is_restarted_and_every_pdf_is_right(
 @needs_libreoffice
 def test_under_its_ceiling_a_converter_keeps_running(tmp_path: Path) -> None:
     ballots = _ballots(tmp_path, 3)
-    settings = Settings(var_dir=tmp_path / "var", pdf_converter_max_mb=100_000)
+    settings = Settings(var_dir=tmp_path / "var", pdf_converters_max_mb=100_000)
     with ConverterPool(1, settings, archival=False) as pool:
         jobs = [PdfJob(p, tmp_path / f"{p.stem}.pdf", expect=n) for p, n in ballots]
         outcomes = pool.convert(jobs[:1])
@@ -89,7 +89,7 @@ def test_where_the_size_cannot_be_measured_the_count_restarts_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf_pool, "FALLBACK_RECYCLE_AFTER", 2)
-    pool = ConverterPool(1, Settings(var_dir=tmp_path, pdf_converter_max_mb=300))
+    pool = ConverterPool(1, Settings(var_dir=tmp_path, pdf_converters_max_mb=300))
     converter = _Unmeasured()
     for _ in range(3):
         pool._release(converter, 1)
@@ -98,10 +98,11 @@ def test_where_the_size_cannot_be_measured_the_count_restarts_it(
     for _ in range(3):
         by_count._release(converter, 1)
     assert [r.documents for r in by_count.restarts] == [3]  # a count still applies, if set
-    never = ConverterPool(1, Settings(var_dir=tmp_path, pdf_converter_max_mb=0))
+    never = ConverterPool(1, Settings(var_dir=tmp_path, pdf_converters_max_mb=0))
     for _ in range(600):
         never._release(converter, 1)
     assert never.restarts == []  # no ceiling and no count: never restarted
+    assert ConverterPool(2, Settings(var_dir=tmp_path)).max_mib == 250  # a share each
 
 
 def test_a_process_group_is_measured() -> None:
