@@ -10,7 +10,7 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs, mass_pdf, pdf
+from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
@@ -199,6 +199,7 @@ def finish_delivery(assembly_id: int, chunks: list[int], connections: int = 3) -
 @task(name="assembly-postal-pack", **IO_RETRIES)
 def write_postal_pack(assembly_id: int) -> dict[str, int]:
     """Addresses (CSV) and one printable document per language for those without e-mail."""
+    pdf_pool.shutdown()  # every ballot is converted: the converters' memory goes back first
     settings = get_settings()
     with UnitOfWork() as uow:
         view = service.get_assembly(uow.session, assembly_id)
