@@ -10,9 +10,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from bench.result import Result
+
+if TYPE_CHECKING:
+    import psutil
 
 
 def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
@@ -45,17 +48,28 @@ def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
 ROLES = ("flow", "render workers", "converters", "SMTP sink", "other")
 
 
-def _role(cmdline: Sequence[str], converters: set[int], pid: int) -> str:
-    """What a process of the tree is, by its command line (a soffice is a converter by its
-    process group: each converter's driver leads one)."""
+def _role(cmdline: Sequence[str], group: int, converters: set[int]) -> str:
+    """What a process of the tree is, by its command line, or by its process group for a
+    converter (each converter's driver leads one; soffice, its launcher and a soffice on its
+    way out, whose command line is already empty, are in it)."""
     line = " ".join(cmdline)
-    if pid in converters or "uno_worker" in line or "soffice" in line:
+    if group in converters or "uno_worker" in line or "soffice" in line:
         return "converters"
     if "multiprocessing" in line:
         return "render workers"
     if "mail-sink" in line:
         return "SMTP sink"
     return "other"
+
+
+def _is_driver(proc: psutil.Process) -> bool:
+    """A converter's driver (documents/uno_worker.py), the leader of its process group."""
+    import psutil
+
+    try:
+        return any("uno_worker" in part for part in proc.cmdline())
+    except (psutil.Error, OSError):
+        return False
 
 
 class TreeMemory:
@@ -78,17 +92,17 @@ class TreeMemory:
         me = psutil.Process()
         while not self._stop.is_set():
             now = dict.fromkeys(ROLES, 0.0)
-            converters: set[int] = set()
-            for proc in [me, *me.children(recursive=True)]:
+            tree = [me, *me.children(recursive=True)]
+            converters = {p.pid for p in tree if _is_driver(p)}
+            for proc in tree:
                 try:  # proportional: a shared library is counted once, not in every process
                     cmdline = proc.cmdline()
                     if any("prefect.server" in part for part in cmdline):
                         continue  # the bench's temporary Prefect server: a server of its own
-                    role = "flow" if proc.pid == me.pid else _role(cmdline, converters, proc.pid)
-                    if role == "converters":
-                        converters.update(c.pid for c in proc.children(recursive=True))
+                    group = os.getpgid(proc.pid)
+                    role = "flow" if proc.pid == me.pid else _role(cmdline, group, converters)
                     now[role] += proc.memory_full_info().pss / 2**20
-                except psutil.Error:
+                except (psutil.Error, OSError):
                     pass
             self.last = now
             for role, mib in now.items():
