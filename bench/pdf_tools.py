@@ -10,9 +10,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from bench.result import Result
+
+if TYPE_CHECKING:
+    import psutil
 
 
 def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
@@ -42,13 +45,44 @@ def soffice_per_file(source: Path, out_dir: Path, profile: Path) -> Path:
     return target
 
 
+ROLES = ("flow", "render workers", "converters", "SMTP sink", "other")
+
+
+def _role(cmdline: Sequence[str], group: int, converters: set[int]) -> str:
+    """What a process of the tree is, by its command line, or by its process group for a
+    converter (each converter's driver leads one; soffice, its launcher and a soffice on its
+    way out, whose command line is already empty, are in it)."""
+    line = " ".join(cmdline)
+    if group in converters or "uno_worker" in line or "soffice" in line:
+        return "converters"
+    if "multiprocessing" in line:
+        return "render workers"
+    if "mail-sink" in line:
+        return "SMTP sink"
+    return "other"
+
+
+def _is_driver(proc: psutil.Process) -> bool:
+    """A converter's driver (documents/uno_worker.py), the leader of its process group."""
+    import psutil
+
+    try:
+        return any("uno_worker" in part for part in proc.cmdline())
+    except (psutil.Error, OSError):
+        return False
+
+
 class TreeMemory:
     """Peak memory (proportional set size) of this process and every descendant (render
     workers, soffice converters, the SMTP sink; not the temporary Prefect server, which runs
-    apart in production), sampled twice a second, in MiB."""
+    apart in production), sampled twice a second, in MiB; `roles`: each role's own peak
+    (`ROLES`: this process is the flow), `at_peak`: the roles when the whole tree peaked."""
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.roles: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+        self.at_peak: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+        self.last: dict[str, float] = dict.fromkeys(ROLES, 0.0)  # the latest sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -57,16 +91,31 @@ class TreeMemory:
 
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
+            now = dict.fromkeys(ROLES, 0.0)
+            tree = [me, *me.children(recursive=True)]
+            converters = {p.pid for p in tree if _is_driver(p)}
+            for proc in tree:
                 try:  # proportional: a shared library is counted once, not in every process
-                    if any("prefect.server" in part for part in proc.cmdline()):
+                    cmdline = proc.cmdline()
+                    if any("prefect.server" in part for part in cmdline):
                         continue  # the bench's temporary Prefect server: a server of its own
-                    total += proc.memory_full_info().pss
-                except psutil.Error:
+                    group = os.getpgid(proc.pid)
+                    role = "flow" if proc.pid == me.pid else _role(cmdline, group, converters)
+                    now[role] += proc.memory_full_info().pss / 2**20
+                except (psutil.Error, OSError):
                     pass
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.last = now
+            for role, mib in now.items():
+                self.roles[role] = max(self.roles[role], mib)
+            if sum(now.values()) > self.peak_mb:
+                self.peak_mb, self.at_peak = sum(now.values()), now
             self._stop.wait(0.5)
+
+    def breakdown(self) -> str:
+        """Each role's peak, and the roles when the tree peaked, in MiB."""
+        own = ", ".join(f"{r} {m:.0f}" for r, m in self.roles.items() if m)
+        then = ", ".join(f"{r} {m:.0f}" for r, m in self.at_peak.items() if m)
+        return f"peak by role (MiB): {own}; at the tree's peak: {then}"
 
     @contextmanager
     def watching(self) -> Iterator[TreeMemory]:

@@ -283,9 +283,12 @@ def _render_jobs(archive_dir: str, jobs: Sequence[BallotJob]) -> list[BallotFile
     return out
 
 
-def render_ballots(archive_dir: Path, jobs: list[BallotJob]) -> list[BallotFile]:
-    """Render and archive ballots over the render workers (small batches stay in-process)."""
-    return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=20)
+def render_ballots(
+    archive_dir: Path, jobs: list[BallotJob], with_pdf: bool = False
+) -> list[BallotFile]:
+    """Render and archive ballots over the render workers (small batches stay in-process, and
+    so do ballots also converted to PDF: see `workers.map_slices`)."""
+    return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=20, with_pdf=with_pdf)
 
 
 def ballot_job(

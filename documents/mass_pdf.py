@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from documents import archive, pdf_pool
+from documents import archive, pdf_pool, process_memory
 from documents.archive import ArchivedFile
 from documents.pdf_pool import PdfJob
 from governance.config import Settings
@@ -69,6 +69,7 @@ def convert_archived(archive_dir: Path, items: Sequence[ToConvert]) -> MassPdfRe
                 docx.with_suffix(".pdf").name,
                 outcome.job.target.read_bytes(),
             )
+    process_memory.give_back_free_memory()  # what merging and splitting freed, to the system
     if result.failed:
         log.warning(
             "%d document(s) stay .docx, LibreOffice could not make a checked PDF: %s",

@@ -75,6 +75,16 @@ class LongLivedConverter:
         """The driver's PID, also its process group (soffice runs in it)."""
         return None if self._proc is None else self._proc.pid
 
+    def memory_mib(self) -> float | None:
+        """What the converter takes now (its process group, soffice included: PSS, in MiB);
+        0 when it is not running, None where it cannot be measured (no /proc)."""
+        from documents.process_memory import group_mib
+
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return 0.0
+        return group_mib(proc.pid)
+
     def _start(self) -> subprocess.Popen[str]:
         if self._own_profile is not None:
             self._own_profile.mkdir(parents=True, exist_ok=True)
@@ -182,6 +192,13 @@ def converter() -> LongLivedConverter:
         _CONVERTER = LongLivedConverter()
         atexit.register(_CONVERTER.close)
     return _CONVERTER
+
+
+def stop_converter() -> None:
+    """Stop the process's everyday converter, if it runs (the next use starts it again): a
+    mass run that used it for a few shared documents leaves that memory to its pool."""
+    if _CONVERTER is not None:
+        _CONVERTER.close()
 
 
 def _batch_call(binary: str, files: Sequence[Path], out_dir: Path, profile: Path) -> None:

@@ -18,6 +18,10 @@ converts it once (one chunk per converter at a time) and splits the PDF into one
 each checked. A chunk that fails, or a split document that fails its check, is converted one
 document at a time instead.
 
+A converter's memory only grows (LibreOffice keeps what it saw of every document): one whose
+measured size is over its share of COOP_PDF_CONVERTERS_MAX_MB after a conversion is restarted
+before the next one (documents/process_memory.py reads it from /proc).
+
 Mass paths share one pool per process (`shared_pool()`), stopped by PID at exit or `shutdown()`.
 """
 
@@ -51,6 +55,7 @@ log = logging.getLogger(__name__)
 
 PDFA_2B = 2  # LibreOffice's SelectPdfVersion for PDF/A-2b
 CHUNK_TIMEOUT_SECONDS = 60.0  # a merged conversion: this, plus a second per document
+FALLBACK_RECYCLE_AFTER = 500  # documents, where a converter's size cannot be measured
 MAX_SLOTS = 32  # profile directories a machine may hold (several processes, 4 converters each)
 _SPACE = re.compile(r"\s+")
 _PDFIUM = threading.Lock()
@@ -63,6 +68,16 @@ class PdfJob:
     source: Path
     target: Path
     expect: str = ""
+
+
+@dataclass(frozen=True)
+class Restart:
+    """A converter restarted: its size then (MiB; None: not measurable), the documents it had
+    converted since its start, and whether its size was the reason (else the count)."""
+
+    mib: float | None
+    documents: int
+    for_size: bool
 
 
 @dataclass(frozen=True)
@@ -160,7 +175,10 @@ class ConverterPool:
         self.pdf_version = PDFA_2B if keep_archival else 0
         self.merge_chunk = settings.pdf_merge_chunk
         self.recycle_after = settings.pdf_recycle_after
+        self.max_mib = settings.pdf_converters_max_mb / self.size  # each converter's share
         self._converted: dict[int, int] = {}  # converter -> documents since its start
+        self.restarts: list[Restart] = []  # converters restarted for their size or count
+        self._count_lock = threading.Lock()
         self._root = settings.var_dir / "lo-profiles"
         self._slots: list[_Slot] = []
         self._converters: list[LongLivedConverter] = []
@@ -210,13 +228,25 @@ class ConverterPool:
             return PdfOutcome(job, error=str(exc))
 
     def _release(self, converter: LongLivedConverter, documents: int) -> None:
-        """Back to the idle queue; restarted first when it has converted `recycle_after`
-        documents (LibreOffice keeps every picture it saw: its memory only grows)."""
-        done = self._converted.get(id(converter), 0) + documents
-        if self.recycle_after and done >= self.recycle_after:
+        """Back to the idle queue; restarted first when its measured size is over
+        its share of COOP_PDF_CONVERTERS_MAX_MB (LibreOffice keeps what it saw of every
+        document: its memory only grows), or when it has converted COOP_PDF_RECYCLE_AFTER
+        documents. So the converters together stay under that ceiling plus what each one grows
+        in one conversion (one merged chunk: COOP_PDF_MERGE_CHUNK documents)."""
+        with self._count_lock:
+            done = self._converted.get(id(converter), 0) + documents
+        size = converter.memory_mib() if self.max_mib else None
+        over_size = size is not None and size > self.max_mib
+        unmeasured = bool(self.max_mib) and size is None
+        by_count = self.recycle_after or (FALLBACK_RECYCLE_AFTER if unmeasured else 0)
+        if over_size or (by_count and done >= by_count):
+            log.info("converter restarted: %s MiB after %d documents", size, done)
             converter.close()  # started again by its next conversion
+            with self._count_lock:
+                self.restarts.append(Restart(size, done, over_size))
             done = 0
-        self._converted[id(converter)] = done
+        with self._count_lock:
+            self._converted[id(converter)] = done
         self._idle.put(converter)
 
     def convert(self, jobs: Sequence[PdfJob]) -> list[PdfOutcome]:

@@ -127,9 +127,12 @@ def _render_jobs(archive_dir: str, jobs: Sequence[InvitationJob]) -> list[Archiv
     return out
 
 
-def render_invitations(archive_dir: Path, jobs: list[InvitationJob]) -> list[ArchivedDocument]:
-    """Render and archive invitations over the render workers (small batches stay in-process)."""
-    return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=40)
+def render_invitations(
+    archive_dir: Path, jobs: list[InvitationJob], with_pdf: bool = False
+) -> list[ArchivedDocument]:
+    """Render and archive invitations over the render workers (small batches stay in-process,
+    and so do invitations also converted to PDF: see `workers.map_slices`)."""
+    return workers.map_slices(_render_jobs, archive_dir, jobs, inline_below=40, with_pdf=with_pdf)
 
 
 def invitations_to_pdf(

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -77,15 +77,25 @@ def map_slices(
     jobs: list[J],
     *,
     inline_below: int,
+    with_pdf: bool = False,
 ) -> list[R]:
     """`render(archive_dir, slice)` over about two slices per worker, results in job order;
-    fewer than `inline_below` jobs (or a single worker) stay in this process."""
-    workers = worker_count()
+    fewer than `inline_below` jobs (or a single worker) stay in this process. Jobs also
+    converted to PDF (`with_pdf`) under COOP_PDF_RENDER_INLINE stay in this process too, over as
+    many threads as there would be workers (a render is mostly waiting for its file's fsync):
+    no render worker is started, their memory is left to the LibreOffice converters."""
+    settings = Settings()
+    workers = worker_count(settings)
     if workers == 1 or len(jobs) < inline_below:
         return render(str(archive_dir), jobs)
     step = -(-len(jobs) // (workers * 2))
     slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]
     results: list[R] = []
+    if with_pdf and settings.pdf_render_inline:
+        with ThreadPoolExecutor(workers, thread_name_prefix="render") as threads:
+            for part in threads.map(render, [str(archive_dir)] * len(slices), slices):
+                results.extend(part)
+        return results
     for part in pool().map(render, [str(archive_dir)] * len(slices), slices):
         results.extend(part)
     return results

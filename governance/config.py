@@ -65,11 +65,26 @@ class Settings(BaseSettings):
         description="Mass documents of one template and language merged into one LibreOffice "
         "conversion, then split into one PDF each; 1: one conversion per document",
     )
-    pdf_recycle_after: int = Field(
+    pdf_converters_max_mb: int = Field(
         500,
         ge=0,
-        description="A LibreOffice converter is restarted after this many documents (its image "
-        "cache grows with every personal QR code: about +150 MiB per 1,000 ballots, measured); 0: never",
+        description="What the LibreOffice converters may take together, in MiB: a converter "
+        "whose measured size (its process group, soffice included, PSS) is over its share (this "
+        "divided by COOP_PDF_CONVERTERS) after a conversion is restarted before the next one (its "
+        "memory grows with every document it converts, pictures most); 0: no ceiling",
+    )
+    pdf_recycle_after: int = Field(
+        0,
+        ge=0,
+        description="A LibreOffice converter is also restarted after this many documents; 0: "
+        "only by its size (COOP_PDF_CONVERTER_MAX_MB; where the size cannot be measured, "
+        "every 500 documents)",
+    )
+    pdf_render_inline: bool = Field(
+        True,
+        description="Mass documents that are also converted to PDF are rendered in the flow's "
+        "own process, not in render workers: the conversion is the slow part (~50 ms a "
+        "document against ~5 ms to render) and the workers' memory goes to the converters",
     )
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes that render documents in bulk; 0: one per core, <= 4"

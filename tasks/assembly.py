@@ -10,7 +10,7 @@ from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import archive, assembly_docs, mass_pdf
+from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
 from governance.clock import add_calendar_days, business_today, utcnow
@@ -70,7 +70,9 @@ def prepare_shared_documents(assembly_id: int) -> int:
                     subject_id=str(assembly_id),
                 )
             )
-    return produce(requests)
+    made = produce(requests)
+    pdf.stop_converter()  # eight documents: the mass run's converters are the pool's
+    return made
 
 
 def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
@@ -120,9 +122,10 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
         context = assembly_docs.ballot(view, v, codes[v.member_id], settings, today, shared)
         url = assembly_docs.ballot_url(settings, codes[v.member_id])
         jobs.append(assembly_docs.ballot_job(assembly_id, number, context, v.member_id, url))
-    files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs)
+    pdf_wanted = mass_pdf.wanted(settings)
+    files = assembly_docs.render_ballots(settings.resolved_archive_dir(), jobs, pdf_wanted)
     failed: dict[str, str] = {}
-    if mass_pdf.wanted(settings):
+    if pdf_wanted:
         printed = {j.member_id: str(j.context["ballot_code"]) for j in jobs}
         files, failed = assembly_docs.ballots_to_pdf(
             settings.resolved_archive_dir(), files, printed
@@ -196,6 +199,7 @@ def finish_delivery(assembly_id: int, chunks: list[int], connections: int = 3) -
 @task(name="assembly-postal-pack", **IO_RETRIES)
 def write_postal_pack(assembly_id: int) -> dict[str, int]:
     """Addresses (CSV) and one printable document per language for those without e-mail."""
+    pdf_pool.shutdown()  # every ballot is converted: the converters' memory goes back first
     settings = get_settings()
     with UnitOfWork() as uow:
         view = service.get_assembly(uow.session, assembly_id)

@@ -86,9 +86,10 @@ def invite_next_chunk(
         for letter in letters
         if letter.document_key not in done
     ]
-    files = docs.render_invitations(settings.resolved_archive_dir(), jobs)
+    pdf_wanted = mass_pdf.wanted(settings)
+    files = docs.render_invitations(settings.resolved_archive_dir(), jobs, with_pdf=pdf_wanted)
     not_pdf = 0
-    if mass_pdf.wanted(settings):
+    if pdf_wanted:
         printed = {x.member_id: x.communication for x in letters}
         files, failed = docs.invitations_to_pdf(settings.resolved_archive_dir(), files, printed)
         not_pdf = report_not_pdf("invitation", failed)

@@ -116,7 +116,8 @@ def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
                 f"{summary}; {size / seconds / cores():.1f} ballots/s per core on {cores()} "
                 f"cores; plain = docxtpl + one soffice per document (3 per member) + one "
                 f"send, measured on {sample} members ({plain / sample:.2f} s each) and "
-                f"extrapolated; peak = the whole process tree (soffice included)"
+                f"extrapolated; peak = the whole process tree (soffice included); "
+                + memory.breakdown()
             ),
             peak_rss_mb=memory.peak_mb,
         ),
