@@ -159,3 +159,61 @@ def test_the_applicant_pages_pass_axe(portal: str, browser: Any, mail_sink: Any,
     page.locator("button[type=submit]").last.click()  # nothing typed: every field says why
     _check(page, f"phone-{lang}-apply-errors")
     context.close()
+
+
+KEYBOARD_APPLICATION = {  # what the applicant types, field by field (defaults left as offered)
+    "first_name": "Zoë",
+    "last_name": "D'Hondt",
+    "birth_date": "07301985",  # month, day, year: headless Chromium's date field is en-US
+    "street": "Rue Coenraets 72",
+    "postcode": "1060",
+    "city": "Saint-Gilles",
+    "phone": "+32 2 542 10 80",
+    "shares": "2",
+    "iban": "BE48 3200 7018 4927",
+    "privacy_policy_accepted_at": " ",
+    "internal_rules_accepted_at": " ",
+    "capital_risk_accepted_at": " ",
+}
+FOCUSED = """() => { const e = document.activeElement;
+  return {id: e.id, name: e.name || '', tag: e.tagName, type: e.type || '', value: e.value || ''}; }"""
+
+
+def test_an_applicant_applies_with_the_keyboard_only(portal: str, browser: Any, mail_sink: Any) -> None:
+    """Desktop, French: from the signed-in home to the application's status page with Tab,
+    typing, Space and Enter only (no click, no fill)."""
+    email = "keyboard.applicant@example.be"
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="fr-BE", bypass_csp=True)
+    context.route("**/*", _only_loopback)
+    page = context.new_page()
+    _sign_in(page, portal, mail_sink, email, "fr")
+    keys = page.keyboard
+    for _ in range(40):  # to the "become a member" tile, by keyboard
+        keys.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('href')") == "/apply":
+            break
+    keys.press("Enter")
+    page.wait_for_url(f"{portal}/apply")
+    typed: set[str] = set()
+    for _ in range(200):
+        keys.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["id"] == "send-application":
+            break
+        name = focused["name"]
+        if name in KEYBOARD_APPLICATION and name not in typed:
+            typed.add(name)
+            if focused["type"] == "checkbox":
+                keys.press("Space")
+            else:
+                for key in KEYBOARD_APPLICATION[name]:
+                    keys.type(key)
+            if name == "birth_date":
+                assert page.evaluate(FOCUSED)["value"] == "1985-07-30", page.evaluate(FOCUSED)
+    assert typed == set(KEYBOARD_APPLICATION), set(KEYBOARD_APPLICATION) - typed
+    _check(page, "keyboard-fr-apply-typed")
+    keys.press("Enter")
+    page.wait_for_url(f"{portal}/application")
+    _check(page, "keyboard-fr-application-status")
+    assert "D'Hondt" in page.content() or "D&#39;Hondt" in page.content()
+    context.close()
