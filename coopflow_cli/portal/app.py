@@ -15,7 +15,7 @@ from coopflow_cli.ballot_web.clients import parse_trusted
 from coopflow_cli.portal import apply, grants, jobs, myfile, shares, signin
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.processes import DeploymentStarter, ProcessNotStarted, ProcessStarter
-from coopflow_cli.portal.web import BadForm, PageNotFound, Portal, SignInNeeded
+from coopflow_cli.portal.web import BadForm, PageNotFound, Portal, SignInNeeded, SlowDown
 from governance.clock import utcnow
 from governance.config import Settings, get_settings
 from governance.domain.portal import LinkPurpose
@@ -92,6 +92,12 @@ def _add_error_pages(app: FastAPI, portal: Portal) -> None:
     def bad_form(request: Request, exc: BadForm) -> Response:
         lang = portal.language(request)
         return portal.page(request, "message.html", 400, message=LABELS[lang]["bad_form"])
+
+    @app.exception_handler(SlowDown)
+    def slow_down(request: Request, exc: SlowDown) -> Response:
+        lang = portal.language(request)
+        message = LABELS[lang]["slow_down"].format(seconds=int(exc.seconds) + 1)
+        return portal.page(request, "message.html", 429, message=message)
 
     @app.exception_handler(PageNotFound)
     def not_found(request: Request, exc: PageNotFound) -> Response:

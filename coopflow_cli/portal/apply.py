@@ -94,10 +94,6 @@ async def submit(request: Request) -> Response:
     latest = _latest(portal, person)
     if (latest is not None and latest.in_progress) or person.member_id is not None:
         return portal.redirect(request, "/application" if latest else "/me")
-    wait = portal.limited(portal.post_limit, request)
-    if wait:
-        message = LABELS[portal.language(request)]["slow_down"].format(seconds=int(wait) + 1)
-        return portal.page(request, "message.html", 429, message=message)
     draft = read_form(fields)
     now = portal.clock()
     form = to_application(draft, person.email, now)

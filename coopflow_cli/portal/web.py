@@ -53,6 +53,14 @@ class BadForm(Exception):
     """A POST without the right CSRF token: nothing is done, the page says so."""
 
 
+class SlowDown(Exception):
+    """Too many forms from one client address: answered 429 with the wait in words."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"wait {seconds:.0f} s")
+        self.seconds = seconds
+
+
 class PageNotFound(Exception):
     """Not there, or not this person's: one answer for both (no probing of ids)."""
 
@@ -70,6 +78,10 @@ class Bucket:
     def wait_seconds(self, key: str, now: float) -> float:
         """0 if one more request is allowed now (and count it), else how long to wait."""
         with self.lock:
+            if len(self.seen) > 50_000:  # forget addresses quiet for a whole window
+                self.seen = {
+                    k: v for k, v in self.seen.items() if v and now - v[-1] < self.window_seconds
+                }
             recent = [t for t in self.seen.get(key, []) if now - t < self.window_seconds]
             if len(recent) >= self.limit:
                 self.seen[key] = recent
@@ -171,16 +183,10 @@ class Portal:
         given = fields.pop("csrf", "")
         if not hmac.compare_digest(given.encode(), self.csrf_token(request).encode()):
             raise BadForm()
+        wait = self.limited(self.post_limit, request)
+        if wait:
+            raise SlowDown(wait)
         return fields
-
-    async def form_lists(self, request: Request) -> dict[str, list[str]]:
-        """Like form(), keeping every value of repeated fields (check boxes)."""
-        body = (await request.body()).decode("utf-8", errors="replace")
-        parsed = parse_qs(body, keep_blank_values=True, max_num_fields=200)
-        given = parsed.pop("csrf", [""])[0]
-        if not hmac.compare_digest(given.encode(), self.csrf_token(request).encode()):
-            raise BadForm()
-        return parsed
 
     def limited(self, bucket: Bucket, request: Request) -> float:
         """Seconds to wait before this client may do this again (0: go on)."""

@@ -83,3 +83,17 @@ def test_an_erased_member_can_no_longer_sign_in_and_leaves_no_address(mail_sink)
         assert uow.session.scalar(select(func.count(PortalLink.id))) == 0
         assert uow.session.scalar(select(func.count(PortalSession.id))) == 0
     assert client.get("/me").status_code == 401
+
+
+def test_too_many_forms_from_one_address_are_slowed_down_in_words(mail_sink) -> None:  # type: ignore[no-untyped-def]
+    from coopflow_cli.portal.web import Bucket
+
+    client = portal_client()
+    client.app.state.portal.post_limit = Bucket(limit=2, window_seconds=600)  # type: ignore[attr-defined]
+    home = client.get("/?lang=en")
+    for address in ("a@example.be", "b@example.be"):
+        assert client.post("/sign-in?lang=en", data={"email": address, "csrf": csrf(home.text)}).status_code == 200
+    third = client.post("/sign-in?lang=en", data={"email": "c@example.be", "csrf": csrf(home.text)})
+    assert third.status_code == 429
+    assert "Too many requests from your connection" in third.text
+    assert len(mail_sink.messages()) == 2
