@@ -5,8 +5,7 @@ label, one-time code), the applicant answers in the portal, staff approve; the n
 their number, subscribes to shares, pays them through a bank statement (camt.053 imported by
 the daily run), declares a job that is approved, and downloads their documents.
 
-The tests run in order and share one person (`journey`); the member's own pages are marked
-xfail when nobody became a member (the application steps failed). Screenshots of each step:
+The steps run in order in one test and share one person (`journey`). Screenshots of each step:
 tests/_artifacts/portal-journey/ (the staff's: var/screenshots/portal-*/).
 """
 
@@ -196,10 +195,9 @@ def staff_decide(journey: Journey, test_name: str, choice: str, note: str) -> No
                              shot=f"{choice.split()[0]}-filled")
 
 
-def member_or_xfail(journey: Journey) -> None:
-    """The member's own pages need the earlier steps: without /apply nobody became one."""
-    if journey.member_id is None:
-        pytest.xfail("no member: the application steps did not pass (page not built yet)")
+def assert_a_member(journey: Journey) -> None:
+    """The member's own pages need the earlier steps."""
+    assert journey.member_id is not None, "nobody became a member in the earlier steps"
 
 
 def application(journey: Journey) -> Application:
@@ -213,7 +211,7 @@ def application(journey: Journey) -> Application:
 # --- the journey -----------------------------------------------------------------------------
 
 
-def test_1_an_applicant_signs_in_with_the_emailed_link(journey: Journey) -> None:
+def step_1_an_applicant_signs_in_with_the_emailed_link(journey: Journey) -> None:
     journey.goto("/")
     journey.page.get_by_label("E-mailadres").fill(journey.email)
     journey.page.get_by_role("button", name="Mijn link ontvangen").click()
@@ -237,7 +235,7 @@ APPLICATION = {
 }
 
 
-def test_2_the_applicant_applies_and_the_application_waits_for_staff(journey: Journey) -> None:
+def step_2_the_applicant_applies_and_the_application_waits_for_staff(journey: Journey) -> None:
     assert journey.goto("/apply").status == 200
     form = journey.page.locator("main form:has([name=first_name])")
     fill_form(form, APPLICATION)
@@ -252,7 +250,7 @@ def test_2_the_applicant_applies_and_the_application_waits_for_staff(journey: Jo
     assert str(application(journey).status) == "in_review"
 
 
-def test_3_staff_ask_for_information_in_the_prefect_ui(journey: Journey) -> None:
+def step_3_staff_ask_for_information_in_the_prefect_ui(journey: Journey) -> None:
     assert journey.run_id, "no application waits for staff"
     staff_decide(journey, "ask", "ask the applicant for information",
                  "Welke activiteit wilt u met SMart uitoefenen?")
@@ -260,7 +258,7 @@ def test_3_staff_ask_for_information_in_the_prefect_ui(journey: Journey) -> None
     assert str(application(journey).status) == "info_requested"
 
 
-def test_4_the_applicant_answers_in_the_portal(journey: Journey) -> None:
+def step_4_the_applicant_answers_in_the_portal(journey: Journey) -> None:
     assert journey.run_id, "no application waits for an answer"
     assert journey.goto("/application").status == 200
     assert "Welke activiteit" in journey.page.locator("#staff-question").inner_text()
@@ -274,7 +272,7 @@ def test_4_the_applicant_answers_in_the_portal(journey: Journey) -> None:
     assert str(application(journey).status) == "in_review"
 
 
-def test_5_staff_approve_and_the_applicant_is_a_member(journey: Journey) -> None:
+def step_5_staff_approve_and_the_applicant_is_a_member(journey: Journey) -> None:
     assert journey.run_id, "no application waits for staff"
     staff_decide(journey, "approve", "approve", "Answer read, activity fits")
     assert journey.run_id is not None
@@ -288,8 +286,8 @@ def test_5_staff_approve_and_the_applicant_is_a_member(journey: Journey) -> None
     journey.shot("member-home")
 
 
-def test_6_the_member_subscribes_to_more_shares(journey: Journey) -> None:
-    member_or_xfail(journey)
+def step_6_the_member_subscribes_to_more_shares(journey: Journey) -> None:
+    assert_a_member(journey)
     assert journey.goto("/shares/subscribe").status == 200
     form = journey.page.locator("form[action='/shares/subscribe']")
     fill_form(form, {"shares": "2"})
@@ -310,8 +308,8 @@ def subscriptions(journey: Journey) -> list[tuple[int, str, int, str]]:
         return [(r[0], str(r[1]), int(r[2]), str(r[3])) for r in rows]
 
 
-def test_7_the_member_pays_through_a_bank_statement(journey: Journey) -> None:
-    member_or_xfail(journey)
+def step_7_the_member_pays_through_a_bank_statement(journey: Journey) -> None:
+    assert_a_member(journey)
     owed = subscriptions(journey)
     assert owed, "nothing to pay"
     inbox = journey.stack.home / "bank-inbox"
@@ -355,8 +353,8 @@ def job_form() -> dict[str, str]:
     }
 
 
-def test_8_the_member_declares_a_job_that_is_approved(journey: Journey) -> None:
-    member_or_xfail(journey)
+def step_8_the_member_declares_a_job_that_is_approved(journey: Journey) -> None:
+    assert_a_member(journey)
     assert journey.goto("/jobs/new").status == 200
     form = journey.page.locator("#job-form")
     fill_form(form, job_form())
@@ -385,8 +383,8 @@ def test_8_the_member_declares_a_job_that_is_approved(journey: Journey) -> None:
     assert _size(download.value) > 0
 
 
-def test_9_the_member_downloads_their_documents(journey: Journey) -> None:
-    member_or_xfail(journey)
+def step_9_the_member_downloads_their_documents(journey: Journey) -> None:
+    assert_a_member(journey)
     assert journey.goto("/file").status == 200
     journey.shot("my-file")
     links = journey.page.locator("a[href^='/file/documents/']")
@@ -395,3 +393,19 @@ def test_9_the_member_downloads_their_documents(journey: Journey) -> None:
         with journey.page.expect_download() as download:
             links.nth(n).click()
         assert _size(download.value) > 0, download.value.suggested_filename
+
+
+def test_a_person_goes_all_the_way_through_the_portal(journey: Journey) -> None:
+    """One test, the steps in order (a test runner never splits or reorders a person's way)."""
+    for step in (
+        step_1_an_applicant_signs_in_with_the_emailed_link,
+        step_2_the_applicant_applies_and_the_application_waits_for_staff,
+        step_3_staff_ask_for_information_in_the_prefect_ui,
+        step_4_the_applicant_answers_in_the_portal,
+        step_5_staff_approve_and_the_applicant_is_a_member,
+        step_6_the_member_subscribes_to_more_shares,
+        step_7_the_member_pays_through_a_bank_statement,
+        step_8_the_member_declares_a_job_that_is_approved,
+        step_9_the_member_downloads_their_documents,
+    ):
+        step(journey)
