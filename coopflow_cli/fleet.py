@@ -9,8 +9,11 @@
 
 Lost runs: a flow run sends a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY seconds while
 its process lives. The automation installed by `coop deploy` / `coop up` marks a run Crashed
-when no heartbeat (nor end state) came for COOP_LOST_RUN_AFTER_SECONDS: the machine or the
-process running it is gone. A Crashed run frees its deployment's concurrency slot.
+when, after it was taken by a worker (Pending), started (Running) or last beat, nothing more
+came for COOP_LOST_RUN_AFTER_SECONDS: no heartbeat and no other state (a run suspended for a
+staff decision has left its process on purpose and is left alone). Arming on the state events,
+which the server emits itself, catches a machine lost before its first heartbeat was out.
+A Crashed run frees its deployment's concurrency slot.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ from types import FrameType
 import typer
 
 LOST_RUN_AUTOMATION = "coopflow: lost runs marked Crashed"
+LOST_RUN_ARMED_BY = (
+    "prefect.flow-run.Pending",
+    "prefect.flow-run.Running",
+    "prefect.flow-run.heartbeat",
+)
 HEARTBEAT_SECONDS = "60"  # PREFECT_FLOWS_HEARTBEAT_FREQUENCY unless set (Prefect's minimum: 30)
 _PR_SET_PDEATHSIG = 1
 
@@ -67,14 +75,10 @@ async def _install(within_seconds: int) -> str:
         description="A flow run whose heartbeats stopped (its machine or process is gone) is "
         "marked Crashed, which frees its concurrency slot; staff start it again.",
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
-            expect={
-                "prefect.flow-run.heartbeat",
-                "prefect.flow-run.Completed",
-                "prefect.flow-run.Failed",
-                "prefect.flow-run.Cancelled",
-                "prefect.flow-run.Crashed",
-            },
+            # armed by the worker taking the run, the run starting, each heartbeat; disarmed by
+            # any later event of the run (a heartbeat, an end state, Suspended for staff...)
+            after=set(LOST_RUN_ARMED_BY),
+            expect={"prefect.flow-run.*"},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             for_each={"prefect.resource.id"},
             posture=Posture.Proactive,

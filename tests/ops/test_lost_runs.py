@@ -1,6 +1,8 @@
-"""Losing a machine: the worker and its flow run are killed with SIGKILL mid-run. The supervisor
-starts the worker again, and the lost-run automation installed by the set-up marks the run
-Crashed once its heartbeats stop (instead of Prefect showing it Running for ever).
+"""Losing a machine: the worker and its flow run are killed with SIGKILL mid-run, before the run's
+first heartbeat reached the server. The supervisor starts the worker again, and the lost-run
+automation installed by the set-up marks the run Crashed once nothing more comes from it
+(instead of Prefect showing it Running for ever), while a run suspended for a staff decision
+(no process, no heartbeat, on purpose) is left waiting.
 
 A real `prefect server`, the work pool, the automation and a supervised `coop worker`, as
 `coop up` starts them (heartbeat every 30 s, Prefect's minimum; Crashed after 45 s of silence).
@@ -46,8 +48,10 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             ops.wait_healthy(stack.api_url, env, 240, pid=stack.pids["server"])
             ops.ensure_work_pool(env, ROOT)
             deploying = {**env, "COOP_HOME": str(home / "the-deploying-machine")}
-            ops.prefect_cli(["--no-prompt", "deploy", "tests/ops/lost_run_flow.py:lost_run_probe",
-                             "--name", "lost-run-probe", "--pool", ops.WORK_POOL], deploying, ROOT)
+            for probe in ("lost-run-probe", "waiting-probe"):
+                entry = f"tests/ops/lost_run_flow.py:{probe.replace('-', '_')}"
+                ops.prefect_cli(["--no-prompt", "deploy", entry, "--name", probe,
+                                 "--pool", ops.WORK_POOL], deploying, ROOT)
             ops.install_automations(env, LOST_AFTER)
             stack.pids["worker"] = ops.start_supervised_worker(env, ROOT, stack.logs, "worker-1")
             yield stack
@@ -84,13 +88,15 @@ def test_a_run_whose_machine_dies_is_marked_crashed_and_the_worker_comes_back(
     # no path recorded: each worker changes into its own $COOP_HOME (deployed from "elsewhere")
     assert deployment.pull_steps == [
         {"coopflow_cli.steps.enter_checkout": {"variable": "COOP_HOME"}}], deployment.pull_steps
+    waiting = stack.start("waiting-probe", {})  # a run waiting for staff: left alone
+    stack.wait_for(waiting, lambda s: s.is_paused(), "suspended", timeout=120)
     marker = tmp_path / "probe.pid"
     run_id = stack.start("lost-run-probe", {"marker": str(marker)})
     flow_pid = _wait_for_file(marker, stack)
     stack.wait_for(run_id, lambda s: s.is_running(), "running", timeout=60)
     worker = _parent(flow_pid)  # the prefect worker, below its supervisor
     assert _parent(worker) == stack.pids["worker"]
-    time.sleep(5)  # the first heartbeat (sent at the start) reached the server
+    # killed at once: its first heartbeat may never have left (the Running event arms the watch)
     for group in (os.getpgid(worker), os.getpgid(flow_pid)):  # the machine goes: no one reports
         os.killpg(group, signal.SIGKILL)
     killed_at = time.monotonic()
@@ -100,6 +106,8 @@ def test_a_run_whose_machine_dies_is_marked_crashed_and_the_worker_comes_back(
     took = time.monotonic() - killed_at
     assert "No heartbeat" in (state.message or ""), state.message
     assert took >= LOST_AFTER - 20, f"marked Crashed {took:.0f} s after the kill: too early"
+    still = stack.state(waiting)  # suspended longer than LOST_AFTER, yet not taken for lost
+    assert still is not None and still.is_paused(), still
 
     log = (stack.logs / "worker-1.log").read_text(errors="replace")
     assert "exited with -9; restarting" in log and log.count(": started (pid") >= 2, log[-2000:]
