@@ -88,26 +88,35 @@ class LongLivedConverter:
     def _start(self) -> subprocess.Popen[str]:
         if self._own_profile is not None:
             self._own_profile.mkdir(parents=True, exist_ok=True)
-            profile = str(self._own_profile)
+            profile = str(self._own_profile.resolve())  # COOP_VAR_DIR may be relative
         else:
             self._profile = tempfile.TemporaryDirectory(prefix="coop-uno-")
             profile = self._profile.name
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        proc = subprocess.Popen(
-            [SYSTEM_PYTHON, str(WORKER), str(port), profile],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )  # its own process group: soffice goes with it
-        assert proc.stdout is not None
-        hello = proc.stdout.readline()
-        if not hello or not json.loads(hello).get("ready"):
-            self._kill(proc)
-            raise PdfConversionError(f"the LibreOffice converter did not start: {hello!r}")
+        errors = tempfile.TemporaryFile()  # what the worker says when it cannot start
+        try:
+            proc = subprocess.Popen(
+                [SYSTEM_PYTHON, str(WORKER), str(port), profile],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                start_new_session=True,
+            )  # its own process group: soffice goes with it
+            assert proc.stdout is not None
+            hello = proc.stdout.readline()
+            if not hello or not json.loads(hello).get("ready"):
+                self._kill(proc)
+                errors.seek(0)
+                said = errors.read().decode(errors="replace").strip().splitlines()[-3:]
+                raise PdfConversionError(
+                    f"the LibreOffice converter did not start: {hello.strip() or 'no answer'}"
+                    + (f" ({' | '.join(said)})" if said else "")
+                )
+        finally:
+            errors.close()  # a started worker keeps writing to the file, unlinked: never read
         return proc
 
     def convert(

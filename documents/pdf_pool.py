@@ -179,7 +179,7 @@ class ConverterPool:
         self._converted: dict[int, int] = {}  # converter -> documents since its start
         self.restarts: list[Restart] = []  # converters restarted for their size or count
         self._count_lock = threading.Lock()
-        self._root = settings.var_dir / "lo-profiles"
+        self._root = settings.var_dir.resolve() / "lo-profiles"
         self._slots: list[_Slot] = []
         self._converters: list[LongLivedConverter] = []
         self._idle: queue.Queue[LongLivedConverter] = queue.Queue()

@@ -39,7 +39,7 @@ def store(doc, url, pdf_version, bookmarks=False):  # type: ignore[no-untyped-de
 
 
 def main() -> int:
-    port, profile = int(sys.argv[1]), Path(sys.argv[2])
+    port, profile = int(sys.argv[1]), Path(sys.argv[2]).resolve()  # a URI needs it absolute
     office = subprocess.Popen([
         "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
         "--nologo", "--norestore", "--nodefault",

@@ -136,3 +136,33 @@ def test_documents_converted_to_pdf_are_rendered_without_render_workers(
     finally:
         workers.shutdown()
         reset_settings()
+
+
+@pytest.mark.pdf
+@needs_libreoffice
+def test_a_pool_under_a_relative_var_dir_converts_as_under_an_absolute_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` runs with COOP_VAR_DIR=var/demo: the profiles' directory is relative, and
+    LibreOffice takes its profile as a file URI (a relative path made every conversion fail)."""
+    ballots = _ballots(tmp_path, 1)
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(var_dir=Path("var"), pdf_recycle_after=0)
+    with ConverterPool(1, settings, archival=False) as pool:
+        source, number = ballots[0]
+        outcomes = pool.convert([PdfJob(source, tmp_path / "out" / "one.pdf", expect=number)])
+    _read_back(outcomes, [number])
+
+
+@pytest.mark.pdf
+@needs_libreoffice
+def test_a_converter_that_cannot_start_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken_worker.py"
+    broken.write_text("import sys\nsys.exit('no office on this machine')\n")
+    monkeypatch.setattr(pdf, "WORKER", broken)
+    converter = LongLivedConverter(tmp_path / "profile")
+    with pytest.raises(pdf.PdfConversionError, match=r"did not start: no answer.*no office"):
+        converter.convert(tmp_path / "any.docx", tmp_path / "any.pdf")
+    converter.close()
