@@ -91,7 +91,7 @@ def run_demo(out: Path, only: list[str] | None = None) -> int:
         "files", "messages under mail/ (.eml)", str(len(list((out / "mail").glob("*.eml"))))
     )
     console.print(table)
-    return _verify_final_register(console)
+    return _verify_final_register(console) or _documents_in_pdf(console)
 
 
 def _verify_final_register(console: Console) -> int:
@@ -105,6 +105,31 @@ def _verify_final_register(console: Console) -> int:
         console.print(f"[red]register verify on the final state: TAMPERED: {report.problem}[/red]")
         return 1
     console.print(f"register verify on the final state: OK ({report.entries} entries)")
+    return 0
+
+
+# made for the print shop as one .docx per language, or a CSV (recorded with the DOCX format)
+PRINT_SHOP_FILES = frozenset({"assembly_postal_pack", "postal_addresses"})
+
+
+def _documents_in_pdf(console: Console) -> int:
+    """With LibreOffice here and PDF output on, every letter a member receives is a PDF: one
+    that stayed DOCX means a conversion failed (the fallback keeps it, the demo says it)."""
+    from documents import pdf
+    from governance.db.uow import UnitOfWork
+    from governance.domain.enums import DocumentFormat
+    from governance.services import documents
+
+    if not (get_settings().pdf_output and pdf.available()):
+        console.print("documents: PDF output off or LibreOffice missing, letters kept as DOCX")
+        return 0
+    with UnitOfWork() as uow:
+        docx = documents.templates_in_format(uow.session, DocumentFormat.DOCX)
+    stayed = {t: n for t, n in docx.items() if t not in PRINT_SHOP_FILES}
+    if stayed:
+        console.print(f"[red]documents meant as PDF that stayed DOCX: {stayed}[/red]")
+        return 1
+    console.print("documents: every letter archived as PDF")
     return 0
 
 

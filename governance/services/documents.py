@@ -134,6 +134,17 @@ def count_in_format(
     )
 
 
+def templates_in_format(session: Session, fmt: DocumentFormat) -> dict[str, int]:
+    """How many documents of each template are archived in one format, voided ones left out
+    (the demo's check that nothing meant as PDF stayed DOCX)."""
+    rows = session.execute(
+        select(Document.template, func.count())
+        .where(Document.format == fmt, Document.voided_at.is_(None))
+        .group_by(Document.template)
+    ).tuples()
+    return {str(template): int(n) for template, n in rows}
+
+
 def formats_for_subjects(
     session: Session, subject_type: str, subject_ids: list[str]
 ) -> dict[DocumentFormat, int]:
