@@ -533,24 +533,20 @@ def _close(
         member_id=d.member_id,
         details={"reason": reason},
     )
-    if member.email:
-        outbox.enqueue(
-            session,
-            key=mail_keys.contract_decision(d.id, d.revision, status.value),
-            to=member.email,
-            template="contract_not_approved",
-            language=member.language,
-            member_id=member.id,
-            context={
-                "name": member.display_name,
-                "declaration_id": d.id,
-                "function": d.function,
-                "first_day": d.first_day.isoformat(),
-                "outcome": status.value,
-                "reason": reason,
-                "checks": checks or [],
-            },
-        )
+    outbox.tell_member(
+        session,
+        member,
+        key=mail_keys.contract_decision(d.id, d.revision, status.value),
+        template="contract_not_approved",
+        context={
+            "declaration_id": d.id,
+            "function": d.function,
+            "first_day": d.first_day.isoformat(),
+            "outcome": status.value,
+            "reason": reason,
+            "checks": checks or [],
+        },
+    )
 
 
 def _approve(

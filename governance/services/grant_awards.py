@@ -383,23 +383,18 @@ def finalise_awards(uow: UnitOfWork, call_id: int, now: datetime) -> list[Letter
     }
     for job in jobs:
         member = members[job.member_id]
-        if member.email:
-            outbox.enqueue(
-                session,
-                key=mail_keys.grant_decision_letter(call_id, job.template, job.reference),
-                to=member.email,
-                template=job.template,
-                language=member.language,
-                member_id=member.id,
-                attachment_keys=[job.key],
-                context={
-                    "name": member.display_name,
-                    "call": call.name,
-                    "reference": job.reference,
-                    "amount_cents": int(job.facts.get("amount_cents", 0)),
-                    "coop_name": uow.settings.coop_name,
-                },
-            )
+        outbox.tell_member(
+            session,
+            member,
+            key=mail_keys.grant_decision_letter(call_id, job.template, job.reference),
+            template=job.template,
+            attachment_keys=[job.key],
+            context={
+                "call": call.name,
+                "reference": job.reference,
+                "amount_cents": int(job.facts.get("amount_cents", 0)),
+            },
+        )
     uow.commit()
     return jobs
 

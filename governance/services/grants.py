@@ -389,24 +389,19 @@ def _acknowledge(
     uow: UnitOfWork, call: GrantCall, member: Member, reference: str, spec: ApplicationSpec
 ) -> None:
     """Queue the acknowledgement e-mail of a new file (no address: no e-mail)."""
-    if member.email:
-        outbox.enqueue(
-            uow.session,
-            key=mail_keys.grant_ack(call.id, reference),
-            to=member.email,
-            template="grant_ack",
-            language=member.language,
-            member_id=member.id,
-            context={
-                "name": member.display_name,
-                "call": call.name,
-                "reference": reference,
-                "title": spec.project_title,
-                "amount_cents": spec.amount_asked_cents,
-                "closes_on": brussels_date(call.closes_at).isoformat(),
-                "coop_name": uow.settings.coop_name,
-            },
-        )
+    outbox.tell_member(
+        uow.session,
+        member,
+        key=mail_keys.grant_ack(call.id, reference),
+        template="grant_ack",
+        context={
+            "call": call.name,
+            "reference": reference,
+            "title": spec.project_title,
+            "amount_cents": spec.amount_asked_cents,
+            "closes_on": brussels_date(call.closes_at).isoformat(),
+        },
+    )
 
 
 def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:

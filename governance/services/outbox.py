@@ -2,7 +2,8 @@
 
 Rows are read and written by the outbox repository (`uow.outbox`); delivery is the engine in
 governance.services.delivery. `enqueue` stays here for the many use cases that queue one
-message through their session.
+message through their session; `tell_member` is the letter to a member, with the greeting's
+facts every member template uses.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from governance.db.models import OutboxMessage
+from governance.config import get_settings
+from governance.db.models import Member, OutboxMessage
 from governance.db.repositories.outbox import OutboxRepository
-from governance.domain.enums import Language
+from governance.domain.enums import Language, MemberKind
 
 
 def enqueue(
@@ -37,3 +39,35 @@ def enqueue(
         member_id=member_id,
         attachment_keys=attachment_keys,
     )
+
+
+def tell_member(
+    session: Session,
+    member: Member,
+    *,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    attachment_keys: list[str] | None = None,
+) -> bool:
+    """Queue one letter to `member` in their language, with their name, whether they are a
+    company and the cooperative's name beside `context`; False (nothing queued) when the member
+    has no e-mail address: the caller sends it by post."""
+    if not member.email:
+        return False
+    enqueue(
+        session,
+        key=key,
+        to=member.email,
+        template=template,
+        language=member.language,
+        member_id=member.id,
+        attachment_keys=attachment_keys,
+        context={
+            "name": member.display_name,
+            "company": member.kind == MemberKind.COMPANY,
+            "coop_name": get_settings().coop_name,
+            **context,
+        },
+    )
+    return True

@@ -13,13 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance.config import get_settings
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
 from governance.db.repositories.timeline import TimelineRepository
 from governance.domain import mail_keys
 from governance.domain import register as rules
 from governance.domain.actor import Actor
-from governance.domain.enums import MemberKind, MemberStatus
+from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import Entry, EntryKind, ResignationStatus
 from governance.services import outbox, refunds
@@ -172,27 +171,21 @@ def transfer_shares(
         ),
     )
     for member, cert in zip((giver, receiver), result.certificates, strict=True):
-        if member.email:
-            outbox.enqueue(
-                session,
-                key=mail_keys.share_transfer_key(sequence, member.id),
-                to=member.email,
-                template="share_transfer_notice",
-                language=member.language,
-                member_id=member.id,
-                attachment_keys=[cert.key],
-                context={
-                    "name": member.display_name,
-                    "company": member.kind == MemberKind.COMPANY,
-                    "giver": giver.display_name,
-                    "receiver": receiver.display_name,
-                    "shares": shares,
-                    "share_class": share_class,
-                    "held": cert.shares,
-                    "effective_on": effective_on.isoformat(),
-                    "coop_name": get_settings().coop_name,
-                },
-            )
+        outbox.tell_member(
+            session,
+            member,
+            key=mail_keys.share_transfer_key(sequence, member.id),
+            template="share_transfer_notice",
+            attachment_keys=[cert.key],
+            context={
+                "giver": giver.display_name,
+                "receiver": receiver.display_name,
+                "shares": shares,
+                "share_class": share_class,
+                "held": cert.shares,
+                "effective_on": effective_on.isoformat(),
+            },
+        )
     return result
 
 
@@ -308,23 +301,11 @@ def _tell(
     session: Session, member: Member, template: str, key: str, context: dict[str, object]
 ) -> str | None:
     """Queue one letter to the member; returns its key (None: no e-mail address)."""
-    if not member.email:
-        return None
-    outbox.enqueue(
-        session,
-        key=key,
-        to=member.email,
-        template=template,
-        language=member.language,
-        member_id=member.id,
-        context={
-            "name": member.display_name,
-            "company": member.kind == MemberKind.COMPANY,
-            "coop_name": get_settings().coop_name,
-            **context,
-        },
+    return (
+        key
+        if outbox.tell_member(session, member, key=key, template=template, context=context)
+        else None
     )
-    return key
 
 
 def _cancel_all(

@@ -31,7 +31,6 @@ from governance.domain import mail_keys
 from governance.domain import register as rules
 from governance.domain.actor import Actor
 from governance.domain.decisions import DecisionView
-from governance.domain.enums import MemberKind
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.identifiers import structured_communication
 from governance.domain.payments import PaymentMatch, match_payment
@@ -166,28 +165,22 @@ def subscribe(
         member_id=member_id,
         details={"share_class": share_class, "shares": shares, "amount_cents": amount},
     )
-    if member.email:
-        settings = get_settings()
-        outbox.enqueue(
-            session,
-            key=mail_keys.share_payment_instructions(sub.id),
-            to=member.email,
-            template="share_payment_instructions",
-            language=member.language,
-            member_id=member_id,
-            context={
-                "name": member.display_name,
-                "company": member.kind == MemberKind.COMPANY,
-                "shares": shares,
-                "share_class": share_class,
-                "amount_cents": amount,
-                "iban": settings.coop_iban,
-                "bic": settings.coop_bic,
-                "communication": view.structured_communication,
-                "due_on": view.due_on.isoformat(),
-                "coop_name": settings.coop_name,
-            },
-        )
+    settings = get_settings()
+    outbox.tell_member(
+        session,
+        member,
+        key=mail_keys.share_payment_instructions(sub.id),
+        template="share_payment_instructions",
+        context={
+            "shares": shares,
+            "share_class": share_class,
+            "amount_cents": amount,
+            "iban": settings.coop_iban,
+            "bic": settings.coop_bic,
+            "communication": view.structured_communication,
+            "due_on": view.due_on.isoformat(),
+        },
+    )
     return view
 
 
@@ -485,19 +478,15 @@ def is_shareholder(session: Session, member_id: int, on: date) -> bool:
 
 def _mail_subscription(session: Session, sub: ShareSubscription, template: str, key: str) -> None:
     member = session.get(Member, sub.member_id)
-    if member is None or not member.email:
+    if member is None:
         return
     settings = get_settings()
-    outbox.enqueue(
+    outbox.tell_member(
         session,
+        member,
         key=key,
-        to=member.email,
         template=template,
-        language=member.language,
-        member_id=member.id,
         context={
-            "name": member.display_name,
-            "company": member.kind == MemberKind.COMPANY,
             "shares": sub.shares,
             "share_class": sub.share_class,
             "amount_cents": sub.amount_cents - sub.paid_cents,
@@ -505,7 +494,6 @@ def _mail_subscription(session: Session, sub: ShareSubscription, template: str, 
             "iban": settings.coop_iban,
             "communication": _formatted(sub.structured_communication or ""),
             "subscribed_on": sub.subscribed_on.isoformat(),
-            "coop_name": settings.coop_name,
         },
     )
 
@@ -717,22 +705,13 @@ def queue_certificate_mail(session: Session, subscription_id: int, document_key:
     """E-mail the certificate of an issued subscription (waits for the document; once)."""
     sub = _subscription(session, subscription_id)
     member = session.get(Member, sub.member_id)
-    if sub.status is not SubscriptionStatus.ISSUED or member is None or not member.email:
+    if sub.status is not SubscriptionStatus.ISSUED or member is None:
         return False
-    outbox.enqueue(
+    return outbox.tell_member(
         session,
+        member,
         key=mail_keys.share_certificate(sub.id),
-        to=member.email,
         template="share_certificate",
-        language=member.language,
-        member_id=member.id,
         attachment_keys=[document_key],
-        context={
-            "name": member.display_name,
-            "company": member.kind == MemberKind.COMPANY,
-            "shares": sub.shares,
-            "share_class": sub.share_class,
-            "coop_name": get_settings().coop_name,
-        },
+        context={"shares": sub.shares, "share_class": sub.share_class},
     )
-    return True

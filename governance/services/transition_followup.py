@@ -23,7 +23,7 @@ from governance.db.models import (
 from governance.db.uow import UnitOfWork
 from governance.domain import mail_keys
 from governance.domain.actor import Actor
-from governance.domain.enums import MemberKind, MemberStatus
+from governance.domain.enums import MemberStatus
 from governance.domain.errors import InvalidTransition, NotFound
 from governance.domain.register import EntryKind, SubscriptionStatus
 from governance.domain.transition import (
@@ -246,23 +246,17 @@ def restrict_members(
     for invitee, member, sub in rows:
         invitee.restricted_at = now
         member.status = MemberStatus.RESTRICTED
-        if member.email:
-            outbox.enqueue(
-                session,
-                key=mail_keys.transition_key(campaign_id, "restricted", member.id),
-                to=member.email,
-                template="transition_restricted",
-                language=member.language,
-                context={
-                    "name": member.display_name,
-                    "company": member.kind == MemberKind.COMPANY,
-                    "restriction_on": campaign.restriction_on.isoformat(),
-                    "coop_name": _coop_name(),
-                    "questions": _questions(),
-                    **_still_payable(sub),
-                },
-                member_id=member.id,
-            )
+        if outbox.tell_member(
+            session,
+            member,
+            key=mail_keys.transition_key(campaign_id, "restricted", member.id),
+            template="transition_restricted",
+            context={
+                "restriction_on": campaign.restriction_on.isoformat(),
+                "questions": _questions(),
+                **_still_payable(sub),
+            },
+        ):
             result.emailed += 1
         else:
             result.postal.append(member.id)
@@ -323,12 +317,6 @@ def _still_payable(sub: ShareSubscription | None) -> dict[str, str | int]:
         "bic": settings.coop_bic,
         "communication": sub.structured_communication or "",
     }
-
-
-def _coop_name() -> str:
-    from governance.config import get_settings
-
-    return get_settings().coop_name
 
 
 def _questions() -> str:

@@ -45,21 +45,14 @@ def welcome_member(
     first_time = member.member_number is None
     number = members.assign_member_number(session, member)
     letter_key = welcome_letter_key(member_id)
-    if member.email:
-        outbox.enqueue(
-            session,
-            key=mail_keys.welcome(member_id),
-            to=member.email,
-            template="welcome",
-            language=member.language,
-            member_id=member_id,
-            attachment_keys=[letter_key],
-            context={
-                "name": member.display_name,
-                "member_number": number,
-                "coop_name": uow.settings.coop_name,
-            },
-        )
+    outbox.tell_member(
+        session,
+        member,
+        key=mail_keys.welcome(member_id),
+        template="welcome",
+        attachment_keys=[letter_key],
+        context={"member_number": number},
+    )
     if first_time:
         uow.timeline.record(
             actor=actor,
