@@ -5,7 +5,9 @@ What the redesign is judged by (issue "the house"), read from the source, not fr
   import cycles counted as one floor), overall and inside the use cases;
 - modules and functions per package, and those over the limits (500 lines per module, 60 per
   function);
-- who commits: `.commit()` calls per package (one transaction rule: only use cases commit).
+- who commits: `.commit()` calls per package (one transaction rule: only use cases commit);
+- which public use cases hand out ORM rows instead of views (their return annotation names a table
+  class of governance/db/models).
 
 `tests/foundation/test_house_limits.py` holds the limits as a ratchet on these same figures.
 """
@@ -182,12 +184,39 @@ def depth(prefix: str) -> tuple[int, list[str]]:
     return floors, [min(members[c]) for c in chain]
 
 
+def table_classes() -> set[str]:
+    """The ORM classes: every class defined in governance/db/models."""
+    return {
+        node.name
+        for path in (ROOT / "governance" / "db" / "models").glob("*.py")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef) and node.name != "Base"
+    }
+
+
+def rows_returned(path: Path, tables: set[str]) -> list[str]:
+    """Public functions of a module whose return annotation names a table class."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and not node.name.startswith("_")
+        and node.returns is not None
+        and {n.id for n in ast.walk(node.returns) if isinstance(n, ast.Name)} & tables
+    ]
+
+
 def offenders() -> dict[str, dict[str, int]]:
     """What the ratchet test holds: modules and functions over the limits, and `.commit()` calls
     outside the use cases, with their size (lines, or calls)."""
     modules: dict[str, int] = {}
     functions: dict[str, int] = {}
     commits: dict[str, int] = {}
+    rows: dict[str, int] = {}
+    tables = table_classes()
+    for path in sorted((ROOT / "governance" / "services").rglob("*.py")):
+        rows.update({f"{module_name(path)}.{f}": 1 for f in rows_returned(path, tables)})
     for package in PACKAGES:
         for path in source_files(package):
             name = module_name(path)
@@ -203,6 +232,7 @@ def offenders() -> dict[str, dict[str, int]]:
         "long_modules": dict(sorted(modules.items())),
         "long_functions": dict(sorted(functions.items())),
         "commits_outside_use_cases": dict(sorted(commits.items())),
+        "orm_rows_returned": dict(sorted(rows.items())),
     }
 
 

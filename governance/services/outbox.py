@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from governance.config import get_settings
-from governance.db.models import Member, OutboxMessage
+from governance.db.models import Member
 from governance.db.repositories.outbox import OutboxRepository
 from governance.domain.enums import Language, MemberKind
 
@@ -28,9 +28,9 @@ def enqueue(
     context: dict[str, Any],
     member_id: int | None = None,
     attachment_keys: list[str] | None = None,
-) -> OutboxMessage:
+) -> None:
     """Write one message in the caller's transaction; the same key never makes a second one."""
-    return OutboxRepository(session).enqueue(
+    OutboxRepository(session).enqueue(
         key=key,
         to=to,
         template=template,
