@@ -460,7 +460,6 @@ def test_staff_paste_a_bank_statement_and_the_payment_is_recorded(
     """The statement as the bank exported it, pasted whole into the form's text box; the run
     keeps it in the database and the exact payment issues the member's share."""
     import shutil
-    from datetime import UTC, datetime
 
     from e2e_stack import ARTIFACTS
 
@@ -478,7 +477,7 @@ def test_staff_paste_a_bank_statement_and_the_payment_is_recorded(
             street="Rue Haute 1", postcode="1000", city="Bruxelles",
         ), Actor.system("test"), MemberStatus.ACTIVE)
         sub = shares.subscribe(uow.session, member_id=member.id, share_class="A", shares=1,
-                               actor=Actor.system("test"), now=datetime.now(UTC))
+                               actor=Actor.system("test"), now=utcnow())
         uow.commit()
     digits = "".join(ch for ch in sub.structured_communication if ch.isdigit())
     exported = statement_xml(stack.settings.coop_iban, "UI-STMT-1", business_today(), [
