@@ -27,9 +27,19 @@ from governance.domain.enums import Language
 from governance.domain.errors import RuleViolation
 from governance.domain.register import SubscriptionStatus
 from governance.domain.staff import SYSTEM_RESUME_CODE
-from governance.services import decisions, payments, register_export, share_changes, shares
+from governance.services import (
+    bank_statements,
+    decisions,
+    payments,
+    register_export,
+    share_changes,
+    shares,
+)
 from governance.statutes import get_statutes
+from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES
+
+FOLDER = Actor.system("bank-import")
 
 
 def _log() -> Any:
@@ -41,28 +51,18 @@ def _log() -> Any:
 
 @task(name="import-bank-statements", **IO_RETRIES)
 def import_bank_statements(inbox: str) -> dict[str, Any]:
-    """Import every camt.053 file of `inbox`, then move it to inbox/done (twice = once)."""
+    """Keep every camt.053 file of `inbox` in the database (then move it to inbox/done), and
+    import every kept statement not imported yet, whichever door brought it (twice = once)."""
     folder = Path(inbox)
     done = folder / "done"
-    totals: dict[str, Any] = {
-        "files": 0,
-        "exact": 0,
-        "under": 0,
-        "over": 0,
-        "unknown": 0,
-        "duplicates": 0,
-        "issued": [],
-    }
-    totals["reversals"] = 0
-    totals["refused"] = []
+    totals = new_totals()
     for path in sorted(folder.glob("*.xml")) if folder.exists() else []:
         try:
             payments.check_file_size(path.stat().st_size)
             with UnitOfWork() as uow:
-                report = payments.import_statement(
-                    uow.session, path.read_bytes(), actor=Actor.system("bank-import")
+                bank_statements.receive(
+                    uow, path.read_bytes(), actor=FOLDER, source="inbox", file_name=path.name
                 )
-                uow.commit()
         except RuleViolation as exc:  # not the coop's, not a supported statement, too large
             _set_aside(folder / "refused", path, exc.message)
             totals["refused"].append(f"{path.name}: {exc.message}")
@@ -70,10 +70,7 @@ def import_bank_statements(inbox: str) -> dict[str, Any]:
             continue
         done.mkdir(exist_ok=True)
         shutil.move(str(path), done / path.name)
-        totals["files"] += 1
-        for name in ("exact", "under", "over", "unknown", "duplicates", "reversals"):
-            totals[name] += getattr(report, name)
-        totals["issued"].extend(report.issued_subscription_ids)
+    import_pending(totals)
     _log().info("bank statements: %s", totals)
     return totals
 

@@ -450,3 +450,57 @@ def test_the_board_approves_the_grant_awards_in_the_form(
             select(Member).where(Member.id.in_(applicants)))}
     told = {m["To"] for m in stack_mails(stack)}
     assert addresses <= told, "each grantee receives the award letter"
+
+
+# --- bank-statement-upload: a statement pasted into the form --------------------------------
+
+
+def test_staff_paste_a_bank_statement_and_the_payment_is_recorded(
+        stack: Stack, staff: StaffUI) -> None:
+    """The statement as the bank exported it, pasted whole into the form's text box; the run
+    keeps it in the database and the exact payment issues the member's share."""
+    import shutil
+
+    from e2e_stack import ARTIFACTS
+
+    from governance.db.models import BankStatement, SharePayment
+    from governance.domain.actor import Actor
+    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+    from governance.domain.members import MemberFacts
+    from governance.services import members, shares
+    from seeding.camt import Credit, statement_xml
+
+    with UnitOfWork(stack.settings) as uow:
+        member = members.create_member(uow.session, MemberFacts(
+            kind=MemberKind.PERSON, first_name="Ines", last_name="Statement-UI",
+            language=Language.FR, office=Office.BRUXELLES, email="ines.ui@example.org",
+            street="Rue Haute 1", postcode="1000", city="Bruxelles",
+        ), Actor.system("test"), MemberStatus.ACTIVE)
+        sub = shares.subscribe(uow.session, member_id=member.id, share_class="A", shares=1,
+                               actor=Actor.system("test"), now=utcnow())
+        uow.commit()
+    digits = "".join(ch for ch in sub.structured_communication if ch.isdigit())
+    exported = statement_xml(stack.settings.coop_iban, "UI-STMT-1", business_today(), [
+        Credit(sub.amount_cents, "Ines Statement", "BE05068123456775", "UI-BANK-1",
+               structured=digits)]).decode()
+
+    staff.open_form("bank-statement-upload")
+    staff.fill("Bank statement (camt.053 XML)", exported)
+    staff.shot("statement-pasted", full_page=True)
+    run_id = staff.submit_form()
+    state = stack.wait_completed(run_id)
+    assert state.is_completed() and "UI-STMT-1 kept (1 entries)" in str(state.message)
+    staff.open_run(run_id)
+    staff.page.get_by_text("Completed").first.wait_for(timeout=60_000)
+    picture = staff.shot("statement-imported")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(picture, ARTIFACTS / "bank-statement-upload.png")
+
+    with UnitOfWork(stack.settings) as uow:
+        payment = uow.session.scalars(select(SharePayment).where(
+            SharePayment.subscription_id == sub.id)).one()
+        assert (payment.amount_cents, str(payment.status)) == (sub.amount_cents, "applied")
+        assert shares.get_subscription(uow.session, sub.id).status == "issued"
+        kept = uow.session.scalars(select(BankStatement).where(
+            BankStatement.statement_ids == "UI-STMT-1")).one()
+        assert kept.source == "upload" and kept.imported_at is not None

@@ -18,6 +18,7 @@ from governance.db.models.core import (
     TimelineEvent,
 )
 from governance.db.models.register import (
+    BankStatement,
     RegisterEntry,
     RegisterHead,
     Resignation,
@@ -29,6 +30,7 @@ from governance.db.models.register import (
 from governance.db.models.transition import TransitionCampaign, TransitionInvitee
 
 __all__ = [
+    "BankStatement",
     "Base",
     "DecisionRequest",
     "Document",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
 )
@@ -193,3 +194,25 @@ class ShareRefund(Base):
     status: Mapped[RefundStatus] = mapped_column(state_column(RefundStatus), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BankStatement(Base):
+    """A camt.053 file as received (the staff upload form or the daily folder), kept in the
+    database so that every worker of every machine reaches it. `sha256` is unique: the same
+    file given twice, through either door, is one statement, imported once (`imported_at`)."""
+
+    __tablename__ = "bank_statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    account_iban: Mapped[str] = mapped_column(String(34))
+    statement_ids: Mapped[str] = mapped_column(String(200))
+    entries: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))  # upload | inbox
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    received_by: Mapped[str] = mapped_column(String(120))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    import_report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
