@@ -51,7 +51,8 @@ def bank_statement_upload(upload: Annotated[StatementUpload, FORM]) -> State[Any
     start_payment_reviews()  # a run with its form for each payment held for staff
     wake_waiting_subscriptions(imported["issued"])
     if received["new"]:
-        kept = f"Statement {received['statement_ids']} kept ({received['entries']} entries)"
+        entries = received["entries"]
+        kept = f"Statement {received['statement_ids']} kept ({entries} entr{'y' if entries == 1 else 'ies'})"
     else:
         kept = (
             f"Statement {received['statement_ids']} was already received on "

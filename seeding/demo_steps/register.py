@@ -18,6 +18,7 @@ from seeding.demo_steps.staff import PHONES
 
 
 def subscribe_and_pay(ctx: Any) -> None:
+    from flows.bank_statement_upload import StatementUpload, bank_statement_upload
     from flows.share_register_daily import DailyParameters, share_register_daily
     from tasks.mail import deliver_pending
     from tasks.shares import start_subscription_now
@@ -52,10 +53,14 @@ def subscribe_and_pay(ctx: Any) -> None:
     credits.append(
         Credit(4500, "Nobody Known", "BE05068123456775", "DEMO-UNKNOWN", None, "cotisation")
     )
+    # one statement pasted by staff in the upload form, the day's others left in the folder
+    pasted = statement_xml(iban, "DEMO-STATEMENT-0", business_today(), credits[:1])
+    uploaded = bank_statement_upload(StatementUpload(statement=pasted.decode()), return_state=True)
+    ctx.report("bank-statement-upload", f"pasted in the form: {uploaded.message}", uploaded.name)
     inbox = ctx.out / "bank" / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     (inbox / "statement-demo.xml").write_bytes(
-        statement_xml(iban, "DEMO-STATEMENT-1", business_today(), credits)
+        statement_xml(iban, "DEMO-STATEMENT-1", business_today(), credits[1:])
     )
     result = share_register_daily(DailyParameters(inbox=str(inbox)))
     ctx.report("share-subscription", "camt.053 imported: exact → shares issued", result["issued"])

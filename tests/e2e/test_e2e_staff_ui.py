@@ -489,7 +489,7 @@ def test_staff_paste_a_bank_statement_and_the_payment_is_recorded(
     staff.shot("statement-pasted", full_page=True)
     run_id = staff.submit_form()
     state = stack.wait_completed(run_id)
-    assert state.is_completed() and "UI-STMT-1 kept (1 entries)" in str(state.message)
+    assert state.is_completed() and "UI-STMT-1 kept (1 entry)" in str(state.message)
     staff.open_run(run_id)
     staff.page.get_by_text("Completed").first.wait_for(timeout=60_000)
     picture = staff.shot("statement-imported")

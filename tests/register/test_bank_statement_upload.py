@@ -52,7 +52,7 @@ def test_a_pasted_statement_is_kept_once_and_its_payment_imported_once(
     pasted = _paid(sub)
     first = bank_statement_upload(StatementUpload(statement=pasted), return_state=True)
     assert first.is_completed(), first.message
-    assert "STMT-0302 kept (1 entries)" in str(first.message)
+    assert "STMT-0302 kept (1 entry)" in str(first.message)
     assert first.result()["exact"] == 1 and first.result()["new"] is True
     # the same statement pasted again, with Windows line endings and blank lines around it
     again_text = "\n\n" + pasted.replace("\n", "\r\n") + "\r\n"
