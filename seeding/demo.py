@@ -108,8 +108,8 @@ def _verify_final_register(console: Console) -> int:
     return 0
 
 
-# made for the print shop as one .docx per language, or a CSV (recorded with the DOCX format)
-PRINT_SHOP_FILES = frozenset({"assembly_postal_pack", "postal_addresses"})
+# made for the print shop as one .docx per language
+PRINT_SHOP_FILES = frozenset({"assembly_postal_pack"})
 
 
 def _documents_in_pdf(console: Console) -> int:

@@ -240,7 +240,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
             if kind == "docx"
             else "csv",
             language=lang,
-            format=DocumentFormat.DOCX,
+            format=DocumentFormat(kind),
             path=s.relative_path,
             sha256=s.sha256,
             size_bytes=s.size_bytes,

@@ -76,3 +76,4 @@ class DecisionStatus(StrEnum):
 class DocumentFormat(StrEnum):
     DOCX = "docx"
     PDF = "pdf"
+    CSV = "csv"  # address lists for the print shop

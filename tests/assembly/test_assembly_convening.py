@@ -17,12 +17,12 @@ from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
 from governance.clock import brussels_date, business_today, utcnow
-from governance.db.models import Member, OutboxMessage, TimelineEvent
+from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.domain import assembly as rules
 from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
+from governance.domain.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
 from governance.domain.register import EntryKind
 from governance.services import assembly as service
 from governance.services import register
@@ -263,7 +263,10 @@ def test_shareholders_without_email_go_to_the_postal_pack(coop_env) -> None:  # 
     assert "Agenda en voorstellen tot besluit" in text and len(merged.inline_shapes) == 1
     with UnitOfWork() as uow:
         queued = uow.session.scalars(select(OutboxMessage.member_id)).all()
+        indexed = dict(uow.session.execute(select(Document.path, Document.format)).tuples().all())
     assert len(queued) == len(ids) - 3
+    assert indexed[f"assembly/{assembly_id}/postal/postal-addresses.csv"] == DocumentFormat.CSV
+    assert indexed[f"assembly/{assembly_id}/postal/postal-letters.nl.docx"] == DocumentFormat.DOCX
 
 
 @pytest.mark.pdf
