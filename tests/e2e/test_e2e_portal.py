@@ -402,6 +402,7 @@ def test_erasure_asked_in_the_portal_is_decided_in_the_prefect_ui_resume_form(
     from e2e_portal_erasure import (
         ask_for_erasure_in_the_portal,
         decide_in_the_prefect_ui,
+        decision_of,
         mail_to,
         member_after,
         new_member,
