@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.staff_auth import code_option, verified_login
+from coopflow_cli.web_options import checked_proxies, trusted_proxy_option
 from governance.clock import utcnow
 from governance.domain.staff import DecisionKind
 
@@ -241,24 +242,14 @@ def export_scenario(
 def ballot_web(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8765, help="Port"),
-    trusted_proxy: list[str] = typer.Option(
-        None,
-        "--trusted-proxy",
-        help="Reverse proxy whose X-Forwarded-For is believed (IP or network; repeat or "
-        "comma-separate). Default: COOP_TRUSTED_PROXIES; none means the connecting address",
-    ),
+    trusted_proxy: list[str] = trusted_proxy_option(),
 ) -> None:
     """Serve the ballot page (FastAPI + uvicorn, no access log)."""
     from coopflow_cli.ballot_web.app import serve
-    from coopflow_cli.ballot_web.clients import BadProxySetting, parse_trusted
     from governance.config import get_settings
     from governance.db.keys import key_material
 
-    proxies = tuple(trusted_proxy) if trusted_proxy else None
-    try:
-        parse_trusted(proxies or ())
-    except BadProxySetting as exc:
-        raise _fail(f"--trusted-proxy: {exc}") from exc
+    proxies = checked_proxies(trusted_proxy)
     key_material(get_settings())  # a key that does not open the codes' database: no start
     serve(host, port, proxies)
 

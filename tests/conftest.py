@@ -20,6 +20,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+from browser_kit import axe_script, browser  # noqa: F401 (fixtures of the Chromium tests)
+
 from documents.sink import MailSink
 from governance.config import Settings, get_settings, reset_settings
 from governance.db.engine import dispose_engines

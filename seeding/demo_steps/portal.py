@@ -15,11 +15,10 @@ from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import select
 
 from coopflow_cli.portal.app import create_app
-from governance.db.models.core import Member
 from governance.db.uow import UnitOfWork
+from governance.services import member_file
 from seeding.demo_steps import picks
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -52,8 +51,8 @@ def _link_for(mailbox: Path, to: str, after: float, timeout: float = 20) -> str:
 
 def visit_portal(ctx: Any) -> None:
     member_id = picks.active_members(1, with_email=True)[0]
-    with UnitOfWork() as uow:
-        address = uow.session.scalar(select(Member.email).where(Member.id == member_id))
+    with UnitOfWork() as uow:  # the address as the member's own file in the portal shows it
+        address = member_file.facts(uow, member_id).email
     assert address
     port = _free_port()
     server = uvicorn.Server(

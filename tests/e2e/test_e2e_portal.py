@@ -395,6 +395,48 @@ def step_9_the_member_downloads_their_documents(journey: Journey) -> None:
         assert _size(download.value) > 0, download.value.suggested_filename
 
 
+def test_erasure_asked_in_the_portal_is_decided_in_the_prefect_ui_resume_form(
+        journey: Journey) -> None:
+    """Two members ask; anna refuses the one who holds shares (the reason reaches them by
+    e-mail) and erases the other (their personal data are gone)."""
+    from e2e_portal_erasure import (
+        ask_for_erasure_in_the_portal,
+        decide_in_the_prefect_ui,
+        decision_of,
+        mail_to,
+        member_after,
+        new_member,
+        waiting_run,
+    )
+
+    stack, shots = journey.stack, ARTIFACTS / "portal-erasure"
+    shots.mkdir(parents=True, exist_ok=True)
+    kept, kept_address = new_member(stack, "Lotte", shares_held=2)
+    leaving, leaving_address = new_member(stack, "Wout", shares_held=0)
+    for address in (kept_address, leaving_address):  # each in their own browser
+        context = journey.page.context.browser.new_context(viewport={"width": 390, "height": 844})
+        context.route("**/*", _only_loopback)
+        ask_for_erasure_in_the_portal(context.new_page(), journey.portal,
+                                      stack.sink.directory, address, shots)
+        context.close()
+    staff, code = journey.staff("erasure"), journey.phones.code_function("anna.peeters")
+    reason = "Your shares are still held; resign them first, then ask again."
+    refused, erased = waiting_run(stack, kept), waiting_run(stack, leaving)
+    offered = decide_in_the_prefect_ui(staff, refused, code, "refuse", reason, shots)
+    assert sorted(offered) == ["erase", "refuse"]
+    decide_in_the_prefect_ui(staff, erased, code, "erase", "As asked in the portal.", shots)
+
+    stack.wait_completed(refused)
+    told = mail_to(stack.sink.directory, kept_address, "resign them first")
+    assert "Lotte" in str(told.get_body(("plain",)).get_content())
+    assert member_after(stack, kept).status == "active"
+    assert decision_of(stack, kept) == ("refuse", reason)
+    stack.wait_completed(erased)
+    gone = member_after(stack, leaving)
+    assert gone.status == "erased" and gone.email is None and "Wout" not in gone.name
+    assert (gone.street, gone.postcode, gone.city) == ("", "", "")
+
+
 def test_a_person_goes_all_the_way_through_the_portal(journey: Journey) -> None:
     """One test, the steps in order (a test runner never splits or reorders a person's way)."""
     for step in (

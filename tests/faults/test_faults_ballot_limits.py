@@ -8,7 +8,7 @@ import secrets
 from collections import Counter
 
 import httpx
-from web_server import free_port, running
+from browser_kit import free_port, running
 
 from coopflow_cli.ballot_web.app import server_config
 from governance.clock import utcnow

@@ -113,7 +113,7 @@ def test_parallel_transfers_of_one_holding_never_give_away_more_than_it_holds(
 def test_parallel_casts_of_the_same_codes_give_one_ballot_per_code(
     coop_env, faults_report
 ) -> None:  # type: ignore[no-untyped-def]
-    from web_server import running
+    from browser_kit import running
 
     from coopflow_cli.ballot_web.app import create_app
     from governance.db.models.voting import Ballot

@@ -45,9 +45,11 @@ def send_at_once(key: str) -> None:
     deliver_pending(get_settings(), keys_prefix=key)
 
 
-def portal_client(starter: RecordingStarter | None = None, **kwargs: Any) -> TestClient:
+def portal_client(
+    starter: RecordingStarter | None = None, base_url: str = "http://127.0.0.1:8770", **kwargs: Any
+) -> TestClient:
     app = create_app(starter=starter or RecordingStarter(), send_now=send_at_once, **kwargs)
-    return TestClient(app, base_url="http://127.0.0.1:8770", follow_redirects=True)
+    return TestClient(app, base_url=base_url, follow_redirects=True)
 
 
 def csrf(html: str) -> str:

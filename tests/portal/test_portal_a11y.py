@@ -7,7 +7,6 @@ browser, cross-site forms, enumeration, an expired session, the rate limit."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +17,18 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from browser_kit import (
+    ROOT,
+    VIEWPORTS,
+    free_port,
+    needs_chromium,
+    only_loopback,
+    page_width,
+    running,
+    serious_violations,
+)
 from portal_kit import LINK, csrf
 from sqlalchemy import func, select
-from voting.web_server import free_port, running
 
 from coopflow_cli.portal.app import create_app
 from governance.clock import utcnow
@@ -32,21 +40,12 @@ from governance.domain.enums import Language, MemberStatus
 from governance.services import members
 from seeding.members import sample_members
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "_artifacts" / "portal"
-AXE = ROOT / "tests" / "_vendor" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 ATTACKER = "http://attacker.test"
-RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
-  v => ({id: v.id, impact: v.impact, help: v.help,
-         nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+    needs_chromium,
 ]
 
 
@@ -92,47 +91,23 @@ def served(mail_sink) -> Iterator[Served]:  # type: ignore[no-untyped-def]
         yield Served(base, mail_sink, moment)
 
 
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """axe-core from the npm registry (`make axe`), installed on first use."""
-    if not AXE.exists():
-        subprocess.run(["make", "-s", "axe"], cwd=ROOT, check=True, timeout=300)
-    return AXE
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(autouse=True)
+def _shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _only_loopback(route: Any) -> None:
-    if route.request.url.startswith(("http://127.0.0.1", "http://localhost")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def new_page(browser: Any, viewport: str = "desktop", lang: str = "fr") -> Any:
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale=lang,
                                   bypass_csp=True)  # to inject axe; the app keeps its CSP
-    context.route("**/*", _only_loopback)
+    context.route("**/*", only_loopback)
     return context.new_page()
 
 
 def check(page: Any, axe: Path, name: str) -> None:
     """axe: no serious or critical violation; nothing wider than the screen; a screenshot."""
-    page.add_script_tag(path=str(axe))
-    bad = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    bad = serious_violations(page, axe)
     assert not bad, f"{name}: {bad}"
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= page.viewport_size["width"], f"{name}: {width}px wide"
     small = page.evaluate("""() => [...document.querySelectorAll('input, button, a')]
       .filter(e => e.type !== 'hidden' && e.offsetParent !== null && !e.closest('p'))

@@ -6,18 +6,21 @@ link from the e-mail."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
+from browser_kit import (
+    ROOT,
+    VIEWPORTS,
+    installed_axe,
+    needs_chromium,
+    only_loopback,
+    page_width,
+    running,
+    serious_violations,
+)
 from portal_kit import LINK, RecordingStarter, active_member, send_at_once
 
 from coopflow_cli.portal.app import create_app
@@ -27,72 +30,31 @@ from governance.domain.enums import Language
 from governance.domain.grants import CallKind
 from governance.services import grants
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "_artifacts" / "portal"
-AXE = ROOT / "tests" / "_vendor" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
-  v => ({id: v.id, impact: v.impact, help: v.help,
-         nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
 MEMBER_PAGES = ("/me", "/shares", "/shares/subscribe", "/jobs", "/jobs/new", "/grants",
                 "/file", "/file/contact")
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
 def portal(mail_sink: Any) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(starter=RecordingStarter(), send_now=send_at_once)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=20)
+    with running(create_app(starter=RecordingStarter(), send_now=send_at_once)) as base:
+        yield base
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not AXE.exists():
-        subprocess.run(["make", "-s", "axe"], cwd=ROOT, check=True, timeout=300)
+@pytest.fixture(autouse=True)
+def _shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def _only_loopback(route: Any) -> None:
-    if route.request.url.startswith(("http://127.0.0.1", "http://localhost")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def _check(page: Any, name: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    bad = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    bad = serious_violations(page, installed_axe())
     assert not bad, f"{name}: {bad}"
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= page.viewport_size["width"], f"{name}: {width}px wide"
     assert page.locator("h1").count() == 1, name
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -133,7 +95,7 @@ def test_every_member_page_passes_axe(portal: str, browser: Any, mail_sink: Any,
     active_member(email, Language(lang))
     _open_call()
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale=lang, bypass_csp=True)
-    context.route("**/*", _only_loopback)
+    context.route("**/*", only_loopback)
     page = context.new_page()
     _sign_in(page, portal, mail_sink, email, lang)
     for path in MEMBER_PAGES:
@@ -150,7 +112,7 @@ def test_every_member_page_passes_axe(portal: str, browser: Any, mail_sink: Any,
 def test_the_applicant_pages_pass_axe(portal: str, browser: Any, mail_sink: Any, lang: str) -> None:
     email = f"applicant.{lang}@example.be"
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale=lang, bypass_csp=True)
-    context.route("**/*", _only_loopback)
+    context.route("**/*", only_loopback)
     page = context.new_page()
     _sign_in(page, portal, mail_sink, email, lang)
     _check(page, f"phone-{lang}-applicant-me")
@@ -184,7 +146,7 @@ def test_an_applicant_applies_with_the_keyboard_only(portal: str, browser: Any, 
     typing, Space and Enter only (no click, no fill)."""
     email = "keyboard.applicant@example.be"
     context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="fr-BE", bypass_csp=True)
-    context.route("**/*", _only_loopback)
+    context.route("**/*", only_loopback)
     page = context.new_page()
     _sign_in(page, portal, mail_sink, email, "fr")
     keys = page.keyboard

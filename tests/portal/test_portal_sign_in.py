@@ -3,23 +3,59 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from http.cookies import Morsel, SimpleCookie
+from typing import Any
 
+from fastapi.testclient import TestClient
 from portal_kit import csrf, last_link, portal_client, sign_in
 
 from governance.clock import utcnow
+from governance.config import reset_settings
+
+
+def _session_cookie(client: TestClient, sink: Any, email: str) -> Morsel[str]:
+    """Sign in by hand and return the session cookie exactly as the portal set it."""
+    home = client.get("/")
+    client.post("/sign-in", data={"email": email, "csrf": csrf(home.text)})
+    path = "/" + last_link(sink, email).split("://", 1)[1].split("/", 1)[1]
+    page = client.get(path)
+    done = client.post(path, data={"csrf": csrf(page.text)}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("/me"), done.text
+    for header in done.headers.get_list("set-cookie"):
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(header)
+        if "coop_session" in jar:
+            return jar["coop_session"]
+    raise AssertionError(f"no session cookie in {done.headers.get_list('set-cookie')}")
 
 
 def test_a_new_address_gets_a_link_and_signs_in_as_an_applicant(mail_sink) -> None:  # type: ignore[no-untyped-def]
     client = portal_client()
-    sign_in(client, mail_sink, "new.person@example.be")
+    cookie = _session_cookie(client, mail_sink, "new.person@example.be")
+    assert len(cookie.value) >= 32
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "lax"
+    assert cookie["path"] == "/"
+    # served over http here: a Secure cookie would never come back
+    assert not cookie["secure"]
     page = client.get("/me")
     assert page.status_code == 200
     assert 'href="/apply"' in page.text
     assert page.headers["x-frame-options"] == "DENY"
-    cookie = [c for c in page.headers.get_list("set-cookie")] + [
-        h for h in client.cookies.jar
-    ]
-    assert cookie is not None
+
+
+def test_behind_https_the_session_cookie_is_sent_only_over_https(mail_sink, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COOP_PORTAL_BASE_URL", "https://portal.example.be")
+    reset_settings()
+    client = portal_client(base_url="https://portal.example.be")
+    cookie = _session_cookie(client, mail_sink, "secure.person@example.be")
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "lax"
+    assert cookie["path"] == "/"
+    link = last_link(mail_sink, "secure.person@example.be")
+    assert link.startswith("https://portal.example.be/link/")
+    assert client.get("/me").status_code == 200
 
 
 def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(mail_sink) -> None:  # type: ignore[no-untyped-def]

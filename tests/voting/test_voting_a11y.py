@@ -4,14 +4,20 @@ or critical violations) and each step is saved as a screenshot under tests/_arti
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_kit import (
+    ROOT,
+    VIEWPORTS,
+    needs_chromium,
+    only_loopback,
+    page_width,
+    running,
+    serious_violations,
+)
 from sqlalchemy import update
-from web_server import running
 
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.models.assembly import AssemblyVoter
@@ -20,37 +26,13 @@ from governance.domain.actor import Actor
 from governance.domain.enums import Language
 from governance.services import voting_closing as closing
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "_artifacts" / "ballot"
-AXE = ROOT / "tests" / "_vendor" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 LANGUAGES = ("fr", "nl", "de", "en")
-RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(
-  v => ({id: v.id, impact: v.impact, help: v.help,
-         nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """axe-core from the npm registry (`make axe`), installed on first use."""
-    if not AXE.exists():
-        subprocess.run(["make", "-s", "axe"], cwd=ROOT, check=True, timeout=300)
-    return AXE
-
-
-def _only_loopback(route: Any) -> None:
-    if route.request.url.startswith(("http://127.0.0.1", "http://localhost")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 class Steps:
@@ -62,26 +44,17 @@ class Steps:
 
     def check(self, step: str) -> None:
         page = self.page
-        page.add_script_tag(path=str(self.axe))
-        bad = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+        bad = serious_violations(page, self.axe)
         assert not bad, f"{self.prefix} {step}: {bad}"
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= page.viewport_size["width"], f"{self.prefix} {step}: {width}px wide"
         self.titles.append(page.title())
         page.screenshot(path=str(SHOTS / f"{self.prefix}-{step}.png"), full_page=True)
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(autouse=True)
+def _shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _speak(ga, n: int, language: str) -> None:  # type: ignore[no-untyped-def]
@@ -142,7 +115,7 @@ def test_every_step_in_every_language_passes_axe_on_a_phone_and_a_desktop(
             _speak(ga, n, lang)
             context = browser.new_context(viewport=VIEWPORTS[viewport], locale=lang,
                                           bypass_csp=True)  # to inject axe; the app keeps its CSP
-            context.route("**/*", _only_loopback)
+            context.route("**/*", only_loopback)
             steps = Steps(context.new_page(), axe_script, f"{viewport}-{lang}")
             receipts[lang] = _vote_with_the_mouse(steps, base, ga.code(n))
             assert len(set(steps.titles)) == 4, steps.titles  # code, ballot, review, receipt
@@ -153,7 +126,7 @@ def test_every_step_in_every_language_passes_axe_on_a_phone_and_a_desktop(
                                  early=True)
         for lang in LANGUAGES:
             context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
-            context.route("**/*", _only_loopback)
+            context.route("**/*", only_loopback)
             steps = Steps(context.new_page(), axe_script, f"{viewport}-{lang}")
             steps.page.goto(f"{base}/receipts/{ga.assembly_id}?lang={lang}"
                             f"&receipt={receipts[lang]}")
@@ -169,7 +142,7 @@ def test_a_voter_votes_with_the_keyboard_only_and_always_sees_where_the_focus_is
     _speak(ga, 0, "nl")
     with running(create_app(clock=lambda: ga.now)) as base:
         context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="nl")
-        context.route("**/*", _only_loopback)
+        context.route("**/*", only_loopback)
         page = context.new_page()
         page.goto(f"{base}/")
         keyboard = page.keyboard

@@ -4,61 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from browser_kit import needs_chromium, only_loopback, running
 from sqlalchemy import select
-from web_server import running
 
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
-def _only_loopback(route) -> None:  # type: ignore[no-untyped-def]
-    url = route.request.url
-    if url.startswith(("http://127.0.0.1", "http://localhost")):
-        route.continue_()
-    else:
-        route.abort()
-
-
-def test_a_voter_votes_in_chromium_and_keeps_the_receipt(convene) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_a_voter_votes_in_chromium_and_keeps_the_receipt(convene, browser) -> None:
     ga = convene(1)
     ARTIFACTS.mkdir(exist_ok=True)
-    with running(create_app(clock=lambda: ga.now)) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            context = browser.new_context(locale="en-GB")
-            context.route("**/*", _only_loopback)
-            page = context.new_page()
-            # A wrong code first: a clear message, nothing recorded.
-            page.goto(f"{base}/?lang=en")
-            page.fill("#code", "not a code")
-            page.click("#continue")
-            assert "typing error" in page.inner_text("#message")
-            # The QR link, then the choices.
-            page.goto(f"{base}/b/{ga.code(0)}")
-            page.wait_for_selector("#item-E1")
-            page.screenshot(path=str(ARTIFACTS / "ballot-agenda.png"), full_page=True)
-            page.check("input[name=r_R1][value=for]")
-            page.check("input[name=r_R2][value=against]")
-            page.check("input[name=r_R3][value=abstain]")
-            page.check("input[name=e_E1][value=C2]")
-            page.click("#review")
-            page.wait_for_selector("#summary")
-            page.click("#confirm")
-            receipt = page.inner_text("#receipt").strip()
-            page.screenshot(path=str(ARTIFACTS / "ballot-receipt.png"), full_page=True)
-        finally:
-            browser.close()
+    with running(create_app(clock=lambda: ga.now)) as base:
+        context = browser.new_context(locale="en-GB")
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        # A wrong code first: a clear message, nothing recorded.
+        page.goto(f"{base}/?lang=en")
+        page.fill("#code", "not a code")
+        page.click("#continue")
+        assert "typing error" in page.inner_text("#message")
+        # The QR link, then the choices.
+        page.goto(f"{base}/b/{ga.code(0)}")
+        page.wait_for_selector("#item-E1")
+        page.screenshot(path=str(ARTIFACTS / "ballot-agenda.png"), full_page=True)
+        page.check("input[name=r_R1][value=for]")
+        page.check("input[name=r_R2][value=against]")
+        page.check("input[name=r_R3][value=abstain]")
+        page.check("input[name=e_E1][value=C2]")
+        page.click("#review")
+        page.wait_for_selector("#summary")
+        page.click("#confirm")
+        receipt = page.inner_text("#receipt").strip()
+        page.screenshot(path=str(ARTIFACTS / "ballot-receipt.png"), full_page=True)
     with UnitOfWork() as uow:
         ballot = uow.session.scalars(select(Ballot)).one()
         stored_receipt, choices = ballot.receipt, ballot.choices

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
+from browser_kit import running
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from web_server import running
 
 from coopflow_cli.ballot_web.app import create_app
 from governance.db.models.voting import Ballot
