@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from documents import workers
 from documents.authoring import HOSTILE_TEXT, all_sources
-from documents.bulk import BulkTemplate, produce_fast
+from documents.bulk import produce_fast
+from documents.bulk_render import BulkTemplate
 from documents.produce import DocumentRequest
 from documents.render import LANGUAGES, render_docx
 from governance.db.models import Document
