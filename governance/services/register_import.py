@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -124,7 +124,22 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
     head = store.lock_head(session)
     rows = sorted(rows, key=lambda r: (r.subscribed_on, r.line))
     now = utcnow()
-    # Members, in order of their first subscription.
+    member_ids = _insert_members(session, rows, now)
+    sub_ids = _insert_subscriptions(session, rows, member_ids, now)
+    # Entries, in date order: subscriptions on their date, payments and issues on theirs.
+    events = [
+        event
+        for sid, r in zip(sub_ids, rows, strict=True)
+        for event in _entries_of(r, sid, member_ids[r.member_ref])
+    ]
+    events.sort(key=lambda e: e[0])
+    sequences = store.append(session, head, [e for _, e in events])
+    summary.first_sequence, summary.last_sequence = sequences[0], sequences[-1]
+    _record_import(session, actor, now, member_ids, summary)
+
+
+def _insert_members(session: Session, rows: list[ImportRow], now: datetime) -> dict[str, int]:
+    """The members, in order of their first subscription; their ids by reference."""
     first: dict[str, ImportRow] = {}
     for r in rows:
         first.setdefault(r.member_ref, r)
@@ -150,8 +165,14 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
                 select(Member.id, Member.external_ref).where(Member.external_ref.in_(refs))
             ).tuples()
         )
-    # Subscriptions, then their structured communications.
-    # Unpaid subscriptions get a full payment period from the takeover, not from their date.
+    return member_ids
+
+
+def _insert_subscriptions(
+    session: Session, rows: list[ImportRow], member_ids: dict[str, int], now: datetime
+) -> list[int]:
+    """One subscription per row (ids in the rows' order), then the structured communications
+    of the unpaid ones. Unpaid subscriptions get a full payment period from the takeover."""
     due_on = brussels_date(now) + timedelta(days=get_statutes().payment_due_days)
     sub_rows = [
         {
@@ -192,76 +213,46 @@ def _write(session: Session, rows: list[ImportRow], actor: Actor, summary: Impor
     ]
     if awaiting:
         session.execute(update(ShareSubscription), awaiting)
-    # Entries, in date order: subscriptions on their date, payments and issues on theirs.
-    events: list[tuple[tuple[date, int, int], NewEntry]] = []
-    for sid, r in zip(sub_ids, rows, strict=True):
-        mid = member_ids[r.member_ref]
-        amount = r.shares * _classes()[r.share_class].nominal_cents
-        events.append(
+    return sub_ids
+
+
+def _entries_of(r: ImportRow, sid: int, mid: int) -> list[tuple[tuple[date, int, int], NewEntry]]:
+    """A row's register entries with their place in date order: the subscription on its date,
+    a payment (on its date, or the subscription's when unknown) and the issue once paid."""
+
+    def entry(kind: EntryKind, on: date, shares: int, cents: int) -> NewEntry:
+        return NewEntry(
+            kind, on, mid, r.share_class, shares, cents, subscription_id=sid, reference="import"
+        )
+
+    amount = r.shares * _classes()[r.share_class].nominal_cents
+    out = [
+        (
+            (r.subscribed_on, 0, r.line),
+            entry(EntryKind.SUBSCRIPTION, r.subscribed_on, r.shares, amount),
+        )
+    ]
+    if r.paid_cents and r.paid_on is None:
+        out.append(
             (
-                (r.subscribed_on, 0, r.line),
-                NewEntry(
-                    EntryKind.SUBSCRIPTION,
-                    r.subscribed_on,
-                    mid,
-                    r.share_class,
-                    r.shares,
-                    amount,
-                    subscription_id=sid,
-                    reference="import",
-                ),
+                (r.subscribed_on, 1, r.line),
+                entry(EntryKind.PAYMENT, r.subscribed_on, 0, r.paid_cents),
             )
         )
-        if r.paid_cents and r.paid_on is None:
-            events.append(
-                (
-                    (r.subscribed_on, 1, r.line),
-                    NewEntry(
-                        EntryKind.PAYMENT,
-                        r.subscribed_on,
-                        mid,
-                        r.share_class,
-                        0,
-                        r.paid_cents,
-                        subscription_id=sid,
-                        reference="import",
-                    ),
-                )
-            )
-        if r.paid_on is not None:
-            events.append(
-                (
-                    (r.paid_on, 1, r.line),
-                    NewEntry(
-                        EntryKind.PAYMENT,
-                        r.paid_on,
-                        mid,
-                        r.share_class,
-                        0,
-                        r.paid_cents,
-                        subscription_id=sid,
-                        reference="import",
-                    ),
-                )
-            )
-            events.append(
-                (
-                    (r.paid_on, 2, r.line),
-                    NewEntry(
-                        EntryKind.ISSUE,
-                        r.paid_on,
-                        mid,
-                        r.share_class,
-                        r.shares,
-                        amount,
-                        subscription_id=sid,
-                        reference="import",
-                    ),
-                )
-            )
-    events.sort(key=lambda e: e[0])
-    sequences = store.append(session, head, [e for _, e in events])
-    summary.first_sequence, summary.last_sequence = sequences[0], sequences[-1]
+    if r.paid_on is not None:
+        out.append(((r.paid_on, 1, r.line), entry(EntryKind.PAYMENT, r.paid_on, 0, r.paid_cents)))
+        out.append(((r.paid_on, 2, r.line), entry(EntryKind.ISSUE, r.paid_on, r.shares, amount)))
+    return out
+
+
+def _record_import(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    member_ids: dict[str, int],
+    summary: ImportSummary,
+) -> None:
+    """The timeline: one event per member imported, one for the import."""
     TimelineRepository(session).record_many(
         actor=actor,
         action="member_imported",
