@@ -6,6 +6,7 @@ What the redesign is judged by (issue "the house"), read from the source, not fr
 - modules and functions per package, and those over the limits (500 lines per module, 60 per
   function);
 - who commits: `.commit()` calls per package (one transaction rule: only use cases commit);
+- which use cases commit more than once (the rule: once, at the end);
 - which public use cases hand out ORM rows instead of views (their return annotation names a table
   class of governance/db/models).
 
@@ -194,6 +195,23 @@ def table_classes() -> set[str]:
     }
 
 
+def commits_per_function(path: Path) -> dict[str, int]:
+    """Module-level functions with more than one `.commit()` call (a use case commits once)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    counts = {
+        node.name: sum(
+            1
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "commit"
+        )
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    return {name: n for name, n in counts.items() if n > 1}
+
+
 def rows_returned(path: Path, tables: set[str]) -> list[str]:
     """Public functions of a module whose return annotation names a table class."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -214,9 +232,11 @@ def offenders() -> dict[str, dict[str, int]]:
     functions: dict[str, int] = {}
     commits: dict[str, int] = {}
     rows: dict[str, int] = {}
+    twice: dict[str, int] = {}
     tables = table_classes()
     for path in sorted((ROOT / "governance" / "services").rglob("*.py")):
         rows.update({f"{module_name(path)}.{f}": 1 for f in rows_returned(path, tables)})
+        twice.update({f"{module_name(path)}.{f}": n for f, n in commits_per_function(path).items()})
     for package in PACKAGES:
         for path in source_files(package):
             name = module_name(path)
@@ -233,6 +253,7 @@ def offenders() -> dict[str, dict[str, int]]:
         "long_functions": dict(sorted(functions.items())),
         "commits_outside_use_cases": dict(sorted(commits.items())),
         "orm_rows_returned": dict(sorted(rows.items())),
+        "use_cases_committing_more_than_once": dict(sorted(twice.items())),
     }
 
 

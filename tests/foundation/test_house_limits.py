@@ -47,3 +47,9 @@ def test_use_cases_hand_out_views_not_table_rows() -> None:
     """A public function of governance.services returns a view, an id or a figure; the known
     functions returning ORM rows may leave the list, no new one may join."""
     assert _compare("orm_rows_returned") == []
+
+
+def test_a_use_case_commits_once() -> None:
+    """One transaction rule: a use case of governance.services commits once, at its end; the
+    known exceptions (a claim committed before a send, say) may leave the list, not grow."""
+    assert _compare("use_cases_committing_more_than_once") == []
