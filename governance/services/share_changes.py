@@ -7,6 +7,7 @@ second sees the first's result and is refused if the shares are gone.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,50 +107,22 @@ def transfer_shares(
     giver = _member(session, from_member_id, "from_member_id")
     receiver = _member(session, to_member_id, "to_member_id")
     klass = get_statutes().share_class(share_class)
-    if receiver.kind not in klass.allowed_kinds:
-        raise rules.InvalidEntry(
-            f"class {share_class} shares are not open to a {receiver.kind}", field="to_member_id"
-        )
-    if receiver.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
-        raise InvalidTransition(f"the receiver is {receiver.status}", field="to_member_id")
+    _check_receiver(receiver, klass.allowed_kinds, share_class)
     # The register head is locked: the holdings read now are the latest, and stay so.
     entry = Entry(
-        0,
-        EntryKind.TRANSFER,
-        effective_on,
-        from_member_id,
-        share_class,
-        shares,
-        shares * klass.nominal_value_cents,
-        counterparty_id=to_member_id,
-    )
+        0, EntryKind.TRANSFER, effective_on, from_member_id, share_class, shares,
+        shares * klass.nominal_value_cents, counterparty_id=to_member_id,
+    )  # fmt: skip
     rules.check_transfer(entry, store.held(session, from_member_id, share_class))
-    (sequence,) = store.append(
-        session,
-        head,
-        [
-            NewEntry(
-                EntryKind.TRANSFER,
-                effective_on,
-                from_member_id,
-                share_class,
-                shares,
-                entry.amount_cents,
-                counterparty_id=to_member_id,
-                reference=reference,
-            )
-        ],
-    )
+    new = NewEntry(
+        EntryKind.TRANSFER, effective_on, from_member_id, share_class, shares,
+        entry.amount_cents, counterparty_id=to_member_id, reference=reference,
+    )  # fmt: skip
+    (sequence,) = store.append(session, head, [new])
     if receiver.status is MemberStatus.APPLICANT:
         receiver.status = MemberStatus.ACTIVE
-    details = {
-        "shares": shares,
-        "share_class": share_class,
-        "approved_by": approved_by,
-        "from_member_id": from_member_id,
-        "to_member_id": to_member_id,
-        "sequence": sequence,
-    }
+    details = {"shares": shares, "share_class": share_class, "approved_by": approved_by}
+    details |= {"from_member_id": from_member_id, "to_member_id": to_member_id}
     for member in (giver, receiver):
         TimelineRepository(session).record(
             actor=actor,
@@ -157,36 +130,49 @@ def transfer_shares(
             subject_type="register_entry",
             subject_id=sequence,
             member_id=member.id,
-            details=details,
+            details={**details, "sequence": sequence},
         )
-    result = TransferResult(
-        sequence,
-        from_member_id,
-        to_member_id,
-        share_class,
-        shares,
-        (
-            certificate(session, from_member_id, share_class, sequence, effective_on),
-            certificate(session, to_member_id, share_class, sequence, effective_on),
-        ),
+    certificates = tuple(
+        certificate(session, m, share_class, sequence, effective_on)
+        for m in (from_member_id, to_member_id)
     )
+    result = TransferResult(
+        sequence, from_member_id, to_member_id, share_class, shares, certificates
+    )
+    _tell_parties(session, giver, receiver, result, effective_on)
+    return result
+
+
+def _check_receiver(receiver: Member, allowed_kinds: Collection[str], share_class: str) -> None:
+    """The receiver may hold this class of shares and is still a member who can."""
+    if receiver.kind not in allowed_kinds:
+        raise rules.InvalidEntry(
+            f"class {share_class} shares are not open to a {receiver.kind}", field="to_member_id"
+        )
+    if receiver.status in (MemberStatus.EXCLUDED, MemberStatus.DECEASED, MemberStatus.ERASED):
+        raise InvalidTransition(f"the receiver is {receiver.status}", field="to_member_id")
+
+
+def _tell_parties(
+    session: Session, giver: Member, receiver: Member, result: TransferResult, effective_on: date
+) -> None:
+    """Both parties told, each with their new certificate."""
     for member, cert in zip((giver, receiver), result.certificates, strict=True):
         outbox.tell_member(
             session,
             member,
-            key=mail_keys.share_transfer_key(sequence, member.id),
+            key=mail_keys.share_transfer_key(result.sequence, member.id),
             template="share_transfer_notice",
             attachment_keys=[cert.key],
             context={
                 "giver": giver.display_name,
                 "receiver": receiver.display_name,
-                "shares": shares,
-                "share_class": share_class,
+                "shares": result.shares,
+                "share_class": result.share_class,
                 "held": cert.shares,
                 "effective_on": effective_on.isoformat(),
             },
         )
-    return result
 
 
 def _transfer_result(session: Session, row: RegisterEntry, already_done: bool) -> TransferResult:
