@@ -248,14 +248,12 @@ def cached_template(name: str, language: str) -> BulkTemplate:
     return BulkTemplate(name, language)
 
 
-def render_and_archive(jobs: list[BulkJob], archive_dir: str) -> list[BulkOutput]:
+def render_and_archive(jobs: list[BulkJob], place: archive.Place) -> list[BulkOutput]:
     """Render and store a chunk (runs in a worker process or inline)."""
     out = []
     for job in jobs:
         template = cached_template(job.template, job.language)
-        stored = archive.store(
-            Path(archive_dir), job.folder, job.filename, template.render(job.context)
-        )
+        stored = archive.store(place, job.folder, job.filename, template.render(job.context))
         out.append(
             BulkOutput(
                 job.key,
@@ -276,11 +274,12 @@ def render_many(
     """Render and archive `jobs` over the worker pool (or inline); results in job order."""
     if not jobs:
         return []
+    place = archive.Place.at(archive_dir)
     if not parallel:
-        return render_and_archive(jobs, str(archive_dir))
+        return render_and_archive(jobs, place)
     pool = workers.pool()
     futures = [
-        pool.submit(render_and_archive, jobs[i : i + chunk], str(archive_dir))
+        pool.submit(render_and_archive, jobs[i : i + chunk], place)
         for i in range(0, len(jobs), chunk)
     ]
     return [output for future in futures for output in future.result()]

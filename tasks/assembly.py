@@ -208,7 +208,10 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
     folder = f"assembly/{assembly_id}/postal"
     root = settings.resolved_archive_dir()
     records = []
-    stored = archive.store(root, folder, "postal-addresses.csv", assembly_docs.postal_csv(voters))
+    # the pack is rebuilt on every run (addresses may have changed): its files are replaced
+    stored = archive.store(
+        root, folder, "postal-addresses.csv", assembly_docs.postal_csv(voters), replace=True
+    )
     records.append(("csv", "postal_addresses", Language.FR, stored))
     counts = {"postal": len(voters)}
     for language in Language:
@@ -230,7 +233,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
             assembly_docs.proxy_form(view, lang, settings, _today()),
             ballots,
         )
-        stored = archive.store(root, folder, f"postal-letters.{lang}.docx", data)
+        stored = archive.store(root, folder, f"postal-letters.{lang}.docx", data, replace=True)
         records.append(("docx", "assembly_postal_pack", language, stored))
     documents = [
         document_service.ArchivedDocument(

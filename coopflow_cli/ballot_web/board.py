@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language
+from documents import archive
 from governance.db.uow import UnitOfWork
 from governance.domain.errors import RuleViolation
 from governance.services.voting_board import bulletin_board
@@ -97,7 +98,10 @@ def add_board_routes(
         if found is None:
             return Response("no such document\n", status_code=404, media_type="text/plain")
         path, kind = found
-        data = (get_settings().resolved_archive_dir() / path).read_bytes()
+        try:
+            data = archive.read_bytes(get_settings(), path)
+        except archive.ArchiveMissing:
+            return Response("no such document\n", status_code=404, media_type="text/plain")
         media = MEDIA.get(kind, "application/octet-stream")
         headers = DOWNLOAD_HEADERS | {
             "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{kind}"'
