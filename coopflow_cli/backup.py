@@ -152,14 +152,17 @@ def read_manifest(backup: Path) -> dict[str, Any]:
     return manifest
 
 
-def _same_archive_store(manifest: dict[str, Any], configured: str) -> None:
-    """A backup of the database store holds its documents in the database dump, one of the
-    local store in archive.tar.gz: restored under the other setting, documents would be lost."""
+def _archive_can_be_restored(manifest: dict[str, Any], configured: str, folder: Path) -> None:
+    """Into an empty folder, under the store the backup was made with: a backup of the
+    database store holds its documents in the database dump, one of the local store in
+    archive.tar.gz; restored under the other setting, documents would be lost."""
     made = manifest.get("archive_store", "local")
     if made != configured:
         raise BackupRefused(
             f"this backup was made with COOP_ARCHIVE_STORE={made}: set it to {made} to restore"
         )
+    if folder.exists() and any(folder.iterdir()):
+        raise BackupRefused(f"the archive {folder} is not empty: restore into a new place")
 
 
 def restore_backup(backup: Path) -> dict[str, Any]:
@@ -175,9 +178,7 @@ def restore_backup(backup: Path) -> dict[str, Any]:
     settings = get_settings()
     url = settings.resolved_database_url()
     archive_dir = settings.resolved_archive_dir()
-    _same_archive_store(manifest, str(settings.archive_store))
-    if archive_dir.exists() and any(archive_dir.iterdir()):
-        raise BackupRefused(f"the archive {archive_dir} is not empty: restore into a new place")
+    _archive_can_be_restored(manifest, str(settings.archive_store), archive_dir)
     sqlite_path = _sqlite_path(url)
     if sqlite_path is not None:
         if manifest["database"] != SQLITE_FILE:
@@ -235,8 +236,11 @@ def backup(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     manifest = json.loads((target / MANIFEST).read_text())
+    inside = " (in the database: COOP_ARCHIVE_STORE=database)" * (
+        manifest["archive_store"] == "database"
+    )
     console.print(
-        f"{target}: database, {manifest['documents']} document(s); key "
+        f"{target}: database, {manifest['documents']} document(s){inside}; key "
         f"{manifest['key_fingerprint']} (keep COOP_ENCRYPTION_KEY apart: it is not in the backup)"
     )
 

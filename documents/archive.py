@@ -123,6 +123,14 @@ def local_path(where: Settings | Place, relative_path: str | Path) -> Path:
     return write_private(path, found.content)
 
 
+def found(where: Settings | Place, relative_path: str | Path) -> Path | None:
+    """`local_path`, or None when the file is in neither place (a page answers 404)."""
+    try:
+        return local_path(where, relative_path)
+    except ArchiveMissing:
+        return None
+
+
 def read_bytes(where: Settings | Place, relative_path: str | Path) -> bytes:
     """The archived file's bytes (through `local_path`)."""
     return local_path(where, relative_path).read_bytes()

@@ -231,12 +231,8 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         settings = uow.settings
     figures = conversion(facts)
     chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
-    stored = archive.store(
-        settings.resolved_archive_dir(),
-        f"transition/{campaign_id}/report",
-        f"conversion-{today.isoformat()}.png",
-        chart,
-        replace=True,  # published again the same day: today's figures
+    stored = archive.store(  # published again the same day: today's figures replace
+        settings, f"transition/{campaign_id}/report", f"conversion-{today}.png", chart, replace=True
     )
     key = f"transition-{campaign_id}"
 

@@ -95,18 +95,14 @@ def add_board_routes(
             return Response("unknown language\n", status_code=404, media_type="text/plain")
         with UnitOfWork() as uow:
             found = public_document(uow, assembly_id, name, lang)
-        if found is None:
+        path = archive.found(get_settings(), found[0]) if found else None
+        if found is None or path is None:
             return Response("no such document\n", status_code=404, media_type="text/plain")
-        path, kind = found
-        try:
-            data = archive.read_bytes(get_settings(), path)
-        except archive.ArchiveMissing:
-            return Response("no such document\n", status_code=404, media_type="text/plain")
-        media = MEDIA.get(kind, "application/octet-stream")
+        media = MEDIA.get(found[1], "application/octet-stream")
         headers = DOWNLOAD_HEADERS | {
-            "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{kind}"'
+            "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{found[1]}"'
         }
-        return Response(data, media_type=media, headers=headers)
+        return Response(path.read_bytes(), media_type=media, headers=headers)
 
     @app.get("/verify_board.py")
     def verifier() -> Response:
