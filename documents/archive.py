@@ -66,7 +66,9 @@ class Place:
         return cls(Path(directory), settings.resolved_database_url() if database else "")
 
 
-def _place(where: Path | str | Place | Settings) -> Place:
+def place_of(where: Path | str | Place | Settings) -> Place:
+    """The archive meant: a Place as it is, the configured one, or this folder with the
+    configured store."""
     if isinstance(where, Place):
         return where
     if isinstance(where, Settings):
@@ -86,7 +88,7 @@ def store(
     no-op, other content an ArchiveConflict unless `replace`: a file rebuilt by design, like a
     postal pack or a PDF converted again), then the local file, written atomically with mode
     0600: archived letters hold names, addresses and ballot codes."""
-    place = _place(where)
+    place = place_of(where)
     digest = hashlib.sha256(data).hexdigest()
     relative = str(Path(folder) / filename)
     if place.database_url:
@@ -103,7 +105,7 @@ def local_path(where: Settings | Place, relative_path: str | Path) -> Path:
     fetched from the database into the folder, its sha256 checked. ArchiveMissing when it is
     in neither; ArchiveTampered when the database's copy does not match its sha256. A local
     copy that differs from the database's is never used: it is replaced by the archived one."""
-    place = _place(where)
+    place = place_of(where)
     relative = _inside(relative_path)
     path = place.directory / relative
     if not place.database_url:
@@ -138,7 +140,7 @@ def read_bytes(where: Settings | Place, relative_path: str | Path) -> bytes:
 
 def delete(where: Settings | Place, relative_path: str | Path) -> None:
     """Forget an archived file (erasure): its database row, then this machine's copy."""
-    place = _place(where)
+    place = place_of(where)
     relative = _inside(relative_path)
     if place.database_url:
         archived_files.remove(place.database_url, relative)

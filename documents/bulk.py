@@ -269,12 +269,12 @@ def render_and_archive(jobs: list[BulkJob], place: archive.Place) -> list[BulkOu
 
 
 def render_many(
-    jobs: list[BulkJob], archive_dir: Path, chunk: int = 100, parallel: bool = True
+    jobs: list[BulkJob], archive_dir: Path | archive.Place, chunk: int = 100, parallel: bool = True
 ) -> list[BulkOutput]:
     """Render and archive `jobs` over the worker pool (or inline); results in job order."""
     if not jobs:
         return []
-    place = archive.Place.at(archive_dir)
+    place = archive.place_of(archive_dir)
     if not parallel:
         return render_and_archive(jobs, place)
     pool = workers.pool()
@@ -337,7 +337,7 @@ def produce_fast_report(
         )
         for r in todo
     ]
-    archive_dir = settings.resolved_archive_dir()
+    archive_dir = archive.Place.of(settings)
     outputs = render_many(jobs, archive_dir, parallel=parallel)
     converted = mass_pdf.MassPdfResult()
     if mass_pdf.wanted(settings) if want_pdf is None else want_pdf:

@@ -54,7 +54,7 @@ def convert_archived(
     result = MassPdfResult()
     if not items:
         return result
-    place = archive_dir if isinstance(archive_dir, archive.Place) else archive.Place.at(archive_dir)
+    place = archive.place_of(archive_dir)
     with tempfile.TemporaryDirectory(prefix="coop-mass-pdf-") as tmp:
         jobs = [
             PdfJob(archive.local_path(place, item.docx_path), Path(tmp) / f"{n}.pdf", item.expect)

@@ -5,6 +5,7 @@ or PostgreSQL when COOP_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from documents import archive
+from documents import archive, workers
+from documents.bulk import produce_fast
 from documents.produce import DocumentRequest, produce
 from documents.template_sources.welcome_letter import sample
 from governance.config import Settings, get_settings, reset_settings
@@ -160,6 +162,30 @@ def _letter_and_mail(prefix: str) -> str:
         uow.commit()
     (path,) = [r[0] for r in _rows(get_settings())]
     return path
+
+
+def test_documents_rendered_in_the_render_workers_reach_the_database(
+    database_store, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The bulk path archives from spawned worker processes: they get the store with their
+    jobs, so every document is a row another machine reads."""
+    monkeypatch.setenv("COOP_RENDER_WORKERS", "2")
+    reset_settings()
+    requests = [
+        DocumentRequest(key=f"w:{n}", template="welcome_letter", language=Language.FR,
+                        context=sample("fr"), subject_type="member", subject_id=str(n))
+        for n in range(4)
+    ]
+    workers.shutdown()
+    try:
+        assert produce_fast(requests, parallel=True) == 4
+    finally:
+        workers.shutdown()
+    rows = _rows(get_settings())
+    assert len(rows) == 4
+    b = _machine_b(database_store.root)
+    for relative, sha256, _ in rows:
+        assert hashlib.sha256(archive.read_bytes(b, relative)).hexdigest() == sha256
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["outbox", "bulk"])
