@@ -337,12 +337,12 @@ def produce_fast_report(
         )
         for r in todo
     ]
-    archive_dir = archive.Place.of(settings)
-    outputs = render_many(jobs, archive_dir, parallel=parallel)
+    place = archive.Place.of(settings)
+    outputs = render_many(jobs, place, parallel=parallel)
     converted = mass_pdf.MassPdfResult()
     if mass_pdf.wanted(settings) if want_pdf is None else want_pdf:
         converted = mass_pdf.convert_archived(
-            archive_dir,
+            place,
             [
                 mass_pdf.ToConvert(o.path, printed_key(r.context))
                 for r, o in zip(todo, outputs, strict=True)

@@ -80,8 +80,9 @@ def map_slices(
     inline_below: int,
     with_pdf: bool = False,
 ) -> list[R]:
-    """`render(place, slice)` (the archive at archive_dir) over about two slices per worker, results in job order;
-    fewer than `inline_below` jobs (or a single worker) stay in this process. Jobs also
+    """`render(place, slice)` (the archive at archive_dir, with the configured store) over
+    about two slices per worker, results in job order; fewer than `inline_below` jobs (or a
+    single worker) stay in this process. Jobs also
     converted to PDF (`with_pdf`) under COOP_PDF_RENDER_INLINE stay in this process too, over as
     many threads as there would be workers (a render is mostly waiting for its file's fsync):
     no render worker is started, their memory is left to the LibreOffice converters."""
