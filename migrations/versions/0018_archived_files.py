@@ -1,7 +1,7 @@
 """archive: the archived files in the database, for the database archive store
 
-Revision ID: 0016_archived_files
-Revises: 0015_portal_access
+Revision ID: 0018_archived_files
+Revises: 0017_document_csv
 Create Date: 2026-12-05 14:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import governance.db.base
 
-revision: str = "0016_archived_files"
-down_revision: str | Sequence[str] | None = "0015_portal_access"
+revision: str = "0018_archived_files"
+down_revision: str | Sequence[str] | None = "0017_document_csv"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
