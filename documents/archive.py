@@ -34,7 +34,8 @@ class ArchiveTampered(ArchiveError):
 
 
 class ArchiveConflict(ValueError):
-    """The path is already archived with other content: archived files are never replaced."""
+    """The path is already archived with other content: an archived file is never replaced,
+    unless its writer rebuilds it by design (`replace=True`)."""
 
 
 @dataclass(frozen=True)
