@@ -3,6 +3,8 @@
 A backup is a folder `coopflow-<UTC time>/` holding the database (SQLite: an online copy by
 SQLite's backup API; PostgreSQL: `pg_dump --format=custom`), `archive.tar.gz` (every generated
 document) and `manifest.json` (sha256 of each file, the fingerprint of the encryption key).
+With COOP_ARCHIVE_STORE=database the documents are rows of the database, so they are in its
+dump; the archive folder is then only this machine's cache and `archive.tar.gz` stays empty.
 
 The encryption key is never in a backup: keep COOP_ENCRYPTION_KEY apart (the secrets store).
 Restoring needs that same key; `coop restore` refuses a damaged backup and a place that already
@@ -18,10 +20,13 @@ import sqlite3
 import subprocess
 import tarfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from governance.config import Settings
 
 console = Console()
 MANIFEST = "manifest.json"
@@ -101,24 +106,37 @@ def make_backup(out: Path) -> Path:
             ],
             env,
         )
-    archive_dir = settings.resolved_archive_dir()
-    documents = 0
-    with tarfile.open(target / ARCHIVE, "w:gz") as tar:
-        if archive_dir.exists():
-            for path in sorted(archive_dir.rglob("*")):
-                if path.is_file():
-                    tar.add(path, arcname=path.relative_to(archive_dir).as_posix())
-                    documents += 1
+    documents = _write_archive(settings, target / ARCHIVE)
     manifest = {
         "format": 1,
         "created_at": utcnow().isoformat(),
         "database": database,
+        "archive_store": str(settings.archive_store),
         "documents": documents,
         "key_fingerprint": fingerprint(key),
         "sha256": {name: _sha256(target / name) for name in (database, ARCHIVE)},
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return target
+
+
+def _write_archive(settings: Settings, tar_path: Path) -> int:
+    """archive.tar.gz of the archive folder; how many documents the backup holds. With the
+    database store the documents are in the database's dump: the folder (a cache) is left out."""
+    from governance.config import ArchiveStore
+    from governance.db.repositories import archived_files
+
+    archive_dir = settings.resolved_archive_dir()
+    with tarfile.open(tar_path, "w:gz") as tar:
+        if settings.archive_store is ArchiveStore.DATABASE:
+            return archived_files.count(settings.resolved_database_url())
+        documents = 0
+        if archive_dir.exists():
+            for path in sorted(archive_dir.rglob("*")):
+                if path.is_file():
+                    tar.add(path, arcname=path.relative_to(archive_dir).as_posix())
+                    documents += 1
+        return documents
 
 
 def read_manifest(backup: Path) -> dict[str, Any]:
@@ -134,6 +152,19 @@ def read_manifest(backup: Path) -> dict[str, Any]:
     return manifest
 
 
+def _archive_can_be_restored(manifest: dict[str, Any], configured: str, folder: Path) -> None:
+    """Into an empty folder, under the store the backup was made with: a backup of the
+    database store holds its documents in the database dump, one of the local store in
+    archive.tar.gz; restored under the other setting, documents would be lost."""
+    made = manifest.get("archive_store", "local")
+    if made != configured:
+        raise BackupRefused(
+            f"this backup was made with COOP_ARCHIVE_STORE={made}: set it to {made} to restore"
+        )
+    if folder.exists() and any(folder.iterdir()):
+        raise BackupRefused(f"the archive {folder} is not empty: restore into a new place")
+
+
 def restore_backup(backup: Path) -> dict[str, Any]:
     """Restore into the configured database and archive, both new or empty; return the
     manifest. Refuses before writing anything when the backup is damaged or the place taken."""
@@ -147,8 +178,7 @@ def restore_backup(backup: Path) -> dict[str, Any]:
     settings = get_settings()
     url = settings.resolved_database_url()
     archive_dir = settings.resolved_archive_dir()
-    if archive_dir.exists() and any(archive_dir.iterdir()):
-        raise BackupRefused(f"the archive {archive_dir} is not empty: restore into a new place")
+    _archive_can_be_restored(manifest, str(settings.archive_store), archive_dir)
     sqlite_path = _sqlite_path(url)
     if sqlite_path is not None:
         if manifest["database"] != SQLITE_FILE:
@@ -206,8 +236,11 @@ def backup(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     manifest = json.loads((target / MANIFEST).read_text())
+    inside = " (in the database: COOP_ARCHIVE_STORE=database)" * (
+        manifest["archive_store"] == "database"
+    )
     console.print(
-        f"{target}: database, {manifest['documents']} document(s); key "
+        f"{target}: database, {manifest['documents']} document(s){inside}; key "
         f"{manifest['key_fingerprint']} (keep COOP_ENCRYPTION_KEY apart: it is not in the backup)"
     )
 

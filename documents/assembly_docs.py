@@ -263,13 +263,13 @@ class BallotFile:
     template_version: str
 
 
-def _render_jobs(archive_dir: str, jobs: Sequence[BallotJob]) -> list[BallotFile]:
+def _render_jobs(place: archive.Place, jobs: Sequence[BallotJob]) -> list[BallotFile]:
     """In a worker: render and archive a slice of ballots (templates compiled once)."""
     out = []
     for job in jobs:
         template = bulk_template("assembly_ballot", job.language)
         data = template.render(job.context, {"qr": qr_png(job.qr_url)})
-        stored = archive.store(Path(archive_dir), job.folder, job.filename, data)
+        stored = archive.store(place, job.folder, job.filename, data)
         out.append(
             BallotFile(
                 job.member_id,

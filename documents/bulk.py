@@ -49,14 +49,12 @@ class BulkOutput:
     size_bytes: int
 
 
-def render_and_archive(jobs: list[BulkJob], archive_dir: str) -> list[BulkOutput]:
+def render_and_archive(jobs: list[BulkJob], place: archive.Place) -> list[BulkOutput]:
     """Render and store a chunk (runs in a worker process or inline)."""
     out = []
     for job in jobs:
         template = bulk_template(job.template, job.language)
-        stored = archive.store(
-            Path(archive_dir), job.folder, job.filename, template.render(job.context)
-        )
+        stored = archive.store(place, job.folder, job.filename, template.render(job.context))
         out.append(
             BulkOutput(
                 job.key,
@@ -72,16 +70,17 @@ def render_and_archive(jobs: list[BulkJob], archive_dir: str) -> list[BulkOutput
 
 
 def render_many(
-    jobs: list[BulkJob], archive_dir: Path, chunk: int = 100, parallel: bool = True
+    jobs: list[BulkJob], archive_dir: Path | archive.Place, chunk: int = 100, parallel: bool = True
 ) -> list[BulkOutput]:
     """Render and archive `jobs` over the worker pool (or inline); results in job order."""
     if not jobs:
         return []
+    place = archive.place_of(archive_dir)
     if not parallel:
-        return render_and_archive(jobs, str(archive_dir))
+        return render_and_archive(jobs, place)
     pool = workers.pool()
     futures = [
-        pool.submit(render_and_archive, jobs[i : i + chunk], str(archive_dir))
+        pool.submit(render_and_archive, jobs[i : i + chunk], place)
         for i in range(0, len(jobs), chunk)
     ]
     return [output for future in futures for output in future.result()]
@@ -139,12 +138,12 @@ def produce_fast_report(
         )
         for r in todo
     ]
-    archive_dir = settings.resolved_archive_dir()
-    outputs = render_many(jobs, archive_dir, parallel=parallel)
+    place = archive.Place.of(settings)
+    outputs = render_many(jobs, place, parallel=parallel)
     converted = mass_pdf.MassPdfResult()
     if mass_pdf.wanted(settings) if want_pdf is None else want_pdf:
         converted = mass_pdf.convert_archived(
-            archive_dir,
+            place,
             [
                 mass_pdf.ToConvert(o.path, printed_key(r.context))
                 for r, o in zip(todo, outputs, strict=True)

@@ -15,11 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import encode_rfc2231, formataddr, formatdate, parseaddr
-from pathlib import Path
 
 from documents.attachment_names import attachment_names
 from documents.email import render_email
-from documents.mail import html_document, message_id_for, unreadable_attachment
+from documents.mail import ArchivedPath, html_document, message_id_for, unreadable_attachment
 from governance.config import Settings, SmtpSecurity, get_settings
 from governance.domain.delivery import (
     ClaimedMessage,
@@ -38,7 +37,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class _Attachments:
     """base64 of archived files; shared ones (convocation, proxy form) are encoded once."""
 
-    archive: Path
+    archived: ArchivedPath
     cache: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,7 +46,7 @@ class _Attachments:
             with self.lock:
                 if relative in self.cache:
                     return self.cache[relative]
-        raw = (self.archive / relative).read_bytes()
+        raw = self.archived(relative).read_bytes()
         data = base64.encodebytes(raw).decode("ascii").rstrip("\n").replace("\n", "\r\n")
         if shared:
             with self.lock:
@@ -215,10 +214,10 @@ class BulkMailer:
         self.connection.quit()
 
 
-def mailers(settings: Settings | None = None) -> Callable[[], BulkMailer]:
+def mailers(archived: ArchivedPath, settings: Settings | None = None) -> Callable[[], BulkMailer]:
     """A factory of bulk mailers (one per delivery thread) sharing one attachment cache."""
     settings = settings or get_settings()
-    attachments = _Attachments(settings.resolved_archive_dir())
+    attachments = _Attachments(archived)
     return lambda: BulkMailer(settings, attachments)
 
 

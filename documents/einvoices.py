@@ -74,7 +74,7 @@ def issue(
 def issue_chunk(settings: Settings, today: date, limit: int) -> dict[str, int]:
     """Up to `limit` pending UBL built, validated, archived and recorded in one transaction."""
     papers = credit_note_papers(settings, today, limit)
-    archive_dir = settings.resolved_archive_dir()
+    place = archive.Place.of(settings)
     with UnitOfWork(settings) as uow:
         pending = einvoicing.to_issue(uow.session, limit)
         pdfs = einvoicing.pdf_paths(uow.session, [p.pdf_key for p in pending])
@@ -86,10 +86,10 @@ def issue_chunk(settings: Settings, today: date, limit: int) -> dict[str, int]:
         ]
     outcomes = []
     for item, fact in zip(pending, facts, strict=True):
-        pdf = (archive_dir / pdfs[item.pdf_key]).read_bytes() if item.pdf_key in pdfs else None
+        pdf = archive.read_bytes(place, pdfs[item.pdf_key]) if item.pdf_key in pdfs else None
         xml, found = build(fact, pdf)
         stored = archive.store(
-            archive_dir, f"contract/{item.declaration_id}", f"{item.number}.ubl.xml", xml
+            place, f"contract/{item.declaration_id}", f"{item.number}.ubl.xml", xml
         )
         outcomes.append(
             einvoicing.Outcome(
@@ -122,7 +122,7 @@ def send(sender: PeppolSender | None = None, settings: Settings | None = None) -
         submitted = einvoicing.by_status(uow.session, EInvoiceStatus.SUBMITTED)
         sha = einvoicing.archived_sha256(uow.session, [e.number for e in ready])
     for e in ready:
-        ubl = (settings.resolved_archive_dir() / str(e.path)).read_bytes()
+        ubl = archive.read_bytes(settings, str(e.path))
         try:
             if hashlib.sha256(ubl).hexdigest() != sha[e.number]:
                 raise SendingRefused(f"{e.path} changed since it was validated")

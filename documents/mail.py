@@ -10,6 +10,7 @@ import html
 import io
 import re
 import smtplib
+from collections.abc import Callable
 from email.utils import parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +29,10 @@ from governance.domain.delivery import (
     SendResult,
     classify_smtp_code,
 )
+
+# An archived file's path on this machine from its path in the archive (documents.archive's
+# local_path, given by the caller: the mailers know no database, the archive may be in one)
+ArchivedPath = Callable[[str], Path]
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -218,24 +223,24 @@ class YagmailMailer:
     """The single path's mailer: the e-mail rendered from its template, yagmail composes it,
     attachments read from the archive, one kept SMTP connection."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, archived: ArchivedPath, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
-        self.archive = self.settings.resolved_archive_dir()
+        self.archived = archived
         self.sender = YagmailSender(self.settings)
 
     def send(self, message: ClaimedMessage, reply_to: str | None) -> SendResult:
         """Send one message; an SMTP refusal or a lost reply is the result, not an error."""
         rendered = render_email(message.template, message.language, message.context)
-        missing = [p for p in message.attachments if not (self.archive / p).is_file()]
-        if missing:  # not on this machine's archive: nothing sent, try again later
-            error = FileNotFoundError(f"{self.archive / missing[0]}")
-            return SendResult(rendered.subject, unreadable_attachment(error))
+        try:
+            attachments = [self.archived(p) for p in message.attachments]
+        except OSError as exc:  # not readable on this machine: nothing sent, try again later
+            return SendResult(rendered.subject, unreadable_attachment(exc))
         try:
             self.sender.send(
                 to=message.to,
                 subject=rendered.subject,
                 text=rendered.text,
-                attachments=[self.archive / p for p in message.attachments],
+                attachments=attachments,
                 key=message.key,
                 language=message.language,
                 reply_to=reply_to,

@@ -45,16 +45,19 @@ def wanted(settings: Settings) -> bool:
     return settings.pdf_output and pdf_pool.engine_available()
 
 
-def convert_archived(archive_dir: Path, items: Sequence[ToConvert]) -> MassPdfResult:
+def convert_archived(
+    archive_dir: Path | archive.Place, items: Sequence[ToConvert]
+) -> MassPdfResult:
     """Convert archived .docx files with the process's converter pool (documents of one
     template and language merged into one conversion, then split); archive each checked PDF
     beside its source."""
     result = MassPdfResult()
     if not items:
         return result
+    place = archive.place_of(archive_dir)
     with tempfile.TemporaryDirectory(prefix="coop-mass-pdf-") as tmp:
         jobs = [
-            PdfJob(archive_dir / item.docx_path, Path(tmp) / f"{n}.pdf", item.expect)
+            PdfJob(archive.local_path(place, item.docx_path), Path(tmp) / f"{n}.pdf", item.expect)
             for n, item in enumerate(items)
         ]
         outcomes = pdf_pool.shared_pool().convert_merged(jobs)
@@ -64,10 +67,11 @@ def convert_archived(archive_dir: Path, items: Sequence[ToConvert]) -> MassPdfRe
                 continue
             docx = Path(item.docx_path)
             result.pdfs[item.docx_path] = archive.store(
-                archive_dir,
+                place,
                 str(docx.parent),
                 docx.with_suffix(".pdf").name,
                 outcome.job.target.read_bytes(),
+                replace=True,  # converted again after an interruption: a new creation date
             )
     process_memory.give_back_free_memory()  # what merging and splitting freed, to the system
     if result.failed:

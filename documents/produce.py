@@ -47,7 +47,7 @@ def produce(
     if not todo:
         return 0
     use_pdf = (settings.pdf_output and pdf.available()) if want_pdf is None else want_pdf
-    archive_dir = settings.resolved_archive_dir()
+    place = archive.Place.of(settings)
     rendered = [(r, render_docx(r.template, r.language, r.context, r.images)) for r in todo]
     records: list[document_service.ArchivedDocument] = []
     pdfs: dict[str, bytes] = {}
@@ -66,8 +66,14 @@ def produce(
         fmt = DocumentFormat.PDF if request.key in pdfs else DocumentFormat.DOCX
         payload = pdfs.get(request.key, data)
         if fmt is DocumentFormat.PDF:  # keep the editable source beside the PDF
-            archive.store(archive_dir, folder, _filename(request, "docx"), data)
-        stored = archive.store(archive_dir, folder, _filename(request, fmt.value), payload)
+            archive.store(place, folder, _filename(request, "docx"), data)
+        stored = archive.store(
+            place,
+            folder,
+            _filename(request, fmt.value),
+            payload,
+            replace=fmt is DocumentFormat.PDF,  # converted again: a new creation date
+        )
         records.append(
             document_service.ArchivedDocument(
                 key=request.key,

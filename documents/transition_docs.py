@@ -104,11 +104,11 @@ def _render_one(job: InvitationJob) -> bytes:
     return template.render(job.context, {"qr": payment_qr_png(job.payload)})
 
 
-def _render_jobs(archive_dir: str, jobs: Sequence[InvitationJob]) -> list[ArchivedDocument]:
+def _render_jobs(place: archive.Place, jobs: Sequence[InvitationJob]) -> list[ArchivedDocument]:
     """In a worker: render and archive a slice of invitations."""
     out = []
     for job in jobs:
-        stored = archive.store(Path(archive_dir), job.folder, job.filename, _render_one(job))
+        stored = archive.store(place, job.folder, job.filename, _render_one(job))
         out.append(
             ArchivedDocument(
                 key=job.key,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from documents import archive
 from governance.config import Settings
 
 J = TypeVar("J")
@@ -72,30 +73,32 @@ def shutdown() -> None:
 
 
 def map_slices(
-    render: Callable[[str, list[J]], list[R]],
+    render: Callable[[archive.Place, list[J]], list[R]],
     archive_dir: Path,
     jobs: list[J],
     *,
     inline_below: int,
     with_pdf: bool = False,
 ) -> list[R]:
-    """`render(archive_dir, slice)` over about two slices per worker, results in job order;
-    fewer than `inline_below` jobs (or a single worker) stay in this process. Jobs also
+    """`render(place, slice)` (the archive at archive_dir, with the configured store) over
+    about two slices per worker, results in job order; fewer than `inline_below` jobs (or a
+    single worker) stay in this process. Jobs also
     converted to PDF (`with_pdf`) under COOP_PDF_RENDER_INLINE stay in this process too, over as
     many threads as there would be workers (a render is mostly waiting for its file's fsync):
     no render worker is started, their memory is left to the LibreOffice converters."""
     settings = Settings()
+    place = archive.Place.at(archive_dir, settings)
     workers = worker_count(settings)
     if workers == 1 or len(jobs) < inline_below:
-        return render(str(archive_dir), jobs)
+        return render(place, jobs)
     step = -(-len(jobs) // (workers * 2))
     slices = [jobs[i : i + step] for i in range(0, len(jobs), step)]
     results: list[R] = []
     if with_pdf and settings.pdf_render_inline:
         with ThreadPoolExecutor(workers, thread_name_prefix="render") as threads:
-            for part in threads.map(render, [str(archive_dir)] * len(slices), slices):
+            for part in threads.map(render, [place] * len(slices), slices):
                 results.extend(part)
         return results
-    for part in pool().map(render, [str(archive_dir)] * len(slices), slices):
+    for part in pool().map(render, [place] * len(slices), slices):
         results.extend(part)
     return results

@@ -23,6 +23,11 @@ class SmtpSecurity(StrEnum):
     SSL = "ssl"
 
 
+class ArchiveStore(StrEnum):
+    LOCAL = "local"
+    DATABASE = "database"
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -41,6 +46,11 @@ class Settings(BaseSettings):
     var_dir: Path = Field(Path("var"), description="Local state: database, archive, keys")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite under var/")
     archive_dir: Path | None = Field(None, description="Where generated documents are archived")
+    archive_store: ArchiveStore = Field(
+        ArchiveStore.LOCAL,
+        description="local: the archive is the folder (one machine); database: every archived "
+        "file is also a row of the database every worker reaches, the folder a per-machine cache",
+    )
     default_language: Language = Language.FR
     staff_language: Language = Field(
         Language.FR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -206,9 +207,9 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
         voters = service.postal_voters(uow.session, assembly_id)
     codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
     folder = f"assembly/{assembly_id}/postal"
-    root = settings.resolved_archive_dir()
-    records = []
-    stored = archive.store(root, folder, "postal-addresses.csv", assembly_docs.postal_csv(voters))
+    records = []  # the pack is rebuilt on every run (addresses change): its files replaced
+    store = partial(archive.store, settings, folder, replace=True)
+    stored = store("postal-addresses.csv", assembly_docs.postal_csv(voters))
     records.append(("csv", "postal_addresses", Language.FR, stored))
     counts = {"postal": len(voters)}
     for language in Language:
@@ -230,7 +231,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
             assembly_docs.proxy_form(view, lang, settings, _today()),
             ballots,
         )
-        stored = archive.store(root, folder, f"postal-letters.{lang}.docx", data)
+        stored = store(f"postal-letters.{lang}.docx", data)
         records.append(("docx", "assembly_postal_pack", language, stored))
     documents = [
         document_service.ArchivedDocument(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from prefect import get_run_logger, task
 
-from documents import bulk_mail
+from documents import archive, bulk_mail
 from documents.mail import YagmailMailer
 from governance.config import Settings, get_settings
 from governance.services import delivery
@@ -23,7 +25,7 @@ def deliver_pending(
     one SMTP connection, yagmail composing each message."""
     settings = settings or get_settings()
     return delivery.deliver_pending(
-        lambda: YagmailMailer(settings),
+        lambda: YagmailMailer(partial(archive.local_path, settings), settings),
         settings,
         batch_size=batch_size,
         max_batches=max_batches,
@@ -42,7 +44,11 @@ def deliver_prefix(
     kept SMTP connections, each message written directly (shared attachments encoded once)."""
     settings = settings or get_settings()
     return delivery.deliver_prefix(
-        bulk_mail.mailers(settings), keys_prefix, settings, connections=connections, batch=batch
+        bulk_mail.mailers(partial(archive.local_path, settings), settings),
+        keys_prefix,
+        settings,
+        connections=connections,
+        batch=batch,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 from uuid import UUID
 
 from prefect import get_run_logger, task
 
-from documents import labels
+from documents import archive, labels
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.contexts.onboarding import MembershipSummary
@@ -266,11 +267,10 @@ def erase_member_now(member_ref: str, staff: str) -> erasure.Erasure:
     the archived documents that carried their personal data."""
     with UnitOfWork() as uow:
         done = erasure.erase_member(uow, erasure.resolve_member(uow, member_ref), staff=staff)
-        archive = uow.settings.resolved_archive_dir()
+        settings = uow.settings
     for relative in done.document_paths:
-        path = archive / relative
-        for candidate in (path, path.with_suffix(".docx")):
-            candidate.unlink(missing_ok=True)
+        for candidate in (relative, str(PurePosixPath(relative).with_suffix(".docx"))):
+            archive.delete(settings, candidate)  # the database's row and this machine's copy
     return done
 
 

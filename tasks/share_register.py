@@ -12,7 +12,7 @@ from uuid import UUID
 from prefect import get_run_logger, task
 from prefect.exceptions import MissingContextError
 
-from documents import labels
+from documents import archive, labels
 from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.private_files import write_private
@@ -127,9 +127,10 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
         settings = uow.settings
     if not due:
         return None
-    out = settings.resolved_archive_dir() / "sepa" / f"repayments-{batch_id}.xml"
-    write_private(out, credit_transfer_xml(f"REPAY-{batch_id}", due, settings, execution_date))
-    return str(out)
+    xml = credit_transfer_xml(f"REPAY-{batch_id}", due, settings, execution_date)
+    # written again by a retry of the same batch (as before the database store): replaced
+    stored = archive.store(settings, "sepa", f"repayments-{batch_id}.xml", xml, replace=True)
+    return str(settings.resolved_archive_dir() / stored.relative_path)
 
 
 def extract_context(
@@ -190,9 +191,9 @@ def export_register(
         )
         with UnitOfWork() as uow:
             path = register_export.archived_path(uow.session, key)
-            archive = uow.settings.resolved_archive_dir()
+            settings = uow.settings
         if path:
-            source = archive / path
+            source = archive.local_path(settings, path)
             copy = target / f"register-{suffix}{source.suffix}"
             write_private(copy, source.read_bytes())
             written.append(str(copy))

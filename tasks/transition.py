@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from functools import partial
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -161,7 +162,9 @@ def postal_pack(campaign_id: int, today: date) -> list[str]:
         settings = uow.settings
     root = settings.resolved_archive_dir()
     folder = f"transition/{campaign_id}/postal"
-    written = [archive.store(root, folder, "invitations-addresses.csv", docs.postal_csv(letters))]
+    # the pack is rebuilt on every run (new addresses, follow-ups): its files are replaced
+    store = partial(archive.store, root, folder, replace=True)
+    written = [store("invitations-addresses.csv", docs.postal_csv(letters))]
     for language in sorted({str(x.language) for x in letters}):
         contexts = [
             (
@@ -173,15 +176,11 @@ def postal_pack(campaign_id: int, today: date) -> list[str]:
             for x in letters
             if str(x.language) == language
         ]
-        written.append(
-            archive.store(
-                root, folder, f"invitations-{language}.docx", docs.merged_letters(contexts)
-            )
-        )
+        written.append(store(f"invitations-{language}.docx", docs.merged_letters(contexts)))
     with UnitOfWork() as uow:
         followups = followup.postal_followups(uow.session, campaign_id)
     for name, rows in sorted(followups.items()):
-        written.append(archive.store(root, folder, f"{name}-addresses.csv", docs.address_csv(rows)))
+        written.append(store(f"{name}-addresses.csv", docs.address_csv(rows)))
     return [w.relative_path for w in written]
 
 
@@ -232,11 +231,8 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         settings = uow.settings
     figures = conversion(facts)
     chart = docs.conversion_chart(figures, f"{campaign.name}: paid subscriptions")
-    stored = archive.store(
-        settings.resolved_archive_dir(),
-        f"transition/{campaign_id}/report",
-        f"conversion-{today.isoformat()}.png",
-        chart,
+    stored = archive.store(  # published again the same day: today's figures replace
+        settings, f"transition/{campaign_id}/report", f"conversion-{today}.png", chart, replace=True
     )
     key = f"transition-{campaign_id}"
 

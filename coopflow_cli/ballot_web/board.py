@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language
+from documents import archive
 from governance.db.uow import UnitOfWork
 from governance.domain.errors import RuleViolation
 from governance.services.voting_board import bulletin_board
@@ -94,15 +95,14 @@ def add_board_routes(
             return Response("unknown language\n", status_code=404, media_type="text/plain")
         with UnitOfWork() as uow:
             found = public_document(uow, assembly_id, name, lang)
-        if found is None:
+        path = archive.found(get_settings(), found[0]) if found else None
+        if found is None or path is None:
             return Response("no such document\n", status_code=404, media_type="text/plain")
-        path, kind = found
-        data = (get_settings().resolved_archive_dir() / path).read_bytes()
-        media = MEDIA.get(kind, "application/octet-stream")
+        media = MEDIA.get(found[1], "application/octet-stream")
         headers = DOWNLOAD_HEADERS | {
-            "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{kind}"'
+            "Content-Disposition": f'attachment; filename="{name}-{assembly_id}.{lang}.{found[1]}"'
         }
-        return Response(data, media_type=media, headers=headers)
+        return Response(path.read_bytes(), media_type=media, headers=headers)
 
     @app.get("/verify_board.py")
     def verifier() -> Response:

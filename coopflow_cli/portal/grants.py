@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, portal_of
+from documents import archive
 from documents.formatting import date_time, long_date, money
 from governance.db.uow import UnitOfWork
 from governance.domain.enums import DocumentFormat
@@ -370,10 +371,10 @@ def application_letter(request: Request, application_id: str) -> Response:
     app = _mine_or_404(portal, request, application_id)
     if app.letter is None:
         raise PageNotFound()
-    archive = portal.settings.resolved_archive_dir().resolve()
-    path = (archive / app.letter.relative_path).resolve()
-    if not path.is_relative_to(archive) or not path.is_file():
-        raise PageNotFound()
+    try:
+        path = archive.local_path(portal.settings, app.letter.relative_path)
+    except archive.ArchiveMissing:
+        raise PageNotFound() from None
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[app.letter.format],

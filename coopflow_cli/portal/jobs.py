@@ -14,6 +14,7 @@ from coopflow_cli.portal import jobs_form
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.processes import ProcessNotStarted
 from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, portal_of
+from documents import archive
 from documents.contract_reasons import check_reason
 from documents.formatting import long_date, money, percent
 from governance.db.uow import UnitOfWork
@@ -237,8 +238,10 @@ def job_document(request: Request, declaration_id: int, kind: str) -> Response:
         found = contracts_portal.my_job_document(uow, _member_id(person), declaration_id, kind)
     if found is None:
         raise PageNotFound()
+    try:
+        data = archive.read_bytes(portal.settings, found.relative_path)
+    except archive.ArchiveMissing:
+        raise PageNotFound() from None
     name = f"{kind}-{declaration_id}.{found.format.value}"
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(
-        found.path.read_bytes(), media_type=MEDIA_TYPES[found.format.value], headers=headers
-    )
+    return Response(data, media_type=MEDIA_TYPES[found.format.value], headers=headers)

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, Response
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.processes import ProcessNotStarted
 from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, portal_of
+from documents import archive
 from documents.formatting import long_date
 from governance.clock import to_brussels
 from governance.db.uow import UnitOfWork
@@ -86,8 +87,12 @@ def my_document(request: Request, document_id: str) -> Response:
         found = member_file.own_document(uow, person.member_id, int(document_id))
     if found is None:
         raise PageNotFound()
+    try:
+        path = archive.local_path(portal.settings, found.relative_path)
+    except archive.ArchiveMissing:
+        raise PageNotFound() from None
     return FileResponse(
-        found.path,
+        path,
         media_type=found.media_type,
         filename=found.filename,
         headers=SECURITY_HEADERS,

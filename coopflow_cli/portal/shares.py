@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.processes import ProcessNotStarted
 from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, portal_of
-from documents import formatting
+from documents import archive, formatting
 from documents.attachment_names import attachment_names
 from documents.transition_docs import payment_qr_png
 from governance.db.uow import UnitOfWork
@@ -151,14 +151,18 @@ def certificate(request: Request, subscription_id: str) -> Response:
     wanted = _number(subscription_id)
     with UnitOfWork(portal.settings) as uow:
         found = shares_portal.my_certificate(uow, member_id, wanted) if wanted else None
-    if found is None or not found.path.is_file():
+    if found is None:
         raise PageNotFound()
+    try:
+        data = archive.read_bytes(portal.settings, found.archive_name)
+    except archive.ArchiveMissing:
+        raise PageNotFound() from None
     name = attachment_names([found.archive_name], portal.language(request))[0]
     headers = {
         **SECURITY_HEADERS,
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
     }
-    return Response(found.path.read_bytes(), media_type=found.media_type, headers=headers)
+    return Response(data, media_type=found.media_type, headers=headers)
 
 
 # --------------------------------------------------------------------------- subscribing

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -107,7 +106,7 @@ class JobDetail:
 
 @dataclass(frozen=True)
 class DocumentFile:
-    path: Path
+    relative_path: str  # in the archive: read through documents.archive.local_path
     format: DocumentFormat
 
 
@@ -325,5 +324,4 @@ def my_job_document(
     )
     if doc is None:
         return None
-    path = uow.settings.resolved_archive_dir() / doc.path
-    return DocumentFile(path, doc.format) if path.is_file() else None
+    return DocumentFile(doc.path, doc.format)

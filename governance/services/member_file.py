@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -178,9 +177,10 @@ def _by_class(holding: register.Holding) -> str:
 
 @dataclass(frozen=True)
 class DocumentFile:
-    """An archived document ready to stream: where it is, its type and a safe file name."""
+    """An archived document ready to stream: its path in the archive (read through
+    documents.archive.local_path), its type and a safe file name."""
 
-    path: Path
+    relative_path: str
     media_type: str
     filename: str
 
@@ -196,14 +196,10 @@ def own_document(uow: UnitOfWork, member_id: int, document_id: int) -> DocumentF
     doc = uow.session.get(Document, document_id)
     if doc is None or doc.member_id != member_id or doc.voided_at is not None:
         return None
-    archive = uow.settings.resolved_archive_dir().resolve()
-    path = (archive / doc.path).resolve()
-    if not path.is_relative_to(archive) or not path.is_file():
-        return None
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", doc.template).strip("-") or "document"
     filename = f"{stem}-{doc.created_at:%Y-%m-%d}-{doc.id}.{doc.format.value}"
     return DocumentFile(
-        path, MEDIA_TYPES.get(doc.format.value, "application/octet-stream"), filename
+        doc.path, MEDIA_TYPES.get(doc.format.value, "application/octet-stream"), filename
     )
 
 

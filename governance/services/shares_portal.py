@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import or_, select
 
@@ -125,7 +124,6 @@ class SubscribeChoice:
 
 @dataclass(frozen=True)
 class CertificateFile:
-    path: Path
     archive_name: str  # the archive's relative path (its name tells the template)
     media_type: str
 
@@ -247,7 +245,6 @@ def my_certificate(uow: UnitOfWork, member_id: int, subscription_id: int) -> Cer
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
     return CertificateFile(
-        uow.settings.resolved_archive_dir() / doc.path,
         doc.path,
         media.get(str(doc.format), "application/octet-stream"),
     )

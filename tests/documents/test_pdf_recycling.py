@@ -113,7 +113,7 @@ def test_a_process_group_is_measured() -> None:
     assert process_memory.group_mib(2**22 + 12345) == 0  # no such group: nothing
 
 
-def _render(archive_dir: str, jobs: list[int]) -> list[int]:
+def _render(place: object, jobs: list[int]) -> list[int]:
     return [os.getpid()] * len(jobs)
 
 

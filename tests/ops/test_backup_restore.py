@@ -115,3 +115,36 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(
     assert not (tmp_path / "restored" / "archive").exists()
     if not PG_URL:
         assert not (tmp_path / "restored" / "coop.sqlite3").exists()
+
+
+def test_with_the_database_store_the_documents_come_back_from_the_database_dump(
+    coop_env, fresh_database, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """COOP_ARCHIVE_STORE=database: the documents are rows of the database, so its dump holds
+    them; the archive folder (a cache) is left out, and the restored machine reads them back."""
+    from documents import archive
+    from governance.config import get_settings
+
+    monkeypatch.setenv("COOP_ARCHIVE_STORE", "database")
+    reset_settings()
+    letters = {f"welcome-{n}.docx": secrets.token_bytes(900) for n in range(3)}
+    for name, data in letters.items():
+        archive.store(get_settings(), "2026/letters", name, data)
+    key = coop_env.settings.resolved_encryption_key().decode()
+
+    said = _coop("backup", "--out", str(tmp_path / "backups"))
+    assert "3 document(s) (in the database" in said
+    (folder,) = (tmp_path / "backups").iterdir()
+    assert json.loads((folder / "manifest.json").read_text())["archive_store"] == "database"
+
+    _move_to(monkeypatch, tmp_path / "restored", fresh_database, key)
+    monkeypatch.setenv("COOP_ARCHIVE_STORE", "local")
+    reset_settings()
+    refused = runner.invoke(app, ["restore", str(folder)])  # the documents would be lost
+    assert refused.exit_code == 1 and "COOP_ARCHIVE_STORE=database" in refused.output
+    monkeypatch.setenv("COOP_ARCHIVE_STORE", "database")
+    reset_settings()
+    _coop("restore", str(folder))
+    assert not any((tmp_path / "restored" / "archive").rglob("*.docx"))  # only a cache
+    for name, data in letters.items():
+        assert archive.read_bytes(get_settings(), f"2026/letters/{name}") == data

@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from governance.db.base import Base
+from governance.db.models import archive as archive  # registers the archived files
 from governance.db.models import assembly as assembly  # registers the GA tables
 from governance.db.models import contracts as contracts
 from governance.db.models import grants as grants
