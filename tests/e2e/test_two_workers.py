@@ -7,7 +7,10 @@ sent. Then a machine is lost in the middle of a convening: one worker and its fl
 with SIGKILL; the lost-run automation marks its part Crashed once the heartbeats stop, the parent
 starts that part again on whichever worker is free, and every shareholder still holds one
 message, with no operator action (a copy the server had accepted just before the kill is sent
-again with the same Message-ID, flagged redelivered: README, "which side we err on").
+again with the same Message-ID, flagged redelivered: README, "which side we err on"). Last, the
+machine running the parent itself is lost: the parent is marked Crashed, the restart automation
+starts the convening again with the same parameters, and the new run finishes the job, again
+with nobody mailed twice and no operator action.
 """
 
 from __future__ import annotations
