@@ -1,10 +1,11 @@
 """The processes of a production machine, one command per role, and what keeps them honest.
 
 - `coop server`: the Prefect server (API + UI) in the foreground, for systemd or a container.
-- `coop deploy`: the work pool, every deployment of prefect.yaml and the lost-run automation.
+- `coop deploy`: the work pool, every deployment of prefect.yaml and the two automations below.
 - `coop worker`: a process worker, supervised: restarted when it dies, stopped promptly on
   SIGTERM (its flow runs are given `--grace` seconds, then killed with the worker's process
-  group: the lost-run automation then marks them Crashed and staff start them again).
+  group: the lost-run automation then marks them Crashed; a part is started again by its
+  parent, a mass job by the restart automation, anything else by staff).
 - `coop ballot-web` and `coop mail-sink` (in main.py) are the ballot page and the local sink.
 
 Lost runs: a flow run sends a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY seconds while
@@ -14,6 +15,14 @@ came for COOP_LOST_RUN_AFTER_SECONDS: no heartbeat and no other state (a run sus
 staff decision has left its process on purpose and is left alone). Arming on the state events,
 which the server emits itself, catches a machine lost before its first heartbeat was out.
 A Crashed run frees its deployment's concurrency slot.
+
+Lost mass jobs: a second automation starts a Crashed run of a mass job (a deployment tagged
+MASS_JOB_TAG in prefect.yaml: the convening, the transition campaign, the contract batch) again,
+with the same parameters and `restarts` one higher. The job is idempotent (the use cases skip what
+is done), so the new run finishes it. The flows cap `restarts` at flows.restarts.MAX_RESTARTS and
+the server validates a new run's parameters against the deployment's schema: past the cap no run
+is made, the last Crashed run stays for staff and the automation's failed action is in the event
+feed. Only Crashed: a Failed run (a rule, a refused double start) or a Cancelled one is a decision.
 """
 
 from __future__ import annotations
@@ -30,8 +39,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from prefect.automations import Automation
 
 LOST_RUN_AUTOMATION = "coopflow: lost runs marked Crashed"
 LOST_RUN_ARMED_BY = (
@@ -39,6 +52,18 @@ LOST_RUN_ARMED_BY = (
     "prefect.flow-run.Running",
     "prefect.flow-run.heartbeat",
 )
+RESTART_AUTOMATION = "coopflow: crashed mass jobs started again"
+MASS_JOB_TAG = "mass-job"  # prefect.yaml: the deployments whose Crashed runs are started again
+# the crashed run's parameters with `restarts` one higher (Prefect's json + jinja parameter kinds,
+# rendered by the server with the triggering flow run as `flow_run`)
+RESTART_PARAMETERS = {
+    "__prefect_kind": "json",
+    "value": {
+        "__prefect_kind": "jinja",
+        "template": "{{ dict(flow_run.parameters, "
+        "restarts=(flow_run.parameters.restarts or 0) + 1) | tojson }}",
+    },
+}
 HEARTBEAT_SECONDS = "60"  # PREFECT_FLOWS_HEARTBEAT_FREQUENCY unless set (Prefect's minimum: 30)
 _PR_SET_PDEATHSIG = 1
 
@@ -60,16 +85,12 @@ def install_lost_run_automation(within_seconds: int) -> str:
 
 
 async def _install(within_seconds: int) -> str:
-    from prefect import get_client
     from prefect.automations import Automation
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
-    async with get_client() as client:  # replaced: the settings may have changed
-        for old in await client.read_automations_by_name(name=LOST_RUN_AUTOMATION):
-            await client.delete_automation(old.id)
     automation = Automation(
         name=LOST_RUN_AUTOMATION,
         description="A flow run whose heartbeats stopped (its machine or process is gone) is "
@@ -93,6 +114,47 @@ async def _install(within_seconds: int) -> str:
             )
         ],
     )
+    return await _replace(automation)  # replaced: the settings may have changed
+
+
+def restart_automation() -> Automation:
+    """The automation starting a Crashed mass job again (see the module's docstring)."""
+    from prefect.automations import Automation
+    from prefect.events.actions import RunDeployment
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    return Automation(
+        name=RESTART_AUTOMATION,
+        description="A mass job whose machine was lost (its run marked Crashed) is started "
+        "again with the same parameters; it skips what the lost run finished.",
+        trigger=EventTrigger(
+            expect={"prefect.flow-run.Crashed"},  # not Failed, not Cancelled
+            match=ResourceSpecification({"prefect.resource.id": "prefect.flow-run.*"}),
+            match_related=ResourceSpecification(
+                {
+                    "prefect.resource.role": "tag",
+                    "prefect.resource.id": f"prefect.tag.{MASS_JOB_TAG}",
+                }
+            ),
+            posture=Posture.Reactive,
+            threshold=1,
+        ),
+        actions=[RunDeployment(source="inferred", parameters=RESTART_PARAMETERS)],
+    )
+
+
+def install_restart_automation() -> str:
+    """Create (or replace) the restart automation; returns its id. Uses PREFECT_API_URL."""
+    return asyncio.run(_replace(restart_automation()))
+
+
+async def _replace(automation: Automation) -> str:
+    from prefect import get_client
+
+    async with get_client() as client:
+        for old in await client.read_automations_by_name(name=automation.name):
+            await client.delete_automation(old.id)
     created = await automation.acreate()
     return str(created.id)
 
@@ -269,7 +331,7 @@ def deploy(
         0, help="Seconds without heartbeat before a run is marked Crashed (0: the setting)"
     ),
 ) -> None:
-    """Work pool, every deployment of prefect.yaml and the lost-run automation, on the server
+    """Work pool, every deployment of prefect.yaml and the lost-run automations, on the server
     at PREFECT_API_URL. Run once per release, from one machine."""
     from coopflow_cli.ops import StartupError, deploy_all, ensure_work_pool
     from governance.config import get_settings
@@ -280,7 +342,17 @@ def deploy(
         ensure_work_pool(os.environ, root)
         deployed = deploy_all(os.environ, root).count("Deployment '")
         install_lost_run_automation(within)
+        install_restart_automation()
     except StartupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"{deployed} deployment(s); lost runs marked Crashed after {within} s")
+    typer.echo(
+        f"{deployed} deployment(s); lost runs marked Crashed after {within} s; "
+        f"crashed mass jobs started again (at most {max_restarts()} times)"
+    )
+
+
+def max_restarts() -> int:
+    from flows.restarts import MAX_RESTARTS
+
+    return MAX_RESTARTS

@@ -3,7 +3,7 @@
 `up` starts, on 127.0.0.1, a Prefect server (SQLite under var/prefect by default, or the database
 and Redis messaging configured in the environment: the production profile), waits until it is
 healthy, creates the `coop-process` work pool, deploys every flow of prefect.yaml, installs the
-lost-run automation, then starts N supervised workers (`coop worker`: restarted when they die) and
+lost-run and restart automations, then starts N supervised workers (`coop worker`: restarted when they die) and
 (when mail goes to a loopback host) the local mail sink. Each runs in its own process group; their
 PIDs go to var/run/*.pid, which is all `down` stops.
 """
@@ -253,10 +253,11 @@ def stop_group(pid: int, grace: float = 20.0) -> bool:
 
 
 def install_automations(env: Mapping[str, str], lost_after_seconds: int) -> None:
-    """The lost-run automation on the server `env` points at (replaced when it exists)."""
+    """The lost-run and restart automations on the server `env` points at (replaced when they
+    exist)."""
     from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
-    from coopflow_cli.fleet import install_lost_run_automation
+    from coopflow_cli.fleet import install_lost_run_automation, install_restart_automation
 
     updates: dict[Any, Any] = {PREFECT_API_URL: env["PREFECT_API_URL"]}
     if env.get("PREFECT_API_AUTH_STRING"):
@@ -264,8 +265,9 @@ def install_automations(env: Mapping[str, str], lost_after_seconds: int) -> None
     with temporary_settings(updates):
         try:
             install_lost_run_automation(lost_after_seconds)
+            install_restart_automation()
         except Exception as exc:  # the server refused it: stop what was started
-            raise StartupError(f"the lost-run automation could not be installed: {exc}") from exc
+            raise StartupError(f"the lost-run automations could not be installed: {exc}") from exc
 
 
 def _is_ours(pid: int, word: str) -> bool:

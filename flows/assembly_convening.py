@@ -9,6 +9,7 @@ from pydantic import Field
 
 from flows.assembly_convening_part import convene_chunks
 from flows.forms import PaperForm, titled
+from flows.restarts import Restarts, note_restart
 from governance.config import get_settings
 from governance.domain.text import OneLineText
 from governance.placeholders import require_ready
@@ -57,13 +58,16 @@ FORM = titled("Assembly to convene", "The general assembly, prepared as a draft"
     flow_run_name="convening · assembly {params.assembly_id}",
     log_prints=True,
 )
-def assembly_convening(params: Annotated[ConveningParameters, FORM]) -> dict[str, object]:
+def assembly_convening(
+    params: Annotated[ConveningParameters, FORM], restarts: Restarts = 0
+) -> dict[str, object]:
     """Convene: check the delay and board report, freeze the voters at the record date, send
     everyone their convocation, personal ballot and proxy form, in parts spread over the workers;
     never completed while an e-mail is still waiting; re-running finishes the job."""
     require_ready(
         get_settings(), "convene the general assembly"
     )  # production: no placeholder settings
+    note_restart(restarts)
     # a second start while one runs is refused before it writes (the database decides)
     with one_run_at_a_time(
         f"assembly-convening:{params.assembly_id}",

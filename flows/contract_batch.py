@@ -16,6 +16,7 @@ from prefect.artifacts import (
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from flows.restarts import Restarts, note_restart
 from governance.config import get_settings
 from governance.domain import mail_keys
 from governance.placeholders import require_ready
@@ -65,11 +66,14 @@ def document_here(parts: list[Mapping[str, Any]]) -> None:
 
 
 @flow(name="contract-batch", flow_run_name=dated("contract batch"), log_prints=True)
-def contract_batch(params: Annotated[BatchParameters, FORM] = BatchParameters()) -> dict[str, int]:
+def contract_batch(
+    params: Annotated[BatchParameters, FORM] = BatchParameters(), restarts: Restarts = 0
+) -> dict[str, int]:
     """Checks per chunk, then the documents in parts spread over the workers, then mail."""
     require_ready(
         get_settings(), "produce and mail a batch of contracts"
     )  # production: no placeholder settings
+    note_restart(restarts)
     ids = list_pending_contracts(params.limit)
     size = params.chunk_size
     progress: UUID = create_progress_artifact(0.0, description=f"{len(ids)} pending")  # type: ignore[assignment]

@@ -17,6 +17,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
+from flows.restarts import Restarts, note_restart
 from flows.transition_campaign_part import invite_ranges
 from governance.config import get_settings
 from governance.domain.text import OneLineText
@@ -103,11 +104,14 @@ def _invite_in_parts(
 
 
 @flow(name="transition-campaign", flow_run_name="transition · {params.name}", log_prints=True)
-def transition_campaign(params: Annotated[TransitionParameters, FORM]) -> dict[str, object]:
+def transition_campaign(
+    params: Annotated[TransitionParameters, FORM], restarts: Restarts = 0
+) -> dict[str, object]:
     """Invite, remind, restrict and report, in that order, for whatever is due today."""
     require_ready(
         get_settings(), "start the transition campaign"
     )  # production: no placeholder settings
+    note_restart(restarts)
     today = params.as_of or brussels_today()
     cid = t.open_campaign(
         params.name,

@@ -7,7 +7,10 @@ sent. Then a machine is lost in the middle of a convening: one worker and its fl
 with SIGKILL; the lost-run automation marks its part Crashed once the heartbeats stop, the parent
 starts that part again on whichever worker is free, and every shareholder still holds one
 message, with no operator action (a copy the server had accepted just before the kill is sent
-again with the same Message-ID, flagged redelivered: README, "which side we err on").
+again with the same Message-ID, flagged redelivered: README, "which side we err on"). Last, the
+machine running the parent itself is lost: the parent is marked Crashed, the restart automation
+starts the convening again with the same parameters, and the new run finishes the job, again
+with nobody mailed twice and no operator action.
 """
 
 from __future__ import annotations
@@ -188,5 +191,74 @@ def test_a_machine_lost_mid_convening_its_part_is_finished_elsewhere_and_nobody_
             OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
             OutboxMessage.redelivered.is_(True))))
     assert again <= flagged, (again, flagged)
+    assert progress.waiting == 0 and progress.sent == len(received)
+    assert progress.sent + progress.postal == progress.voters
+
+
+def convenings_of(stack: Stack, assembly_id: int) -> list[Any]:
+    """Every run of assembly-convening for this assembly, oldest first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with stack.client_settings(), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(
+                name=DeploymentFilterName(any_=["assembly-convening"])
+            ),
+            sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+        )
+    return [r for r in runs if r.parameters.get("params", {}).get("assembly_id") == assembly_id]
+
+
+def lose_machine_of(flow_pid: int) -> None:
+    """The machine running `flow_pid` goes: its worker and every flow run under that worker
+    (each in a session of its own) are killed at once; no one reports."""
+    from coopflow_cli.fleet import descendants
+
+    worker = _parent(flow_pid)  # the prefect worker, below its supervisor
+    groups = {os.getpgid(worker), *(os.getpgid(p) for p in descendants(worker))}
+    for group in groups:
+        os.killpg(group, signal.SIGKILL)
+
+
+def test_a_machine_lost_under_the_parent_run_the_job_is_started_again_and_finished(
+    stack: Stack,
+) -> None:
+    assembly_id = draft_assembly(stack, seed=79)
+    params = {"assembly_id": assembly_id, "chunk_size": 15, "chunks_per_part": 1}
+    run_id = stack.start("assembly-convening", {"params": params})
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not any(  # mid-mailing: the parts are out
+        r.state and r.state.is_running() for r in part_runs(stack, run_id)
+    ):
+        time.sleep(0.5)
+    parent = next(r for r in convenings_of(stack, assembly_id) if r.id == run_id)
+    pid = (parent.infrastructure_pid or "").rsplit(":", 1)[-1]
+    assert parent.state.is_running() and pid.isdigit(), parent.state
+    lose_machine_of(int(pid))
+
+    state = stack.wait_for(run_id, lambda s: s.is_crashed(), "crashed", timeout=LOST_AFTER + 120)
+    assert "No heartbeat" in (state.message or ""), state.message
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(convenings_of(stack, assembly_id)) < 2:
+        time.sleep(1)  # started again by the restart automation: no operator
+    runs = convenings_of(stack, assembly_id)
+    assert [r.id for r in runs] == [run_id, runs[-1].id], runs  # one run started again
+    again = runs[1]
+    assert again.parameters == {"params": parent.parameters["params"], "restarts": 1}
+    assert again.created_by is not None and again.created_by.type == "AUTOMATION"
+    stack.wait_completed(again.id, timeout=420)
+
+    received = convocations(stack, assembly_id)  # as for a lost part: one message each
+    assert {len(set(copies)) for copies in received.values()} == {1}, received
+    twice = {to for to, copies in received.items() if len(copies) > 1}
+    assert len(twice) <= 3, twice
+    with UnitOfWork(stack.settings) as uow:
+        progress = service.mailing_progress(uow.session, assembly_id)
+        flagged = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
+            OutboxMessage.redelivered.is_(True))))
+    assert twice <= flagged, (twice, flagged)
     assert progress.waiting == 0 and progress.sent == len(received)
     assert progress.sent + progress.postal == progress.voters
