@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 from typing import Any
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
-from prefect.exceptions import MissingContextError
 
 from governance.db.uow import UnitOfWork
 from governance.domain.actor import Actor
 from governance.domain.bank_statements import pasted_bytes
 from governance.domain.errors import RuleViolation
 from governance.services import bank_statements
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, run_log
 
 IMPORTER = Actor.system("bank-import")
 COUNTS = ("exact", "under", "over", "unknown", "duplicates", "reversals")
-
-
-def _log() -> Any:
-    try:
-        return get_run_logger()
-    except MissingContextError:  # called outside a run (CLI, tests)
-        return logging.getLogger(__name__)
 
 
 @task(name="receive-bank-statement", **IO_RETRIES)
@@ -60,7 +51,7 @@ def import_one(statement_id: int, totals: dict[str, Any]) -> None:
             report = bank_statements.import_received(uow, statement_id, actor=IMPORTER)
     except RuleViolation as exc:
         totals["refused"].append(f"statement {statement_id}: {exc.message}")
-        _log().error("bank statement %s not imported: %s", statement_id, exc.message)
+        run_log().error("bank statement %s not imported: %s", statement_id, exc.message)
         return
     if report is None:
         return
@@ -83,7 +74,7 @@ def import_received_statement(statement_id: int) -> dict[str, Any]:
     """Import one kept statement; its counts (all zero when it was imported before)."""
     totals = new_totals()
     import_one(statement_id, totals)
-    _log().info("bank statement %s: %s", statement_id, totals)
+    run_log().info("bank statement %s: %s", statement_id, totals)
     return totals
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from prefect import get_run_logger, task
-from prefect.exceptions import MissingContextError
+from prefect import task
 
 from documents import archive, labels
 from documents.contexts import Coop
@@ -37,16 +35,9 @@ from governance.services import (
 )
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
-from tasks.common import IO_RETRIES
+from tasks.common import IO_RETRIES, run_log
 
 FOLDER = Actor.system("bank-import")
-
-
-def _log() -> Any:
-    try:
-        return get_run_logger()
-    except MissingContextError:  # called outside a run (CLI, tests)
-        return logging.getLogger(__name__)
 
 
 @task(name="import-bank-statements", **IO_RETRIES)
@@ -66,12 +57,12 @@ def import_bank_statements(inbox: str) -> dict[str, Any]:
         except RuleViolation as exc:  # not the coop's, not a supported statement, too large
             _set_aside(folder / "refused", path, exc.message)
             totals["refused"].append(f"{path.name}: {exc.message}")
-            _log().error("bank statement %s refused: %s", path.name, exc.message)
+            run_log().error("bank statement %s refused: %s", path.name, exc.message)
             continue
         done.mkdir(exist_ok=True)
         shutil.move(str(path), done / path.name)
     import_pending(totals)
-    _log().info("bank statements: %s", totals)
+    run_log().info("bank statements: %s", totals)
     return totals
 
 
@@ -111,7 +102,7 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
             )
             woken += 1
         except Exception as exc:  # the run may be gone or no longer suspended
-            _log().warning("could not resume %s: %s", request.flow_run_id, exc)
+            run_log().warning("could not resume %s: %s", request.flow_run_id, exc)
     return woken
 
 
