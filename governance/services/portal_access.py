@@ -28,9 +28,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def sign_in_key(link_id: int) -> str:
-    """The outbox key of a sign-in e-mail (one per link)."""
-    return f"portal:sign-in:{link_id}"
+def link_mail_key(purpose: LinkPurpose) -> str:
+    """The outbox key of a new link's e-mail, one per link: a random name, never the row's id,
+    which SQLite gives again once the highest row is deleted (an erasure deletes the member's
+    links) and would make the next person's mail look sent already."""
+    kind = "sign-in" if purpose is LinkPurpose.SIGN_IN else "email"
+    return f"portal:{kind}:{secrets.token_hex(12)}"
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def request_link(
     )
     uow.session.add(link)
     uow.session.flush()
-    key = sign_in_key(link.id) if purpose is LinkPurpose.SIGN_IN else f"portal:email:{link.id}"
+    key = link_mail_key(purpose)
     uow.outbox.enqueue(
         key=key,
         to=address,

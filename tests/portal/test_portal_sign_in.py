@@ -133,3 +133,27 @@ def test_too_many_forms_from_one_address_are_slowed_down_in_words(mail_sink) -> 
     assert third.status_code == 429
     assert "Too many requests from your connection" in third.text
     assert len(mail_sink.messages()) == 2
+
+
+def test_after_an_erased_members_links_are_deleted_the_next_person_still_gets_their_link(
+    mail_sink,
+) -> None:  # type: ignore[no-untyped-def]
+    """An erasure deletes the member's links; SQLite then gives the next link the same row id.
+    The e-mail's key must not repeat, or the next person's link looks sent already."""
+    from portal_kit import active_member
+
+    from governance.db.uow import UnitOfWork
+    from governance.services import portal_access
+
+    leaving = active_member("wout.leaving@example.be", shares_held=0)
+    client = portal_client()
+    home = client.get("/")
+    client.post("/sign-in", data={"email": "wout.leaving@example.be", "csrf": csrf(home.text)})
+    assert last_link(mail_sink, "wout.leaving@example.be")
+    with UnitOfWork() as uow:
+        assert portal_access.forget_person(uow, "wout.leaving@example.be", leaving) == 1
+        uow.commit()
+    other = portal_client()
+    home = other.get("/")
+    other.post("/sign-in", data={"email": "noor.next@example.be", "csrf": csrf(home.text)})
+    assert last_link(mail_sink, "noor.next@example.be")  # reached the SMTP sink
