@@ -22,6 +22,7 @@ from uuid import UUID
 from bench.fanout_figures import FanOutRun, read_fan_out
 from bench.pool import Pool, postgres_database, work_pool
 from bench.result import Result
+from governance.db.keys import new_key
 
 SLOTS = 3  # each worker's --limit: flow runs at once on its machine
 WORKERS = 2
@@ -45,6 +46,8 @@ def run(quick: bool) -> list[Result]:
             "COOP_ARCHIVE_DIR": str(root / "archive"),
             "COOP_SMTP_USER": "",
             "COOP_PDF_OUTPUT": "false",  # like the convening bench: DOCX ballots
+            # required on PostgreSQL; the bench's database is new and dropped: a key of its own
+            "COOP_ENCRYPTION_KEY": os.environ.get("COOP_ENCRYPTION_KEY") or new_key(),
         }
         if os.environ.get("COOP_RENDER_WORKERS"):  # render processes per part run, to compare
             coop["COOP_RENDER_WORKERS"] = os.environ["COOP_RENDER_WORKERS"]
@@ -62,14 +65,14 @@ def run(quick: bool) -> list[Result]:
 
 def _seed(coop: dict[str, str], size: int) -> tuple[int, int]:
     """Migrate, take `size` shareholders over, create two draft assemblies."""
-    from coopflow_cli.assembly_sample import sample_assembly, seed_shareholders
     from governance.clock import utcnow
     from governance.config import reset_settings
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork
+    from governance.domain.actor import Actor
     from governance.services import assembly as service
-    from governance.services.timeline import Actor
+    from seeding.assembly import sample_assembly, seed_shareholders
 
     os.environ.update(coop)
     reset_settings()
