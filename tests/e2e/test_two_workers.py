@@ -103,6 +103,24 @@ def convocations(stack: Stack, assembly_id: int) -> dict[str, list[str]]:
     return received
 
 
+def each_mailed_once_after_a_lost_machine(stack: Stack, assembly_id: int) -> None:
+    """Each shareholder has one message: a copy sent again (the server had accepted it just
+    before the kill, unrecorded) carries the same Message-ID, which mailboxes fold, and is
+    flagged redelivered; at most one per SMTP connection of the lost run was on the wire."""
+    received = convocations(stack, assembly_id)
+    assert {len(set(copies)) for copies in received.values()} == {1}, received
+    twice = {to for to, copies in received.items() if len(copies) > 1}
+    assert len(twice) <= 3, twice
+    with UnitOfWork(stack.settings) as uow:
+        progress = service.mailing_progress(uow.session, assembly_id)
+        flagged = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
+            OutboxMessage.redelivered.is_(True))))
+    assert twice <= flagged, (twice, flagged)
+    assert progress.waiting == 0 and progress.sent == len(received)
+    assert progress.sent + progress.postal == progress.voters
+
+
 def worker_of(name: str | None) -> str:
     """worker-1 or worker-2 (supervised workers are named <host>-worker-N)."""
     return "-".join(name.rsplit("-", 2)[-2:]) if name else "?"
@@ -178,21 +196,7 @@ def test_a_machine_lost_mid_convening_its_part_is_finished_elsewhere_and_nobody_
         and r.idempotency_key.startswith(f"{run_id}:{victim.idempotency_key.split(':')[1]}:")
     ]
     assert len(again) >= 2 and any(r.state and r.state.is_completed() for r in again), again
-    received = convocations(stack, assembly_id)
-    # each shareholder has one message: a copy sent again (the server had accepted it just
-    # before the kill, unrecorded) carries the same Message-ID, which mailboxes fold, and is
-    # flagged redelivered; at most one per SMTP connection of the lost part was on the wire
-    assert {len(set(copies)) for copies in received.values()} == {1}, received
-    again = {to for to, copies in received.items() if len(copies) > 1}
-    assert len(again) <= 3, again
-    with UnitOfWork(stack.settings) as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
-        flagged = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
-            OutboxMessage.redelivered.is_(True))))
-    assert again <= flagged, (again, flagged)
-    assert progress.waiting == 0 and progress.sent == len(received)
-    assert progress.sent + progress.postal == progress.voters
+    each_mailed_once_after_a_lost_machine(stack, assembly_id)
 
 
 def convenings_of(stack: Stack, assembly_id: int) -> list[Any]:
@@ -250,15 +254,4 @@ def test_a_machine_lost_under_the_parent_run_the_job_is_started_again_and_finish
     assert again.created_by is not None and again.created_by.type == "AUTOMATION"
     stack.wait_completed(again.id, timeout=420)
 
-    received = convocations(stack, assembly_id)  # as for a lost part: one message each
-    assert {len(set(copies)) for copies in received.values()} == {1}, received
-    twice = {to for to, copies in received.items() if len(copies) > 1}
-    assert len(twice) <= 3, twice
-    with UnitOfWork(stack.settings) as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
-        flagged = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
-            OutboxMessage.redelivered.is_(True))))
-    assert twice <= flagged, (twice, flagged)
-    assert progress.waiting == 0 and progress.sent == len(received)
-    assert progress.sent + progress.postal == progress.voters
+    each_mailed_once_after_a_lost_machine(stack, assembly_id)
