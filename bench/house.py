@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("governance", "documents", "tasks", "flows", "coopflow_cli")
 MODULE_LIMIT = 500
 FUNCTION_LIMIT = 60
+# A business area's use cases and queries: governance.<area>.use_cases.<module> (or .queries.).
+USE_CASE = re.compile(r"^governance\.\w+\.(use_cases|queries)\.\w+$")
+COMMITTING = re.compile(r"^governance\.\w+\.use_cases\.\w+$")
+
+
+def use_case_files() -> Iterator[Path]:
+    """The use-case and query modules of every business area."""
+    for path in source_files("governance"):
+        if USE_CASE.match(module_name(path)):
+            yield path
 
 
 @dataclass(frozen=True)
@@ -148,17 +159,22 @@ def _components(nodes: set[str], edges: dict[str, set[str]]) -> dict[str, int]:
     return component
 
 
-def internal_imports(prefix: str) -> dict[str, set[str]]:
-    """Who imports whom among the modules under `prefix`."""
+def under(prefix: str) -> Callable[[str], bool]:
+    """The modules under a package (the package included)."""
+    return lambda m: m == prefix or m.startswith(prefix + ".")
+
+
+def internal_imports(select: Callable[[str], bool]) -> dict[str, set[str]]:
+    """Who imports whom among the selected modules."""
     graph = grimp.build_graph(*PACKAGES, cache_dir=None)
-    nodes = {m for m in graph.modules if m == prefix or m.startswith(prefix + ".")}
+    nodes = {m for m in graph.modules if select(m)}
     return {m: {i for i in graph.find_modules_directly_imported_by(m) if i in nodes} for m in nodes}
 
 
-def depth(prefix: str) -> tuple[int, list[str]]:
-    """Floors of the import tower among modules under `prefix` (cycles count as one floor),
+def depth(select: Callable[[str], bool]) -> tuple[int, list[str]]:
+    """Floors of the import tower among the selected modules (cycles count as one floor),
     and one longest chain."""
-    edges = internal_imports(prefix)
+    edges = internal_imports(select)
     nodes = set(edges)
     component = _components(nodes, edges)
     members: dict[int, list[str]] = {}
@@ -234,7 +250,7 @@ def offenders() -> dict[str, dict[str, int]]:
     rows: dict[str, int] = {}
     twice: dict[str, int] = {}
     tables = table_classes()
-    for path in sorted((ROOT / "governance" / "services").rglob("*.py")):
+    for path in use_case_files():
         rows.update({f"{module_name(path)}.{f}": 1 for f in rows_returned(path, tables)})
         twice.update({f"{module_name(path)}.{f}": n for f, n in commits_per_function(path).items()})
     for package in PACKAGES:
@@ -246,7 +262,7 @@ def offenders() -> dict[str, dict[str, int]]:
                 if function.lines > FUNCTION_LIMIT:
                     key = f"{name}.{function.name}"
                     functions[key] = max(functions.get(key, 0), function.lines)
-            if (count := commit_calls(path)) and not name.startswith("governance.services"):
+            if (count := commit_calls(path)) and not COMMITTING.match(name):
                 commits[name] = count
     return {
         "long_modules": dict(sorted(modules.items())),
@@ -259,15 +275,15 @@ def offenders() -> dict[str, dict[str, int]]:
 
 def figures() -> dict[str, object]:
     packages = {package: package_figures(package) for package in PACKAGES}
-    overall, chain = depth("governance")
-    services, services_chain = depth("governance.services")
+    overall, chain = depth(under("governance"))
+    services, services_chain = depth(lambda m: bool(USE_CASE.match(m)))
     return {
         "import_depth_governance": overall,
         "import_chain_governance": chain,
         "import_depth_services": services,
         "import_chain_services": services_chain,
         "imports_between_services": sum(
-            len(targets) for targets in internal_imports("governance.services").values()
+            len(targets) for targets in internal_imports(lambda m: bool(USE_CASE.match(m))).values()
         ),
         "packages": {name: asdict(value) for name, value in packages.items()},
     }
@@ -286,8 +302,8 @@ def main() -> None:
         print(json.dumps(data, indent=2))
         return
     print(f"import depth, governance: {data['import_depth_governance']} floors")
-    print(f"import depth, governance.services: {data['import_depth_services']} floors")
-    print(f"imports between service modules: {data['imports_between_services']}")
+    print(f"import depth, the use cases: {data['import_depth_services']} floors")
+    print(f"imports between use-case modules: {data['imports_between_services']}")
     print("  " + " -> ".join(data["import_chain_services"]))  # type: ignore[arg-type]
     print(
         f"{'package':<14}{'modules':>8}{'lines':>8}{'funcs':>7}{'>500':>6}{'>60':>6}{'commits':>9}"

@@ -21,9 +21,9 @@ class Workspace:
 
     def seed_members(self, count: int) -> list[int]:
         from governance.db.uow import UnitOfWork
-        from governance.domain.actor import Actor
-        from governance.domain.enums import MemberStatus
-        from governance.services import members
+        from governance.kernel.rules.actor import Actor
+        from governance.kernel.rules.enums import MemberStatus
+        from governance.members.use_cases import members
         from seeding.members import sample_members
 
         ids = []

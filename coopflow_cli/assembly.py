@@ -34,8 +34,8 @@ def progress(assembly_id: int = typer.Argument(...)) -> None:
     """Where the convening mailing stands."""
     from dataclasses import asdict
 
+    from governance.assembly.use_cases.assembly import mailing_progress
     from governance.db.uow import UnitOfWork
-    from governance.services.assembly import mailing_progress
 
     with UnitOfWork() as uow:
         progress = mailing_progress(uow.session, assembly_id)

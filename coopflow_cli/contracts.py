@@ -13,7 +13,7 @@ from rich.table import Table
 
 from coopflow_cli.show import brussels
 from coopflow_cli.staff_auth import ask_code, code_option, verified_login
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 
 app = typer.Typer(help="Contract approval: declarations, decisions, Dimona.", no_args_is_help=True)
 console = Console()
@@ -32,11 +32,11 @@ def import_declarations(
     """Record a batch of declarations (each line once, by its external_ref); contract-batch checks them."""
     from pydantic import TypeAdapter, ValidationError
 
+    from governance.contracts.rules.contracts import ContractDeclaration
+    from governance.contracts.use_cases import contracts
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.contracts import ContractDeclaration
-    from governance.domain.errors import RuleViolation
-    from governance.services import contracts
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         batch = TypeAdapter(list[ContractDeclaration]).validate_json(file.read_bytes())
@@ -50,9 +50,9 @@ def import_declarations(
 @app.command("show")
 def show(declaration_id: int) -> None:
     """A declaration's status and check results."""
+    from governance.contracts.use_cases import contracts
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import contracts
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -76,8 +76,8 @@ def show(declaration_id: int) -> None:
 @app.command("inbox")
 def inbox() -> None:
     """Contract decisions waiting for staff, oldest first."""
+    from governance.contracts.use_cases.contract_paperwork import open_contract_requests
     from governance.db.uow import UnitOfWork
-    from governance.services.contract_paperwork import open_contract_requests
 
     with UnitOfWork() as uow:
         for request in open_contract_requests(uow.session):
@@ -101,10 +101,10 @@ def decide(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_APPROVAL, f"contract:{declaration_id}"
     )
+    from governance.contracts.rules.contracts import DecisionAction
+    from governance.contracts.use_cases import contracts
     from governance.db.uow import UnitOfWork
-    from governance.domain.contracts import DecisionAction
-    from governance.domain.errors import RuleViolation
-    from governance.services import contracts
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -148,9 +148,9 @@ def cancel(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{declaration_id}"
     )
+    from governance.contracts.use_cases import contracts
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import contracts
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -169,8 +169,8 @@ def dimona_export(
     ),
 ) -> None:
     """Every Dimona IN still to file, by deadline, as a file for the payroll officer."""
+    from governance.contracts.use_cases.contract_paperwork import DimonaLine, dimona_export
     from governance.db.uow import UnitOfWork
-    from governance.services.contract_paperwork import DimonaLine, dimona_export
 
     with UnitOfWork() as uow:
         lines = dimona_export(uow, staff, with_niss=with_niss)

@@ -12,9 +12,9 @@ from rich.console import Console
 from coopflow_cli.show import euros, facts
 from coopflow_cli.staff_auth import code_option, verified_login
 from governance.clock import utcnow
-from governance.domain.enums import Language
-from governance.domain.errors import RuleViolation
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.errors import RuleViolation
+from governance.kernel.rules.staff import DecisionKind
 
 app = typer.Typer(help="Grant calls: applications, jury, board, instalments.", no_args_is_help=True)
 console = Console()
@@ -40,7 +40,7 @@ def create_call(
 ) -> None:
     """Open a call described by a JSON file (fields of CallSpec, criteria included)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     spec = grants.CallSpec.model_validate_json(spec_file.read_text(encoding="utf-8"))
     staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-call:{spec.name}"[:120])
@@ -66,7 +66,7 @@ def add_reviewer(
 ) -> None:
     """Put a staff member or a member on the call's jury (they score with their own login)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-jury:{call}:{login}")
 
@@ -96,7 +96,7 @@ def declare_conflict(
 ) -> None:
     """Record a reviewer's declared relation with a member (never assigned their file)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     try:
         with UnitOfWork() as uow:
@@ -110,7 +110,7 @@ def declare_conflict(
 def import_applications(call: int = typer.Option(...), file: Path = typer.Argument(...)) -> None:
     """Submit applications from a JSON list (fields of ApplicationSpec); each is one action."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     specs = [
         grants.ApplicationSpec.model_validate(item)
@@ -140,7 +140,7 @@ def score(
 ) -> None:
     """A reviewer's scores for one file, proven by the reviewer's code."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     try:
         scores = {k: int(v) for k, v in (item.split("=", 1) for item in score)}
@@ -166,7 +166,7 @@ def recuse(
 ) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grants
+    from governance.grants.use_cases import grants
 
     login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-recusal:{reference}")
     try:
@@ -187,7 +187,7 @@ def close_reviews(
 ) -> None:
     """Close the review round before its deadline."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grant_awards
+    from governance.grants.use_cases import grant_awards
 
     staff = verified_login(staff, code, DecisionKind.GRANT_REVIEW_ROUND, f"grants:{call}:reviews")
     try:
@@ -209,8 +209,8 @@ def board_decide(
 ) -> None:
     """A board member records the board's approval of the awards, with reasoned changes."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.grants import BoardChange
-    from governance.services import grant_awards
+    from governance.grants.rules.grants import BoardChange
+    from governance.grants.use_cases import grant_awards
 
     staff = verified_login(staff, code, DecisionKind.GRANT_AWARD, f"grants:{call}:board")
     changes = []
@@ -234,7 +234,7 @@ def report(
 ) -> None:
     """Record a grantee's report for the next instalment."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grant_payments
+    from governance.grants.use_cases import grant_payments
 
     try:
         with UnitOfWork() as uow:
@@ -255,7 +255,7 @@ def accept_report(
 ) -> None:
     """Accept (release the instalment) or --reject a report."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grant_payments
+    from governance.grants.use_cases import grant_payments
 
     staff = verified_login(staff, code, DecisionKind.GRANT_REPORT, f"grant-report:{report}")
     try:
@@ -270,7 +270,7 @@ def accept_report(
 def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) -> None:
     """Where a call stands: screening, reviews, budget, instalments, payment files."""
     from governance.db.uow import UnitOfWork
-    from governance.services import grant_awards, grant_payments, grants
+    from governance.grants.use_cases import grant_awards, grant_payments, grants
 
     with UnitOfWork() as uow:
         progress = grants.review_progress(uow, call, _now(now))

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from coopflow_cli.show import brussels
 from coopflow_cli.staff_auth import code_option, verified_login
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 
 app = typer.Typer(
     help="Client invoices: Peppol e-invoices, credit notes, clients on Peppol.",
@@ -28,9 +28,9 @@ def _fail(exc: Exception) -> None:
 @app.command("held")
 def held() -> None:
     """E-invoices held for staff (a rule failed): never sent until corrected and revalidated."""
+    from governance.contracts.rules.einvoice import EInvoiceStatus
+    from governance.contracts.use_cases import einvoicing
     from governance.db.uow import UnitOfWork
-    from governance.domain.einvoice import EInvoiceStatus
-    from governance.services import einvoicing
 
     with UnitOfWork() as uow:
         rows = einvoicing.by_status(uow.session, EInvoiceStatus.HELD)
@@ -45,9 +45,9 @@ def held() -> None:
 
 def print_invoicing(declaration_id: int) -> bool:
     """The contract's invoice, credit notes and e-invoice statuses (False: no invoice)."""
+    from governance.contracts.use_cases import einvoicing, invoicing
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import NotFound
-    from governance.services import einvoicing, invoicing
+    from governance.kernel.rules.errors import NotFound
 
     try:
         with UnitOfWork() as uow:
@@ -86,9 +86,9 @@ def revalidate(
     """After correcting the data: build and validate a held e-invoice again (same number)."""
     staff = verified_login(staff, code, DecisionKind.CONTRACT_APPROVAL, f"einvoice:{number}")
     from documents import einvoices
+    from governance.contracts.use_cases import einvoicing
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import einvoicing
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -123,9 +123,9 @@ def correct(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_APPROVAL, f"invoice-correction:{declaration_id}"
     )
+    from governance.contracts.use_cases import invoicing
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import invoicing
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -148,10 +148,10 @@ def peppol_set(
 ) -> None:
     """Say whether a client receives Peppol e-invoices, and at which endpoint."""
     staff = verified_login(staff, code, DecisionKind.CONTRACT_APPROVAL, f"peppol:{identifier}")
+    from governance.contracts.use_cases import einvoicing
+    from governance.contracts.use_cases.invoicing import compact_number
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import einvoicing
-    from governance.services.invoicing import compact_number
+    from governance.kernel.rules.errors import RuleViolation
 
     endpoint = endpoint or compact_number(identifier).removeprefix("BE")
     try:
@@ -172,9 +172,9 @@ def peppol_import(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_APPROVAL, f"peppol-import:{file.name}"
     )
+    from governance.contracts.use_cases import einvoicing
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import einvoicing
+    from governance.kernel.rules.errors import RuleViolation
 
     reader = csv.DictReader(io.StringIO(file.read_text(encoding="utf-8-sig")))
     missing = {"identifier", "scheme", "endpoint_id"} - set(reader.fieldnames or [])

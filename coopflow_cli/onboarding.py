@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 
 from coopflow_cli.staff_auth import ask_code, code_option, verified_login
-from governance.domain.errors import RuleViolation
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.errors import RuleViolation
+from governance.kernel.rules.staff import DecisionKind
 
 app = typer.Typer(help="Members: applications, reviews, erasure.", no_args_is_help=True)
 console = Console()
@@ -35,9 +35,9 @@ def apply(
 ) -> None:
     """Submit an application from a JSON file; prints every field error, stores nothing then."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.onboarding import parse_application
-    from governance.services import onboarding
+    from governance.kernel.rules.actor import Actor
+    from governance.members.rules.onboarding import parse_application
+    from governance.members.use_cases import onboarding
 
     raw = file.read_bytes()
     try:
@@ -76,7 +76,7 @@ def apply(
 def applications() -> None:
     """Applications still open, with what they wait for."""
     from governance.db.uow import UnitOfWork
-    from governance.services import onboarding
+    from governance.members.use_cases import onboarding
 
     with UnitOfWork() as uow:
         for view in onboarding.open_applications(uow):
@@ -87,7 +87,7 @@ def applications() -> None:
 def _resume(key: str, run_input: dict[str, Any]) -> None:
     """Resume the flow run suspended on this decision, if one is (else it reads the DB)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import onboarding
+    from governance.members.use_cases import onboarding
 
     with UnitOfWork() as uow:
         run_id = onboarding.flow_run_waiting(uow, key)
@@ -115,8 +115,8 @@ def review(
 ) -> None:
     """Decide a review: --approve NOTE, --reject REASON or --ask QUESTION."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.onboarding import ReviewChoice
-    from governance.services import onboarding
+    from governance.members.rules.onboarding import ReviewChoice
+    from governance.members.use_cases import onboarding
 
     chosen = [
         (c, note)
@@ -173,7 +173,7 @@ def answer(
         staff, code, DecisionKind.ONBOARDING_REVIEW, f"application:{application_id}"
     )
     from governance.db.uow import UnitOfWork
-    from governance.services import onboarding
+    from governance.members.use_cases import onboarding
 
     try:
         with UnitOfWork() as uow:

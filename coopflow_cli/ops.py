@@ -395,8 +395,8 @@ def inbox(
     """Every run waiting for a staff decision: what is asked, since when, due by, the UI link."""
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services.staff import decisions_for
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.kernel.use_cases.staff import decisions_for
 
     settings = get_settings()
     try:

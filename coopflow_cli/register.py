@@ -13,8 +13,8 @@ from rich.console import Console
 from coopflow_cli.show import euros
 from coopflow_cli.staff_auth import code_option, verified_login
 from governance.clock import business_today
-from governance.domain.enums import Language
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.staff import DecisionKind
 
 register_app = typer.Typer(help="The share register.", no_args_is_help=True)
 payments_app = typer.Typer(help="Payments received for shares.", no_args_is_help=True)
@@ -40,7 +40,7 @@ def _fail(message: str) -> typer.Exit:
 def verify() -> None:
     """Walk the hash chain; report the first tampered entry (exit 1) or OK."""
     from governance.db.uow import UnitOfWork
-    from governance.services import register
+    from governance.register.use_cases import register
 
     with UnitOfWork() as uow:
         report = register.verify(uow.session)
@@ -60,7 +60,7 @@ def export(
     document: bool = typer.Option(True, help="Also the document (docx/pdf); XLSX always"),
 ) -> None:
     """The legal register as at DATE (CSA 6:24), as XLSX and as a document."""
-    from governance.domain.errors import RuleViolation
+    from governance.kernel.rules.errors import RuleViolation
     from tasks.share_register import export_register
 
     try:
@@ -78,9 +78,9 @@ def export(
 def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Import a camt.053 statement: exact payments issue shares, others become reviews."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.errors import RuleViolation
-    from governance.services import payments
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases import payments
 
     try:
         payments.check_file_size(file.stat().st_size)
@@ -110,8 +110,8 @@ def reversal_handled(
 ) -> None:
     """Close a bank reversal put in front of staff, saying what was done about it."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import reversals
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases import reversals
 
     staff = verified_login(staff, code, DecisionKind.REVERSAL_REVIEW, key)
     try:
@@ -130,9 +130,9 @@ def import_register(
 ) -> None:
     """Take over a register from CSV: all or nothing, every error as `line N: column: …`."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.register_import import RegisterImportRejected
-    from governance.services import register_import
+    from governance.kernel.rules.actor import Actor
+    from governance.register.rules.register_import import RegisterImportRejected
+    from governance.register.use_cases import register_import
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -173,8 +173,8 @@ def confirm_payment(
 ) -> None:
     """Answer a waiting subscription: the payment arrived (a running flow picks it up)."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import shares
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases import shares
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_CONFIRMATION, f"share-payment-confirmation:{subscription}"
@@ -212,8 +212,8 @@ def review(
 ) -> None:
     """Decide on a held payment (under, over or unknown)."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import shares
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases import shares
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_REVIEW, f"share-payment-review:{payment}"
@@ -238,7 +238,7 @@ def review(
 def refunds_waiting() -> None:
     """Refunds waiting for an account number (the others go in the daily SEPA batch)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import refunds
+    from governance.register.use_cases import refunds
 
     with UnitOfWork() as uow:
         rows = refunds.waiting_for_iban(uow.session)
@@ -260,8 +260,8 @@ def refund_iban(
 ) -> None:
     """Give the account of a refund that has none; the next SEPA batch pays it."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import refunds
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases import refunds
 
     staff = verified_login(staff, code, DecisionKind.REFUND_ACCOUNT, f"refund:{refund}")
 

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from coopflow_cli.staff_auth import code_option, verified_login
-from governance.domain.enums import Office
-from governance.domain.errors import RuleViolation
-from governance.domain.staff import DecisionKind, StaffRole
+from governance.kernel.rules.enums import Office
+from governance.kernel.rules.errors import RuleViolation
+from governance.kernel.rules.staff import DecisionKind, StaffRole
 
 app = typer.Typer(help="Staff: who may decide, with which roles.", no_args_is_help=True)
 console = Console()
@@ -49,7 +49,7 @@ def add(
 ) -> None:
     """Register a staff member (then `coop staff enrol LOGIN` for their app)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import staff
+    from governance.kernel.use_cases import staff
 
     with UnitOfWork() as uow:
         bootstrap = staff.needs_bootstrap(uow.session)
@@ -79,7 +79,7 @@ def enrol(
 ) -> None:
     """A new authenticator key and recovery codes for LOGIN (a new or lost phone): shown once."""
     from governance.db.uow import UnitOfWork
-    from governance.services import staff
+    from governance.kernel.use_cases import staff
 
     by = _admin(admin, code, f"enrol:{login}")
     try:
@@ -99,7 +99,7 @@ def roles(
 ) -> None:
     """Replace LOGIN's roles (nobody changes their own)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import staff
+    from governance.kernel.use_cases import staff
 
     by = _admin(admin, code, f"roles:{login}")
     try:
@@ -119,7 +119,7 @@ def deactivate(
 ) -> None:
     """LOGIN can no longer decide; past decisions keep naming them."""
     from governance.db.uow import UnitOfWork
-    from governance.services import staff
+    from governance.kernel.use_cases import staff
 
     by = _admin(admin, code, f"deactivate:{login}")
     try:
@@ -134,7 +134,7 @@ def deactivate(
 def list_(all_: bool = typer.Option(False, "--all", help="Also the deactivated")) -> None:
     """The registered staff, their roles and whether their app is enrolled."""
     from governance.db.uow import UnitOfWork
-    from governance.services import staff
+    from governance.kernel.use_cases import staff
 
     with UnitOfWork() as uow:
         rows = staff.list_staff(uow.session, include_inactive=all_)

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 
 console = Console()
 
@@ -30,8 +30,8 @@ def verified_login(staff: str, code: str | None, kind: DecisionKind, context: st
     """The login, once proven for this kind of decision; exit 2 with the reason otherwise
     (nothing is recorded: the caller records only after this returns)."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.staff import StaffRuleViolation
-    from governance.services.staff_verification import lock_mail_prefix, verify_decider
+    from governance.kernel.rules.staff import StaffRuleViolation
+    from governance.kernel.use_cases.staff_verification import lock_mail_prefix, verify_decider
 
     typed = ask_code(code)
     try:

@@ -27,10 +27,10 @@ def respond(
 ) -> None:
     """Record a member's answer to the invitation: "not now", or a resignation."""
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.domain.transition import InviteeResponse
-    from governance.services.shares import brussels_today
-    from governance.services.transition_followup import find_member_id, record_response
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.register.use_cases.shares import brussels_today
+    from governance.transition.rules.transition import InviteeResponse
+    from governance.transition.use_cases.transition_followup import find_member_id, record_response
 
     response = InviteeResponse.NOT_NOW if answer is Answer.NOT_NOW else InviteeResponse.RESIGN
     with UnitOfWork() as uow:
@@ -68,9 +68,9 @@ def import_members(
     phone, iban. Any error: every error printed as `line N: column: message`, nothing imported.
     """
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.member_import import MemberImportRejected
-    from governance.services.member_import import import_members as run_import
+    from governance.kernel.rules.actor import Actor
+    from governance.members.rules.member_import import MemberImportRejected
+    from governance.members.use_cases.member_import import import_members as run_import
 
     actor = Actor.system("member-import") if staff == "system" else Actor.staff(staff)
     try:

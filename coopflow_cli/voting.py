@@ -13,7 +13,7 @@ from rich.console import Console
 from coopflow_cli.staff_auth import code_option, verified_login
 from coopflow_cli.web_options import checked_proxies, trusted_proxy_option
 from governance.clock import utcnow
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 
 app = typer.Typer(help="General assembly: votes, count, closing.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -34,7 +34,7 @@ def tally(
 ) -> None:
     """Count a scenario (rules, shareholders, present, resolutions, votes): JSON on stdout;
     exit 2 with the problem on stderr for bad input."""
-    from governance.domain.tally import run_cli
+    from governance.assembly.rules.tally import run_cli
 
     try:
         text = sys.stdin.read() if str(scenario) == "-" else scenario.read_text(encoding="utf-8")
@@ -72,9 +72,9 @@ def enter_paper(
     """Enter a paper ballot returned by post, with the same checks as the web page; who
     entered it is proven by the code of their authenticator app (`--staff-code`: `--code` is
     the ballot's)."""
+    from governance.assembly.use_cases.voting import enter_paper_ballot
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services.voting import enter_paper_ballot
+    from governance.kernel.rules.errors import RuleViolation
 
     choices = _parse_choices(choice)
     staff = verified_login(staff, staff_code, DecisionKind.PAPER_BALLOT, "paper-ballot")
@@ -98,9 +98,10 @@ def give_proxy(
     code: str | None = code_option(),
 ) -> None:
     """Record a proxy (the statutes' cap per holder and holder rule apply)."""
+    from governance.assembly.use_cases import voting
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services import members, voting
+    from governance.kernel.rules.errors import RuleViolation
+    from governance.members.use_cases import members
 
     staff = verified_login(staff, code, DecisionKind.PROXY, f"proxy:{assembly}:{giver}")
     try:
@@ -133,7 +134,7 @@ def close(
     minutes and e-mail the results (exactly what the scheduled `assembly-closing` does).
     With --early, while the vote is open, a board member decides with their code first."""
     from flows.assembly_closing import assembly_closing
-    from governance.domain.errors import RuleViolation
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         if early:
@@ -150,8 +151,8 @@ def close(
 def _decide_early_close(assembly: int, staff: str, code: str | None, reason: str) -> str:
     """The verified board member's decision, recorded for the closing run (no code is asked
     when the vote needs no early close any more)."""
+    from governance.assembly.use_cases import voting_early_close
     from governance.db.uow import UnitOfWork
-    from governance.services import voting_early_close
 
     with UnitOfWork() as uow:
         request = voting_early_close.early_close_request(uow.session, assembly)
@@ -169,9 +170,9 @@ def forget_order(
 ) -> None:
     """Make the database forget the order in which ballots were cast (the closing does it;
     run it again if the closing said another program kept the database busy)."""
+    from governance.assembly.use_cases.voting_closing import forget_cast_order
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services.voting_closing import forget_cast_order
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -186,9 +187,9 @@ def turnout(
     assembly: int = typer.Option(..., "--assembly", help="Assembly id"),
 ) -> None:
     """How many shareholders have voted so far (a count only: no result before the close)."""
+    from governance.assembly.use_cases.voting_results import turnout as count_turnout
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services.voting_results import turnout as count_turnout
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -206,9 +207,9 @@ def verify(
     seal: str = typer.Option(None, "--seal", help="The seal published in the minutes"),
 ) -> None:
     """Recompute the whole result from the stored ballots; exit 1 on any discrepancy."""
+    from governance.assembly.use_cases.voting_closing import verify as verify_assembly
     from governance.db.uow import UnitOfWork
-    from governance.domain.errors import RuleViolation
-    from governance.services.voting_closing import verify as verify_assembly
+    from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
@@ -231,8 +232,8 @@ def export_scenario(
 ) -> None:
     """Write the anonymous counting scenario (for `coop assembly tally`) on stdout, in the
     canonical form whose sha256 the seal keeps."""
+    from governance.assembly.use_cases.voting_closing import build_scenario, scenario_text
     from governance.db.uow import UnitOfWork
-    from governance.services.voting_closing import build_scenario, scenario_text
 
     with UnitOfWork() as uow:
         scenario = build_scenario(uow.session, assembly)

@@ -22,10 +22,10 @@ from documents.contexts.assembly import (
     Meeting,
 )
 from documents.spreadsheet import csv_bytes
+from governance.assembly.rules.assembly import ResolutionKind, format_ballot_code
+from governance.assembly.use_cases.assembly import AssemblyView, VoterView
 from governance.config import Settings
-from governance.domain.assembly import ResolutionKind, format_ballot_code
-from governance.domain.calendar import brussels_date
-from governance.services.assembly import AssemblyView, VoterView
+from governance.kernel.rules.calendar import brussels_date
 
 MAJORITY = {
     ResolutionKind.ORDINARY: {

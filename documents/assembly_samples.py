@@ -54,7 +54,7 @@ def coop() -> Coop:
 
 def agenda(language: str = "fr") -> list[AgendaItem]:
     from documents.assembly_docs import MAJORITY, SEATS
-    from governance.domain.assembly import ResolutionKind
+    from governance.assembly.rules.assembly import ResolutionKind
 
     seats = formatting.plural(2, SEATS[language], language)
     return [

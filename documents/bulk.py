@@ -20,8 +20,8 @@ from documents.bulk_render import bulk_template
 from documents.produce import DocumentRequest, _filename
 from governance.config import Settings, get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import DocumentFormat
-from governance.services import documents as document_service
+from governance.kernel.rules.enums import DocumentFormat
+from governance.kernel.use_cases import documents as document_service
 
 # --------------------------------------------------------------------------- worker processes
 

@@ -1,7 +1,7 @@
 """The bulk delivery path's mailer: the MIME message written directly (each shared
 attachment base64-encoded once for the whole run), one kept SMTP connection per mailer.
 
-governance.services.delivery runs several threads, each with its own mailer and claim (the
+governance.kernel.use_cases.delivery runs several threads, each with its own mailer and claim (the
 same claim -> send -> mark loop as the single path); tasks.mail wires the two.
 """
 
@@ -20,7 +20,7 @@ from documents.attachment_names import attachment_names
 from documents.email import render_email
 from documents.mail import ArchivedPath, html_document, message_id_for, unreadable_attachment
 from governance.config import Settings, SmtpSecurity, get_settings
-from governance.domain.delivery import (
+from governance.kernel.rules.delivery import (
     ClaimedMessage,
     DeliveryFailure,
     FailureKind,

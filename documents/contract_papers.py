@@ -1,7 +1,7 @@
 """The three documents of an approved contract, built from its paperwork facts.
 
 Client agreement and invoice in the client's language; employment contract in the office's
-language (the Belgian language rule, decided in governance.domain.offices)."""
+language (the Belgian language rule, decided in governance.contracts.rules.offices)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,15 @@ from documents.contexts.invoices import CreditNoteDocument, InvoiceDocument, Inv
 from documents.produce import DocumentRequest
 from documents.staff_text import as_typed
 from governance.config import get_settings
-from governance.domain.contracts import ContractDeclaration, VatRegime
-from governance.domain.einvoice import DocumentKind, InvoiceFacts, VatCategory, VatTreatment
-from governance.services.contract_paperwork import Paperwork, Party
-from governance.services.invoicing import job_reference
+from governance.contracts.rules.contracts import ContractDeclaration, VatRegime
+from governance.contracts.rules.einvoice import (
+    DocumentKind,
+    InvoiceFacts,
+    VatCategory,
+    VatTreatment,
+)
+from governance.contracts.use_cases.contract_paperwork import Paperwork, Party
+from governance.contracts.use_cases.invoicing import job_reference
 from governance.statutes import get_statutes
 
 VAT_MENTION: dict[VatTreatment | VatRegime, dict[str, str]] = {

@@ -1,6 +1,6 @@
 """Why a contract declaration was refused, in the member's language.
 
-The automatic checks (governance.domain.contracts) write English sentences for staff; the
+The automatic checks (governance.contracts.rules.contracts) write English sentences for staff; the
 member reads the reason of each failed check from here, by its code."""
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ from documents.peppol import FolderSender, PeppolSender, SendingRefused
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today
 from governance.config import Settings, get_settings
+from governance.contracts.rules.einvoice import DocumentKind, EInvoiceStatus, InvoiceFacts
+from governance.contracts.rules.ubl import to_ubl
+from governance.contracts.rules.ubl_rules import failures
+from governance.contracts.use_cases import einvoicing, invoicing
 from governance.db.uow import UnitOfWork
-from governance.domain.einvoice import DocumentKind, EInvoiceStatus, InvoiceFacts
-from governance.domain.ubl import to_ubl
-from governance.domain.ubl_rules import failures
-from governance.services import einvoicing, invoicing
 
 log = logging.getLogger(__name__)
 CREDIT_NOTE_SUBJECT = "contract-credit-note"

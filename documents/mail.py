@@ -1,6 +1,6 @@
 """The single delivery path's mailer: yagmail composes, one kept-open SMTP connection.
 
-The claim -> send -> mark loop is governance.services.delivery; tasks.mail wires the two.
+The claim -> send -> mark loop is governance.kernel.use_cases.delivery; tasks.mail wires the two.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from yagmail.message import prepare_message
 from documents.attachment_names import attachment_names
 from documents.email import render_email
 from governance.config import Settings, SmtpSecurity, get_settings
-from governance.domain.delivery import (
+from governance.kernel.rules.delivery import (
     ClaimedMessage,
     DeliveryFailure,
     FailureKind,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from governance.domain.einvoice import EInvoiceStatus
+from governance.contracts.rules.einvoice import EInvoiceStatus
 
 _SAFE_NUMBER = re.compile(r"^[A-Z]{1,3}\d{4}-\d{1,10}$")
 

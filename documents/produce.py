@@ -13,8 +13,8 @@ from documents import archive, pdf
 from documents.render import render_docx, template_version
 from governance.config import Settings, get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import DocumentFormat, Language
-from governance.services import documents as document_service
+from governance.kernel.rules.enums import DocumentFormat, Language
+from governance.kernel.use_cases import documents as document_service
 
 
 @dataclass(frozen=True)

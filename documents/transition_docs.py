@@ -22,10 +22,15 @@ from documents.contexts.transition import (
 from documents.render import template_version
 from documents.spreadsheet import csv_bytes
 from governance.config import Settings
-from governance.domain.enums import DocumentFormat, Language
-from governance.domain.transition import Conversion, ConversionRow, EpcTransfer, epc_payload
-from governance.services.documents import ArchivedDocument
-from governance.services.transition import InvitationLetter
+from governance.kernel.rules.enums import DocumentFormat, Language
+from governance.kernel.use_cases.documents import ArchivedDocument
+from governance.transition.rules.transition import (
+    Conversion,
+    ConversionRow,
+    EpcTransfer,
+    epc_payload,
+)
+from governance.transition.use_cases.transition import InvitationLetter
 
 TEMPLATE = "transition_invitation"
 

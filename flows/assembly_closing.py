@@ -14,9 +14,9 @@ from prefect import flow
 from pydantic import Field
 
 from flows.human import NewRequest, StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.voting import (
     close_assembly_voting,

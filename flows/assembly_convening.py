@@ -11,7 +11,7 @@ from flows.assembly_convening_part import convene_chunks
 from flows.forms import PaperForm, titled
 from flows.restarts import Restarts, note_restart
 from governance.config import get_settings
-from governance.domain.text import OneLineText
+from governance.kernel.rules.text import OneLineText
 from governance.placeholders import require_ready
 from tasks.assembly import (
     finish_delivery,

@@ -10,7 +10,7 @@ from prefect.client.schemas.objects import State
 from prefect.states import Completed, Failed
 
 from flows.forms import as_typed, titled
-from governance.domain.assembly_form import AssemblyForm
+from governance.assembly.rules.assembly_form import AssemblyForm
 from tasks.assembly_creation import create_assembly_from_form
 from tasks.runs import explain_refusal
 

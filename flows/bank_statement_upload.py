@@ -13,7 +13,7 @@ from prefect.states import Completed, Failed
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from governance.domain.text import Text
+from governance.kernel.rules.text import Text
 from tasks.bank_statements import (
     explain_statement_refusal,
     import_received_statement,

@@ -10,15 +10,15 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from flows.forms import PaperForm, days_listed, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     ClientFacts,
     ContractDeclaration,
     DecisionAction,
     DeclarationStatus,
 )
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
 from tasks.contracts import (
     check_contracts,
     contract_status,

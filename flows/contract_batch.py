@@ -18,7 +18,7 @@ from pydantic import Field
 from flows.forms import PaperForm, titled
 from flows.restarts import Restarts, note_restart
 from governance.config import get_settings
-from governance.domain import mail_keys
+from governance.kernel.rules import mail_keys
 from governance.placeholders import require_ready
 from tasks.contracts import (
     check_contracts,

@@ -9,7 +9,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from governance.domain import mail_keys
+from governance.kernel.rules import mail_keys
 from tasks.contracts import send_contract_reminders
 from tasks.mail import deliver_outbox
 from tasks.runs import dated

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
 from governance.clock import brussels_instant
-from governance.domain.calendar import BRUSSELS
-from governance.domain.contracts import DecisionAction
-from governance.domain.onboarding import ReviewChoice
+from governance.contracts.rules.contracts import DecisionAction
+from governance.kernel.rules.calendar import BRUSSELS
+from governance.members.rules.onboarding import ReviewChoice
 
 # The words staff read in a dropdown when an enum's value is not already plain English.
 LABELS: dict[Enum, str] = {

@@ -16,7 +16,7 @@ from flows.forms import PaperForm, titled
 from flows.grant_inputs import BoardInput, ReportDecisionInput, ReviewRoundInput, wait_for
 from governance.clock import utcnow
 from governance.config import get_settings
-from governance.domain import mail_keys
+from governance.kernel.rules import mail_keys
 from governance.placeholders import require_ready
 from tasks import grants as t
 from tasks.mail import deliver_outbox

@@ -9,8 +9,8 @@ from pydantic import Field
 
 from flows.forms import PaperForm
 from flows.human import StaffInput, ask_staff
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
 
 T = TypeVar("T", bound=StaffInput)
 

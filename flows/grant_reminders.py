@@ -11,7 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from governance.clock import utcnow
-from governance.domain import mail_keys
+from governance.kernel.rules import mail_keys
 from tasks.grants import queue_reminders, wake_review_rounds
 from tasks.mail import deliver_outbox
 from tasks.runs import dated

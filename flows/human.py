@@ -52,8 +52,8 @@ from pydantic import (
 
 from flows.forms import PaperForm
 from governance.clock import BRUSSELS, brussels_now
-from governance.domain.staff import CODE_PATTERN, DecisionKind
-from governance.domain.text import OneLineText
+from governance.kernel.rules.staff import CODE_PATTERN, DecisionKind
+from governance.kernel.rules.text import OneLineText
 from tasks.human import open_decision_request, record_decision
 from tasks.mail import deliver_outbox
 from tasks.staff import StaffRefusals, staff_refusals, verify_staff_answer

@@ -10,8 +10,8 @@ from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, titled
 from flows.human import NewRequest, StaffInput, ask_staff
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
 from tasks.erasure_requests import erase_requested_member, record_erasure_request, refuse_erasure
 from tasks.mail import deliver_outbox
 

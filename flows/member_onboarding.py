@@ -11,10 +11,10 @@ from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, as_typed, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.onboarding import Application, ApplicationStatus, ReviewChoice
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
+from governance.members.rules.onboarding import Application, ApplicationStatus, ReviewChoice
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
 from tasks.runs import explain_refusal, name_run

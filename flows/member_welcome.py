@@ -8,8 +8,8 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from governance.domain import mail_keys
-from governance.domain.text import OneLineText
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 

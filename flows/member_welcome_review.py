@@ -10,9 +10,9 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import NewRequest, StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.staff import DecisionKind
-from governance.domain.text import Text
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import Text
 from tasks.mail import deliver_outbox
 from tasks.members import welcome_member
 from tasks.welcome_review import describe_member_for_review

@@ -12,9 +12,9 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.register import PaymentStatus
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.register.rules.register import PaymentStatus
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import decide_payment_review, open_payment_review
 from tasks.share_register import wake_waiting_subscriptions

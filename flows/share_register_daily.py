@@ -11,7 +11,7 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from governance.clock import business_today
-from governance.domain.text import OneLineText
+from governance.kernel.rules.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.payment_reviews import start_payment_reviews
 from tasks.runs import dated

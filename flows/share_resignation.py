@@ -11,7 +11,7 @@ from prefect import flow
 from pydantic import Field
 
 from flows.forms import PaperForm, titled
-from governance.domain.text import OneLineText
+from governance.kernel.rules.text import OneLineText
 from tasks.mail import deliver_outbox
 from tasks.shares import request_resignation
 

@@ -11,10 +11,10 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.register import SubscriptionStatus
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText
+from governance.register.rules.register import SubscriptionStatus
 from tasks.mail import deliver_outbox
 from tasks.shares import (
     apply_payment_confirmation,

@@ -11,9 +11,9 @@ from pydantic import Field
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain import mail_keys
-from governance.domain.staff import DecisionKind
-from governance.domain.text import OneLineText, Text
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.rules.text import OneLineText, Text
 from tasks.mail import deliver_outbox
 from tasks.share_register import ask_board, record_board_decision
 from tasks.shares import transfer_shares

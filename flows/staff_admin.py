@@ -15,9 +15,9 @@ from pydantic import Field, model_validator
 
 from flows.forms import PaperForm, titled
 from flows.human import StaffInput, ask_staff
-from governance.domain.enums import Office
-from governance.domain.staff import LOGIN_PATTERN, DecisionKind, StaffRole
-from governance.services.staff import StaffSpec
+from governance.kernel.rules.enums import Office
+from governance.kernel.rules.staff import LOGIN_PATTERN, DecisionKind, StaffRole
+from governance.kernel.use_cases.staff import StaffSpec
 from tasks.staff import change_staff
 
 

@@ -20,9 +20,9 @@ from flows.forms import PaperForm, titled
 from flows.restarts import Restarts, note_restart
 from flows.transition_campaign_part import invite_ranges
 from governance.config import get_settings
-from governance.domain.text import OneLineText
+from governance.kernel.rules.text import OneLineText
 from governance.placeholders import require_ready
-from governance.services.shares import brussels_today
+from governance.register.use_cases.shares import brussels_today
 from tasks import transition as t
 from tasks.fanout import Part, fan_out
 

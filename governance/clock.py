@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from governance.domain.calendar import (
+from governance.kernel.rules.calendar import (
     BRUSSELS,
     add_calendar_days,
     add_working_days,

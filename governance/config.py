@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 
 class SmtpSecurity(StrEnum):

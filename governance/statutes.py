@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from governance.domain.contracts import ContractSettings
-from governance.domain.enums import Language, MemberKind
-from governance.domain.errors import RuleViolation
+from governance.contracts.rules.contracts import ContractSettings
+from governance.kernel.rules.enums import Language, MemberKind
+from governance.kernel.rules.errors import RuleViolation
 
 DEFAULT_STATUTES = Path(__file__).with_name("statutes.toml")
 

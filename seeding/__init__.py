@@ -2,7 +2,7 @@
 
 `python -m seeding.demo` (`make demo`) builds a fresh demo cooperative. The sample builders
 (`members`, `register`, `transition`, `camt`, `assembly`, `voting`) write through the use cases of
-`governance/services`; what no use case can create (history already in the past, a convened
+the business areas (`governance/<area>/use_cases`); what no use case can create (history already in the past, a convened
 assembly without its convening) stays here and says so in its module docstring. An
 import-linter contract keeps governance, documents, tasks, flows and coopflow_cli from importing
 this package.

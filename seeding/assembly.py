@@ -11,13 +11,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from governance.assembly.rules.assembly import AssemblyKind, ResolutionKind
+from governance.assembly.use_cases.assembly import AssemblyInput, CandidateInput, ResolutionInput
 from governance.clock import brussels_date, brussels_instant
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.assembly import AssemblyKind, ResolutionKind
-from governance.services import register_import
-from governance.services.assembly import AssemblyInput, CandidateInput, ResolutionInput
+from governance.kernel.rules.actor import Actor
+from governance.register.use_cases import register_import
 from seeding.register import shareholders_csv
 
 

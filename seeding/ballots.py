@@ -13,11 +13,11 @@ import uuid
 
 from sqlalchemy import insert, select, update
 
+from governance.assembly.rules import voting
+from governance.assembly.use_cases.voting import agenda_items
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.voting import Attendance, AttendanceMode, Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.services.voting import agenda_items
 from seeding.voting import random_choices
 
 BATCH = 5000

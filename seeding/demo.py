@@ -97,7 +97,7 @@ def run_demo(out: Path, only: list[str] | None = None) -> int:
 def _verify_final_register(console: Console) -> int:
     """The register of the demo's final state must verify (chain, invariants, holdings)."""
     from governance.db.uow import UnitOfWork
-    from governance.services import register
+    from governance.register.use_cases import register
 
     with UnitOfWork() as uow:
         report = register.verify(uow.session)
@@ -117,8 +117,8 @@ def _documents_in_pdf(console: Console) -> int:
     that stayed DOCX means a conversion failed (the fallback keeps it, the demo says it)."""
     from documents import pdf
     from governance.db.uow import UnitOfWork
-    from governance.domain.enums import DocumentFormat
-    from governance.services import documents
+    from governance.kernel.rules.enums import DocumentFormat
+    from governance.kernel.use_cases import documents
 
     if not (get_settings().pdf_output and pdf.available()):
         console.print("documents: PDF output off or LibreOffice missing, letters kept as DOCX")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from governance.domain.enums import Language, MemberKind, Office
-from governance.domain.members import MemberFacts
+from governance.kernel.rules.enums import Language, MemberKind, Office
+from governance.members.rules.members import MemberFacts
 
 FIRST = {
     "fr": [

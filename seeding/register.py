@@ -7,9 +7,9 @@ import io
 import random
 from datetime import date, timedelta
 
-from governance.domain.enums import MemberKind
-from governance.domain.members import MemberFacts
-from governance.domain.register_import import COLUMNS
+from governance.kernel.rules.enums import MemberKind
+from governance.members.rules.members import MemberFacts
+from governance.register.rules.register_import import COLUMNS
 from seeding.members import sample_members
 
 

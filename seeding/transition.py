@@ -6,7 +6,7 @@ import csv
 import io
 import random
 
-from governance.domain.member_import import COLUMNS
+from governance.members.rules.member_import import COLUMNS
 from seeding.members import sample_members
 
 

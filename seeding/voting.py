@@ -17,19 +17,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from governance.clock import brussels_date
-from governance.db.models import Member
-from governance.db.models.assembly import Assembly, AssemblyVoter
-from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.assembly import (
+from governance.assembly.rules.assembly import (
     AssemblyKind,
     AssemblyStatus,
     ResolutionKind,
     ballot_code_hash,
     derive_ballot_code,
 )
-from governance.services.assembly import (
+from governance.assembly.use_cases.assembly import (
     AssemblyInput,
     CandidateInput,
     ResolutionInput,
@@ -37,6 +32,11 @@ from governance.services.assembly import (
     ballot_hash_key,
     create_assembly,
 )
+from governance.clock import brussels_date
+from governance.db.models import Member
+from governance.db.models.assembly import Assembly, AssemblyVoter
+from governance.db.uow import UnitOfWork
+from governance.kernel.rules.actor import Actor
 
 HOSTILE = "Zoë D'Hondt & Fils <SRL> {{ x }} {% if %}"
 

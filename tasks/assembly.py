@@ -14,14 +14,14 @@ from prefect import get_run_logger, task
 from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
 from documents.produce import DocumentRequest, produce
 from documents.render import template_version
+from governance.assembly.use_cases import assembly as service
 from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain import delivery, mail_keys
-from governance.domain.actor import Actor
-from governance.domain.enums import DocumentFormat, Language, OutboxStatus
-from governance.services import assembly as service
-from governance.services import documents as document_service
+from governance.kernel.rules import delivery, mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import DocumentFormat, Language, OutboxStatus
+from governance.kernel.use_cases import documents as document_service
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES, report_not_pdf
 from tasks.mail import deliver_prefix

@@ -6,11 +6,11 @@ from typing import Any
 
 from prefect import task
 
+from governance.assembly.rules.assembly_form import AssemblyForm
+from governance.assembly.use_cases.assembly_form import AssemblyFormRefused, create_from_form
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.assembly_form import AssemblyForm
-from governance.services.assembly_form import AssemblyFormRefused, create_from_form
+from governance.kernel.rules.actor import Actor
 from tasks.common import IO_RETRIES
 
 

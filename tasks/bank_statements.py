@@ -9,10 +9,10 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.bank_statements import pasted_bytes
-from governance.domain.errors import RuleViolation
-from governance.services import bank_statements
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.errors import RuleViolation
+from governance.register.rules.bank_statements import pasted_bytes
+from governance.register.use_cases import bank_statements
 from tasks.common import IO_RETRIES, run_log
 
 IMPORTER = Actor.system("bank-import")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from governance.config import Settings
-from governance.domain.errors import RuleViolation
+from governance.kernel.rules.errors import RuleViolation
 
 IO_ERRORS: tuple[type[BaseException], ...] = (
     OSError,

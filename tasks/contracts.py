@@ -15,20 +15,20 @@ from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from documents.produce import produce
 from governance.clock import business_today
-from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     ContractDeclaration,
     DecisionAction,
     ReasonMissing,
     SameApproverTwice,
 )
-from governance.domain.decisions import DecisionView
-from governance.domain.enums import DocumentFormat
-from governance.domain.errors import InvalidTransition
-from governance.services import contract_paperwork, contracts
-from governance.services import documents as document_service
-from governance.services.contracts import DeclarationView
+from governance.contracts.use_cases import contract_paperwork, contracts
+from governance.contracts.use_cases.contracts import DeclarationView
+from governance.db.uow import UnitOfWork
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.decisions import DecisionView
+from governance.kernel.rules.enums import DocumentFormat
+from governance.kernel.rules.errors import InvalidTransition
+from governance.kernel.use_cases import documents as document_service
 from tasks.common import IO_RETRIES, report_not_pdf
 
 

@@ -8,10 +8,10 @@ from pydantic import BaseModel
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.errors import InvalidTransition
-from governance.domain.members import ErasureRefused
-from governance.services import erasure, erasure_requests
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.errors import InvalidTransition
+from governance.members.rules.members import ErasureRefused
+from governance.members.use_cases import erasure, erasure_requests
 from tasks.common import IO_RETRIES
 from tasks.onboarding import erase_member_now
 

@@ -29,10 +29,10 @@ from documents.produce import DocumentRequest, produce
 from documents.sepa import credit_transfer_xml
 from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
-from governance.domain.decisions import DecisionStatus, DecisionView
-from governance.domain.grants import BoardChange
-from governance.domain.staff import SYSTEM_RESUME_CODE
-from governance.services import grant_awards, grant_payments, grants
+from governance.grants.rules.grants import BoardChange
+from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.kernel.rules.decisions import DecisionStatus, DecisionView
+from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from tasks.common import IO_RETRIES
 
 

@@ -10,7 +10,7 @@ from prefect.runtime import flow_run
 from pydantic import BaseModel
 
 from governance.db.uow import UnitOfWork
-from governance.services import decisions
+from governance.kernel.use_cases import decisions
 from tasks.common import IO_RETRIES
 
 

@@ -9,8 +9,8 @@ from prefect import get_run_logger, task
 from documents import archive, bulk_mail
 from documents.mail import YagmailMailer
 from governance.config import Settings, get_settings
-from governance.services import delivery
-from governance.services.delivery import DeliveryReport
+from governance.kernel.use_cases import delivery
+from governance.kernel.use_cases.delivery import DeliveryReport
 from tasks.common import IO_RETRIES
 
 

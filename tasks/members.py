@@ -10,8 +10,8 @@ from documents.contexts.members import WelcomeLetter
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import welcome
+from governance.kernel.rules.actor import Actor
+from governance.members.use_cases import welcome
 from tasks.common import IO_RETRIES
 
 

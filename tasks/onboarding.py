@@ -17,9 +17,9 @@ from documents.contexts.onboarding import MembershipSummary
 from documents.produce import DocumentRequest, produce
 from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.errors import RuleViolation
-from governance.domain.onboarding import (
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.errors import RuleViolation
+from governance.members.rules.onboarding import (
     Application,
     Attestation,
     InvalidApplication,
@@ -27,9 +27,14 @@ from governance.domain.onboarding import (
     ReviewChoice,
     due_reminders,
 )
-from governance.services import erasure, onboarding, onboarding_admission, onboarding_reminders
-from governance.services.onboarding import ApplicationView, PendingDecision
-from governance.services.onboarding_reminders import ReminderOutcome
+from governance.members.use_cases import (
+    erasure,
+    onboarding,
+    onboarding_admission,
+    onboarding_reminders,
+)
+from governance.members.use_cases.onboarding import ApplicationView, PendingDecision
+from governance.members.use_cases.onboarding_reminders import ReminderOutcome
 from tasks.common import IO_RETRIES
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import task
 
 from governance.db.uow import UnitOfWork
-from governance.services import payment_reviews
-from governance.services.payment_reviews import PaymentReview
+from governance.register.use_cases import payment_reviews
+from governance.register.use_cases.payment_reviews import PaymentReview
 from tasks.common import IO_RETRIES
 
 

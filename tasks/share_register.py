@@ -19,20 +19,15 @@ from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.decisions import DecisionStatus
-from governance.domain.enums import Language
-from governance.domain.errors import RuleViolation
-from governance.domain.register import SubscriptionStatus
-from governance.domain.staff import SYSTEM_RESUME_CODE
-from governance.services import (
-    bank_statements,
-    decisions,
-    payments,
-    register_export,
-    share_changes,
-    shares,
-)
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.decisions import DecisionStatus
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.errors import RuleViolation
+from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
+from governance.kernel.use_cases import decisions
+from governance.register.queries import register_export
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import bank_statements, payments, share_changes, shares
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES, run_log

@@ -15,9 +15,10 @@ from documents.contexts.register import ShareCertificate
 from documents.produce import DocumentRequest, produce
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import members, share_changes, shares
-from governance.services.share_changes import Certificate
+from governance.kernel.rules.actor import Actor
+from governance.members.use_cases import members
+from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases.share_changes import Certificate
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
 

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import DecisionKind, StaffRole
-from governance.services import staff as registry
-from governance.services import staff_verification as verification
+from governance.kernel.rules.staff import DecisionKind, StaffRole
+from governance.kernel.use_cases import staff as registry
+from governance.kernel.use_cases import staff_verification as verification
 from tasks.common import IO_RETRIES
 
 

@@ -14,13 +14,13 @@ from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest, produce
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.actor import Actor
-from governance.domain.enums import DocumentFormat, Language
-from governance.domain.transition import ConversionRow, conversion
-from governance.services import documents as document_service
-from governance.services import transition as campaigns
-from governance.services import transition_followup as followup
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import DocumentFormat, Language
+from governance.kernel.use_cases import documents as document_service
+from governance.transition.rules.transition import ConversionRow, conversion
+from governance.transition.use_cases import transition as campaigns
+from governance.transition.use_cases import transition_followup as followup
 from tasks.common import IO_RETRIES, report_not_pdf
 from tasks.mail import deliver_prefix
 

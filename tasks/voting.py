@@ -11,12 +11,12 @@ from documents.contexts import Coop
 from documents.contexts.voting import minutes_context, minutes_rows, results_summary
 from documents.labels import assembly_name
 from documents.produce import DocumentRequest, produce
+from governance.assembly.use_cases import voting_closing, voting_early_close, voting_results
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.calendar import brussels_date
-from governance.domain.enums import Language
-from governance.services import voting_closing, voting_early_close, voting_results
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.calendar import brussels_date
+from governance.kernel.rules.enums import Language
 from tasks.common import IO_RETRIES
 
 ARTIFACT_RECEIPTS = 5000

@@ -7,7 +7,7 @@ from prefect import task
 from documents import labels
 from documents.formatting import money
 from governance.db.uow import UnitOfWork
-from governance.services import members
+from governance.members.use_cases import members
 from tasks.common import IO_RETRIES
 
 

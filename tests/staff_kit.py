@@ -15,9 +15,9 @@ from click.testing import Result
 
 from governance.config import Settings
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Office
-from governance.domain.staff import StaffRole
-from governance.services import staff as registry
+from governance.kernel.rules.enums import Office
+from governance.kernel.rules.staff import StaffRole
+from governance.kernel.use_cases import staff as registry
 
 ADMIN = "admin"
 ALL_DECIDING_ROLES = tuple(r for r in StaffRole if r is not StaffRole.ADMINISTRATOR)

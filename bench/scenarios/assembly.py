@@ -84,9 +84,9 @@ def _plain(root: Path, assembly_id: int, sample: int, pdf_profile: Path | None =
     from documents import assembly_docs
     from documents.mail import YagmailSender
     from documents.render import render_docx
+    from governance.assembly.use_cases import assembly as service
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
-    from governance.services import assembly as service
 
     settings = get_settings()
     with UnitOfWork() as uow:
@@ -151,13 +151,13 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     from prefect import flow
 
     from flows.assembly_convening import ConveningParameters, assembly_convening
+    from governance.assembly.use_cases import assembly as service
     from governance.clock import utcnow
     from governance.config import get_settings, reset_settings
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import assembly as service
+    from governance.kernel.rules.actor import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     reset_settings()

@@ -42,10 +42,10 @@ def _convene(root: Path, name: str, size: int) -> tuple[float, float, dict[str, 
     """A fresh database with `size` shareholders convened through the flow: (seconds, CPU
     seconds of the whole tree, summary)."""
     from flows.assembly_convening import ConveningParameters, assembly_convening
+    from governance.assembly.use_cases import assembly as service
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import assembly as service
+    from governance.kernel.rules.actor import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     fresh_database(root, name)
@@ -80,10 +80,10 @@ def run(quick: bool) -> list[Result]:
 def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
     from prefect import flow
 
+    from governance.assembly.use_cases import assembly as service
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import assembly as service
+    from governance.kernel.rules.actor import Actor
     from seeding.assembly import sample_assembly
 
     flow(name="bench-warm-up")(lambda: None)()  # the temporary Prefect server, not measured

@@ -65,13 +65,13 @@ def run(quick: bool) -> list[Result]:
 
 def _seed(coop: dict[str, str], size: int) -> tuple[int, int]:
     """Migrate, take `size` shareholders over, create two draft assemblies."""
+    from governance.assembly.use_cases import assembly as service
     from governance.clock import utcnow
     from governance.config import reset_settings
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import assembly as service
+    from governance.kernel.rules.actor import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     os.environ.update(coop)
@@ -102,8 +102,8 @@ class Convened:
 
 
 def _convene(pool: Pool, assembly_id: int, chunk: int, per_part: int, size: int) -> Convened:
+    from governance.assembly.use_cases import assembly as service
     from governance.db.uow import UnitOfWork
-    from governance.services import assembly as service
 
     params = {"assembly_id": assembly_id, "staff": "bench", "chunk_size": chunk}
     started = time.perf_counter()

@@ -23,7 +23,7 @@ GROUPS = [
     "assembly",
     "inbox",
 ]
-EAGER = "import governance.services.grants, governance.services.grant_awards; "
+EAGER = "import governance.grants.use_cases.grants, governance.grants.use_cases.grant_awards; "
 
 
 def _seconds(code: str, args: list[str], repeat: int) -> float:

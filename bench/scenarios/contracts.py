@@ -18,7 +18,7 @@ from bench.orchestration import task_coverage
 from bench.result import Result, Stopwatch
 from bench.workspace import Workspace, workspace
 from governance.clock import brussels_date, business_today, utcnow
-from governance.domain import mail_keys
+from governance.kernel.rules import mail_keys
 
 
 def _enterprise_number(rng: random.Random) -> str:
@@ -28,11 +28,12 @@ def _enterprise_number(rng: random.Random) -> str:
 
 def _seed(ws: Workspace, declarations: int) -> list[Any]:
     """Members holding shares, and one declaration per line (distinct clients, all auto-approvable)."""
+    from governance.contracts.rules.contracts import ClientFacts, ContractDeclaration
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.contracts import ClientFacts, ContractDeclaration
-    from governance.domain.enums import Language
-    from governance.services import members, shares
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language
+    from governance.members.use_cases import members
+    from governance.register.use_cases import shares
 
     member_ids = ws.seed_members(max(declarations // 5, 10))
     now = utcnow()
@@ -89,9 +90,9 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
 
 
 def _submit(lines: list[Any]) -> None:
+    from governance.contracts.use_cases import contracts
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import contracts
+    from governance.kernel.rules.actor import Actor
 
     with UnitOfWork() as uow:
         contracts.submit_many(uow, lines, Actor.system("bench"))
@@ -102,8 +103,8 @@ def run(quick: bool) -> list[Result]:
     chunk = 250
     from documents import workers
     from flows.contract_batch import BatchParameters, contract_batch
+    from governance.contracts.use_cases import contract_paperwork
     from governance.db.uow import UnitOfWork
-    from governance.services import contract_paperwork
     from tasks.mail import deliver_pending
 
     results: list[Result] = []

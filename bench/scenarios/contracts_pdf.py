@@ -38,8 +38,8 @@ def _plain(root: Path, sample_ids: list[int]) -> tuple[float, int]:
     from documents.contract_papers import requests_for
     from documents.render import render_docx
     from governance.config import get_settings
+    from governance.contracts.use_cases import contract_paperwork
     from governance.db.uow import UnitOfWork
-    from governance.services import contract_paperwork
 
     with UnitOfWork() as uow:
         papers = contract_paperwork.paperwork(uow.session, sample_ids)

@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from bench.result import Result, Stopwatch
-from governance.domain.contracts import ClientKind, VatRegime
-from governance.domain.einvoice import (
+from governance.contracts.rules.contracts import ClientKind, VatRegime
+from governance.contracts.rules.einvoice import (
     ContractInvoiceInput,
     DocumentKind,
     InvoiceClient,
@@ -20,8 +20,8 @@ from governance.domain.einvoice import (
     PartyFacts,
     contract_invoice,
 )
-from governance.domain.ubl import to_ubl
-from governance.domain.ubl_rules import failures
+from governance.contracts.rules.ubl import to_ubl
+from governance.contracts.rules.ubl_rules import failures
 
 COOP = PartyFacts(
     "SmartCoop SC", "Rue Coenraets 72", "1060", "Saint-Gilles", "BE", "BE0896755397",

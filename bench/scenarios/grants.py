@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.result import Result, Stopwatch, peak_rss_mb
-from governance.domain import grants as g
+from governance.grants.rules import grants as g
 
 CRITERIA = [
     g.Criterion("artistic", 3, 10),

@@ -15,7 +15,7 @@ from governance.clock import utcnow
 
 
 def _form(i: int) -> Any:
-    from governance.domain.onboarding import Application
+    from governance.members.rules.onboarding import Application
 
     born = date(1970, 1, 1) + timedelta(days=(i * 37) % 12000)
     first9 = f"{born:%y%m%d}{(i % 997) + 1:03d}"
@@ -42,9 +42,9 @@ def run(quick: bool) -> list[Result]:
     members = 2_000 if quick else 20_000
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
         from governance.db.uow import UnitOfWork
-        from governance.domain.actor import Actor
-        from governance.domain.onboarding import validate_application
-        from governance.services import onboarding, onboarding_admission
+        from governance.kernel.rules.actor import Actor
+        from governance.members.rules.onboarding import validate_application
+        from governance.members.use_cases import onboarding, onboarding_admission
         from governance.statutes import get_statutes
         from tasks.mail import deliver_pending
         from tasks.onboarding import produce_welcome_pack

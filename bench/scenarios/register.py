@@ -20,9 +20,9 @@ def run(quick: bool) -> list[Result]:
     rows = text.count("\n") - 1
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)):
         from governance.db.uow import UnitOfWork
-        from governance.domain.actor import Actor
-        from governance.services import register as store
-        from governance.services import register_import, shares
+        from governance.kernel.rules.actor import Actor
+        from governance.register.use_cases import register as store
+        from governance.register.use_cases import register_import, shares
 
         watch = Stopwatch()
         with watch("validate only (dry run)"):

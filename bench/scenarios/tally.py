@@ -1,5 +1,5 @@
 """The count at closing: 75,000 stored ballots x 10 resolutions, loaded from the database
-and counted by governance.domain.tally; plus casting through the service, verify, close."""
+and counted by governance.assembly.rules.tally; plus casting through the service, verify, close."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def _cast_sample(count: int, now: datetime) -> float:
     """Casting through the service (lock, checks, ballot, attendance, timeline), one by one."""
     from sqlalchemy import select
 
+    from governance.assembly.use_cases import voting as service
     from governance.db.models import Member
     from governance.db.uow import UnitOfWork
-    from governance.services import voting as service
     from seeding.voting import random_choices, seed_assembly
 
     with UnitOfWork() as uow:
@@ -58,10 +58,10 @@ def run(quick: bool) -> list[Result]:
     now = utcnow()
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)):
+        from governance.assembly.rules import tally
+        from governance.assembly.use_cases import voting_closing
         from governance.db.uow import UnitOfWork
-        from governance.domain import tally
-        from governance.domain.actor import Actor
-        from governance.services import voting_closing
+        from governance.kernel.rules.actor import Actor
 
         assembly_id, _codes = _seed(size, now)
         watch = Stopwatch()
@@ -70,7 +70,7 @@ def run(quick: bool) -> list[Result]:
         with watch("canonical JSON + sha256 (kept in the seal)"):
             text = voting_closing.scenario_text(scenario)
         cpu = time.process_time()
-        with watch("count (governance.domain.tally)"):
+        with watch("count (governance.assembly.rules.tally)"):
             result = voting_closing.count_scenario(scenario)
         cpu = time.process_time() - cpu
         with watch("auditor's path: parse the JSON text and count (coop assembly tally)"):
@@ -80,7 +80,7 @@ def run(quick: bool) -> list[Result]:
             Result(
                 f"tally: {size:,} stored ballots x 10 resolutions",
                 size,
-                watch.phases["count (governance.domain.tally)"],
+                watch.phases["count (governance.assembly.rules.tally)"],
                 target="count < 2 s",
                 breakdown=dict(watch.phases),
                 peak_rss_mb=peak_rss_mb(),

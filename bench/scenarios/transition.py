@@ -32,9 +32,9 @@ def _measure(root: Path, size: int) -> list[Result]:
     from governance.db.engine import dispose_engines
     from governance.db.migrate import upgrade
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services.member_import import import_members
-    from governance.services.shares import brussels_today
+    from governance.kernel.rules.actor import Actor
+    from governance.members.use_cases.member_import import import_members
+    from governance.register.use_cases.shares import brussels_today
     from seeding.transition import members_csv
 
     reset_settings()
@@ -93,10 +93,10 @@ def _measure(root: Path, size: int) -> list[Result]:
 def _ga_convening(size: int) -> float:
     """The GA convening for `size` shareholders in the same workspace (the speed to match)."""
     from flows.assembly_convening import ConveningParameters, assembly_convening
+    from governance.assembly.use_cases import assembly as service
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import assembly as service
+    from governance.kernel.rules.actor import Actor
     from seeding.assembly import sample_assembly, seed_shareholders
 
     seed_shareholders(size, date(2026, 1, 15))

@@ -42,9 +42,9 @@ def _plain(root: Path, sample: int) -> float:
     from documents.render import render_docx
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import transition as campaigns
-    from governance.services.shares import brussels_today
+    from governance.kernel.rules.actor import Actor
+    from governance.register.use_cases.shares import brussels_today
+    from governance.transition.use_cases import transition as campaigns
 
     settings = get_settings()
     today = brussels_today()
@@ -111,9 +111,9 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
 
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services.member_import import import_members
-    from governance.services.shares import brussels_today
+    from governance.kernel.rules.actor import Actor
+    from governance.members.use_cases.member_import import import_members
+    from governance.register.use_cases.shares import brussels_today
     from seeding.transition import members_csv
 
     fresh_database(root, "plain")

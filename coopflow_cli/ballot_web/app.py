@@ -22,14 +22,14 @@ from coopflow_cli.ballot_web.board import add_board_routes
 from coopflow_cli.ballot_web.desk import BallotDesk, choices_from_form, form_of
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language
 from documents.formatting import date_time
+from governance.assembly.rules import voting
+from governance.assembly.rules.assembly import InvalidBallotCode
+from governance.assembly.rules.voting import AgendaItem
+from governance.assembly.use_cases import voting as service
 from governance.clock import utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.domain.assembly import InvalidBallotCode
-from governance.domain.errors import RuleViolation
-from governance.domain.voting import AgendaItem
-from governance.services import voting as service
+from governance.kernel.rules.errors import RuleViolation
 
 _RECEIPT = re.compile(r"[0-9a-f]{64}")
 router = APIRouter()
@@ -159,7 +159,7 @@ def receipt_again(
 ) -> HTMLResponse:
     """The receipt shown again from its address: nothing is looked up or stored (the server
     cannot tell whose it is); after the close the board says if it was counted."""
-    from governance.services.voting_results import assembly_heading
+    from governance.assembly.use_cases.voting_results import assembly_heading
 
     desk = _desk(request)
     language = pick_language(lang, request.headers.get("accept-language"))

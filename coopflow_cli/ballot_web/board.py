@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, pick_language
 from documents import archive
+from governance.assembly.queries.voting_board import bulletin_board
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import RuleViolation
-from governance.services.voting_board import bulletin_board
+from governance.kernel.rules.errors import RuleViolation
 
 VERIFIER = Path(__file__).resolve().parent.parent / "verify_board.py"
 MEDIA = {
@@ -88,8 +88,8 @@ def add_board_routes(
     @app.get("/documents/{assembly_id}/{name}.{lang}")
     def convocation_document(assembly_id: int, name: str, lang: str) -> Response:
         """A convocation document every shareholder received (no personal data)."""
+        from governance.assembly.use_cases.voting_results import public_document
         from governance.config import get_settings
-        from governance.services.voting_results import public_document
 
         if lang not in LABELS:
             return Response("unknown language\n", status_code=404, media_type="text/plain")

@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse
 from coopflow_cli.ballot_web.clients import client_address, code_target, parse_trusted
 from coopflow_cli.ballot_web.labels import LABELS, assembly_name, plural
 from documents.formatting import date_time
+from governance.assembly.rules import voting
+from governance.assembly.rules.assembly import InvalidBallotCode
+from governance.assembly.rules.voting import WindowState
+from governance.assembly.use_cases import voting as service
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.domain.assembly import InvalidBallotCode
-from governance.domain.voting import WindowState
-from governance.services import voting as service
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECURITY_HEADERS = {
@@ -147,7 +147,7 @@ class BallotDesk:
     def ballot_page(
         self, view: Any, code: str, chosen: dict[str, Any], **more: Any
     ) -> HTMLResponse:
-        from governance.services.voting_results import public_documents
+        from governance.assembly.use_cases.voting_results import public_documents
 
         with UnitOfWork() as uow:
             documents = public_documents(uow, view.assembly_id, view.language)

@@ -18,7 +18,7 @@ from coopflow_cli.portal.processes import DeploymentStarter, ProcessNotStarted, 
 from coopflow_cli.portal.web import BadForm, PageNotFound, Portal, SignInNeeded, SlowDown
 from governance.clock import utcnow
 from governance.config import Settings, get_settings
-from governance.domain.portal import LinkPurpose
+from governance.members.rules.portal import LinkPurpose
 
 log = logging.getLogger("coopflow.portal")
 

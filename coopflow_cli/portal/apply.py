@@ -23,11 +23,11 @@ from coopflow_cli.portal.processes import ProcessNotStarted
 from coopflow_cli.portal.web import PageNotFound, Portal, portal_of
 from documents.formatting import money
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import NotFound
-from governance.domain.onboarding import ApplicationStatus, InvalidApplication
-from governance.services import onboarding, onboarding_portal
-from governance.services.onboarding_portal import AnswerNotValid, ApplicantView, Wake
-from governance.services.portal_access import Person, new_token
+from governance.kernel.rules.errors import NotFound
+from governance.members.rules.onboarding import ApplicationStatus, InvalidApplication
+from governance.members.use_cases import onboarding, onboarding_portal
+from governance.members.use_cases.onboarding_portal import AnswerNotValid, ApplicantView, Wake
+from governance.members.use_cases.portal_access import Person, new_token
 
 router = APIRouter()
 PROCESS = "member-onboarding"

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from governance.domain.enums import MemberKind, Office
-from governance.domain.errors import RuleViolation
-from governance.domain.onboarding import (
+from governance.kernel.rules.enums import MemberKind, Office
+from governance.kernel.rules.errors import RuleViolation
+from governance.members.rules.onboarding import (
     Application,
     Attestation,
     InvalidApplication,

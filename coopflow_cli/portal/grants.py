@@ -19,18 +19,18 @@ from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, port
 from documents import archive
 from documents.formatting import date_time, long_date, money
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import DocumentFormat
-from governance.domain.grants import (
+from governance.grants.rules.grants import (
     ApplicationStatus,
     CallClosed,
     DuplicateApplication,
     Ineligibility,
 )
-from governance.domain.text import text_problem
-from governance.services import grants_portal
-from governance.services.grants import ApplicationSpec, BudgetLineSpec
-from governance.services.grants_portal import CallView, MyApplication
-from governance.services.portal_access import Person, new_token
+from governance.grants.use_cases import grants_portal
+from governance.grants.use_cases.grants import ApplicationSpec, BudgetLineSpec
+from governance.grants.use_cases.grants_portal import CallView, MyApplication
+from governance.kernel.rules.enums import DocumentFormat
+from governance.kernel.rules.text import text_problem
+from governance.members.use_cases.portal_access import Person, new_token
 
 router = APIRouter()
 

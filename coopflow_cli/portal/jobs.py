@@ -17,13 +17,13 @@ from coopflow_cli.portal.web import SECURITY_HEADERS, PageNotFound, Portal, port
 from documents import archive
 from documents.contract_reasons import check_reason
 from documents.formatting import long_date, money, percent
+from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contracts import CheckOutcome, DeclarationStatus, Route
+from governance.contracts.use_cases import contracts, contracts_portal
 from governance.db.uow import UnitOfWork
-from governance.domain import contracts as rules
-from governance.domain.actor import Actor
-from governance.domain.contracts import CheckOutcome, DeclarationStatus, Route
-from governance.domain.enums import Office
-from governance.services import contracts, contracts_portal
-from governance.services.portal_access import Person, new_token
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Office
+from governance.members.use_cases.portal_access import Person, new_token
 from governance.statutes import get_statutes
 
 PROCESS = contracts.PROCESS  # the deployment staff start: contract-approval

@@ -12,15 +12,15 @@ from typing import Any
 from pydantic import ValidationError
 from stdnum.eu import vat as eu_vat
 
-from governance.domain import identifiers
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     ClientFacts,
     ClientKind,
     ContractDeclaration,
     VatRegime,
 )
-from governance.domain.enums import Language, Office
-from governance.domain.errors import RuleViolation
+from governance.kernel.rules import identifiers
+from governance.kernel.rules.enums import Language, Office
+from governance.kernel.rules.errors import RuleViolation
 
 CLIENT_FIELDS = (
     "client_kind",

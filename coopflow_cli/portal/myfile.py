@@ -18,15 +18,21 @@ from documents import archive
 from documents.formatting import long_date
 from governance.clock import to_brussels
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contact import ContactFacts, ContactRefused, EmailTaken, contact_problems
-from governance.domain.decisions import DecisionStatus
-from governance.domain.enums import Language
-from governance.domain.errors import RuleViolation
-from governance.domain.portal import LinkPurpose, normalised_email
-from governance.services import erasure_requests, member_contact, member_file, portal_access
-from governance.services.erasure_requests import ErasureRequestView
-from governance.services.portal_access import LinkView, Person
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.contact import (
+    ContactFacts,
+    ContactRefused,
+    EmailTaken,
+    contact_problems,
+)
+from governance.kernel.rules.decisions import DecisionStatus
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.errors import RuleViolation
+from governance.members.queries import member_file
+from governance.members.rules.portal import LinkPurpose, normalised_email
+from governance.members.use_cases import erasure_requests, member_contact, portal_access
+from governance.members.use_cases.erasure_requests import ErasureRequestView
+from governance.members.use_cases.portal_access import LinkView, Person
 
 router = APIRouter()
 log = logging.getLogger("coopflow.portal")

@@ -26,10 +26,11 @@ from documents import archive, formatting
 from documents.attachment_names import attachment_names
 from documents.transition_docs import payment_qr_png
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import RuleViolation
-from governance.services import portal_access, shares_portal
-from governance.services.portal_access import Person
-from governance.services.shares_portal import MySubscription, Stage, SubscribeChoice
+from governance.kernel.rules.errors import RuleViolation
+from governance.members.use_cases import portal_access
+from governance.members.use_cases.portal_access import Person
+from governance.register.use_cases import shares_portal
+from governance.register.use_cases.shares_portal import MySubscription, Stage, SubscribeChoice
 
 router = APIRouter()
 log = logging.getLogger("coopflow.portal")

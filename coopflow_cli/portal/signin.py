@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from coopflow_cli.portal.labels import LABELS
 from coopflow_cli.portal.web import SESSION_COOKIE, Portal, portal_of
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
-from governance.domain.portal import LinkFromAnotherBrowser, LinkNotValid, LinkPurpose
-from governance.services import portal_access
+from governance.kernel.rules.enums import Language
+from governance.members.rules.portal import LinkFromAnotherBrowser, LinkNotValid, LinkPurpose
+from governance.members.use_cases import portal_access
 
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,24}")
 router = APIRouter()

@@ -26,9 +26,9 @@ from coopflow_cli.portal.processes import ProcessStarter
 from documents.formatting import date_time
 from governance.config import Settings
 from governance.db.uow import UnitOfWork
-from governance.domain.portal import LinkPurpose
-from governance.services import portal_access
-from governance.services.portal_access import LinkView, Person
+from governance.members.rules.portal import LinkPurpose
+from governance.members.use_cases import portal_access
+from governance.members.use_cases.portal_access import LinkView, Person
 
 TEMPLATES = Path(__file__).with_name("templates")
 SESSION_COOKIE = "coop_session"

@@ -76,7 +76,7 @@ class GrantDecisionPack(TemplateContext):
     beyond_limit: int
 
 
-# Why a file was not considered, per language (codes from governance.domain.grants.Ineligibility).
+# Why a file was not considered, per language (codes from governance.grants.rules.grants.Ineligibility).
 REASONS: dict[str, dict[str, str]] = {
     "no_title": {
         "fr": "le projet n'a pas de titre",

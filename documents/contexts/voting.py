@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from documents import labels
 from documents.contexts import Coop, TemplateContext
 from documents.formatting import locale_for
-from governance.domain.calendar import brussels_date
+from governance.kernel.rules.calendar import brussels_date
 
 
 class MinutesAttendee(BaseModel):

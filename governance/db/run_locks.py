@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from governance.domain.errors import RuleViolation
+from governance.kernel.rules.errors import RuleViolation
 
 
 class AlreadyRunning(RuleViolation):

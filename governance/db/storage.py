@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from governance.domain.errors import RuleViolation
+from governance.kernel.rules.errors import RuleViolation
 
 # The tables whose pre-closing row versions pair a voter with a ballot.
 VOTING_TABLES = ("ballot", "assembly_voter", "attendance")

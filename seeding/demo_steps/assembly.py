@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from governance.assembly.use_cases import assembly as service
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import assembly as service
-from governance.services import share_batches, shares
-from governance.services.share_batches import SubscriptionRequest
+from governance.kernel.rules.actor import Actor
+from governance.register.use_cases import share_batches, shares
+from governance.register.use_cases.share_batches import SubscriptionRequest
 from seeding.assembly import sample_assembly
 from seeding.demo_steps import picks
 

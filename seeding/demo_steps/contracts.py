@@ -11,21 +11,23 @@ from datetime import timedelta
 from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
-from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.actor import Actor
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     ClientFacts,
     ClientKind,
     ContractDeclaration,
     DecisionAction,
     VatRegime,
 )
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.domain.staff import DecisionKind
-from governance.services import contracts, members, shares
-from governance.services.members import MemberView
+from governance.contracts.use_cases import contracts
+from governance.db.uow import UnitOfWork
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.staff import DecisionKind
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.members.use_cases.members import MemberView
+from governance.register.use_cases import shares
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 
@@ -223,7 +225,7 @@ def run_contracts(ctx: Any) -> None:
             "documents void, 2 e-mails",
         )
     from coopflow_cli.contracts import write_dimona
-    from governance.services.contract_paperwork import DimonaLine, dimona_export
+    from governance.contracts.use_cases.contract_paperwork import DimonaLine, dimona_export
 
     with UnitOfWork() as uow:
         lines = dimona_export(uow, "demo.payroll")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.demo_steps import picks
 from seeding.members import sample_members
 

@@ -15,10 +15,10 @@ from stdnum import iban as stdnum_iban
 
 from coopflow_cli.grants import import_applications
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
-from governance.domain.grants import BoardChange, CallKind
-from governance.domain.staff import DecisionKind
-from governance.services import grant_awards, grant_payments, grants
+from governance.grants.rules.grants import BoardChange, CallKind
+from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.staff import DecisionKind
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.actor import Actor
-from governance.domain.onboarding import Application, ReviewChoice
-from governance.domain.staff import DecisionKind
-from governance.services import onboarding
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.staff import DecisionKind
+from governance.members.rules.onboarding import Application, ReviewChoice
+from governance.members.use_cases import onboarding
 from seeding.demo_steps.staff import PHONES
 
 STAFF = "demo.staff"

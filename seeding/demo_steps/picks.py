@@ -14,9 +14,9 @@ from governance.db.models import Member, SharePayment, ShareRefund, TransitionIn
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.register import PaymentStatus
-from governance.services.members import MemberView
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.use_cases.members import MemberView
+from governance.register.rules.register import PaymentStatus
 
 
 def with_email_per_language(count: int, skip: int = 0) -> list[int]:

@@ -18,7 +18,7 @@ import uvicorn
 
 from coopflow_cli.portal.app import create_app
 from governance.db.uow import UnitOfWork
-from governance.services import member_file
+from governance.members.queries import member_file
 from seeding.demo_steps import picks
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')

@@ -8,10 +8,10 @@ from typing import Any
 
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.enums import Language
-from governance.domain.staff import DecisionKind
-from governance.services import register, shares
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.enums import Language
+from governance.kernel.rules.staff import DecisionKind
+from governance.register.use_cases import register, shares
 from seeding.camt import Credit, statement_xml
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
@@ -78,7 +78,7 @@ def review_held_payments(ctx: Any) -> None:
     would), then each share-payment-review run carries it out: partial applied, unknown
     refunded."""
     from flows.share_payment_review import PaymentReviewParameters, share_payment_review
-    from governance.services import payment_reviews
+    from governance.register.use_cases import payment_reviews
 
     held = picks.held_payments()
     outcomes: dict[str, int] = {}

@@ -16,10 +16,10 @@ import pyotp
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Office
-from governance.domain.staff import DecisionKind, StaffRole
-from governance.services import staff as registry
-from governance.services.staff_verification import verify_decider
+from governance.kernel.rules.enums import Office
+from governance.kernel.rules.staff import DecisionKind, StaffRole
+from governance.kernel.use_cases import staff as registry
+from governance.kernel.use_cases.staff_verification import verify_decider
 
 ADMIN = "demo.admin"
 DEMO_STAFF: dict[str, tuple[StaffRole, ...]] = {

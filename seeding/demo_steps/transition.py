@@ -14,12 +14,12 @@ def transition_campaign(ctx: Any) -> None:
     from flows.transition_campaign import TransitionParameters, transition_campaign
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.transition import InviteeResponse
-    from governance.services import shares
-    from governance.services.member_import import import_members
-    from governance.services.transition import progress
-    from governance.services.transition_followup import record_response
+    from governance.kernel.rules.actor import Actor
+    from governance.members.use_cases.member_import import import_members
+    from governance.register.use_cases import shares
+    from governance.transition.rules.transition import InviteeResponse
+    from governance.transition.use_cases.transition import progress
+    from governance.transition.use_cases.transition_followup import record_response
     from seeding.camt import Credit, statement_xml
     from seeding.demo_steps import picks
     from seeding.transition import members_csv

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 

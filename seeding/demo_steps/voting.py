@@ -7,12 +7,12 @@ import random
 from datetime import datetime
 from typing import Any
 
+from governance.assembly.rules.voting import AgendaItem
+from governance.assembly.use_cases import voting
+from governance.assembly.use_cases.assembly import ballot_codes, get_assembly
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import DecisionKind
-from governance.domain.voting import AgendaItem
-from governance.services import voting
-from governance.services.assembly import ballot_codes, get_assembly
+from governance.kernel.rules.staff import DecisionKind
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 from seeding.voting import seed_assembly
@@ -104,7 +104,7 @@ def cast_votes(ctx: Any) -> None:
 
 def close_assembly(ctx: Any) -> None:
     from flows.assembly_closing import assembly_closing
-    from governance.services import voting_closing, voting_early_close, voting_results
+    from governance.assembly.use_cases import voting_closing, voting_early_close, voting_results
 
     assembly_id = int(ctx.state["assembly_id"])
     # the board decides to close before the announced end, proven like every decision

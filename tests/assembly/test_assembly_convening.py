@@ -16,16 +16,16 @@ from sqlalchemy import select
 from documents import assembly_docs
 from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
+from governance.assembly.rules import assembly as rules
+from governance.assembly.use_cases import assembly as service
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain import assembly as rules
-from governance.domain.actor import Actor
-from governance.domain.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
-from governance.domain.register import EntryKind
-from governance.services import assembly as service
-from governance.services import register
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
+from governance.register.rules.register import EntryKind
+from governance.register.use_cases import register
 from seeding.assembly import sample_assembly
 
 STAFF = Actor.staff("ga.staff")
@@ -320,7 +320,7 @@ def test_a_ballot_without_a_checked_pdf_is_counted_and_stays_docx(coop_env, monk
             raise pdf_pool.PdfConversionError(f"{path.name}: {expect!r} is not in the PDF's text")
         return 1
 
-    from governance.domain.assembly import format_ballot_code
+    from governance.assembly.rules.assembly import format_ballot_code
 
     shareholders([Language.FR, Language.DE])
     assembly_id = new_assembly()

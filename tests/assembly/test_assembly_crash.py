@@ -20,11 +20,11 @@ from test_assembly_convening import CODE, new_assembly, shareholders
 
 from documents.attachment_names import template_named
 from documents.sink import EmlWriter, MailSink
+from governance.assembly.rules import assembly as rules
+from governance.assembly.use_cases import assembly as service
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain import assembly as rules
-from governance.domain.enums import Language
-from governance.services import assembly as service
+from governance.kernel.rules.enums import Language
 
 pytestmark = pytest.mark.xdist_group("prefect")
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from governance.assembly.rules.assembly import AssemblyKind, ResolutionKind
+from governance.assembly.rules.assembly_form import AssemblyForm, AssemblyFormRefused, read_form
+from governance.assembly.use_cases.assembly import get_assembly
+from governance.assembly.use_cases.assembly_form import create_from_form
 from governance.clock import business_today
 from governance.db.models.assembly import Assembly, Resolution
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.assembly import AssemblyKind, ResolutionKind
-from governance.domain.assembly_form import AssemblyForm, AssemblyFormRefused, read_form
-from governance.services.assembly import get_assembly
-from governance.services.assembly_form import create_from_form
+from governance.kernel.rules.actor import Actor
 
 NOW = datetime(2027, 5, 3, 8, 0, tzinfo=UTC)  # 10:00 in Brussels
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from governance.domain import assembly as rules
-from governance.domain.assembly import (
+from governance.assembly.rules import assembly as rules
+from governance.assembly.rules.assembly import (
     AssemblyFacts,
     AssemblyKind,
     BoardReportMissing,

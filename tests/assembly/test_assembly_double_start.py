@@ -15,7 +15,7 @@ from test_assembly_crash import CrashingSink, _start
 from documents.sink import MailSink
 from flows.assembly_convening import ConveningParameters, assembly_convening
 from governance.config import reset_settings
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 pytestmark = pytest.mark.xdist_group("prefect")
 

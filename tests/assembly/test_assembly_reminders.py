@@ -7,11 +7,11 @@ from collections import Counter
 from sqlalchemy import select
 from test_assembly_convening import convene, new_assembly, shareholders
 
+from governance.assembly.use_cases import assembly as service
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.enums import Language
-from governance.services import assembly as service
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.enums import Language
 from tasks.assembly import prepare_chunk, queue_reminders, send_reminders
 
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
+from governance.contracts.rules.contracts import ClientFacts, ClientKind, ContractDeclaration
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import ClientFacts, ClientKind, ContractDeclaration
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.register.use_cases import shares
 
 _counter = itertools.count(1)
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

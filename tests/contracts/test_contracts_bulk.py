@@ -19,7 +19,7 @@ from documents.produce import DocumentRequest
 from documents.render import LANGUAGES, render_docx
 from governance.db.models import Document
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 SOURCES = {source.name: source for source in all_sources()}
 

@@ -11,11 +11,11 @@ from staff_kit import assert_refusals_record_nothing, assert_replay_refused, dec
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.contracts.use_cases import contracts
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.staff import StaffRole
-from governance.services import contracts
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.staff import StaffRole
 
 runner = CliRunner()
 

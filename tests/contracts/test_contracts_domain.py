@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from stdnum.be import ogm_vcs
 
-from governance.domain import contracts as c
-from governance.domain.contracts import (
+from governance.contracts.rules import contracts as c
+from governance.contracts.rules.contracts import (
     CheckCode,
     CheckOutcome,
     ClientKind,
     DecisionAction,
     VatRegime,
 )
-from governance.domain.enums import Language, MemberStatus, Office
-from governance.domain.errors import InvalidTransition
-from governance.domain.offices import employment_language
+from governance.contracts.rules.offices import employment_language
+from governance.kernel.rules.enums import Language, MemberStatus, Office
+from governance.kernel.rules.errors import InvalidTransition
 
 S = c.DEFAULT_SETTINGS
 PASS, FAIL, REVIEW = CheckOutcome.PASS, CheckOutcome.FAIL, CheckOutcome.REVIEW

@@ -13,12 +13,12 @@ from flows.contract_approval import ApprovalParameters, contract_approval
 from flows.contract_batch import BatchParameters, contract_batch
 from flows.contract_reminders import ReminderParameters, contract_reminders
 from governance.clock import utcnow
+from governance.contracts.rules.contracts import DecisionAction
+from governance.contracts.use_cases import contracts
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import DecisionAction
-from governance.domain.enums import Language, Office
-from governance.services import contracts
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, Office
 
 
 def _check(facts):  # type: ignore[no-untyped-def]

@@ -10,20 +10,20 @@ from contracts_helpers import add_member, client, declaration
 from sqlalchemy import func, select
 
 from governance.clock import business_today, frozen_at, utcnow
-from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
-from governance.db.models.contracts import Approval, DimonaRecord, Invoice
-from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     CancellationTooLate,
     DecisionAction,
     DeclarationStatus,
     SameApproverTwice,
 )
-from governance.domain.enums import Language, MemberStatus, Office
-from governance.domain.errors import InvalidTransition
-from governance.services import contract_paperwork, contracts
-from governance.services.documents import ArchivedDocument, record_documents
+from governance.contracts.use_cases import contract_paperwork, contracts
+from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
+from governance.db.models.contracts import Approval, DimonaRecord, Invoice
+from governance.db.uow import UnitOfWork
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberStatus, Office
+from governance.kernel.rules.errors import InvalidTransition
+from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 SYSTEM = Actor.system("test")

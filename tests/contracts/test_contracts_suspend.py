@@ -11,10 +11,10 @@ from prefect.flow_runs import resume_flow_run
 from sqlalchemy import func, select
 
 from flows.contract_approval import ApprovalParameters, contract_approval
+from governance.contracts.use_cases import contracts
 from governance.db.models import Document
 from governance.db.models.contracts import Declaration
 from governance.db.uow import UnitOfWork
-from governance.services import contracts
 
 
 def _start(params: ApprovalParameters):  # type: ignore[no-untyped-def]

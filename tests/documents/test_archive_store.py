@@ -21,11 +21,12 @@ from governance.config import Settings, get_settings, reset_settings
 from governance.db.engine import get_engine
 from governance.db.models.archive import ArchivedFile
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members, outbox
-from governance.services.documents import existing_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.use_cases import outbox
+from governance.kernel.use_cases.documents import existing_keys
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 from tasks.mail import deliver_pending, deliver_prefix
 
 LETTER = b"PK\x03\x04 a letter with a name, an address and a ballot code \x00\xff"

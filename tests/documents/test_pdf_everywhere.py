@@ -14,7 +14,7 @@ from documents.template_sources.employment_contract import sample as contract_sa
 from governance.config import reset_settings
 from governance.db.models import Document
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 
 def _requests() -> list[DocumentRequest]:

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from governance.domain.calendar import (
+from governance.contracts.rules.contracts import dimona_deadlines
+from governance.kernel.rules.calendar import (
     add_calendar_days,
     add_working_days,
     after,
@@ -18,7 +19,6 @@ from governance.domain.calendar import (
     working_days_between,
     working_days_later,
 )
-from governance.domain.contracts import dimona_deadlines
 
 HOLIDAYS_2026 = {
     date(2026, 1, 1), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 14), date(2026, 5, 25),

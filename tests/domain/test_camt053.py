@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from governance.domain.camt053 import (
+from governance.kernel.rules.errors import RuleViolation
+from governance.register.rules.camt053 import (
     InvalidStatement,
     Statement,
     StatementEntry,
     parse_statement,
     parse_statements,
 )
-from governance.domain.errors import RuleViolation
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "camt053"
 NS02 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from governance.domain.camt053 import (
+from governance.register.rules.camt053 import (
     SUPPORTED_NAMESPACES,
     ForeignAccount,
     InvalidStatement,

@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.domain.camt053 import StatementEntry
-from governance.domain.payments import EntryUse, use_of
+from governance.register.rules.camt053 import StatementEntry
+from governance.register.rules.payments import EntryUse, use_of
 
 
 def _entry(*, booked: bool, currency: str, credit: bool, reversal: bool) -> StatementEntry:

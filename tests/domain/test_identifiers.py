@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from stdnum.be import ogm_vcs
 
 from governance.clock import business_today
-from governance.domain.errors import RuleViolation
-from governance.domain.identifiers import (
+from governance.kernel.rules.errors import RuleViolation
+from governance.kernel.rules.identifiers import (
     InvalidIdentifier,
     bic_for_iban,
     birth_date_from_national_number,

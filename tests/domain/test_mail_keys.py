@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from governance.domain import mail_keys as mk
+from governance.kernel.rules import mail_keys as mk
 
 LOCKED_UNTIL = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.domain.enums import MemberKind, MemberStatus
-from governance.domain.payments import PaymentMatch, match_payment
-from governance.domain.register import (
+from governance.kernel.rules.enums import MemberKind, MemberStatus
+from governance.register.rules.payments import PaymentMatch, match_payment
+from governance.register.rules.register import (
     CANNOT_SUBSCRIBE,
     MemberCannotSubscribe,
     SubscriptionStatus,

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.domain.einvoice import (
+from governance.assembly.rules.voting import VotingStillOpen, check_closable
+from governance.contracts.rules.einvoice import (
     CreditTooLarge,
     EndpointMissing,
     check_corrected_amount,
     check_credit,
     check_endpoint,
 )
-from governance.domain.members import ErasureRefused, check_erasable
-from governance.domain.voting import VotingStillOpen, check_closable
+from governance.members.rules.members import ErasureRefused, check_erasable
 
 CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)
 

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.domain.errors import RuleViolation
-from governance.domain.tally import (
+from governance.assembly.rules.tally import (
     TallyInputError,
     TallyScenario,
     count,
@@ -20,6 +19,7 @@ from governance.domain.tally import (
     parse_scenario,
     run_cli,
 )
+from governance.kernel.rules.errors import RuleViolation
 
 MOTION_KEYS = {
     "id",

@@ -20,10 +20,11 @@ from e2e_stack import Stack
 
 from governance.clock import brussels_date, utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import erasure_requests, members, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import erasure_requests, members
+from governance.register.use_cases import shares
 
 LINK = re.compile(r"https?://\S+/link/[A-Za-z0-9_-]+")
 

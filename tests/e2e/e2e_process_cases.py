@@ -75,10 +75,11 @@ def _admitted(stack: Stack, parameters: dict[str, Any]) -> None:
 
 
 def _declaration(stack: Stack) -> dict[str, Any]:
-    from governance.domain.actor import Actor
-    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-    from governance.domain.members import MemberFacts
-    from governance.services import members, shares
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+    from governance.members.rules.members import MemberFacts
+    from governance.members.use_cases import members
+    from governance.register.use_cases import shares
 
     n = next(_serial)
     now = utcnow()

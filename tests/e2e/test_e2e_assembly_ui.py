@@ -30,13 +30,14 @@ from ui_forms import Shots, add_item, choose, fill, open_run_form, submit, switc
 from governance.db.models import Document, Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.domain.register import EntryKind
-from governance.domain.staff import StaffRole
-from governance.services import members, register
-from governance.services.shares import brussels_today
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.staff import StaffRole
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.register.rules.register import EntryKind
+from governance.register.use_cases import register
+from governance.register.use_cases.shares import brussels_today
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -207,7 +208,7 @@ def test_staff_create_convene_and_close_an_assembly_in_the_ui(
 
 def test_staff_start_the_transition_campaign_from_its_form(stack: Stack) -> None:
     from governance.db.models.transition import TransitionCampaign
-    from governance.services.member_import import import_members
+    from governance.members.use_cases.member_import import import_members
     from seeding.transition import members_csv
 
     text = members_csv(6, without_email_every=5, seed=4242)  # the 4th has no e-mail: by post

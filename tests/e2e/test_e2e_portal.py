@@ -33,7 +33,7 @@ from governance.clock import business_today
 from governance.db.models.onboarding import Application
 from governance.db.models.register import ShareSubscription
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
+from governance.kernel.rules.staff import StaffRole
 from seeding.camt import Credit, statement_xml
 
 CHROMIUM = "/usr/bin/chromium"

@@ -27,7 +27,7 @@ from staff_ui import StaffUI
 from governance.clock import business_today, utcnow
 from governance.db.models import DecisionRequest, Member
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
+from governance.kernel.rules.staff import StaffRole
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -226,10 +226,11 @@ def test_a_refused_application_is_corrected_in_its_form_filled_again(
 def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
     """A member (with paid shares when asked): the situation staff find, set up by services."""
 
-    from governance.domain.actor import Actor
-    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-    from governance.domain.members import MemberFacts
-    from governance.services import members, shares
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+    from governance.members.rules.members import MemberFacts
+    from governance.members.use_cases import members
+    from governance.register.use_cases import shares
 
     tag = secrets.token_hex(3)
     with UnitOfWork(stack.settings) as uow:
@@ -252,7 +253,7 @@ def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
 def test_staff_transfer_shares_once_the_board_approves_in_the_form(
         stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
 
-    from governance.services import shares
+    from governance.register.use_cases import shares
 
     giver, receiver = _member(stack, "Lotte", shares_held=2), _member(stack, "Hugo")
     deed = f"deed-{secrets.token_hex(3)}"
@@ -359,8 +360,8 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
         stack: Stack, staff: StaffUI, phones: Authenticators) -> None:
 
     from governance.db.models import SharePayment, ShareSubscription
-    from governance.domain.actor import Actor
-    from governance.services import shares
+    from governance.kernel.rules.actor import Actor
+    from governance.register.use_cases import shares
 
     member_id = _member(stack, "Griet")
     now = utcnow()
@@ -408,7 +409,7 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     import sys
     from datetime import timedelta
 
-    from governance.services import grant_awards, grants
+    from governance.grants.use_cases import grant_awards, grants
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grants"))
     from grants_testkit import T0, add_reviewers, apply, make_call, make_members, score_all
@@ -464,10 +465,11 @@ def test_staff_paste_a_bank_statement_and_the_payment_is_recorded(
     from e2e_stack import ARTIFACTS
 
     from governance.db.models import BankStatement, SharePayment
-    from governance.domain.actor import Actor
-    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-    from governance.domain.members import MemberFacts
-    from governance.services import members, shares
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+    from governance.members.rules.members import MemberFacts
+    from governance.members.use_cases import members
+    from governance.register.use_cases import shares
     from seeding.camt import Credit, statement_xml
 
     with UnitOfWork(stack.settings) as uow:

@@ -30,13 +30,13 @@ import pytest
 from e2e_stack import Stack, running_stack
 from sqlalchemy import select
 
+from governance.assembly.use_cases import assembly as service
 from governance.clock import utcnow
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.actor import Actor
-from governance.services import assembly as service
-from governance.services import register_import
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.register.use_cases import register_import
 from seeding.assembly import sample_assembly
 from seeding.register import shareholders_csv
 

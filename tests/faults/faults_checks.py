@@ -18,13 +18,14 @@ from faults_smtp import Arrivals, arrivals
 from sqlalchemy import func, select
 from test_assembly_convening import new_assembly, shareholders
 
+from governance.contracts.use_cases import contracts
 from governance.db.models import Document, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.actor import Actor
-from governance.domain.enums import Language
-from governance.services import contracts, register
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language
+from governance.register.use_cases import register
 
 # Read at import: the coop_env fixture clears every COOP_* variable before a test body runs.
 _REPLAY_SEED = os.environ.get("COOP_FAULTS_SEED")

@@ -11,12 +11,12 @@ import httpx
 from browser_kit import free_port, running
 
 from coopflow_cli.ballot_web.app import server_config
+from governance.assembly.rules import assembly as rules
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain import assembly as rules
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

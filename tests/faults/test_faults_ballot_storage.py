@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.services import members
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 from seeding.voting import random_choices, seed_assembly
 from tests.conftest import PG_URL

@@ -13,14 +13,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from coopflow_cli.ballot_web.app import create_app
+from governance.assembly.rules import assembly as rules
+from governance.assembly.rules.voting import WrongCodeThrottle
 from governance.clock import utcnow
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain import assembly as rules
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.domain.voting import WrongCodeThrottle
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

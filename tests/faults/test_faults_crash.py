@@ -28,10 +28,11 @@ from test_assembly_crash import CrashingSink, _start
 from documents.sink import MailSink
 from governance.clock import utcnow
 from governance.config import get_settings, reset_settings
+from governance.contracts.use_cases import contracts
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.delivery import LEASE
-from governance.services import contracts, delivery
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.delivery import LEASE
+from governance.kernel.use_cases import delivery
 
 pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.import_rows import ImportProblem
-from governance.domain.member_import import MemberImportRejected
-from governance.domain.register_import import COLUMNS as REGISTER_COLUMNS
-from governance.domain.register_import import RegisterImportRejected
-from governance.services import member_import, register_import
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.import_rows import ImportProblem
+from governance.members.rules.member_import import MemberImportRejected
+from governance.members.use_cases import member_import
+from governance.register.rules.register_import import COLUMNS as REGISTER_COLUMNS
+from governance.register.rules.register_import import RegisterImportRejected
+from governance.register.use_cases import register_import
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def test_an_application_with_control_characters_is_refused_field_by_field(
 ) -> None:  # type: ignore[no-untyped-def]
     from onboarding_samples import person
 
-    from governance.domain.onboarding import InvalidApplication, parse_application
+    from governance.members.rules.onboarding import InvalidApplication, parse_application
 
     with pytest.raises(InvalidApplication) as caught:
         parse_application(person(**{field: value}))
@@ -158,8 +159,8 @@ def test_staff_forms_and_flow_parameters_use_the_same_text_check(faults_report) 
     from pydantic import ValidationError
 
     from flows.member_onboarding import ReviewInput
-    from governance.services.assembly import CandidateInput
-    from governance.services.grants import ReviewerSpec
+    from governance.assembly.use_cases.assembly import CandidateInput
+    from governance.grants.use_cases.grants import ReviewerSpec
 
     with pytest.raises(ValidationError, match=r"contains a control character \(position 3\)"):
         ReviewInput(choice="reject", note="no\x00 thanks", staff="anna")

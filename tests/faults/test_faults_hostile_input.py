@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from governance.domain.errors import RuleViolation
+from governance.kernel.rules.errors import RuleViolation
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "camt053"
 EXAMPLES = 120
@@ -98,7 +98,7 @@ def _report_tallies(faults_report):  # type: ignore[no-untyped-def]
 def test_onboarding_application(choice) -> None:  # type: ignore[no-untyped-def]
     from onboarding_samples import person
 
-    from governance.domain.onboarding import Application
+    from governance.members.rules.onboarding import Application
 
     _tally("onboarding Application", lambda: Application.model_validate(_mutate(person(), choice)))
 
@@ -108,7 +108,7 @@ def test_onboarding_application(choice) -> None:  # type: ignore[no-untyped-def]
 def test_contract_declaration(choice) -> None:  # type: ignore[no-untyped-def]
     from contracts_helpers import declaration
 
-    from governance.domain.contracts import ContractDeclaration
+    from governance.contracts.rules.contracts import ContractDeclaration
 
     sample = declaration(1).model_dump(mode="json")
     _tally("contract declaration",
@@ -118,7 +118,7 @@ def test_contract_declaration(choice) -> None:  # type: ignore[no-untyped-def]
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mutations)
 def test_grant_application(choice) -> None:  # type: ignore[no-untyped-def]
-    from governance.services.grants import ApplicationSpec
+    from governance.grants.use_cases.grants import ApplicationSpec
 
     sample = {"member_id": 1, "project_title": "Salto Avignon", "summary": "Festival",
               "amount_asked_cents": 150000, "budget_lines": [], "starts_on": "2027-03-01",
@@ -130,8 +130,8 @@ def test_grant_application(choice) -> None:  # type: ignore[no-untyped-def]
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mutations)
 def test_assembly_set_up(choice) -> None:  # type: ignore[no-untyped-def]
+    from governance.assembly.use_cases.assembly import AssemblyInput
     from governance.clock import utcnow
-    from governance.services.assembly import AssemblyInput
     from seeding.assembly import sample_assembly
 
     sample = sample_assembly(utcnow()).model_dump(mode="json")
@@ -141,7 +141,7 @@ def test_assembly_set_up(choice) -> None:  # type: ignore[no-untyped-def]
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mutations)
 def test_tally_scenario_json(choice) -> None:  # type: ignore[no-untyped-def]
-    from governance.domain.tally import count_json
+    from governance.assembly.rules.tally import count_json
 
     sample = {  # the shape of tests/domain/test_tally.py's scenario()
         "rules": {"vote_basis": "per_share", "vote_cap_fraction": None, "quorum_fraction": "1/2",
@@ -159,7 +159,7 @@ def test_tally_scenario_json(choice) -> None:  # type: ignore[no-untyped-def]
 @given(st.sampled_from(sorted(FIXTURES.glob("*.xml"))), st.integers(0, 2**32),
        st.sampled_from(["flip", "cut", "text", "garbage"]))
 def test_camt053_bytes(path: Path, seed: int, how: str) -> None:
-    from governance.domain.camt053 import parse_statement
+    from governance.register.rules.camt053 import parse_statement
 
     rng = random.Random(seed)
     data = bytearray(path.read_bytes())
@@ -205,8 +205,8 @@ def test_register_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services.register_import import import_register
+    from governance.kernel.rules.actor import Actor
+    from governance.register.use_cases.register_import import import_register
     from seeding.register import register_csv
 
     text = _mutate_csv(register_csv(6), seed, value)
@@ -231,8 +231,8 @@ def test_members_csv_import_refuses_cleanly_and_writes_nothing(
     coop_env, seed: int, value: str
 ) -> None:  # type: ignore[no-untyped-def]
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services.member_import import import_members
+    from governance.kernel.rules.actor import Actor
+    from governance.members.use_cases.member_import import import_members
     from seeding.transition import members_csv
 
     text = _mutate_csv(members_csv(6, seed=seed % 1000), seed, value)

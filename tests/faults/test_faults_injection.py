@@ -41,8 +41,8 @@ def test_member_text_comes_out_literally_in_every_document(template: str, faults
 
 def test_member_text_comes_out_literally_in_an_email(coop_env, mail_sink, faults_report) -> None:  # type: ignore[no-untyped-def]
     from governance.db.uow import UnitOfWork
-    from governance.domain.enums import Language
-    from governance.services import outbox
+    from governance.kernel.rules.enums import Language
+    from governance.kernel.use_cases import outbox
     from tasks.mail import deliver_pending
 
     with UnitOfWork() as uow:
@@ -100,10 +100,11 @@ def test_a_formula_in_a_member_name_is_a_string_cell_in_the_register_xlsx(
     from test_register_changes import holder
 
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-    from governance.domain.members import MemberFacts
-    from governance.services import members, register_export
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+    from governance.members.rules.members import MemberFacts
+    from governance.members.use_cases import members
+    from governance.register.queries import register_export
 
     formula = '=HYPERLINK("http://x","y")'
 

@@ -16,6 +16,8 @@ from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.assembly.use_cases import assembly as assembly_service
+from governance.assembly.use_cases import voting as voting_service
 from governance.clock import utcnow
 from governance.config import InvalidKey, Settings, get_settings, reset_settings
 from governance.db import keys
@@ -24,11 +26,9 @@ from governance.db.engine import dispose_engines
 from governance.db.models import Member
 from governance.db.models.keys import KeyCheck
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.services import assembly as assembly_service
-from governance.services import members
-from governance.services import voting as voting_service
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 from seeding.voting import seed_assembly
 

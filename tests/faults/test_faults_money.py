@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from governance.db.models import DecisionRequest, SharePayment
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.errors import RuleViolation
-from governance.domain.members import MemberFacts
-from governance.services import members, payments, reversals, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.errors import RuleViolation
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.register.use_cases import payments, reversals, shares
 from seeding.camt import Credit, statement_xml
 
 COOP = "BE71096123456769"

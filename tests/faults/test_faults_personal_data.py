@@ -66,8 +66,8 @@ def test_national_numbers_appear_only_in_their_encrypted_column(
     from flows.member_onboarding import OnboardingParameters, member_onboarding
     from governance.db.models import Member
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services.member_import import import_members
+    from governance.kernel.rules.actor import Actor
+    from governance.members.use_cases.member_import import import_members
     from seeding.transition import members_csv
 
     caplog.set_level(logging.DEBUG)

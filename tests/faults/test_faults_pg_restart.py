@@ -42,8 +42,8 @@ from governance.clock import utcnow
 from governance.config import get_settings
 from governance.db.models import ShareSubscription
 from governance.db.uow import UnitOfWork
-from governance.domain.delivery import LEASE
-from governance.services import delivery
+from governance.kernel.rules.delivery import LEASE
+from governance.kernel.use_cases import delivery
 
 PG_URL = os.environ.get("COOP_TEST_DATABASE_URL", "")
 ASKED = bool(os.environ.get("COOP_TEST_PG_RESTART"))

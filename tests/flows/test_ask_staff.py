@@ -15,7 +15,7 @@ from sqlalchemy import select
 from flows.human import DecisionCancelled, NewRequest, StaffInput, ask_staff, decision_of
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import DecisionKind
+from governance.kernel.rules.staff import DecisionKind
 
 
 class Verdict(StaffInput):

@@ -12,10 +12,11 @@ from flows.member_erasure import ErasureDecision, ErasureParameters, member_eras
 from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import erasure_requests, members, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import erasure_requests, members
+from governance.register.use_cases import shares
 
 
 def _asked(email: str, *, with_shares: bool = False) -> tuple[int, str]:

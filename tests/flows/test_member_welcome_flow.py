@@ -9,10 +9,10 @@ from sqlalchemy import select
 from flows.member_welcome import WelcomeParameters, member_welcome
 from governance.db.models import Document, Member, TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 
 def test_welcome_flow_archives_the_letter_and_mails_it_once(coop_env, mail_sink, monkeypatch,

@@ -44,12 +44,18 @@ def test_commits_only_in_use_cases_or_known_places() -> None:
 
 
 def test_use_cases_hand_out_views_not_table_rows() -> None:
-    """A public function of governance.services returns a view, an id or a figure; the known
+    """A public use case or query returns a view, an id or a figure; the known
     functions returning ORM rows may leave the list, no new one may join."""
     assert _compare("orm_rows_returned") == []
 
 
+def test_queries_never_commit() -> None:
+    """A query module of a business area reads; a commit there is a use case in the wrong room."""
+    commits = house.offenders()["commits_outside_use_cases"]
+    assert [name for name in commits if ".queries." in name] == []
+
+
 def test_a_use_case_commits_once() -> None:
-    """One transaction rule: a use case of governance.services commits once, at its end; the
+    """One transaction rule: a use case commits once, at its end; the
     known exceptions (a claim committed before a send, say) may leave the list, not grow."""
     assert _compare("use_cases_committing_more_than_once") == []

@@ -1,5 +1,5 @@
-"""Outbox keys have one home: governance/domain/mail_keys.py. No other production module spells
-a "mail:" key or prefix; flows, tasks and the CLI get them from that module or from the use case
+"""Outbox keys have one home: governance/kernel/rules/mail_keys.py. No other production module
+spells a "mail:" key or prefix; flows, tasks and the CLI get them from that module or from the use case
 that queued the message."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HOME = ROOT / "governance" / "domain" / "mail_keys.py"
+HOME = ROOT / "governance" / "kernel" / "rules" / "mail_keys.py"
 PACKAGES = ("governance", "tasks", "flows", "coopflow_cli", "seeding", "bench")
 
 
@@ -37,6 +37,6 @@ def test_no_module_but_mail_keys_spells_an_outbox_key() -> None:
         if path != HOME
         for line, text in _spelled_keys(ast.parse(path.read_text(encoding="utf-8")))
     ]
-    assert not offenders, "build outbox keys with governance.domain.mail_keys:\n" + "\n".join(
+    assert not offenders, "build outbox keys with governance.kernel.rules.mail_keys:\n" + "\n".join(
         offenders
     )

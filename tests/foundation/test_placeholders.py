@@ -10,9 +10,9 @@ from coopflow_cli.main import app
 from governance.config import Settings, get_settings, reset_settings
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
+from governance.kernel.use_cases import outbox
 from governance.placeholders import PlaceholderSettings, placeholders, require_ready
-from governance.services import outbox
 from tasks.mail import deliver_pending, deliver_prefix
 
 REAL = {

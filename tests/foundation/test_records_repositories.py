@@ -10,12 +10,12 @@ from sqlalchemy import select
 from governance.db.models import DecisionRequest, TimelineEvent
 from governance.db.repositories.timeline import NewEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.decisions import DecisionStatus
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.errors import InvalidTransition, NotFound
-from governance.domain.members import MemberFacts
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.decisions import DecisionStatus
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.errors import InvalidTransition, NotFound
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 WHEN = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 COLUMNS = ("member_id", "actor_kind", "actor", "action", "subject_type", "subject_id",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from governance.config import Settings
+from governance.contracts.rules.offices import WrongEmploymentLanguage, employment_language
 from governance.db.crypto import FieldCipher
-from governance.domain.enums import Language, Office
-from governance.domain.offices import WrongEmploymentLanguage, employment_language
+from governance.kernel.rules.enums import Language, Office
 from governance.statutes import InvalidStatutes, load_statutes
 
 
@@ -50,7 +50,7 @@ _MINIMAL = ('[[share_classes]]\ncode = "A"\nlabel = "x"\nnominal_value_cents = 3
 def test_the_repository_statutes_set_every_threshold_in_one_file() -> None:
     import tomllib
 
-    from governance.domain.contracts import ContractSettings
+    from governance.contracts.rules.contracts import ContractSettings
     from governance.statutes import DEFAULT_STATUTES
 
     written = tomllib.loads(DEFAULT_STATUTES.read_text(encoding="utf-8"))
@@ -75,7 +75,7 @@ def test_a_majority_below_the_law_is_refused(tmp_path: Path, key: str, value: st
 def test_contract_thresholds_in_force_are_read_from_the_statutes_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from governance.domain.contracts import required_approvals
+    from governance.contracts.rules.contracts import required_approvals
     from governance.statutes import get_statutes
 
     own = tmp_path / "statutes.toml"

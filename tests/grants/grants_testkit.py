@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.grants import CallKind
-from governance.domain.members import MemberFacts
-from governance.services import grants, members
+from governance.grants.rules.grants import CallKind
+from governance.grants.use_cases import grants
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # closing time
 IBANS = ["BE71096123456769", "BE62510007547061", "BE43068999999501"]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from governance.clock import brussels_date, to_brussels, utcnow
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.domain.grants import CallClosed
+from governance.grants.rules.grants import CallClosed
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 

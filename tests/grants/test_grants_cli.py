@@ -14,8 +14,8 @@ from coopflow_cli.main import app
 from governance.db.models import TimelineEvent
 from governance.db.models.grants import GrantAssignment, GrantCall, GrantReviewer
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
-from governance.services import grants
+from governance.grants.use_cases import grants
+from governance.kernel.rules.staff import StaffRole
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.domain import grants as g
+from governance.grants.rules import grants as g
 
 T0 = datetime(2027, 3, 1, tzinfo=UTC)
 CRITERIA = [g.Criterion("artistic", 3, 10), g.Criterion("impact", 2, 10),

@@ -15,8 +15,8 @@ from flows.grant_awarding import GrantAwardingParameters, grant_awarding
 from flows.grant_reminders import GrantReminderParameters, grant_reminders
 from governance.db.models import Document
 from governance.db.uow import UnitOfWork
-from governance.domain.grants import BoardChange
-from governance.services import grant_awards, grant_payments
+from governance.grants.rules.grants import BoardChange
+from governance.grants.use_cases import grant_awards, grant_payments
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 SUBJECTS = {"fr": "votre bourse", "nl": "uw beurs", "de": "Ihr Stipendium", "en": "your grant"}

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.models.grants import GrantAssignment, GrantInstalment
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import InvalidTransition, RuleViolation
-from governance.domain.grants import (
+from governance.grants.rules.grants import (
     BoardChange,
     CallClosed,
     ConflictOfInterest,
@@ -21,8 +20,9 @@ from governance.domain.grants import (
     InvalidScore,
     OverBudget,
 )
-from governance.domain.identifiers import InvalidIdentifier
-from governance.services import grant_awards, grant_payments, grants
+from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.kernel.rules.errors import InvalidTransition, RuleViolation
+from governance.kernel.rules.identifiers import InvalidIdentifier
 
 GOOD = {"quality": 8, "impact": 7}
 

@@ -13,8 +13,8 @@ from prefect.flow_runs import resume_flow_run
 
 from flows.grant_awarding import GrantAwardingParameters, grant_awarding
 from governance.db.uow import UnitOfWork
-from governance.domain.decisions import DecisionStatus
-from governance.services import grant_awards, grant_payments
+from governance.grants.use_cases import grant_awards, grant_payments
+from governance.kernel.rules.decisions import DecisionStatus
 
 
 def _start_deployed_run(call_id: int, days: float = 2):  # type: ignore[no-untyped-def]
@@ -44,7 +44,7 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
     refs = [apply(call_id, m, 50_000, minutes=i, account=i) for i, m in enumerate(applicants)]
     add_reviewers(call_id, ["ann", "bob"])
     with UnitOfWork() as uow:
-        from governance.services import grants
+        from governance.grants.use_cases import grants
 
         grants.screen_call(uow, call_id, T0 + timedelta(hours=1))
     with UnitOfWork() as uow:

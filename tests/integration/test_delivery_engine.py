@@ -16,9 +16,9 @@ from governance.clock import utcnow
 from governance.db.models import OutboxMessage
 from governance.db.repositories.outbox import NewMessage
 from governance.db.uow import UnitOfWork
-from governance.domain.delivery import LEASE, claim_holder, claim_token
-from governance.domain.enums import Language, OutboxStatus
-from governance.services import delivery
+from governance.kernel.rules.delivery import LEASE, claim_holder, claim_token
+from governance.kernel.rules.enums import Language, OutboxStatus
+from governance.kernel.use_cases import delivery
 from tasks.mail import deliver_pending, deliver_prefix
 
 PATHS = ["single", "bulk"]
@@ -173,8 +173,8 @@ def test_an_attachment_missing_from_this_machines_archive_waits_and_stops_nothin
 ) -> None:
     """A worker whose archive lacks an attachment (another machine wrote it) sends nothing for
     that message, keeps it pending for a later attempt, and goes on with the others."""
-    from governance.domain.enums import DocumentFormat
-    from governance.services.documents import ArchivedDocument, record_documents
+    from governance.kernel.rules.enums import DocumentFormat
+    from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
 
     with UnitOfWork() as uow:
         record_documents(uow.session, [ArchivedDocument(

@@ -8,10 +8,11 @@ import pytest
 from documents.produce import DocumentRequest, produce
 from documents.template_sources.welcome_letter import sample
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members, outbox
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.use_cases import outbox
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 from tasks.mail import deliver_pending, deliver_prefix
 
 
@@ -76,7 +77,7 @@ def test_a_name_with_accents_reaches_the_mail_client_intact() -> None:
     from email import policy
 
     from documents.bulk_mail import compose
-    from governance.domain.delivery import ClaimedMessage
+    from governance.kernel.rules.delivery import ClaimedMessage
 
     message = ClaimedMessage(1, "k:1", "t", "a@example.org", "welcome", Language.FR, {}, [],
                              False, None)

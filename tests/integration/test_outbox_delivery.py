@@ -12,10 +12,11 @@ from documents.sink import EmlWriter, MailSink
 from governance.clock import utcnow
 from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
-from governance.domain.members import MemberFacts
-from governance.services import delivery, members, outbox
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office, OutboxStatus
+from governance.kernel.use_cases import delivery, outbox
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 from tasks.mail import deliver_pending
 
 

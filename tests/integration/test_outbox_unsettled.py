@@ -14,8 +14,8 @@ from test_outbox_delivery import _queue
 from governance.db.models import OutboxMessage
 from governance.db.repositories.outbox import OutboxRepository
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import OutboxStatus
-from governance.services import delivery_claims
+from governance.kernel.rules.enums import OutboxStatus
+from governance.kernel.use_cases import delivery_claims
 from tasks.mail import deliver_pending, deliver_prefix
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import StatementError
 from governance.clock import utcnow
 from governance.db.models import Base, DecisionRequest, SharePayment, ShareRefund
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import DecisionStatus
-from governance.domain.register import PaymentStatus, RefundStatus
+from governance.kernel.rules.enums import DecisionStatus
+from governance.register.rules.register import PaymentStatus, RefundStatus
 
 
 def _payment(status: str) -> SharePayment:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.domain.contracts import ClientKind, VatRegime
-from governance.domain.einvoice import (
+from governance.contracts.rules.contracts import ClientKind, VatRegime
+from governance.contracts.rules.einvoice import (
     ContractInvoiceInput,
     DocumentKind,
     InvoiceClient,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.domain.contracts import ClientKind, VatRegime
-from governance.domain.einvoice import (
+from governance.contracts.rules.contracts import ClientKind, VatRegime
+from governance.contracts.rules.einvoice import (
     EU_COUNTRIES,
     FormReason,
     InvoiceClient,

@@ -6,10 +6,10 @@ import sqlite3
 
 from alembic import command
 
+from governance.contracts.rules.einvoice import DocumentKind
+from governance.contracts.use_cases import invoicing
 from governance.db.migrate import alembic_config, upgrade
 from governance.db.uow import UnitOfWork
-from governance.domain.einvoice import DocumentKind
-from governance.services import invoicing
 
 
 def test_the_year_sequence_starts_after_the_highest_number_issued_before(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ from contracts_helpers import add_member, client, declaration
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.contracts.use_cases import contracts
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import contracts
+from governance.kernel.rules.actor import Actor
 
 runner = CliRunner()
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from contracts_helpers import add_member, client, declaration
 
 from flows.contract_batch import BatchParameters, contract_batch
+from governance.contracts.rules.contracts import ClientKind
+from governance.contracts.rules.ubl_rules import failures
+from governance.contracts.use_cases import contracts, einvoicing
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import ClientKind
-from governance.domain.ubl_rules import failures
-from governance.services import contracts, einvoicing
+from governance.kernel.rules.actor import Actor
 
 
 def test_the_batch_sends_business_clients_a_valid_peppol_invoice_once(

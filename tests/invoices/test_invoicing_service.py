@@ -19,15 +19,20 @@ from documents.contract_papers import requests_for
 from documents.peppol import FolderSender
 from documents.produce import produce
 from governance.clock import business_today
+from governance.contracts.rules.contracts import ClientKind, DeclarationStatus, VatRegime
+from governance.contracts.rules.einvoice import (
+    CreditTooLarge,
+    DocumentKind,
+    EInvoiceStatus,
+    InvoiceForm,
+)
+from governance.contracts.rules.ubl_rules import NS, failures
+from governance.contracts.use_cases import contract_paperwork, contracts, einvoicing, invoicing
 from governance.db.models import DecisionRequest, Document, TimelineEvent
 from governance.db.models.contracts import Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.contracts import ClientKind, DeclarationStatus, VatRegime
-from governance.domain.einvoice import CreditTooLarge, DocumentKind, EInvoiceStatus, InvoiceForm
-from governance.domain.ubl_rules import NS, failures
-from governance.services import contract_paperwork, contracts, einvoicing, invoicing
+from governance.kernel.rules.actor import Actor
 from tasks.mail import deliver_pending
 
 pytestmark = pytest.mark.usefixtures("coop_env")

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from invoice_samples import facts
 from lxml import etree
 
-from governance.domain.contracts import VatRegime, invoice_amounts
-from governance.domain.einvoice import DocumentKind, regime_for
-from governance.domain.ubl import CUSTOMIZATION_ID, PROFILE_ID, amount, to_ubl
-from governance.domain.ubl_rules import NS, RULE_IDS, EInvoiceRejected, failures, validate
+from governance.contracts.rules.contracts import VatRegime, invoice_amounts
+from governance.contracts.rules.einvoice import DocumentKind, regime_for
+from governance.contracts.rules.ubl import CUSTOMIZATION_ID, PROFILE_ID, amount, to_ubl
+from governance.contracts.rules.ubl_rules import NS, RULE_IDS, EInvoiceRejected, failures, validate
 
 SELLER = "cac:AccountingSupplierParty/cac:Party/"
 BUYER = "cac:AccountingCustomerParty/cac:Party/"

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from coopflow_cli.main import app
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import onboarding, onboarding_admission
+from governance.kernel.rules.actor import Actor
+from governance.members.use_cases import onboarding, onboarding_admission
 
 runner = CliRunner()
 

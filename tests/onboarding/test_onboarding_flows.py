@@ -21,9 +21,9 @@ from governance.clock import utcnow
 from governance.db.models import Member, OutboxMessage, ShareSubscription, TimelineEvent
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.onboarding import Application, ApplicationStatus
-from governance.services import onboarding
+from governance.kernel.rules.actor import Actor
+from governance.members.rules.onboarding import Application, ApplicationStatus
+from governance.members.use_cases import onboarding
 
 
 class ScriptedStaff:

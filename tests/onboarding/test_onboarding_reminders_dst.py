@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from governance.domain.calendar import brussels_instant, to_brussels
-from governance.domain.onboarding import (
+from governance.kernel.rules.calendar import brussels_instant, to_brussels
+from governance.members.rules.onboarding import (
     ApplicationStatus,
     ReminderKind,
     WaitingApplication,

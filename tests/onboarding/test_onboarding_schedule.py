@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from governance.domain.calendar import belgian_public_holidays
-from governance.domain.calendar import working_days_later as add_working_days
-from governance.domain.onboarding import (
+from governance.kernel.rules.calendar import belgian_public_holidays
+from governance.kernel.rules.calendar import working_days_later as add_working_days
+from governance.members.rules.onboarding import (
     ApplicationStatus,
     ReminderDue,
     ReminderKind,

@@ -19,17 +19,18 @@ from governance.db.models import (
 )
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.domain.errors import InvalidTransition, RuleViolation
-from governance.domain.members import ErasureRefused
-from governance.domain.onboarding import (
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.kernel.rules.errors import InvalidTransition, RuleViolation
+from governance.members.rules.members import ErasureRefused
+from governance.members.rules.onboarding import (
     Application,
     ApplicationStatus,
     InvalidApplication,
     ReviewChoice,
 )
-from governance.services import erasure, onboarding, onboarding_admission, shares
+from governance.members.use_cases import erasure, onboarding, onboarding_admission
+from governance.register.use_cases import shares
 
 STAFF = Actor.staff("anna")
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from governance.db.models import DecisionRequest
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.onboarding import Application, ApplicationStatus
-from governance.services import onboarding
+from governance.kernel.rules.actor import Actor
+from governance.members.rules.onboarding import Application, ApplicationStatus
+from governance.members.use_cases import onboarding
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -8,8 +8,8 @@ import pytest
 from onboarding_samples import NOW, bce, company, person
 from pydantic import ValidationError
 
-from governance.domain.enums import MemberKind
-from governance.domain.onboarding import (
+from governance.kernel.rules.enums import MemberKind
+from governance.members.rules.onboarding import (
     Application,
     ConsentMissing,
     InvalidApplication,

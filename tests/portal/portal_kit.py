@@ -86,10 +86,11 @@ def active_member(email: str, language: Any = None, shares_held: int = 3, office
     """An active member with this e-mail address (and paid shares subscribed this year)."""
     from governance.clock import brussels_date, utcnow
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-    from governance.domain.members import MemberFacts
-    from governance.services import members, shares
+    from governance.kernel.rules.actor import Actor
+    from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+    from governance.members.rules.members import MemberFacts
+    from governance.members.use_cases import members
+    from governance.register.use_cases import shares
 
     n = next(_NUMBERS)
     facts = MemberFacts(

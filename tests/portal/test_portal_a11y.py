@@ -35,9 +35,9 @@ from governance.clock import utcnow
 from governance.config import get_settings
 from governance.db.models.portal import PortalLink, PortalSession
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberStatus
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 
 SHOTS = ROOT / "tests" / "_artifacts" / "portal"

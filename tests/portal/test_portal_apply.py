@@ -18,8 +18,8 @@ from governance.db.models import DecisionRequest, TimelineEvent
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
 from governance.db.uow import UnitOfWork
-from governance.domain.onboarding import ApplicationStatus, ReviewChoice
-from governance.services import onboarding
+from governance.members.rules.onboarding import ApplicationStatus, ReviewChoice
+from governance.members.use_cases import onboarding
 
 NN = "85.07.30-033.28"
 NN_DIGITS = "85073003328"

@@ -15,10 +15,11 @@ from documents.archive import store
 from governance.db.models import Document, Member, TimelineEvent
 from governance.db.models.portal import PortalSession
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.register.use_cases import shares
 
 _n = itertools.count(1)
 

@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.models.grants import GrantApplication, GrantBudgetLine
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
-from governance.domain.grants import ApplicationStatus, CallKind
-from governance.domain.members import MemberFacts
-from governance.services import grant_awards, grants, members
-from governance.services.documents import ArchivedDocument, record_documents
+from governance.grants.rules.grants import ApplicationStatus, CallKind
+from governance.grants.use_cases import grant_awards, grants
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
+from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 CLOSES = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 NOW = CLOSES - timedelta(days=5)
@@ -336,8 +337,8 @@ def test_two_requests_of_one_form_at_once_store_one_application(coop_env, monkey
     other finds the winner's file by its request key (and a different form is refused)."""
     import pytest
 
-    from governance.domain.grants import DuplicateApplication
-    from governance.services import grants_portal
+    from governance.grants.rules.grants import DuplicateApplication
+    from governance.grants.use_cases import grants_portal
 
     member_id = make_member("zoe@example.be")
     call_id = make_call()

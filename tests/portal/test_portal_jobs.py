@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from coopflow_cli.portal.processes import ProcessNotStarted
 from governance.clock import business_today
+from governance.contracts.rules.contracts import DecisionAction, DeclarationStatus
+from governance.contracts.use_cases import contracts
 from governance.db.models.contracts import Declaration, Invoice
 from governance.db.uow import UnitOfWork
-from governance.domain.contracts import DecisionAction, DeclarationStatus
-from governance.domain.enums import Language
-from governance.services import contracts
-from governance.services.documents import ArchivedDocument, record_documents
+from governance.kernel.rules.enums import Language
+from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 _numbers = itertools.count(1)
@@ -287,7 +287,7 @@ def test_a_declaration_is_kept_when_the_process_cannot_start_and_starts_later(ma
 def test_every_check_has_member_words_in_the_four_languages() -> None:
     from coopflow_cli.portal.jobs import check_sentence
     from coopflow_cli.portal.labels import jobs as job_labels
-    from governance.domain.contracts import CheckCode
+    from governance.contracts.rules.contracts import CheckCode
 
     assert {len(words) for words in job_labels.LABELS.values()} == {len(job_labels.LABELS["en"])}
     assert all(set(words) == set(job_labels.LABELS["en"]) for words in job_labels.LABELS.values())

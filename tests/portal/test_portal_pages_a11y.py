@@ -26,9 +26,9 @@ from portal_kit import LINK, RecordingStarter, active_member, send_at_once
 from coopflow_cli.portal.app import create_app
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import Language
-from governance.domain.grants import CallKind
-from governance.services import grants
+from governance.grants.rules.grants import CallKind
+from governance.grants.use_cases import grants
+from governance.kernel.rules.enums import Language
 
 SHOTS = ROOT / "tests" / "_artifacts" / "portal"
 MEMBER_PAGES = ("/me", "/shares", "/shares/subscribe", "/jobs", "/jobs/new", "/grants",

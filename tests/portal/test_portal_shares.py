@@ -20,11 +20,12 @@ from flows.share_subscription import SubscriptionParameters
 from governance.clock import business_today
 from governance.db.models import OutboxMessage, RegisterEntry, ShareSubscription
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.domain.transition import parse_epc_payload
-from governance.services import members, shares
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
+from governance.register.use_cases import shares
+from governance.transition.rules.transition import parse_epc_payload
 from tasks.shares import issue_certificate
 
 _numbers = itertools.count(1)

@@ -109,7 +109,7 @@ def test_an_erased_member_can_no_longer_sign_in_and_leaves_no_address(mail_sink)
 
     from governance.db.models.portal import PortalLink, PortalSession
     from governance.db.uow import UnitOfWork
-    from governance.services import portal_access
+    from governance.members.use_cases import portal_access
 
     client = portal_client()
     sign_in(client, mail_sink, "leaving@example.be")
@@ -143,7 +143,7 @@ def test_after_an_erased_members_links_are_deleted_the_next_person_still_gets_th
     from portal_kit import active_member
 
     from governance.db.uow import UnitOfWork
-    from governance.services import portal_access
+    from governance.members.use_cases import portal_access
 
     leaving = active_member("wout.leaving@example.be", shares_held=0)
     client = portal_client()

@@ -7,10 +7,10 @@ import itertools
 import pytest
 
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 _counter = itertools.count(1)
 

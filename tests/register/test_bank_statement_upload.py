@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from governance.db.models import BankStatement, SharePayment
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.bank_statements import pasted_bytes
-from governance.domain.register import SubscriptionStatus
-from governance.services import bank_statements, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.bank_statements import pasted_bytes
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import bank_statements, shares
 from seeding.camt import Credit, statement_xml
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

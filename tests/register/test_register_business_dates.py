@@ -10,7 +10,7 @@ from test_register_changes import STAFF, holder
 
 from governance.clock import business_today, frozen_at
 from governance.db.uow import UnitOfWork
-from governance.services import share_changes, shares
+from governance.register.use_cases import share_changes, shares
 
 # (days after subscribing, reminded that day, lapsed that day); statutes: due 10, cancel 30
 TIMELINE = [(9, 0, 0), (10, 1, 0), (11, 0, 0), (29, 0, 0), (30, 0, 1), (31, 0, 0)]

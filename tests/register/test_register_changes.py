@@ -9,15 +9,15 @@ from sqlalchemy import select, update
 
 from governance.db.models import OutboxMessage, RegisterEntry, Resignation
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register import (
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register import (
     NothingToCancel,
     OutsideResignationWindow,
     TransferExceedsHolding,
 )
-from governance.services import register as store
-from governance.services import share_changes, shares
-from governance.services.register import Holding
+from governance.register.use_cases import register as store
+from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases.register import Holding
 
 STAFF = Actor.staff("anna")
 
@@ -71,7 +71,7 @@ def test_resignation_outside_the_window_is_refused_with_the_next_date(make_membe
         uow.commit()
     assert not out.accepted and out.next_possible == date(2027, 1, 1)
     with pytest.raises(OutsideResignationWindow):
-        from governance.domain.register import check_resignation_window
+        from governance.register.rules.register import check_resignation_window
 
         check_resignation_window(date(2026, 7, 1), "01-01", 6)
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import Member, RegisterEntry
 from governance.db.uow import UnitOfWork
-from governance.domain.register_import import COLUMNS
+from governance.register.rules.register_import import COLUMNS
 
 runner = CliRunner()
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "camt053" / "register_payments.xml"

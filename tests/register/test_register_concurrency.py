@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from governance.db.engine import make_engine
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register import TransferExceedsHolding
-from governance.services import register as store
-from governance.services import share_changes, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register import TransferExceedsHolding
+from governance.register.use_cases import register as store
+from governance.register.use_cases import share_changes, shares
 
 pytestmark = pytest.mark.postgres
 

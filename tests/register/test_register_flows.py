@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from governance.clock import BRUSSELS, business_today, frozen_at
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.services import shares
+from governance.register.use_cases import shares
 from seeding.camt import Credit, statement_xml
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from governance.db.models import Member, RegisterEntry
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register_import import COLUMNS, RegisterImportRejected
-from governance.services import register as store
-from governance.services import register_import, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register_import import COLUMNS, RegisterImportRejected
+from governance.register.use_cases import register as store
+from governance.register.use_cases import register_import, shares
 from seeding.register import register_csv
 
 HEADER = ",".join(COLUMNS)

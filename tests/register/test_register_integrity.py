@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from governance.clock import business_today
 from governance.db.models import RegisterEntry, ShareHolding
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register import EntryKind, TransferExceedsHolding
-from governance.services import register, share_changes, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register import EntryKind, TransferExceedsHolding
+from governance.register.use_cases import register, share_changes, shares
 
 
 def _verify() -> register.VerifyReport:

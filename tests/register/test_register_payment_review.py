@@ -15,8 +15,8 @@ from sqlalchemy import select
 from flows.share_payment_review import PaymentReviewParameters, share_payment_review
 from governance.db.models import RegisterEntry, SharePayment
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import payment_reviews, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.use_cases import payment_reviews, shares
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")

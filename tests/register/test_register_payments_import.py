@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from governance.db.models import DecisionRequest, RegisterEntry, SharePayment
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.register import SubscriptionStatus
-from governance.services import payments, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import payments, shares
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "camt053" / "register_payments.xml"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import ShareRefund
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import refunds, shares
-from governance.services.shares import ReviewDecision
+from governance.kernel.rules.actor import Actor
+from governance.register.use_cases import refunds, shares
+from governance.register.use_cases.shares import ReviewDecision
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")

@@ -21,15 +21,15 @@ from sqlalchemy import select, update
 
 from governance.db.models import RegisterEntry, RegisterHead
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.errors import InvalidTransition
-from governance.domain.register import (
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.errors import InvalidTransition
+from governance.register.rules.register import (
     MemberCannotSubscribe,
     NothingToCancel,
     TransferExceedsHolding,
 )
-from governance.services import register as store
-from governance.services import share_changes, shares
+from governance.register.use_cases import register as store
+from governance.register.use_cases import share_changes, shares
 
 STAFF = Actor.staff("hypo")
 FAR = date(2100, 1, 1)

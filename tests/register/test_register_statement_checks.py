@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from governance.config import get_settings, reset_settings
 from governance.db.models import DecisionRequest, SharePayment, TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.camt053 import ForeignAccount, InvalidStatement, StatementTooLarge
-from governance.domain.register import SubscriptionStatus
-from governance.services import payments, reversals, shares
+from governance.kernel.rules.actor import Actor
+from governance.register.rules.camt053 import ForeignAccount, InvalidStatement, StatementTooLarge
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import payments, reversals, shares
 from seeding.camt import Credit, statement_xml
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

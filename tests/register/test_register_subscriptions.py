@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from governance.db.models import DecisionRequest, OutboxMessage, RegisterEntry
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.identifiers import parse_structured_communication
-from governance.domain.register import IssueNotFullyPaid, SubscriptionStatus
-from governance.services import register as store
-from governance.services import shares
-from governance.services.shares import PaymentMatch, ReviewDecision
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.identifiers import parse_structured_communication
+from governance.register.rules.register import IssueNotFullyPaid, SubscriptionStatus
+from governance.register.use_cases import register as store
+from governance.register.use_cases import shares
+from governance.register.use_cases.shares import PaymentMatch, ReviewDecision
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")
@@ -91,7 +91,7 @@ def test_wrong_amount_is_held_for_review_never_guessed(make_member, cents, match
 
 
 def test_shares_cannot_be_issued_unpaid() -> None:
-    from governance.domain.register import check_fully_paid
+    from governance.register.rules.register import check_fully_paid
 
     with pytest.raises(IssueNotFullyPaid, match="paid_cents"):
         check_fully_paid(2, 3000, 5999)

@@ -14,7 +14,7 @@ from test_register_changes import holder
 from flows.share_transfer import TransferParameters, share_transfer
 from governance.db.models import DecisionRequest, RegisterEntry
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
+from governance.kernel.rules.staff import StaffRole
 
 
 def test_a_non_board_member_cannot_approve_a_share_transfer(

@@ -12,7 +12,7 @@ from staff_kit import ADMIN, ALL_DECIDING_ROLES, enrol_staff
 from flows.staff_admin import StaffAdminParameters, staff_admin
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.services import staff as registry
+from governance.kernel.use_cases import staff as registry
 
 
 def _start(params: StaffAdminParameters):  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from coopflow_cli.main import app
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
-from governance.services import staff as registry
+from governance.kernel.rules.staff import StaffRole
+from governance.kernel.use_cases import staff as registry
 
 runner = CliRunner()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from documents.email import render_email
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 
 @pytest.mark.parametrize("language", list(Language))

@@ -13,9 +13,9 @@ from suspended_runs import paused_description, run, start
 
 from flows.staff_admin import StaffAdminParameters, staff_admin
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import NotFound
-from governance.domain.staff import StaffRole
-from governance.services import staff as registry
+from governance.kernel.rules.errors import NotFound
+from governance.kernel.rules.staff import StaffRole
+from governance.kernel.use_cases import staff as registry
 
 STEP = 30  # seconds: the time-step of every authenticator app (RFC 6238 default)
 

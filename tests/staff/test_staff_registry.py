@@ -11,9 +11,9 @@ from staff_kit import ADMIN, enrol_staff, spec
 
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.errors import NotFound
-from governance.domain.staff import RegistryRefused, StaffRole
-from governance.services import staff as registry
+from governance.kernel.rules.errors import NotFound
+from governance.kernel.rules.staff import RegistryRefused, StaffRole
+from governance.kernel.use_cases import staff as registry
 
 
 def _add(login: str, roles: tuple[StaffRole, ...], by: str | None = ADMIN) -> registry.StaffView:

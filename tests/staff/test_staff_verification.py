@@ -14,10 +14,10 @@ from governance.clock import utcnow
 from governance.db.models import TimelineEvent
 from governance.db.models.staff import StaffMember
 from governance.db.uow import UnitOfWork
-from governance.domain import staff as rules
-from governance.domain.staff import DecisionKind, StaffRole
-from governance.services import staff as registry
-from governance.services.staff_verification import check_answer, verify_decider
+from governance.kernel.rules import staff as rules
+from governance.kernel.rules.staff import DecisionKind, StaffRole
+from governance.kernel.use_cases import staff as registry
+from governance.kernel.use_cases.staff_verification import check_answer, verify_decider
 from tasks.mail import deliver_pending
 
 CLERK = {"clerk": (StaffRole.ONBOARDING_REVIEWER, StaffRole.CONTRACT_APPROVER)}

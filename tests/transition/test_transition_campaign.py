@@ -19,12 +19,12 @@ from governance.db.models import (
     TransitionInvitee,
 )
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.domain.register import SubscriptionStatus
-from governance.domain.transition import InviteeResponse, parse_epc_payload
-from governance.services import shares
-from governance.services.transition_followup import record_response
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import shares
+from governance.transition.rules.transition import InviteeResponse, parse_epc_payload
+from governance.transition.use_cases.transition_followup import record_response
 from seeding.camt import Credit, statement_xml
 
 START = date(2026, 12, 1)
@@ -55,7 +55,7 @@ def _pay(subscription_ids: list[int], booked: date, settings) -> None:  # type: 
     """The bank's camt.053 statement paying these subscriptions, imported by the register
     (shares issued), then the register's certificate task for each issued subscription (what
     its share-register-daily flow does every morning) and delivery."""
-    from governance.services import payments
+    from governance.register.use_cases import payments
     from tasks.mail import deliver_pending
     from tasks.shares import certificates_due, issue_certificate
 
@@ -175,7 +175,7 @@ def test_campaign_invites_reminds_non_payers_and_restricts(coop_env, mail_sink,
 
 def test_the_invitation_qr_is_a_valid_epc_transfer(coop_env) -> None:
     from documents import transition_docs as docs
-    from governance.services import transition as campaigns
+    from governance.transition.use_cases import transition as campaigns
 
     import_sample(1)
     with UnitOfWork() as uow:

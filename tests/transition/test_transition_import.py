@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.enums import MemberStatus
+from governance.kernel.rules.enums import MemberStatus
 from seeding.transition import members_csv
 
 HEADER = (

@@ -13,8 +13,8 @@ from documents import pdf_pool
 from governance.config import reset_settings
 from governance.db.models import Document, ShareSubscription
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import transition as campaigns
+from governance.kernel.rules.actor import Actor
+from governance.transition.use_cases import transition as campaigns
 
 START = date(2026, 12, 1)
 

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.models import Member, ShareSubscription
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.domain.register import SubscriptionStatus
-from governance.services import shares
-from governance.services import transition as campaigns
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.register.rules.register import SubscriptionStatus
+from governance.register.use_cases import shares
+from governance.transition.use_cases import transition as campaigns
 
 
 def test_answers_are_recorded_and_a_payer_cannot_resign_here(coop_env) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import docx
 import pytest
 
-from governance.domain.transition import (
+from governance.transition.rules.transition import (
     CampaignPlan,
     EpcTransfer,
     InvalidCampaign,
@@ -112,10 +112,10 @@ def test_batch_subscriptions_match_single_ones(coop_env) -> None:
 
     from governance.db.models import RegisterEntry, ShareSubscription, TimelineEvent
     from governance.db.uow import UnitOfWork
-    from governance.domain.actor import Actor
-    from governance.services import register as store
-    from governance.services import shares
-    from governance.services.share_batches import SubscriptionRequest, subscribe_many
+    from governance.kernel.rules.actor import Actor
+    from governance.register.use_cases import register as store
+    from governance.register.use_cases import shares
+    from governance.register.use_cases.share_batches import SubscriptionRequest, subscribe_many
 
     import_sample(3)
     actor = Actor.staff("anna")

@@ -7,8 +7,8 @@ import io
 from datetime import date
 
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services.member_import import import_members
+from governance.kernel.rules.actor import Actor
+from governance.members.use_cases.member_import import import_members
 from seeding.transition import members_csv
 
 TODAY = date(2026, 12, 1)

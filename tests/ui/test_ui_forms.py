@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from flows.contract_approval import ContractDecisionInput
 from flows.member_onboarding import ApplicationForm, ReviewInput
 from flows.share_payment_review import PaymentReviewInput
-from governance.domain.contracts import DecisionAction
-from governance.domain.onboarding import ReviewChoice
+from governance.contracts.rules.contracts import DecisionAction
+from governance.members.rules.onboarding import ReviewChoice
 
 DEPLOYMENTS = deployment_schemas()
 FORMS = resume_forms()

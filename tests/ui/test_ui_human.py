@@ -14,11 +14,11 @@ from flows.human import DecisionCancelled, NewRequest, StaffInput, ask_staff, de
 from flows.member_welcome_review import WelcomeReviewParameters, member_welcome_review
 from governance.db.models import Member, TimelineEvent
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language, MemberKind, MemberStatus, Office
-from governance.domain.members import MemberFacts
-from governance.domain.staff import DecisionKind
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.staff import DecisionKind
+from governance.members.rules.members import MemberFacts
+from governance.members.use_cases import members
 
 
 class Verdict(StaffInput):

@@ -10,9 +10,9 @@ import pytest
 
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import MemberStatus
-from governance.services import members
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberStatus
+from governance.members.use_cases import members
 from seeding.members import sample_members
 from seeding.voting import SampleAssembly, seed_assembly
 

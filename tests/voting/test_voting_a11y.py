@@ -20,11 +20,11 @@ from browser_kit import (
 from sqlalchemy import update
 
 from coopflow_cli.ballot_web.app import create_app
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language
 
 SHOTS = ROOT / "tests" / "_artifacts" / "ballot"
 LANGUAGES = ("fr", "nl", "de", "en")

@@ -12,10 +12,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from coopflow_cli.ballot_web.app import create_app
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
 from seeding.voting import random_choices
 
 

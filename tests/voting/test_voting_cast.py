@@ -8,14 +8,14 @@ import pytest
 from business_clock import at_split_instants
 from sqlalchemy import func, inspect, select
 
+from governance.assembly.rules import voting
+from governance.assembly.rules.assembly import InvalidBallotCode
+from governance.assembly.use_cases import voting as service
 from governance.clock import frozen_at, utcnow
 from governance.db.models import TimelineEvent
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.voting import Attendance, Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.domain.assembly import InvalidBallotCode
-from governance.services import voting as service
 from governance.statutes import Statutes, get_statutes
 
 CHOICES = {"R1": "for", "R2": "against", "R3": "abstain", "E1": ["C1", "C3"]}
@@ -214,8 +214,8 @@ def test_web_and_paper_votes_are_refused_when_the_assembly_allows_no_remote_voti
 
 
 def test_a_code_printed_with_the_earlier_check_character_still_votes(convene) -> None:
-    from governance.domain import assembly as rules
-    from governance.services.assembly import ballot_hash_key
+    from governance.assembly.rules import assembly as rules
+    from governance.assembly.use_cases.assembly import ballot_hash_key
 
     ga = convene(2)
     data = ga.code(0)[:-1]

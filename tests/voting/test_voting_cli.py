@@ -7,11 +7,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.assembly.use_cases import voting as service
 from governance.db.models import Document, Member
 from governance.db.models.voting import Proxy
 from governance.db.uow import UnitOfWork
-from governance.services import members
-from governance.services import voting as service
+from governance.members.use_cases import members
 
 
 def _number(member_id: int) -> str:

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from governance.assembly.rules import voting
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
+from governance.assembly.use_cases import voting_results as results
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.domain.actor import Actor
-from governance.services import voting as service
-from governance.services import voting_closing as closing
-from governance.services import voting_results as results
+from governance.kernel.rules.actor import Actor
 from seeding.voting import random_choices
 
 STAFF = Actor.staff("anne.staff")

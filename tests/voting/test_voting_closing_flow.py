@@ -9,13 +9,13 @@ import random
 import docx
 from sqlalchemy import select
 
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases.voting_early_close import decide_early_close
 from governance.db.models import Document, Member
 from governance.db.models.voting import VotingSeal
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import DecisionKind
-from governance.services import voting as service
-from governance.services.staff_verification import verify_decider
-from governance.services.voting_early_close import decide_early_close
+from governance.kernel.rules.staff import DecisionKind
+from governance.kernel.use_cases.staff_verification import verify_decider
 from seeding.voting import random_choices
 
 

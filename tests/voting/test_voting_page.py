@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from coopflow_cli.ballot_web.app import create_app
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.enums import Language
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import Language
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
 

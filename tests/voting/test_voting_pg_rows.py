@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
 
 pytestmark = pytest.mark.postgres
 CHOICES = {"R1": "for", "R2": "for", "R3": "against", "E1": ["C2"]}

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
+from governance.assembly.rules import voting
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain import voting
-from governance.domain.actor import Actor
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
 from governance.statutes import Statutes, get_statutes
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from governance.assembly.rules.voting import CodeAlreadyUsed
+from governance.assembly.use_cases import voting, voting_closing
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.voting import CodeAlreadyUsed
-from governance.services import voting, voting_closing
+from governance.kernel.rules.actor import Actor
 from seeding.assembly import seed_shareholders
 from seeding.ballots import seed_cast_ballots
 from seeding.voting import seed_assembly

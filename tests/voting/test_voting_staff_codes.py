@@ -12,8 +12,8 @@ from coopflow_cli.main import app
 from governance.db.models import DecisionRequest, Member, TimelineEvent
 from governance.db.models.voting import Ballot, Proxy, VotingSeal
 from governance.db.uow import UnitOfWork
-from governance.domain.staff import StaffRole
-from governance.services import members
+from governance.kernel.rules.staff import StaffRole
+from governance.members.use_cases import members
 
 runner = CliRunner()
 CHOICES = ["R1=for", "R2=against", "R3=abstain", "E1="]

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from governance.assembly.rules.voting import VotingStillOpen
+from governance.assembly.use_cases import voting as service
+from governance.assembly.use_cases import voting_closing as closing
 from governance.db.uow import UnitOfWork
-from governance.domain.actor import Actor
-from governance.domain.voting import VotingStillOpen
-from governance.services import voting as service
-from governance.services import voting_closing as closing
+from governance.kernel.rules.actor import Actor
 from tests.conftest import PG_URL
 
 CHOICES = [

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from coopflow_cli.ballot_web.app import create_app
+from governance.assembly.rules.assembly import CODE_CHARS, check_char
+from governance.assembly.rules.voting import WrongCodeThrottle
 from governance.db.models.voting import Ballot
 from governance.db.uow import UnitOfWork
-from governance.domain.assembly import CODE_CHARS, check_char
-from governance.domain.voting import WrongCodeThrottle
 from seeding.voting import HOSTILE
 
 FORM = {"r_R1": "for", "r_R2": "against", "r_R3": "abstain", "e_E1": ["C1", "C3"]}
@@ -173,8 +173,8 @@ def test_hostile_text_is_escaped_in_the_code_field(convene) -> None:
 
 
 def test_after_closing_a_voter_finds_their_receipt_on_the_page(convene) -> None:
-    from governance.domain.actor import Actor
-    from governance.services import voting_closing
+    from governance.assembly.use_cases import voting_closing
+    from governance.kernel.rules.actor import Actor
 
     ga = convene(2)
     client = TestClient(create_app(clock=lambda: ga.now))

@@ -18,11 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from governance.assembly.rules.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
-from governance.domain.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
-from governance.domain.enums import Language
+from governance.kernel.rules.enums import Language
 
 
 class Assembly(Base):

@@ -20,16 +20,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
-from governance.db.base import Base, UTCDateTime, enum_column, state_column
-from governance.domain.contracts import (
+from governance.contracts.rules.contracts import (
     CheckCode,
     CheckOutcome,
     ClientKind,
     DeclarationStatus,
     VatRegime,
 )
-from governance.domain.einvoice import InvoiceStatus
-from governance.domain.enums import DimonaStatus, Language, Office
+from governance.contracts.rules.einvoice import InvoiceStatus
+from governance.db.base import Base, UTCDateTime, enum_column, state_column
+from governance.kernel.rules.enums import DimonaStatus, Language, Office
 
 
 def _enum(cls: type[Any], name: str) -> Enum:
@@ -145,7 +145,7 @@ class Invoice(Base):
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
     credited_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[InvoiceStatus] = mapped_column(state_column(InvoiceStatus, 12), index=True)
-    # ubl_with_pdf_copy | pdf (governance.domain.einvoice.InvoiceForm), decided at approval
+    # ubl_with_pdf_copy | pdf (governance.contracts.rules.einvoice.InvoiceForm), decided at approval
     form: Mapped[str | None] = mapped_column(String(20))
 
 

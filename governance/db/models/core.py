@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime, enum_column, state_column
-from governance.domain.enums import (
+from governance.kernel.rules.enums import (
     ActorKind,
     DecisionStatus,
     DocumentFormat,

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
-from governance.domain.enums import Language
-from governance.domain.grants import (
+from governance.grants.rules.grants import (
     ApplicationStatus,
     AssignmentStatus,
     CallKind,
@@ -20,6 +19,7 @@ from governance.domain.grants import (
     InstalmentStatus,
     ReportStatus,
 )
+from governance.kernel.rules.enums import Language
 
 
 class GrantCall(Base):

@@ -9,9 +9,9 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
+from governance.contracts.rules.contracts import VatRegime
+from governance.contracts.rules.einvoice import DocumentKind, EInvoiceStatus
 from governance.db.base import Base, UTCDateTime, enum_column
-from governance.domain.contracts import VatRegime
-from governance.domain.einvoice import DocumentKind, EInvoiceStatus
 
 
 class InvoiceSequence(Base):

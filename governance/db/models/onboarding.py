@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
-from governance.domain.enums import Language, MemberKind, Office
-from governance.domain.onboarding import ApplicationStatus
+from governance.kernel.rules.enums import Language, MemberKind, Office
+from governance.members.rules.onboarding import ApplicationStatus
 
 
 class Application(Base):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime, state_column
-from governance.domain.enums import Language
-from governance.domain.portal import LinkPurpose
+from governance.kernel.rules.enums import Language
+from governance.members.rules.portal import LinkPurpose
 
 
 class PortalLink(Base):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime, state_column
 from governance.db.models.core import _enum
-from governance.domain.register import (
+from governance.register.rules.register import (
     EntryKind,
     PaymentStatus,
     RefundStatus,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime, enum_column
-from governance.domain.enums import Office
+from governance.kernel.rules.enums import Office
 
 
 class StaffMember(Base):

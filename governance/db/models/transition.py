@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from governance.clock import utcnow
 from governance.db.base import Base, UTCDateTime
 from governance.db.models.core import _enum
-from governance.domain.enums import Language, Office
-from governance.domain.transition import InviteeResponse
+from governance.kernel.rules.enums import Language, Office
+from governance.transition.rules.transition import InviteeResponse
 
 
 class TransitionCampaign(Base):

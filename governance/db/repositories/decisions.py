@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from governance.clock import after, utcnow
 from governance.db.models import DecisionRequest
 from governance.db.repositories.timeline import TimelineRepository
-from governance.domain.actor import Actor
-from governance.domain.decisions import DecisionStatus, DecisionView
-from governance.domain.errors import InvalidTransition, NotFound
+from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.decisions import DecisionStatus, DecisionView
+from governance.kernel.rules.errors import InvalidTransition, NotFound
 
 
 def _view(r: DecisionRequest) -> DecisionView:

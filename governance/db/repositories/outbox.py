@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models import Document, Member, OutboxMessage
-from governance.domain import delivery
-from governance.domain.delivery import ClaimedMessage, UnsettledClaim
-from governance.domain.enums import Language, OutboxStatus
+from governance.kernel.rules import delivery
+from governance.kernel.rules.delivery import ClaimedMessage, UnsettledClaim
+from governance.kernel.rules.enums import Language, OutboxStatus
 
 # Rows per statement for bulk writes: well under the bound-parameter limits of SQLite and
 # PostgreSQL, large enough that 75,000 convocations take a few statements.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.db import bulk
 from governance.db.models import TimelineEvent
-from governance.domain.actor import Actor
+from governance.kernel.rules.actor import Actor
 
 
 class NewEvent(NamedTuple):

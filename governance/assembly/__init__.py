@@ -1,0 +1,1 @@
+"""The general assembly: creation, convening, ballots, votes, closing, results."""

@@ -1,0 +1,1 @@
+"""Assembly: queries: read models for views; they never write."""

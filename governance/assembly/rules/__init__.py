@@ -1,0 +1,1 @@
+"""Assembly: rules (pure: no database, clock, orchestration, mail or templates)."""

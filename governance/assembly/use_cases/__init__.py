@@ -1,0 +1,1 @@
+"""Assembly: use cases: one business action each, one transaction."""

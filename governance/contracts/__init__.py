@@ -1,0 +1,1 @@
+"""Work contracts: declaration, checks, approval, paperwork, client invoices and e-invoices."""

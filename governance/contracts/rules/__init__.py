@@ -1,0 +1,1 @@
+"""Contracts: rules (pure: no database, clock, orchestration, mail or templates)."""

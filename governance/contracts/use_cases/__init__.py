@@ -1,0 +1,1 @@
+"""Contracts: use cases: one business action each, one transaction."""

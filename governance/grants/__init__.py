@@ -1,0 +1,1 @@
+"""Grants: calls, applications, screening, reviews, awards, instalments."""

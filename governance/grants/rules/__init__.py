@@ -1,0 +1,1 @@
+"""Grants: rules (pure: no database, clock, orchestration, mail or templates)."""

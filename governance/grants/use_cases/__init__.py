@@ -1,0 +1,1 @@
+"""Grants: use cases: one business action each, one transaction."""

@@ -1,0 +1,1 @@
+"""The shared kernel: rules (pure: no database, clock, orchestration, mail or templates)."""

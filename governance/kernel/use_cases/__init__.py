@@ -1,0 +1,1 @@
+"""The shared kernel: use cases: one business action each, one transaction."""

@@ -1,0 +1,1 @@
+"""Members: onboarding, admission and welcome, contact details, the old system's import, the portal's access, erasure."""

@@ -1,0 +1,1 @@
+"""Members: queries: read models for views; they never write."""

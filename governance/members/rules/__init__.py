@@ -1,0 +1,1 @@
+"""Members: rules (pure: no database, clock, orchestration, mail or templates)."""

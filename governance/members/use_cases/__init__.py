@@ -1,0 +1,1 @@
+"""Members: use cases: one business action each, one transaction."""

@@ -1,0 +1,1 @@
+"""Register: queries: read models for views; they never write."""

@@ -1,0 +1,1 @@
+"""Register: rules (pure: no database, clock, orchestration, mail or templates)."""

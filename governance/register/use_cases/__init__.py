@@ -1,0 +1,1 @@
+"""Register: use cases: one business action each, one transaction."""

@@ -1,0 +1,1 @@
+"""The cooperative transition campaign: invitations, answers, reminders, restriction."""

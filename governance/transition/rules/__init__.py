@@ -1,0 +1,1 @@
+"""Transition: rules (pure: no database, clock, orchestration, mail or templates)."""

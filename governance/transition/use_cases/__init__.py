@@ -1,0 +1,1 @@
+"""Transition: use cases: one business action each, one transaction."""
