@@ -85,7 +85,7 @@ def store(
     *,
     replace: bool = False,
 ) -> ArchivedFile:
-    """Archive `data` as folder/filename: the database row first (same content again is a
+    """Archive `data` as folder/filename: the store's copy first (same content again is a
     no-op, other content an ArchiveConflict unless `replace`: a file rebuilt by design, like a
     postal pack or a PDF converted again), then the local file, written atomically with mode
     0600: archived letters hold names, addresses and ballot codes."""
@@ -140,7 +140,7 @@ def read_bytes(where: Settings | Place, relative_path: str | Path) -> bytes:
 
 
 def delete(where: Settings | Place, relative_path: str | Path) -> None:
-    """Forget an archived file (erasure): its database row, then this machine's copy."""
+    """Forget an archived file (erasure): the store's copy, then this machine's."""
     place = place_of(where)
     relative = _inside(relative_path)
     if place.database_url:

@@ -23,7 +23,7 @@ from documents.contexts.assembly import (
 )
 from documents.spreadsheet import csv_bytes
 from governance.assembly.rules.assembly import ResolutionKind, format_ballot_code
-from governance.assembly.use_cases.assembly import AssemblyView, VoterView
+from governance.assembly.rules.views import AssemblyView, VoterView
 from governance.config import Settings
 from governance.kernel.rules.calendar import brussels_date
 

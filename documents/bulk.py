@@ -20,6 +20,7 @@ from documents.bulk_render import bulk_template
 from documents.produce import DocumentRequest, _filename
 from governance.config import Settings, get_settings
 from governance.db.uow import UnitOfWork
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat
 from governance.kernel.use_cases import documents as document_service
 
@@ -153,7 +154,7 @@ def produce_fast_report(
     for r, o in zip(todo, outputs, strict=True):
         pdf = converted.pdfs.get(o.path)
         records.append(
-            document_service.ArchivedDocument(
+            ArchivedDocument(
                 key=o.key,
                 template=o.template,
                 template_version=o.template_version,

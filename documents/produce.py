@@ -13,6 +13,7 @@ from documents import archive, pdf
 from documents.render import render_docx, template_version
 from governance.config import Settings, get_settings
 from governance.db.uow import UnitOfWork
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language
 from governance.kernel.use_cases import documents as document_service
 
@@ -49,7 +50,7 @@ def produce(
     use_pdf = (settings.pdf_output and pdf.available()) if want_pdf is None else want_pdf
     place = archive.Place.of(settings)
     rendered = [(r, render_docx(r.template, r.language, r.context, r.images)) for r in todo]
-    records: list[document_service.ArchivedDocument] = []
+    records: list[ArchivedDocument] = []
     pdfs: dict[str, bytes] = {}
     if use_pdf:
         with tempfile.TemporaryDirectory(prefix="coop-pdf-") as tmp:
@@ -75,7 +76,7 @@ def produce(
             replace=fmt is DocumentFormat.PDF,  # converted again: a new creation date
         )
         records.append(
-            document_service.ArchivedDocument(
+            ArchivedDocument(
                 key=request.key,
                 template=request.template,
                 template_version=template_version(request.template, request.language),

@@ -22,15 +22,15 @@ from documents.contexts.transition import (
 from documents.render import template_version
 from documents.spreadsheet import csv_bytes
 from governance.config import Settings
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language
-from governance.kernel.use_cases.documents import ArchivedDocument
+from governance.transition.rules.invitation import InvitationLetter
 from governance.transition.rules.transition import (
     Conversion,
     ConversionRow,
     EpcTransfer,
     epc_payload,
 )
-from governance.transition.use_cases.transition import InvitationLetter
 
 TEMPLATE = "transition_invitation"
 

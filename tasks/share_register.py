@@ -26,6 +26,7 @@ from governance.kernel.rules.errors import RuleViolation
 from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from governance.kernel.use_cases import decisions
 from governance.register.queries import register_export
+from governance.register.rules.extract import Extract
 from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import bank_statements, payments, share_changes, shares
 from governance.statutes import get_statutes
@@ -120,7 +121,7 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
 
 
 def extract_context(
-    extract: register_export.Extract, language: Language, coop: Coop
+    extract: Extract, language: Language, coop: Coop
 ) -> ctx.RegisterExtract:
     statutes = get_statutes()
     lang = str(language)
