@@ -12,7 +12,7 @@ from uuid import UUID
 from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.render import template_version
 from governance.assembly.rules.views import AssemblyView
 from governance.assembly.use_cases import assembly as service
@@ -26,6 +26,7 @@ from governance.kernel.rules.enums import DocumentFormat, Language, OutboxStatus
 from governance.kernel.use_cases import documents as document_service
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.documents import produce
 from tasks.mail import deliver_prefix
 
 SHARED_TEMPLATES = ("assembly_convocation", "assembly_proxy")

@@ -14,7 +14,7 @@ from documents import archive, labels
 from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.private_files import write_private
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
@@ -32,6 +32,7 @@ from governance.register.use_cases import bank_statements, payments, share_chang
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES, run_log
+from tasks.documents import produce
 
 FOLDER = Actor.system("bank-import")
 
@@ -120,9 +121,7 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
     return str(settings.resolved_archive_dir() / stored.relative_path)
 
 
-def extract_context(
-    extract: Extract, language: Language, coop: Coop
-) -> ctx.RegisterExtract:
+def extract_context(extract: Extract, language: Language, coop: Coop) -> ctx.RegisterExtract:
     statutes = get_statutes()
     lang = str(language)
     return ctx.RegisterExtract(
