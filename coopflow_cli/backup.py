@@ -124,12 +124,12 @@ def _write_archive(settings: Settings, tar_path: Path) -> int:
     """archive.tar.gz of the archive folder; how many documents the backup holds. With the
     database store the documents are in the database's dump: the folder (a cache) is left out."""
     from governance.config import ArchiveStore
-    from governance.db.repositories import archived_files
+    from governance.db.repositories.archived_files import DatabaseArchive
 
     archive_dir = settings.resolved_archive_dir()
     with tarfile.open(tar_path, "w:gz") as tar:
         if settings.archive_store is ArchiveStore.DATABASE:
-            return archived_files.count(settings.resolved_database_url())
+            return DatabaseArchive(settings.resolved_database_url()).count()
         documents = 0
         if archive_dir.exists():
             for path in sorted(archive_dir.rglob("*")):

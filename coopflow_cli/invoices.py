@@ -85,10 +85,10 @@ def revalidate(
 ) -> None:
     """After correcting the data: build and validate a held e-invoice again (same number)."""
     staff = verified_login(staff, code, DecisionKind.CONTRACT_APPROVAL, f"einvoice:{number}")
-    from documents import einvoices
     from governance.contracts.use_cases import einvoicing
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
+    from tasks import invoices as einvoices
 
     try:
         with UnitOfWork() as uow:
@@ -102,7 +102,7 @@ def revalidate(
 @app.command("issue")
 def issue(send: bool = typer.Option(True, help="Hand the valid ones to the access point")) -> None:
     """Credit-note papers and every pending e-invoice: build, validate, then send."""
-    from documents import einvoices
+    from tasks import invoices as einvoices
 
     counts = einvoices.issue()
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))

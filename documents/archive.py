@@ -1,21 +1,24 @@
 """The document archive: files named by content, with their sha256.
 
 COOP_ARCHIVE_STORE=local (the default): the archive is the folder COOP_ARCHIVE_DIR, on one
-machine. COOP_ARCHIVE_STORE=database: every file is also a row of the database every worker
-reaches (written first), and the folder is this machine's cache, filled on first read. Every
-read goes through `local_path`; every write through `store`.
+machine. COOP_ARCHIVE_STORE=database: every file is also kept by an `ArchiveStore` every worker
+reaches (the database's, given once at start-up by the entrance through `use_database_store`),
+written first, and the folder is this machine's cache, filled on first read. Every read goes
+through `local_path`; every write through `store`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from documents.private_files import write_private
-from governance.config import ArchiveStore, Settings, get_settings
-from governance.db.repositories import archived_files
+from governance.config import ArchiveStore as StoreSetting
+from governance.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,48 @@ class ArchiveConflict(ValueError):
     unless its writer rebuilds it by design (`replace=True`)."""
 
 
+class StoredCopy(Protocol):
+    """A file as the store keeps it: its bytes and the sha256 recorded when it was archived."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+class ArchiveStore(Protocol):
+    """Where archived files are kept beyond this machine's folder, reached by every worker (the
+    database's). Each call is its own short transaction; picklable, as it travels in a Place."""
+
+    def put(self, relative_path: str, sha256: str, data: bytes, *, replace: bool) -> str | None:
+        """Keep `data` once; other content already there is replaced when `replace`, else left
+        as it is and its sha256 returned."""
+        ...
+
+    def sha256_of(self, relative_path: str) -> str | None:
+        """The kept file's sha256, None when it is not kept."""
+        ...
+
+    def content_of(self, relative_path: str) -> StoredCopy | None:
+        """The kept file's sha256 and bytes, None when it is not kept."""
+        ...
+
+    def remove(self, relative_path: str) -> None:
+        """Forget the file."""
+        ...
+
+
+_open_database_store: Callable[[str], ArchiveStore] | None = None
+
+
+def use_database_store(open_store: Callable[[str], ArchiveStore]) -> None:
+    """How to reach the archive in the database at a URL (COOP_ARCHIVE_STORE=database): given
+    once at start-up by each entrance (tasks, the coop CLI and its pages)."""
+    global _open_database_store
+    _open_database_store = open_store
+
+
 @dataclass(frozen=True)
 class ArchivedFile:
     relative_path: str
@@ -47,12 +92,12 @@ class ArchivedFile:
 
 @dataclass(frozen=True)
 class Place:
-    """Where archived files go: this machine's folder and, with the database store, the
-    database's URL. Picklable: render workers get it with their jobs, so a worker started
-    earlier never writes with settings of its own."""
+    """Where archived files go: this machine's folder and, with the database store, that
+    store. Picklable: render workers get it with their jobs, so a worker started earlier never
+    writes with settings of its own."""
 
     directory: Path
-    database_url: str = ""  # empty: the folder is the archive
+    store: ArchiveStore | None = None  # None: the folder is the archive
 
     @classmethod
     def of(cls, settings: Settings) -> Place:
@@ -63,8 +108,14 @@ class Place:
     def at(cls, directory: Path, settings: Settings | None = None) -> Place:
         """The configured store, with this folder as the local archive (or cache)."""
         settings = settings or get_settings()
-        database = settings.archive_store is ArchiveStore.DATABASE
-        return cls(Path(directory), settings.resolved_database_url() if database else "")
+        if settings.archive_store is not StoreSetting.DATABASE:
+            return cls(Path(directory))
+        if _open_database_store is None:
+            raise RuntimeError(
+                "COOP_ARCHIVE_STORE=database, but this process was given no database store at "
+                "start-up (documents.archive.use_database_store)"
+            )
+        return cls(Path(directory), _open_database_store(settings.resolved_database_url()))
 
 
 def place_of(where: Path | str | Place | Settings) -> Place:
@@ -85,18 +136,20 @@ def store(
     *,
     replace: bool = False,
 ) -> ArchivedFile:
-    """Archive `data` as folder/filename: the database row first (same content again is a
+    """Archive `data` as folder/filename: the store's copy first (same content again is a
     no-op, other content an ArchiveConflict unless `replace`: a file rebuilt by design, like a
     postal pack or a PDF converted again), then the local file, written atomically with mode
     0600: archived letters hold names, addresses and ballot codes."""
     place = place_of(where)
     digest = hashlib.sha256(data).hexdigest()
     relative = str(Path(folder) / filename)
-    if place.database_url:
-        try:
-            archived_files.put(place.database_url, relative, digest, data, replace=replace)
-        except archived_files.ArchivedElsewhere as exc:
-            raise ArchiveConflict(str(exc)) from exc
+    if place.store is not None:
+        known = place.store.put(relative, digest, data, replace=replace)
+        if known is not None:
+            raise ArchiveConflict(
+                f"{relative} is already archived with other content (sha256 {known}); "
+                f"an archived file is never replaced (new sha256 {digest})"
+            )
     write_private(place.directory / relative, data)
     return ArchivedFile(relative, digest, len(data))
 
@@ -109,13 +162,13 @@ def local_path(where: Settings | Place, relative_path: str | Path) -> Path:
     place = place_of(where)
     relative = _inside(relative_path)
     path = place.directory / relative
-    if not place.database_url:
+    if place.store is None:
         if path.is_file():
             return path
         raise ArchiveMissing(f"archived file {relative} is not in the archive {place.directory}")
-    if path.is_file() and _cached_copy_is_current(place, relative, path):
+    if path.is_file() and _cached_copy_is_current(place.store, relative, path):
         return path
-    found = archived_files.content_of(place.database_url, relative)
+    found = place.store.content_of(relative)
     if found is None:
         raise ArchiveMissing(
             f"archived file {relative} is neither in this machine's archive {place.directory} "
@@ -140,18 +193,18 @@ def read_bytes(where: Settings | Place, relative_path: str | Path) -> bytes:
 
 
 def delete(where: Settings | Place, relative_path: str | Path) -> None:
-    """Forget an archived file (erasure): its database row, then this machine's copy."""
+    """Forget an archived file (erasure): the store's copy, then this machine's."""
     place = place_of(where)
     relative = _inside(relative_path)
-    if place.database_url:
-        archived_files.remove(place.database_url, relative)
+    if place.store is not None:
+        place.store.remove(relative)
     (place.directory / relative).unlink(missing_ok=True)
 
 
-def _cached_copy_is_current(place: Place, relative: str, path: Path) -> bool:
+def _cached_copy_is_current(store: ArchiveStore, relative: str, path: Path) -> bool:
     """A cached copy is used only while it matches the database's sha256 (a file archived
     before the database store was turned on has no row: it is used as it is)."""
-    expected = archived_files.sha256_of(place.database_url, relative)
+    expected = store.sha256_of(relative)
     if expected is None or hashlib.sha256(path.read_bytes()).hexdigest() == expected:
         return True
     log.warning(

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from documents import archive, formatting, labels, workers
+from documents import archive, formatting, labels, spreadsheet, workers
 from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.assembly import (
@@ -21,9 +21,8 @@ from documents.contexts.assembly import (
     BallotLine,
     Meeting,
 )
-from documents.spreadsheet import csv_bytes
 from governance.assembly.rules.assembly import ResolutionKind, format_ballot_code
-from governance.assembly.use_cases.assembly import AssemblyView, VoterView
+from governance.assembly.rules.views import AssemblyView, VoterView
 from governance.config import Settings
 from governance.kernel.rules.calendar import brussels_date
 
@@ -306,38 +305,10 @@ def ballot_job(
 
 # --- postal pack -------------------------------------------------------------------------------
 
-POSTAL_COLUMNS = (
-    "member_number",
-    "name",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "language",
-    "shares",
-    "weight",
-)
-
 
 def postal_csv(voters: Sequence[VoterView]) -> bytes:
     """The addresses, one line per shareholder to write to."""
-    return csv_bytes(
-        POSTAL_COLUMNS,
-        (
-            (
-                v.member_number,
-                v.name,
-                v.street,
-                v.postcode,
-                v.city,
-                v.country,
-                str(v.language),
-                v.shares,
-                v.weight,
-            )
-            for v in voters
-        ),
-    )
+    return spreadsheet.postal_csv(voters, ("shares", "weight"), lambda v: (v.shares, v.weight))
 
 
 def postal_document(

@@ -17,11 +17,10 @@ from pydantic import BaseModel
 
 from documents import archive, workers
 from documents.bulk_render import bulk_template
-from documents.produce import DocumentRequest, _filename
-from governance.config import Settings, get_settings
-from governance.db.uow import UnitOfWork
+from documents.produce import DocumentRequest, filename_of
+from governance.config import Settings
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat
-from governance.kernel.use_cases import documents as document_service
 
 # --------------------------------------------------------------------------- worker processes
 
@@ -98,35 +97,24 @@ def printed_key(context: BaseModel) -> str:
 
 
 @dataclass(frozen=True)
-class FastReport:
-    added: int
+class FastBatch:
+    records: list[ArchivedDocument]  # what the archive index records, in request order
     not_pdf: dict[str, str]  # archived .docx path -> why it has no checked PDF
 
 
-def produce_fast(
-    requests: list[DocumentRequest], settings: Settings | None = None, parallel: bool = True
-) -> int:
-    """Like `produce.produce` (idempotent by key, archived, indexed) on the fast path; returns
-    how many were made now."""
-    return produce_fast_report(requests, settings, parallel).added
-
-
-def produce_fast_report(
+def archive_fast(
     requests: list[DocumentRequest],
-    settings: Settings | None = None,
+    settings: Settings,
     parallel: bool = True,
     want_pdf: bool | None = None,
-) -> FastReport:
-    """The fast path, with PDFs through the converter pool when COOP_PDF_OUTPUT is on and
-    LibreOffice is installed (the .docx archived beside each, the source of record)."""
+) -> FastBatch:
+    """The fast path: render and archive over the worker pool, with PDFs through the converter
+    pool when COOP_PDF_OUTPUT is on and LibreOffice is installed (the .docx archived beside
+    each, the source of record); the caller indexes the records."""
     from documents import mass_pdf
 
-    settings = settings or get_settings()
-    with UnitOfWork(settings) as uow:
-        done = document_service.existing_keys(uow.session, [r.key for r in requests])
-    todo = [r for r in requests if r.key not in done]
-    if not todo:
-        return FastReport(0, {})
+    if not requests:
+        return FastBatch([], {})
     jobs = [
         BulkJob(
             r.key,
@@ -134,9 +122,9 @@ def produce_fast_report(
             str(r.language),
             r.context,
             f"{r.subject_type}/{r.subject_id}",
-            _filename(r, "docx"),
+            filename_of(r, "docx"),
         )
-        for r in todo
+        for r in requests
     ]
     place = archive.Place.of(settings)
     outputs = render_many(jobs, place, parallel=parallel)
@@ -146,14 +134,14 @@ def produce_fast_report(
             place,
             [
                 mass_pdf.ToConvert(o.path, printed_key(r.context))
-                for r, o in zip(todo, outputs, strict=True)
+                for r, o in zip(requests, outputs, strict=True)
             ],
         )
     records = []
-    for r, o in zip(todo, outputs, strict=True):
+    for r, o in zip(requests, outputs, strict=True):
         pdf = converted.pdfs.get(o.path)
         records.append(
-            document_service.ArchivedDocument(
+            ArchivedDocument(
                 key=o.key,
                 template=o.template,
                 template_version=o.template_version,
@@ -167,7 +155,4 @@ def produce_fast_report(
                 subject_id=r.subject_id,
             )
         )
-    with UnitOfWork(settings) as uow:
-        added = document_service.record_documents(uow.session, records)
-        uow.commit()
-    return FastReport(added, converted.failed)
+    return FastBatch(records, converted.failed)

@@ -23,8 +23,7 @@ from governance.contracts.rules.einvoice import (
     VatCategory,
     VatTreatment,
 )
-from governance.contracts.use_cases.contract_paperwork import Paperwork, Party
-from governance.contracts.use_cases.invoicing import job_reference
+from governance.contracts.rules.paperwork import Paperwork, Party, job_reference
 from governance.statutes import get_statutes
 
 VAT_MENTION: dict[VatTreatment | VatRegime, dict[str, str]] = {

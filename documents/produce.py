@@ -1,4 +1,4 @@
-"""Render, convert and archive a batch of documents; index them in one transaction."""
+"""Render, convert and archive a batch of documents; the caller indexes what comes back."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from pydantic import BaseModel
 
 from documents import archive, pdf
 from documents.render import render_docx, template_version
-from governance.config import Settings, get_settings
-from governance.db.uow import UnitOfWork
+from governance.config import Settings
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language
-from governance.kernel.use_cases import documents as document_service
 
 
 @dataclass(frozen=True)
@@ -31,31 +30,29 @@ class DocumentRequest:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def _filename(request: DocumentRequest, suffix: str) -> str:
+def filename_of(request: DocumentRequest, suffix: str) -> str:
+    """The archived file's name: template, subject, a digest of the key, language, suffix."""
     digest = hashlib.sha256(request.key.encode()).hexdigest()[:12]
     return f"{request.template}-{request.subject_id}-{digest}.{request.language}.{suffix}"
 
 
-def produce(
-    requests: list[DocumentRequest], settings: Settings | None = None, want_pdf: bool | None = None
-) -> int:
-    """Produce the documents not yet archived; returns how many were made now."""
-    settings = settings or get_settings()
-    with UnitOfWork(settings) as uow:
-        done = document_service.existing_keys(uow.session, [r.key for r in requests])
-    todo = [r for r in requests if r.key not in done]
-    if not todo:
-        return 0
+def archive_documents(
+    requests: list[DocumentRequest], settings: Settings, want_pdf: bool | None = None
+) -> list[ArchivedDocument]:
+    """Render, convert (when PDF is wanted and possible) and archive these documents; returns
+    what the archive index records of each."""
+    if not requests:
+        return []
     use_pdf = (settings.pdf_output and pdf.available()) if want_pdf is None else want_pdf
     place = archive.Place.of(settings)
-    rendered = [(r, render_docx(r.template, r.language, r.context, r.images)) for r in todo]
-    records: list[document_service.ArchivedDocument] = []
+    rendered = [(r, render_docx(r.template, r.language, r.context, r.images)) for r in requests]
+    records: list[ArchivedDocument] = []
     pdfs: dict[str, bytes] = {}
     if use_pdf:
         with tempfile.TemporaryDirectory(prefix="coop-pdf-") as tmp:
             sources = []
             for request, data in rendered:
-                source = Path(tmp) / _filename(request, "docx")
+                source = Path(tmp) / filename_of(request, "docx")
                 source.write_bytes(data)
                 sources.append(source)
             converted = pdf.convert(sources, Path(tmp) / "out")
@@ -66,16 +63,16 @@ def produce(
         fmt = DocumentFormat.PDF if request.key in pdfs else DocumentFormat.DOCX
         payload = pdfs.get(request.key, data)
         if fmt is DocumentFormat.PDF:  # keep the editable source beside the PDF
-            archive.store(place, folder, _filename(request, "docx"), data)
+            archive.store(place, folder, filename_of(request, "docx"), data)
         stored = archive.store(
             place,
             folder,
-            _filename(request, fmt.value),
+            filename_of(request, fmt.value),
             payload,
             replace=fmt is DocumentFormat.PDF,  # converted again: a new creation date
         )
         records.append(
-            document_service.ArchivedDocument(
+            ArchivedDocument(
                 key=request.key,
                 template=request.template,
                 template_version=template_version(request.template, request.language),
@@ -89,7 +86,4 @@ def produce(
                 subject_id=request.subject_id,
             )
         )
-    with UnitOfWork(settings) as uow:
-        added = document_service.record_documents(uow.session, records)
-        uow.commit()
-    return added
+    return records

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from documents.spreadsheet import formula_like
 from documents.template_sources.register_extract import WORDS
-from governance.register.queries.register_export import Extract
+from governance.register.rules.extract import Extract
 
 
 def _put(ws: Any, row: int, col: int, value: object, bold: bool = False) -> None:

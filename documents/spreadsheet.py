@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ADDRESS_COLUMNS = ("member_number", "name", "street", "postcode", "city", "country", "language")
 
 
 def formula_like(value: Any) -> bool:
@@ -37,3 +38,46 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer.writerow(header)
     writer.writerows(safe_row(r) for r in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+class Recipient(Protocol):
+    """Someone a paper letter is written to."""
+
+    @property
+    def member_number(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def street(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+
+
+A = TypeVar("A", bound=Recipient)
+
+
+def postal_csv(
+    people: Iterable[A], extra_columns: Sequence[str], extra: Callable[[A], Sequence[Any]]
+) -> bytes:
+    """The addresses to write to, one line per person: the address columns, then
+    `extra_columns` (their values from `extra`)."""
+    rows = (
+        (
+            p.member_number,
+            p.name,
+            p.street,
+            p.postcode,
+            p.city,
+            p.country,
+            str(p.language),
+            *extra(p),
+        )
+        for p in people
+    )
+    return csv_bytes((*ADDRESS_COLUMNS, *extra_columns), rows)

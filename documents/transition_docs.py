@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from documents import archive, formatting, labels, workers
+from documents import archive, formatting, labels, spreadsheet, workers
 from documents.bulk_render import bulk_template, qr_png
 from documents.contexts import Addressee, Coop
 from documents.contexts.transition import (
@@ -22,15 +22,15 @@ from documents.contexts.transition import (
 from documents.render import template_version
 from documents.spreadsheet import csv_bytes
 from governance.config import Settings
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language
-from governance.kernel.use_cases.documents import ArchivedDocument
+from governance.transition.rules.invitation import InvitationLetter
 from governance.transition.rules.transition import (
     Conversion,
     ConversionRow,
     EpcTransfer,
     epc_payload,
 )
-from governance.transition.use_cases.transition import InvitationLetter
 
 TEMPLATE = "transition_invitation"
 
@@ -186,40 +186,15 @@ def invitation_job(
 
 # --- postal pack -----------------------------------------------------------------------------
 
-POSTAL_COLUMNS = (
-    "member_number",
-    "name",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "language",
-    "communication",
-)
-
 
 def postal_csv(letters: Sequence[InvitationLetter]) -> bytes:
     """Addresses to write to, with each letter's structured communication."""
-    return csv_bytes(
-        POSTAL_COLUMNS,
-        (
-            (
-                x.member_number,
-                x.name,
-                x.street,
-                x.postcode,
-                x.city,
-                x.country,
-                str(x.language),
-                x.communication,
-            )
-            for x in letters
-        ),
-    )
+    return spreadsheet.postal_csv(letters, ("communication",), lambda x: (x.communication,))
 
 
 def address_csv(rows: Sequence[tuple[str, ...]]) -> bytes:
-    return csv_bytes(POSTAL_COLUMNS[:7], rows)
+    """Addresses only, rows already in the address columns' order."""
+    return csv_bytes(spreadsheet.ADDRESS_COLUMNS, rows)
 
 
 def merged_letters(contexts: Sequence[tuple[TransitionInvitation, str]]) -> bytes:

@@ -12,18 +12,21 @@ from uuid import UUID
 from prefect import get_run_logger, task
 
 from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.render import template_version
+from governance.assembly.rules.views import AssemblyView
 from governance.assembly.use_cases import assembly as service
 from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import delivery, mail_keys
 from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language, OutboxStatus
 from governance.kernel.use_cases import documents as document_service
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.documents import produce
 from tasks.mail import deliver_prefix
 
 SHARED_TEMPLATES = ("assembly_convocation", "assembly_proxy")
@@ -76,7 +79,7 @@ def prepare_shared_documents(assembly_id: int) -> int:
     return made
 
 
-def mail_context(view: service.AssemblyView) -> dict[str, dict[str, Any]]:
+def mail_context(view: AssemblyView) -> dict[str, dict[str, Any]]:
     """What the convocation and reminder e-mails say, per language (strings only)."""
     settings = get_settings()
     out = {}
@@ -234,7 +237,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
         stored = store(f"postal-letters.{lang}.docx", data)
         records.append(("docx", "assembly_postal_pack", language, stored))
     documents = [
-        document_service.ArchivedDocument(
+        ArchivedDocument(
             key=f"doc:assembly:{assembly_id}:postal:{template}:{lang}",
             template=template,
             template_version=template_version("assembly_ballot", str(lang))
@@ -253,8 +256,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
     ]
     with UnitOfWork() as uow:
         # A re-run rewrites the same files (same codes, same content): the index keeps one row.
-        document_service.record_documents(uow.session, documents)
-        uow.commit()
+        document_service.index_documents(uow, documents)
     return counts
 
 

@@ -10,10 +10,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
 from documents import mass_pdf
-from documents.bulk import produce_fast_report
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
-from documents.produce import produce
 from governance.clock import business_today
 from governance.contracts.rules.contracts import (
     ContractDeclaration,
@@ -30,6 +28,7 @@ from governance.kernel.rules.enums import DocumentFormat
 from governance.kernel.rules.errors import InvalidTransition
 from governance.kernel.use_cases import documents as document_service
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.documents import produce, produce_fast_report
 
 
 @task(name="submit-contract", **IO_RETRIES)

@@ -25,7 +25,7 @@ from documents.contexts.grants import (
     RecusalRow,
     reason_text,
 )
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.sepa import credit_transfer_xml
 from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
@@ -34,6 +34,7 @@ from governance.grants.use_cases import grant_awards, grant_payments, grants
 from governance.kernel.rules.decisions import DecisionStatus, DecisionView
 from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from tasks.common import IO_RETRIES
+from tasks.documents import produce
 
 
 def _decision(view: DecisionView, flow_run_id: str | None) -> dict[str, Any] | None:

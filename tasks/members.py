@@ -7,12 +7,13 @@ from prefect import task
 from documents import labels
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.members.use_cases import welcome
 from tasks.common import IO_RETRIES
+from tasks.documents import produce
 
 
 @task(name="welcome-member", **IO_RETRIES)

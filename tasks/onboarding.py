@@ -14,7 +14,7 @@ from documents import archive, labels
 from documents.contexts import Addressee, Coop
 from documents.contexts.members import WelcomeLetter
 from documents.contexts.onboarding import MembershipSummary
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -36,6 +36,7 @@ from governance.members.use_cases import (
 from governance.members.use_cases.onboarding import ApplicationView, PendingDecision
 from governance.members.use_cases.onboarding_reminders import ReminderOutcome
 from tasks.common import IO_RETRIES
+from tasks.documents import produce
 
 
 def actor_of(login: str) -> Actor:

@@ -14,7 +14,7 @@ from documents import archive, labels
 from documents.contexts import Coop
 from documents.contexts import register as ctx
 from documents.private_files import write_private
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.register_xlsx import workbook_bytes
 from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
@@ -26,11 +26,13 @@ from governance.kernel.rules.errors import RuleViolation
 from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from governance.kernel.use_cases import decisions
 from governance.register.queries import register_export
+from governance.register.rules.extract import Extract
 from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import bank_statements, payments, share_changes, shares
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES, run_log
+from tasks.documents import produce
 
 FOLDER = Actor.system("bank-import")
 
@@ -119,9 +121,7 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
     return str(settings.resolved_archive_dir() / stored.relative_path)
 
 
-def extract_context(
-    extract: register_export.Extract, language: Language, coop: Coop
-) -> ctx.RegisterExtract:
+def extract_context(extract: Extract, language: Language, coop: Coop) -> ctx.RegisterExtract:
     statutes = get_statutes()
     lang = str(language)
     return ctx.RegisterExtract(

@@ -12,7 +12,7 @@ from prefect import get_run_logger, task
 
 from documents.contexts import Addressee, Coop
 from documents.contexts.register import ShareCertificate
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -21,6 +21,7 @@ from governance.register.use_cases import share_changes, shares
 from governance.register.use_cases.share_changes import Certificate
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
+from tasks.documents import produce
 
 
 def actor_of(login: str) -> Actor:

@@ -12,7 +12,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from documents import archive, mass_pdf
 from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -22,6 +22,7 @@ from governance.transition.rules.transition import ConversionRow, conversion
 from governance.transition.use_cases import transition as campaigns
 from governance.transition.use_cases import transition_followup as followup
 from tasks.common import IO_RETRIES, report_not_pdf
+from tasks.documents import produce
 from tasks.mail import deliver_prefix
 
 

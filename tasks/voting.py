@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from documents.contexts import Coop
 from documents.contexts.voting import minutes_context, minutes_rows, results_summary
 from documents.labels import assembly_name
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from governance.assembly.use_cases import voting_closing, voting_early_close, voting_results
 from governance.clock import business_today, utcnow
 from governance.db.uow import UnitOfWork
@@ -18,6 +18,7 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.calendar import brussels_date
 from governance.kernel.rules.enums import Language
 from tasks.common import IO_RETRIES
+from tasks.documents import produce
 
 ARTIFACT_RECEIPTS = 5000
 

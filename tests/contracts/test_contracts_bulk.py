@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from documents import workers
 from documents.authoring import HOSTILE_TEXT, all_sources
-from documents.bulk import produce_fast
 from documents.bulk_render import BulkTemplate
 from documents.produce import DocumentRequest
 from documents.render import LANGUAGES, render_docx
 from governance.db.models import Document
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.enums import Language
+from tasks.documents import produce_fast
 
 SOURCES = {source.name: source for source in all_sources()}
 
@@ -86,7 +86,8 @@ def test_produce_fast_archives_in_worker_processes_once(coop_env) -> None:  # ty
 @pytest.mark.pdf
 def test_contract_documents_become_checked_pdfs_in_four_languages(coop_env) -> None:  # type: ignore[no-untyped-def]
     from documents import pdf_pool
-    from documents.bulk import printed_key, produce_fast_report
+    from documents.bulk import printed_key
+    from tasks.documents import produce_fast_report
 
     if not pdf_pool.engine_available():
         pytest.skip("LibreOffice (with its UNO bridge) is not installed")

@@ -21,9 +21,10 @@ from governance.db.models import DecisionRequest, Document, OutboxMessage, Timel
 from governance.db.models.contracts import Approval, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import Language, MemberStatus, Office
 from governance.kernel.rules.errors import InvalidTransition
-from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
+from governance.kernel.use_cases.documents import record_documents
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 SYSTEM = Actor.system("test")

@@ -14,8 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from documents import archive, workers
-from documents.bulk import produce_fast
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.template_sources.welcome_letter import sample
 from governance.config import Settings, get_settings, reset_settings
 from governance.db.engine import get_engine
@@ -27,6 +26,7 @@ from governance.kernel.use_cases import outbox
 from governance.kernel.use_cases.documents import existing_keys
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
+from tasks.documents import produce, produce_fast
 from tasks.mail import deliver_pending, deliver_prefix
 
 LETTER = b"PK\x03\x04 a letter with a name, an address and a ballot code \x00\xff"

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from documents import pdf
-from documents.bulk import produce_fast
 from documents.produce import DocumentRequest
 from documents.template_sources.client_agreement import sample as agreement_sample
 from documents.template_sources.employment_contract import sample as contract_sample
@@ -15,6 +14,7 @@ from governance.config import reset_settings
 from governance.db.models import Document
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.enums import Language
+from tasks.documents import produce_fast
 
 
 def _requests() -> list[DocumentRequest]:

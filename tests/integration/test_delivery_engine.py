@@ -173,8 +173,9 @@ def test_an_attachment_missing_from_this_machines_archive_waits_and_stops_nothin
 ) -> None:
     """A worker whose archive lacks an attachment (another machine wrote it) sends nothing for
     that message, keeps it pending for a later attempt, and goes on with the others."""
+    from governance.kernel.rules.documents import ArchivedDocument
     from governance.kernel.rules.enums import DocumentFormat
-    from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
+    from governance.kernel.use_cases.documents import record_documents
 
     with UnitOfWork() as uow:
         record_documents(uow.session, [ArchivedDocument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from documents.produce import DocumentRequest, produce
+from documents.produce import DocumentRequest
 from documents.template_sources.welcome_letter import sample
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -13,6 +13,7 @@ from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Of
 from governance.kernel.use_cases import outbox
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
+from tasks.documents import produce
 from tasks.mail import deliver_pending, deliver_prefix
 
 

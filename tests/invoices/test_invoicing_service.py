@@ -13,11 +13,10 @@ from contracts_helpers import add_member, client, declaration
 from lxml import etree
 from sqlalchemy import select
 
-from documents import einvoices, formatting
+from documents import formatting
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from documents.peppol import FolderSender
-from documents.produce import produce
 from governance.clock import business_today
 from governance.contracts.rules.contracts import ClientKind, DeclarationStatus, VatRegime
 from governance.contracts.rules.einvoice import (
@@ -33,6 +32,8 @@ from governance.db.models.contracts import Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
+from tasks import invoices as einvoices
+from tasks.documents import produce
 from tasks.mail import deliver_pending
 
 pytestmark = pytest.mark.usefixtures("coop_env")

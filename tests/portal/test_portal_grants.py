@@ -18,8 +18,9 @@ from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import ApplicationStatus, CallKind
 from governance.grants.use_cases import grant_awards, grants
 from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
-from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
+from governance.kernel.use_cases.documents import record_documents
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
 

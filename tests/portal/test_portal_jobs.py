@@ -19,8 +19,9 @@ from governance.contracts.rules.contracts import DecisionAction, DeclarationStat
 from governance.contracts.use_cases import contracts
 from governance.db.models.contracts import Declaration, Invoice
 from governance.db.uow import UnitOfWork
+from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import Language
-from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
+from governance.kernel.use_cases.documents import record_documents
 
 pytestmark = pytest.mark.usefixtures("coop_env")
 _numbers = itertools.count(1)

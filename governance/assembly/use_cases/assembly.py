@@ -6,7 +6,7 @@ Ballot codes are derived (governance.assembly.rules.assembly): only their HMAC i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from governance.assembly.rules import assembly as rules
 from governance.assembly.rules.assembly import AssemblyKind, AssemblyStatus, ResolutionKind
+from governance.assembly.rules.views import AssemblyView, ResolutionView, VoterView
 from governance.clock import brussels_date, utcnow
 from governance.config import Settings
 from governance.db.keys import key_material
@@ -168,36 +169,6 @@ def attach_board_report(uow: UnitOfWork, assembly_id: int, document_key: str, ac
 
 
 # --- views -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResolutionView:
-    code: str
-    kind: ResolutionKind
-    title: dict[str, str]
-    text: dict[str, str]
-    seats: int | None
-    candidates: list[dict[str, Any]]
-    board_report: bool
-
-
-@dataclass(frozen=True)
-class AssemblyView:
-    id: int
-    title: str
-    kind: AssemblyKind
-    status: AssemblyStatus
-    meeting_at: datetime
-    place: str
-    remote_voting_allowed: bool
-    record_date: date
-    voting_opens_at: datetime
-    voting_closes_at: datetime
-    second_meeting: bool
-    board_report_document_key: str | None
-    convened_at: datetime | None
-    resolutions: list[ResolutionView] = field(default_factory=list)
-    online_link: str | None = None
 
 
 def _assembly(session: Session, assembly_id: int, lock: bool = False) -> Assembly:
@@ -427,24 +398,6 @@ def _plan(session: Session, assembly_id: int, first_time: bool) -> ConveningPlan
 
 
 # --- one chunk --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VoterView:
-    voter_id: int
-    member_id: int
-    member_number: str
-    name: str
-    street: str
-    postcode: str
-    city: str
-    country: str
-    language: Language
-    email: str | None
-    postal: bool
-    shares: int
-    weight: int
-    prepared: bool
 
 
 def _voter_query(assembly_id: int) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.contracts.rules import contracts as rules
 from governance.contracts.rules.contracts import ContractDeclaration, DeclarationStatus
-from governance.contracts.rules.einvoice import InvoiceFacts
 from governance.contracts.rules.offices import employment_language
+from governance.contracts.rules.paperwork import Paperwork, Party
 from governance.contracts.use_cases import invoicing
 from governance.contracts.use_cases.contracts import PROCESS, SUBJECT, document_keys
 from governance.db.models import Member
@@ -22,50 +22,9 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.decisions import DecisionView
-from governance.kernel.rules.enums import DimonaStatus, Language, Office
+from governance.kernel.rules.enums import DimonaStatus
 from governance.kernel.use_cases import outbox
 from governance.statutes import get_statutes
-
-
-@dataclass(frozen=True)
-class Party:
-    name: str
-    street: str
-    postcode: str
-    city: str
-    country: str
-    email: str
-    language: Language
-
-
-@dataclass(frozen=True)
-class Paperwork:
-    """Everything the three documents of one approved contract say."""
-
-    declaration_id: int
-    member_id: int
-    member_number: str
-    member: Party
-    client: Party
-    client_enterprise_number: str
-    client_vat_number: str
-    office: Office
-    employment_language: Language
-    function: str
-    description: str
-    risks: str
-    work_days: tuple[date, ...]
-    work_country: str
-    work_city: str
-    invoice_number: str
-    structured_communication: str
-    issued_on: date
-    due_on: date
-    amounts: rules.InvoiceAmounts
-    payment_term_days: int
-    dimona_in_by: date
-    keys: dict[str, str]
-    invoice: InvoiceFacts  # the one source of the invoice's figures (PDF and UBL)
 
 
 def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:

@@ -29,6 +29,7 @@ from governance.contracts.rules.einvoice import (
     InvoiceStatus,
     PartyFacts,
 )
+from governance.contracts.rules.paperwork import job_reference
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, InvoiceSequence
@@ -130,10 +131,6 @@ def decide_form(client: Client, declared: VatRegime) -> tuple[FormDecision, VatR
 
 
 # --------------------------------------------------------------------------- facts
-
-
-def job_reference(declaration_id: int) -> str:
-    return f"C-{declaration_id:06d}"
 
 
 def contract_invoice_facts(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -11,23 +10,10 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.db.models import Document
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.kernel.rules.enums import DocumentFormat, Language
-
-
-@dataclass(frozen=True)
-class ArchivedDocument:
-    key: str
-    template: str
-    template_version: str
-    language: Language
-    format: DocumentFormat
-    path: str
-    sha256: str
-    size_bytes: int
-    member_id: int | None
-    subject_type: str
-    subject_id: str
+from governance.kernel.rules.documents import ArchivedDocument
+from governance.kernel.rules.enums import DocumentFormat
 
 
 def existing_keys(session: Session, keys: list[str]) -> set[str]:
@@ -83,6 +69,16 @@ def record_documents(
                 },
             )
         added += 1
+    return added
+
+
+def index_documents(
+    uow: UnitOfWork, documents: list[ArchivedDocument], actor: Actor | None = None
+) -> int:
+    """Index files already archived (rendered outside any transaction) and commit; returns how
+    many were new (a re-run indexes the same keys once)."""
+    added = record_documents(uow.session, documents, actor)
+    uow.commit()
     return added
 
 

@@ -4,7 +4,6 @@ shares and payments, and the dated transfers. The national number is never read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -13,52 +12,10 @@ from sqlalchemy.orm import Session
 from governance.db.models import Member, RegisterEntry
 from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.identifiers import format_enterprise_number
+from governance.register.rules.extract import Extract, ExtractClass, ExtractHolder, ExtractTransfer
 from governance.register.rules.register import EntryKind
 from governance.register.use_cases import register as store
 from governance.statutes import get_statutes
-
-
-@dataclass(frozen=True)
-class ExtractClass:
-    share_class: str
-    label: str
-    nominal_cents: int
-    holders: int
-    shares: int
-    paid_cents: int
-
-
-@dataclass(frozen=True)
-class ExtractHolder:
-    share_class: str
-    number: str
-    name: str
-    address: str
-    company_number: str
-    shares: int
-    paid_cents: int
-
-
-@dataclass(frozen=True)
-class ExtractTransfer:
-    on: date
-    share_class: str
-    shares: int
-    giver: str
-    receiver: str
-    sequence: int
-
-
-@dataclass(frozen=True)
-class Extract:
-    as_at: date
-    voting: str
-    transfer_rule: str
-    classes: list[ExtractClass]
-    rows: list[ExtractHolder]
-    transfers: list[ExtractTransfer]
-    last_sequence: int
-
 
 _MEMBER_COLUMNS = (
     Member.id, Member.member_number, Member.external_ref, Member.kind, Member.first_name,

@@ -29,12 +29,14 @@ from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
-from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
+from governance.kernel.rules.documents import ArchivedDocument
+from governance.kernel.rules.enums import MemberKind, MemberStatus
 from governance.kernel.rules.errors import NotFound
-from governance.kernel.use_cases.documents import ArchivedDocument, existing_keys
+from governance.kernel.use_cases.documents import existing_keys
 from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import shares
 from governance.register.use_cases.share_batches import SubscriptionRequest, subscribe_many
+from governance.transition.rules.invitation import InvitationLetter
 from governance.transition.rules.transition import CampaignPlan, InvalidCampaign
 
 ELIGIBLE = (MemberStatus.ACTIVE, MemberStatus.RESTRICTED)
@@ -197,30 +199,6 @@ def enrol_members(uow: UnitOfWork, campaign_id: int) -> int:
         session.execute(insert(TransitionInvitee), values[start : start + 5000])
     uow.commit()
     return len(values)
-
-
-@dataclass(frozen=True)
-class InvitationLetter:
-    """What the invitation document and e-mail of one member say."""
-
-    member_id: int
-    member_number: str
-    name: str
-    street: str
-    postcode: str
-    city: str
-    country: str
-    language: Language
-    office: Office
-    email: str | None
-    subscription_id: int
-    communication: str  # +++ddd/dddd/ddddd+++
-    amount_cents: int
-    shares: int
-    share_class: str
-    deadline: date
-    document_key: str
-    company: bool = False  # greeted "Madame, Monsieur," rather than by name
 
 
 def _letter(campaign: CampaignView, m: Member, sub: shares.SubscriptionView) -> InvitationLetter:
