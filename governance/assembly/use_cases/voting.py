@@ -26,7 +26,7 @@ from governance.assembly.rules.assembly import (
 )
 from governance.assembly.rules.assembly import ballot_code_hash as _code_hash
 from governance.assembly.rules.voting import AgendaItem, UnknownBallotCode, WindowState
-from governance.assembly.use_cases.assembly import ballot_hash_key
+from governance.assembly.use_cases.ballot_keys import ballot_hash_key
 from governance.config import Settings
 from governance.db.keys import key_material
 from governance.db.models import Member

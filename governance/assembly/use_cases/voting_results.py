@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from governance.assembly.use_cases.ballot_keys import shared_document_key
 from governance.assembly.use_cases.voting_closing import _assembly, _resolutions
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
@@ -220,8 +221,6 @@ PUBLIC_DOCUMENTS = {"convocation": "assembly_convocation", "proxy": "assembly_pr
 
 
 def _public_document_key(assembly: Assembly, name: str, language: str) -> str | None:
-    from governance.assembly.use_cases.assembly import shared_document_key
-
     if name == "board-report":
         return assembly.board_report_document_key
     template = PUBLIC_DOCUMENTS.get(name)
