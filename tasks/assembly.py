@@ -24,6 +24,7 @@ from governance.assembly.use_cases.chunks import (
     postal_voters,
     record_chunk_mailed,
     record_chunk_prepared,
+    record_postal_pack,
 )
 from governance.assembly.use_cases.progress import mailing_progress
 from governance.clock import add_calendar_days, business_today, utcnow
@@ -259,9 +260,7 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
         for kind, template, lang, s in records
     ]
     with UnitOfWork() as uow:
-        # A re-run rewrites the same files (same codes, same content): the index keeps one row.
-        document_service.record_documents(uow.session, documents)
-        uow.commit()
+        record_postal_pack(uow, documents)
     return counts
 
 

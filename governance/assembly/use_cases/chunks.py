@@ -1,5 +1,6 @@
 """The convocation mailing, chunk by chunk: a chunk's voters, its ballots indexed and its
-e-mails queued in one transaction, then its outcomes counted from the outbox.
+e-mails queued in one transaction, then its outcomes counted from the outbox; and the postal
+list of those without an e-mail address, with its printed pack.
 
 Functions that change data take a UnitOfWork and commit once; readers take a Session.
 """
@@ -25,6 +26,7 @@ from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import DocumentFormat, Language, OutboxStatus
 from governance.kernel.rules.errors import NotFound
+from governance.kernel.use_cases.documents import ArchivedDocument, record_documents
 
 CONVOCATION = "convocation"
 
@@ -88,6 +90,14 @@ def postal_voters(session: Session, assembly_id: int) -> list[VoterView]:
     """Shareholders without an e-mail address: their convocation goes by post."""
     rows = session.execute(_voter_query(assembly_id).where(AssemblyVoter.postal.is_(True))).tuples()
     return [_voter_view(v, m) for v, m in rows]
+
+
+def record_postal_pack(uow: UnitOfWork, documents: list[ArchivedDocument]) -> int:
+    """Index the postal pack's files; returns how many were new. A re-run rewrites the same
+    files (same codes, same content): the index keeps one row."""
+    added = record_documents(uow.session, documents)
+    uow.commit()
+    return added
 
 
 # --- a chunk prepared ------------------------------------------------------------------------------
