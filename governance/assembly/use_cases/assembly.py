@@ -63,16 +63,9 @@ class AssemblyInput(BaseModel):
 
 
 def _facts(data: AssemblyInput) -> rules.AssemblyFacts:
-    return rules.AssemblyFacts(
-        title=data.title,
-        kind=data.kind,
-        meeting_at=data.meeting_at,
-        record_date=data.record_date,
-        voting_opens_at=data.voting_opens_at,
-        voting_closes_at=data.voting_closes_at,
-        board_report_document_key=data.board_report_document_key,
-        second_meeting=data.second_meeting,
-        resolutions=tuple(
+    return _agenda_facts(
+        data,
+        tuple(
             rules.ResolutionFacts(
                 code=r.code,
                 kind=r.kind,
@@ -84,6 +77,23 @@ def _facts(data: AssemblyInput) -> rules.AssemblyFacts:
             )
             for r in data.resolutions
         ),
+    )
+
+
+def _agenda_facts(
+    source: AssemblyInput | Assembly, resolutions: tuple[rules.ResolutionFacts, ...]
+) -> rules.AssemblyFacts:
+    """What the agenda rules check, from the input or from the stored assembly."""
+    return rules.AssemblyFacts(
+        title=source.title,
+        kind=source.kind,
+        meeting_at=source.meeting_at,
+        record_date=source.record_date,
+        voting_opens_at=source.voting_opens_at,
+        voting_closes_at=source.voting_closes_at,
+        board_report_document_key=source.board_report_document_key,
+        second_meeting=source.second_meeting,
+        resolutions=resolutions,
     )
 
 

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 
 from governance.assembly.rules import assembly as rules
 from governance.assembly.rules.assembly import AssemblyStatus
-from governance.assembly.use_cases.assembly import AssemblyView, _assembly, get_assembly
+from governance.assembly.use_cases.assembly import (
+    AssemblyView,
+    _agenda_facts,
+    _assembly,
+    get_assembly,
+)
 from governance.assembly.use_cases.ballot_keys import ballot_codes, ballot_hash_key
 from governance.assembly.use_cases.chunks import CONVOCATION
 from governance.clock import brussels_date
@@ -80,16 +85,9 @@ def open_convening(
 def _check_convening(a: Assembly, view: AssemblyView, now: datetime) -> None:
     """The agenda (board report included), the convocation delay and the record date."""
     rules.check_agenda(
-        rules.AssemblyFacts(
-            title=a.title,
-            kind=a.kind,
-            meeting_at=a.meeting_at,
-            record_date=a.record_date,
-            voting_opens_at=a.voting_opens_at,
-            voting_closes_at=a.voting_closes_at,
-            board_report_document_key=a.board_report_document_key,
-            second_meeting=a.second_meeting,
-            resolutions=tuple(
+        _agenda_facts(
+            a,
+            tuple(
                 rules.ResolutionFacts(
                     r.code,
                     r.kind,
