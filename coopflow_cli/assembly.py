@@ -34,7 +34,7 @@ def progress(assembly_id: int = typer.Argument(...)) -> None:
     """Where the convening mailing stands."""
     from dataclasses import asdict
 
-    from governance.assembly.use_cases.assembly import mailing_progress
+    from governance.assembly.use_cases.progress import mailing_progress
     from governance.db.uow import UnitOfWork
 
     with UnitOfWork() as uow:

@@ -28,10 +28,9 @@ from governance.assembly.use_cases.assembly import (
     AssemblyInput,
     CandidateInput,
     ResolutionInput,
-    ballot_code_key,
-    ballot_hash_key,
     create_assembly,
 )
+from governance.assembly.use_cases.ballot_keys import ballot_code_key, ballot_hash_key
 from governance.clock import brussels_date
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter

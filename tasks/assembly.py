@@ -15,7 +15,18 @@ from documents import archive, assembly_docs, mass_pdf, pdf, pdf_pool
 from documents.produce import DocumentRequest
 from documents.render import template_version
 from governance.assembly.rules.views import AssemblyView
-from governance.assembly.use_cases import assembly as service
+from governance.assembly.use_cases import convening, reminders
+from governance.assembly.use_cases.assembly import get_assembly
+from governance.assembly.use_cases.ballot_keys import ballot_codes, shared_document_key
+from governance.assembly.use_cases.chunks import (
+    PreparedBallot,
+    chunk_voters,
+    outbox_counts,
+    postal_voters,
+    record_chunk_mailed,
+    record_chunk_prepared,
+)
+from governance.assembly.use_cases.progress import mailing_progress
 from governance.clock import add_calendar_days, business_today, utcnow
 from governance.config import get_settings
 from governance.db.uow import UnitOfWork
@@ -40,7 +51,7 @@ def _actor(staff: str) -> Actor:
 def open_convening(assembly_id: int, staff: str, chunk_size: int = 500) -> dict[str, Any]:
     """Refuse (delay, board report) or freeze the voters at the record date and plan chunks."""
     with UnitOfWork() as uow:
-        plan = service.open_convening(
+        plan = convening.open_convening(
             uow, assembly_id, now=utcnow(), actor=_actor(staff), chunk_size=chunk_size
         )
     return {"chunks": plan.chunks, "voters": plan.voters, "postal": plan.postal}
@@ -55,7 +66,7 @@ def prepare_shared_documents(assembly_id: int) -> int:
     """The convocation and the proxy form in each language (the same for every shareholder)."""
     settings = get_settings()
     with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
+        view = get_assembly(uow.session, assembly_id)
     requests = []
     for language in Language:
         lang = str(language)
@@ -66,7 +77,7 @@ def prepare_shared_documents(assembly_id: int) -> int:
         for template, context in contexts.items():
             requests.append(
                 DocumentRequest(
-                    key=service.shared_document_key(assembly_id, template, lang),
+                    key=shared_document_key(assembly_id, template, lang),
                     template=template,
                     language=language,
                     context=context,
@@ -106,13 +117,11 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
     pool) and queue their e-mails; counts the ballots prepared and those left as DOCX."""
     settings = get_settings()
     with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
-        voters = [
-            v for v in service.chunk_voters(uow.session, assembly_id, number) if not v.prepared
-        ]
+        view = get_assembly(uow.session, assembly_id)
+        voters = [v for v in chunk_voters(uow.session, assembly_id, number) if not v.prepared]
     if not voters:
         return {"prepared": 0, "not_pdf": 0}
-    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
+    codes = ballot_codes(settings, assembly_id, [v.member_id for v in voters])
     today = _today()
     shared = {
         str(lang): (
@@ -136,7 +145,7 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
         )
         report_not_pdf("ballot", failed)
     ballots = [
-        service.PreparedBallot(
+        PreparedBallot(
             f.member_id,
             Language(f.language),
             f.path,
@@ -148,9 +157,7 @@ def prepare_chunk(assembly_id: int, number: int) -> dict[str, int]:
         for f in files
     ]
     with UnitOfWork() as uow:
-        prepared = service.record_chunk_prepared(
-            uow, assembly_id, number, ballots, mail_context(view)
-        )
+        prepared = record_chunk_prepared(uow, assembly_id, number, ballots, mail_context(view))
     return {"prepared": prepared, "not_pdf": len(failed)}
 
 
@@ -161,7 +168,7 @@ def send_chunk(assembly_id: int, number: int, connections: int = 3) -> dict[str,
         mail_keys.assembly_convocation(assembly_id, number), connections=connections
     )
     with UnitOfWork() as uow:
-        counts = service.record_chunk_mailed(uow, assembly_id, number)
+        counts = record_chunk_mailed(uow, assembly_id, number)
     get_run_logger().info("chunk %s: %s (now: %s)", number, counts, report)
     return counts
 
@@ -173,7 +180,7 @@ class MailStillWaiting(RuntimeError):
 def _unsent(assembly_id: int) -> tuple[int, int]:
     """E-mails of the convening still waiting: (claimed by a sender, not claimed)."""
     with UnitOfWork() as uow:
-        counts = service.outbox_counts(uow.session, mail_keys.assembly_convocation(assembly_id))
+        counts = outbox_counts(uow.session, mail_keys.assembly_convocation(assembly_id))
     return counts.get(OutboxStatus.SENDING, 0), counts.get(OutboxStatus.PENDING, 0)
 
 
@@ -206,9 +213,9 @@ def write_postal_pack(assembly_id: int) -> dict[str, int]:
     pdf_pool.shutdown()  # every ballot is converted: the converters' memory goes back first
     settings = get_settings()
     with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
-        voters = service.postal_voters(uow.session, assembly_id)
-    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
+        view = get_assembly(uow.session, assembly_id)
+        voters = postal_voters(uow.session, assembly_id)
+    codes = ballot_codes(settings, assembly_id, [v.member_id for v in voters])
     folder = f"assembly/{assembly_id}/postal"
     records = []  # the pack is rebuilt on every run (addresses change): its files replaced
     store = partial(archive.store, settings, folder, replace=True)
@@ -266,7 +273,7 @@ def publish_progress(assembly_id: int, artifact_id: str | None) -> str:
     from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
     with UnitOfWork() as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
+        progress = mailing_progress(uow.session, assembly_id)
     percent = round(progress.fraction * 100, 1)
     if artifact_id is None:
         created = create_progress_artifact(
@@ -287,8 +294,8 @@ def publish_summary(assembly_id: int, spread: dict[str, Any] | None = None) -> d
     from prefect.artifacts import create_markdown_artifact
 
     with UnitOfWork() as uow:
-        p = service.mailing_progress(uow.session, assembly_id)
-        view = service.get_assembly(uow.session, assembly_id)
+        p = mailing_progress(uow.session, assembly_id)
+        view = get_assembly(uow.session, assembly_id)
         not_pdf = (
             document_service.count_in_format(
                 uow.session, "assembly", str(assembly_id), "assembly_ballot", DocumentFormat.DOCX
@@ -325,8 +332,8 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
     from prefect.deployments import run_deployment
 
     with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
-        already = service.closing_already_scheduled(uow.session, assembly_id)
+        view = get_assembly(uow.session, assembly_id)
+        already = convening.closing_already_scheduled(uow.session, assembly_id)
     days = get_statutes().assembly.reminder_days_before_close
 
     plans: dict[str, tuple[str, datetime]] = {
@@ -354,7 +361,7 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
             out[what] = f"not scheduled: {type(exc).__name__}: {exc}"[:200]
     with UnitOfWork() as uow:
         closing = out["closing"]
-        service.record_closing_scheduled(
+        convening.record_closing_scheduled(
             uow, assembly_id, None if closing.startswith("not scheduled") else closing, closing
         )
     return out
@@ -364,8 +371,8 @@ def schedule_followups(assembly_id: int) -> dict[str, str]:
 def queue_reminders(assembly_id: int) -> int:
     """Queue a reminder for every shareholder with an e-mail address who has not voted."""
     with UnitOfWork() as uow:
-        view = service.get_assembly(uow.session, assembly_id)
-        return service.queue_reminders(uow, assembly_id, now=utcnow(), context=mail_context(view))
+        view = get_assembly(uow.session, assembly_id)
+        return reminders.queue_reminders(uow, assembly_id, now=utcnow(), context=mail_context(view))
 
 
 @task(name="assembly-send-reminders", **IO_RETRIES)

@@ -85,14 +85,16 @@ def _plain(root: Path, assembly_id: int, sample: int, pdf_profile: Path | None =
     from documents.mail import YagmailSender
     from documents.render import render_docx
     from governance.assembly.use_cases import assembly as service
+    from governance.assembly.use_cases.ballot_keys import ballot_codes
+    from governance.assembly.use_cases.chunks import chunk_voters
     from governance.config import get_settings
     from governance.db.uow import UnitOfWork
 
     settings = get_settings()
     with UnitOfWork() as uow:
         view = service.get_assembly(uow.session, assembly_id)
-        voters = service.chunk_voters(uow.session, assembly_id, 0)[:sample]
-    codes = service.ballot_codes(settings, assembly_id, [v.member_id for v in voters])
+        voters = chunk_voters(uow.session, assembly_id, 0)[:sample]
+    codes = ballot_codes(settings, assembly_id, [v.member_id for v in voters])
     out = root / "plain"
     out.mkdir()
     client = YagmailSender(settings)  # yagmail composes each message, like the plain path
@@ -152,6 +154,7 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
 
     from flows.assembly_convening import ConveningParameters, assembly_convening
     from governance.assembly.use_cases import assembly as service
+    from governance.assembly.use_cases.convening import open_convening
     from governance.clock import utcnow
     from governance.config import get_settings, reset_settings
     from governance.db.engine import dispose_engines
@@ -194,9 +197,7 @@ def _measure(root: Path, size: int, sample: int) -> list[Result]:
     eml = len(list((root / "mail").glob("*.eml")))
     with UnitOfWork() as uow:
         assembly_b = service.create_assembly(uow, sample_assembly(utcnow()), Actor.staff("bench"))
-        service.open_convening(
-            uow, assembly_b, now=utcnow(), actor=Actor.staff("bench"), chunk_size=500
-        )
+        open_convening(uow, assembly_b, now=utcnow(), actor=Actor.staff("bench"), chunk_size=500)
     plain = _plain(root, assembly_b, sample)
     baseline = plain / sample * size
     return [

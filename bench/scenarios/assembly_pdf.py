@@ -81,6 +81,7 @@ def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
     from prefect import flow
 
     from governance.assembly.use_cases import assembly as service
+    from governance.assembly.use_cases.convening import open_convening
     from governance.clock import utcnow
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.actor import Actor
@@ -98,7 +99,7 @@ def _measure(root: Path, size: int, scaling: int, sample: int) -> list[Result]:
         seconds, cpu, summary = _convene(root, "full", size)
     with UnitOfWork() as uow:
         assembly_b = service.create_assembly(uow, sample_assembly(utcnow()), Actor.staff("bench"))
-        service.open_convening(uow, assembly_b, now=utcnow(), actor=Actor.staff("bench"))
+        open_convening(uow, assembly_b, now=utcnow(), actor=Actor.staff("bench"))
     plain = _plain(root, assembly_b, sample)
     results.insert(
         0,

@@ -102,7 +102,7 @@ class Convened:
 
 
 def _convene(pool: Pool, assembly_id: int, chunk: int, per_part: int, size: int) -> Convened:
-    from governance.assembly.use_cases import assembly as service
+    from governance.assembly.use_cases.progress import mailing_progress
     from governance.db.uow import UnitOfWork
 
     params = {"assembly_id": assembly_id, "staff": "bench", "chunk_size": chunk}
@@ -117,7 +117,7 @@ def _convene(pool: Pool, assembly_id: int, chunk: int, per_part: int, size: int)
     with pool.client() as client:
         figures = read_fan_out(client, run_id, PARTS)
     with UnitOfWork() as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
+        progress = mailing_progress(uow.session, assembly_id)
     if progress.waiting or progress.sent + progress.postal != progress.voters:
         raise RuntimeError(f"convening {run_id} completed but the mailing is not: {progress}")
     return Convened(wall, figures, progress)

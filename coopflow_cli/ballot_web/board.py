@@ -73,6 +73,35 @@ def add_board_routes(
     app: FastAPI, page: Callable[..., HTMLResponse], home: Callable[..., HTMLResponse]
 ) -> None:
     """Add /receipts/<id> (page), /receipts/<id>.json (file) and /verify_board.py."""
+    _add_downloads(app)
+
+    @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
+    def board_page(
+        request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
+    ) -> HTMLResponse:
+        """After closing: every receipt with its ballot, the seal, the counts, the rules."""
+        language = pick_language(lang, request.headers.get("accept-language"))
+        board = _board(assembly_id)
+        if board is None:
+            return home(language, LABELS[language]["not_closed"], 404)
+        wanted = receipt.strip().lower()
+        found = None
+        if wanted:
+            found = next((b for b in board["ballots"] if b["receipt"] == wanted), False)
+        heading = board["assembly"]
+        return page(
+            "receipts.html",
+            language,
+            board=board,
+            rows=_rows(board, language),
+            assembly_name=assembly_name(heading["kind"], heading["year"], language),
+            receipt=wanted,
+            found=found,
+        )
+
+
+def _add_downloads(app: FastAPI) -> None:
+    """The files: the board as JSON, the convocation documents and the verifier."""
 
     @app.get("/receipts/{assembly_id}.json")
     def board_file(assembly_id: int) -> Response:
@@ -111,28 +140,4 @@ def add_board_routes(
         }
         return Response(
             VERIFIER.read_text(encoding="utf-8"), media_type="text/x-python", headers=headers
-        )
-
-    @app.get("/receipts/{assembly_id}", response_class=HTMLResponse)
-    def board_page(
-        request: Request, assembly_id: int, receipt: str = "", lang: str | None = None
-    ) -> HTMLResponse:
-        """After closing: every receipt with its ballot, the seal, the counts, the rules."""
-        language = pick_language(lang, request.headers.get("accept-language"))
-        board = _board(assembly_id)
-        if board is None:
-            return home(language, LABELS[language]["not_closed"], 404)
-        wanted = receipt.strip().lower()
-        found = None
-        if wanted:
-            found = next((b for b in board["ballots"] if b["receipt"] == wanted), False)
-        heading = board["assembly"]
-        return page(
-            "receipts.html",
-            language,
-            board=board,
-            rows=_rows(board, language),
-            assembly_name=assembly_name(heading["kind"], heading["year"], language),
-            receipt=wanted,
-            found=found,
         )

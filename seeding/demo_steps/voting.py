@@ -9,7 +9,8 @@ from typing import Any
 
 from governance.assembly.rules.voting import AgendaItem
 from governance.assembly.use_cases import voting
-from governance.assembly.use_cases.assembly import ballot_codes, get_assembly
+from governance.assembly.use_cases.assembly import get_assembly
+from governance.assembly.use_cases.ballot_keys import ballot_codes
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.staff import DecisionKind

@@ -18,6 +18,8 @@ from documents.bulk_render import bulk_template, qr_png
 from documents.render import LANGUAGES, render_docx
 from governance.assembly.rules import assembly as rules
 from governance.assembly.use_cases import assembly as service
+from governance.assembly.use_cases.ballot_keys import ballot_codes, ballot_hash_key
+from governance.assembly.use_cases.convening import ConveningPlan, open_convening
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
@@ -67,9 +69,9 @@ def new_assembly(days_ahead: int = 20, **changes) -> int:  # type: ignore[no-unt
         return service.create_assembly(uow, data, STAFF)
 
 
-def convene(assembly_id: int, chunk_size: int = 500) -> service.ConveningPlan:
+def convene(assembly_id: int, chunk_size: int = 500) -> ConveningPlan:
     with UnitOfWork() as uow:
-        return service.open_convening(
+        return open_convening(
             uow, assembly_id, now=utcnow(), actor=STAFF, chunk_size=chunk_size
         )
 
@@ -140,7 +142,7 @@ def test_ballots_in_four_languages_carry_unique_codes_stored_only_as_hashes(coop
     for number in plan.chunks:
         prepare_chunk.fn(assembly_id, number)
         prepare_chunk.fn(assembly_id, number)  # safe twice
-    hash_key = service.ballot_hash_key(coop_env.settings)
+    hash_key = ballot_hash_key(coop_env.settings)
     archive = coop_env.archive
     codes = {}
     with UnitOfWork() as uow:
@@ -329,7 +331,7 @@ def test_a_ballot_without_a_checked_pdf_is_counted_and_stays_docx(coop_env, monk
         german = next(
             v.member_id for v in uow.session.scalars(select(AssemblyVoter)) if v.language == "de"
         )
-    codes = service.ballot_codes(coop_env.settings, assembly_id, [german])
+    codes = ballot_codes(coop_env.settings, assembly_id, [german])
     failing = [format_ballot_code(codes[german])]
     monkeypatch.setattr(pdf_pool, "check_pdf", check)
     try:

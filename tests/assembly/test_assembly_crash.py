@@ -21,7 +21,7 @@ from test_assembly_convening import CODE, new_assembly, shareholders
 from documents.attachment_names import template_named
 from documents.sink import EmlWriter, MailSink
 from governance.assembly.rules import assembly as rules
-from governance.assembly.use_cases import assembly as service
+from governance.assembly.use_cases.ballot_keys import ballot_hash_key
 from governance.db.models.assembly import AssemblyVoter
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.enums import Language
@@ -115,7 +115,7 @@ def test_killed_three_times_then_rerun_every_message_is_sent_once(
     recipients = Counter(str(m["To"]) for m in messages)
     assert recipients == Counter(expected.values())  # every one, none twice
     assert len({m["Message-ID"] for m in messages}) == len(messages)
-    hash_key = service.ballot_hash_key(coop_env.settings)
+    hash_key = ballot_hash_key(coop_env.settings)
     hashes = {h for _e, h in voters.values()}
     for message in messages:
         (ballot,) = [a for a in message.iter_attachments() if template_named(a.get_filename()) == "assembly_ballot"]

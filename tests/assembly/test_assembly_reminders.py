@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 from test_assembly_convening import convene, new_assembly, shareholders
 
-from governance.assembly.use_cases import assembly as service
+from governance.assembly.use_cases.ballot_keys import ballot_document_key
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
@@ -31,7 +31,7 @@ def test_ga_reminders_are_queued_once_and_reach_each_voter_once(
             OutboxMessage.member_id, OutboxMessage.template, OutboxMessage.attachment_keys,
         ).where(OutboxMessage.idempotency_key.startswith(prefix))).all()
     assert len(rows) == 6 and {t for _, t, _ in rows} == {"assembly_reminder"}
-    assert all(keys == [service.ballot_document_key(assembly_id, m)] for m, _, keys in rows)
+    assert all(keys == [ballot_document_key(assembly_id, m)] for m, _, keys in rows)
     assert send_reminders.fn(assembly_id)["sent"] == 6
     arrivals = Counter(m["X-Coop-Key"] for m in mail_sink.parsed()
                        if m["X-Coop-Key"].startswith(prefix))

@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.assembly.rules.tally import (
-    TallyInputError,
-    TallyScenario,
-    count,
-    count_json,
-    parse_scenario,
-    run_cli,
-)
+from governance.assembly.rules.tally import count, count_json, parse_scenario, run_cli
+from governance.assembly.rules.tally_scenario import TallyInputError, TallyScenario
 from governance.kernel.rules.errors import RuleViolation
 
 MOTION_KEYS = {

@@ -31,6 +31,7 @@ from e2e_stack import Stack, running_stack
 from sqlalchemy import select
 
 from governance.assembly.use_cases import assembly as service
+from governance.assembly.use_cases.progress import mailing_progress
 from governance.clock import utcnow
 from governance.db.models import OutboxMessage
 from governance.db.uow import UnitOfWork
@@ -112,7 +113,7 @@ def each_mailed_once_after_a_lost_machine(stack: Stack, assembly_id: int) -> Non
     twice = {to for to, copies in received.items() if len(copies) > 1}
     assert len(twice) <= 3, twice
     with UnitOfWork(stack.settings) as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
+        progress = mailing_progress(uow.session, assembly_id)
         flagged = set(uow.session.scalars(select(OutboxMessage.idempotency_key).where(
             OutboxMessage.idempotency_key.startswith(mail_keys.assembly_convocation(assembly_id)),
             OutboxMessage.redelivered.is_(True))))
@@ -137,7 +138,7 @@ def test_the_parts_of_a_convening_run_on_both_workers_and_everyone_is_mailed_onc
     stack.wait_completed(run_id, timeout=600)
 
     with UnitOfWork(stack.settings) as uow:
-        voters = service.mailing_progress(uow.session, assembly_id).voters
+        voters = mailing_progress(uow.session, assembly_id).voters
     parts = part_runs(stack, run_id)
     assert len(parts) == -(-voters // CHUNK)  # one part per chunk
     assert all(r.state is not None and r.state.is_completed() for r in parts)
@@ -148,7 +149,7 @@ def test_the_parts_of_a_convening_run_on_both_workers_and_everyone_is_mailed_onc
     received = convocations(stack, assembly_id)
     assert {len(copies) for copies in received.values()} == {1}, received  # nobody twice
     with UnitOfWork(stack.settings) as uow:
-        progress = service.mailing_progress(uow.session, assembly_id)
+        progress = mailing_progress(uow.session, assembly_id)
     assert progress.waiting == 0 and progress.sent == len(received)
     assert progress.sent + progress.postal == progress.voters  # no e-mail address: by post
 

@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from governance.assembly.use_cases import assembly as assembly_service
 from governance.assembly.use_cases import voting as voting_service
+from governance.assembly.use_cases.ballot_keys import ballot_codes
 from governance.clock import utcnow
 from governance.config import InvalidKey, Settings, get_settings, reset_settings
 from governance.db import keys
@@ -219,7 +219,7 @@ def test_rotation_reencrypts_everything_and_keeps_the_open_assemblys_codes(
         for row in uow.session.scalars(select(KeyCheck)):
             with pytest.raises(InvalidToken):
                 Fernet(old.encode()).decrypt(row.token.encode())
-    assert assembly_service.ballot_codes(get_settings(), sample.assembly_id, ids) == sample.codes
+    assert ballot_codes(get_settings(), sample.assembly_id, ids) == sample.codes
     with UnitOfWork() as uow:
         receipt = voting_service.cast_ballot(uow, sample.codes[ids[1]], dict(CHOICES), now=now)
     assert len(receipt.receipt) == 64

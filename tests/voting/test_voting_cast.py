@@ -215,7 +215,7 @@ def test_web_and_paper_votes_are_refused_when_the_assembly_allows_no_remote_voti
 
 def test_a_code_printed_with_the_earlier_check_character_still_votes(convene) -> None:
     from governance.assembly.rules import assembly as rules
-    from governance.assembly.use_cases.assembly import ballot_hash_key
+    from governance.assembly.use_cases.ballot_keys import ballot_hash_key
 
     ga = convene(2)
     data = ga.code(0)[:-1]

@@ -206,6 +206,37 @@ def _item(reader: _Reader, n: int, item: AgendaItemForm) -> ResolutionFacts:
     )
 
 
+def _voting_window(
+    reader: _Reader, form: AssemblyForm, now: datetime, meeting: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """When online voting opens (now by default) and closes (the meeting by default)."""
+    opens = reader.moment("Online voting opens", form.voting_opens) if form.voting_opens else now
+    closes = (
+        reader.moment("Online voting closes", form.voting_closes) if form.voting_closes else meeting
+    )
+    if opens and closes and opens >= closes:
+        reader.fail("Online voting closes", "the voting must close after it opens")
+    if meeting and closes and closes > meeting + timedelta(hours=12):
+        reader.fail("Online voting closes", "the voting must close by the end of the meeting day")
+    return opens, closes
+
+
+def _agenda(reader: _Reader, form: AssemblyForm) -> tuple[tuple[ResolutionFacts, ...], str | None]:
+    """The agenda's items, each numbered once, and the board's report a change of purpose needs."""
+    resolutions = tuple(_item(reader, n, item) for n, item in enumerate(form.agenda, start=1))
+    codes = [r.code for r in resolutions]
+    if len(set(codes)) != len(codes):
+        reader.fail("Agenda", f"each item needs its own number (got {', '.join(codes)})")
+    key = form.board_report_document_key.strip() or None
+    if any(r.board_report for r in resolutions) and key is None:
+        reader.fail(
+            "Board report (document key)",
+            "a change of purpose is void without the board's detailed report (CSA 6:86): "
+            "archive the report and give its key",
+        )
+    return resolutions, key
+
+
 def read_form(form: AssemblyForm, now: datetime, convocation_days: int) -> AssemblyPlan:
     """The form as an assembly plan, or AssemblyFormRefused listing every problem by label.
 
@@ -230,25 +261,8 @@ def read_form(form: AssemblyForm, now: datetime, convocation_days: int) -> Assem
         )
     if record is not None and day is not None and record > day:
         reader.fail("Record date", "the record date must not be after the meeting day")
-    opens = reader.moment("Online voting opens", form.voting_opens) if form.voting_opens else now
-    closes = (
-        reader.moment("Online voting closes", form.voting_closes) if form.voting_closes else meeting
-    )
-    if opens and closes and opens >= closes:
-        reader.fail("Online voting closes", "the voting must close after it opens")
-    if meeting and closes and closes > meeting + timedelta(hours=12):
-        reader.fail("Online voting closes", "the voting must close by the end of the meeting day")
-    resolutions = tuple(_item(reader, n, item) for n, item in enumerate(form.agenda, start=1))
-    codes = [r.code for r in resolutions]
-    if len(set(codes)) != len(codes):
-        reader.fail("Agenda", f"each item needs its own number (got {', '.join(codes)})")
-    key = form.board_report_document_key.strip() or None
-    if any(r.board_report for r in resolutions) and key is None:
-        reader.fail(
-            "Board report (document key)",
-            "a change of purpose is void without the board's detailed report (CSA 6:86): "
-            "archive the report and give its key",
-        )
+    opens, closes = _voting_window(reader, form, now, meeting)
+    resolutions, key = _agenda(reader, form)
     place = form.place.strip()
     link = form.online_link.strip() or None
     if link is not None and (not link.startswith("https://") or " " in link or len(link) > 500):

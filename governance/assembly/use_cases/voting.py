@@ -26,7 +26,7 @@ from governance.assembly.rules.assembly import (
 )
 from governance.assembly.rules.assembly import ballot_code_hash as _code_hash
 from governance.assembly.rules.voting import AgendaItem, UnknownBallotCode, WindowState
-from governance.assembly.use_cases.assembly import ballot_hash_key
+from governance.assembly.use_cases.ballot_keys import ballot_hash_key
 from governance.config import Settings
 from governance.db.keys import key_material
 from governance.db.models import Member
@@ -238,6 +238,35 @@ def cast_ballot(
     statutes = get_statutes()
     voter = _voter_by_code(session, uow.settings, code, lock=True)
     assembly = session.get_one(Assembly, voter.assembly_id)
+    _check_voting_open(assembly, now, channel)
+    clean = voting.validate_choices(agenda_items(session, assembly.id), choices)
+    tag = None
+    replaced = False
+    if statutes.voting.revote_replaces:
+        tag = voting.replace_tag(
+            revote_key(uow.settings), assembly.id, normalise_ballot_code(code, legacy=True)
+        )
+    if voter.voted:
+        _drop_earlier_ballot(session, assembly.id, tag)
+        replaced = True
+    by_proxy = _attend_voting(session, assembly.id, voter.member_id, channel)
+    voter.voted = True
+    receipt = _store_ballot(session, assembly.id, clean, voter.weight, tag)
+    # The timeline records that the member took part, never what they chose.
+    uow.timeline.record(
+        actor=actor or Actor.system("ballot-web"),
+        action="assembly_vote_replaced" if replaced else "assembly_vote_cast",
+        subject_type="assembly",
+        subject_id=assembly.id,
+        member_id=voter.member_id,
+        details={"channel": channel.value, "by_proxy": by_proxy},
+    )
+    uow.commit()
+    return Receipt(receipt, assembly.id, replaced)
+
+
+def _check_voting_open(assembly: Assembly, now: datetime, channel: BallotChannel) -> None:
+    """The window is open, and this channel is allowed (remote voting may be refused)."""
     voting.check_window(
         now,
         assembly.voting_opens_at,
@@ -249,67 +278,61 @@ def cast_ballot(
             "this assembly takes votes only at the meeting: no voting on the web or by post",
             field="remote_voting_allowed",
         )
-    clean = voting.validate_choices(agenda_items(session, assembly.id), choices)
-    tag = None
-    replaced = False
-    if statutes.voting.revote_replaces:
-        tag = voting.replace_tag(
-            revote_key(uow.settings), assembly.id, normalise_ballot_code(code, legacy=True)
+
+
+def _drop_earlier_ballot(session: Session, assembly_id: int, tag: str | None) -> None:
+    """A used code votes again only when the statutes let a revote replace its ballot."""
+    if tag is None:
+        raise voting.CodeAlreadyUsed(
+            "this ballot code has already been used to vote", field="ballot_code"
         )
-    if voter.voted:
-        if tag is None:
-            raise voting.CodeAlreadyUsed(
-                "this ballot code has already been used to vote", field="ballot_code"
-            )
-        earlier = session.scalar(
-            select(Ballot).where(Ballot.assembly_id == assembly.id, Ballot.replace_tag == tag)
+    earlier = session.scalar(
+        select(Ballot).where(Ballot.assembly_id == assembly_id, Ballot.replace_tag == tag)
+    )
+    if earlier is None:  # e.g. cast before the statutes allowed revotes: never two ballots
+        raise voting.CodeAlreadyUsed(
+            "this ballot code has already been used and its earlier ballot cannot be replaced",
+            field="ballot_code",
         )
-        if earlier is None:  # e.g. cast before the statutes allowed revotes: never two ballots
-            raise voting.CodeAlreadyUsed(
-                "this ballot code has already been used and its earlier ballot cannot be replaced",
-                field="ballot_code",
-            )
-        session.delete(earlier)
-        session.flush()
-        replaced = True
+    session.delete(earlier)
+    session.flush()
+
+
+def _attend_voting(
+    session: Session, assembly_id: int, member_id: int, channel: BallotChannel
+) -> bool:
+    """The voter's attendance: represented (by their proxy), present or remote; True when a
+    proxy holder votes."""
     proxy = session.scalar(
-        select(Proxy).where(
-            Proxy.assembly_id == assembly.id, Proxy.giver_member_id == voter.member_id
-        )
+        select(Proxy).where(Proxy.assembly_id == assembly_id, Proxy.giver_member_id == member_id)
     )
     if proxy is not None:
-        _attend(
-            session, assembly.id, voter.member_id, AttendanceMode.REPRESENTED, proxy.holder_name
-        )
+        _attend(session, assembly_id, member_id, AttendanceMode.REPRESENTED, proxy.holder_name)
     elif channel is BallotChannel.MEETING:
-        _attend(session, assembly.id, voter.member_id, AttendanceMode.PRESENT, None)
+        _attend(session, assembly_id, member_id, AttendanceMode.PRESENT, None)
     else:
-        _attend(session, assembly.id, voter.member_id, AttendanceMode.REMOTE, None)
-    voter.voted = True
+        _attend(session, assembly_id, member_id, AttendanceMode.REMOTE, None)
+    return proxy is not None
+
+
+def _store_ballot(
+    session: Session, assembly_id: int, clean: dict[str, Any], weight: int, tag: str | None
+) -> str:
+    """The anonymous ballot (nothing in it names the voter); returns its receipt."""
     nonce = secrets.token_hex(16)
-    receipt = voting.receipt_for(assembly.id, nonce, clean)
+    receipt = voting.receipt_for(assembly_id, nonce, clean)
     session.add(
         Ballot(
             id=uuid.uuid4().hex,
-            assembly_id=assembly.id,
+            assembly_id=assembly_id,
             receipt=receipt,
             nonce=nonce,
             choices=clean,
-            weight=voter.weight,
+            weight=weight,
             replace_tag=tag,
         )
     )
-    # The timeline records that the member took part, never what they chose.
-    uow.timeline.record(
-        actor=actor or Actor.system("ballot-web"),
-        action="assembly_vote_replaced" if replaced else "assembly_vote_cast",
-        subject_type="assembly",
-        subject_id=assembly.id,
-        member_id=voter.member_id,
-        details={"channel": channel.value, "by_proxy": proxy is not None},
-    )
-    uow.commit()
-    return Receipt(receipt, assembly.id, replaced)
+    return receipt
 
 
 def enter_paper_ballot(
@@ -369,6 +392,35 @@ def give_proxy(
     if not holder_name or not holder_name.strip():
         raise voting.ProxyNotAllowed("give the proxy holder's name or member id", field="holder")
     key = _holder_key(holder_member_id, holder_name)
+    _check_proxy(session, giver, holder_member_id, key)
+    proxy = Proxy(
+        assembly_id=assembly_id,
+        giver_member_id=giver_member_id,
+        holder_member_id=holder_member_id,
+        holder_name=holder_name.strip(),
+        holder_key=key,
+        given_by_staff=staff,
+    )
+    session.add(proxy)
+    session.flush()
+    uow.timeline.record(
+        actor=Actor.staff(staff),
+        action="assembly_proxy_given",
+        subject_type="assembly",
+        subject_id=assembly_id,
+        member_id=giver_member_id,
+        details={"holder": holder_name.strip(), "proxy_id": proxy.id},
+    )
+    uow.commit()
+    return proxy.id
+
+
+def _check_proxy(
+    session: Session, giver: AssemblyVoter, holder_member_id: int | None, key: str
+) -> None:
+    """The statutes' proxy rules: holder a shareholder if they ask it, proxies per holder,
+    one proxy per giver, none after the giver voted."""
+    assembly_id = giver.assembly_id
     holder_is_shareholder = (
         holder_member_id is not None
         and (
@@ -391,7 +443,7 @@ def give_proxy(
     )
     already = session.scalar(
         select(Proxy.id).where(
-            Proxy.assembly_id == assembly_id, Proxy.giver_member_id == giver_member_id
+            Proxy.assembly_id == assembly_id, Proxy.giver_member_id == giver.member_id
         )
     )
     rules = get_statutes().voting
@@ -400,30 +452,10 @@ def give_proxy(
         proxy_must_be_shareholder=rules.proxy_must_be_shareholder,
         proxies_held=held or 0,
         proxies_per_holder=rules.proxies_per_holder,
-        giver_is_holder=holder_member_id == giver_member_id,
+        giver_is_holder=holder_member_id == giver.member_id,
         giver_has_voted=giver.voted,
         giver_already_gave=already is not None,
     )
-    proxy = Proxy(
-        assembly_id=assembly_id,
-        giver_member_id=giver_member_id,
-        holder_member_id=holder_member_id,
-        holder_name=holder_name.strip(),
-        holder_key=key,
-        given_by_staff=staff,
-    )
-    session.add(proxy)
-    session.flush()
-    uow.timeline.record(
-        actor=Actor.staff(staff),
-        action="assembly_proxy_given",
-        subject_type="assembly",
-        subject_id=assembly_id,
-        member_id=giver_member_id,
-        details={"holder": holder_name.strip(), "proxy_id": proxy.id},
-    )
-    uow.commit()
-    return proxy.id
 
 
 def record_presence(uow: UnitOfWork, assembly_id: int, member_id: int, *, staff: str) -> None:

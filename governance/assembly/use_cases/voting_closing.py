@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from governance.assembly.rules import tally, voting
 from governance.assembly.rules.assembly import AssemblyStatus
+from governance.assembly.rules.tally_results import TallyResult
+from governance.assembly.rules.tally_scenario import TallyInputError, TallyScenario
 from governance.db.models.assembly import Assembly, AssemblyVoter, Resolution
 from governance.db.models.voting import Attendance, Ballot, VotingSeal
 from governance.db.storage import StorageScrub, forget_write_order
@@ -131,9 +133,9 @@ def scenario_text(scenario: dict[str, Any]) -> str:
     return json.dumps(scenario, sort_keys=True, separators=(",", ":"))
 
 
-def count_scenario(scenario: dict[str, Any]) -> tally.TallyResult:
+def count_scenario(scenario: dict[str, Any]) -> TallyResult:
     """Count with governance.assembly.rules.tally, without a JSON round trip."""
-    return tally.count(tally.TallyScenario.model_validate(scenario))
+    return tally.count(TallyScenario.model_validate(scenario))
 
 
 def _reshuffle(session: Session, assembly_id: int, rows: list[Any]) -> list[str]:
@@ -324,7 +326,7 @@ def verify(uow: UnitOfWork, assembly_id: int, published_seal: str | None = None)
     result: dict[str, Any] = {}
     try:
         result = dict(count_scenario(build_scenario(session, assembly_id, ballots)))
-    except tally.TallyInputError as exc:
+    except TallyInputError as exc:
         problems.append(f"the stored ballots cannot be counted: {exc}")
     if result and result != stored.result:
         problems.append("counting the stored ballots again gives a different result")

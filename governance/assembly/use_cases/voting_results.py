@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from governance.assembly.use_cases.ballot_keys import shared_document_key
 from governance.assembly.use_cases.voting_closing import _assembly, _resolutions
 from governance.db.models import Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
@@ -58,6 +60,49 @@ def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
     stored = session.get(VotingSeal, assembly_id)
     if stored is None:
         raise InvalidTransition(f"assembly {assembly_id} is not closed yet", field="assembly_id")
+    attendees, capital = _attendance(session, assembly_id)
+    totals = session.execute(
+        select(func.count(), func.coalesce(func.sum(AssemblyVoter.shares), 0)).where(
+            AssemblyVoter.assembly_id == assembly_id
+        )
+    ).one()
+    resolutions = _resolutions(session, assembly_id)
+    languages = _voter_languages(session, assembly_id)
+    trackers = tuple(
+        session.scalars(
+            select(Ballot.receipt).where(Ballot.assembly_id == assembly_id).order_by(Ballot.receipt)
+        )
+    )
+    view = ClosedAssembly(
+        assembly_id=assembly.id,
+        title=assembly.title,
+        meeting_at=assembly.meeting_at,
+        place=assembly.place,
+        second_meeting=bool(assembly.second_meeting),
+        closed_at=stored.closed_at,
+        seal=stored.seal,
+        eligible_voters=int(totals[0]),
+        eligible_shares=int(totals[1]),
+        attendees=attendees,
+        capital_cents=capital,
+        titles={r.code: dict(r.title) for r in resolutions},
+        candidate_names={
+            r.code: {str(c["id"]): str(c.get("name", c["id"])) for c in r.candidates}
+            for r in resolutions
+            if r.candidates
+        },
+        result=dict(stored.result),
+        trackers=trackers,
+        languages=languages,
+        kind=str(assembly.kind),
+        online_link=assembly.online_link or "",
+    )
+    uow.rollback()
+    return view
+
+
+def _attendance(session: Session, assembly_id: int) -> tuple[tuple[AttendeeLine, ...], int]:
+    """The attendance list by name, and the nominal capital of those present or represented."""
     statutes = get_statutes()
     nominal = {c.code: c.nominal_value_cents for c in statutes.share_classes}
     rows = session.execute(
@@ -84,13 +129,12 @@ def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
             capital += sum(nominal.get(k, 0) * n for k, n in by_class.items())
         else:
             capital += v.shares * statutes.share_classes[0].nominal_value_cents
-    totals = session.execute(
-        select(func.count(), func.coalesce(func.sum(AssemblyVoter.shares), 0)).where(
-            AssemblyVoter.assembly_id == assembly_id
-        )
-    ).one()
-    resolutions = _resolutions(session, assembly_id)
-    languages = tuple(
+    return tuple(attendees), capital
+
+
+def _voter_languages(session: Session, assembly_id: int) -> tuple[str, ...]:
+    """The languages the voters read, French when there are none."""
+    return tuple(
         sorted(
             {
                 lang.value
@@ -102,37 +146,6 @@ def closed_assembly(uow: UnitOfWork, assembly_id: int) -> ClosedAssembly:
             }
         )
     ) or ("fr",)
-    trackers = tuple(
-        session.scalars(
-            select(Ballot.receipt).where(Ballot.assembly_id == assembly_id).order_by(Ballot.receipt)
-        )
-    )
-    view = ClosedAssembly(
-        assembly_id=assembly.id,
-        title=assembly.title,
-        meeting_at=assembly.meeting_at,
-        place=assembly.place,
-        second_meeting=bool(assembly.second_meeting),
-        closed_at=stored.closed_at,
-        seal=stored.seal,
-        eligible_voters=int(totals[0]),
-        eligible_shares=int(totals[1]),
-        attendees=tuple(attendees),
-        capital_cents=capital,
-        titles={r.code: dict(r.title) for r in resolutions},
-        candidate_names={
-            r.code: {str(c["id"]): str(c.get("name", c["id"])) for c in r.candidates}
-            for r in resolutions
-            if r.candidates
-        },
-        result=dict(stored.result),
-        trackers=trackers,
-        languages=languages,
-        kind=str(assembly.kind),
-        online_link=assembly.online_link or "",
-    )
-    uow.rollback()
-    return view
 
 
 def attendance_counts(view: ClosedAssembly) -> dict[str, int]:
@@ -220,8 +233,6 @@ PUBLIC_DOCUMENTS = {"convocation": "assembly_convocation", "proxy": "assembly_pr
 
 
 def _public_document_key(assembly: Assembly, name: str, language: str) -> str | None:
-    from governance.assembly.use_cases.assembly import shared_document_key
-
     if name == "board-report":
         return assembly.board_report_document_key
     template = PUBLIC_DOCUMENTS.get(name)
