@@ -13,8 +13,9 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition
 from governance.kernel.use_cases import outbox
+from governance.members.rules.application_form import Attestation
 from governance.members.rules.members import MemberFacts
-from governance.members.rules.onboarding import ApplicationStatus, Attestation
+from governance.members.rules.onboarding import ApplicationStatus
 from governance.members.use_cases import members
 from governance.members.use_cases.members import MemberView
 from governance.members.use_cases.onboarding import _get

@@ -24,7 +24,7 @@ from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.errors import InvalidTransition, NotFound, RuleViolation
 from governance.members.rules import portal as portal_rules
 from governance.members.rules.onboarding import ApplicationStatus, ReviewReason
-from governance.members.use_cases import onboarding
+from governance.members.use_cases import onboarding, onboarding_review
 from governance.statutes import get_statutes
 
 # Who is recorded as having given an answer typed in the portal. Login-shaped on purpose: the
@@ -114,9 +114,9 @@ def _wake(uow: UnitOfWork, row: ApplicationRow, last: InformationRequest | None)
         return None
     if row.status is not ApplicationStatus.IN_REVIEW or row.review_round != last.round + 1:
         return None
-    if uow.decisions.find(onboarding.review_key(row.id, row.review_round)) is not None:
+    if uow.decisions.find(onboarding_review.review_key(row.id, row.review_round)) is not None:
         return None  # the process took it up: it asks staff the next question
-    asked = uow.decisions.find(onboarding.info_key(row.id, last.round))
+    asked = uow.decisions.find(onboarding_review.info_key(row.id, last.round))
     if asked is None or not asked.flow_run_id:
         return None
     return Wake(asked.flow_run_id, resume_input(last.answer))
@@ -204,7 +204,7 @@ def answer_question(
     """The applicant answers staff's question themselves: recorded on the same decision request
     the process waits on (so it finds the answer), the application back to review (next round),
     the timeline naming the applicant. Answering again, or after staff entered an answer,
-    changes nothing. The decision request must be open (`onboarding.open_information_wait`)."""
+    changes nothing. The decision request must be open (`onboarding_review.open_information_wait`)."""
     text = clean_answer(answer)
     if not ANSWER_MIN <= len(text) <= ANSWER_MAX:
         raise AnswerNotValid(
@@ -217,7 +217,7 @@ def answer_question(
     if waiting and info.answered_at is None:
         now = now or utcnow()
         who = applicant_actor(email)
-        key = onboarding.info_key(row.id, round_)
+        key = onboarding_review.info_key(row.id, round_)
         try:
             uow.decisions.decide(
                 key=key, decision={"answer": text}, staff=APPLICANT, now=now, actor=who
