@@ -214,7 +214,8 @@ def answer_question(
     row = _mine(session, email, application_id)
     info = _question(session, row.id, round_)
     waiting = row.status is ApplicationStatus.INFO_REQUESTED and row.review_round == round_
-    if waiting and info.answered_at is None:
+    recording = waiting and info.answered_at is None
+    if recording:
         now = now or utcnow()
         who = applicant_actor(email)
         key = onboarding_review.info_key(row.id, round_)
@@ -225,28 +226,41 @@ def answer_question(
         except InvalidTransition:  # staff recorded an answer a moment ago: theirs stands
             uow.rollback()
             return AnswerRecorded(_view(uow, _mine(session, email, application_id)), None)
-        info.answer, info.answered_by, info.answered_at = text, APPLICANT, now
-        row.status = ApplicationStatus.IN_REVIEW
-        row.review_round = round_ + 1
-        row.waiting_since = now
-        row.staff_reminders_sent = 0
-        row.review_reasons = [
-            *(row.review_reasons or []),
-            {"reason": ReviewReason.INFORMATION_RECEIVED, "round": round_, "answer": text},
-        ]
-        uow.timeline.record(
-            actor=who,
-            action="information_received",
-            subject_type="application",
-            subject_id=row.id,
-            member_id=row.member_id,
-            details={"round": round_, "through": "portal"},
-        )
-        uow.commit()
-        view = _view(uow, row)
-        return AnswerRecorded(view, view.wake)
-    uow.commit()  # answered already: nothing to wake from here (the status page catches up)
-    return AnswerRecorded(_view(uow, row), None)
+        _back_to_review(uow, row, info, round_, text, who=who, now=now)
+    # Answered already: nothing new to commit, nothing to wake (the status page catches up).
+    uow.commit()
+    view = _view(uow, row)
+    return AnswerRecorded(view, view.wake if recording else None)
+
+
+def _back_to_review(
+    uow: UnitOfWork,
+    row: ApplicationRow,
+    info: InformationRequest,
+    round_: int,
+    text: str,
+    *,
+    who: Actor,
+    now: datetime,
+) -> None:
+    """The answer kept with the question, the application back to review (next round)."""
+    info.answer, info.answered_by, info.answered_at = text, APPLICANT, now
+    row.status = ApplicationStatus.IN_REVIEW
+    row.review_round = round_ + 1
+    row.waiting_since = now
+    row.staff_reminders_sent = 0
+    row.review_reasons = [
+        *(row.review_reasons or []),
+        {"reason": ReviewReason.INFORMATION_RECEIVED, "round": round_, "answer": text},
+    ]
+    uow.timeline.record(
+        actor=who,
+        action="information_received",
+        subject_type="application",
+        subject_id=row.id,
+        member_id=row.member_id,
+        details={"round": round_, "through": "portal"},
+    )
 
 
 @dataclass(frozen=True)

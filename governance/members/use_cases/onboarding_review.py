@@ -138,9 +138,26 @@ def record_review(
     decision = review_decision(choice, note)
     now = now or utcnow()
     uow.decisions.decide(key=review_key(row.id, round_), decision=decision, staff=staff, now=now)
-    if row.status is not ApplicationStatus.IN_REVIEW or row.review_round != round_:
-        uow.commit()  # this round was applied already (a re-run or a resume)
-        return ApplicationView.of(row)
+    # A round applied already (a re-run or a resume) only has its decision recorded (again).
+    if row.status is ApplicationStatus.IN_REVIEW and row.review_round == round_:
+        _apply_review(uow, row, round_, choice, decision, staff=staff, now=now)
+    uow.commit()
+    return ApplicationView.of(row)
+
+
+def _apply_review(
+    uow: UnitOfWork,
+    row: ApplicationRow,
+    round_: int,
+    choice: ReviewChoice,
+    decision: dict[str, str],
+    *,
+    staff: str,
+    now: datetime,
+) -> None:
+    """The application approved, rejected (reason e-mailed) or waiting for information
+    (question e-mailed), with its timeline event."""
+    session = uow.session
     actor = Actor.staff(staff)
     if choice is ReviewChoice.APPROVE:
         row.status = ApplicationStatus.APPROVED
@@ -167,8 +184,6 @@ def record_review(
         )
         _mail(uow, row, f"info:{round_}", "onboarding_info_request", message=decision["note"])
         _event(session, row, actor, "information_requested", round=round_)
-    uow.commit()
-    return ApplicationView.of(row)
 
 
 def _info_request(session: Session, application_id: int, round_: int) -> InformationRequest:
