@@ -36,8 +36,8 @@ def apply(
     """Submit an application from a JSON file; prints every field error, stores nothing then."""
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.actor import Actor
-    from governance.members.rules.onboarding import parse_application
-    from governance.members.use_cases import onboarding
+    from governance.members.rules.application_form import parse_application
+    from governance.members.use_cases import onboarding, onboarding_screening
 
     raw = file.read_bytes()
     try:
@@ -54,7 +54,7 @@ def apply(
                 actor=Actor.staff(staff) if staff != "system" else Actor.system("import"),
                 request_key=f"file:{hashlib.sha256(raw).hexdigest()}",
             )
-            view = onboarding.screen_application(uow, view.id)
+            view = onboarding_screening.screen_application(uow, view.id)
     except RuleViolation as exc:
         _fail(exc)
         return
@@ -87,10 +87,10 @@ def applications() -> None:
 def _resume(key: str, run_input: dict[str, Any]) -> None:
     """Resume the flow run suspended on this decision, if one is (else it reads the DB)."""
     from governance.db.uow import UnitOfWork
-    from governance.members.use_cases import onboarding
+    from governance.members.use_cases import onboarding_review
 
     with UnitOfWork() as uow:
-        run_id = onboarding.flow_run_waiting(uow, key)
+        run_id = onboarding_review.flow_run_waiting(uow, key)
     if not run_id:
         return
     from uuid import UUID
@@ -116,7 +116,7 @@ def review(
     """Decide a review: --approve NOTE, --reject REASON or --ask QUESTION."""
     from governance.db.uow import UnitOfWork
     from governance.members.rules.onboarding import ReviewChoice
-    from governance.members.use_cases import onboarding
+    from governance.members.use_cases import onboarding_review
 
     chosen = [
         (c, note)
@@ -137,12 +137,12 @@ def review(
     )
     try:
         with UnitOfWork() as uow:
-            pending = onboarding.waiting_decision(uow, application_id)
+            pending = onboarding_review.waiting_decision(uow, application_id)
             if pending is None or ":review:" not in pending.key:
                 raise RuleViolation(
                     "this application is not waiting for a review", field="application_id"
                 )
-            view = onboarding.record_review(
+            view = onboarding_review.record_review(
                 uow,
                 application_id,
                 pending.round,
@@ -173,16 +173,16 @@ def answer(
         staff, code, DecisionKind.ONBOARDING_REVIEW, f"application:{application_id}"
     )
     from governance.db.uow import UnitOfWork
-    from governance.members.use_cases import onboarding
+    from governance.members.use_cases import onboarding_review
 
     try:
         with UnitOfWork() as uow:
-            pending = onboarding.waiting_decision(uow, application_id)
+            pending = onboarding_review.waiting_decision(uow, application_id)
             if pending is None or ":info:" not in pending.key:
                 raise RuleViolation(
                     "this application is not waiting for an answer", field="application_id"
                 )
-            view = onboarding.record_information(
+            view = onboarding_review.record_information(
                 uow, application_id, pending.round, answer=text, staff=staff
             )
     except RuleViolation as exc:

@@ -14,7 +14,8 @@ from flows.human import StaffInput, ask_staff
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.staff import DecisionKind
 from governance.kernel.rules.text import OneLineText, Text
-from governance.members.rules.onboarding import Application, ApplicationStatus, ReviewChoice
+from governance.members.rules.application_form import Application
+from governance.members.rules.onboarding import ApplicationStatus, ReviewChoice
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
 from tasks.runs import explain_refusal, name_run

@@ -12,7 +12,7 @@ from pydantic import Field
 from flows.forms import PaperForm, titled
 from governance.clock import utcnow
 from governance.kernel.rules import mail_keys
-from governance.members.rules.onboarding import ReminderKind
+from governance.members.rules.onboarding_reminders import ReminderKind
 from tasks import onboarding as steps
 from tasks.mail import deliver_outbox
 from tasks.runs import dated

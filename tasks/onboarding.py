@@ -19,22 +19,20 @@ from governance.clock import brussels_date, business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import RuleViolation
-from governance.members.rules.onboarding import (
-    Application,
-    Attestation,
-    InvalidApplication,
-    ReminderDue,
-    ReviewChoice,
-    due_reminders,
-)
+from governance.members.rules.application_form import Application, Attestation, InvalidApplication
+from governance.members.rules.onboarding import ReviewChoice
+from governance.members.rules.onboarding_reminders import ReminderDue, due_reminders
 from governance.members.use_cases import (
     erasure,
     onboarding,
     onboarding_admission,
     onboarding_reminders,
+    onboarding_review,
+    onboarding_screening,
 )
-from governance.members.use_cases.onboarding import ApplicationView, PendingDecision
+from governance.members.use_cases.onboarding import ApplicationView
 from governance.members.use_cases.onboarding_reminders import ReminderOutcome
+from governance.members.use_cases.onboarding_review import PendingDecision
 from tasks.common import IO_RETRIES
 from tasks.documents import produce
 
@@ -90,13 +88,13 @@ def refusal_line(problem: RuleViolation, application: Application) -> str:
 @task(name="screen-application", **IO_RETRIES)
 def screen_application(application_id: int) -> ApplicationView:
     with UnitOfWork() as uow:
-        return onboarding.screen_application(uow, application_id)
+        return onboarding_screening.screen_application(uow, application_id)
 
 
 @task(name="open-review", **IO_RETRIES)
 def open_review(application_id: int, flow_run_id: str | None) -> PendingDecision:
     with UnitOfWork() as uow:
-        return onboarding.open_review(uow, application_id, flow_run_id=flow_run_id)
+        return onboarding_review.open_review(uow, application_id, flow_run_id=flow_run_id)
 
 
 @task(name="record-review", **IO_RETRIES)
@@ -104,7 +102,7 @@ def record_review(
     application_id: int, round_: int, choice: ReviewChoice, note: str, staff: str
 ) -> ApplicationView:
     with UnitOfWork() as uow:
-        return onboarding.record_review(
+        return onboarding_review.record_review(
             uow, application_id, round_, choice=choice, staff=staff, note=note
         )
 
@@ -112,7 +110,7 @@ def record_review(
 @task(name="open-information-wait", **IO_RETRIES)
 def open_information_wait(application_id: int, flow_run_id: str | None) -> PendingDecision:
     with UnitOfWork() as uow:
-        return onboarding.open_information_wait(uow, application_id, flow_run_id=flow_run_id)
+        return onboarding_review.open_information_wait(uow, application_id, flow_run_id=flow_run_id)
 
 
 @task(name="record-information", **IO_RETRIES)
@@ -120,7 +118,7 @@ def record_information(
     application_id: int, round_: int, answer: str, staff: str
 ) -> ApplicationView:
     with UnitOfWork() as uow:
-        return onboarding.record_information(
+        return onboarding_review.record_information(
             uow, application_id, round_, answer=answer, staff=staff
         )
 

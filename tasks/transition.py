@@ -13,12 +13,13 @@ from documents import archive, mass_pdf
 from documents import transition_docs as docs
 from documents.contexts.transition import ConversionLine
 from documents.produce import DocumentRequest
+from governance.config import Settings
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import DocumentFormat, Language
 from governance.kernel.use_cases import documents as document_service
-from governance.transition.rules.transition import ConversionRow, conversion
+from governance.transition.rules.transition import Conversion, ConversionRow, conversion
 from governance.transition.use_cases import transition as campaigns
 from governance.transition.use_cases import transition_followup as followup
 from tasks.common import IO_RETRIES, report_not_pdf
@@ -235,7 +236,22 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
     stored = archive.store(  # published again the same day: today's figures replace
         settings, f"transition/{campaign_id}/report", f"conversion-{today}.png", chart, replace=True
     )
-    key = f"transition-{campaign_id}"
+    _conversion_artifacts(campaign, figures, state.postal, chart, stored.relative_path)
+    produce(_board_reports(campaign, figures, state.postal, settings, today, chart))
+    total = figures.total
+    return {
+        "invited": total.invited,
+        "paid": total.paid,
+        "percent_paid": total.percent_paid,
+        "chart": stored.relative_path,
+    }
+
+
+def _conversion_artifacts(
+    campaign: campaigns.CampaignView, figures: Conversion, postal: int, chart: bytes, path: str
+) -> None:
+    """The conversion tables and the summary with its chart, in the Prefect UI."""
+    key = f"transition-{campaign.id}"
 
     def lines(rows: list[ConversionRow]) -> list[ConversionLine]:
         return [docs.conversion_line(r, "en") for r in rows]
@@ -259,17 +275,28 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
         f"# {campaign.name}\n\n"
         f"**{total.paid} of {total.invited} members paid ({total.percent_paid:.1f} %)**; "
         f"{total.not_now} not now, {total.resigned} resigned, {total.restricted} restricted; "
-        f"{state.postal} invited by post.\n\n"
+        f"{postal} invited by post.\n\n"
         f"Deadline {campaign.deadline}, reminders {list(campaign.reminder_days)} days before, "
         f"restriction from {campaign.restriction_on}.\n\n"
         f"![paid subscriptions over time](data:image/png;base64,{image})\n\n"
-        f"Chart archived as `{stored.relative_path}`.",
+        f"Chart archived as `{path}`.",
         key=f"{key}-conversion",
         description="Transition campaign: conversion",
     )
-    requests = [
+
+
+def _board_reports(
+    campaign: campaigns.CampaignView,
+    figures: Conversion,
+    postal: int,
+    settings: Settings,
+    today: date,
+    chart: bytes,
+) -> list[DocumentRequest]:
+    """The board report of the day, in French and in Dutch, with the chart."""
+    return [
         DocumentRequest(
-            key=f"doc:transition:{campaign_id}:board_report:{today.isoformat()}:{language}",
+            key=f"doc:transition:{campaign.id}:board_report:{today.isoformat()}:{language}",
             template="transition_board_report",
             language=Language(language),
             context=docs.board_report_context(
@@ -278,21 +305,14 @@ def publish_conversion(campaign_id: int, today: date) -> dict[str, object]:
                 campaign.deadline,
                 campaign.restriction_on,
                 figures,
-                state.postal,
+                postal,
                 settings,
                 language,
                 today,
             ),
             subject_type="transition_campaign",
-            subject_id=str(campaign_id),
+            subject_id=str(campaign.id),
             images={"chart": chart},
         )
         for language in ("fr", "nl")
     ]
-    produce(requests)
-    return {
-        "invited": total.invited,
-        "paid": total.paid,
-        "percent_paid": total.percent_paid,
-        "chart": stored.relative_path,
-    }

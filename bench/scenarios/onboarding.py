@@ -15,7 +15,7 @@ from governance.clock import utcnow
 
 
 def _form(i: int) -> Any:
-    from governance.members.rules.onboarding import Application
+    from governance.members.rules.application_form import Application
 
     born = date(1970, 1, 1) + timedelta(days=(i * 37) % 12000)
     first9 = f"{born:%y%m%d}{(i % 997) + 1:03d}"
@@ -43,8 +43,12 @@ def run(quick: bool) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
         from governance.db.uow import UnitOfWork
         from governance.kernel.rules.actor import Actor
-        from governance.members.rules.onboarding import validate_application
-        from governance.members.use_cases import onboarding, onboarding_admission
+        from governance.members.rules.application_form import validate_application
+        from governance.members.use_cases import (
+            onboarding,
+            onboarding_admission,
+            onboarding_screening,
+        )
         from governance.statutes import get_statutes
         from tasks.mail import deliver_pending
         from tasks.onboarding import produce_welcome_pack
@@ -64,7 +68,7 @@ def run(quick: bool) -> list[Result]:
                     view = onboarding.submit_application(
                         uow, form, actor=Actor.system("bench"), request_key=f"bench:{i}"
                     )
-                    ids.append(onboarding.screen_application(uow, view.id).id)
+                    ids.append(onboarding_screening.screen_application(uow, view.id).id)
         with watch("admission (member, number, outbox)"):
             for app_id in ids:
                 with UnitOfWork() as uow:

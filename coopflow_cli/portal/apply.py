@@ -24,8 +24,9 @@ from coopflow_cli.portal.web import PageNotFound, Portal, portal_of
 from documents.formatting import money
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.errors import NotFound
-from governance.members.rules.onboarding import ApplicationStatus, InvalidApplication
-from governance.members.use_cases import onboarding, onboarding_portal
+from governance.members.rules.application_form import InvalidApplication
+from governance.members.rules.onboarding import ApplicationStatus
+from governance.members.use_cases import onboarding, onboarding_portal, onboarding_review
 from governance.members.use_cases.onboarding_portal import AnswerNotValid, ApplicantView, Wake
 from governance.members.use_cases.portal_access import Person, new_token
 
@@ -187,7 +188,7 @@ async def answer(request: Request) -> Response:
             if application_id not in mine:
                 raise PageNotFound()
             if mine[application_id].question_round == round_:
-                onboarding.open_information_wait(uow, application_id)  # opened if not yet
+                onboarding_review.open_information_wait(uow, application_id)  # opened if not yet
             done = onboarding_portal.answer_question(
                 uow, email=person.email, application_id=application_id, round_=round_, answer=text
             )

@@ -9,7 +9,7 @@ from typing import Any
 
 from governance.kernel.rules.enums import MemberKind, Office
 from governance.kernel.rules.errors import RuleViolation
-from governance.members.rules.onboarding import (
+from governance.members.rules.application_form import (
     Application,
     Attestation,
     InvalidApplication,

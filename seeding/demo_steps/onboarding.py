@@ -15,8 +15,9 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.staff import DecisionKind
-from governance.members.rules.onboarding import Application, ReviewChoice
-from governance.members.use_cases import onboarding
+from governance.members.rules.application_form import Application
+from governance.members.rules.onboarding import ReviewChoice
+from governance.members.use_cases import onboarding, onboarding_review, onboarding_screening
 from seeding.demo_steps.staff import PHONES
 
 STAFF = "demo.staff"
@@ -91,7 +92,7 @@ def _decide(app_id: int, choice: ReviewChoice, note: str) -> None:
     """Staff decide beforehand through the service: the flow then does not suspend."""
     staff = PHONES.prove(STAFF, DecisionKind.ONBOARDING_REVIEW, f"application:{app_id}")
     with UnitOfWork() as uow:
-        pending = onboarding.open_review(uow, app_id)
+        pending = onboarding_review.open_review(uow, app_id)
         uow.decisions.decide(
             key=pending.key,
             decision={"choice": str(choice), "note": note},
@@ -105,7 +106,7 @@ def _stored(form: Application, key: str) -> int:
         view = onboarding.submit_application(
             uow, form, actor=Actor.staff(STAFF), request_key=f"demo:{key}"
         )
-        return onboarding.screen_application(uow, view.id).id
+        return onboarding_screening.screen_application(uow, view.id).id
 
 
 def onboard_applicants(ctx: Any) -> None:
@@ -134,8 +135,8 @@ def onboard_applicants(ctx: Any) -> None:
         for _ in range(2)
     )
     with UnitOfWork() as uow:  # the question and the applicant's answer, given by staff
-        pending = onboarding.open_review(uow, no_nn)
-        onboarding.record_review(
+        pending = onboarding_review.open_review(uow, no_nn)
+        onboarding_review.record_review(
             uow,
             no_nn,
             pending.round,
@@ -143,8 +144,8 @@ def onboard_applicants(ctx: Any) -> None:
             staff=asked,
             note="Envoyez-nous une copie de votre titre de séjour.",
         )
-        onboarding.open_information_wait(uow, no_nn)
-        onboarding.record_information(
+        onboarding_review.open_information_wait(uow, no_nn)
+        onboarding_review.record_information(
             uow,
             no_nn,
             pending.round,

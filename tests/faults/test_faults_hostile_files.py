@@ -146,7 +146,7 @@ def test_an_application_with_control_characters_is_refused_field_by_field(
 ) -> None:  # type: ignore[no-untyped-def]
     from onboarding_samples import person
 
-    from governance.members.rules.onboarding import InvalidApplication, parse_application
+    from governance.members.rules.application_form import InvalidApplication, parse_application
 
     with pytest.raises(InvalidApplication) as caught:
         parse_application(person(**{field: value}))

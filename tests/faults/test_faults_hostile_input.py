@@ -98,7 +98,7 @@ def _report_tallies(faults_report):  # type: ignore[no-untyped-def]
 def test_onboarding_application(choice) -> None:  # type: ignore[no-untyped-def]
     from onboarding_samples import person
 
-    from governance.members.rules.onboarding import Application
+    from governance.members.rules.application_form import Application
 
     _tally("onboarding Application", lambda: Application.model_validate(_mutate(person(), choice)))
 

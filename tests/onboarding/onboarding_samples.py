@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from governance.members.rules.onboarding import Application
+from governance.members.rules.application_form import Application
 
 CONSENT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from coopflow_cli.main import app
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.members.use_cases import onboarding, onboarding_admission
+from governance.members.use_cases import onboarding, onboarding_admission, onboarding_review
 
 runner = CliRunner()
 
@@ -78,5 +78,5 @@ def test_a_decision_with_a_wrong_code_records_nothing(coop_env, tmp_path, staff_
                                   "--code", staff_phones.code("bob")])
     assert refused.exit_code == 2 and "deactivated" in refused.output
     with UnitOfWork() as uow:
-        pending = onboarding.waiting_decision(uow, 1)
+        pending = onboarding_review.waiting_decision(uow, 1)
         assert pending is not None and pending.decision is None  # still waiting for a review

@@ -22,8 +22,9 @@ from governance.db.models import Member, OutboxMessage, ShareSubscription, Timel
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.members.rules.onboarding import Application, ApplicationStatus
-from governance.members.use_cases import onboarding
+from governance.members.rules.application_form import Application
+from governance.members.rules.onboarding import ApplicationStatus
+from governance.members.use_cases import onboarding, onboarding_review, onboarding_screening
 
 
 class ScriptedStaff:
@@ -183,9 +184,9 @@ def test_reminders_with_a_controllable_clock(coop_env, mail_sink, prefect_harnes
                             language="en"), "t:2")
     with UnitOfWork() as uow:
         for app_id in (review_id, info_id):
-            onboarding.screen_application(uow, app_id)
-        onboarding.open_review(uow, info_id)
-        onboarding.record_review(uow, info_id, 1, choice="request_info", staff="anna",  # type: ignore[arg-type]
+            onboarding_screening.screen_application(uow, app_id)
+        onboarding_review.open_review(uow, info_id)
+        onboarding_review.record_review(uow, info_id, 1, choice="request_info", staff="anna",  # type: ignore[arg-type]
                                  note="Which office?")
     now = utcnow()
     assert onboarding_reminders(RemindersParameters(now=now)) == {

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from governance.kernel.rules.calendar import brussels_instant, to_brussels
-from governance.members.rules.onboarding import (
-    ApplicationStatus,
+from governance.members.rules.onboarding import ApplicationStatus
+from governance.members.rules.onboarding_reminders import (
     ReminderKind,
     WaitingApplication,
     due_reminders,

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from governance.kernel.rules.calendar import belgian_public_holidays
 from governance.kernel.rules.calendar import working_days_later as add_working_days
-from governance.members.rules.onboarding import (
-    ApplicationStatus,
+from governance.members.rules.onboarding import ApplicationStatus
+from governance.members.rules.onboarding_reminders import (
     ReminderDue,
     ReminderKind,
     WaitingApplication,

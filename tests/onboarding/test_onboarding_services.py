@@ -22,14 +22,16 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition, RuleViolation
+from governance.members.rules.application_form import Application, InvalidApplication
 from governance.members.rules.members import ErasureRefused
-from governance.members.rules.onboarding import (
-    Application,
-    ApplicationStatus,
-    InvalidApplication,
-    ReviewChoice,
+from governance.members.rules.onboarding import ApplicationStatus, ReviewChoice
+from governance.members.use_cases import (
+    erasure,
+    onboarding,
+    onboarding_admission,
+    onboarding_review,
+    onboarding_screening,
 )
-from governance.members.use_cases import erasure, onboarding, onboarding_admission
 from governance.register.use_cases import shares
 
 STAFF = Actor.staff("anna")
@@ -44,7 +46,7 @@ def submit(data: dict | None = None, key: str = "test:1") -> onboarding.Applicat
 
 def screen(app_id: int) -> onboarding.ApplicationView:
     with UnitOfWork() as uow:
-        return onboarding.screen_application(uow, app_id, now=NOW)
+        return onboarding_screening.screen_application(uow, app_id, now=NOW)
 
 
 def count(model: type) -> int:
@@ -103,7 +105,7 @@ def _in_review() -> int:
     app_id = submit(person(national_number=None)).id
     screen(app_id)
     with UnitOfWork() as uow:
-        pending = onboarding.open_review(uow, app_id, now=NOW)
+        pending = onboarding_review.open_review(uow, app_id, now=NOW)
     assert pending.decision is None and "no national or BIS number" in pending.description
     assert "85073003328" not in pending.description
     return app_id
@@ -112,9 +114,9 @@ def _in_review() -> int:
 def test_rejection_needs_a_reason_and_mails_it(coop_env) -> None:
     app_id = _in_review()
     with pytest.raises(RuleViolation, match="reason for the rejection"), UnitOfWork() as uow:
-        onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna")
+        onboarding_review.record_review(uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna")
     with UnitOfWork() as uow:
-        view = onboarding.record_review(
+        view = onboarding_review.record_review(
             uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna", note="Not an & artist"
         )
     assert view.status is ApplicationStatus.REJECTED
@@ -122,24 +124,24 @@ def test_rejection_needs_a_reason_and_mails_it(coop_env) -> None:
         mail = uow.session.scalars(select(OutboxMessage)).one()
         assert mail.template == "onboarding_rejected" and mail.context["reason"] == "Not an & artist"
         with pytest.raises(InvalidTransition):  # another answer to a decided question
-            onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.APPROVE, staff="bob",
+            onboarding_review.record_review(uow, app_id, 1, choice=ReviewChoice.APPROVE, staff="bob",
                                      note="ok")
 
 
 def test_information_round_trip_goes_back_to_review(coop_env) -> None:
     app_id = _in_review()
     with UnitOfWork() as uow:
-        onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REQUEST_INFO,
+        onboarding_review.record_review(uow, app_id, 1, choice=ReviewChoice.REQUEST_INFO,
                                  staff="anna", note="Send your attestation")
     with UnitOfWork() as uow:
-        wait = onboarding.open_information_wait(uow, app_id)
+        wait = onboarding_review.open_information_wait(uow, app_id)
     assert wait.decision is None and "Send your attestation" in wait.description
     for _ in range(2):  # given twice: applied once
         with UnitOfWork() as uow:
-            view = onboarding.record_information(uow, app_id, 1, answer="Attached", staff="bob")
+            view = onboarding_review.record_information(uow, app_id, 1, answer="Attached", staff="bob")
     assert view.status is ApplicationStatus.IN_REVIEW and view.review_round == 2
     with UnitOfWork() as uow:
-        pending = onboarding.open_review(uow, app_id)
+        pending = onboarding_review.open_review(uow, app_id)
         assert "answered our question: Attached" in pending.description
         assert pending.key.endswith(":review:2")
         keys = uow.session.scalars(select(OutboxMessage.idempotency_key)).all()
@@ -187,7 +189,7 @@ def test_erasure_is_refused_while_shares_are_held_or_awaited(coop_env) -> None:
 def test_erasure_anonymises_everything_and_is_recorded(coop_env) -> None:
     member_id = _admitted()
     with UnitOfWork() as uow:
-        assert onboarding.has_open_contracts(uow.session, member_id) is False
+        assert erasure.has_open_contracts(uow.session, member_id) is False
         done = erasure.erase_member(uow, member_id, staff="anna", now=NOW + timedelta(days=1))
     assert done.applications == 1
     with UnitOfWork() as uow:

@@ -16,7 +16,8 @@ from governance.db.models import DecisionRequest
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.members.rules.onboarding import Application, ApplicationStatus
+from governance.members.rules.application_form import Application
+from governance.members.rules.onboarding import ApplicationStatus
 from governance.members.use_cases import onboarding
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -9,14 +9,14 @@ from onboarding_samples import NOW, bce, company, person
 from pydantic import ValidationError
 
 from governance.kernel.rules.enums import MemberKind
-from governance.members.rules.onboarding import (
+from governance.members.rules.application_form import (
     Application,
     ConsentMissing,
     InvalidApplication,
-    ReviewReason,
     parse_application,
     validate_application,
 )
+from governance.members.rules.onboarding import ReviewReason
 from governance.statutes import get_statutes
 
 

@@ -19,7 +19,7 @@ from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.models.onboarding import InformationRequest
 from governance.db.uow import UnitOfWork
 from governance.members.rules.onboarding import ApplicationStatus, ReviewChoice
-from governance.members.use_cases import onboarding
+from governance.members.use_cases import onboarding_review, onboarding_screening
 
 NN = "85.07.30-033.28"
 NN_DIGITS = "85073003328"
@@ -229,11 +229,11 @@ def test_the_pages_need_a_signed_in_person(coop_env, mail_sink) -> None:  # type
 def _ask_question(app_id: int, question: str, run_id: str | None = RUN_ID) -> None:
     """Staff's side: the review asks the applicant a question, the run waits on the answer."""
     with UnitOfWork() as uow:
-        onboarding.screen_application(uow, app_id)
-        onboarding.open_review(uow, app_id)
-        onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REQUEST_INFO,
+        onboarding_screening.screen_application(uow, app_id)
+        onboarding_review.open_review(uow, app_id)
+        onboarding_review.record_review(uow, app_id, 1, choice=ReviewChoice.REQUEST_INFO,
                                  staff="anna", note=question)
-        onboarding.open_information_wait(uow, app_id, flow_run_id=run_id)
+        onboarding_review.open_information_wait(uow, app_id, flow_run_id=run_id)
 
 
 def test_the_applicant_answers_staff_question_and_the_waiting_run_is_woken(  # type: ignore[no-untyped-def]
@@ -273,7 +273,7 @@ def test_the_applicant_answers_staff_question_and_the_waiting_run_is_woken(  # t
     assert all(call == (RUN_ID, expected) for call in starter.resumed)
     # the input passes the resume form's schema, which the server checks
     jsonschema.validate(expected, InformationInput.model_json_schema())
-    key = onboarding.info_key(app_id, 1)
+    key = onboarding_review.info_key(app_id, 1)
     with UnitOfWork() as uow:
         row = uow.session.get(ApplicationRow, app_id)
         assert row is not None and row.status is ApplicationStatus.IN_REVIEW
@@ -296,9 +296,9 @@ def test_the_applicant_answers_staff_question_and_the_waiting_run_is_woken(  # t
                              answered=uow.decisions.find(key))
         assert (recorded.answer, recorded.staff) == (stored, "applicant")
         # ...and its step that records it changes nothing more (same answer, same decider)
-        onboarding.record_information(uow, app_id, 1, answer=recorded.answer,
+        onboarding_review.record_information(uow, app_id, 1, answer=recorded.answer,
                                       staff=recorded.staff)
-        pending = onboarding.open_information_wait(uow, app_id)  # a run arriving late
+        pending = onboarding_review.open_information_wait(uow, app_id)  # a run arriving late
         assert (pending.round, pending.decision) == (1, {"answer": stored})
     with UnitOfWork() as uow:
         assert uow.session.get(ApplicationRow, app_id).review_round == 2  # type: ignore[union-attr]
@@ -329,9 +329,9 @@ def test_a_refusal_shows_its_reason_and_a_new_application_is_possible(  # type: 
     post_application(client, national_number="")
     app_id = applications()[0].id
     with UnitOfWork() as uow:
-        onboarding.screen_application(uow, app_id)
-        onboarding.open_review(uow, app_id)
-        onboarding.record_review(uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna",
+        onboarding_screening.screen_application(uow, app_id)
+        onboarding_review.open_review(uow, app_id)
+        onboarding_review.record_review(uow, app_id, 1, choice=ReviewChoice.REJECT, staff="anna",
                                  note="Vous êtes déjà membre sous un autre nom.")
     page = client.get("/application")
     assert "Votre demande a été refusée." in page.text

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
 from governance.db.models import Document, Member
@@ -16,7 +17,6 @@ from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.members.rules.members import check_erasable
 from governance.members.use_cases import members, portal_access
-from governance.members.use_cases.onboarding import has_open_contracts, holds_shares
 
 ERASED = "(erased)"
 MEMBER_FIELDS = (
@@ -49,6 +49,42 @@ APPLICATION_FIELDS = (
     "phone",
     "rejection_reason",
 )
+
+
+_CLOSED_CONTRACT_STATES = ("closed", "cancelled", "canceled", "completed", "ended", "rejected")
+
+
+def has_open_contracts(session: Session, member_id: int) -> bool:
+    """Whether the member has a contract still running (False until contracts exist).
+
+    The contracts area adds a `contract` table on its own branch; until it is merged there
+    is nothing to check. Once present, any row of the member not in a closed state counts.
+    """
+    from governance.db.models import Base
+
+    table = Base.metadata.tables.get("contract")
+    if table is None or "member_id" not in table.c:
+        return False
+    query = select(table.c.member_id).where(table.c.member_id == member_id)
+    if "status" in table.c:
+        query = query.where(table.c.status.not_in(_CLOSED_CONTRACT_STATES))
+    return session.execute(query.limit(1)).first() is not None
+
+
+def holds_shares(session: Session, member_id: int, today: date) -> bool:
+    """Whether the register keeps the member: issued shares, or a subscription awaiting
+    payment (the payment would make them a holder whose name the register must show)."""
+    from governance.db.models import ShareSubscription
+    from governance.register.rules.register import SubscriptionStatus
+    from governance.register.use_cases import shares
+
+    if shares.is_shareholder(session, member_id, today):
+        return True
+    awaiting = select(ShareSubscription.id).where(
+        ShareSubscription.member_id == member_id,
+        ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+    )
+    return session.execute(awaiting.limit(1)).first() is not None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from governance.kernel.rules.decisions import DecisionStatus
 from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.members.use_cases import members
-from governance.members.use_cases.onboarding import has_open_contracts, holds_shares
+from governance.members.use_cases.erasure import has_open_contracts, holds_shares
 
 PROCESS = "member-erasure"
 DECIDE_WITHIN = timedelta(days=7)

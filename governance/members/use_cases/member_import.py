@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -131,41 +132,13 @@ def import_members(
     )
     if dry_run or not checked:
         return summary
-    session = uow.session
-    highest = session.scalar(select(func.max(Member.member_number)))
+    highest = uow.session.scalar(select(func.max(Member.member_number)))
     sequence = int(highest[1:]) if highest else 0
     now = utcnow()
     for start in range(0, len(checked), BATCH):
         batch = checked[start : start + BATCH]
-        values = []
-        for row in batch:
-            sequence += 1
-            values.append(
-                {
-                    **row.member,
-                    "member_number": member_number(sequence),
-                    "external_ref": row.member_ref,
-                    "status": MemberStatus.ACTIVE,
-                    "birth_date": row.birth_date,
-                    "national_number_enc": uow.cipher.encrypt(row.national_number)
-                    if row.national_number
-                    else None,
-                    "identity_hash": hashes.get(row.line),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        session.execute(insert(Member), values)  # executemany: no RETURNING row by row
-        found: dict[str, int] = {}
-        for refs in _in_chunks([row.member_ref for row in batch]):
-            found.update(
-                (ref, member_id)
-                for member_id, ref in session.execute(
-                    select(Member.id, Member.external_ref).where(Member.external_ref.in_(refs))
-                )
-                if ref
-            )
-        ids = [found[row.member_ref] for row in batch]
+        ids = _insert_batch(uow, batch, sequence, hashes, now)
+        sequence += len(batch)
         uow.timeline.record_many(
             actor=actor,
             action="member_imported",
@@ -183,3 +156,37 @@ def import_members(
         summary.imported += len(ids)
     uow.commit()
     return summary
+
+
+def _insert_batch(
+    uow: UnitOfWork, batch: list[MemberRow], sequence: int, hashes: dict[int, str], now: datetime
+) -> list[int]:
+    """Insert one batch numbered after `sequence`; the new members' ids, in the batch's order."""
+    values = [
+        {
+            **row.member,
+            "member_number": member_number(sequence + position),
+            "external_ref": row.member_ref,
+            "status": MemberStatus.ACTIVE,
+            "birth_date": row.birth_date,
+            "national_number_enc": uow.cipher.encrypt(row.national_number)
+            if row.national_number
+            else None,
+            "identity_hash": hashes.get(row.line),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for position, row in enumerate(batch, start=1)
+    ]
+    session = uow.session
+    session.execute(insert(Member), values)  # executemany: no RETURNING row by row
+    found: dict[str, int] = {}
+    for refs in _in_chunks([row.member_ref for row in batch]):
+        found.update(
+            (ref, member_id)
+            for member_id, ref in session.execute(
+                select(Member.id, Member.external_ref).where(Member.external_ref.in_(refs))
+            )
+            if ref
+        )
+    return [found[row.member_ref] for row in batch]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
 from governance.clock import utcnow
+from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
@@ -13,8 +16,9 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition
 from governance.kernel.use_cases import outbox
+from governance.members.rules.application_form import Attestation
 from governance.members.rules.members import MemberFacts
-from governance.members.rules.onboarding import ApplicationStatus, Attestation
+from governance.members.rules.onboarding import ApplicationStatus
 from governance.members.use_cases import members
 from governance.members.use_cases.members import MemberView
 from governance.members.use_cases.onboarding import _get
@@ -87,6 +91,33 @@ def admit_applicant(
             f"application {row.id} is {row.status}: only an approved one is admitted",
             field="application_id",
         )
+    member = _new_member(session, row, actor)
+    number = members.assign_member_number(session, member)
+    row.member_id = member.id
+    row.status = ApplicationStatus.ADMITTED
+    # The application's history becomes the member's: one timeline from the first step.
+    uow.timeline.attach_to_member("application", row.id, member.id)
+    admission = _admission(row, MemberView.of(member))
+    _queue_welcome(uow, row, admission, number)
+    for action, details in (
+        ("application_admitted", {"application_id": row.id}),
+        ("member_welcomed", {"member_number": number, "email": True}),
+    ):
+        uow.timeline.record(
+            actor=actor,
+            action=action,
+            subject_type="member",
+            subject_id=member.id,
+            member_id=member.id,
+            details=details,
+        )
+    row.updated_at = now or utcnow()
+    uow.commit()
+    return admission
+
+
+def _new_member(session: Session, row: ApplicationRow, actor: Actor) -> Member:
+    """The member record of the application (active), with its attestation if any."""
     facts = MemberFacts(
         kind=row.kind,
         first_name=row.first_name,
@@ -115,14 +146,14 @@ def admit_applicant(
     if row.attestation_type != Attestation.NONE:
         member.attestation_type = row.attestation_type
         member.attestation_expires_on = row.attestation_expires_on
-    number = members.assign_member_number(session, member)
-    row.member_id = member.id
-    row.status = ApplicationStatus.ADMITTED
-    # The application's history becomes the member's: one timeline from the first step.
-    uow.timeline.attach_to_member("application", row.id, member.id)
-    admission = _admission(row, MemberView.of(member))
+    return member
+
+
+def _queue_welcome(uow: UnitOfWork, row: ApplicationRow, admission: Admission, number: str) -> None:
+    """The welcome e-mail with the letter and the summary attached (sent once delivered)."""
+    member = admission.member
     outbox.enqueue(
-        session,
+        uow.session,
         key=mail_keys.welcome(member.id),  # the welcome flow uses it too: one welcome only
         to=row.email,
         template="onboarding_welcome",
@@ -130,7 +161,7 @@ def admit_applicant(
         member_id=member.id,
         attachment_keys=[admission.letter_key, admission.summary_key],
         context={
-            "name": member.display_name,
+            "name": member.name,
             "member_number": number,
             "coop_name": uow.settings.coop_name,
             "shares": row.shares,
@@ -138,21 +169,6 @@ def admit_applicant(
             "amount_cents": admission.amount_cents,
         },
     )
-    for action, details in (
-        ("application_admitted", {"application_id": row.id}),
-        ("member_welcomed", {"member_number": number, "email": True}),
-    ):
-        uow.timeline.record(
-            actor=actor,
-            action=action,
-            subject_type="member",
-            subject_id=member.id,
-            member_id=member.id,
-            details=details,
-        )
-    row.updated_at = now or utcnow()
-    uow.commit()
-    return admission
 
 
 def record_subscription(

@@ -24,7 +24,7 @@ from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.errors import InvalidTransition, NotFound, RuleViolation
 from governance.members.rules import portal as portal_rules
 from governance.members.rules.onboarding import ApplicationStatus, ReviewReason
-from governance.members.use_cases import onboarding
+from governance.members.use_cases import onboarding, onboarding_review
 from governance.statutes import get_statutes
 
 # Who is recorded as having given an answer typed in the portal. Login-shaped on purpose: the
@@ -114,9 +114,9 @@ def _wake(uow: UnitOfWork, row: ApplicationRow, last: InformationRequest | None)
         return None
     if row.status is not ApplicationStatus.IN_REVIEW or row.review_round != last.round + 1:
         return None
-    if uow.decisions.find(onboarding.review_key(row.id, row.review_round)) is not None:
+    if uow.decisions.find(onboarding_review.review_key(row.id, row.review_round)) is not None:
         return None  # the process took it up: it asks staff the next question
-    asked = uow.decisions.find(onboarding.info_key(row.id, last.round))
+    asked = uow.decisions.find(onboarding_review.info_key(row.id, last.round))
     if asked is None or not asked.flow_run_id:
         return None
     return Wake(asked.flow_run_id, resume_input(last.answer))
@@ -204,7 +204,7 @@ def answer_question(
     """The applicant answers staff's question themselves: recorded on the same decision request
     the process waits on (so it finds the answer), the application back to review (next round),
     the timeline naming the applicant. Answering again, or after staff entered an answer,
-    changes nothing. The decision request must be open (`onboarding.open_information_wait`)."""
+    changes nothing. The decision request must be open (`onboarding_review.open_information_wait`)."""
     text = clean_answer(answer)
     if not ANSWER_MIN <= len(text) <= ANSWER_MAX:
         raise AnswerNotValid(
@@ -214,10 +214,11 @@ def answer_question(
     row = _mine(session, email, application_id)
     info = _question(session, row.id, round_)
     waiting = row.status is ApplicationStatus.INFO_REQUESTED and row.review_round == round_
-    if waiting and info.answered_at is None:
+    recording = waiting and info.answered_at is None
+    if recording:
         now = now or utcnow()
         who = applicant_actor(email)
-        key = onboarding.info_key(row.id, round_)
+        key = onboarding_review.info_key(row.id, round_)
         try:
             uow.decisions.decide(
                 key=key, decision={"answer": text}, staff=APPLICANT, now=now, actor=who
@@ -225,28 +226,41 @@ def answer_question(
         except InvalidTransition:  # staff recorded an answer a moment ago: theirs stands
             uow.rollback()
             return AnswerRecorded(_view(uow, _mine(session, email, application_id)), None)
-        info.answer, info.answered_by, info.answered_at = text, APPLICANT, now
-        row.status = ApplicationStatus.IN_REVIEW
-        row.review_round = round_ + 1
-        row.waiting_since = now
-        row.staff_reminders_sent = 0
-        row.review_reasons = [
-            *(row.review_reasons or []),
-            {"reason": ReviewReason.INFORMATION_RECEIVED, "round": round_, "answer": text},
-        ]
-        uow.timeline.record(
-            actor=who,
-            action="information_received",
-            subject_type="application",
-            subject_id=row.id,
-            member_id=row.member_id,
-            details={"round": round_, "through": "portal"},
-        )
-        uow.commit()
-        view = _view(uow, row)
-        return AnswerRecorded(view, view.wake)
-    uow.commit()  # answered already: nothing to wake from here (the status page catches up)
-    return AnswerRecorded(_view(uow, row), None)
+        _back_to_review(uow, row, info, round_, text, who=who, now=now)
+    # Answered already: nothing new to commit, nothing to wake (the status page catches up).
+    uow.commit()
+    view = _view(uow, row)
+    return AnswerRecorded(view, view.wake if recording else None)
+
+
+def _back_to_review(
+    uow: UnitOfWork,
+    row: ApplicationRow,
+    info: InformationRequest,
+    round_: int,
+    text: str,
+    *,
+    who: Actor,
+    now: datetime,
+) -> None:
+    """The answer kept with the question, the application back to review (next round)."""
+    info.answer, info.answered_by, info.answered_at = text, APPLICANT, now
+    row.status = ApplicationStatus.IN_REVIEW
+    row.review_round = round_ + 1
+    row.waiting_since = now
+    row.staff_reminders_sent = 0
+    row.review_reasons = [
+        *(row.review_reasons or []),
+        {"reason": ReviewReason.INFORMATION_RECEIVED, "round": round_, "answer": text},
+    ]
+    uow.timeline.record(
+        actor=who,
+        action="information_received",
+        subject_type="application",
+        subject_id=row.id,
+        member_id=row.member_id,
+        details={"round": round_, "through": "portal"},
+    )
 
 
 @dataclass(frozen=True)

@@ -13,20 +13,24 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.use_cases import outbox
-from governance.members.rules import onboarding as rules
-from governance.members.rules.onboarding import ApplicationStatus, ReminderDue, ReminderKind
+from governance.members.rules.onboarding import ApplicationStatus
+from governance.members.rules.onboarding_reminders import (
+    ReminderDue,
+    ReminderKind,
+    WaitingApplication,
+    due_reminders,
+)
 from governance.members.use_cases.onboarding import (
     PROCESS,
     _event,
     _get,
     _mail,
     _name,
-    info_key,
-    review_key,
 )
+from governance.members.use_cases.onboarding_review import info_key, review_key
 
 
-def waiting_applications(uow: UnitOfWork) -> list[rules.WaitingApplication]:
+def waiting_applications(uow: UnitOfWork) -> list[WaitingApplication]:
     """Applications waiting for staff or for the applicant, oldest first."""
     rows = uow.session.scalars(
         select(ApplicationRow)
@@ -38,7 +42,7 @@ def waiting_applications(uow: UnitOfWork) -> list[rules.WaitingApplication]:
         .order_by(ApplicationRow.waiting_since)
     )
     result = [
-        rules.WaitingApplication(
+        WaitingApplication(
             r.id,
             r.status,
             r.waiting_since or r.submitted_at,
@@ -66,14 +70,14 @@ def apply_reminder(
     session = uow.session
     now = now or utcnow()
     row = _get(session, due.application_id, lock=True)
-    waiting = rules.WaitingApplication(
+    waiting = WaitingApplication(
         row.id,
         row.status,
         row.waiting_since or row.submitted_at,
         row.staff_reminders_sent,
         row.applicant_reminders_sent,
     )
-    current = rules.due_reminders(waiting, now)
+    current = due_reminders(waiting, now)
     if current != due:
         uow.rollback()
         return ReminderOutcome(due.application_id, due.kind, False)

@@ -44,15 +44,28 @@ class SentLink:
     outbox_key: str | None
 
 
-def member_for_email(uow: UnitOfWork, email: str) -> Member | None:
+@dataclass(frozen=True)
+class SigningMember:
+    """What the portal's access needs of the member an address signs in as."""
+
+    id: int
+    member_number: str | None
+    name: str
+    language: Language
+
+
+def member_for_email(uow: UnitOfWork, email: str) -> SigningMember | None:
     """The member an e-mail address signs in as: the first not erased member with it."""
-    return uow.session.scalar(
+    member = uow.session.scalar(
         select(Member)
         .where(func.lower(Member.email) == rules.normalised_email(email))
         .where(Member.status != MemberStatus.ERASED)
         .order_by(Member.id)
         .limit(1)
     )
+    if member is None:
+        return None
+    return SigningMember(member.id, member.member_number, _name(member), member.language)
 
 
 def request_link(
@@ -98,7 +111,7 @@ def request_link(
         context={
             "link": f"{base_url.rstrip('/')}/link/{token}",
             "minutes": int(rules.LINK_LIFETIME.total_seconds() // 60),
-            "name": _name(member) if member else "",
+            "name": member.name if member else "",
             "coop_name": uow.settings.coop_name,
         },
         member_id=link.member_id,
@@ -202,20 +215,20 @@ def person(uow: UnitOfWork, token: str | None, now: datetime) -> Person | None:
     row = uow.session.scalar(select(PortalSession).where(PortalSession.token_hash == digest(token)))
     if row is None or row.ended_at is not None:
         return None
+    found: Person | None = None
     if now >= rules.session_ends_at(row.started_at, row.last_seen_at):
-        row.ended_at = now
-        uow.commit()
-        return None
-    row.last_seen_at = now
-    member = member_for_email(uow, row.email)
-    found = Person(
-        session_id=row.id,
-        email=row.email,
-        member_id=member.id if member else None,
-        member_number=member.member_number if member else None,
-        name=_name(member) if member else "",
-        language=row.language,
-    )
+        row.ended_at = now  # idle too long: the session ends, nobody is signed in
+    else:
+        row.last_seen_at = now
+        member = member_for_email(uow, row.email)
+        found = Person(
+            session_id=row.id,
+            email=row.email,
+            member_id=member.id if member else None,
+            member_number=member.member_number if member else None,
+            name=member.name if member else "",
+            language=row.language,
+        )
     uow.commit()
     return found
 

@@ -353,31 +353,29 @@ def mark_invited(
             TransitionInvitee.invited_at.is_(None),
         )
     ).all()
-    if not rows:
-        uow.commit()  # the documents indexed above
-        return 0
-    session.execute(
-        update(TransitionInvitee)
-        .where(
-            TransitionInvitee.campaign_id == campaign_id,
-            TransitionInvitee.member_id.in_([r[0] for r in rows]),
-        )
-        .values(invited_at=now)
-    )
-    uow.timeline.record_many(
-        actor=actor,
-        action="transition_invited",
-        occurred_at=now,
-        events=(
-            NewEvent(
-                member_id,
-                "transition_campaign",
-                campaign_id,
-                {"by": "post" if postal else "e-mail"},
+    if rows:  # none left: the documents indexed above are all there is to commit
+        session.execute(
+            update(TransitionInvitee)
+            .where(
+                TransitionInvitee.campaign_id == campaign_id,
+                TransitionInvitee.member_id.in_([r[0] for r in rows]),
             )
-            for member_id, postal in rows
-        ),
-    )
+            .values(invited_at=now)
+        )
+        uow.timeline.record_many(
+            actor=actor,
+            action="transition_invited",
+            occurred_at=now,
+            events=(
+                NewEvent(
+                    member_id,
+                    "transition_campaign",
+                    campaign_id,
+                    {"by": "post" if postal else "e-mail"},
+                )
+                for member_id, postal in rows
+            ),
+        )
     uow.commit()
     return len(rows)
 

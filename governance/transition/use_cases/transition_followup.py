@@ -6,15 +6,17 @@ exactly the rest); each chunk commits once with its timeline events and outbox r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, Row, exists, select
 from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
 from governance.db.models import (
     Member,
+    RegisterHead,
     ShareHolding,
     ShareSubscription,
     TransitionCampaign,
@@ -74,17 +76,7 @@ def record_response(
     member resigned). Refused once the member paid. Commits."""
     session = uow.session
     campaign = find_campaign(session, campaign_name)
-    invitee = session.scalar(
-        select(TransitionInvitee)
-        .where(
-            TransitionInvitee.campaign_id == campaign.id, TransitionInvitee.member_id == member_id
-        )
-        .with_for_update()
-    )
-    if invitee is None:
-        raise NotFound(
-            f"member {member_id} is not invited by the campaign '{campaign.name}'", field="member"
-        )
+    invitee = _locked_invitee(session, campaign, member_id)
     if invitee.response is response:
         return ResponseRecorded(campaign.name, member_id, response, False, already=True)
     if invitee.response is InviteeResponse.RESIGN:
@@ -105,29 +97,7 @@ def record_response(
     invitee.responded_by = staff
     cancelled = False
     if response is InviteeResponse.RESIGN:
-        member = session.get(Member, member_id)
-        assert member is not None
-        member.status = MemberStatus.RESIGNED
-        if sub is not None and sub.status is SubscriptionStatus.AWAITING_PAYMENT:
-            sub.status = SubscriptionStatus.CANCELLED
-            sub.cancelled_on = today
-            store.append(
-                session,
-                head,
-                [
-                    NewEntry(
-                        EntryKind.CANCELLATION,
-                        today,
-                        member_id,
-                        sub.share_class,
-                        sub.shares,
-                        sub.paid_cents,
-                        subscription_id=sub.id,
-                        reference="declined: member resigned",
-                    )
-                ],
-            )
-            cancelled = True
+        cancelled = _resign(session, head, member_id, sub, today)
     uow.timeline.record(
         actor=actor,
         action=f"transition_answered_{response}",
@@ -138,6 +108,88 @@ def record_response(
     )
     uow.commit()
     return ResponseRecorded(campaign.name, member_id, response, cancelled)
+
+
+def _locked_invitee(session: Session, campaign: CampaignView, member_id: int) -> TransitionInvitee:
+    """The member's invitation in the campaign, locked for the answer."""
+    invitee = session.scalar(
+        select(TransitionInvitee)
+        .where(
+            TransitionInvitee.campaign_id == campaign.id, TransitionInvitee.member_id == member_id
+        )
+        .with_for_update()
+    )
+    if invitee is None:
+        raise NotFound(
+            f"member {member_id} is not invited by the campaign '{campaign.name}'", field="member"
+        )
+    return invitee
+
+
+def _resign(
+    session: Session,
+    head: RegisterHead,
+    member_id: int,
+    sub: ShareSubscription | None,
+    today: date,
+) -> bool:
+    """The member resigns; a subscription still awaiting payment is cancelled in the register
+    (whether one was)."""
+    member = session.get(Member, member_id)
+    assert member is not None
+    member.status = MemberStatus.RESIGNED
+    if sub is None or sub.status is not SubscriptionStatus.AWAITING_PAYMENT:
+        return False
+    sub.status = SubscriptionStatus.CANCELLED
+    sub.cancelled_on = today
+    store.append(
+        session,
+        head,
+        [
+            NewEntry(
+                EntryKind.CANCELLATION,
+                today,
+                member_id,
+                sub.share_class,
+                sub.shares,
+                sub.paid_cents,
+                subscription_id=sub.id,
+                reference="declined: member resigned",
+            )
+        ],
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+def _next_chunk(
+    session: Session,
+    campaign_id: int,
+    limit: int,
+    *conditions: ColumnElement[bool],
+    with_subscription: bool,
+) -> Sequence[Row[tuple[TransitionInvitee, Member, ShareSubscription]]]:
+    """The campaign's next `limit` invitees meeting `conditions` who hold no share yet, locked,
+    with their member and subscription (only those with one when `with_subscription`, else
+    the subscription may be None). What a chunk handles leaves the conditions, so a re-run
+    picks up exactly the rest."""
+    query = select(TransitionInvitee, Member, ShareSubscription).join(
+        Member, Member.id == TransitionInvitee.member_id
+    )
+    on_subscription = ShareSubscription.id == TransitionInvitee.subscription_id
+    query = (
+        query.join(ShareSubscription, on_subscription)
+        if with_subscription
+        else query.outerjoin(ShareSubscription, on_subscription)
+    )
+    return session.execute(
+        query.where(TransitionInvitee.campaign_id == campaign_id, *conditions, ~_HOLDS)
+        .order_by(TransitionInvitee.id)
+        .limit(limit)
+        .with_for_update(of=TransitionInvitee)
+    ).all()
 
 
 # --------------------------------------------------------------------------- reminders
@@ -162,22 +214,16 @@ def send_reminders(
     stage = campaign.plan.reminders_due(today)
     if stage == 0:
         return ChunkResult(0, 0, [])
-    rows = session.execute(
-        select(TransitionInvitee, Member, ShareSubscription)
-        .join(Member, Member.id == TransitionInvitee.member_id)
-        .join(ShareSubscription, ShareSubscription.id == TransitionInvitee.subscription_id)
-        .where(
-            TransitionInvitee.campaign_id == campaign_id,
-            TransitionInvitee.invited_at.is_not(None),
-            TransitionInvitee.reminders_sent < stage,
-            TransitionInvitee.response.is_(None),
-            ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
-            ~_HOLDS,
-        )
-        .order_by(TransitionInvitee.id)
-        .limit(limit)
-        .with_for_update(of=TransitionInvitee)
-    ).all()
+    rows = _next_chunk(
+        session,
+        campaign_id,
+        limit,
+        TransitionInvitee.invited_at.is_not(None),
+        TransitionInvitee.reminders_sent < stage,
+        TransitionInvitee.response.is_(None),
+        ShareSubscription.status == SubscriptionStatus.AWAITING_PAYMENT,
+        with_subscription=True,
+    )
     now = utcnow()
     result = ChunkResult(len(rows), 0, [])
     for invitee, member, sub in rows:
@@ -227,21 +273,15 @@ def restrict_members(
             f"restriction applies from {campaign.restriction_on.isoformat()}, not before",
             field="restriction_on",
         )
-    rows = session.execute(
-        select(TransitionInvitee, Member, ShareSubscription)
-        .join(Member, Member.id == TransitionInvitee.member_id)
-        .outerjoin(ShareSubscription, ShareSubscription.id == TransitionInvitee.subscription_id)
-        .where(
-            TransitionInvitee.campaign_id == campaign_id,
-            TransitionInvitee.restricted_at.is_(None),
-            Member.status.in_([MemberStatus.ACTIVE, MemberStatus.RESTRICTED]),
-            ShareSubscription.status.is_distinct_from(SubscriptionStatus.ISSUED),
-            ~_HOLDS,
-        )
-        .order_by(TransitionInvitee.id)
-        .limit(limit)
-        .with_for_update(of=TransitionInvitee)
-    ).all()
+    rows = _next_chunk(
+        session,
+        campaign_id,
+        limit,
+        TransitionInvitee.restricted_at.is_(None),
+        Member.status.in_([MemberStatus.ACTIVE, MemberStatus.RESTRICTED]),
+        ShareSubscription.status.is_distinct_from(SubscriptionStatus.ISSUED),
+        with_subscription=False,
+    )
     now = utcnow()
     result = ChunkResult(len(rows), 0, [])
     for invitee, member, sub in rows:
