@@ -9,7 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contract_amounts import (
+    InvoiceAmounts,
+    invoice_amounts,
+    invoice_structured_communication,
+)
 from governance.contracts.rules.contracts import ContractDeclaration, DeclarationStatus
 from governance.contracts.rules.einvoice import InvoiceFacts
 from governance.contracts.rules.offices import employment_language
@@ -61,7 +65,7 @@ class Paperwork:
     structured_communication: str
     issued_on: date
     due_on: date
-    amounts: rules.InvoiceAmounts
+    amounts: InvoiceAmounts
     payment_term_days: int
     dimona_in_by: date
     keys: dict[str, str]
@@ -114,10 +118,10 @@ def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
                 work_country=facts.work_country,
                 work_city=facts.work_city,
                 invoice_number=inv.number or "",
-                structured_communication=rules.invoice_structured_communication(d.id),
+                structured_communication=invoice_structured_communication(d.id),
                 issued_on=inv.issued_on,
                 due_on=inv.due_on,
-                amounts=rules.invoice_amounts(inv.net_cents, inv.vat_regime, settings),
+                amounts=invoice_amounts(inv.net_cents, inv.vat_regime, settings),
                 payment_term_days=(inv.due_on - inv.issued_on).days,
                 dimona_in_by=dimona.in_deadline,
                 keys=document_keys(d.id),

@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
 from governance.config import Settings, get_settings
-from governance.contracts.rules import contracts as rules
 from governance.contracts.rules import einvoice
+from governance.contracts.rules.contract_amounts import (
+    invoice_amounts,
+    invoice_structured_communication,
+)
 from governance.contracts.rules.contracts import ClientKind, ContractDeclaration, VatRegime
 from governance.contracts.rules.einvoice import (
     ContractInvoiceInput,
@@ -29,6 +32,7 @@ from governance.contracts.rules.einvoice import (
     InvoiceStatus,
     PartyFacts,
 )
+from governance.contracts.rules.staff_decisions import ReasonMissing
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, InvoiceSequence
@@ -164,7 +168,7 @@ def contract_invoice_facts(
             net_cents=net,
             iban=settings.coop_iban,
             bic=settings.coop_bic,
-            structured_communication=rules.invoice_structured_communication(declaration_id),
+            structured_communication=invoice_structured_communication(declaration_id),
             buyer_reference=job_reference(declaration_id),
             billing_reference=(inv.number or "") if credit is not None else "",
             billing_reference_date=inv.issued_on if credit is not None else None,
@@ -237,7 +241,7 @@ def issue_credit_note(
         vat = inv.vat_cents - sum(p.vat_cents for p in previous)
         total = inv.total_cents - sum(p.total_cents for p in previous)
     else:
-        amounts = rules.invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
+        amounts = invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
         vat, total = amounts.vat_cents, amounts.total_cents
     issued_on = brussels_date(now)
     credit = CreditNote(
@@ -317,7 +321,7 @@ def correct_invoice_amount(
     session = uow.session
     r = records(session, declaration_id)
     if not reason.strip():
-        raise rules.ReasonMissing("give the reason the client will read", field="reason")
+        raise ReasonMissing("give the reason the client will read", field="reason")
     if r.invoice.status == InvoiceStatus.VOID:
         raise InvalidTransition(f"invoice {r.invoice.number} is void", field="declaration_id")
     credited = sum(
