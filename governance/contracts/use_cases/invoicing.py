@@ -225,10 +225,10 @@ def issue_credit_note(
     actor: Actor,
     member_id: int,
     now: datetime | None = None,
-) -> CreditNote:
-    """A credit note on `inv` for `net_cents` excl. VAT, numbered in the caller's transaction.
-    A part has its VAT from the invoice's rule; the last part takes exactly what is left, so
-    the credit notes of an invoice never add up to more or less than it."""
+) -> str:
+    """A credit note on `inv` for `net_cents` excl. VAT, numbered in the caller's transaction;
+    returns its number. A part has its VAT from the invoice's rule; the last part takes exactly
+    what is left, so the credit notes of an invoice never add up to more or less than it."""
     now = now or utcnow()
     previous = session.execute(
         select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents).where(
@@ -268,7 +268,7 @@ def issue_credit_note(
         member_id=member_id,
         details={"credit_note": credit.number, "invoice": inv.number, "total_cents": total},
     )
-    return credit
+    return credit.number
 
 
 def _mail_credit_note(session: Session, inv: Invoice, credit: CreditNote) -> None:
@@ -306,10 +306,9 @@ def credit_cancelled_contract(
             session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == inv.id))
         )
         if inv.number and inv.net_cents > credited:
-            note = issue_credit_note(
-                session, inv, inv.net_cents - credited, reason, actor, member_id
+            numbers.append(
+                issue_credit_note(session, inv, inv.net_cents - credited, reason, actor, member_id)
             )
-            numbers.append(note.number)
     return numbers
 
 
@@ -329,7 +328,7 @@ def correct_invoice_amount(
     )
     invoiced = r.invoice.net_cents - credited
     einvoice.check_corrected_amount(new_net_cents, invoiced)
-    note = issue_credit_note(
+    number = issue_credit_note(
         session,
         r.invoice,
         invoiced - new_net_cents,
@@ -337,7 +336,6 @@ def correct_invoice_amount(
         Actor.staff(staff),
         r.declaration.member_id,
     )
-    number = note.number
     uow.commit()
     return number
 

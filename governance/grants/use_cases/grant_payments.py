@@ -31,6 +31,7 @@ from governance.grants.use_cases.grants import (
     PROCESS,
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
+    ApplicationRef,
     get_application,
     get_call,
     open_call_wait,
@@ -84,7 +85,7 @@ class PaymentBatch:
         return sum(p.amount_cents for p in self.payments)
 
 
-def _next_gated(session: Session, app: GrantApplication) -> GrantInstalment:
+def _next_gated(session: Session, app: ApplicationRef) -> GrantInstalment:
     instalment = session.scalar(
         select(GrantInstalment)
         .join(GrantAward, GrantAward.id == GrantInstalment.award_id)

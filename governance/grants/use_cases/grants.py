@@ -108,6 +108,28 @@ class ScreeningView:
     ineligible: int
 
 
+@dataclass(frozen=True)
+class CriterionView:
+    """A criterion of a call, as the reviews and the ranking read it."""
+
+    id: int
+    code: str
+    label: str
+    weight: int
+    scale_max: int
+
+
+@dataclass(frozen=True)
+class ApplicationRef:
+    """Who and where an application is: what the reviews and the reports check it by."""
+
+    id: int
+    reference: str
+    call_id: int
+    member_id: int
+    status: ApplicationStatus
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -132,21 +154,24 @@ def call_rules(call: GrantCall) -> rules.CallRules:
     )
 
 
-def get_application(session: Session, reference: str) -> GrantApplication:
+def get_application(session: Session, reference: str) -> ApplicationRef:
+    """The application with this reference, or NotFound."""
     app = session.scalar(select(GrantApplication).where(GrantApplication.reference == reference))
     if app is None:
         raise NotFound(f"there is no grant application '{reference}'", field="reference")
-    return app
+    return ApplicationRef(app.id, app.reference, app.call_id, app.member_id, app.status)
 
 
-def criteria_of(session: Session, call_id: int) -> list[GrantCriterion]:
-    return list(
-        session.scalars(
+def criteria_of(session: Session, call_id: int) -> list[CriterionView]:
+    """The call's criteria, in the order staff set them up."""
+    return [
+        CriterionView(c.id, c.code, c.label, c.weight, c.scale_max)
+        for c in session.scalars(
             select(GrantCriterion)
             .where(GrantCriterion.call_id == call_id)
             .order_by(GrantCriterion.id)
         )
-    )
+    ]
 
 
 def applications_of(
