@@ -19,6 +19,7 @@ from documents.contract_papers import requests_for
 from documents.peppol import FolderSender
 from documents.produce import produce
 from governance.clock import business_today
+from governance.contracts.rules.contract_amounts import invoice_structured_communication
 from governance.contracts.rules.contracts import ClientKind, DeclarationStatus, VatRegime
 from governance.contracts.rules.einvoice import (
     CreditTooLarge,
@@ -118,7 +119,7 @@ def test_a_belgian_business_gets_a_valid_ubl_with_the_figures_of_its_pdf(coop_en
     assert "Copie visuelle" in text  # the PDF says the legal invoice is the Peppol one
     ogm = root.xpath("cac:PaymentMeans/cbc:PaymentID", namespaces=NS)[0].text
     assert (
-        invoicing.rules.invoice_structured_communication(view.id).replace("+", "").replace("/", "")
+        invoice_structured_communication(view.id).replace("+", "").replace("/", "")
         == ogm
     )
     assert einvoices.issue()["ready"] == 0  # issued once
