@@ -101,8 +101,8 @@ def decide(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_APPROVAL, f"contract:{declaration_id}"
     )
-    from governance.contracts.rules.contracts import DecisionAction
-    from governance.contracts.use_cases import contracts
+    from governance.contracts.rules.staff_decisions import DecisionAction
+    from governance.contracts.use_cases import contract_decisions, contracts
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
 
@@ -111,7 +111,9 @@ def decide(
             before = contracts.view(uow.session, declaration_id)
             waiting = uow.decisions.find(before.decision_key)
         with UnitOfWork() as uow:
-            view = contracts.decide(uow, declaration_id, DecisionAction(action), staff, reason)
+            view = contract_decisions.decide(
+                uow, declaration_id, DecisionAction(action), staff, reason
+            )
     except (RuleViolation, ValueError) as exc:
         _fail(exc)
     console.print(
@@ -148,13 +150,13 @@ def cancel(
     staff = verified_login(
         staff, code, DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{declaration_id}"
     )
-    from governance.contracts.use_cases import contracts
+    from governance.contracts.use_cases import contract_changes
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
 
     try:
         with UnitOfWork() as uow:
-            view = contracts.cancel_declaration(uow, declaration_id, staff, reason)
+            view = contract_changes.cancel_declaration(uow, declaration_id, staff, reason)
     except RuleViolation as exc:
         _fail(exc)
     console.print(f"declaration {view.id}: {view.status.value}")

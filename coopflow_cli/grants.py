@@ -66,11 +66,11 @@ def add_reviewer(
 ) -> None:
     """Put a staff member or a member on the call's jury (they score with their own login)."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grants
+    from governance.grants.use_cases import grant_reviews
 
     staff = verified_login(staff, code, DecisionKind.GRANT_CALL, f"grant-jury:{call}:{login}")
 
-    spec = grants.ReviewerSpec(
+    spec = grant_reviews.ReviewerSpec(
         login=login,
         name=name,
         email=email,
@@ -80,7 +80,7 @@ def add_reviewer(
     )
     try:
         with UnitOfWork() as uow:
-            grants.add_reviewer(uow, call, spec, staff)
+            grant_reviews.add_reviewer(uow, call, spec, staff)
     except RuleViolation as problem:
         _fail(problem)
     console.print(f"{login} reviews call {call}")
@@ -96,11 +96,11 @@ def declare_conflict(
 ) -> None:
     """Record a reviewer's declared relation with a member (never assigned their file)."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grants
+    from governance.grants.use_cases import grant_reviews
 
     try:
         with UnitOfWork() as uow:
-            grants.declare_conflict(uow, call, login, member_id, relation, staff)
+            grant_reviews.declare_conflict(uow, call, login, member_id, relation, staff)
     except RuleViolation as problem:
         _fail(problem)
     console.print("conflict recorded")
@@ -140,7 +140,7 @@ def score(
 ) -> None:
     """A reviewer's scores for one file, proven by the reviewer's code."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grants
+    from governance.grants.use_cases import grant_reviews
 
     try:
         scores = {k: int(v) for k, v in (item.split("=", 1) for item in score)}
@@ -150,7 +150,7 @@ def score(
     login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
     try:
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call, reference, login, scores, _now(now), comment)
+            grant_reviews.submit_review(uow, call, reference, login, scores, _now(now), comment)
     except RuleViolation as problem:
         _fail(problem)
     console.print(f"review of {reference} by {login} recorded")
@@ -166,12 +166,12 @@ def recuse(
 ) -> None:
     """A reviewer steps back from a file (someone else is assigned on the next run)."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grants
+    from governance.grants.use_cases import grant_reviews
 
     login = verified_login(login, code, DecisionKind.GRANT_REVIEW, f"grant-recusal:{reference}")
     try:
         with UnitOfWork() as uow:
-            grants.recuse(uow, call, login, reference, reason)
+            grant_reviews.recuse(uow, call, login, reference, reason)
     except RuleViolation as problem:
         _fail(problem)
     console.print("recusal recorded")
@@ -187,12 +187,12 @@ def close_reviews(
 ) -> None:
     """Close the review round before its deadline."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grant_awards
+    from governance.grants.use_cases import grant_ranking
 
     staff = verified_login(staff, code, DecisionKind.GRANT_REVIEW_ROUND, f"grants:{call}:reviews")
     try:
         with UnitOfWork() as uow:
-            grant_awards.close_review_round(uow, call, staff, note, _now(now))
+            grant_ranking.close_review_round(uow, call, staff, note, _now(now))
     except RuleViolation as problem:
         _fail(problem)
     console.print("review round closed")
@@ -270,11 +270,15 @@ def accept_report(
 def status(call: int = typer.Option(...), now: str | None = typer.Option(None)) -> None:
     """Where a call stands: screening, reviews, budget, instalments, payment files."""
     from governance.db.uow import UnitOfWork
-    from governance.grants.use_cases import grant_awards, grant_payments, grants
+    from governance.grants.use_cases import (
+        grant_payments,
+        grant_ranking,
+        grant_reviews,
+    )
 
     with UnitOfWork() as uow:
-        progress = grants.review_progress(uow, call, _now(now))
-        pack = grant_awards.decision_pack(uow.session, call)
+        progress = grant_reviews.review_progress(uow, call, _now(now))
+        pack = grant_ranking.decision_pack(uow.session, call)
         instalments = grant_payments.instalment_progress(uow, call)
         batches = grant_payments.payment_batches(uow, call)
     console.print(

@@ -35,7 +35,7 @@ def as_typed(text: str, written_in: str, language: str) -> str:
     return f"{text} ({note})"
 
 
-# Conflicts of interest found by governance.grants.rules.grants.conflict_reasons (written in English).
+# Conflicts of interest found by governance.grants.rules.reviewer_assignment.conflict_reasons (written in English).
 _RECUSALS: list[tuple[re.Pattern[str], dict[str, str]]] = [
     (
         re.compile(r"^the reviewer is the applicant$"),

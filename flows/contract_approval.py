@@ -10,12 +10,8 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from flows.forms import PaperForm, days_listed, titled
 from flows.human import StaffInput, ask_staff
-from governance.contracts.rules.contracts import (
-    ClientFacts,
-    ContractDeclaration,
-    DecisionAction,
-    DeclarationStatus,
-)
+from governance.contracts.rules.contracts import ClientFacts, ContractDeclaration, DeclarationStatus
+from governance.contracts.rules.staff_decisions import DecisionAction
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.staff import DecisionKind
 from governance.kernel.rules.text import OneLineText, Text

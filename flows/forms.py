@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
 from governance.clock import brussels_instant
-from governance.contracts.rules.contracts import DecisionAction
+from governance.contracts.rules.staff_decisions import DecisionAction
 from governance.kernel.rules.calendar import BRUSSELS
 from governance.members.rules.onboarding import ReviewChoice
 

@@ -13,13 +13,19 @@ from documents import mass_pdf
 from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from governance.clock import business_today
-from governance.contracts.rules.contracts import (
-    ContractDeclaration,
+from governance.contracts.rules.contracts import ContractDeclaration
+from governance.contracts.rules.staff_decisions import (
     DecisionAction,
     ReasonMissing,
     SameApproverTwice,
 )
-from governance.contracts.use_cases import contract_paperwork, contracts
+from governance.contracts.use_cases import (
+    contract_changes,
+    contract_checks,
+    contract_decisions,
+    contract_paperwork,
+    contracts,
+)
 from governance.contracts.use_cases.contracts import DeclarationView
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -49,7 +55,7 @@ def check_contracts(
 ) -> list[DeclarationView]:
     """Run the checks on a chunk and route each declaration; already checked ones are unchanged."""
     with UnitOfWork() as uow:
-        return contracts.check_declarations(uow, declaration_ids, now)
+        return contract_checks.check_declarations(uow, declaration_ids, now)
 
 
 def _table(view: DeclarationView) -> list[dict[str, str]]:
@@ -74,7 +80,7 @@ def open_contract_decision(declaration_id: int) -> DecisionView | None:
     """The decision awaited now (opened once), with the facts for staff as a markdown artifact."""
     run_id = str(flow_run.get_id() or "") or None
     with UnitOfWork() as uow:
-        request = contracts.pending_decision(uow, declaration_id, run_id)
+        request = contract_decisions.pending_decision(uow, declaration_id, run_id)
         view = contracts.view(uow.session, declaration_id)
     if request is not None and request.decision is None:
         lines = "\n".join(f"| {c.code} | {c.outcome.upper()} | {c.sentence} |" for c in view.checks)
@@ -100,11 +106,11 @@ def record_contract_decision(
     reported back so the flow asks again."""
     try:
         with UnitOfWork() as uow:
-            return contracts.decide(uow, declaration_id, action, staff, reason), ""
+            return contract_decisions.decide(uow, declaration_id, action, staff, reason), ""
     except (SameApproverTwice, ReasonMissing, InvalidTransition) as exc:
         logging.getLogger(__name__).warning("decision refused: %s", exc)
         with UnitOfWork() as uow:
-            contracts.note_refused_input(uow, declaration_id, staff, str(exc))
+            contract_decisions.note_refused_input(uow, declaration_id, staff, str(exc))
         return None, str(exc)
 
 
@@ -178,4 +184,4 @@ def list_undocumented_contracts(limit: int | None = None) -> list[int]:
 @task(name="cancel-contract", **IO_RETRIES)
 def cancel_contract(declaration_id: int, staff: str, reason: str) -> DeclarationView:
     with UnitOfWork() as uow:
-        return contracts.cancel_declaration(uow, declaration_id, staff, reason)
+        return contract_changes.cancel_declaration(uow, declaration_id, staff, reason)

@@ -6,7 +6,7 @@ All are safe to run twice (the services check the call's status; documents and e
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -30,8 +30,16 @@ from documents.sepa import credit_transfer_xml
 from governance.clock import brussels_date
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import BoardChange
-from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.grants.use_cases import (
+    grant_awards,
+    grant_payments,
+    grant_ranking,
+    grant_reminders,
+    grant_reviews,
+    grants,
+)
 from governance.kernel.rules.decisions import DecisionStatus, DecisionView
+from governance.kernel.rules.enums import Language
 from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from tasks.common import IO_RETRIES
 from tasks.documents import produce
@@ -68,7 +76,7 @@ def screen_applications(call_id: int, now: datetime) -> dict[str, Any]:
 def assign_reviewers(call_id: int, now: datetime) -> dict[str, Any]:
     """Fill empty reviewer seats (conflicts excluded, load balanced)."""
     with UnitOfWork() as uow:
-        view = grants.assign_reviewers(uow, call_id, now)
+        view = grant_reviews.assign_reviewers(uow, call_id, now)
     if view.short:
         get_run_logger().warning("not enough conflict-free reviewers for %s", view.short)
     return {
@@ -83,34 +91,64 @@ def assign_reviewers(call_id: int, now: datetime) -> dict[str, Any]:
 def reviews_done(call_id: int, now: datetime, flow_run_id: str | None = None) -> bool:
     """True when every review is in, the deadline passed, or staff closed the round."""
     with UnitOfWork() as uow:
-        progress = grants.review_progress(uow, call_id, now)
+        progress = grant_reviews.review_progress(uow, call_id, now)
         if progress.complete or progress.deadline_passed:
             return True
-        if grant_awards.review_round_closed(uow, call_id):
+        if grant_ranking.review_round_closed(uow, call_id):
             return True
-        view = grant_awards.open_review_round(uow, call_id, now, flow_run_id)
+        view = grant_ranking.open_review_round(uow, call_id, now, flow_run_id)
     return _decision(view, flow_run_id) is not None
 
 
 @task(name="grants-close-review-round", cache_policy=NO_CACHE, **IO_RETRIES)
 def close_review_round(call_id: int, staff: str, note: str, now: datetime) -> None:
     with UnitOfWork() as uow:
-        grant_awards.close_review_round(uow, call_id, staff, note, now)
+        grant_ranking.close_review_round(uow, call_id, staff, note, now)
 
 
 @task(name="grants-rank-and-pack", cache_policy=NO_CACHE, **IO_RETRIES)
 def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
     """Rank, propose the allocation, archive the decision pack and mail it to staff."""
     with UnitOfWork() as uow:
-        pack = grant_awards.rank_call(uow, call_id, now)
+        pack = grant_ranking.rank_call(uow, call_id, now)
         coop = Coop.from_settings(uow.settings)
         language = uow.settings.default_language
         staff_language = uow.settings.staff_language
+    context = _pack_context(pack, coop, language, staff_language, brussels_date(now))
+    produce(
+        [
+            DocumentRequest(
+                key=grant_ranking.pack_key(call_id),
+                template="grant_decision_pack",
+                language=language,
+                context=context,
+                subject_type="grant_call",
+                subject_id=str(call_id),
+            )
+        ]
+    )
+    with UnitOfWork() as uow:
+        grant_ranking.queue_decision_pack_mail(uow, call_id)
+    return {
+        "proposed_cents": pack.proposed_cents,
+        "budget_cents": pack.budget_cents,
+        "ranked": sum(1 for r in pack.rows if r.rank),
+    }
+
+
+def _pack_context(
+    pack: grant_ranking.DecisionPack,
+    coop: Coop,
+    language: Language,
+    staff_language: Language,
+    today: date,
+) -> GrantDecisionPack:
+    """The decision pack document: the ranking with scores and means, recusals and the budget."""
     labels_of = {code: label for code, label, _w, _s in pack.criteria if label}
-    context = GrantDecisionPack(
+    return GrantDecisionPack(
         language=language,
         coop=coop,
-        today=brussels_date(now),
+        today=today,
         call=pack.call_name,
         budget_cents=pack.budget_cents,
         proposed_cents=pack.proposed_cents,
@@ -145,25 +183,6 @@ def rank_and_pack(call_id: int, now: datetime) -> dict[str, int]:
         ineligible=pack.not_considered.get("ineligible", 0),
         beyond_limit=pack.not_considered.get("beyond_limit", 0),
     )
-    produce(
-        [
-            DocumentRequest(
-                key=grant_awards.pack_key(call_id),
-                template="grant_decision_pack",
-                language=language,
-                context=context,
-                subject_type="grant_call",
-                subject_id=str(call_id),
-            )
-        ]
-    )
-    with UnitOfWork() as uow:
-        grant_awards.queue_decision_pack_mail(uow, call_id)
-    return {
-        "proposed_cents": pack.proposed_cents,
-        "budget_cents": pack.budget_cents,
-        "ranked": sum(1 for r in pack.rows if r.rank),
-    }
 
 
 @task(name="grants-board-decision", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -324,7 +343,7 @@ def wake_review_rounds(now: datetime) -> int:
     from prefect.flow_runs import resume_flow_run
 
     with UnitOfWork() as uow:
-        due = grant_awards.review_rounds_to_wake(uow, now)
+        due = grant_ranking.review_rounds_to_wake(uow, now)
     woken = 0
     for call_id, flow_run_id in due:
         try:
@@ -349,5 +368,5 @@ def queue_reminders(now: datetime, review_window_days: int) -> dict[str, int]:
     from datetime import timedelta
 
     with UnitOfWork() as uow:
-        count = grant_payments.queue_reminders(uow, now, timedelta(days=review_window_days))
+        count = grant_reminders.queue_reminders(uow, now, timedelta(days=review_window_days))
     return {"reviews": count.reviews, "reports": count.reports}

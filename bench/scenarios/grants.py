@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.result import Result, Stopwatch, peak_rss_mb
 from governance.grants.rules import grants as g
+from governance.grants.rules import reviewer_assignment as ra
 
 CRITERIA = [
     g.Criterion("artistic", 3, 10),
@@ -21,11 +22,11 @@ def run(quick: bool) -> list[Result]:
     rng = random.Random(7)
     t0 = datetime(2027, 3, 1, tzinfo=UTC)
     apps = [
-        g.ReviewTarget(f"G{i:05d}", rng.randrange(1, 75_000), f"ACT-{rng.randrange(5000)}")
+        ra.ReviewTarget(f"G{i:05d}", rng.randrange(1, 75_000), f"ACT-{rng.randrange(5000)}")
         for i in range(size)
     ]
     reviewers = [
-        g.ReviewerFacts(
+        ra.ReviewerFacts(
             f"r{i:03d}",
             member_id=rng.randrange(1, 75_000),
             activity_refs=frozenset({f"ACT-{rng.randrange(5000)}"}),
@@ -36,7 +37,7 @@ def run(quick: bool) -> list[Result]:
     watch = Stopwatch()
     start = time.perf_counter()
     with watch("assign 3 reviewers each (conflicts excluded, balanced)"):
-        plan = g.assign_reviewers(apps, reviewers, 3)
+        plan = ra.assign_reviewers(apps, reviewers, 3)
     reviews: dict[str, list[dict[str, int]]] = {}
     for reference, _ in plan.assignments:
         reviews.setdefault(reference, []).append(

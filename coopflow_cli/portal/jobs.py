@@ -18,7 +18,8 @@ from documents import archive
 from documents.contract_reasons import check_reason
 from documents.formatting import long_date, money, percent
 from governance.contracts.rules import contracts as rules
-from governance.contracts.rules.contracts import CheckOutcome, DeclarationStatus, Route
+from governance.contracts.rules.contracts import DeclarationStatus
+from governance.contracts.rules.declaration_checks import CheckOutcome, CheckResult, Route, route
 from governance.contracts.use_cases import contracts, contracts_portal
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -62,7 +63,7 @@ def check_sentence(code: str, outcome: str, lang: str) -> str:
     )
 
 
-def outcome_of(results: Sequence[rules.CheckResult], lang: str) -> Outcome:
+def outcome_of(results: Sequence[CheckResult], lang: str) -> Outcome:
     def sentences(outcome: CheckOutcome) -> tuple[str, ...]:
         return tuple(
             check_sentence(r.code.value, outcome.value, lang)
@@ -71,7 +72,7 @@ def outcome_of(results: Sequence[rules.CheckResult], lang: str) -> Outcome:
         )
 
     return Outcome(
-        rules.route(results),
+        route(results),
         sentences(CheckOutcome.PASS),
         sentences(CheckOutcome.REVIEW),
         sentences(CheckOutcome.FAIL),

@@ -15,10 +15,15 @@ from governance.contracts.rules.contracts import (
     ClientFacts,
     ClientKind,
     ContractDeclaration,
-    DecisionAction,
     VatRegime,
 )
-from governance.contracts.use_cases import contracts
+from governance.contracts.rules.staff_decisions import DecisionAction
+from governance.contracts.use_cases import (
+    contract_changes,
+    contract_checks,
+    contract_decisions,
+    contracts,
+)
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -178,14 +183,18 @@ def run_contracts(ctx: Any) -> None:
         for name, facts in special.items():
             ids[name] = contracts.submit_declaration(uow, facts, staff)
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, list(ids.values()))
+        contract_checks.check_declarations(uow, list(ids.values()))
     # staff answers given before the runs (the Prefect UI form does the same on a deployment)
     with UnitOfWork() as uow:
-        contracts.decide(uow, ids["abroad"], DecisionAction.APPROVE, _proven("demo.anna"))
+        contract_decisions.decide(uow, ids["abroad"], DecisionAction.APPROVE, _proven("demo.anna"))
     with UnitOfWork() as uow:
-        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.anna"))
+        contract_decisions.decide(
+            uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.anna")
+        )
     with UnitOfWork() as uow:  # four-eyes: a second, different verified person
-        contracts.decide(uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.bob"))
+        contract_decisions.decide(
+            uow, ids["four-eyes"], DecisionAction.APPROVE, _proven("demo.bob")
+        )
     outcomes = {
         name: contract_approval(ApprovalParameters(declaration_id=i)) for name, i in ids.items()
     }
@@ -213,7 +222,7 @@ def run_contracts(ctx: Any) -> None:
             "demo.anna", DecisionKind.CONTRACT_CANCELLATION, f"contract-cancel:{cancel_id}"
         )
         with UnitOfWork() as uow:
-            contracts.cancel_declaration(
+            contract_changes.cancel_declaration(
                 uow, cancel_id, canceller, "the client postponed the event"
             )
         from tasks.mail import deliver_pending

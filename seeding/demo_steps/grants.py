@@ -16,7 +16,13 @@ from stdnum import iban as stdnum_iban
 from coopflow_cli.grants import import_applications
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import BoardChange, CallKind
-from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.grants.use_cases import (
+    grant_awards,
+    grant_payments,
+    grant_ranking,
+    grant_reviews,
+    grants,
+)
 from governance.kernel.rules.enums import Language
 from governance.kernel.rules.staff import DecisionKind
 from seeding.demo_steps import picks
@@ -74,10 +80,10 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
     for login, member_id in jury:
         board = PHONES.prove("board.secretary", DecisionKind.GRANT_CALL, f"grant-jury:{login}")
         with UnitOfWork() as uow:
-            grants.add_reviewer(
+            grant_reviews.add_reviewer(
                 uow,
                 call_id,
-                grants.ReviewerSpec(
+                grant_reviews.ReviewerSpec(
                     login=login,
                     name=login.split(".")[0].title(),
                     email=f"{login}@smart.example",
@@ -88,7 +94,7 @@ def _setup(rng: random.Random, out: Path) -> tuple[int, list[int]]:
                 board,
             )
     with UnitOfWork() as uow:
-        grants.declare_conflict(
+        grant_reviews.declare_conflict(
             uow, call_id, "anna.staff", applicants[5], "sister-in-law", "demo.staff"
         )
     specs = []
@@ -138,7 +144,7 @@ def run_call(ctx: Any) -> None:
     )
     grant_reminders(GrantReminderParameters(now=T0 + timedelta(days=19)))
     with UnitOfWork() as uow:
-        progress = grants.review_progress(uow, call_id, T0 + timedelta(days=2))
+        progress = grant_reviews.review_progress(uow, call_id, T0 + timedelta(days=2))
     for n, (reference, login) in enumerate(progress.missing):
         if n % 17 == 16:
             continue  # a few reviews never come: the quorum rule leaves those files unscored
@@ -149,9 +155,11 @@ def run_call(ctx: Any) -> None:
         }
         reviewer = PHONES.prove(login, DecisionKind.GRANT_REVIEW, f"grant-review:{reference}")
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, reference, reviewer, scores, T0 + timedelta(days=3))
+            grant_reviews.submit_review(
+                uow, call_id, reference, reviewer, scores, T0 + timedelta(days=3)
+            )
     with UnitOfWork() as uow:
-        grant_awards.close_review_round(
+        grant_ranking.close_review_round(
             uow,
             call_id,
             PHONES.prove("demo.staff", DecisionKind.GRANT_REVIEW_ROUND),
@@ -160,14 +168,14 @@ def run_call(ctx: Any) -> None:
         )
     ranked = run(T0 + timedelta(days=20))
     with UnitOfWork() as uow:
-        done = grants.review_progress(uow, call_id, T0 + timedelta(days=20))
+        done = grant_reviews.review_progress(uow, call_id, T0 + timedelta(days=20))
     ctx.report(
         "grants",
         "reviews received / expected / recusals (conflicts)",
         f"{done.received} / {done.expected} / {_recusals(call_id)}",
     )
     with UnitOfWork() as uow:
-        pack = grant_awards.decision_pack(uow.session, call_id)
+        pack = grant_ranking.decision_pack(uow.session, call_id)
     first_out = next(r for r in pack.rows if r.rank and not r.proposed_cents)
     with UnitOfWork() as uow:
         grant_awards.record_board_decision(
@@ -199,7 +207,7 @@ def run_call(ctx: Any) -> None:
     with UnitOfWork() as uow:
         awarded = [
             r.reference
-            for r in grant_awards.decision_pack(uow.session, call_id).rows
+            for r in grant_ranking.decision_pack(uow.session, call_id).rows
             if r.final_cents
         ]
     for reference in awarded[:4]:
@@ -231,4 +239,4 @@ def run_call(ctx: Any) -> None:
 
 def _recusals(call_id: int) -> int:
     with UnitOfWork() as uow:
-        return len(grant_awards.decision_pack(uow.session, call_id).recusals)
+        return len(grant_ranking.decision_pack(uow.session, call_id).recusals)

@@ -11,7 +11,7 @@ from staff_kit import assert_refusals_record_nothing, assert_replay_refused, dec
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from governance.contracts.use_cases import contracts
+from governance.contracts.use_cases import contract_checks, contracts
 from governance.db.models import TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -30,7 +30,7 @@ def test_import_decide_and_export_dimona(coop_env, tmp_path, staff_phones) -> No
     with UnitOfWork() as uow:
         [declaration_id] = contracts.pending_ids(uow.session)
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, [declaration_id])
+        contract_checks.check_declarations(uow, [declaration_id])
     ok = runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", "anna",
                                  "--code", staff_phones.code("anna")])
     assert ok.exit_code == 0 and "awaiting_decision" in ok.output
@@ -63,7 +63,7 @@ def _checked(member_id: int) -> int:
     with UnitOfWork() as uow:
         declaration_id = contracts.submit_declaration(uow, declaration(member_id), Actor.system("t"))
     with UnitOfWork() as uow:
-        return contracts.check_declarations(uow, [declaration_id])[0].id
+        return contract_checks.check_declarations(uow, [declaration_id])[0].id
 
 
 def test_only_a_proven_contract_approver_cancels_a_contract(coop_env) -> None:  # type: ignore[no-untyped-def]

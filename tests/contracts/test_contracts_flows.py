@@ -13,8 +13,8 @@ from flows.contract_approval import ApprovalParameters, contract_approval
 from flows.contract_batch import BatchParameters, contract_batch
 from flows.contract_reminders import ReminderParameters, contract_reminders
 from governance.clock import utcnow
-from governance.contracts.rules.contracts import DecisionAction
-from governance.contracts.use_cases import contracts
+from governance.contracts.rules.staff_decisions import DecisionAction
+from governance.contracts.use_cases import contract_checks, contract_decisions, contracts
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
@@ -25,7 +25,7 @@ def _check(facts):  # type: ignore[no-untyped-def]
     with UnitOfWork() as uow:
         declaration_id = contracts.submit_declaration(uow, facts, Actor.system("test"))
     with UnitOfWork() as uow:
-        return contracts.check_declarations(uow, [declaration_id])[0]
+        return contract_checks.check_declarations(uow, [declaration_id])[0]
 
 
 def _documents() -> list[tuple[str, str, str]]:
@@ -81,7 +81,7 @@ def test_four_eyes_decisions_given_before_the_run_are_applied_and_documented(
 ) -> None:
     view = _check(declaration(add_member(), amount_excl_vat_cents=1_500_000, days=20))
     with UnitOfWork() as uow:
-        contracts.decide(uow, view.id, DecisionAction.APPROVE, "anna")
+        contract_decisions.decide(uow, view.id, DecisionAction.APPROVE, "anna")
     # the second approval arrives through the generic decision inbox: the flow applies it
     with UnitOfWork() as uow:
         key = contracts.view(uow.session, view.id).decision_key
@@ -98,7 +98,7 @@ def test_a_second_approval_by_the_same_login_is_refused_and_asked_again(
 ) -> None:
     view = _check(declaration(add_member(), amount_excl_vat_cents=1_500_000, days=20))
     with UnitOfWork() as uow:
-        contracts.decide(uow, view.id, DecisionAction.APPROVE, "anna")
+        contract_decisions.decide(uow, view.id, DecisionAction.APPROVE, "anna")
     with UnitOfWork() as uow:
         key = contracts.view(uow.session, view.id).decision_key
         uow.decisions.decide(key=key, decision={"action": "approve", "reason": ""}, staff="anna")
@@ -119,9 +119,9 @@ def test_rejection_and_correction_runs_mail_the_member(coop_env, mail_sink, pref
     rejected = _check(declaration(add_member(language=Language.FR), work_country="FR"))
     corrected = _check(declaration(add_member(language=Language.NL), work_country="NL"))
     with UnitOfWork() as uow:
-        contracts.decide(uow, rejected.id, DecisionAction.REJECT, "anna", "client unknown & <late>")
+        contract_decisions.decide(uow, rejected.id, DecisionAction.REJECT, "anna", "client unknown & <late>")
     with UnitOfWork() as uow:
-        contracts.decide(uow, corrected.id, DecisionAction.CORRECT, "anna", "give the work city")
+        contract_decisions.decide(uow, corrected.id, DecisionAction.CORRECT, "anna", "give the work city")
     assert contract_approval(ApprovalParameters(declaration_id=rejected.id)) == "refused"
     assert contract_approval(ApprovalParameters(declaration_id=corrected.id)) == "correction_requested"
     subjects = sorted(m["Subject"] for m in mail_sink.parsed() if "claration" in m["Subject"] or "angifte" in m["Subject"])

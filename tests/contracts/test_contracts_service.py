@@ -10,13 +10,19 @@ from contracts_helpers import add_member, client, declaration
 from sqlalchemy import func, select
 
 from governance.clock import business_today, frozen_at, utcnow
-from governance.contracts.rules.contracts import (
+from governance.contracts.rules.contracts import DeclarationStatus
+from governance.contracts.rules.staff_decisions import (
     CancellationTooLate,
     DecisionAction,
-    DeclarationStatus,
     SameApproverTwice,
 )
-from governance.contracts.use_cases import contract_paperwork, contracts
+from governance.contracts.use_cases import (
+    contract_changes,
+    contract_checks,
+    contract_decisions,
+    contract_paperwork,
+    contracts,
+)
 from governance.db.models import DecisionRequest, Document, OutboxMessage, TimelineEvent
 from governance.db.models.contracts import Approval, DimonaRecord, Invoice
 from governance.db.uow import UnitOfWork
@@ -34,7 +40,7 @@ def submit_and_check(facts, now=None):  # type: ignore[no-untyped-def]
     with UnitOfWork() as uow:
         declaration_id = contracts.submit_declaration(uow, facts, SYSTEM, now=now)
     with UnitOfWork() as uow:
-        return contracts.check_declarations(uow, [declaration_id])[0]
+        return contract_checks.check_declarations(uow, [declaration_id])[0]
 
 
 def outbox_keys() -> list[str]:
@@ -45,7 +51,7 @@ def outbox_keys() -> list[str]:
 
 def decide(view, action, staff, reason=""):  # type: ignore[no-untyped-def]
     with UnitOfWork() as uow:
-        return contracts.decide(uow, view.id, action, staff, reason)
+        return contract_decisions.decide(uow, view.id, action, staff, reason)
 
 
 def test_an_all_green_small_contract_is_approved_with_invoice_dimona_and_mails() -> None:
@@ -73,7 +79,7 @@ def test_submitting_the_same_import_line_twice_makes_one_declaration() -> None:
 def test_checking_twice_changes_nothing() -> None:
     view = submit_and_check(declaration(add_member()))
     with UnitOfWork() as uow:
-        again = contracts.check_declarations(uow, [view.id])[0]
+        again = contract_checks.check_declarations(uow, [view.id])[0]
         assert again == view
         assert uow.session.scalar(select(func.count(Invoice.id))) == 1
 
@@ -162,10 +168,10 @@ def test_a_correction_opens_a_new_revision_checked_again() -> None:
     corrected = decide(view, DecisionAction.CORRECT, "anna", "work in Belgium?")
     assert corrected.status is DeclarationStatus.CORRECTION_REQUESTED
     with UnitOfWork() as uow:
-        again = contracts.correct_declaration(uow, view.id, declaration(member_id), SYSTEM)
+        again = contract_changes.correct_declaration(uow, view.id, declaration(member_id), SYSTEM)
     assert again.revision == 2 and again.status is DeclarationStatus.SUBMITTED
     with UnitOfWork() as uow:
-        final = contracts.check_declarations(uow, [view.id])[0]
+        final = contract_checks.check_declarations(uow, [view.id])[0]
     assert final.status is DeclarationStatus.APPROVED and len(final.checks) == 11
 
 
@@ -178,7 +184,7 @@ def test_cancellation_before_work_voids_documents_and_tells_both_parties() -> No
             member_id=view.member_id, subject_type="contract", subject_id=str(view.id))])
         uow.commit()
     with UnitOfWork() as uow:
-        cancelled = contracts.cancel_declaration(uow, view.id, "anna", "the concert is cancelled")
+        cancelled = contract_changes.cancel_declaration(uow, view.id, "anna", "the concert is cancelled")
     assert cancelled.status is DeclarationStatus.CANCELLED
     with UnitOfWork() as uow:
         doc = uow.session.scalar(select(Document))
@@ -187,13 +193,13 @@ def test_cancellation_before_work_voids_documents_and_tells_both_parties() -> No
         assert uow.session.scalar(select(DimonaRecord.status)) == "cancelled"
     assert outbox_keys()[-2:] == [f"mail:contract:{view.id}:cancelled:client", f"mail:contract:{view.id}:cancelled:member"]
     with UnitOfWork() as uow, pytest.raises(InvalidTransition):
-        contracts.cancel_declaration(uow, view.id, "anna", "again")
+        contract_changes.cancel_declaration(uow, view.id, "anna", "again")
 
 
 def test_cancellation_on_the_first_work_day_is_refused() -> None:
     view = submit_and_check(declaration(add_member(), start_in_days=3))
     with UnitOfWork() as uow, pytest.raises(CancellationTooLate):
-        contracts.cancel_declaration(uow, view.id, "anna", "late", now=utcnow() + timedelta(days=3))
+        contract_changes.cancel_declaration(uow, view.id, "anna", "late", now=utcnow() + timedelta(days=3))
 
 
 def test_an_overdue_decision_is_escalated_once_per_48_hours() -> None:
@@ -234,7 +240,7 @@ def test_cancellation_late_at_night_is_judged_by_the_brussels_date(business_cloc
     with frozen_at(business_clock + timedelta(days=1)):
         assert business_today() == starts_tomorrow.first_day
         with UnitOfWork() as uow, pytest.raises(CancellationTooLate):
-            contracts.cancel_declaration(uow, starts_tomorrow.id, "anna", "late")
+            contract_changes.cancel_declaration(uow, starts_tomorrow.id, "anna", "late")
         with UnitOfWork() as uow:
-            assert contracts.cancel_declaration(uow, starts_later.id, "anna", "in time").status is (
+            assert contract_changes.cancel_declaration(uow, starts_later.id, "anna", "in time").status is (
                 DeclarationStatus.CANCELLED)

@@ -409,7 +409,7 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     import sys
     from datetime import timedelta
 
-    from governance.grants.use_cases import grant_awards, grants
+    from governance.grants.use_cases import grant_awards, grant_reviews, grants
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grants"))
     from grants_testkit import T0, add_reviewers, apply, make_call, make_members, score_all
@@ -423,7 +423,7 @@ def test_the_board_approves_the_grant_awards_in_the_form(
     with UnitOfWork(stack.settings) as uow:
         grants.screen_call(uow, call_id, T0 + timedelta(hours=1))
     with UnitOfWork(stack.settings) as uow:
-        grants.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
+        grant_reviews.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
     score_all(call_id, {r: {"quality": 8, "impact": 5} for r in refs}, T0)
 
     staff.open_form("grant-awarding")

@@ -28,7 +28,7 @@ from test_assembly_crash import CrashingSink, _start
 from documents.sink import MailSink
 from governance.clock import utcnow
 from governance.config import get_settings, reset_settings
-from governance.contracts.use_cases import contracts
+from governance.contracts.use_cases import contract_checks, contracts
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.delivery import LEASE
@@ -132,7 +132,7 @@ def test_an_approved_contract_without_its_documents_is_found_for_the_next_batch(
         (declaration_id,) = contracts.submit_many(
             uow, [declaration(add_member(), external_ref="U1")], Actor.system("import"))
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, [declaration_id])
+        contract_checks.check_declarations(uow, [declaration_id])
     with UnitOfWork() as uow:
         assert contracts.undocumented_ids(uow.session) == [declaration_id]
     assert produce_contract_documents.fn([declaration_id], fast=False) == 3

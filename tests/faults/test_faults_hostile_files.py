@@ -160,7 +160,7 @@ def test_staff_forms_and_flow_parameters_use_the_same_text_check(faults_report) 
 
     from flows.member_onboarding import ReviewInput
     from governance.assembly.use_cases.assembly import CandidateInput
-    from governance.grants.use_cases.grants import ReviewerSpec
+    from governance.grants.use_cases.grant_reviews import ReviewerSpec
 
     with pytest.raises(ValidationError, match=r"contains a control character \(position 3\)"):
         ReviewInput(choice="reject", note="no\x00 thanks", staff="anna")

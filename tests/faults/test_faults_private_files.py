@@ -20,7 +20,7 @@ from coopflow_cli.main import app
 from documents import archive
 from documents.sink import MailSink
 from documents.spreadsheet import csv_bytes
-from governance.contracts.use_cases import contracts
+from governance.contracts.use_cases import contract_checks, contracts
 from governance.db.engine import make_engine
 from governance.db.models import Member
 from governance.db.uow import UnitOfWork
@@ -65,7 +65,7 @@ def _approved_declaration(tmp_path: Path) -> int:
     with UnitOfWork() as uow:
         [declaration_id] = contracts.pending_ids(uow.session)
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, [declaration_id])
+        contract_checks.check_declarations(uow, [declaration_id])
     for staff in ("anna", "bob"):
         runner.invoke(app, ["contracts", "decide", str(declaration_id), "approve", "--staff", staff])
     return member_id

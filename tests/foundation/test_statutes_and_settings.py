@@ -75,7 +75,7 @@ def test_a_majority_below_the_law_is_refused(tmp_path: Path, key: str, value: st
 def test_contract_thresholds_in_force_are_read_from_the_statutes_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from governance.contracts.rules.contracts import required_approvals
+    from governance.contracts.rules.declaration_checks import required_approvals
     from governance.statutes import get_statutes
 
     own = tmp_path / "statutes.toml"

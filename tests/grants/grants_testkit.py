@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import CallKind
-from governance.grants.use_cases import grants
+from governance.grants.use_cases import grant_reviews, grants
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
 from governance.members.rules.members import MemberFacts
@@ -48,7 +48,7 @@ def add_reviewers(call_id: int, logins: list[str], member_ids: dict[str, int] | 
                   activities: dict[str, list[str]] | None = None) -> None:
     for login in logins:
         with UnitOfWork() as uow:
-            grants.add_reviewer(uow, call_id, grants.ReviewerSpec(
+            grant_reviews.add_reviewer(uow, call_id, grant_reviews.ReviewerSpec(
                 login=login, name=login.title(), email=f"{login}@smart.example",
                 member_id=(member_ids or {}).get(login),
                 activity_refs=(activities or {}).get(login, [])), "anna")
@@ -69,7 +69,7 @@ def apply(call_id: int, member_id: int, amount: int, minutes: int = 0, account: 
 def score_all(call_id: int, scores: dict[str, dict[str, int]], now: datetime) -> None:
     """Give every awaited review; `scores` per application reference."""
     with UnitOfWork() as uow:
-        missing = grants.review_progress(uow, call_id, now).missing
+        missing = grant_reviews.review_progress(uow, call_id, now).missing
     for reference, login in missing:
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, reference, login, scores[reference], now)
+            grant_reviews.submit_review(uow, call_id, reference, login, scores[reference], now)

@@ -14,7 +14,7 @@ from coopflow_cli.main import app
 from governance.db.models import TimelineEvent
 from governance.db.models.grants import GrantAssignment, GrantCall, GrantReviewer
 from governance.db.uow import UnitOfWork
-from governance.grants.use_cases import grants
+from governance.grants.use_cases import grant_reviews, grants
 from governance.kernel.rules.staff import StaffRole
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def test_a_call_and_its_applications_come_in_through_the_cli(coop_env, tmp_path,
     with UnitOfWork() as uow:
         grants.screen_call(uow, 1, T0 + timedelta(hours=1))
     with UnitOfWork() as uow:
-        grants.assign_reviewers(uow, 1, T0 + timedelta(hours=1))
+        grant_reviews.assign_reviewers(uow, 1, T0 + timedelta(hours=1))
     bad = runner.invoke(app, ["grants", "score", "--call", "1", "--reference", "G001-0001",
                               "--login", "bob", "--score", "quality=eleven"])
     assert bad.exit_code == 1 and "criterion=whole number" in bad.output
@@ -84,7 +84,7 @@ def test_a_jury_member_scores_and_steps_back_only_with_their_own_code(coop_env) 
     with UnitOfWork() as uow:
         grants.screen_call(uow, call, T0 + timedelta(hours=1))
     with UnitOfWork() as uow:
-        grants.assign_reviewers(uow, call, T0 + timedelta(hours=1))
+        grant_reviews.assign_reviewers(uow, call, T0 + timedelta(hours=1))
 
     def score(reference: str):  # type: ignore[no-untyped-def]
         return lambda login, code: runner.invoke(app, [

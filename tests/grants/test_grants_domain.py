@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.grants.rules import grants as g
+from governance.grants.rules import reviewer_assignment as ra
 
 T0 = datetime(2027, 3, 1, tzinfo=UTC)
 CRITERIA = [g.Criterion("artistic", 3, 10), g.Criterion("impact", 2, 10),
@@ -102,12 +103,12 @@ def test_sixty_forty_with_an_odd_cent() -> None:
 
 
 @st.composite
-def jury_and_files(draw: st.DrawFn) -> tuple[list[g.ReviewTarget], list[g.ReviewerFacts], int]:
+def jury_and_files(draw: st.DrawFn) -> tuple[list[ra.ReviewTarget], list[ra.ReviewerFacts], int]:
     n_reviewers = draw(st.integers(min_value=1, max_value=12))
     n_apps = draw(st.integers(min_value=0, max_value=40))
     members = list(range(1, 30))
     reviewers = [
-        g.ReviewerFacts(
+        ra.ReviewerFacts(
             login=f"r{i:02d}",
             member_id=draw(st.none() | st.sampled_from(members)),
             activity_refs=frozenset(draw(st.sets(st.sampled_from(["X", "Y", "Z"]), max_size=1))),
@@ -116,7 +117,7 @@ def jury_and_files(draw: st.DrawFn) -> tuple[list[g.ReviewTarget], list[g.Review
         for i in range(n_reviewers)
     ]
     apps = [
-        g.ReviewTarget(f"G{i:03d}", draw(st.sampled_from(members)),
+        ra.ReviewTarget(f"G{i:03d}", draw(st.sampled_from(members)),
                        draw(st.none() | st.sampled_from(["X", "Y", "Z", "W"])))
         for i in range(n_apps)
     ]
@@ -127,15 +128,15 @@ def jury_and_files(draw: st.DrawFn) -> tuple[list[g.ReviewTarget], list[g.Review
 @given(case=jury_and_files())
 def test_no_conflicted_reviewer_is_ever_assigned(case) -> None:  # type: ignore[no-untyped-def]
     apps, reviewers, k = case
-    plan = g.assign_reviewers(apps, reviewers, k)
+    plan = ra.assign_reviewers(apps, reviewers, k)
     by_login = {r.login: r for r in reviewers}
     by_ref = {a.reference: a for a in apps}
     for ref, login in plan.assignments:
-        assert g.conflict_reasons(by_login[login], by_ref[ref]) == []
+        assert ra.conflict_reasons(by_login[login], by_ref[ref]) == []
     assert len(set(plan.assignments)) == len(plan.assignments)  # never twice the same pair
     for app in apps:
         got = sum(1 for ref, _ in plan.assignments if ref == app.reference)
-        free = sum(1 for r in reviewers if not g.conflict_reasons(r, app))
+        free = sum(1 for r in reviewers if not ra.conflict_reasons(r, app))
         assert got == min(k, free)
         assert plan.short.get(app.reference, 0) == k - got
 
@@ -145,9 +146,9 @@ def test_no_conflicted_reviewer_is_ever_assigned(case) -> None:  # type: ignore[
        k=st.integers(1, 4))
 def test_without_conflicts_loads_differ_by_at_most_one(n_apps: int, n_reviewers: int,
                                                       k: int) -> None:
-    reviewers = [g.ReviewerFacts(login=f"r{i:02d}") for i in range(n_reviewers)]
-    apps = [g.ReviewTarget(f"G{i:03d}", 1000 + i) for i in range(n_apps)]
-    plan = g.assign_reviewers(apps, reviewers, k)
+    reviewers = [ra.ReviewerFacts(login=f"r{i:02d}") for i in range(n_reviewers)]
+    apps = [ra.ReviewTarget(f"G{i:03d}", 1000 + i) for i in range(n_apps)]
+    plan = ra.assign_reviewers(apps, reviewers, k)
     load = {r.login: 0 for r in reviewers}
     for _, login in plan.assignments:
         load[login] += 1
@@ -156,14 +157,14 @@ def test_without_conflicts_loads_differ_by_at_most_one(n_apps: int, n_reviewers:
 
 
 def test_the_three_kinds_of_conflict_are_recorded_as_recusals() -> None:
-    app = g.ReviewTarget("G001", applicant_member_id=7, activity_ref="ACT-1")
+    app = ra.ReviewTarget("G001", applicant_member_id=7, activity_ref="ACT-1")
     reviewers = [
-        g.ReviewerFacts("self", member_id=7),
-        g.ReviewerFacts("cousin", declared_member_ids=frozenset({7})),
-        g.ReviewerFacts("colleague", activity_refs=frozenset({"ACT-1"})),
-        g.ReviewerFacts("clear"),
+        ra.ReviewerFacts("self", member_id=7),
+        ra.ReviewerFacts("cousin", declared_member_ids=frozenset({7})),
+        ra.ReviewerFacts("colleague", activity_refs=frozenset({"ACT-1"})),
+        ra.ReviewerFacts("clear"),
     ]
-    plan = g.assign_reviewers([app], reviewers, 3)
+    plan = ra.assign_reviewers([app], reviewers, 3)
     assert plan.assignments == [("G001", "clear")]
     assert plan.short == {"G001": 2}
     reasons = {login: why for _, login, why in plan.recusals}
@@ -173,8 +174,8 @@ def test_the_three_kinds_of_conflict_are_recorded_as_recusals() -> None:
 
 
 def test_existing_and_recused_reviewers_are_kept_and_not_reused() -> None:
-    reviewers = [g.ReviewerFacts(f"r{i}") for i in range(4)]
-    plan = g.assign_reviewers([g.ReviewTarget("G1", 1)], reviewers, 2,
+    reviewers = [ra.ReviewerFacts(f"r{i}") for i in range(4)]
+    plan = ra.assign_reviewers([ra.ReviewTarget("G1", 1)], reviewers, 2,
                               existing={"G1": ["r0"]}, excluded={"G1": ["r1"]})
     assert plan.assignments == [("G1", "r2")]
 

@@ -20,18 +20,25 @@ from governance.grants.rules.grants import (
     InvalidScore,
     OverBudget,
 )
-from governance.grants.use_cases import grant_awards, grant_payments, grants
+from governance.grants.use_cases import (
+    grant_awards,
+    grant_payments,
+    grant_ranking,
+    grant_reminders,
+    grant_reviews,
+    grants,
+)
 from governance.kernel.rules.errors import InvalidTransition, RuleViolation
 from governance.kernel.rules.identifiers import InvalidIdentifier
 
 GOOD = {"quality": 8, "impact": 7}
 
 
-def _screen_and_assign(call_id: int) -> grants.AssignmentView:
+def _screen_and_assign(call_id: int) -> grant_reviews.AssignmentView:
     with UnitOfWork() as uow:
         grants.screen_call(uow, call_id, T0 + timedelta(hours=1))
     with UnitOfWork() as uow:
-        return grants.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
+        return grant_reviews.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
 
 
 def test_a_bad_submission_is_refused_naming_the_field_and_nothing_is_written(coop_env) -> None:
@@ -59,12 +66,12 @@ def test_no_reviewer_with_a_conflict_is_assigned_and_recusals_are_recorded(coop_
                   member_ids={"self": applicants[0]},
                   activities={"colleague": [f"ACT-{applicants[1]}"]})
     with UnitOfWork() as uow:
-        grants.declare_conflict(uow, call_id, "cousin", applicants[2], "cousin", "anna")
+        grant_reviews.declare_conflict(uow, call_id, "cousin", applicants[2], "cousin", "anna")
     view = _screen_and_assign(call_id)
     assert view.short == {}
     with UnitOfWork() as uow:
-        pack = grant_awards.decision_pack(uow.session, call_id)
-        progress = grants.review_progress(uow, call_id, T0)
+        pack = grant_ranking.decision_pack(uow.session, call_id)
+        progress = grant_reviews.review_progress(uow, call_id, T0)
     assert {(r, login) for r, login, _ in pack.recusals} == {
         (refs[0], "self"), (refs[1], "colleague"), (refs[2], "cousin")}
     assigned = set(progress.missing)
@@ -82,16 +89,16 @@ def test_a_conflict_declared_later_recuses_and_the_seat_is_refilled(coop_env) ->
     add_reviewers(call_id, ["r1", "r2", "r3"])
     _screen_and_assign(call_id)
     with UnitOfWork() as uow:
-        first = {login for _, login in grants.review_progress(uow, call_id, T0).missing}
+        first = {login for _, login in grant_reviews.review_progress(uow, call_id, T0).missing}
     victim = sorted(first)[0]
     with UnitOfWork() as uow:
-        grants.declare_conflict(uow, call_id, victim, applicants[0], "business partner", "anna")
+        grant_reviews.declare_conflict(uow, call_id, victim, applicants[0], "business partner", "anna")
     with pytest.raises(ConflictOfInterest):
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, ref, victim, GOOD, T0)
+            grant_reviews.submit_review(uow, call_id, ref, victim, GOOD, T0)
     with UnitOfWork() as uow:
-        again = grants.assign_reviewers(uow, call_id, T0 + timedelta(days=1))
-        now_on = {login for _, login in grants.review_progress(uow, call_id, T0).missing}
+        again = grant_reviews.assign_reviewers(uow, call_id, T0 + timedelta(days=1))
+        now_on = {login for _, login in grant_reviews.review_progress(uow, call_id, T0).missing}
     assert again.assigned_now == 1
     assert victim not in now_on and len(now_on) == 2
 
@@ -104,15 +111,15 @@ def test_scores_are_typed_checked_and_never_given_twice(coop_env) -> None:
     _screen_and_assign(call_id)
     with pytest.raises(InvalidScore) as refused:
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, ref, "r1", {"quality": 11, "impact": 3}, T0)
+            grant_reviews.submit_review(uow, call_id, ref, "r1", {"quality": 11, "impact": 3}, T0)
     assert refused.value.field == "scores.quality"
     with UnitOfWork() as uow:
-        grants.submit_review(uow, call_id, ref, "r1", GOOD, T0)
+        grant_reviews.submit_review(uow, call_id, ref, "r1", GOOD, T0)
     with UnitOfWork() as uow:
-        grants.submit_review(uow, call_id, ref, "r1", GOOD, T0)  # same again: no-op
+        grant_reviews.submit_review(uow, call_id, ref, "r1", GOOD, T0)  # same again: no-op
     with pytest.raises(InvalidTransition):
         with UnitOfWork() as uow:
-            grants.submit_review(uow, call_id, ref, "r1", {"quality": 1, "impact": 1}, T0)
+            grant_reviews.submit_review(uow, call_id, ref, "r1", {"quality": 1, "impact": 1}, T0)
 
 
 def _ranked_call(budget: int, asked: list[int], partial: bool = False) -> tuple[int, list[str]]:
@@ -125,7 +132,7 @@ def _ranked_call(budget: int, asked: list[int], partial: bool = False) -> tuple[
     # Earlier files score higher: the ranking follows the submission order.
     score_all(call_id, {r: {"quality": 10 - i, "impact": 5} for i, r in enumerate(refs)}, T0)
     with UnitOfWork() as uow:
-        grant_awards.rank_call(uow, call_id, T0 + timedelta(days=11))
+        grant_ranking.rank_call(uow, call_id, T0 + timedelta(days=11))
     return call_id, refs
 
 
@@ -138,7 +145,7 @@ def test_budget_edge_cases_on_the_proposed_allocation(coop_env, budget, asked, p
                                                       expected) -> None:
     call_id, refs = _ranked_call(budget, asked, partial)
     with UnitOfWork() as uow:
-        pack = grant_awards.decision_pack(uow.session, call_id)
+        pack = grant_ranking.decision_pack(uow.session, call_id)
     assert [r.reference for r in pack.rows] == refs
     assert [r.proposed_cents for r in pack.rows] == expected
     assert pack.left_cents == budget - sum(expected) >= 0
@@ -213,11 +220,11 @@ def test_reminders_are_queued_once_per_assignment_and_weekly_for_reports(coop_en
     add_reviewers(call_id, ["r1", "r2"])
     _screen_and_assign(call_id)
     with UnitOfWork() as uow:
-        early = grant_payments.queue_reminders(uow, T0 + timedelta(days=1))
+        early = grant_reminders.queue_reminders(uow, T0 + timedelta(days=1))
     with UnitOfWork() as uow:
-        grant_payments.queue_reminders(uow, T0 + timedelta(days=8))
+        grant_reminders.queue_reminders(uow, T0 + timedelta(days=8))
     with UnitOfWork() as uow:
-        grant_payments.queue_reminders(uow, T0 + timedelta(days=9))
+        grant_reminders.queue_reminders(uow, T0 + timedelta(days=9))
         reminders = uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.template == "grant_review_reminder"))
         assignments = uow.session.scalar(select(func.count()).select_from(GrantAssignment))

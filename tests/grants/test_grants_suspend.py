@@ -13,7 +13,7 @@ from prefect.flow_runs import resume_flow_run
 
 from flows.grant_awarding import GrantAwardingParameters, grant_awarding
 from governance.db.uow import UnitOfWork
-from governance.grants.use_cases import grant_awards, grant_payments
+from governance.grants.use_cases import grant_awards, grant_payments, grant_ranking
 from governance.kernel.rules.decisions import DecisionStatus
 
 
@@ -44,11 +44,11 @@ def test_the_board_input_resumes_a_suspended_run_without_sending_twice(
     refs = [apply(call_id, m, 50_000, minutes=i, account=i) for i, m in enumerate(applicants)]
     add_reviewers(call_id, ["ann", "bob"])
     with UnitOfWork() as uow:
-        from governance.grants.use_cases import grants
+        from governance.grants.use_cases import grant_reviews, grants
 
         grants.screen_call(uow, call_id, T0 + timedelta(hours=1))
     with UnitOfWork() as uow:
-        grants.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
+        grant_reviews.assign_reviewers(uow, call_id, T0 + timedelta(hours=1))
     score_all(call_id, {r: {"quality": 8, "impact": 5} for r in refs}, T0)
 
     flow_run = _start_deployed_run(call_id)
@@ -93,7 +93,7 @@ def test_reminders_resume_a_run_waiting_for_reviews_once_they_are_all_in(
     assert _run_again(flow_run.id).is_paused()  # ranked, now waiting for the board
     with UnitOfWork() as uow:
         board = uow.decisions.find(grant_awards.board_key(call_id))
-        rounds = uow.decisions.find(grant_awards.reviews_key(call_id))
+        rounds = uow.decisions.find(grant_ranking.reviews_key(call_id))
     assert board is not None and board.status == DecisionStatus.OPEN
     # every review was in: the resumed run ranked at once and closed the round itself
     assert rounds is not None and rounds.status == DecisionStatus.CANCELLED

@@ -6,7 +6,7 @@ from contracts_helpers import add_member, client, declaration
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from governance.contracts.use_cases import contracts
+from governance.contracts.use_cases import contract_checks, contracts
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 
@@ -19,7 +19,7 @@ def _approved(**kw) -> int:  # type: ignore[no-untyped-def]
             uow, declaration(add_member(), **kw), Actor.system("test")
         )
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, [declaration_id])
+        contract_checks.check_declarations(uow, [declaration_id])
     return declaration_id
 
 

@@ -18,6 +18,7 @@ from documents.contexts import Coop
 from documents.contract_papers import requests_for
 from documents.peppol import FolderSender
 from governance.clock import business_today
+from governance.contracts.rules.contract_amounts import invoice_structured_communication
 from governance.contracts.rules.contracts import ClientKind, DeclarationStatus, VatRegime
 from governance.contracts.rules.einvoice import (
     CreditTooLarge,
@@ -26,7 +27,14 @@ from governance.contracts.rules.einvoice import (
     InvoiceForm,
 )
 from governance.contracts.rules.ubl_rules import NS, failures
-from governance.contracts.use_cases import contract_paperwork, contracts, einvoicing, invoicing
+from governance.contracts.use_cases import (
+    contract_changes,
+    contract_checks,
+    contract_paperwork,
+    contracts,
+    einvoicing,
+    invoicing,
+)
 from governance.db.models import DecisionRequest, Document, TimelineEvent
 from governance.db.models.contracts import Invoice
 from governance.db.models.invoices import CreditNote, EInvoice
@@ -45,7 +53,7 @@ def approve(**kw):  # type: ignore[no-untyped-def]
     with UnitOfWork() as uow:
         declaration_id = contracts.submit_declaration(uow, declaration(add_member(), **kw), SYSTEM)
     with UnitOfWork() as uow:
-        return contracts.check_declarations(uow, [declaration_id])[0]
+        return contract_checks.check_declarations(uow, [declaration_id])[0]
 
 
 def invoice_of(declaration_id: int) -> Invoice:
@@ -112,7 +120,7 @@ def test_a_belgian_business_gets_a_valid_ubl_with_the_figures_of_its_pdf(coop_en
     assert "Copie visuelle" in text  # the PDF says the legal invoice is the Peppol one
     ogm = root.xpath("cac:PaymentMeans/cbc:PaymentID", namespaces=NS)[0].text
     assert (
-        invoicing.rules.invoice_structured_communication(view.id).replace("+", "").replace("/", "")
+        invoice_structured_communication(view.id).replace("+", "").replace("/", "")
         == ogm
     )
     assert einvoices.issue()["ready"] == 0  # issued once
@@ -210,7 +218,7 @@ def test_cancelling_an_approved_contract_issues_a_credit_note_ubl_and_pdf(coop_e
     view = approve()
     produce_documents(view.id)
     with UnitOfWork() as uow:
-        contracts.cancel_declaration(uow, view.id, "anna", "The festival was cancelled")
+        contract_changes.cancel_declaration(uow, view.id, "anna", "The festival was cancelled")
     invoice = invoice_of(view.id)
     with UnitOfWork() as uow:
         [note] = uow.session.scalars(select(CreditNote)).all()
@@ -236,7 +244,7 @@ def test_cancelling_an_approved_contract_issues_a_credit_note_ubl_and_pdf(coop_e
 def test_the_client_receives_the_credit_note_by_mail_with_its_document(coop_env, mail_sink) -> None:  # type: ignore[no-untyped-def]
     view = approve()
     with UnitOfWork() as uow:
-        contracts.cancel_declaration(uow, view.id, "anna", "Salle indisponible")
+        contract_changes.cancel_declaration(uow, view.id, "anna", "Salle indisponible")
     einvoices.issue()
     deliver_pending(keys_prefix=f"mail:contract:{view.id}:credit-note:")
     [message] = mail_sink.parsed()
@@ -342,7 +350,7 @@ def test_credit_notes_of_an_invoice_add_up_to_it_exactly() -> None:
     with UnitOfWork() as uow:
         invoicing.correct_invoice_amount(uow, view.id, 40_000, "one day less", "anna")
     with UnitOfWork() as uow:
-        contracts.cancel_declaration(uow, view.id, "anna", "cancelled")
+        contract_changes.cancel_declaration(uow, view.id, "anna", "cancelled")
     invoice = invoice_of(view.id)
     with UnitOfWork() as uow:
         notes = uow.session.execute(select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents)).all()
@@ -356,7 +364,7 @@ def test_a_correction_credit_note_stays_valid_when_the_contract_is_cancelled_lat
         first = invoicing.correct_invoice_amount(uow, view.id, 50_000, "one day less", "anna")
     einvoices.issue()
     with UnitOfWork() as uow:
-        contracts.cancel_declaration(uow, view.id, "anna", "cancelled")
+        contract_changes.cancel_declaration(uow, view.id, "anna", "cancelled")
     with UnitOfWork() as uow:
         voided = uow.session.scalar(
             select(Document.voided_at).where(Document.idempotency_key == invoicing.credit_note_key(view.id, first)))

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from invoice_samples import facts
 from lxml import etree
 
-from governance.contracts.rules.contracts import VatRegime, invoice_amounts
+from governance.contracts.rules.contract_amounts import invoice_amounts
+from governance.contracts.rules.contracts import VatRegime
 from governance.contracts.rules.einvoice import DocumentKind, regime_for
 from governance.contracts.rules.ubl import CUSTOMIZATION_ID, PROFILE_ID, amount, to_ubl
 from governance.contracts.rules.ubl_rules import NS, RULE_IDS, EInvoiceRejected, failures, validate

@@ -16,7 +16,7 @@ from governance.db.models import OutboxMessage, TimelineEvent
 from governance.db.models.grants import GrantApplication, GrantBudgetLine
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import ApplicationStatus, CallKind
-from governance.grants.use_cases import grant_awards, grants
+from governance.grants.use_cases import grant_awards, grant_ranking, grant_reviews, grants
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.documents import ArchivedDocument
 from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
@@ -258,20 +258,20 @@ def _decide(call_id: int, reference: str) -> None:
     """Screen, review, rank, board, awards: the grant-awarding run's steps, by their use cases."""
     after = CLOSES + timedelta(hours=1)
     with UnitOfWork() as uow:
-        grants.add_reviewer(
+        grant_reviews.add_reviewer(
             uow,
             call_id,
-            grants.ReviewerSpec(login="r1", name="R1", email="r1@smart.example"),
+            grant_reviews.ReviewerSpec(login="r1", name="R1", email="r1@smart.example"),
             "anna",
         )
     with UnitOfWork() as uow:
         grants.screen_call(uow, call_id, after)
     with UnitOfWork() as uow:
-        grants.assign_reviewers(uow, call_id, after)
+        grant_reviews.assign_reviewers(uow, call_id, after)
     with UnitOfWork() as uow:
-        grants.submit_review(uow, call_id, reference, "r1", {"quality": 8}, after)
+        grant_reviews.submit_review(uow, call_id, reference, "r1", {"quality": 8}, after)
     with UnitOfWork() as uow:
-        grant_awards.rank_call(uow, call_id, CLOSES + timedelta(days=11))
+        grant_ranking.rank_call(uow, call_id, CLOSES + timedelta(days=11))
     with UnitOfWork() as uow:
         grant_awards.record_board_decision(uow, call_id, "board", [], "", after)
     with UnitOfWork() as uow:

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from coopflow_cli.portal.processes import ProcessNotStarted
 from governance.clock import business_today
-from governance.contracts.rules.contracts import DecisionAction, DeclarationStatus
-from governance.contracts.use_cases import contracts
+from governance.contracts.rules.contracts import DeclarationStatus
+from governance.contracts.rules.staff_decisions import DecisionAction
+from governance.contracts.use_cases import contract_checks, contract_decisions
 from governance.db.models.contracts import Declaration, Invoice
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.documents import ArchivedDocument
@@ -165,7 +166,7 @@ def _approved_with_a_document(client: Any, archive: Any) -> int:
     done = client.post("/jobs", data={**submit_form(checked.text), "csrf": csrf(checked.text)})
     declaration_id = int(str(done.url).rsplit("/", 1)[1])
     with UnitOfWork() as uow:  # what the contract-approval run does
-        assert contracts.check_declarations(uow, [declaration_id])[0].status == "approved"
+        assert contract_checks.check_declarations(uow, [declaration_id])[0].status == "approved"
     relative = f"contracts/{declaration_id}/employment_contract.docx"
     (archive / relative).parent.mkdir(parents=True, exist_ok=True)
     (archive / relative).write_bytes(b"PK-the-contract")
@@ -235,10 +236,10 @@ def test_a_staff_refusal_shows_its_reason(mail_sink) -> None:  # type: ignore[no
     done = client.post("/jobs", data={**submit_form(checked.text), "csrf": csrf(checked.text)})
     declaration_id = int(str(done.url).rsplit("/", 1)[1])
     with UnitOfWork() as uow:
-        contracts.check_declarations(uow, [declaration_id])
+        contract_checks.check_declarations(uow, [declaration_id])
     assert "In review" in client.get("/jobs").text
     with UnitOfWork() as uow:
-        contracts.decide(uow, declaration_id, DecisionAction.REJECT, "anna", "Dates overlap")
+        contract_decisions.decide(uow, declaration_id, DecisionAction.REJECT, "anna", "Dates overlap")
     page = client.get(f"/jobs/{declaration_id}")
     assert "Refused" in page.text and "Reason given: Dates overlap" in page.text
 
@@ -288,7 +289,7 @@ def test_a_declaration_is_kept_when_the_process_cannot_start_and_starts_later(ma
 def test_every_check_has_member_words_in_the_four_languages() -> None:
     from coopflow_cli.portal.jobs import check_sentence
     from coopflow_cli.portal.labels import jobs as job_labels
-    from governance.contracts.rules.contracts import CheckCode
+    from governance.contracts.rules.declaration_checks import CheckCode
 
     assert {len(words) for words in job_labels.LABELS.values()} == {len(job_labels.LABELS["en"])}
     assert all(set(words) == set(job_labels.LABELS["en"]) for words in job_labels.LABELS.values())

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from flows.contract_approval import ContractDecisionInput
 from flows.member_onboarding import ApplicationForm, ReviewInput
 from flows.share_payment_review import PaymentReviewInput
-from governance.contracts.rules.contracts import DecisionAction
+from governance.contracts.rules.staff_decisions import DecisionAction
 from governance.members.rules.onboarding import ReviewChoice
 
 DEPLOYMENTS = deployment_schemas()

@@ -19,6 +19,7 @@ from enum import StrEnum
 from stdnum.eu import vat as eu_vat
 
 from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contract_amounts import euros, invoice_amounts
 from governance.contracts.rules.contracts import ClientKind, VatRegime
 from governance.kernel.rules.errors import RuleViolation
 
@@ -297,7 +298,7 @@ def contract_invoice(
     """The invoice facts of one contract: form, VAT case, line, VAT breakdown and totals."""
     form = invoice_form(i.client, i.declared_regime)
     regime = regime_for(form.treatment, i.declared_regime)
-    amounts = rules.invoice_amounts(i.net_cents, regime, settings)
+    amounts = invoice_amounts(i.net_cents, regime, settings)
     category = VAT_CATEGORY[regime]
     code, reason = ("", "")
     if category is not VatCategory.STANDARD:
@@ -370,8 +371,8 @@ def check_credit(net_cents: int, left_net_cents: int, invoice_number: str | None
     """Refuse a credit note of nothing, or of more than is left to credit on the invoice."""
     if not 0 < net_cents <= left_net_cents:
         raise CreditTooLarge(
-            f"a credit note of {rules.euros(net_cents)} excl. VAT is not possible on invoice "
-            f"{invoice_number}: {rules.euros(left_net_cents)} is left to credit",
+            f"a credit note of {euros(net_cents)} excl. VAT is not possible on invoice "
+            f"{invoice_number}: {euros(left_net_cents)} is left to credit",
             field="amount",
         )
 
@@ -380,8 +381,8 @@ def check_corrected_amount(new_net_cents: int, invoiced_net_cents: int) -> None:
     """A corrected amount only lowers an invoice (to invoice more, declare the extra work)."""
     if not 0 <= new_net_cents < invoiced_net_cents:
         raise CreditTooLarge(
-            f"the corrected amount must be below the {rules.euros(invoiced_net_cents)} excl. VAT "
-            f"still invoiced and not negative (got {rules.euros(new_net_cents)}); to invoice "
+            f"the corrected amount must be below the {euros(invoiced_net_cents)} excl. VAT "
+            f"still invoiced and not negative (got {euros(new_net_cents)}); to invoice "
             "more, declare the extra work",
             field="amount",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contract_amounts import InvoiceAmounts
 from governance.contracts.rules.einvoice import InvoiceFacts
 from governance.kernel.rules.enums import Language, Office
 
@@ -44,7 +44,7 @@ class Paperwork:
     structured_communication: str
     issued_on: date
     due_on: date
-    amounts: rules.InvoiceAmounts
+    amounts: InvoiceAmounts
     payment_term_days: int
     dimona_in_by: date
     keys: dict[str, str]

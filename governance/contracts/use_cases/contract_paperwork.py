@@ -9,7 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contract_amounts import (
+    invoice_amounts,
+    invoice_structured_communication,
+)
 from governance.contracts.rules.contracts import ContractDeclaration, DeclarationStatus
 from governance.contracts.rules.offices import employment_language
 from governance.contracts.rules.paperwork import Paperwork, Party
@@ -73,10 +76,10 @@ def paperwork(session: Session, declaration_ids: list[int]) -> list[Paperwork]:
                 work_country=facts.work_country,
                 work_city=facts.work_city,
                 invoice_number=inv.number or "",
-                structured_communication=rules.invoice_structured_communication(d.id),
+                structured_communication=invoice_structured_communication(d.id),
                 issued_on=inv.issued_on,
                 due_on=inv.due_on,
-                amounts=rules.invoice_amounts(inv.net_cents, inv.vat_regime, settings),
+                amounts=invoice_amounts(inv.net_cents, inv.vat_regime, settings),
                 payment_term_days=(inv.due_on - inv.issued_on).days,
                 dimona_in_by=dimona.in_deadline,
                 keys=document_keys(d.id),

@@ -13,14 +13,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from governance.clock import brussels_date
-from governance.contracts.rules import contracts as rules
+from governance.contracts.rules.contract_amounts import invoice_amounts
 from governance.contracts.rules.contracts import (
-    CheckFacts,
-    CheckResult,
     ClientFacts,
     ClientKind,
     ContractDeclaration,
     DeclarationStatus,
+)
+from governance.contracts.rules.declaration_checks import (
+    CheckFacts,
+    CheckOutcome,
+    CheckResult,
+    run_checks,
 )
 from governance.contracts.rules.einvoice import InvoiceStatus
 from governance.contracts.use_cases import contracts
@@ -165,7 +169,7 @@ def preview_checks(uow: UnitOfWork, facts: ContractDeclaration, now: datetime) -
         client_outstanding_cents=owed,
         submitted_on=brussels_date(now),
     )
-    return rules.run_checks(check_facts, settings)
+    return run_checks(check_facts, settings)
 
 
 def _outstanding(uow: UnitOfWork, client_id: int) -> int:
@@ -192,7 +196,7 @@ def _existing_client_id(uow: UnitOfWork, c: ClientFacts) -> int | None:
 
 
 def _summary(d: Declaration, client_name: str, invoice_number: str | None) -> JobSummary:
-    amounts = rules.invoice_amounts(max(d.amount_excl_vat_cents, 0), d.vat_regime)
+    amounts = invoice_amounts(max(d.amount_excl_vat_cents, 0), d.vat_regime)
     return JobSummary(
         d.id,
         d.status,
@@ -270,7 +274,7 @@ def my_job(uow: UnitOfWork, member_id: int, declaration_id: int) -> JobDetail | 
             .order_by(CheckRecord.id)
         )
     )
-    failed = tuple(c.code for c in checks if c.outcome == rules.CheckOutcome.FAIL.value)
+    failed = tuple(c.code for c in checks if c.outcome == CheckOutcome.FAIL.value)
     by_system = d.status is DeclarationStatus.REFUSED and bool(failed)
     return JobDetail(
         _summary(d, client_name, invoice),

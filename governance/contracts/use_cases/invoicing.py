@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 
 from governance.clock import brussels_date, utcnow
 from governance.config import Settings, get_settings
-from governance.contracts.rules import contracts as rules
 from governance.contracts.rules import einvoice
+from governance.contracts.rules.contract_amounts import (
+    invoice_amounts,
+    invoice_structured_communication,
+)
 from governance.contracts.rules.contracts import ClientKind, ContractDeclaration, VatRegime
 from governance.contracts.rules.einvoice import (
     ContractInvoiceInput,
@@ -30,6 +33,7 @@ from governance.contracts.rules.einvoice import (
     PartyFacts,
 )
 from governance.contracts.rules.paperwork import job_reference
+from governance.contracts.rules.staff_decisions import ReasonMissing
 from governance.db.models import Document
 from governance.db.models.contracts import Client, Declaration, Invoice
 from governance.db.models.invoices import CreditNote, InvoiceSequence
@@ -161,7 +165,7 @@ def contract_invoice_facts(
             net_cents=net,
             iban=settings.coop_iban,
             bic=settings.coop_bic,
-            structured_communication=rules.invoice_structured_communication(declaration_id),
+            structured_communication=invoice_structured_communication(declaration_id),
             buyer_reference=job_reference(declaration_id),
             billing_reference=(inv.number or "") if credit is not None else "",
             billing_reference_date=inv.issued_on if credit is not None else None,
@@ -218,10 +222,10 @@ def issue_credit_note(
     actor: Actor,
     member_id: int,
     now: datetime | None = None,
-) -> CreditNote:
-    """A credit note on `inv` for `net_cents` excl. VAT, numbered in the caller's transaction.
-    A part has its VAT from the invoice's rule; the last part takes exactly what is left, so
-    the credit notes of an invoice never add up to more or less than it."""
+) -> str:
+    """A credit note on `inv` for `net_cents` excl. VAT, numbered in the caller's transaction;
+    returns its number. A part has its VAT from the invoice's rule; the last part takes exactly
+    what is left, so the credit notes of an invoice never add up to more or less than it."""
     now = now or utcnow()
     previous = session.execute(
         select(CreditNote.net_cents, CreditNote.vat_cents, CreditNote.total_cents).where(
@@ -234,7 +238,7 @@ def issue_credit_note(
         vat = inv.vat_cents - sum(p.vat_cents for p in previous)
         total = inv.total_cents - sum(p.total_cents for p in previous)
     else:
-        amounts = rules.invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
+        amounts = invoice_amounts(net_cents, inv.vat_regime, get_statutes().contracts)
         vat, total = amounts.vat_cents, amounts.total_cents
     issued_on = brussels_date(now)
     credit = CreditNote(
@@ -261,7 +265,7 @@ def issue_credit_note(
         member_id=member_id,
         details={"credit_note": credit.number, "invoice": inv.number, "total_cents": total},
     )
-    return credit
+    return credit.number
 
 
 def _mail_credit_note(session: Session, inv: Invoice, credit: CreditNote) -> None:
@@ -299,10 +303,9 @@ def credit_cancelled_contract(
             session.scalars(select(CreditNote.net_cents).where(CreditNote.invoice_id == inv.id))
         )
         if inv.number and inv.net_cents > credited:
-            note = issue_credit_note(
-                session, inv, inv.net_cents - credited, reason, actor, member_id
+            numbers.append(
+                issue_credit_note(session, inv, inv.net_cents - credited, reason, actor, member_id)
             )
-            numbers.append(note.number)
     return numbers
 
 
@@ -314,7 +317,7 @@ def correct_invoice_amount(
     session = uow.session
     r = records(session, declaration_id)
     if not reason.strip():
-        raise rules.ReasonMissing("give the reason the client will read", field="reason")
+        raise ReasonMissing("give the reason the client will read", field="reason")
     if r.invoice.status == InvoiceStatus.VOID:
         raise InvalidTransition(f"invoice {r.invoice.number} is void", field="declaration_id")
     credited = sum(
@@ -322,7 +325,7 @@ def correct_invoice_amount(
     )
     invoiced = r.invoice.net_cents - credited
     einvoice.check_corrected_amount(new_net_cents, invoiced)
-    note = issue_credit_note(
+    number = issue_credit_note(
         session,
         r.invoice,
         invoiced - new_net_cents,
@@ -330,7 +333,6 @@ def correct_invoice_amount(
         Actor.staff(staff),
         r.declaration.member_id,
     )
-    number = note.number
     uow.commit()
     return number
 

@@ -20,13 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.clock import utcnow
-from governance.contracts.rules.contracts import (
-    CheckCode,
-    CheckOutcome,
-    ClientKind,
-    DeclarationStatus,
-    VatRegime,
-)
+from governance.contracts.rules.contracts import ClientKind, DeclarationStatus, VatRegime
+from governance.contracts.rules.declaration_checks import CheckCode, CheckOutcome
 from governance.contracts.rules.einvoice import InvoiceStatus
 from governance.db.base import Base, UTCDateTime, enum_column, state_column
 from governance.kernel.rules.enums import DimonaStatus, Language, Office

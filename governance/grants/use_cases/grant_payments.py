@@ -11,31 +11,30 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from governance.clock import after, brussels_date
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
-    GrantAssignment,
     GrantAward,
     GrantCall,
     GrantInstalment,
     GrantPaymentBatch,
     GrantReport,
-    GrantReviewer,
 )
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import (
     ApplicationStatus,
-    AssignmentStatus,
     CallStatus,
     InstalmentStatus,
     ReportStatus,
 )
 from governance.grants.use_cases.grants import (
+    PROCESS,
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
+    ApplicationRef,
     get_application,
     get_call,
+    open_call_wait,
 )
 from governance.kernel.rules import identifiers, mail_keys
 from governance.kernel.rules.actor import Actor
@@ -43,8 +42,6 @@ from governance.kernel.rules.decisions import DecisionView
 from governance.kernel.rules.enums import ActorKind
 from governance.kernel.rules.errors import InvalidTransition, NotFound, RuleViolation
 from governance.kernel.use_cases import outbox
-
-PROCESS = "grant-awarding"
 
 
 def reports_key_prefix(call_id: int) -> str:
@@ -88,7 +85,7 @@ class PaymentBatch:
         return sum(p.amount_cents for p in self.payments)
 
 
-def _next_gated(session: Session, app: GrantApplication) -> GrantInstalment:
+def _next_gated(session: Session, app: ApplicationRef) -> GrantInstalment:
     instalment = session.scalar(
         select(GrantInstalment)
         .join(GrantAward, GrantAward.id == GrantInstalment.award_id)
@@ -237,18 +234,15 @@ def open_report_wait(
     progress = instalment_progress(uow, call_id)
     key = f"{reports_key_prefix(call_id)}{progress.decided_reports}"
     waiting = ", ".join(f"{ref} (report {rid})" for ref, rid in progress.reports_to_decide)
-    view = uow.decisions.open(
-        key=key,
-        process=PROCESS,
-        subject_type=SUBJECT_CALL,
-        subject_id=call_id,
+    view = open_call_wait(
+        uow,
+        call_id,
+        key,
+        f"Accept or reject a grantee's report; {progress.awaiting_report} instalments "
+        f"wait for a report. Reports to decide: {waiting or 'none yet'}.",
         due_in=timedelta(days=30),
-        flow_run_id=flow_run_id,
         now=now,
-        question=(
-            f"Accept or reject a grantee's report; {progress.awaiting_report} instalments "
-            f"wait for a report. Reports to decide: {waiting or 'none yet'}."
-        ),
+        flow_run_id=flow_run_id,
     )
     uow.commit()
     return view
@@ -283,6 +277,40 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
     )
     if unwritten is not None:
         return _batch_view(session, unwritten, [])
+    payable, held = _payable(session, call_id)
+    if not payable:
+        for reference, why in held:
+            uow.timeline.record(
+                actor=Actor.system(PROCESS),
+                action="grant_payment_held",
+                subject_type=SUBJECT_APPLICATION,
+                subject_id=reference,
+                details={"why": why},
+            )
+        uow.commit()
+        return None
+    batch = _new_batch(session, call_id, payable, held, now)
+    uow.timeline.record(
+        actor=Actor.system(PROCESS),
+        action="grant_payment_batch_created",
+        subject_type=SUBJECT_CALL,
+        subject_id=call.id,
+        details={
+            "batch": batch.reference,
+            "count": len(payable),
+            "held": held,
+            "total_cents": batch.total_cents,
+        },
+    )
+    uow.commit()
+    return _batch_view(session, batch, held)
+
+
+def _payable(
+    session: Session, call_id: int
+) -> tuple[list[tuple[GrantInstalment, GrantApplication]], list[tuple[str, str]]]:
+    """The released instalments not yet in a batch: those with a valid IBAN, and the others
+    held with the reason (application reference, why)."""
     rows = (
         session.execute(
             select(GrantInstalment, GrantApplication, Member)
@@ -308,17 +336,17 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
             held.append((app.reference, str(problem)))
             continue
         payable.append((instalment, app))
-    if not payable:
-        for reference, why in held:
-            uow.timeline.record(
-                actor=Actor.system(PROCESS),
-                action="grant_payment_held",
-                subject_type=SUBJECT_APPLICATION,
-                subject_id=reference,
-                details={"why": why},
-            )
-        uow.commit()
-        return None
+    return payable, held
+
+
+def _new_batch(
+    session: Session,
+    call_id: int,
+    payable: list[tuple[GrantInstalment, GrantApplication]],
+    held: list[tuple[str, str]],
+    now: datetime,
+) -> GrantPaymentBatch:
+    """The call's next batch, its instalments marked paid under their end-to-end ids."""
     count = (
         session.scalar(
             select(func.count())
@@ -341,20 +369,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         details={"held": held},
     )
     session.add(batch)
-    uow.timeline.record(
-        actor=Actor.system(PROCESS),
-        action="grant_payment_batch_created",
-        subject_type=SUBJECT_CALL,
-        subject_id=call.id,
-        details={
-            "batch": reference,
-            "count": len(payable),
-            "held": held,
-            "total_cents": batch.total_cents,
-        },
-    )
-    uow.commit()
-    return _batch_view(session, batch, held)
+    return batch
 
 
 def _batch_view(
@@ -417,98 +432,3 @@ def payment_batches(uow: UnitOfWork, call_id: int) -> list[tuple[str, int, int, 
             .order_by(GrantPaymentBatch.id)
         )
     ]
-
-
-# ----------------------------------------------------------------------------- reminders
-
-
-@dataclass(frozen=True)
-class ReminderCount:
-    reviews: int
-    reports: int
-
-
-def queue_reminders(
-    uow: UnitOfWork,
-    now: datetime,
-    review_window: timedelta = timedelta(days=3),
-) -> ReminderCount:
-    """Reviews due within the window (one reminder per assignment) and overdue reports (one
-    reminder per instalment per week)."""
-    session = uow.session
-    reviews = (
-        session.execute(
-            select(GrantAssignment, GrantReviewer, GrantApplication, GrantCall)
-            .join(GrantReviewer, GrantReviewer.id == GrantAssignment.reviewer_id)
-            .join(GrantApplication, GrantApplication.id == GrantAssignment.application_id)
-            .join(GrantCall, GrantCall.id == GrantApplication.call_id)
-            .where(
-                GrantCall.status == CallStatus.IN_REVIEW,
-                GrantAssignment.status == AssignmentStatus.ASSIGNED,
-                GrantCall.review_due_at <= after(now, review_window),
-            )
-        )
-        .tuples()
-        .all()
-    )
-    for assignment, reviewer, app, call in reviews:
-        outbox.enqueue(
-            session,
-            key=mail_keys.grant_review_reminder(call.id, assignment.id),
-            to=reviewer.email,
-            template="grant_review_reminder",
-            language=reviewer.language,
-            context={
-                "name": reviewer.name,
-                "call": call.name,
-                "reference": app.reference,
-                "login": reviewer.login,
-                "call_id": call.id,
-                "due_on": brussels_date(call.review_due_at).isoformat(),
-            },
-        )
-    week = now.isocalendar()
-    overdue = (
-        session.execute(
-            select(GrantInstalment, GrantApplication, Member, GrantCall.name)
-            .join(GrantAward, GrantAward.id == GrantInstalment.award_id)
-            .join(GrantApplication, GrantApplication.id == GrantAward.application_id)
-            .join(Member, Member.id == GrantApplication.member_id)
-            .join(GrantCall, GrantCall.id == GrantApplication.call_id)
-            .where(
-                GrantInstalment.status == InstalmentStatus.AWAITING_REPORT,
-                GrantInstalment.report_due_at <= now,
-            )
-        )
-        .tuples()
-        .all()
-    )
-    sent_reports = 0
-    for instalment, app, member, call_name in overdue:
-        submitted = session.scalar(
-            select(GrantReport.id).where(
-                GrantReport.instalment_id == instalment.id,
-                GrantReport.status == ReportStatus.SUBMITTED,
-            )
-        )
-        if submitted is not None or not member.email:
-            continue
-        sent_reports += 1
-        outbox.enqueue(
-            session,
-            key=mail_keys.grant_report_reminder(app.call_id, instalment.id, week.year, week.week),
-            to=member.email,
-            template="grant_report_reminder",
-            language=member.language,
-            member_id=member.id,
-            context={
-                "name": member.display_name,
-                "call": call_name,
-                "reference": app.reference,
-                "seq": instalment.seq,
-                "amount_cents": instalment.amount_cents,
-                "due_on": brussels_date(instalment.report_due_at or now).isoformat(),
-            },
-        )
-    uow.commit()
-    return ReminderCount(len(reviews), sent_reports)

@@ -1,14 +1,17 @@
-"""Grant calls up to the reviews: set-up, applications, screening, reviewers, scores.
+"""Grant calls up to the reviews: set-up, applications and screening; what the other grant
+modules share (the call's look-ups, the subjects, the staff waits of the awarding process).
 
 Each function is one business action in one transaction and commits once (like `welcome`).
-Awards, letters, instalments and payments are in `grant_awards`.
+The jury and the reviews are in `grant_reviews`; the review round's end and the ranking in
+`grant_ranking`; the board, awards and letters in `grant_awards`; instalments and payments in
+`grant_payments`; reminders in `grant_reminders`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
@@ -18,24 +21,22 @@ from governance.clock import brussels_date, to_brussels
 from governance.db.models import Member
 from governance.db.models.grants import (
     GrantApplication,
-    GrantAssignment,
     GrantBudgetLine,
     GrantCall,
-    GrantConflict,
     GrantCriterion,
-    GrantReviewer,
-    GrantScore,
 )
 from governance.db.uow import UnitOfWork
 from governance.grants.rules import grants as rules
-from governance.grants.rules.grants import ApplicationStatus, AssignmentStatus, CallStatus
+from governance.grants.rules.grants import ApplicationStatus, CallStatus
 from governance.kernel.rules import identifiers, mail_keys
 from governance.kernel.rules.actor import Actor
-from governance.kernel.rules.enums import ActorKind, Language, MemberStatus
-from governance.kernel.rules.errors import InvalidTransition, NotFound
+from governance.kernel.rules.decisions import DecisionView
+from governance.kernel.rules.enums import ActorKind, MemberStatus
+from governance.kernel.rules.errors import NotFound
 from governance.kernel.rules.text import OneLineText, Text
 from governance.kernel.use_cases import outbox
 
+PROCESS = "grant-awarding"
 SUBJECT_CALL = "grant_call"
 SUBJECT_APPLICATION = "grant_application"
 
@@ -94,17 +95,6 @@ class ApplicationSpec(BaseModel):
     submitted_at: datetime
 
 
-class ReviewerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    login: OneLineText = Field(..., min_length=2, max_length=120)
-    name: OneLineText = Field(..., min_length=1, max_length=200)
-    email: OneLineText
-    language: Language = Language.FR
-    member_id: int | None = None
-    activity_refs: list[str] = Field(default_factory=list)
-
-
 # ----------------------------------------------------------------------------- views
 
 
@@ -119,26 +109,25 @@ class ScreeningView:
 
 
 @dataclass(frozen=True)
-class AssignmentView:
-    call_id: int
-    assigned_now: int
-    active: int
-    recusals: int
-    short: dict[str, int] = field(default_factory=dict)
+class CriterionView:
+    """A criterion of a call, as the reviews and the ranking read it."""
+
+    id: int
+    code: str
+    label: str
+    weight: int
+    scale_max: int
 
 
 @dataclass(frozen=True)
-class ReviewProgress:
-    call_id: int
-    expected: int
-    received: int
-    missing: list[tuple[str, str]]  # (reference, reviewer login)
-    due_at: datetime
-    deadline_passed: bool
+class ApplicationRef:
+    """Who and where an application is: what the reviews and the reports check it by."""
 
-    @property
-    def complete(self) -> bool:
-        return not self.missing
+    id: int
+    reference: str
+    call_id: int
+    member_id: int
+    status: ApplicationStatus
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -165,30 +154,24 @@ def call_rules(call: GrantCall) -> rules.CallRules:
     )
 
 
-def get_application(session: Session, reference: str) -> GrantApplication:
+def get_application(session: Session, reference: str) -> ApplicationRef:
+    """The application with this reference, or NotFound."""
     app = session.scalar(select(GrantApplication).where(GrantApplication.reference == reference))
     if app is None:
         raise NotFound(f"there is no grant application '{reference}'", field="reference")
-    return app
+    return ApplicationRef(app.id, app.reference, app.call_id, app.member_id, app.status)
 
 
-def get_reviewer(session: Session, call_id: int, login: str) -> GrantReviewer:
-    reviewer = session.scalar(
-        select(GrantReviewer).where(GrantReviewer.call_id == call_id, GrantReviewer.login == login)
-    )
-    if reviewer is None:
-        raise NotFound(f"'{login}' is not a reviewer of call {call_id}", field="login")
-    return reviewer
-
-
-def criteria_of(session: Session, call_id: int) -> list[GrantCriterion]:
-    return list(
-        session.scalars(
+def criteria_of(session: Session, call_id: int) -> list[CriterionView]:
+    """The call's criteria, in the order staff set them up."""
+    return [
+        CriterionView(c.id, c.code, c.label, c.weight, c.scale_max)
+        for c in session.scalars(
             select(GrantCriterion)
             .where(GrantCriterion.call_id == call_id)
             .order_by(GrantCriterion.id)
         )
-    )
+    ]
 
 
 def applications_of(
@@ -198,6 +181,29 @@ def applications_of(
     if statuses:
         query = query.where(GrantApplication.status.in_(statuses))
     return list(session.scalars(query.order_by(GrantApplication.id)))
+
+
+def open_call_wait(
+    uow: UnitOfWork,
+    call_id: int,
+    key: str,
+    question: str,
+    due_in: timedelta,
+    now: datetime,
+    flow_run_id: str | None = None,
+) -> DecisionView:
+    """Open (once) a staff decision of the awarding process about a call, in the caller's
+    transaction: the flow waits on it and staff answer it."""
+    return uow.decisions.open(
+        key=key,
+        process=PROCESS,
+        subject_type=SUBJECT_CALL,
+        subject_id=call_id,
+        due_in=due_in,
+        flow_run_id=flow_run_id,
+        now=now,
+        question=question,
+    )
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -244,79 +250,6 @@ def create_call(uow: UnitOfWork, spec: CallSpec, staff: str) -> int:
     return call.id
 
 
-def add_reviewer(uow: UnitOfWork, call_id: int, spec: ReviewerSpec, staff: str) -> int:
-    """Put a staff member or a member on the call's jury (same login again: updated)."""
-    session = uow.session
-    get_call(session, call_id)
-    address = identifiers.email(spec.email, field="email")
-    if spec.member_id is not None:
-        from governance.members.use_cases.members import get_member
-
-        get_member(session, spec.member_id)
-    reviewer = session.scalar(
-        select(GrantReviewer).where(
-            GrantReviewer.call_id == call_id, GrantReviewer.login == spec.login
-        )
-    )
-    if reviewer is None:
-        reviewer = GrantReviewer(call_id=call_id, login=spec.login)
-        session.add(reviewer)
-    reviewer.name = spec.name
-    reviewer.email = address
-    reviewer.language = spec.language
-    reviewer.member_id = spec.member_id
-    reviewer.activity_refs = list(spec.activity_refs)
-    session.flush()
-    uow.timeline.record(
-        actor=Actor.staff(staff),
-        action="grant_reviewer_added",
-        subject_type=SUBJECT_CALL,
-        subject_id=call_id,
-        details={"login": spec.login},
-    )
-    uow.commit()
-    return reviewer.id
-
-
-def declare_conflict(
-    uow: UnitOfWork, call_id: int, login: str, member_id: int, relation: str, staff: str
-) -> None:
-    """Record a declared relation; an open assignment it touches becomes a recusal at once."""
-    if not relation.strip():
-        raise rules.ReasonRequired("say what the relation is", field="relation")
-    session = uow.session
-    reviewer = get_reviewer(session, call_id, login)
-    exists = session.scalar(
-        select(GrantConflict).where(
-            GrantConflict.reviewer_id == reviewer.id, GrantConflict.member_id == member_id
-        )
-    )
-    if exists is None:
-        session.add(GrantConflict(reviewer_id=reviewer.id, member_id=member_id, relation=relation))
-    touched = session.scalars(
-        select(GrantAssignment)
-        .join(GrantApplication, GrantApplication.id == GrantAssignment.application_id)
-        .where(
-            GrantAssignment.reviewer_id == reviewer.id,
-            GrantApplication.member_id == member_id,
-            GrantApplication.call_id == call_id,
-            GrantAssignment.status != AssignmentStatus.RECUSED,
-        )
-    ).all()
-    for assignment in touched:  # a review given before the declaration no longer counts
-        assignment.status = AssignmentStatus.RECUSED
-        assignment.recusal_reason = f"declared relation: {relation}"
-    uow.timeline.record(
-        actor=Actor.staff(staff),
-        action="grant_conflict_declared",
-        subject_type=SUBJECT_CALL,
-        subject_id=call_id,
-        member_id=member_id,
-        details={"login": login, "relation": relation, "recused": len(touched)},
-    )
-    uow.commit()
-
-
 # ----------------------------------------------------------------------------- applications
 
 
@@ -327,6 +260,27 @@ def submit_application(
     `request_key` (a portal form) is recorded, so the same form sent again is recognised."""
     session = uow.session
     call = get_call(session, call_id)
+    member, iban = _admissible(session, call, spec)
+    reference = _file_application(session, call_id, spec, iban)
+    _acknowledge(uow, call, member, reference, spec)
+    uow.timeline.record(
+        actor=Actor(ActorKind.MEMBER, str(member.id)),
+        action="grant_application_submitted",
+        subject_type=SUBJECT_APPLICATION,
+        subject_id=reference,
+        member_id=member.id,
+        details=dict(
+            call_id=call_id, amount_cents=spec.amount_asked_cents, request_key=request_key
+        ),
+    )
+    uow.commit()
+    return reference
+
+
+def _admissible(
+    session: Session, call: GrantCall, spec: ApplicationSpec
+) -> tuple[Member, str | None]:
+    """The applicant and their checked IBAN, or the reason the call cannot take the file."""
     if not call.opens_at <= spec.submitted_at <= call.closes_at or call.status != CallStatus.OPEN:
         raise rules.CallClosed(
             f"the call '{call.name}' takes files from {to_brussels(call.opens_at):%d/%m/%Y %H:%M} "
@@ -339,12 +293,19 @@ def submit_application(
     iban = identifiers.iban(spec.iban, field="iban") if spec.iban else None
     if session.scalar(
         select(GrantApplication.id).where(
-            GrantApplication.call_id == call_id, GrantApplication.member_id == spec.member_id
+            GrantApplication.call_id == call.id, GrantApplication.member_id == spec.member_id
         )
     ):
         raise rules.DuplicateApplication(
             f"member {spec.member_id} already applied to '{call.name}'", field="member_id"
         )
+    return member, iban
+
+
+def _file_application(
+    session: Session, call_id: int, spec: ApplicationSpec, iban: str | None
+) -> str:
+    """The application and its budget lines as rows, under the call's next reference."""
     count = session.scalar(
         select(func.count())
         .select_from(GrantApplication)
@@ -370,18 +331,6 @@ def submit_application(
     session.flush()
     for line in spec.budget_lines:
         session.add(GrantBudgetLine(application_id=app.id, **line.model_dump()))
-    _acknowledge(uow, call, member, reference, spec)
-    uow.timeline.record(
-        actor=Actor(ActorKind.MEMBER, str(member.id)),
-        action="grant_application_submitted",
-        subject_type=SUBJECT_APPLICATION,
-        subject_id=reference,
-        member_id=member.id,
-        details=dict(
-            call_id=call_id, amount_cents=spec.amount_asked_cents, request_key=request_key
-        ),
-    )
-    uow.commit()
     return reference
 
 
@@ -411,57 +360,7 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
     if call.status == CallStatus.OPEN:
         if now < call.closes_at:
             return ScreeningView(call_id, call.status, False, 0, 0, 0)
-        apps = applications_of(session, call_id, ApplicationStatus.SUBMITTED)
-        lines: dict[int, list[int]] = defaultdict(list)
-        for app_id, cents in session.execute(
-            select(GrantBudgetLine.application_id, GrantBudgetLine.amount_cents).where(
-                GrantBudgetLine.application_id.in_([a.id for a in apps])
-            )
-        ).tuples():
-            lines[app_id].append(cents)
-        statuses = dict(
-            session.execute(
-                select(Member.id, Member.status).where(Member.id.in_([a.member_id for a in apps]))
-            )
-            .tuples()
-            .all()
-        )
-        facts = [
-            rules.ApplicationFacts(
-                reference=a.reference,
-                member_active=statuses.get(a.member_id) == MemberStatus.ACTIVE,
-                amount_asked_cents=a.amount_asked_cents,
-                budget_lines_cents=tuple(lines[a.id]),
-                has_title=bool(a.project_title.strip()),
-                has_summary=bool(a.summary.strip()),
-                submitted_at=a.submitted_at,
-            )
-            for a in apps
-        ]
-        result = rules.screen(facts, call_rules(call))
-        considered = set(result.considered)
-        beyond = set(result.beyond_limit)
-        for a in apps:
-            if a.reference in considered:
-                a.status = ApplicationStatus.IN_REVIEW
-            elif a.reference in beyond:
-                a.status = ApplicationStatus.BEYOND_LIMIT
-                a.ineligibility = [rules.Ineligibility.BEYOND_LIMIT.value]
-            else:
-                a.status = ApplicationStatus.INELIGIBLE
-                a.ineligibility = [r.value for r in result.ineligible[a.reference]]
-        call.status = CallStatus.SCREENED
-        uow.timeline.record(
-            actor=Actor.system("grant-awarding"),
-            action="grant_call_screened",
-            subject_type=SUBJECT_CALL,
-            subject_id=call_id,
-            details={
-                "considered": len(considered),
-                "beyond_limit": len(beyond),
-                "ineligible": len(result.ineligible),
-            },
-        )
+        _screen(uow, call)
         uow.commit()
     counts: dict[ApplicationStatus, int] = defaultdict(int)
     for status, n in session.execute(
@@ -476,244 +375,62 @@ def screen_call(uow: UnitOfWork, call_id: int, now: datetime) -> ScreeningView:
     return ScreeningView(call_id, call.status, True, considered_n, beyond_n, ineligible_n)
 
 
-# ----------------------------------------------------------------------------- reviewers
-
-
-def _reviewer_facts(
-    session: Session, call_id: int
-) -> list[tuple[GrantReviewer, rules.ReviewerFacts]]:
-    reviewers = list(
-        session.scalars(
-            select(GrantReviewer)
-            .where(GrantReviewer.call_id == call_id)
-            .order_by(GrantReviewer.login)
-        )
+def _screen(uow: UnitOfWork, call: GrantCall) -> None:
+    """Screen the submitted files of a closed call and mark the call screened."""
+    apps = applications_of(uow.session, call.id, ApplicationStatus.SUBMITTED)
+    result = rules.screen(_application_facts(uow.session, apps), call_rules(call))
+    considered = set(result.considered)
+    beyond = set(result.beyond_limit)
+    for a in apps:
+        if a.reference in considered:
+            a.status = ApplicationStatus.IN_REVIEW
+        elif a.reference in beyond:
+            a.status = ApplicationStatus.BEYOND_LIMIT
+            a.ineligibility = [rules.Ineligibility.BEYOND_LIMIT.value]
+        else:
+            a.status = ApplicationStatus.INELIGIBLE
+            a.ineligibility = [r.value for r in result.ineligible[a.reference]]
+    call.status = CallStatus.SCREENED
+    uow.timeline.record(
+        actor=Actor.system(PROCESS),
+        action="grant_call_screened",
+        subject_type=SUBJECT_CALL,
+        subject_id=call.id,
+        details={
+            "considered": len(considered),
+            "beyond_limit": len(beyond),
+            "ineligible": len(result.ineligible),
+        },
     )
-    declared: dict[int, set[int]] = defaultdict(set)
-    for reviewer_id, member_id in session.execute(
-        select(GrantConflict.reviewer_id, GrantConflict.member_id).where(
-            GrantConflict.reviewer_id.in_([r.id for r in reviewers])
+
+
+def _application_facts(
+    session: Session, apps: list[GrantApplication]
+) -> list[rules.ApplicationFacts]:
+    """What the screening rules read of each file: its budget lines and the applicant's status."""
+    lines: dict[int, list[int]] = defaultdict(list)
+    for app_id, cents in session.execute(
+        select(GrantBudgetLine.application_id, GrantBudgetLine.amount_cents).where(
+            GrantBudgetLine.application_id.in_([a.id for a in apps])
         )
     ).tuples():
-        declared[reviewer_id].add(member_id)
+        lines[app_id].append(cents)
+    statuses = dict(
+        session.execute(
+            select(Member.id, Member.status).where(Member.id.in_([a.member_id for a in apps]))
+        )
+        .tuples()
+        .all()
+    )
     return [
-        (
-            r,
-            rules.ReviewerFacts(
-                login=r.login,
-                member_id=r.member_id,
-                activity_refs=frozenset(r.activity_refs),
-                declared_member_ids=frozenset(declared[r.id]),
-            ),
+        rules.ApplicationFacts(
+            reference=a.reference,
+            member_active=statuses.get(a.member_id) == MemberStatus.ACTIVE,
+            amount_asked_cents=a.amount_asked_cents,
+            budget_lines_cents=tuple(lines[a.id]),
+            has_title=bool(a.project_title.strip()),
+            has_summary=bool(a.summary.strip()),
+            submitted_at=a.submitted_at,
         )
-        for r in reviewers
+        for a in apps
     ]
-
-
-def assign_reviewers(uow: UnitOfWork, call_id: int, now: datetime) -> AssignmentView:
-    """Fill every considered application's empty reviewer seats (safe to run again)."""
-    session = uow.session
-    call = get_call(session, call_id)
-    if call.status == CallStatus.OPEN:
-        raise InvalidTransition("reviewers are assigned once the call is screened", field="call_id")
-    if call.status not in (CallStatus.SCREENED, CallStatus.IN_REVIEW):
-        return _assignment_counts(session, call_id)  # ranked: the jury is fixed
-    apps = applications_of(session, call_id, ApplicationStatus.IN_REVIEW)
-    reviewers = _reviewer_facts(session, call_id)
-    by_login = {r.login: r for r, _ in reviewers}
-    login_of = {r.id: r.login for r, _ in reviewers}
-    existing: dict[str, list[str]] = defaultdict(list)
-    excluded: dict[str, list[str]] = defaultdict(list)
-    app_by_id = {a.id: a for a in apps}
-    for assignment in session.scalars(
-        select(GrantAssignment).where(GrantAssignment.application_id.in_(list(app_by_id)))
-    ):
-        ref = app_by_id[assignment.application_id].reference
-        target = excluded if assignment.status == AssignmentStatus.RECUSED else existing
-        target[ref].append(login_of[assignment.reviewer_id])
-    targets = [rules.ReviewTarget(a.reference, a.member_id, a.activity_ref) for a in apps]
-    plan = rules.assign_reviewers(
-        targets, [f for _, f in reviewers], call.reviewers_per_application, existing, excluded
-    )
-    app_by_ref = {a.reference: a for a in apps}
-    for ref, login, reason in plan.recusals:
-        session.add(
-            GrantAssignment(
-                application_id=app_by_ref[ref].id,
-                reviewer_id=by_login[login].id,
-                status=AssignmentStatus.RECUSED,
-                recusal_reason=reason,
-                assigned_at=now,
-            )
-        )
-    new: list[GrantAssignment] = []
-    for ref, login in plan.assignments:
-        assignment = GrantAssignment(
-            application_id=app_by_ref[ref].id,
-            reviewer_id=by_login[login].id,
-            status=AssignmentStatus.ASSIGNED,
-            assigned_at=now,
-        )
-        session.add(assignment)
-        new.append(assignment)
-    session.flush()
-    for assignment in new:
-        reviewer = next(r for r, _ in reviewers if r.id == assignment.reviewer_id)
-        app = app_by_id[assignment.application_id]
-        outbox.enqueue(
-            session,
-            key=mail_keys.grant_review_request(call_id, assignment.id),
-            to=reviewer.email,
-            template="grant_review_request",
-            language=reviewer.language,
-            context={
-                "name": reviewer.name,
-                "call": call.name,
-                "reference": app.reference,
-                "title": app.project_title,
-                "due_on": brussels_date(call.review_due_at).isoformat(),
-                "login": reviewer.login,
-                "call_id": call.id,
-            },
-        )
-    if call.status == CallStatus.SCREENED or new or plan.recusals:
-        call.status = CallStatus.IN_REVIEW
-        uow.timeline.record(
-            actor=Actor.system("grant-awarding"),
-            action="grant_reviewers_assigned",
-            subject_type=SUBJECT_CALL,
-            subject_id=call_id,
-            details={"assigned": len(new), "recusals": len(plan.recusals), "short": plan.short},
-        )
-    uow.commit()
-    active = sum(len(v) for v in existing.values()) + len(new)
-    recused = sum(len(v) for v in excluded.values()) + len(plan.recusals)
-    return AssignmentView(call_id, len(new), active, recused, plan.short)
-
-
-def _assignment_counts(session: Session, call_id: int) -> AssignmentView:
-    statuses = session.scalars(
-        select(GrantAssignment.status)
-        .join(GrantApplication, GrantApplication.id == GrantAssignment.application_id)
-        .where(GrantApplication.call_id == call_id)
-    ).all()
-    recused = sum(1 for s in statuses if s == AssignmentStatus.RECUSED)
-    return AssignmentView(call_id, 0, len(statuses) - recused, recused)
-
-
-def recuse(uow: UnitOfWork, call_id: int, login: str, reference: str, reason: str) -> None:
-    """A reviewer steps back from one file; the next assignment run gives it someone else."""
-    if not reason.strip():
-        raise rules.ReasonRequired("a recusal needs a reason", field="reason")
-    session = uow.session
-    assignment = _assignment(session, call_id, login, reference)
-    if assignment.status == AssignmentStatus.RECUSED:
-        return
-    call = get_call(session, call_id)
-    if call.status != CallStatus.IN_REVIEW:
-        raise InvalidTransition("recusals are possible only during the review round")
-    assignment.status = AssignmentStatus.RECUSED
-    assignment.recusal_reason = reason
-    uow.timeline.record(
-        actor=Actor.staff(login),
-        action="grant_reviewer_recused",
-        subject_type=SUBJECT_APPLICATION,
-        subject_id=reference,
-        details={"reason": reason},
-    )
-    uow.commit()
-
-
-def _assignment(session: Session, call_id: int, login: str, reference: str) -> GrantAssignment:
-    app = get_application(session, reference)
-    if app.call_id != call_id:
-        raise NotFound(f"'{reference}' is not in call {call_id}", field="reference")
-    reviewer = get_reviewer(session, call_id, login)
-    assignment = session.scalar(
-        select(GrantAssignment).where(
-            GrantAssignment.application_id == app.id, GrantAssignment.reviewer_id == reviewer.id
-        )
-    )
-    if assignment is None:
-        raise NotFound(f"'{login}' is not assigned to '{reference}'", field="login")
-    return assignment
-
-
-def submit_review(
-    uow: UnitOfWork,
-    call_id: int,
-    reference: str,
-    login: str,
-    scores: dict[str, int],
-    now: datetime,
-    comment: str = "",
-) -> None:
-    """A reviewer's scores per criterion; giving the same scores again is a no-op."""
-    session = uow.session
-    call = get_call(session, call_id)
-    assignment = _assignment(session, call_id, login, reference)
-    criteria = criteria_of(session, call_id)
-    domain_criteria = [rules.Criterion(c.code, c.weight, c.scale_max) for c in criteria]
-    rules.check_scores(scores, domain_criteria)
-    if assignment.status == AssignmentStatus.RECUSED:
-        raise rules.ConflictOfInterest(
-            f"'{login}' is recused from '{reference}' ({assignment.recusal_reason})",
-            field="login",
-        )
-    if assignment.status == AssignmentStatus.REVIEWED:
-        given = dict(
-            session.execute(
-                select(GrantCriterion.code, GrantScore.score)
-                .join(GrantCriterion, GrantCriterion.id == GrantScore.criterion_id)
-                .where(GrantScore.assignment_id == assignment.id)
-            )
-            .tuples()
-            .all()
-        )
-        if given == scores:
-            return
-        raise InvalidTransition(f"'{login}' already reviewed '{reference}'", field="scores")
-    if call.status != CallStatus.IN_REVIEW:
-        raise InvalidTransition(f"the review round of '{call.name}' is over", field="call_id")
-    for c in criteria:
-        session.add(
-            GrantScore(assignment_id=assignment.id, criterion_id=c.id, score=scores[c.code])
-        )
-    assignment.status = AssignmentStatus.REVIEWED
-    assignment.reviewed_at = now
-    assignment.comment = comment or None
-    uow.timeline.record(
-        actor=Actor.staff(login),
-        action="grant_review_submitted",
-        subject_type=SUBJECT_APPLICATION,
-        subject_id=reference,
-        details={"scores": scores},
-    )
-    uow.commit()
-
-
-def review_progress(uow: UnitOfWork, call_id: int, now: datetime) -> ReviewProgress:
-    """Which reviews are still awaited, and whether the review deadline has passed."""
-    session = uow.session
-    call = get_call(session, call_id)
-    rows = session.execute(
-        select(GrantApplication.reference, GrantReviewer.login, GrantAssignment.status)
-        .join(GrantAssignment, GrantAssignment.application_id == GrantApplication.id)
-        .join(GrantReviewer, GrantReviewer.id == GrantAssignment.reviewer_id)
-        .where(
-            GrantApplication.call_id == call_id,
-            GrantAssignment.status != AssignmentStatus.RECUSED,
-        )
-        .order_by(GrantApplication.reference, GrantReviewer.login)
-    ).tuples()
-    expected = received = 0
-    missing: list[tuple[str, str]] = []
-    for reference, login, status in rows:
-        expected += 1
-        if status == AssignmentStatus.REVIEWED:
-            received += 1
-        else:
-            missing.append((reference, login))
-    return ReviewProgress(
-        call_id, expected, received, missing, call.review_due_at, now >= call.review_due_at
-    )
