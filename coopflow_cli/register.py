@@ -174,7 +174,7 @@ def confirm_payment(
     """Answer a waiting subscription: the payment arrived (a running flow picks it up)."""
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import unpaid_subscriptions
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_CONFIRMATION, f"share-payment-confirmation:{subscription}"
@@ -182,8 +182,8 @@ def confirm_payment(
 
     try:
         with UnitOfWork() as uow:
-            shares.payment_confirmation_request(uow.session, subscription)
-            status = shares.apply_payment_confirmation(
+            unpaid_subscriptions.payment_confirmation_request(uow.session, subscription)
+            status = unpaid_subscriptions.apply_payment_confirmation(
                 uow.session,
                 subscription_id=subscription,
                 staff=staff,
@@ -213,7 +213,7 @@ def review(
     """Decide on a held payment (under, over or unknown)."""
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_REVIEW, f"share-payment-review:{payment}"
@@ -221,10 +221,10 @@ def review(
 
     try:
         with UnitOfWork() as uow:
-            outcome = shares.resolve_payment_review(
+            outcome = share_payments.resolve_payment_review(
                 uow.session,
                 payment_id=payment,
-                decision=shares.ReviewDecision(decision),
+                decision=share_payments.ReviewDecision(decision),
                 staff=staff,
                 subscription_id=subscription,
             )

@@ -27,7 +27,13 @@ from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from governance.kernel.use_cases import decisions
 from governance.register.queries import register_export
 from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import bank_statements, payments, share_changes, shares
+from governance.register.use_cases import (
+    bank_statements,
+    payments,
+    share_changes,
+    shares,
+    unpaid_subscriptions,
+)
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES, run_log
@@ -78,7 +84,7 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
     for sub_id in subscription_ids:
         with UnitOfWork() as uow:
             view = shares.get_subscription(uow.session, sub_id)
-            request = uow.decisions.find(shares.confirmation_key(sub_id))
+            request = uow.decisions.find(unpaid_subscriptions.confirmation_key(sub_id))
             if request is None or request.status != DecisionStatus.OPEN or not request.flow_run_id:
                 uow.rollback()
                 continue

@@ -18,7 +18,8 @@ from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import NotFound
-from governance.register.rules.camt053 import Statement, StatementEntry
+from governance.register.rules.camt053 import Statement
+from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.register import InvalidEntry, SubscriptionStatus
 from governance.register.use_cases import register as store
 
