@@ -221,12 +221,8 @@ def request_resignation(
 
     store.lock_head(session)
     existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
-    if existing is not None:
-        # only accepted resignations are recorded (a refusal is told, never stored)
-        letter: str | None = mail_keys.share_resignation_accepted_key(
-            existing.member_id, existing.id
-        )
-        return ResignationOutcome(True, existing.id, existing.effective_on, None, "", letter)
+    if existing is not None:  # only accepted resignations are recorded, never a refusal
+        return _already_accepted(existing)
     member = _member(session, member_id, "member_id")
     statutes = get_statutes()
     held = store.current_holdings(session, member_id)
@@ -238,22 +234,7 @@ def request_resignation(
         )
         account = valid_iban(iban)
     except rules.OutsideResignationWindow as refusal:
-        letter = _tell(
-            session,
-            member,
-            "share_resignation_refused",
-            mail_keys.share_resignation_refused_key(member.id, request_key),
-            {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
-        )
-        TimelineRepository(session).record(
-            actor=actor,
-            action="resignation_refused",
-            subject_type="member",
-            subject_id=member_id,
-            member_id=member_id,
-            details={"next_possible": refusal.next_possible.isoformat()},
-        )
-        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
+        return _refuse_resignation(session, member, request_key, refusal, actor)
     row = Resignation(
         member_id=member_id,
         request_key=request_key,
@@ -282,6 +263,38 @@ def request_resignation(
         {"effective_on": row.effective_on.isoformat()},
     )
     return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
+
+
+def _already_accepted(row: Resignation) -> ResignationOutcome:
+    """The outcome of a resignation asked again with the same key: the accepted one."""
+    letter = mail_keys.share_resignation_accepted_key(row.member_id, row.id)
+    return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
+
+
+def _refuse_resignation(
+    session: Session,
+    member: Member,
+    request_key: str,
+    refusal: rules.OutsideResignationWindow,
+    actor: Actor,
+) -> ResignationOutcome:
+    """Tell the member the next possible date; a refusal is told, never stored."""
+    letter = _tell(
+        session,
+        member,
+        "share_resignation_refused",
+        mail_keys.share_resignation_refused_key(member.id, request_key),
+        {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
+    )
+    TimelineRepository(session).record(
+        actor=actor,
+        action="resignation_refused",
+        subject_type="member",
+        subject_id=member.id,
+        member_id=member.id,
+        details={"next_possible": refusal.next_possible.isoformat()},
+    )
+    return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
 
 
 def _tell(
