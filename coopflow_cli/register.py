@@ -116,8 +116,7 @@ def reversal_handled(
     staff = verified_login(staff, code, DecisionKind.REVERSAL_REVIEW, key)
     try:
         with UnitOfWork() as uow:
-            reversals.mark_handled(uow.session, key=key, staff=staff, note=note)
-            uow.commit()
+            reversals.mark_handled(uow, key=key, staff=staff, note=note)
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(f"{key}: handled by {staff}")
@@ -182,19 +181,14 @@ def confirm_payment(
 
     try:
         with UnitOfWork() as uow:
-            unpaid_subscriptions.payment_confirmation_request(uow.session, subscription)
-            status = unpaid_subscriptions.apply_payment_confirmation(
-                uow.session,
+            status = unpaid_subscriptions.confirm_payment(
+                uow,
                 subscription_id=subscription,
+                amount_cents=amount_cents,
+                paid_on=date.fromisoformat(paid_on),
+                bank_reference=bank_reference,
                 staff=staff,
-                decision={
-                    "decision": "paid",
-                    "amount_cents": amount_cents,
-                    "paid_on": date.fromisoformat(paid_on).isoformat(),
-                    "bank_reference": bank_reference,
-                },
             )
-            uow.commit()
     except (RuleViolation, ValueError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"subscription {subscription}: {status}")
@@ -267,9 +261,8 @@ def refund_iban(
 
     try:
         with UnitOfWork() as uow:
-            row = refunds.give_iban(uow.session, refund, iban, staff)
-            uow.commit()
-            done = f"refund {refund}: due, {euros(row.amount_cents)} to {row.iban}"
+            given = refunds.give_iban(uow, refund, iban, staff)
+        done = f"refund {refund}: due, {euros(given.amount_cents)} to {given.iban}"
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(done)

@@ -135,11 +135,7 @@ def issue_certificate(subscription_id: int) -> bool:
         return False
     produce(_certificate_requests([cert]))
     with UnitOfWork() as uow:
-        queued = subscription_certificates.queue_certificate_mail(
-            uow.session, subscription_id, cert.key
-        )
-        uow.commit()
-    return queued
+        return subscription_certificates.queue_certificate_mail(uow, subscription_id, cert.key)
 
 
 @task(name="certificates-due", **IO_RETRIES)

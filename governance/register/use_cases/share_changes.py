@@ -23,7 +23,6 @@ from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.kernel.use_cases import outbox
 from governance.register.rules import register as rules
 from governance.register.rules.register import Entry, EntryKind, ResignationStatus
-from governance.register.use_cases import refunds
 from governance.register.use_cases import register as store
 from governance.register.use_cases.register import NewEntry
 from governance.statutes import get_statutes
@@ -445,54 +444,3 @@ def record_death(session: Session, *, member_id: int, died_on: date, actor: Acto
     return _leave(
         session, member_id, EntryKind.DEATH, died_on, "death", MemberStatus.DECEASED, actor
     )
-
-
-# --------------------------------------------------------------------------- repayments
-
-
-def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[refunds.Transfer]:
-    """Put every repayment due (shares cancelled, IBAN known) and every refund due in batch
-    `batch_id`; calling again with the same id returns the same batch and adds nothing (what
-    fell due since waits for the next batch: a file already sent to the bank is never changed,
-    and the bank refuses a second file with the same message id)."""
-    store.lock_head(session)
-    closed = (
-        refunds.batch_exists(session, batch_id)
-        or session.scalar(select(Resignation.id).where(Resignation.batch_id == batch_id).limit(1))
-        is not None
-    )
-    new_due = (
-        (Resignation.status == ResignationStatus.CANCELLED)
-        & Resignation.batch_id.is_(None)
-        & (Resignation.iban != "")
-        & (Resignation.repayment_cents > 0)
-    )
-    due = session.scalars(
-        select(Resignation)
-        .where(Resignation.batch_id == batch_id if closed else new_due)
-        .order_by(Resignation.id)
-    ).all()
-    out = []
-    for row in due:
-        member = _member(session, row.member_id, "member_id")
-        if row.batch_id is None:
-            row.batch_id = batch_id
-            row.status = ResignationStatus.IN_BATCH
-            TimelineRepository(session).record(
-                actor=actor,
-                action="repayment_batched",
-                subject_type="share_resignation",
-                subject_id=row.id,
-                member_id=row.member_id,
-                details={"batch": batch_id, "amount_cents": row.repayment_cents},
-            )
-        out.append(
-            refunds.Transfer(
-                f"REPAY{row.id}",
-                member.display_name,
-                row.iban,
-                row.repayment_cents,
-                f"Repayment shares {row.member_id}-{row.id}",
-            )
-        )
-    return out + refunds.batch(session, batch_id, actor, closed=closed)

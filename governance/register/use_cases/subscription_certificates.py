@@ -1,6 +1,7 @@
 """Share certificates of issued subscriptions: which are due, what each says, its e-mail.
 
-Every function here works in the caller's session and NEVER commits.
+Every function here works in the caller's session and never commits, except the e-mail's
+(`queue_certificate_mail`), a use case of its own.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Document, Member, RegisterEntry, ShareSubscription
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.use_cases import outbox
 from governance.register.rules.register import EntryKind, SubscriptionStatus
@@ -74,13 +76,15 @@ def subscriptions_without_certificate(session: Session, limit: int = 500) -> lis
     return [sid for sid, key in keys.items() if key not in have][:limit]
 
 
-def queue_certificate_mail(session: Session, subscription_id: int, document_key: str) -> bool:
-    """E-mail the certificate of an issued subscription (waits for the document; once)."""
+def queue_certificate_mail(uow: UnitOfWork, subscription_id: int, document_key: str) -> bool:
+    """E-mail the certificate of an issued subscription (waits for the document; once).
+    Commits."""
+    session = uow.session
     sub = _subscription(session, subscription_id)
     member = session.get(Member, sub.member_id)
     if sub.status is not SubscriptionStatus.ISSUED or member is None:
         return False
-    return outbox.tell_member(
+    queued = outbox.tell_member(
         session,
         member,
         key=mail_keys.share_certificate(sub.id),
@@ -88,3 +92,5 @@ def queue_certificate_mail(session: Session, subscription_id: int, document_key:
         attachment_keys=[document_key],
         context={"shares": sub.shares, "share_class": sub.share_class},
     )
+    uow.commit()
+    return queued

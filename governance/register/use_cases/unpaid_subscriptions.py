@@ -1,12 +1,14 @@
 """Unpaid share subscriptions: the payment reminder, staff confirming a payment the bank did
 not show, and the cancellation of a subscription unpaid past the statutes' period.
 
-Every function here works in the caller's session and NEVER commits (the caller's unit of work
-commits once).
+The functions taking a session work in the caller's transaction and never commit; those
+taking the unit of work (`confirm_payment`, `answer_for_waiting_run`) are use cases of their
+own and commit once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,9 +20,10 @@ from governance.config import get_settings
 from governance.db.models import Member, RegisterHead, ShareSubscription
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
-from governance.kernel.rules.decisions import DecisionView
+from governance.kernel.rules.decisions import DecisionStatus, DecisionView
 from governance.kernel.use_cases import outbox
 from governance.register.rules.register import EntryKind, SubscriptionStatus
 from governance.register.use_cases import refunds
@@ -31,12 +34,16 @@ from governance.register.use_cases.shares import (
     _subscription,
     brussels_today,
     formatted_communication,
+    get_subscription,
 )
 from governance.statutes import get_statutes
 
 __all__ = [
+    "WaitingRun",
+    "answer_for_waiting_run",
     "apply_payment_confirmation",
     "cancel_overdue_subscriptions",
+    "confirm_payment",
     "confirmation_key",
     "payment_confirmation_request",
     "send_payment_reminders",
@@ -218,3 +225,57 @@ def apply_payment_confirmation(
         source_key=f"confirmation:{subscription_id}",
     )
     return SubscriptionStatus(_subscription(session, subscription_id).status)
+
+
+def confirm_payment(
+    uow: UnitOfWork,
+    *,
+    subscription_id: int,
+    amount_cents: int,
+    paid_on: date,
+    bank_reference: str | None,
+    staff: str,
+) -> SubscriptionStatus:
+    """Staff say a waiting subscription's payment arrived (outside a flow run's form): the
+    request is opened if needed and answered, the payment recorded. Commits."""
+    payment_confirmation_request(uow.session, subscription_id)
+    status = apply_payment_confirmation(
+        uow.session,
+        subscription_id=subscription_id,
+        staff=staff,
+        decision={
+            "decision": "paid",
+            "amount_cents": amount_cents,
+            "paid_on": paid_on.isoformat(),
+            "bank_reference": bank_reference,
+        },
+    )
+    uow.commit()
+    return status
+
+
+@dataclass(frozen=True)
+class WaitingRun:
+    """A suspended flow run to resume with the answer given for it."""
+
+    flow_run_id: str
+    answer: dict[str, Any]
+
+
+def answer_for_waiting_run(uow: UnitOfWork, subscription_id: int) -> WaitingRun | None:
+    """A subscription settled outside its flow run (bank import, lapse): the system answers
+    the run's open staff request; None when no run waits. Commits."""
+    view = get_subscription(uow.session, subscription_id)
+    request = uow.decisions.find(confirmation_key(subscription_id))
+    if request is None or request.status != DecisionStatus.OPEN or not request.flow_run_id:
+        uow.rollback()
+        return None
+    answer = {
+        "decision": "cancel" if view.status == SubscriptionStatus.CANCELLED else "paid",
+        "amount_cents": 0,
+        "paid_on": None,
+        "bank_reference": None,
+    }
+    uow.decisions.decide(key=request.key, decision=answer, staff="system")
+    uow.commit()
+    return WaitingRun(request.flow_run_id, answer)
