@@ -23,13 +23,13 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.errors import NotFound
 from governance.register.rules import register as rules
-from governance.register.rules.register import EntryKind, SubscriptionStatus
+from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry
 from governance.register.use_cases.shares import (
     SubscriptionView,
     brussels_today,
     structured_digits,
+    subscription_entry,
 )
 from governance.statutes import get_statutes
 
@@ -126,22 +126,7 @@ def _record(
     session.flush()
     for sub in created:
         sub.structured_communication = structured_digits(sub.id)
-    store.append(
-        session,
-        head,
-        [
-            NewEntry(
-                EntryKind.SUBSCRIPTION,
-                sub.subscribed_on,
-                sub.member_id,
-                sub.share_class,
-                sub.shares,
-                sub.amount_cents,
-                subscription_id=sub.id,
-            )
-            for sub in created
-        ],
-    )
+    store.append(session, head, [subscription_entry(sub) for sub in created])
     TimelineRepository(session).record_many(
         actor=actor,
         action="shares_subscribed",

@@ -39,6 +39,7 @@ __all__ = [
     "is_shareholder",
     "structured_digits",
     "subscribe",
+    "subscription_entry",
 ]
 
 
@@ -108,21 +109,7 @@ def subscribe(
             return SubscriptionView.of(existing)
     member = _member_who_may_subscribe(session, member_id, share_class)
     sub = _new_subscription(session, member_id, share_class, shares, request_key, now)
-    store.append(
-        session,
-        head,
-        [
-            NewEntry(
-                EntryKind.SUBSCRIPTION,
-                sub.subscribed_on,
-                member_id,
-                share_class,
-                shares,
-                sub.amount_cents,
-                subscription_id=sub.id,
-            )
-        ],
-    )
+    store.append(session, head, [subscription_entry(sub)])
     view = SubscriptionView.of(sub)
     TimelineRepository(session).record(
         actor=actor,
@@ -134,6 +121,19 @@ def subscribe(
     )
     _queue_payment_instructions(session, member, view)
     return view
+
+
+def subscription_entry(sub: ShareSubscription) -> NewEntry:
+    """The register's SUBSCRIPTION entry of a subscription just opened."""
+    return NewEntry(
+        EntryKind.SUBSCRIPTION,
+        sub.subscribed_on,
+        sub.member_id,
+        sub.share_class,
+        sub.shares,
+        sub.amount_cents,
+        subscription_id=sub.id,
+    )
 
 
 def _member_who_may_subscribe(session: Session, member_id: int, share_class: str) -> Member:
