@@ -116,8 +116,7 @@ def reversal_handled(
     staff = verified_login(staff, code, DecisionKind.REVERSAL_REVIEW, key)
     try:
         with UnitOfWork() as uow:
-            reversals.mark_handled(uow.session, key=key, staff=staff, note=note)
-            uow.commit()
+            reversals.mark_handled(uow, key=key, staff=staff, note=note)
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(f"{key}: handled by {staff}")
@@ -174,7 +173,7 @@ def confirm_payment(
     """Answer a waiting subscription: the payment arrived (a running flow picks it up)."""
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import unpaid_subscriptions
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_CONFIRMATION, f"share-payment-confirmation:{subscription}"
@@ -182,19 +181,14 @@ def confirm_payment(
 
     try:
         with UnitOfWork() as uow:
-            shares.payment_confirmation_request(uow.session, subscription)
-            status = shares.apply_payment_confirmation(
-                uow.session,
+            status = unpaid_subscriptions.confirm_payment(
+                uow,
                 subscription_id=subscription,
+                amount_cents=amount_cents,
+                paid_on=date.fromisoformat(paid_on),
+                bank_reference=bank_reference,
                 staff=staff,
-                decision={
-                    "decision": "paid",
-                    "amount_cents": amount_cents,
-                    "paid_on": date.fromisoformat(paid_on).isoformat(),
-                    "bank_reference": bank_reference,
-                },
             )
-            uow.commit()
     except (RuleViolation, ValueError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"subscription {subscription}: {status}")
@@ -213,7 +207,7 @@ def review(
     """Decide on a held payment (under, over or unknown)."""
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.errors import RuleViolation
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments
 
     staff = verified_login(
         staff, code, DecisionKind.PAYMENT_REVIEW, f"share-payment-review:{payment}"
@@ -221,10 +215,10 @@ def review(
 
     try:
         with UnitOfWork() as uow:
-            outcome = shares.resolve_payment_review(
+            outcome = share_payments.resolve_payment_review(
                 uow.session,
                 payment_id=payment,
-                decision=shares.ReviewDecision(decision),
+                decision=share_payments.ReviewDecision(decision),
                 staff=staff,
                 subscription_id=subscription,
             )
@@ -267,9 +261,8 @@ def refund_iban(
 
     try:
         with UnitOfWork() as uow:
-            row = refunds.give_iban(uow.session, refund, iban, staff)
-            uow.commit()
-            done = f"refund {refund}: due, {euros(row.amount_cents)} to {row.iban}"
+            given = refunds.give_iban(uow, refund, iban, staff)
+        done = f"refund {refund}: due, {euros(given.amount_cents)} to {given.iban}"
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(done)

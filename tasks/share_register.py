@@ -20,15 +20,18 @@ from documents.sepa import credit_transfer_xml
 from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.kernel.rules.decisions import DecisionStatus
 from governance.kernel.rules.enums import Language
 from governance.kernel.rules.errors import RuleViolation
 from governance.kernel.rules.staff import SYSTEM_RESUME_CODE
 from governance.kernel.use_cases import decisions
 from governance.register.queries import register_export
 from governance.register.rules.extract import Extract
-from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import bank_statements, payments, share_changes, shares
+from governance.register.use_cases import (
+    bank_statements,
+    payments,
+    refunds,
+    unpaid_subscriptions,
+)
 from governance.statutes import get_statutes
 from tasks.bank_statements import import_pending, new_totals
 from tasks.common import IO_RETRIES, run_log
@@ -79,27 +82,21 @@ def wake_waiting_subscriptions(subscription_ids: list[int]) -> int:
     woken = 0
     for sub_id in subscription_ids:
         with UnitOfWork() as uow:
-            view = shares.get_subscription(uow.session, sub_id)
-            request = uow.decisions.find(shares.confirmation_key(sub_id))
-            if request is None or request.status != DecisionStatus.OPEN or not request.flow_run_id:
-                uow.rollback()
-                continue
-            answer = {
-                "decision": "cancel" if view.status == SubscriptionStatus.CANCELLED else "paid",
-                "amount_cents": 0,
-                "paid_on": None,
-                "bank_reference": None,
-            }
-            uow.decisions.decide(key=request.key, decision=answer, staff="system")
-            uow.commit()
+            waiting = unpaid_subscriptions.answer_for_waiting_run(uow, sub_id)
+        if waiting is None:
+            continue
         try:
             resume_flow_run(
-                UUID(request.flow_run_id),
-                run_input={**answer, "staff": "system", "one_time_code": SYSTEM_RESUME_CODE},
+                UUID(waiting.flow_run_id),
+                run_input={
+                    **waiting.answer,
+                    "staff": "system",
+                    "one_time_code": SYSTEM_RESUME_CODE,
+                },
             )
             woken += 1
         except Exception as exc:  # the run may be gone or no longer suspended
-            run_log().warning("could not resume %s: %s", request.flow_run_id, exc)
+            run_log().warning("could not resume %s: %s", waiting.flow_run_id, exc)
     return woken
 
 
@@ -108,10 +105,7 @@ def write_repayment_batch(batch_id: str, execution_date: date) -> str | None:
     """The pain.001 SEPA credit transfer file for the repayments and refunds due; None if
     nothing is due."""
     with UnitOfWork() as uow:
-        due = share_changes.repayment_batch(
-            uow.session, batch_id=batch_id, actor=Actor.system("repayments")
-        )
-        uow.commit()
+        due = refunds.repayment_batch(uow, batch_id=batch_id, actor=Actor.system("repayments"))
         settings = uow.settings
     if not due:
         return None

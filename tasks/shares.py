@@ -17,7 +17,12 @@ from governance.clock import business_today
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.members.use_cases import members
-from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases import (
+    share_changes,
+    shares,
+    subscription_certificates,
+    unpaid_subscriptions,
+)
 from governance.register.use_cases.share_changes import Certificate
 from governance.statutes import get_statutes
 from tasks.common import IO_RETRIES
@@ -66,7 +71,9 @@ def ask_payment_confirmation(
 ) -> dict[str, Any] | None:
     """Open the staff request (once); returns {decision, staff} when it was already given."""
     with UnitOfWork() as uow:
-        view = shares.payment_confirmation_request(uow.session, subscription_id, flow_run_id)
+        view = unpaid_subscriptions.payment_confirmation_request(
+            uow.session, subscription_id, flow_run_id
+        )
         uow.commit()
     if view.decision is None:
         return None
@@ -77,7 +84,7 @@ def ask_payment_confirmation(
 def apply_payment_confirmation(subscription_id: int, decision: dict[str, Any], staff: str) -> str:
     """Record the staff answer and carry it out; returns the subscription status."""
     with UnitOfWork() as uow:
-        status = shares.apply_payment_confirmation(
+        status = unpaid_subscriptions.apply_payment_confirmation(
             uow.session, subscription_id=subscription_id, decision=decision, staff=staff
         )
         uow.commit()
@@ -124,21 +131,19 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
 def issue_certificate(subscription_id: int) -> bool:
     """Produce the certificate of an issued subscription and queue its e-mail (once)."""
     with UnitOfWork() as uow:
-        cert = shares.subscription_certificate(uow.session, subscription_id)
+        cert = subscription_certificates.subscription_certificate(uow.session, subscription_id)
     if cert is None:
         return False
     produce(_certificate_requests([cert]))
     with UnitOfWork() as uow:
-        queued = shares.queue_certificate_mail(uow.session, subscription_id, cert.key)
-        uow.commit()
-    return queued
+        return subscription_certificates.queue_certificate_mail(uow, subscription_id, cert.key)
 
 
 @task(name="certificates-due", **IO_RETRIES)
 def certificates_due() -> list[int]:
     """Issued subscriptions (not taken over) whose certificate was never produced."""
     with UnitOfWork() as uow:
-        return shares.subscriptions_without_certificate(uow.session)
+        return subscription_certificates.subscriptions_without_certificate(uow.session)
 
 
 @task(name="transfer-shares", **IO_RETRIES)
@@ -199,10 +204,12 @@ def daily_duties(today: date) -> dict[str, list[int]]:
     system = Actor.system("share-register-daily")
     done: dict[str, list[int]] = {}
     with UnitOfWork() as uow:
-        done["reminded"] = shares.send_payment_reminders(uow.session, today=today, actor=system)
+        done["reminded"] = unpaid_subscriptions.send_payment_reminders(
+            uow.session, today=today, actor=system
+        )
         uow.commit()
     with UnitOfWork() as uow:
-        done["cancelled"] = shares.cancel_overdue_subscriptions(
+        done["cancelled"] = unpaid_subscriptions.cancel_overdue_subscriptions(
             uow.session, today=today, actor=system
         )
         uow.commit()

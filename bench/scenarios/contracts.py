@@ -33,7 +33,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
     from governance.kernel.rules.actor import Actor
     from governance.kernel.rules.enums import Language
     from governance.members.use_cases import members
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments, shares
 
     member_ids = ws.seed_members(max(declarations // 5, 10))
     now = utcnow()
@@ -48,7 +48,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
                 actor=Actor.system("bench"),
                 now=now,
             )
-            shares.record_payment(
+            share_payments.record_payment(
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,

@@ -9,7 +9,7 @@ from governance.assembly.use_cases import assembly as service
 from governance.clock import utcnow
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.register.use_cases import share_batches, shares
+from governance.register.use_cases import share_batches, share_payments, shares
 from governance.register.use_cases.share_batches import SubscriptionRequest
 from seeding.assembly import sample_assembly
 from seeding.demo_steps import picks
@@ -36,7 +36,7 @@ def _ensure_shareholders(record_date: date) -> int:
             own_reminders=True,
         )
         for view in opened.values():
-            shares.record_payment(
+            share_payments.record_payment(
                 uow.session,
                 subscription_id=view.id,
                 amount_cents=view.amount_cents,

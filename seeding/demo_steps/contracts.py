@@ -32,7 +32,7 @@ from governance.kernel.rules.staff import DecisionKind
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
 from governance.members.use_cases.members import MemberView
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments, shares
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES
 
@@ -124,7 +124,7 @@ def _give_shares(member_ids: list[int]) -> None:
                 request_key=f"demo-contract-{member_id}",
                 now=now,
             )
-            shares.record_payment(
+            share_payments.record_payment(
                 uow.session,
                 subscription_id=sub.id,
                 amount_cents=sub.amount_cents,

@@ -13,7 +13,7 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments, shares
 
 _counter = itertools.count(1)
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -41,7 +41,7 @@ def add_member(
         with UnitOfWork() as uow:
             sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=today)
-            shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
+            share_payments.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
                                   paid_on=brussels_date(today), actor=Actor.staff("anna"),
                                   bank_reference=f"B{member_id}")
             uow.commit()

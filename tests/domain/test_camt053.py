@@ -10,13 +10,8 @@ from pathlib import Path
 import pytest
 
 from governance.kernel.rules.errors import RuleViolation
-from governance.register.rules.camt053 import (
-    InvalidStatement,
-    Statement,
-    StatementEntry,
-    parse_statement,
-    parse_statements,
-)
+from governance.register.rules.camt053 import Statement, parse_statement, parse_statements
+from governance.register.rules.camt053_entries import InvalidStatement, StatementEntry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "camt053"
 NS02 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"

@@ -8,13 +8,13 @@ import pytest
 from governance.register.rules.camt053 import (
     SUPPORTED_NAMESPACES,
     ForeignAccount,
-    InvalidStatement,
     StatementTooLarge,
     check_own_accounts,
     parse_statement,
     parse_statements,
     transaction_keys,
 )
+from governance.register.rules.camt053_entries import InvalidStatement
 
 COOP = "BE71096123456769"
 

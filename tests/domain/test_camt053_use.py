@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.register.rules.camt053 import StatementEntry
+from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.payments import EntryUse, use_of
 
 

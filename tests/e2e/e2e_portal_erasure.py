@@ -24,7 +24,7 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import erasure_requests, members
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments, shares
 
 LINK = re.compile(r"https?://\S+/link/[A-Za-z0-9_-]+")
 
@@ -51,7 +51,7 @@ def new_member(stack: Stack, first_name: str, shares_held: int) -> tuple[int, st
         with UnitOfWork(stack.settings) as uow:
             sub = shares.subscribe(uow.session, member_id=view.id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=now)
-            shares.record_payment(uow.session, subscription_id=sub.id,
+            share_payments.record_payment(uow.session, subscription_id=sub.id,
                                   amount_cents=sub.amount_cents, paid_on=brussels_date(now),
                                   actor=Actor.staff("anna"), bank_reference=f"E{view.id}")
             uow.commit()

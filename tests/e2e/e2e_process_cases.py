@@ -79,7 +79,7 @@ def _declaration(stack: Stack) -> dict[str, Any]:
     from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
     from governance.members.rules.members import MemberFacts
     from governance.members.use_cases import members
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments, shares
 
     n = next(_serial)
     now = utcnow()
@@ -91,7 +91,7 @@ def _declaration(stack: Stack) -> dict[str, Any]:
             MemberStatus.ACTIVE).id
         sub = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=1,
                                actor=Actor.staff("anna"), now=now)
-        shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
+        share_payments.record_payment(uow.session, subscription_id=sub.id, amount_cents=sub.amount_cents,
                               paid_on=now.date(), actor=Actor.staff("anna"),
                               bank_reference=f"E2E{member_id}")
         uow.commit()

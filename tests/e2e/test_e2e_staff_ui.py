@@ -230,7 +230,7 @@ def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
     from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
     from governance.members.rules.members import MemberFacts
     from governance.members.use_cases import members
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments, shares
 
     tag = secrets.token_hex(3)
     with UnitOfWork(stack.settings) as uow:
@@ -243,7 +243,7 @@ def _member(stack: Stack, name: str, shares_held: int = 0) -> int:
             now = utcnow()
             sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=now)
-            shares.record_payment(uow.session, subscription_id=sub.id,
+            share_payments.record_payment(uow.session, subscription_id=sub.id,
                                   amount_cents=sub.amount_cents, paid_on=now.date(),
                                   actor=Actor.staff("anna"), bank_reference=f"E2E{member_id}")
         uow.commit()
@@ -361,14 +361,14 @@ def test_staff_apply_a_held_over_payment_in_the_review_form(
 
     from governance.db.models import SharePayment, ShareSubscription
     from governance.kernel.rules.actor import Actor
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments, shares
 
     member_id = _member(stack, "Griet")
     now = utcnow()
     with UnitOfWork(stack.settings) as uow:  # 2 shares (60 EUR) paid 90 EUR: held
         sub = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=2,
                                actor=Actor.staff("anna"), now=now)
-        held = shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=9000,
+        held = share_payments.record_payment(uow.session, subscription_id=sub.id, amount_cents=9000,
                                      paid_on=now.date(), actor=Actor.staff("anna"),
                                      bank_reference=f"OVER-{member_id}")
         uow.commit()

@@ -90,7 +90,7 @@ def active_member(email: str, language: Any = None, shares_held: int = 3, office
     from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
     from governance.members.rules.members import MemberFacts
     from governance.members.use_cases import members
-    from governance.register.use_cases import shares
+    from governance.register.use_cases import share_payments, shares
 
     n = next(_NUMBERS)
     facts = MemberFacts(
@@ -108,7 +108,7 @@ def active_member(email: str, language: Any = None, shares_held: int = 3, office
         with UnitOfWork() as uow:
             sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                    shares=shares_held, actor=Actor.staff("anna"), now=now)
-            shares.record_payment(uow.session, subscription_id=sub.id,
+            share_payments.record_payment(uow.session, subscription_id=sub.id,
                                   amount_cents=sub.amount_cents, paid_on=brussels_date(now),
                                   actor=Actor.staff("anna"), bank_reference=f"B{member_id}")
             uow.commit()

@@ -24,7 +24,7 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments, shares, unpaid_subscriptions
 from governance.transition.rules.transition import parse_epc_payload
 from tasks.shares import issue_certificate
 
@@ -211,7 +211,7 @@ def test_an_applicant_has_no_shares_page(mail_sink) -> None:  # type: ignore[no-
 
 def _pay_and_certify(sub_id: int, cents: int, certify: bool = True) -> None:
     with UnitOfWork() as uow:
-        shares.record_payment(uow.session, subscription_id=sub_id, amount_cents=cents,
+        share_payments.record_payment(uow.session, subscription_id=sub_id, amount_cents=cents,
                               paid_on=business_today(), actor=Actor.staff("anna"),
                               bank_reference=f"B{sub_id}")
         uow.commit()
@@ -253,8 +253,8 @@ def test_a_cancelled_subscription_says_so(mail_sink) -> None:  # type: ignore[no
     client.post("/shares/subscribe", data={**_form(client), "share_class": "A", "shares": "1"})
     [sub] = _subscriptions(member_id)
     with UnitOfWork() as uow:  # the process asks staff, staff cancel
-        shares.payment_confirmation_request(uow.session, sub.id)
-        shares.apply_payment_confirmation(uow.session, subscription_id=sub.id,
+        unpaid_subscriptions.payment_confirmation_request(uow.session, sub.id)
+        unpaid_subscriptions.apply_payment_confirmation(uow.session, subscription_id=sub.id,
                                           decision={"decision": "cancel"}, staff="anna")
         uow.commit()
     text = _text(client.get(f"/shares/subscription/{sub.id}").text)
@@ -291,7 +291,7 @@ def test_a_subscription_saved_while_the_server_is_away_starts_its_process_later(
     [(deployment, parameters)] = starter.started.values()
     assert deployment == DEPLOYMENT and parameters["params"]["request_key"] == sub.request_key
     with UnitOfWork() as uow:  # the process asked staff: the page no longer starts it
-        shares.payment_confirmation_request(uow.session, sub.id)
+        unpaid_subscriptions.payment_confirmation_request(uow.session, sub.id)
         uow.commit()
     starter.back = False
     assert "Votre souscription est bien enregistrée" not in _text(client.get("/shares").text)

@@ -10,7 +10,7 @@ from test_register_changes import STAFF, holder
 
 from governance.clock import business_today, frozen_at
 from governance.db.uow import UnitOfWork
-from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases import share_changes, shares, unpaid_subscriptions
 
 # (days after subscribing, reminded that day, lapsed that day); statutes: due 10, cancel 30
 TIMELINE = [(9, 0, 0), (10, 1, 0), (11, 0, 0), (29, 0, 0), (30, 0, 1), (31, 0, 0)]
@@ -30,8 +30,8 @@ def test_reminder_and_lapse_fall_on_the_brussels_days_counted_from_the_subscript
         with frozen_at(business_clock + timedelta(days=days)), UnitOfWork() as uow:
             today = business_today()
             assert today == subscribed_on + timedelta(days=days)
-            got = shares.send_payment_reminders(uow.session, today=today, actor=STAFF)
-            gone = shares.cancel_overdue_subscriptions(uow.session, today=today, actor=STAFF)
+            got = unpaid_subscriptions.send_payment_reminders(uow.session, today=today, actor=STAFF)
+            gone = unpaid_subscriptions.cancel_overdue_subscriptions(uow.session, today=today, actor=STAFF)
             uow.commit()
         assert (len(got), len(gone)) == (reminded, lapsed), f"{days} days after subscribing"
 

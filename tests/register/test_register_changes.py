@@ -16,7 +16,7 @@ from governance.register.rules.register import (
     TransferExceedsHolding,
 )
 from governance.register.use_cases import register as store
-from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases import share_changes, share_payments, shares
 from governance.register.use_cases.register import Holding
 
 STAFF = Actor.staff("anna")
@@ -27,7 +27,7 @@ def holder(make_member, n: int, on: date = date(2026, 1, 5)) -> int:
     with UnitOfWork() as uow:
         view = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=n,
                                 actor=STAFF, now=datetime(on.year, on.month, on.day, 9, tzinfo=UTC))
-        shares.record_payment(uow.session, subscription_id=view.id, amount_cents=3000 * n,
+        share_payments.record_payment(uow.session, subscription_id=view.id, amount_cents=3000 * n,
                               paid_on=on, actor=STAFF, bank_reference=f"B{member_id}")
         uow.commit()
     return member_id

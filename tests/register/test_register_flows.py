@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from governance.clock import BRUSSELS, business_today, frozen_at
 from governance.db.models import Document, OutboxMessage
 from governance.db.uow import UnitOfWork
-from governance.register.use_cases import shares
+from governance.register.use_cases import shares, unpaid_subscriptions
 from seeding.camt import Credit, statement_xml
 
 
@@ -27,8 +27,8 @@ def test_subscription_flow_with_a_staff_confirmation_issues_and_mails_once(
     member_id = make_member()
     sub_id = start_subscription_now(member_id, "A", 2, "web:42", "anna")
     with UnitOfWork() as uow:  # the staff answer arrives before the flow asks (CLI, UI)
-        shares.payment_confirmation_request(uow.session, sub_id)
-        uow.decisions.decide(key=shares.confirmation_key(sub_id), staff="anna",
+        unpaid_subscriptions.payment_confirmation_request(uow.session, sub_id)
+        uow.decisions.decide(key=unpaid_subscriptions.confirmation_key(sub_id), staff="anna",
                                   decision={"decision": "paid", "amount_cents": 6000,
                                             "paid_on": "2026-03-05", "bank_reference": "B1"})
         uow.commit()

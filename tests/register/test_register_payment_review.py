@@ -16,7 +16,12 @@ from flows.share_payment_review import PaymentReviewParameters, share_payment_re
 from governance.db.models import RegisterEntry, SharePayment
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.register.use_cases import payment_reviews, shares
+from governance.register.use_cases import (
+    payment_reviews,
+    share_payments,
+    shares,
+    unpaid_subscriptions,
+)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")
@@ -28,10 +33,10 @@ def _held_over_payment(member_id: int) -> tuple[int, int, int]:
     with UnitOfWork() as uow:  # the older one lapses unpaid
         other = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=1,
                                  actor=STAFF, now=NOW, request_key="other")
-        shares.cancel_overdue_subscriptions(uow.session, today=date(2026, 4, 15), actor=STAFF)
+        unpaid_subscriptions.cancel_overdue_subscriptions(uow.session, today=date(2026, 4, 15), actor=STAFF)
         sub = shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=2,
                                actor=STAFF, now=datetime(2026, 4, 20, 9, 0, tzinfo=UTC))
-        outcome = shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=9000,
+        outcome = share_payments.record_payment(uow.session, subscription_id=sub.id, amount_cents=9000,
                                         paid_on=date(2026, 4, 22), actor=STAFF,
                                         bank_reference="BANK-OVER")
         uow.commit()

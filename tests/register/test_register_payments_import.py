@@ -11,7 +11,7 @@ from governance.db.models import DecisionRequest, RegisterEntry, SharePayment
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import payments, shares
+from governance.register.use_cases import payments, share_payments, shares, unpaid_subscriptions
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "camt053" / "register_payments.xml"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -69,8 +69,8 @@ def test_an_unknown_payment_assigned_by_staff_issues_the_shares(make_member) -> 
         s = uow.session
         payment = s.scalar(select(SharePayment).where(SharePayment.payer_name == "SANS REFERENCE"))
         assert payment is not None
-        outcome = shares.resolve_payment_review(
-            s, payment_id=payment.id, decision=shares.ReviewDecision.APPLY, staff="bob",
+        outcome = share_payments.resolve_payment_review(
+            s, payment_id=payment.id, decision=share_payments.ReviewDecision.APPLY, staff="bob",
             subscription_id=3)
         uow.commit()
     assert outcome.issued and outcome.subscription_id == 3
@@ -88,7 +88,7 @@ def test_a_bank_payment_closes_the_staff_request_of_a_waiting_flow_run(
         for n, member_id in zip((1, 2, 1), ids, strict=True):
             shares.subscribe(uow.session, member_id=member_id, share_class="A", shares=n,
                              actor=Actor.system("test"), now=NOW)
-        shares.payment_confirmation_request(uow.session, 1, flow_run_id=str(uuid.uuid4()))
+        unpaid_subscriptions.payment_confirmation_request(uow.session, 1, flow_run_id=str(uuid.uuid4()))
         uow.commit()
     with UnitOfWork() as uow:
         payments.import_statement(uow.session, FIXTURE.read_bytes(), actor=Actor.system("bank"))
@@ -96,6 +96,6 @@ def test_a_bank_payment_closes_the_staff_request_of_a_waiting_flow_run(
     # the run does not exist on any server: the resume fails softly, the request is closed
     assert wake_waiting_subscriptions.fn([1, 2]) == 0
     with UnitOfWork() as uow:
-        closed = uow.decisions.find(shares.confirmation_key(1))
+        closed = uow.decisions.find(unpaid_subscriptions.confirmation_key(1))
         assert closed is not None and closed.status == "decided" and closed.decided_by == "system"
-        assert uow.decisions.find(shares.confirmation_key(2)) is None
+        assert uow.decisions.find(unpaid_subscriptions.confirmation_key(2)) is None

@@ -14,8 +14,8 @@ from coopflow_cli.main import app
 from governance.db.models import ShareRefund
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.register.use_cases import refunds, shares
-from governance.register.use_cases.shares import ReviewDecision
+from governance.register.use_cases import refunds, share_payments, shares, unpaid_subscriptions
+from governance.register.use_cases.share_payments import ReviewDecision
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")
@@ -28,7 +28,7 @@ def _subscribe_and_pay(member_id: int, shares_count: int, cents: int, iban: str 
     with UnitOfWork() as uow:
         sub = shares.subscribe(uow.session, member_id=member_id, share_class="A",
                                shares=shares_count, actor=STAFF, request_key=key, now=NOW)
-        out = shares.record_payment(uow.session, subscription_id=sub.id, amount_cents=cents,
+        out = share_payments.record_payment(uow.session, subscription_id=sub.id, amount_cents=cents,
                                     paid_on=date(2026, 3, 5), actor=STAFF, bank_reference=key,
                                     payer_name="Zoë Payer", payer_iban=iban)
         uow.commit()
@@ -37,7 +37,7 @@ def _subscribe_and_pay(member_id: int, shares_count: int, cents: int, iban: str 
 
 def _review(payment_id: int, decision: ReviewDecision) -> None:
     with UnitOfWork() as uow:
-        shares.resolve_payment_review(uow.session, payment_id=payment_id, decision=decision,
+        share_payments.resolve_payment_review(uow.session, payment_id=payment_id, decision=decision,
                                       staff="anna")
         uow.commit()
 
@@ -60,7 +60,7 @@ def test_refunds_are_owed_once_and_paid_in_one_batch(make_member) -> None:
     partial, applied = _subscribe_and_pay(member, 3, 4000, PAYER, "lapse")  # 40 of 90 EUR
     _review(applied, ReviewDecision.APPLY)  # counted; the rest never comes
     with UnitOfWork() as uow:
-        lapsed = shares.cancel_overdue_subscriptions(uow.session, today=date(2026, 4, 1),
+        lapsed = unpaid_subscriptions.cancel_overdue_subscriptions(uow.session, today=date(2026, 4, 1),
                                                      actor=Actor.system("daily"))
         uow.commit()
     assert partial in lapsed

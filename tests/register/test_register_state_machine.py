@@ -29,7 +29,7 @@ from governance.register.rules.register import (
     TransferExceedsHolding,
 )
 from governance.register.use_cases import register as store
-from governance.register.use_cases import share_changes, shares
+from governance.register.use_cases import share_changes, share_payments, shares
 
 STAFF = Actor.staff("hypo")
 FAR = date(2100, 1, 1)
@@ -75,7 +75,7 @@ class RegisterMachine(RuleBasedStateMachine):
         sub_id = data.draw(st.sampled_from(sorted(self.pending)))
         member, n = self.pending[sub_id]
         with UnitOfWork() as uow:
-            outcome = shares.record_payment(
+            outcome = share_payments.record_payment(
                 uow.session, subscription_id=sub_id, amount_cents=n * 3000 + (0 if exact else 1),
                 paid_on=date(2026, 1, 20), actor=STAFF, bank_reference=self._key())
             uow.commit()

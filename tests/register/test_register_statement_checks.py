@@ -13,7 +13,8 @@ from governance.config import get_settings, reset_settings
 from governance.db.models import DecisionRequest, SharePayment, TimelineEvent
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
-from governance.register.rules.camt053 import ForeignAccount, InvalidStatement, StatementTooLarge
+from governance.register.rules.camt053 import ForeignAccount, StatementTooLarge
+from governance.register.rules.camt053_entries import InvalidStatement
 from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import payments, reversals, shares
 from seeding.camt import Credit, statement_xml

@@ -11,10 +11,11 @@ from governance.db.models import DecisionRequest, OutboxMessage, RegisterEntry
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.identifiers import parse_structured_communication
+from governance.register.rules.payments import PaymentMatch
 from governance.register.rules.register import IssueNotFullyPaid, SubscriptionStatus
 from governance.register.use_cases import register as store
-from governance.register.use_cases import shares
-from governance.register.use_cases.shares import PaymentMatch, ReviewDecision
+from governance.register.use_cases import share_payments, shares, unpaid_subscriptions
+from governance.register.use_cases.share_payments import ReviewDecision
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff("anna")
@@ -28,9 +29,9 @@ def _subscribe(member_id: int, n: int = 2, key: str | None = None) -> shares.Sub
     return view
 
 
-def _pay(sub_id: int, cents: int, ref: str = "BANK1") -> shares.PaymentOutcome:
+def _pay(sub_id: int, cents: int, ref: str = "BANK1") -> share_payments.PaymentOutcome:
     with UnitOfWork() as uow:
-        out = shares.record_payment(uow.session, subscription_id=sub_id, amount_cents=cents,
+        out = share_payments.record_payment(uow.session, subscription_id=sub_id, amount_cents=cents,
                                     paid_on=date(2026, 3, 5), actor=STAFF, bank_reference=ref)
         uow.commit()
     return out
@@ -83,7 +84,7 @@ def test_wrong_amount_is_held_for_review_never_guessed(make_member, cents, match
         assert uow.session.scalar(select(DecisionRequest.status).where(
             DecisionRequest.key == outcome.review_key)) == "open"
         assert shares.get_subscription(uow.session, view.id).paid_cents == 0
-        done = shares.resolve_payment_review(uow.session, payment_id=outcome.payment_id,
+        done = share_payments.resolve_payment_review(uow.session, payment_id=outcome.payment_id,
                                              decision=ReviewDecision.APPLY, staff="bob")
         uow.commit()
     assert done.issued is (match is PaymentMatch.OVER)
@@ -126,13 +127,13 @@ def _cancel_events() -> list[dict]:  # type: ignore[type-arg]
 def test_an_unpaid_subscription_lapses_after_the_statutes_period_once(make_member) -> None:
     view = _subscribe(make_member(), 2)  # due 2026-03-12; lapses 30 days after the request
     with UnitOfWork() as uow:
-        assert shares.cancel_overdue_subscriptions(
+        assert unpaid_subscriptions.cancel_overdue_subscriptions(
             uow.session, today=date(2026, 3, 31), actor=Actor.system("daily")) == []
-        assert shares.cancel_overdue_subscriptions(
+        assert unpaid_subscriptions.cancel_overdue_subscriptions(
             uow.session, today=date(2026, 4, 1), actor=Actor.system("daily")) == [view.id]
         uow.commit()
     with UnitOfWork() as uow:
-        assert shares.cancel_overdue_subscriptions(
+        assert unpaid_subscriptions.cancel_overdue_subscriptions(
             uow.session, today=date(2026, 4, 2), actor=Actor.system("daily")) == []
         assert shares.get_subscription(uow.session, view.id).status is SubscriptionStatus.CANCELLED
         mails = uow.session.scalars(select(OutboxMessage.template)).all()
@@ -148,17 +149,17 @@ def test_staff_cancel_a_subscription_once_and_never_one_the_bank_paid(make_membe
     cancel = {"decision": "cancel"}
     with UnitOfWork() as uow:  # what the share-subscription flow asks staff
         for sub in (cancelled, paid):
-            shares.payment_confirmation_request(uow.session, sub.id, None)
+            unpaid_subscriptions.payment_confirmation_request(uow.session, sub.id, None)
         uow.commit()
     for _ in range(2):  # the same answer twice (a resumed run): one cancellation
         with UnitOfWork() as uow:
-            status = shares.apply_payment_confirmation(
+            status = unpaid_subscriptions.apply_payment_confirmation(
                 uow.session, subscription_id=cancelled.id, decision=cancel, staff="anna")
             uow.commit()
         assert status is SubscriptionStatus.CANCELLED
     _pay(paid.id, 6000)
     with UnitOfWork() as uow:
-        status = shares.apply_payment_confirmation(
+        status = unpaid_subscriptions.apply_payment_confirmation(
             uow.session, subscription_id=paid.id, decision=cancel, staff="anna")
         uow.commit()
     assert status is SubscriptionStatus.ISSUED

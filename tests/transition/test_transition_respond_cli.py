@@ -14,7 +14,7 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
 from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments
 from governance.transition.use_cases import transition as campaigns
 
 
@@ -30,7 +30,7 @@ def test_answers_are_recorded_and_a_payer_cannot_resign_here(coop_env) -> None:
     with UnitOfWork() as uow:
         letters = campaigns.prepare_invitations(uow, campaign.id, 10, actor)
     with UnitOfWork() as uow:
-        shares.record_payment(uow.session, subscription_id=letters[2].subscription_id,
+        share_payments.record_payment(uow.session, subscription_id=letters[2].subscription_id,
                               amount_cents=3000, paid_on=date(2026, 12, 5), actor=actor,
                               bank_reference="B1")
         uow.commit()

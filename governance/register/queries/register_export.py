@@ -4,6 +4,7 @@ shares and payments, and the dated transfers. The national number is never read.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -61,26 +62,7 @@ def extract(session: Session, as_at: date, share_class: str | None = None) -> Ex
         statutes.share_class(share_class)  # raises the staff-readable error
     codes = {c.code for c in classes}
     holdings = [h for h in store.holdings_as_at(session, as_at) if h.share_class in codes]
-    transfers = (
-        session.execute(
-            select(
-                RegisterEntry.effective_on,
-                RegisterEntry.share_class,
-                RegisterEntry.shares,
-                RegisterEntry.member_id,
-                RegisterEntry.counterparty_id,
-                RegisterEntry.sequence,
-            )
-            .where(
-                RegisterEntry.kind == EntryKind.TRANSFER,
-                RegisterEntry.effective_on <= as_at,
-                RegisterEntry.share_class.in_(codes),
-            )
-            .order_by(RegisterEntry.effective_on, RegisterEntry.sequence)
-        )
-        .tuples()
-        .all()
-    )
+    transfers = _transfers(session, as_at, codes)
     ids = {h.member_id for h in holdings}
     ids.update(m for t in transfers for m in (t[3], t[4]) if m is not None)
     people = _people(session, ids)
@@ -118,6 +100,33 @@ def extract(session: Session, as_at: date, share_class: str | None = None) -> Ex
             if receiver is not None
         ],
         last_sequence=int(last or 0),
+    )
+
+
+def _transfers(
+    session: Session, as_at: date, codes: set[str]
+) -> Sequence[tuple[date, str, int, int, int | None, int]]:
+    """Dated transfers up to `as_at` in these classes: on, class, shares, giver, receiver,
+    sequence (in register order)."""
+    return (
+        session.execute(
+            select(
+                RegisterEntry.effective_on,
+                RegisterEntry.share_class,
+                RegisterEntry.shares,
+                RegisterEntry.member_id,
+                RegisterEntry.counterparty_id,
+                RegisterEntry.sequence,
+            )
+            .where(
+                RegisterEntry.kind == EntryKind.TRANSFER,
+                RegisterEntry.effective_on <= as_at,
+                RegisterEntry.share_class.in_(codes),
+            )
+            .order_by(RegisterEntry.effective_on, RegisterEntry.sequence)
+        )
+        .tuples()
+        .all()
     )
 
 

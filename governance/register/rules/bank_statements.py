@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from governance.register.rules.camt053 import InvalidStatement, Statement
+from governance.register.rules.camt053 import Statement
+from governance.register.rules.camt053_entries import InvalidStatement
 
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 

@@ -1,30 +1,36 @@
 """Read an ISO 20022 camt.053 bank statement (versions .001.02 to .001.08 and later).
 
-Pure: takes the file's bytes, returns data. Elements are matched by local name so that every
-namespace version reads the same way. The XML parser never resolves entities, never touches the
-network, and a document that carries a DTD is refused outright.
+Pure: takes the file's bytes, returns data (each entry is read by `camt053_entries`). Elements
+are matched by local name so that every namespace version reads the same way. The XML parser
+never resolves entities, never touches the network, and a document that carries a DTD is
+refused outright.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 
 from lxml import etree
 from lxml.etree import _Element
 
-from governance.kernel.rules.errors import RuleViolation
-from governance.kernel.rules.identifiers import parse_structured_communication
+from governance.register.rules.camt053_entries import (
+    InvalidStatement,
+    StatementEntry,
+    children,
+    compact_iban,
+    entry_rows,
+    find,
+    local_name,
+    parse_datetime,
+    text,
+)
 
 __all__ = [
     "SUPPORTED_NAMESPACES",
     "ForeignAccount",
-    "InvalidStatement",
     "Statement",
-    "StatementEntry",
     "StatementTooLarge",
     "check_own_accounts",
     "parse_statement",
@@ -37,15 +43,6 @@ __all__ = [
 SUPPORTED_NAMESPACES = tuple(
     f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version:02d}" for version in range(2, 9)
 )
-
-
-class InvalidStatement(RuleViolation):
-    """The uploaded file is not a readable camt.053 bank statement."""
-
-    code = "invalid_statement"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="statement")
 
 
 class StatementTooLarge(InvalidStatement):
@@ -61,34 +58,6 @@ class ForeignAccount(InvalidStatement):
 
 
 @dataclass(frozen=True, slots=True)
-class StatementEntry:
-    """One movement; a batch-booked entry gives one StatementEntry per transaction.
-
-    `structured_reference` holds the 12 digits of a valid Belgian structured communication, taken
-    from `RmtInf/Strd` (SCOR, issuer BBA) or else found in the free text. `entry_index` (position
-    of the `Ntry` in the statement) and `transaction_index` (position of the `TxDtls` in the entry)
-    make a key that is unique within a statement even when a batch shares one bank reference.
-    `booked` is False for entries whose status is not BOOK (PDNG, INFO), which some banks add.
-    """
-
-    bank_reference: str | None
-    booking_date: date
-    value_date: date | None
-    amount_cents: int
-    currency: str
-    credit: bool
-    reversal: bool
-    structured_reference: str | None
-    unstructured: str | None
-    debtor_name: str | None
-    debtor_iban: str | None
-    end_to_end_id: str | None = None
-    entry_index: int = 0
-    transaction_index: int = 0
-    booked: bool = True
-
-
-@dataclass(frozen=True, slots=True)
 class Statement:
     """One `Stmt` of a camt.053 file: an account's movements over a period (usually one day)."""
 
@@ -96,244 +65,6 @@ class Statement:
     statement_id: str
     created_at: datetime | None
     entries: list[StatementEntry] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- XML helpers
-
-
-def _local(element: _Element) -> str:
-    tag = element.tag
-    if not isinstance(tag, str):  # comments, processing instructions
-        return ""
-    return str(etree.QName(tag).localname)
-
-
-def _children(element: _Element, name: str) -> Iterator[_Element]:
-    for child in element:
-        if _local(child) == name:
-            yield child
-
-
-def _find(element: _Element | None, *path: str) -> _Element | None:
-    current = element
-    for name in path:
-        if current is None:
-            return None
-        current = next(_children(current, name), None)
-    return current
-
-
-def _find_all(element: _Element | None, *path: str) -> list[_Element]:
-    if element is None:
-        return []
-    found = [element]
-    for name in path:
-        found = [child for parent in found for child in _children(parent, name)]
-    return found
-
-
-def _text(element: _Element | None, *path: str) -> str | None:
-    node = _find(element, *path)
-    if node is None or node.text is None:
-        return None
-    value = node.text.strip()
-    return value or None
-
-
-def _first_text(element: _Element | None, *paths: tuple[str, ...]) -> str | None:
-    for path in paths:
-        value = _text(element, *path)
-        if value is not None:
-            return value
-    return None
-
-
-# --------------------------------------------------------------------------- value parsing
-
-
-def _parse_date(node: _Element | None, where: str, what: str) -> date | None:
-    """`Dt` (a date) or `DtTm` (a date-time) under a date-and-date-time choice element."""
-    if node is None:
-        return None
-    raw = _text(node, "Dt")
-    if raw is not None:
-        try:
-            return date.fromisoformat(raw[:10])
-        except ValueError:
-            raise InvalidStatement(f"{where}: the {what} {raw!r} is not a valid date") from None
-    raw = _text(node, "DtTm")
-    if raw is not None:
-        return _parse_datetime(raw, where, what).date()
-    return None
-
-
-def _parse_datetime(raw: str, where: str, what: str) -> datetime:
-    try:
-        return datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidStatement(
-            f"{where}: the {what} {raw!r} is not a valid date and time"
-        ) from None
-
-
-def _parse_amount(node: _Element, where: str) -> tuple[int, str]:
-    raw = (node.text or "").strip()
-    currency = (node.get("Ccy") or "").strip().upper()
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidStatement(f"{where}: the amount {raw!r} is not a number") from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidStatement(f"{where}: the amount {raw!r} is not a valid amount")
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise InvalidStatement(f"{where}: the amount {raw!r} has more than two decimals")
-    if len(currency) != 3 or not currency.isalpha():
-        raise InvalidStatement(f"{where}: the amount {raw!r} has no valid currency (Ccy)")
-    return int(cents), currency
-
-
-def _parse_bool(raw: str | None) -> bool:
-    return raw is not None and raw.strip().lower() in ("true", "1")
-
-
-def _credit(raw: str | None, what: str) -> bool:
-    if raw == "CRDT":
-        return True
-    if raw == "DBIT":
-        return False
-    raise InvalidStatement(f"{what}: the credit/debit indicator {raw!r} is not CRDT or DBIT")
-
-
-def _compact_iban(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    compact = "".join(raw.split()).upper()
-    return compact or None
-
-
-# --------------------------------------------------------------------------- remittance
-
-
-def _structured_reference(tx: _Element | None) -> str | None:
-    """The Belgian structured communication from `RmtInf/Strd/CdtrRefInf` (SCOR, issuer BBA)."""
-    for strd in _find_all(tx, "RmtInf", "Strd"):
-        for ref_inf in _children(strd, "CdtrRefInf"):
-            code = _first_text(ref_inf, ("Tp", "CdOrPrtry", "Cd"), ("Tp", "CdOrPrtry", "Prtry"))
-            issuer = _text(ref_inf, "Tp", "Issr")
-            ref = _text(ref_inf, "Ref")
-            if ref is None or (code is not None and code.upper() != "SCOR"):
-                continue
-            if issuer is not None and issuer.upper() != "BBA":
-                continue  # e.g. ISO 11649 "RF" creditor references
-            found = parse_structured_communication(ref)
-            if found is not None:
-                return found
-    return None
-
-
-def _unstructured(tx: _Element | None) -> list[str]:
-    lines: list[str] = []
-    for node in _find_all(tx, "RmtInf", "Ustrd"):
-        if node.text and node.text.strip():
-            lines.append(node.text.strip())
-    return lines
-
-
-def _additional_info(tx: _Element | None) -> list[str]:
-    return [
-        node.text.strip()
-        for node in _find_all(tx, "RmtInf", "Strd", "AddtlRmtInf")
-        if node.text and node.text.strip()
-    ]
-
-
-def _reference_from_text(lines: list[str]) -> str | None:
-    if not lines:
-        return None
-    # Banks cut long communications into 35- or 140-character lines; try both joins.
-    return parse_structured_communication(" ".join(lines)) or parse_structured_communication(
-        "".join(lines)
-    )
-
-
-# --------------------------------------------------------------------------- entries
-
-
-def _party_name(tx: _Element | None, role: str) -> str | None:
-    # camt.053.001.02-.07: RltdPties/Dbtr/Nm; .08 and later: RltdPties/Dbtr/Pty/Nm
-    return _first_text(tx, ("RltdPties", role, "Nm"), ("RltdPties", role, "Pty", "Nm"))
-
-
-def _entry_rows(entry: _Element, entry_index: int, statement_id: str) -> list[StatementEntry]:
-    where = f"entry {entry_index + 1} of statement {statement_id}"
-    amount_node = _find(entry, "Amt")
-    if amount_node is None:
-        raise InvalidStatement(f"{where} has no amount")
-    entry_cents, entry_currency = _parse_amount(amount_node, where)
-    entry_credit = _credit(_text(entry, "CdtDbtInd"), where)
-    reversal = _parse_bool(_text(entry, "RvslInd"))
-    # .02-.04: <Sts>BOOK</Sts>; .05 and later: <Sts><Cd>BOOK</Cd></Sts>
-    status = _first_text(entry, ("Sts", "Cd"), ("Sts", "Prtry"), ("Sts",))
-    booked = status is None or status.upper() == "BOOK"
-    booking = _parse_date(_find(entry, "BookgDt"), where, "booking date")
-    value = _parse_date(_find(entry, "ValDt"), where, "value date")
-    booking_date = booking or value
-    if booking_date is None:
-        raise InvalidStatement(f"{where} has neither a booking date nor a value date")
-    entry_ref = _text(entry, "AcctSvcrRef")
-
-    transactions: list[_Element | None] = list(_find_all(entry, "NtryDtls", "TxDtls"))
-    if not transactions:
-        transactions = [None]
-    rows: list[StatementEntry] = []
-    for tx_index, tx in enumerate(transactions):
-        cents, currency = entry_cents, entry_currency
-        # With a single transaction the entry amount is what was booked on the account; a
-        # batch entry is split into its transactions, each with its own amount.
-        if tx is not None and len(transactions) > 1:
-            tx_amount = _find(tx, "AmtDtls", "TxAmt", "Amt")
-            if tx_amount is None:
-                tx_amount = _find(tx, "Amt")
-            if tx_amount is not None:
-                cents, currency = _parse_amount(tx_amount, f"transaction {tx_index + 1} of {where}")
-        tx_indicator = _text(tx, "CdtDbtInd")
-        credit = _credit(tx_indicator, where) if tx_indicator is not None else entry_credit
-        lines = _unstructured(tx)
-        if not lines:
-            # No RmtInf/Ustrd: some banks only fill the additional information fields.
-            extra = _text(tx, "AddtlTxInf")
-            if extra is None and len(transactions) == 1:
-                extra = _text(entry, "AddtlNtryInf")
-            lines = [extra] if extra is not None else []
-        structured = _structured_reference(tx) or _reference_from_text(lines + _additional_info(tx))
-        rows.append(
-            StatementEntry(
-                bank_reference=_text(tx, "Refs", "AcctSvcrRef") or entry_ref,
-                booking_date=booking_date,
-                value_date=value,
-                amount_cents=cents,
-                currency=currency,
-                credit=credit,
-                reversal=reversal,
-                structured_reference=structured,
-                unstructured=" ".join(lines) if lines else None,
-                debtor_name=_party_name(tx, "Dbtr"),
-                debtor_iban=_compact_iban(_text(tx, "RltdPties", "DbtrAcct", "Id", "IBAN")),
-                end_to_end_id=_end_to_end_id(tx),
-                entry_index=entry_index,
-                transaction_index=tx_index,
-                booked=booked,
-            )
-        )
-    return rows
-
-
-def _end_to_end_id(tx: _Element | None) -> str | None:
-    value = _text(tx, "Refs", "EndToEndId")
-    if value is None or value.upper() == "NOTPROVIDED":
-        return None
-    return value
 
 
 # --------------------------------------------------------------------------- document
@@ -386,10 +117,10 @@ def _statements_root(root: _Element) -> _Element:
             f"this is a camt.{kind} file, not a camt.053 bank statement; "
             "download the end-of-day statement (camt.053) from the bank"
         )
-    body = _find(root, "BkToCstmrStmt") if _local(root) == "Document" else None
+    body = find(root, "BkToCstmrStmt") if local_name(root) == "Document" else None
     if body is None:
         raise InvalidStatement(
-            f"this XML file is not a camt.053 bank statement (it starts with <{_local(root)}>"
+            f"this XML file is not a camt.053 bank statement (it starts with <{local_name(root)}>"
             + (f" in namespace {namespace}" if namespace else "")
             + ")"
         )
@@ -403,20 +134,20 @@ def _statements_root(root: _Element) -> _Element:
 
 
 def _statement(node: _Element, created_fallback: datetime | None) -> Statement:
-    statement_id = _text(node, "Id")
+    statement_id = text(node, "Id")
     if statement_id is None:
         raise InvalidStatement("a statement in the file has no identifier (Stmt/Id)")
-    created_raw = _text(node, "CreDtTm")
+    created_raw = text(node, "CreDtTm")
     created_at = (
-        _parse_datetime(created_raw, f"statement {statement_id}", "creation date")
+        parse_datetime(created_raw, f"statement {statement_id}", "creation date")
         if created_raw is not None
         else created_fallback
     )
     entries: list[StatementEntry] = []
-    for index, entry in enumerate(_children(node, "Ntry")):
-        entries.extend(_entry_rows(entry, index, statement_id))
+    for index, entry in enumerate(children(node, "Ntry")):
+        entries.extend(entry_rows(entry, index, statement_id))
     return Statement(
-        account_iban=_compact_iban(_text(node, "Acct", "Id", "IBAN")),
+        account_iban=compact_iban(text(node, "Acct", "Id", "IBAN")),
         statement_id=statement_id,
         created_at=created_at,
         entries=entries,
@@ -440,11 +171,11 @@ def parse_statements(data: bytes, *, max_bytes: int | None = None) -> list[State
         check_size(len(data), max_bytes)
     root = _parse_xml(data)
     body = _statements_root(root)
-    header_raw = _text(body, "GrpHdr", "CreDtTm")
+    header_raw = text(body, "GrpHdr", "CreDtTm")
     header_created = (
-        _parse_datetime(header_raw, "file header", "creation date") if header_raw else None
+        parse_datetime(header_raw, "file header", "creation date") if header_raw else None
     )
-    statements = [_statement(node, header_created) for node in _children(body, "Stmt")]
+    statements = [_statement(node, header_created) for node in children(body, "Stmt")]
     if not statements:
         raise InvalidStatement("the camt.053 file contains no statement (Stmt)")
     return statements

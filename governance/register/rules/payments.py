@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from governance.register.rules.camt053 import StatementEntry
+from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.register import SubscriptionStatus
 
 

@@ -86,18 +86,7 @@ def check_row(
     if rule is not None and shares is not None and shares < rule.minimum_shares:
         bad("shares", f"at least {rule.minimum_shares} share(s) per subscription")
     paid = _int(value["paid_cents"], "paid_cents", bad, minimum=0)
-    subscribed_on = paid_on = None
-    try:
-        subscribed_on = iso_date(value["subscribed_on"])
-    except ValueError:
-        bad("subscribed_on", f"'{value['subscribed_on']}' is not a date YYYY-MM-DD")
-    if value["paid_on"]:
-        try:
-            paid_on = iso_date(value["paid_on"])
-        except ValueError:
-            bad("paid_on", f"'{value['paid_on']}' is not a date YYYY-MM-DD (or empty)")
-    if paid_on and subscribed_on and paid_on < subscribed_on:
-        bad("paid_on", "is before subscribed_on")
+    subscribed_on, paid_on = _dates(value, bad)
     if rule is not None and shares is not None and paid is not None:
         due = shares * rule.nominal_cents
         if value["paid_on"] and paid != due:
@@ -121,6 +110,25 @@ def check_row(
         subscribed_on,
         paid_on,
     ), []
+
+
+def _dates(
+    value: Mapping[str, str], bad: Callable[[str, str], None]
+) -> tuple[date | None, date | None]:
+    """The subscription date and the payment date (empty: not paid), the payment not before."""
+    subscribed_on = paid_on = None
+    try:
+        subscribed_on = iso_date(value["subscribed_on"])
+    except ValueError:
+        bad("subscribed_on", f"'{value['subscribed_on']}' is not a date YYYY-MM-DD")
+    if value["paid_on"]:
+        try:
+            paid_on = iso_date(value["paid_on"])
+        except ValueError:
+            bad("paid_on", f"'{value['paid_on']}' is not a date YYYY-MM-DD (or empty)")
+    if paid_on and subscribed_on and paid_on < subscribed_on:
+        bad("paid_on", "is before subscribed_on")
+    return subscribed_on, paid_on
 
 
 def _int(raw: str, column: str, bad: Callable[[str, str], None], minimum: int) -> int | None:

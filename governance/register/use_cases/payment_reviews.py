@@ -14,7 +14,7 @@ from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.decisions import DecisionStatus
 from governance.kernel.rules.errors import NotFound, RuleViolation
 from governance.register.rules.register import PaymentStatus
-from governance.register.use_cases import shares
+from governance.register.use_cases import share_payments
 
 PROCESS = "share-payment-review"
 
@@ -40,9 +40,9 @@ def _payment(uow: UnitOfWork, payment_id: int) -> SharePayment:
 
 
 def _review(uow: UnitOfWork, payment: SharePayment) -> PaymentReview:
-    key = payment.review_key or shares.review_key(payment.id)
+    key = payment.review_key or share_payments.review_key(payment.id)
     request = uow.decisions.find(key)
-    outcome = shares.payment_outcome(uow.session, payment)
+    outcome = share_payments.payment_outcome(uow.session, payment)
     return PaymentReview(
         payment_id=payment.id,
         key=key,
@@ -61,7 +61,7 @@ def open_for_run(uow: UnitOfWork, payment_id: int, flow_run_id: str | None) -> P
     payment = _payment(uow, payment_id)
     if payment.review_key is None and payment.status != PaymentStatus.HELD:
         raise NotFound(f"payment {payment_id} was never held for review", field="payment_id")
-    key = payment.review_key or shares.review_key(payment.id)
+    key = payment.review_key or share_payments.review_key(payment.id)
     if flow_run_id:
         uow.decisions.link_run(key, flow_run_id)
         uow.commit()
@@ -79,10 +79,10 @@ def decide(
     """Carry out the answer (idempotent); an answer the rules refuse changes nothing but the
     count of refused answers and the reason, shown on the next form."""
     try:
-        shares.resolve_payment_review(
+        share_payments.resolve_payment_review(
             uow.session,
             payment_id=payment_id,
-            decision=shares.ReviewDecision(decision),
+            decision=share_payments.ReviewDecision(decision),
             staff=staff,
             subscription_id=subscription_id,
         )

@@ -22,16 +22,16 @@ from governance.kernel.rules.actor import Actor
 from governance.register.rules import register as rules
 from governance.register.rules.camt053 import (
     Statement,
-    StatementEntry,
     check_own_accounts,
     check_size,
     parse_statements,
     transaction_keys,
 )
+from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.payments import EntryUse, PaymentMatch, use_of
 from governance.register.rules.register import PaymentStatus
 from governance.register.use_cases import register as store
-from governance.register.use_cases import reversals, shares
+from governance.register.use_cases import reversals, share_payments
 
 
 @dataclass
@@ -146,11 +146,11 @@ def _record(
         )
         session.add(payment)
         session.flush()
-        shares.open_review(session, payment, None, PaymentMatch.UNKNOWN)
+        share_payments.open_review(session, payment, None, PaymentMatch.UNKNOWN)
         report.count(PaymentMatch.UNKNOWN)
-        report.review_keys.append(shares.review_key(payment.id))
+        report.review_keys.append(share_payments.review_key(payment.id))
         return
-    outcome = shares.record_payment(
+    outcome = share_payments.record_payment(
         session,
         subscription_id=sub.id,
         amount_cents=entry.amount_cents,

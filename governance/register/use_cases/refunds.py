@@ -1,6 +1,7 @@
 """Money the cooperative owes back outside a resignation, paid by the SEPA repayment batch:
 a payment refunded on review, the excess of an over-payment, what a cancelled subscription
-had received. Each is owed once (by its source key) and paid once (its batch)."""
+had received. Each is owed once (by its source key) and paid once (its batch). The batch
+also pays the resignations' repayments (`repayment_batch`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from schwifty.exceptions import SchwiftyException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance.db.models import Member, SharePayment, ShareRefund, ShareSubscription
+from governance.db.models import Member, Resignation, SharePayment, ShareRefund, ShareSubscription
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import InvalidTransition, NotFound, RuleViolation
-from governance.register.rules.register import PaymentStatus, RefundStatus
+from governance.register.rules.register import PaymentStatus, RefundStatus, ResignationStatus
+from governance.register.use_cases import register as store
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,14 @@ def owe(
     member_id: int | None = None,
     payment_id: int | None = None,
     subscription_id: int | None = None,
-) -> ShareRefund | None:
+) -> int | None:
     """Record money to pay back (in the caller's transaction); the same source key again, or
-    nothing to pay, records nothing."""
+    nothing to pay, records nothing. Returns the refund's id (None: nothing to pay)."""
     if amount_cents <= 0:
         return None
     existing = session.scalar(select(ShareRefund).where(ShareRefund.source_key == source_key))
     if existing is not None:
-        return existing
+        return existing.id
     account = _usable(iban)
     refund = ShareRefund(
         source_key=source_key,
@@ -82,7 +85,7 @@ def owe(
         member_id=member_id,
         details={"amount_cents": amount_cents, "reason": reason},
     )
-    return refund
+    return refund.id
 
 
 def _payer(session: Session, payment: SharePayment, member_id: int | None) -> str:
@@ -100,7 +103,7 @@ def owe_payment(
     reason: str,
     actor: Actor,
     member_id: int | None,
-) -> ShareRefund | None:
+) -> int | None:
     """Pay back (part of) a payment to the account it came from."""
     return owe(
         session,
@@ -116,7 +119,7 @@ def owe_payment(
     )
 
 
-def owe_cancelled(session: Session, sub: ShareSubscription, actor: Actor) -> ShareRefund | None:
+def owe_cancelled(session: Session, sub: ShareSubscription, actor: Actor) -> int | None:
     """What a cancelled subscription had received, to the account of its last payment."""
     last = session.scalar(
         select(SharePayment)
@@ -139,14 +142,14 @@ def owe_cancelled(session: Session, sub: ShareSubscription, actor: Actor) -> Sha
     )
 
 
-def batch_exists(session: Session, batch_id: str) -> bool:
+def _batch_exists(session: Session, batch_id: str) -> bool:
     return (
         session.scalar(select(ShareRefund.id).where(ShareRefund.batch_id == batch_id).limit(1))
         is not None
     )
 
 
-def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> list[Transfer]:
+def _batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> list[Transfer]:
     """Put every refund due in batch `batch_id`; a batch already written (`closed`) gives
     the same transfers again and takes nothing new."""
     wanted = (
@@ -181,19 +184,36 @@ def batch(session: Session, batch_id: str, actor: Actor, *, closed: bool) -> lis
     return out
 
 
-def waiting_for_iban(session: Session) -> list[ShareRefund]:
+@dataclass(frozen=True)
+class RefundView:
+    """A refund as staff see it: to whom, why, how much, to which account ("" for none yet)."""
+
+    id: int
+    member_id: int | None
+    name: str
+    reason: str
+    amount_cents: int
+    iban: str
+
+    @classmethod
+    def of(cls, row: ShareRefund) -> RefundView:
+        return cls(row.id, row.member_id, row.name, row.reason, row.amount_cents, row.iban)
+
+
+def waiting_for_iban(session: Session) -> list[RefundView]:
     """Refunds staff must complete with an account number."""
-    return list(
-        session.scalars(
-            select(ShareRefund)
-            .where(ShareRefund.status == RefundStatus.NO_IBAN)
-            .order_by(ShareRefund.id)
-        )
+    rows = session.scalars(
+        select(ShareRefund)
+        .where(ShareRefund.status == RefundStatus.NO_IBAN)
+        .order_by(ShareRefund.id)
     )
+    return [RefundView.of(row) for row in rows]
 
 
-def give_iban(session: Session, refund_id: int, iban: str, staff: str) -> ShareRefund:
-    """Staff complete a refund waiting for an account number; it goes in the next batch."""
+def give_iban(uow: UnitOfWork, refund_id: int, iban: str, staff: str) -> RefundView:
+    """Staff complete a refund waiting for an account number; it goes in the next batch.
+    Commits."""
+    session = uow.session
     refund = session.get(ShareRefund, refund_id)
     if refund is None:
         raise NotFound(f"there is no refund {refund_id}", field="refund_id")
@@ -212,4 +232,62 @@ def give_iban(session: Session, refund_id: int, iban: str, staff: str) -> ShareR
         subject_id=refund.id,
         member_id=refund.member_id,
     )
-    return refund
+    view = RefundView.of(refund)
+    uow.commit()
+    return view
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def repayment_batch(uow: UnitOfWork, *, batch_id: str, actor: Actor) -> list[Transfer]:
+    """Put every repayment due (shares cancelled, IBAN known) and every refund due in batch
+    `batch_id`; calling again with the same id returns the same batch and adds nothing (what
+    fell due since waits for the next batch: a file already sent to the bank is never changed,
+    and the bank refuses a second file with the same message id). Commits."""
+    session = uow.session
+    store.lock_head(session)
+    closed = (
+        _batch_exists(session, batch_id)
+        or session.scalar(select(Resignation.id).where(Resignation.batch_id == batch_id).limit(1))
+        is not None
+    )
+    new_due = (
+        (Resignation.status == ResignationStatus.CANCELLED)
+        & Resignation.batch_id.is_(None)
+        & (Resignation.iban != "")
+        & (Resignation.repayment_cents > 0)
+    )
+    due = session.scalars(
+        select(Resignation)
+        .where(Resignation.batch_id == batch_id if closed else new_due)
+        .order_by(Resignation.id)
+    ).all()
+    out = []
+    for row in due:
+        member = session.get(Member, row.member_id)
+        if member is None:
+            raise NotFound(f"there is no member with id {row.member_id}", field="member_id")
+        if row.batch_id is None:
+            row.batch_id = batch_id
+            row.status = ResignationStatus.IN_BATCH
+            TimelineRepository(session).record(
+                actor=actor,
+                action="repayment_batched",
+                subject_type="share_resignation",
+                subject_id=row.id,
+                member_id=row.member_id,
+                details={"batch": batch_id, "amount_cents": row.repayment_cents},
+            )
+        out.append(
+            Transfer(
+                f"REPAY{row.id}",
+                member.display_name,
+                row.iban,
+                row.repayment_cents,
+                f"Repayment shares {row.member_id}-{row.id}",
+            )
+        )
+    transfers = out + _batch(session, batch_id, actor, closed=closed)
+    uow.commit()
+    return transfers

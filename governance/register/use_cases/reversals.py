@@ -3,7 +3,8 @@
 A reversal is never applied by itself: shares issued on the reversed credit stay issued until
 staff decide (ask the member to pay again, or cancel through the register's processes). Each
 reversal becomes one staff decision (in `coop inbox`) and a timeline event; the same reversal
-seen in a second statement is recognised by its stable identity. Never commits.
+seen in a second statement is recognised by its stable identity. Only staff closing a
+reversal (`mark_handled`) commits; the rest works in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from sqlalchemy.orm import Session
 from governance.db.models import SharePayment, ShareSubscription
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import NotFound
-from governance.register.rules.camt053 import Statement, StatementEntry
+from governance.register.rules.camt053 import Statement
+from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.register import InvalidEntry, SubscriptionStatus
 from governance.register.use_cases import register as store
 
@@ -29,7 +32,7 @@ def review_key(transaction_key: str) -> str:
     return f"{PROCESS}:{transaction_key}"
 
 
-def reversed_payment(session: Session, entry: StatementEntry) -> SharePayment | None:
+def _reversed_payment(session: Session, entry: StatementEntry) -> SharePayment | None:
     """The recorded payment this reversal takes back: same amount and the same structured
     communication, else the same bank reference; the latest one."""
     if entry.structured_reference is None and entry.bank_reference is None:
@@ -86,7 +89,7 @@ def record(
     store.lock_head(session)  # two imports of the same reversal: the second one waits
     if DecisionRepository(session).find(key) is not None:
         return None
-    payment = reversed_payment(session, entry)
+    payment = _reversed_payment(session, entry)
     sub = (
         session.get(ShareSubscription, payment.subscription_id)
         if payment is not None and payment.subscription_id is not None
@@ -118,13 +121,14 @@ def record(
     return key
 
 
-def mark_handled(session: Session, *, key: str, staff: str, note: str) -> None:
+def mark_handled(uow: UnitOfWork, *, key: str, staff: str, note: str) -> None:
     """Staff have dealt with a reversal (asked the member to pay again, cancelled the shares,
-    or found nothing to do): close its decision, with what was done."""
+    or found nothing to do): close its decision, with what was done. Commits."""
     if not key.startswith(f"{PROCESS}:"):
         raise NotFound(f"'{key}' is not a bank reversal to review", field="key")
     if not note.strip():
         raise InvalidEntry("say what was done about the reversal", field="note")
-    DecisionRepository(session).decide(
+    uow.decisions.decide(
         key=key, decision={"decision": "handled", "note": note.strip()}, staff=staff
     )
+    uow.commit()

@@ -9,7 +9,7 @@ Does not commit (the caller's unit of work does).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,16 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
-from governance.db.models import Member, ShareSubscription
+from governance.db.models import Member, RegisterHead, ShareSubscription
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.kernel.rules.actor import Actor
+from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.errors import NotFound
-from governance.kernel.rules.identifiers import structured_communication
 from governance.register.rules import register as rules
-from governance.register.rules.register import EntryKind, SubscriptionStatus
+from governance.register.rules.register import SubscriptionStatus
 from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry
-from governance.register.use_cases.shares import SubscriptionView, brussels_today
+from governance.register.use_cases.shares import (
+    SubscriptionView,
+    brussels_today,
+    structured_digits,
+    subscription_entry,
+)
 from governance.statutes import get_statutes
 
 
@@ -66,16 +70,7 @@ def subscribe_many(
     statutes = get_statutes()
     klass = statutes.share_class(share_class)
     amount = rules.subscription_amount(shares, klass.nominal_value_cents, klass.minimum_shares)
-    people = {
-        m.id: m
-        for m in session.scalars(select(Member).where(Member.id.in_([r.member_id for r in todo])))
-    }
-    for r in todo:
-        member = people.get(r.member_id)
-        if member is None:
-            raise NotFound(f"there is no member with id {r.member_id}", field="member_id")
-        rules.check_may_subscribe(r.member_id, member.status)
-        rules.check_class_open(share_class, member.kind, klass.allowed_kinds)
+    _check_members(session, todo, share_class, klass.allowed_kinds)
     today = brussels_today(now)
     created = [
         ShareSubscription(
@@ -93,36 +88,60 @@ def subscribe_many(
         for r in todo
     ]
     if created:
-        session.add_all(created)
-        session.flush()
-        for sub in created:
-            ogm = structured_communication(rules.structured_base(sub.id))
-            sub.structured_communication = "".join(ch for ch in ogm if ch.isdigit())
-        store.append(
-            session,
-            head,
-            [
-                NewEntry(
-                    EntryKind.SUBSCRIPTION,
-                    today,
-                    sub.member_id,
-                    share_class,
-                    shares,
-                    amount,
-                    subscription_id=sub.id,
-                )
-                for sub in created
-            ],
-        )
-        details = {"share_class": share_class, "shares": shares, "amount_cents": amount}
-        TimelineRepository(session).record_many(
-            actor=actor,
-            action="shares_subscribed",
-            occurred_at=now,
-            events=(
-                NewEvent(sub.member_id, "share_subscription", sub.id, dict(details))
-                for sub in created
-            ),
-        )
+        _record(session, head, created, actor=actor, now=now)
         found.update({sub.request_key: sub for sub in created if sub.request_key})
     return {key: SubscriptionView.of(found[key]) for key in keys}
+
+
+def _check_members(
+    session: Session,
+    todo: Sequence[SubscriptionRequest],
+    share_class: str,
+    allowed_kinds: Iterable[MemberKind],
+) -> None:
+    """Refuse the batch when one of its members is unknown or may not subscribe to the class."""
+    people = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.id.in_([r.member_id for r in todo])))
+    }
+    for r in todo:
+        member = people.get(r.member_id)
+        if member is None:
+            raise NotFound(f"there is no member with id {r.member_id}", field="member_id")
+        rules.check_may_subscribe(r.member_id, member.status)
+        rules.check_class_open(share_class, member.kind, allowed_kinds)
+
+
+def _record(
+    session: Session,
+    head: RegisterHead,
+    created: list[ShareSubscription],
+    *,
+    actor: Actor,
+    now: datetime | None,
+) -> None:
+    """Insert the new subscriptions with their communications, one chained append of their
+    SUBSCRIPTION entries, and a timeline event each."""
+    session.add_all(created)
+    session.flush()
+    for sub in created:
+        sub.structured_communication = structured_digits(sub.id)
+    store.append(session, head, [subscription_entry(sub) for sub in created])
+    TimelineRepository(session).record_many(
+        actor=actor,
+        action="shares_subscribed",
+        occurred_at=now,
+        events=(
+            NewEvent(
+                sub.member_id,
+                "share_subscription",
+                sub.id,
+                {
+                    "share_class": sub.share_class,
+                    "shares": sub.shares,
+                    "amount_cents": sub.amount_cents,
+                },
+            )
+            for sub in created
+        ),
+    )

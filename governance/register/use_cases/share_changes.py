@@ -23,7 +23,6 @@ from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.kernel.use_cases import outbox
 from governance.register.rules import register as rules
 from governance.register.rules.register import Entry, EntryKind, ResignationStatus
-from governance.register.use_cases import refunds
 from governance.register.use_cases import register as store
 from governance.register.use_cases.register import NewEntry
 from governance.statutes import get_statutes
@@ -221,12 +220,8 @@ def request_resignation(
 
     store.lock_head(session)
     existing = session.scalar(select(Resignation).where(Resignation.request_key == request_key))
-    if existing is not None:
-        # only accepted resignations are recorded (a refusal is told, never stored)
-        letter: str | None = mail_keys.share_resignation_accepted_key(
-            existing.member_id, existing.id
-        )
-        return ResignationOutcome(True, existing.id, existing.effective_on, None, "", letter)
+    if existing is not None:  # only accepted resignations are recorded, never a refusal
+        return _already_accepted(existing)
     member = _member(session, member_id, "member_id")
     statutes = get_statutes()
     held = store.current_holdings(session, member_id)
@@ -238,22 +233,7 @@ def request_resignation(
         )
         account = valid_iban(iban)
     except rules.OutsideResignationWindow as refusal:
-        letter = _tell(
-            session,
-            member,
-            "share_resignation_refused",
-            mail_keys.share_resignation_refused_key(member.id, request_key),
-            {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
-        )
-        TimelineRepository(session).record(
-            actor=actor,
-            action="resignation_refused",
-            subject_type="member",
-            subject_id=member_id,
-            member_id=member_id,
-            details={"next_possible": refusal.next_possible.isoformat()},
-        )
-        return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
+        return _refuse_resignation(session, member, request_key, refusal, actor)
     row = Resignation(
         member_id=member_id,
         request_key=request_key,
@@ -282,6 +262,38 @@ def request_resignation(
         {"effective_on": row.effective_on.isoformat()},
     )
     return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
+
+
+def _already_accepted(row: Resignation) -> ResignationOutcome:
+    """The outcome of a resignation asked again with the same key: the accepted one."""
+    letter = mail_keys.share_resignation_accepted_key(row.member_id, row.id)
+    return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
+
+
+def _refuse_resignation(
+    session: Session,
+    member: Member,
+    request_key: str,
+    refusal: rules.OutsideResignationWindow,
+    actor: Actor,
+) -> ResignationOutcome:
+    """Tell the member the next possible date; a refusal is told, never stored."""
+    letter = _tell(
+        session,
+        member,
+        "share_resignation_refused",
+        mail_keys.share_resignation_refused_key(member.id, request_key),
+        {"next_possible": refusal.next_possible.isoformat(), "reason": refusal.message},
+    )
+    TimelineRepository(session).record(
+        actor=actor,
+        action="resignation_refused",
+        subject_type="member",
+        subject_id=member.id,
+        member_id=member.id,
+        details={"next_possible": refusal.next_possible.isoformat()},
+    )
+    return ResignationOutcome(False, None, None, refusal.next_possible, refusal.message, letter)
 
 
 def _tell(
@@ -432,54 +444,3 @@ def record_death(session: Session, *, member_id: int, died_on: date, actor: Acto
     return _leave(
         session, member_id, EntryKind.DEATH, died_on, "death", MemberStatus.DECEASED, actor
     )
-
-
-# --------------------------------------------------------------------------- repayments
-
-
-def repayment_batch(session: Session, *, batch_id: str, actor: Actor) -> list[refunds.Transfer]:
-    """Put every repayment due (shares cancelled, IBAN known) and every refund due in batch
-    `batch_id`; calling again with the same id returns the same batch and adds nothing (what
-    fell due since waits for the next batch: a file already sent to the bank is never changed,
-    and the bank refuses a second file with the same message id)."""
-    store.lock_head(session)
-    closed = (
-        refunds.batch_exists(session, batch_id)
-        or session.scalar(select(Resignation.id).where(Resignation.batch_id == batch_id).limit(1))
-        is not None
-    )
-    new_due = (
-        (Resignation.status == ResignationStatus.CANCELLED)
-        & Resignation.batch_id.is_(None)
-        & (Resignation.iban != "")
-        & (Resignation.repayment_cents > 0)
-    )
-    due = session.scalars(
-        select(Resignation)
-        .where(Resignation.batch_id == batch_id if closed else new_due)
-        .order_by(Resignation.id)
-    ).all()
-    out = []
-    for row in due:
-        member = _member(session, row.member_id, "member_id")
-        if row.batch_id is None:
-            row.batch_id = batch_id
-            row.status = ResignationStatus.IN_BATCH
-            TimelineRepository(session).record(
-                actor=actor,
-                action="repayment_batched",
-                subject_type="share_resignation",
-                subject_id=row.id,
-                member_id=row.member_id,
-                details={"batch": batch_id, "amount_cents": row.repayment_cents},
-            )
-        out.append(
-            refunds.Transfer(
-                f"REPAY{row.id}",
-                member.display_name,
-                row.iban,
-                row.repayment_cents,
-                f"Repayment shares {row.member_id}-{row.id}",
-            )
-        )
-    return out + refunds.batch(session, batch_id, actor, closed=closed)

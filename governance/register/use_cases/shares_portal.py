@@ -23,7 +23,7 @@ from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import CANNOT_SUBSCRIBE, EntryKind, SubscriptionStatus
 from governance.register.use_cases import register as store
-from governance.register.use_cases import shares
+from governance.register.use_cases import shares, subscription_certificates, unpaid_subscriptions
 from governance.statutes import get_statutes
 from governance.transition.rules.transition import EpcTransfer, epc_payload
 
@@ -224,7 +224,7 @@ def _stage(uow: UnitOfWork, sub: ShareSubscription) -> Stage:
 
 
 def _certificate_row(uow: UnitOfWork, subscription_id: int) -> Document | None:
-    cert = shares.subscription_certificate(uow.session, subscription_id)
+    cert = subscription_certificates.subscription_certificate(uow.session, subscription_id)
     if cert is None:
         return None
     return uow.session.scalar(
@@ -314,7 +314,7 @@ def waiting_for_process(uow: UnitOfWork, member_id: int, prefix: str) -> list[My
 def _payment_questions(uow: UnitOfWork, subscription_ids: list[int]) -> set[int]:
     if not subscription_ids:
         return set()
-    keys = {shares.confirmation_key(i): i for i in subscription_ids}
+    keys = {unpaid_subscriptions.confirmation_key(i): i for i in subscription_ids}
     found = uow.session.scalars(
         select(DecisionRequest.key).where(DecisionRequest.key.in_(list(keys)))
     )
