@@ -6,6 +6,7 @@ written as an inline string with the "quote prefix" style: shown as text, never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
@@ -42,53 +43,47 @@ def workbook_bytes(extract: Extract, coop_name: str, language: str = "en") -> by
     _put(summary, 1, 1, f"{coop_name} — {_plain(title, extract)}", bold=True)
     _put(summary, 2, 1, f"voting: {extract.voting}; transfers: {extract.transfer_rule}")
     _put(summary, 3, 1, f"last entry no. {extract.last_sequence}")
-    for col, head in enumerate(h_class, start=1):
-        _put(summary, 5, col, head, bold=True)
-    for r, c in enumerate(extract.classes, start=6):
-        for col, value in enumerate(
-            (
-                c.share_class,
-                c.label,
-                c.nominal_cents / 100,
-                c.holders,
-                c.shares,
-                c.paid_cents / 100,
-            ),
-            start=1,
-        ):
-            _put(summary, r, col, value)
+    _put_table(
+        summary,
+        5,
+        h_class,
+        [
+            (c.share_class, c.label, c.nominal_cents / 100, c.holders, c.shares, c.paid_cents / 100)
+            for c in extract.classes
+        ],
+    )
     for klass in extract.classes:
         ws = wb.create_sheet(f"Class {klass.share_class}")
         _put(ws, 1, 1, f"{_plain(title, extract)} — {klass.share_class} ({klass.label})", bold=True)
-        for col, head in enumerate(h_row, start=1):
-            _put(ws, 3, col, head, bold=True)
-        r = 4
-        for row in extract.rows:
-            if row.share_class != klass.share_class:
-                continue
-            for col, value in enumerate(
-                (
-                    row.share_class,
-                    row.number,
-                    row.name,
-                    row.address,
-                    row.company_number,
-                    row.shares,
-                    row.paid_cents / 100,
-                ),
-                start=1,
-            ):
-                _put(ws, r, col, value)
-            r += 1
+        rows = [
+            (
+                r.share_class,
+                r.number,
+                r.name,
+                r.address,
+                r.company_number,
+                r.shares,
+                r.paid_cents / 100,
+            )
+            for r in extract.rows
+            if r.share_class == klass.share_class
+        ]
+        _put_table(ws, 3, h_row, rows)
     ws = wb.create_sheet("Transfers")
     _put(ws, 1, 1, transfers_title, bold=True)
-    for col, head in enumerate(h_transfer, start=1):
-        _put(ws, 3, col, head, bold=True)
-    for r, t in enumerate(extract.transfers, start=4):
-        for col, value in enumerate(
-            (t.on, t.share_class, t.shares, t.giver, t.receiver, t.sequence), start=1
-        ):
-            _put(ws, r, col, value)
+    transfers = [
+        (t.on, t.share_class, t.shares, t.giver, t.receiver, t.sequence) for t in extract.transfers
+    ]
+    _put_table(ws, 3, h_transfer, transfers)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _put_table(ws: Any, top: int, heads: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A header row in bold at `top`, the rows below it."""
+    for col, head in enumerate(heads, start=1):
+        _put(ws, top, col, head, bold=True)
+    for r, values in enumerate(rows, start=top + 1):
+        for col, value in enumerate(values, start=1):
+            _put(ws, r, col, value)
