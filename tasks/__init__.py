@@ -2,6 +2,6 @@
 layer's store (COOP_ARCHIVE_STORE=database)."""
 
 from documents import archive
-from governance.db.repositories.archived_files import DatabaseArchive
+from governance.db.archive_store import open_database_archive
 
-archive.use_database_store(DatabaseArchive)
+archive.use_database_store(open_database_archive)
