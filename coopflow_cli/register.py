@@ -39,8 +39,8 @@ def _fail(message: str) -> typer.Exit:
 @register_app.command("verify")
 def verify() -> None:
     """Walk the hash chain; report the first tampered entry (exit 1) or OK."""
+    from governance.db.repositories import register
     from governance.db.uow import UnitOfWork
-    from governance.register.use_cases import register
 
     with UnitOfWork() as uow:
         report = register.verify(uow.session)

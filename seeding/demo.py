@@ -96,8 +96,8 @@ def run_demo(out: Path, only: list[str] | None = None) -> int:
 
 def _verify_final_register(console: Console) -> int:
     """The register of the demo's final state must verify (chain, invariants, holdings)."""
+    from governance.db.repositories import register
     from governance.db.uow import UnitOfWork
-    from governance.register.use_cases import register
 
     with UnitOfWork() as uow:
         report = register.verify(uow.session)

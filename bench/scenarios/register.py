@@ -19,9 +19,9 @@ def run(quick: bool) -> list[Result]:
     text = register_csv(size)
     rows = text.count("\n") - 1
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)):
+        from governance.db.repositories import register as store
         from governance.db.uow import UnitOfWork
         from governance.kernel.rules.actor import Actor
-        from governance.register.use_cases import register as store
         from governance.register.use_cases import register_import, shares
 
         watch = Stopwatch()

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from governance.clock import business_today
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.enums import Language
 from governance.kernel.rules.staff import DecisionKind
-from governance.register.use_cases import register, shares
+from governance.register.use_cases import shares
 from seeding.camt import Credit, statement_xml
 from seeding.demo_steps import picks
 from seeding.demo_steps.staff import PHONES

@@ -23,11 +23,11 @@ from governance.assembly.use_cases.convening import ConveningPlan, open_convenin
 from governance.clock import brussels_date, business_today, utcnow
 from governance.db.models import Document, Member, OutboxMessage, TimelineEvent
 from governance.db.models.assembly import Assembly, AssemblyVoter
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import DocumentFormat, Language, MemberKind, MemberStatus, Office
 from governance.register.rules.register import EntryKind
-from governance.register.use_cases import register
 from seeding.assembly import sample_assembly
 
 STAFF = Actor.staff("ga.staff")

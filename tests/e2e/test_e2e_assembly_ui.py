@@ -29,6 +29,7 @@ from ui_forms import Shots, add_item, choose, fill, open_run_form, submit, switc
 
 from governance.db.models import Document, Member
 from governance.db.models.assembly import Assembly, AssemblyVoter
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
@@ -36,7 +37,6 @@ from governance.kernel.rules.staff import StaffRole
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
 from governance.register.rules.register import EntryKind
-from governance.register.use_cases import register
 from governance.register.use_cases.shares import brussels_today
 
 CHROMIUM = "/usr/bin/chromium"

@@ -21,11 +21,11 @@ from test_assembly_convening import new_assembly, shareholders
 from governance.contracts.use_cases import contracts
 from governance.db.models import Document, OutboxMessage
 from governance.db.models.assembly import AssemblyVoter
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language
-from governance.register.use_cases import register
 
 # Read at import: the coop_env fixture clears every COOP_* variable before a test body runs.
 _REPLAY_SEED = os.environ.get("COOP_FAULTS_SEED")

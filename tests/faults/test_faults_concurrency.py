@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.engine import make_engine
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
 from governance.kernel.rules.errors import RuleViolation
 from governance.members.rules.members import MemberFacts
 from governance.members.use_cases import members
-from governance.register.use_cases import register as store
 from governance.register.use_cases import share_changes, shares
 
 pytestmark = [

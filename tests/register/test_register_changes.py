@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from governance.db.models import OutboxMessage, RegisterEntry, Resignation
+from governance.db.repositories import register as store
+from governance.db.repositories.register import Holding
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import (
@@ -15,9 +17,7 @@ from governance.register.rules.register import (
     OutsideResignationWindow,
     TransferExceedsHolding,
 )
-from governance.register.use_cases import register as store
 from governance.register.use_cases import share_changes, share_payments, shares
-from governance.register.use_cases.register import Holding
 
 STAFF = Actor.staff("anna")
 

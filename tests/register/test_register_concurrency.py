@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from governance.db.engine import make_engine
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import TransferExceedsHolding
-from governance.register.use_cases import register as store
 from governance.register.use_cases import share_changes, shares
 
 pytestmark = pytest.mark.postgres

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from governance.db.models import Member, RegisterEntry
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register_import import COLUMNS, RegisterImportRejected
-from governance.register.use_cases import register as store
 from governance.register.use_cases import register_import, shares
 from seeding.register import register_csv
 

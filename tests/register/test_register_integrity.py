@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from governance.clock import business_today
 from governance.db.models import RegisterEntry, ShareHolding
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import EntryKind, TransferExceedsHolding
-from governance.register.use_cases import register, share_changes, shares
+from governance.register.use_cases import share_changes, shares
 
 
 def _verify() -> register.VerifyReport:

@@ -20,6 +20,7 @@ from hypothesis.stateful import (
 from sqlalchemy import select, update
 
 from governance.db.models import RegisterEntry, RegisterHead
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import InvalidTransition
@@ -28,7 +29,6 @@ from governance.register.rules.register import (
     NothingToCancel,
     TransferExceedsHolding,
 )
-from governance.register.use_cases import register as store
 from governance.register.use_cases import share_changes, share_payments, shares
 
 STAFF = Actor.staff("hypo")

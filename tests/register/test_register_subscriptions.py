@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from governance.db.models import DecisionRequest, OutboxMessage, RegisterEntry
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.identifiers import parse_structured_communication
 from governance.register.rules.payments import PaymentMatch
 from governance.register.rules.register import IssueNotFullyPaid, SubscriptionStatus
-from governance.register.use_cases import register as store
 from governance.register.use_cases import share_payments, shares, unpaid_subscriptions
 from governance.register.use_cases.share_payments import ReviewDecision
 

@@ -111,9 +111,9 @@ def test_batch_subscriptions_match_single_ones(coop_env) -> None:
     from transition_helpers import import_sample
 
     from governance.db.models import RegisterEntry, ShareSubscription, TimelineEvent
+    from governance.db.repositories import register as store
     from governance.db.uow import UnitOfWork
     from governance.kernel.rules.actor import Actor
-    from governance.register.use_cases import register as store
     from governance.register.use_cases import shares
     from governance.register.use_cases.share_batches import SubscriptionRequest, subscribe_many
 

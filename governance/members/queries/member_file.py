@@ -21,12 +21,12 @@ from governance.db.models import (
 )
 from governance.db.models.contracts import Declaration
 from governance.db.models.grants import GrantApplication
+from governance.db.repositories import register
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.enums import ActorKind, Language, MemberStatus, OutboxStatus
 from governance.members.use_cases import members
 from governance.members.use_cases.erasure_requests import ErasureRequestView, latest_request
 from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import register
 
 TIMELINE_SHOWN = 200
 NATIONAL_NUMBER_NOTE = (

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member, RegisterEntry
+from governance.db.repositories import register as store
 from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.identifiers import format_enterprise_number
 from governance.register.rules.extract import Extract, ExtractClass, ExtractHolder, ExtractTransfer
 from governance.register.rules.register import EntryKind
-from governance.register.use_cases import register as store
 from governance.statutes import get_statutes
 
 _MEMBER_COLUMNS = (

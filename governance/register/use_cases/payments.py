@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from governance.config import get_settings
 from governance.db.models import SharePayment, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.register.rules import register as rules
@@ -30,7 +31,6 @@ from governance.register.rules.camt053 import (
 from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.payments import EntryUse, PaymentMatch, use_of
 from governance.register.rules.register import PaymentStatus
-from governance.register.use_cases import register as store
 from governance.register.use_cases import reversals, share_payments
 
 

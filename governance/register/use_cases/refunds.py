@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member, Resignation, SharePayment, ShareRefund, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import InvalidTransition, NotFound, RuleViolation
 from governance.register.rules.register import PaymentStatus, RefundStatus, ResignationStatus
-from governance.register.use_cases import register as store
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from governance.clock import brussels_date, utcnow
 from governance.db import bulk
 from governance.db.models import Member, ShareSubscription
+from governance.db.repositories import register as store
+from governance.db.repositories.register import NewEntry, table_of
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
@@ -30,8 +32,6 @@ from governance.register.rules.register_import import (
     check_rows,
     header_problems,
 )
-from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry, table_of
 from governance.statutes import get_statutes
 
 CHUNK = 5000

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import SharePayment, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
@@ -23,7 +24,6 @@ from governance.kernel.rules.errors import NotFound
 from governance.register.rules.camt053 import Statement
 from governance.register.rules.camt053_entries import StatementEntry
 from governance.register.rules.register import InvalidEntry, SubscriptionStatus
-from governance.register.use_cases import register as store
 
 PROCESS = "bank-reversal-review"
 

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from governance.clock import utcnow
 from governance.db.models import Member, RegisterHead, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberKind
 from governance.kernel.rules.errors import NotFound
 from governance.register.rules import register as rules
 from governance.register.rules.register import SubscriptionStatus
-from governance.register.use_cases import register as store
 from governance.register.use_cases.shares import (
     SubscriptionView,
     brussels_today,

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member, RegisterEntry, RegisterHead, Resignation
+from governance.db.repositories import register as store
+from governance.db.repositories.register import NewEntry
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -23,8 +25,6 @@ from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.kernel.use_cases import outbox
 from governance.register.rules import register as rules
 from governance.register.rules.register import Entry, EntryKind, ResignationStatus
-from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry
 from governance.statutes import get_statutes
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.db.models import RegisterHead, SharePayment, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.decisions import DecisionRepository
+from governance.db.repositories.register import NewEntry
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import InvalidTransition, NotFound
@@ -23,8 +25,6 @@ from governance.register.rules import register as rules
 from governance.register.rules.payments import PaymentMatch, match_payment
 from governance.register.rules.register import EntryKind, PaymentStatus, SubscriptionStatus
 from governance.register.use_cases import refunds
-from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry
 from governance.register.use_cases.shares import _subscription
 from governance.statutes import get_statutes
 

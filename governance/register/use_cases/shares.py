@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from governance.clock import brussels_date, utcnow
 from governance.config import get_settings
 from governance.db.models import Member, ShareSubscription
+from governance.db.repositories import register as store
+from governance.db.repositories.register import Holding, NewEntry
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -25,8 +27,6 @@ from governance.kernel.rules.identifiers import structured_communication
 from governance.kernel.use_cases import outbox
 from governance.register.rules import register as rules
 from governance.register.rules.register import EntryKind, SubscriptionStatus
-from governance.register.use_cases import register as store
-from governance.register.use_cases.register import Holding, NewEntry
 from governance.statutes import get_statutes
 
 __all__ = [

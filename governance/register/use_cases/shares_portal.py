@@ -19,10 +19,10 @@ from governance.db.models import (
     RegisterEntry,
     ShareSubscription,
 )
+from governance.db.repositories import register as store
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules.register import CANNOT_SUBSCRIBE, EntryKind, SubscriptionStatus
-from governance.register.use_cases import register as store
 from governance.register.use_cases import shares, subscription_certificates, unpaid_subscriptions
 from governance.statutes import get_statutes
 from governance.transition.rules.transition import EpcTransfer, epc_payload

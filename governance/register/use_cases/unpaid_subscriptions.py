@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.config import get_settings
 from governance.db.models import Member, RegisterHead, ShareSubscription
+from governance.db.repositories import register as store
 from governance.db.repositories.decisions import DecisionRepository
+from governance.db.repositories.register import NewEntry
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
@@ -27,8 +29,6 @@ from governance.kernel.rules.decisions import DecisionStatus, DecisionView
 from governance.kernel.use_cases import outbox
 from governance.register.rules.register import EntryKind, SubscriptionStatus
 from governance.register.use_cases import refunds
-from governance.register.use_cases import register as store
-from governance.register.use_cases.register import NewEntry
 from governance.register.use_cases.share_payments import record_payment
 from governance.register.use_cases.shares import (
     _subscription,

@@ -22,6 +22,8 @@ from governance.db.models import (
     TransitionCampaign,
     TransitionInvitee,
 )
+from governance.db.repositories import register as store
+from governance.db.repositories.register import NewEntry
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -29,9 +31,7 @@ from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.kernel.use_cases import outbox
 from governance.register.rules.register import EntryKind, SubscriptionStatus
-from governance.register.use_cases import register as store
 from governance.register.use_cases import shares
-from governance.register.use_cases.register import NewEntry
 from governance.transition.rules.transition import (
     CampaignClosed,
     InviteeFacts,

@@ -1,6 +1,7 @@
-"""The register's storage: appending chained entries under a lock, holdings, verification.
-
-Functions here never commit: the calling service's unit of work commits once.
+"""The register's repository (the data layer): appending chained entries under a lock, with the
+holdings projection kept in the same transaction, holdings as at a date, verification. The only
+code that writes the register's entries and holdings; it never commits: the calling use case's
+unit of work commits once.
 """
 
 from __future__ import annotations
