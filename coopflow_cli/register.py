@@ -85,10 +85,9 @@ def payments_import(file: Path = typer.Argument(..., exists=True, dir_okay=False
     try:
         payments.check_file_size(file.stat().st_size)
         with UnitOfWork() as uow:
-            report = payments.import_statement(
-                uow.session, file.read_bytes(), actor=Actor.staff(_login())
+            report = payments.import_bank_statement(
+                uow, file.read_bytes(), actor=Actor.staff(_login())
             )
-            uow.commit()
     except RuleViolation as exc:
         raise _fail(str(exc)) from None
     console.print(
@@ -139,11 +138,9 @@ def import_register(
         raise _fail("line 1: (file): the file is not UTF-8 text") from None
     try:
         with UnitOfWork() as uow:
-            summary = register_import.import_register(
-                uow.session, text, actor=Actor.staff(_login()), dry_run=dry_run
+            summary = register_import.take_over_register(
+                uow, text, actor=Actor.staff(_login()), dry_run=dry_run
             )
-            if not dry_run:
-                uow.commit()
     except RegisterImportRejected as exc:
         for problem in exc.problems:
             console.print(str(problem), markup=False, highlight=False)
@@ -215,14 +212,13 @@ def review(
 
     try:
         with UnitOfWork() as uow:
-            outcome = share_payments.resolve_payment_review(
-                uow.session,
+            outcome = share_payments.settle_held_payment(
+                uow,
                 payment_id=payment,
                 decision=share_payments.ReviewDecision(decision),
                 staff=staff,
                 subscription_id=subscription,
             )
-            uow.commit()
     except (RuleViolation, ValueError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"payment {payment}: {decision}; shares issued: {outcome.issued}")

@@ -1,4 +1,4 @@
-"""Share register tasks: each opens its own unit of work, calls one service and commits.
+"""Share register tasks: each opens its own unit of work and calls one use case (which commits).
 
 All are safe to run twice: services check the database status and use idempotency keys.
 """
@@ -39,15 +39,14 @@ def start_subscription_now(
 ) -> int:
     """Open (or find, by request_key) a subscription in its own committed unit of work."""
     with UnitOfWork() as uow:
-        view = shares.subscribe(
-            uow.session,
+        view = shares.open_subscription(
+            uow,
             member_id=member_id,
             share_class=share_class,
             shares=shares_count,
             actor=actor_of(actor),
             request_key=request_key,
         )
-        uow.commit()
     return view.id
 
 
@@ -71,10 +70,7 @@ def ask_payment_confirmation(
 ) -> dict[str, Any] | None:
     """Open the staff request (once); returns {decision, staff} when it was already given."""
     with UnitOfWork() as uow:
-        view = unpaid_subscriptions.payment_confirmation_request(
-            uow.session, subscription_id, flow_run_id
-        )
-        uow.commit()
+        view = unpaid_subscriptions.ask_payment_confirmation(uow, subscription_id, flow_run_id)
     if view.decision is None:
         return None
     return {"decision": view.decision, "staff": view.decided_by or "system"}
@@ -84,10 +80,9 @@ def ask_payment_confirmation(
 def apply_payment_confirmation(subscription_id: int, decision: dict[str, Any], staff: str) -> str:
     """Record the staff answer and carry it out; returns the subscription status."""
     with UnitOfWork() as uow:
-        status = unpaid_subscriptions.apply_payment_confirmation(
-            uow.session, subscription_id=subscription_id, decision=decision, staff=staff
+        status = unpaid_subscriptions.answer_payment_confirmation(
+            uow, subscription_id=subscription_id, decision=decision, staff=staff
         )
-        uow.commit()
     return str(status)
 
 
@@ -158,8 +153,8 @@ def transfer_shares(
 ) -> int:
     """Record the approved transfer; produce both re-issued certificates."""
     with UnitOfWork() as uow:
-        result = share_changes.transfer_shares(
-            uow.session,
+        result = share_changes.record_transfer(
+            uow,
             from_member_id=from_member_id,
             to_member_id=to_member_id,
             share_class=share_class,
@@ -169,7 +164,6 @@ def transfer_shares(
             request_key=request_key,
             actor=actor_of(approved_by),
         )
-        uow.commit()
     produce(_certificate_requests(list(result.certificates)))
     return result.sequence
 
@@ -179,15 +173,14 @@ def request_resignation(
     member_id: int, requested_on: date, iban: str, request_key: str, staff: str
 ) -> dict[str, Any]:
     with UnitOfWork() as uow:
-        out = share_changes.request_resignation(
-            uow.session,
+        out = share_changes.ask_resignation(
+            uow,
             member_id=member_id,
             requested_on=requested_on,
             iban=iban,
             request_key=request_key,
             actor=actor_of(staff),
         )
-        uow.commit()
     return {
         "accepted": out.accepted,
         "resignation_id": out.resignation_id,
@@ -204,19 +197,10 @@ def daily_duties(today: date) -> dict[str, list[int]]:
     system = Actor.system("share-register-daily")
     done: dict[str, list[int]] = {}
     with UnitOfWork() as uow:
-        done["reminded"] = unpaid_subscriptions.send_payment_reminders(
-            uow.session, today=today, actor=system
-        )
-        uow.commit()
+        done["reminded"] = unpaid_subscriptions.remind_unpaid(uow, today=today, actor=system)
     with UnitOfWork() as uow:
-        done["cancelled"] = unpaid_subscriptions.cancel_overdue_subscriptions(
-            uow.session, today=today, actor=system
-        )
-        uow.commit()
+        done["cancelled"] = unpaid_subscriptions.cancel_lapsed(uow, today=today, actor=system)
     with UnitOfWork() as uow:
-        done["resigned"] = share_changes.complete_due_resignations(
-            uow.session, today=today, actor=system
-        )
-        uow.commit()
+        done["resigned"] = share_changes.finish_due_resignations(uow, today=today, actor=system)
     get_run_logger().info("daily duties: %s", {k: len(v) for k, v in done.items()})
     return done

@@ -5,7 +5,8 @@ size limit; anything else is refused whole. Each movement has a stable identity 
 amount, bank references: `transaction_keys`), stored unique on the payment it became, so the
 same movement in a resent or overlapping statement is "already imported", never a second
 payment. Exact payments issue the shares; under-, over- and unknown payments and reversals
-become staff review items. Never commits: the caller does.
+become staff review items. `import_statement` never commits (the caller does);
+`import_bank_statement` is the use case that commits once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from governance.config import get_settings
 from governance.db.models import SharePayment, ShareSubscription
 from governance.db.repositories import register as store
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.register.rules import register as rules
 from governance.register.rules.camt053 import (
@@ -93,6 +95,13 @@ def import_statement(session: Session, data: bytes, *, actor: Actor) -> ImportRe
         subject_id=",".join(s.statement_id for s in statements)[:64],
         details={k: v for k, v in report.__dict__.items() if isinstance(v, int)},
     )
+    return report
+
+
+def import_bank_statement(uow: UnitOfWork, data: bytes, *, actor: Actor) -> ImportReport:
+    """Import a camt.053 statement: exact payments issue shares, others wait. Commits."""
+    report = import_statement(uow.session, data, actor=actor)
+    uow.commit()
     return report
 
 

@@ -1,7 +1,8 @@
 """Take over an existing register from a CSV file: all or nothing, in date order, in bulk.
 
 Members, subscriptions, entries, holdings and timeline events are written with bulk inserts
-(no per-row ORM flush); the hash chain is computed in Python. The caller commits.
+(no per-row ORM flush); the hash chain is computed in Python. `import_register` never commits;
+`take_over_register` is the use case that commits once (unless a dry run).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from governance.db.models import Member, ShareSubscription
 from governance.db.repositories import register as store
 from governance.db.repositories.register import NewEntry, table_of
 from governance.db.repositories.timeline import NewEvent, TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
 from governance.kernel.rules.identifiers import structured_communication
@@ -117,6 +119,16 @@ def import_register(
     if dry_run:
         return summary
     _write(session, rows, actor, summary)
+    return summary
+
+
+def take_over_register(
+    uow: UnitOfWork, text: str, *, actor: Actor, dry_run: bool = False
+) -> ImportSummary:
+    """Take over a register from CSV, all or nothing; commits unless a dry run."""
+    summary = import_register(uow.session, text, actor=actor, dry_run=dry_run)
+    if not dry_run:
+        uow.commit()
     return summary
 
 

@@ -1,6 +1,7 @@
 """Changes to issued shares: transfers, resignations, exclusions, deaths.
 
-Like `shares`, these functions work in the caller's session and never commit. Each takes the
+Like `shares`, the steps work in the caller's session and never commit; the use cases
+(`record_transfer`, `ask_resignation`, `finish_due_resignations`) commit once. Each takes the
 register lock first, so two changes to the same shares are decided one after the other: the
 second sees the first's result and is refused if the shares are gone.
 """
@@ -18,6 +19,7 @@ from governance.db.models import Member, RegisterEntry, RegisterHead, Resignatio
 from governance.db.repositories import register as store
 from governance.db.repositories.register import NewEntry
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
@@ -49,15 +51,8 @@ def certificate(
     session: Session, member_id: int, share_class: str, sequence: int, as_of: date
 ) -> Certificate:
     shares, paid = store.holding_after(session, member_id, share_class, sequence)
-    return Certificate(
-        certificate_key(member_id, share_class, sequence),
-        member_id,
-        share_class,
-        shares,
-        paid,
-        sequence,
-        as_of,
-    )
+    key = certificate_key(member_id, share_class, sequence)
+    return Certificate(key, member_id, share_class, shares, paid, sequence, as_of)
 
 
 def _member(session: Session, member_id: int, field: str) -> Member:
@@ -140,6 +135,34 @@ def transfer_shares(
         sequence, from_member_id, to_member_id, share_class, shares, certificates
     )
     _tell_parties(session, giver, receiver, result, effective_on)
+    return result
+
+
+def record_transfer(
+    uow: UnitOfWork,
+    *,
+    from_member_id: int,
+    to_member_id: int,
+    share_class: str,
+    shares: int,
+    effective_on: date,
+    approved_by: str,
+    request_key: str,
+    actor: Actor,
+) -> TransferResult:
+    """Record a board-approved transfer of shares between two members. Commits."""
+    result = transfer_shares(
+        uow.session,
+        from_member_id=from_member_id,
+        to_member_id=to_member_id,
+        share_class=share_class,
+        shares=shares,
+        effective_on=effective_on,
+        approved_by=approved_by,
+        request_key=request_key,
+        actor=actor,
+    )
+    uow.commit()
     return result
 
 
@@ -264,6 +287,28 @@ def request_resignation(
     return ResignationOutcome(True, row.id, row.effective_on, None, "", letter)
 
 
+def ask_resignation(
+    uow: UnitOfWork,
+    *,
+    member_id: int,
+    requested_on: date,
+    iban: str,
+    request_key: str,
+    actor: Actor,
+) -> ResignationOutcome:
+    """Accept or refuse a member's resignation (idempotent by key). Commits."""
+    outcome = request_resignation(
+        uow.session,
+        member_id=member_id,
+        requested_on=requested_on,
+        iban=iban,
+        request_key=request_key,
+        actor=actor,
+    )
+    uow.commit()
+    return outcome
+
+
 def _already_accepted(row: Resignation) -> ResignationOutcome:
     """The outcome of a resignation asked again with the same key: the accepted one."""
     letter = mail_keys.share_resignation_accepted_key(row.member_id, row.id)
@@ -380,6 +425,13 @@ def complete_due_resignations(session: Session, *, today: date, actor: Actor) ->
         )
         done.append(resignation.id)
     return done
+
+
+def finish_due_resignations(uow: UnitOfWork, *, today: date, actor: Actor) -> list[int]:
+    """Complete the resignations whose effective date has come. Commits."""
+    resigned = complete_due_resignations(uow.session, today=today, actor=actor)
+    uow.commit()
+    return resigned
 
 
 def _leave(

@@ -1,8 +1,9 @@
 """Money received for a share subscription: applied when it is the exact amount still owed
 (the shares are issued once the subscription is fully paid), otherwise held for a staff review.
 
-Every function here works in the caller's session and NEVER commits: the caller's unit of work
-commits once, so the payment, the register entries and the review become permanent together.
+The functions taking a session work in the caller's session and NEVER commit, so the payment,
+the register entries and the review become permanent together; `settle_held_payment` is the
+use case that takes the unit of work and commits once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from governance.db.repositories import register as store
 from governance.db.repositories.decisions import DecisionRepository
 from governance.db.repositories.register import NewEntry
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import InvalidTransition, NotFound
 from governance.register.rules import register as rules
@@ -285,6 +287,26 @@ def resolve_payment_review(
         session, payment, amount_cents=excess, reason="excess", actor=actor, member_id=sub.member_id
     )
     return _outcome_of(session, payment)
+
+
+def settle_held_payment(
+    uow: UnitOfWork,
+    *,
+    payment_id: int,
+    decision: ReviewDecision,
+    staff: str,
+    subscription_id: int | None = None,
+) -> PaymentOutcome:
+    """Carry out a staff decision on a held payment (apply or refund). Commits."""
+    outcome = resolve_payment_review(
+        uow.session,
+        payment_id=payment_id,
+        decision=decision,
+        staff=staff,
+        subscription_id=subscription_id,
+    )
+    uow.commit()
+    return outcome
 
 
 def _member_of(session: Session, subscription_id: int | None) -> int | None:

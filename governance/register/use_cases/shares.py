@@ -1,8 +1,8 @@
 """Share subscriptions: opening one (awaiting payment) and reading it; who holds shares.
 
-Every function here works in the caller's session and NEVER commits: the caller's unit of work
-(a task, the CLI) commits once, so the register entry, the timeline event and the outbox rows
-become permanent together. Payments are in `share_payments`, unpaid subscriptions in
+The functions taking a session work in the caller's session and NEVER commit, so the register
+entry, the timeline event and the outbox rows become permanent together with the caller's
+work; `open_subscription` is the use case that takes the unit of work and commits once. Payments are in `share_payments`, unpaid subscriptions in
 `unpaid_subscriptions`, certificates in `subscription_certificates`.
 """
 
@@ -20,6 +20,7 @@ from governance.db.models import Member, ShareSubscription
 from governance.db.repositories import register as store
 from governance.db.repositories.register import Holding, NewEntry
 from governance.db.repositories.timeline import TimelineRepository
+from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.errors import NotFound
@@ -120,6 +121,28 @@ def subscribe(
         details={"share_class": share_class, "shares": shares, "amount_cents": sub.amount_cents},
     )
     _queue_payment_instructions(session, member, view)
+    return view
+
+
+def open_subscription(
+    uow: UnitOfWork,
+    *,
+    member_id: int,
+    share_class: str,
+    shares: int,
+    actor: Actor,
+    request_key: str | None = None,
+) -> SubscriptionView:
+    """Open (or find, by request_key) a subscription awaiting payment. Commits."""
+    view = subscribe(
+        uow.session,
+        member_id=member_id,
+        share_class=share_class,
+        shares=shares,
+        actor=actor,
+        request_key=request_key,
+    )
+    uow.commit()
     return view
 
 

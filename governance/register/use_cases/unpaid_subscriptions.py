@@ -2,8 +2,9 @@
 not show, and the cancellation of a subscription unpaid past the statutes' period.
 
 The functions taking a session work in the caller's transaction and never commit; those
-taking the unit of work (`confirm_payment`, `answer_for_waiting_run`) are use cases of their
-own and commit once.
+taking the unit of work (`confirm_payment`, `answer_for_waiting_run`, `ask_payment_confirmation`,
+`answer_payment_confirmation`, `remind_unpaid`, `cancel_lapsed`) are use cases of their own and
+commit once.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def send_payment_reminders(session: Session, *, today: date, actor: Actor) -> li
     return [s.id for s in due]
 
 
+def remind_unpaid(uow: UnitOfWork, *, today: date, actor: Actor) -> list[int]:
+    """Send the reminders due today on unpaid subscriptions. Commits."""
+    reminded = send_payment_reminders(uow.session, today=today, actor=actor)
+    uow.commit()
+    return reminded
+
+
 def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor) -> list[int]:
     """Subscriptions unpaid after the statutes' period lapse (register entry + e-mail)."""
     head = store.lock_head(session)
@@ -121,6 +129,13 @@ def cancel_overdue_subscriptions(session: Session, *, today: date, actor: Actor)
     for sub in due:
         _cancel(session, head, sub, on=today, reason="unpaid", actor=actor)
     return [s.id for s in due]
+
+
+def cancel_lapsed(uow: UnitOfWork, *, today: date, actor: Actor) -> list[int]:
+    """Cancel the subscriptions still unpaid past their deadline. Commits."""
+    cancelled = cancel_overdue_subscriptions(uow.session, today=today, actor=actor)
+    uow.commit()
+    return cancelled
 
 
 def _cancel(
@@ -196,6 +211,15 @@ def payment_confirmation_request(
     )
 
 
+def ask_payment_confirmation(
+    uow: UnitOfWork, subscription_id: int, flow_run_id: str | None = None
+) -> DecisionView:
+    """Open the staff request confirming a subscription's payment (once). Commits."""
+    view = payment_confirmation_request(uow.session, subscription_id, flow_run_id)
+    uow.commit()
+    return view
+
+
 def apply_payment_confirmation(
     session: Session, *, subscription_id: int, decision: dict[str, Any], staff: str
 ) -> SubscriptionStatus:
@@ -225,6 +249,17 @@ def apply_payment_confirmation(
         source_key=f"confirmation:{subscription_id}",
     )
     return SubscriptionStatus(_subscription(session, subscription_id).status)
+
+
+def answer_payment_confirmation(
+    uow: UnitOfWork, *, subscription_id: int, decision: dict[str, Any], staff: str
+) -> SubscriptionStatus:
+    """Record the staff answer on a payment confirmation and carry it out. Commits."""
+    status = apply_payment_confirmation(
+        uow.session, subscription_id=subscription_id, decision=decision, staff=staff
+    )
+    uow.commit()
+    return status
 
 
 def confirm_payment(
