@@ -20,6 +20,7 @@ from governance.db.models.grants import (
     GrantPaymentBatch,
     GrantReport,
 )
+from governance.db.repositories.grants import get_call
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import (
     ApplicationStatus,
@@ -33,7 +34,6 @@ from governance.grants.use_cases.grants import (
     SUBJECT_CALL,
     ApplicationRef,
     get_application,
-    get_call,
     open_call_wait,
 )
 from governance.kernel.rules import identifiers, mail_keys
