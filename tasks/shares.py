@@ -92,7 +92,7 @@ def _certificate_requests(certs: list[Certificate]) -> list[DocumentRequest]:
     with UnitOfWork() as uow:
         coop = Coop.from_settings(uow.settings)
         for cert in certs:
-            m = members.view(uow.session, cert.member_id)
+            m = members.get_member(uow.session, cert.member_id)
             klass = statutes.share_class(cert.share_class)
             context = ShareCertificate(
                 language=m.language,

@@ -17,7 +17,7 @@ def describe_member_for_review(
 ) -> str:
     """Markdown with the facts a second staff member checks before the welcome pack goes out."""
     with UnitOfWork() as uow:
-        m = members.view(uow.session, member_id)
+        m = members.get_member(uow.session, member_id)
     rows = [
         ("Member", f"{_cell(m.name)} (id {m.id})"),
         ("Status", m.status),

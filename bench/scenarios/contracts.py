@@ -38,7 +38,7 @@ def _seed(ws: Workspace, declarations: int) -> list[Any]:
     member_ids = ws.seed_members(max(declarations // 5, 10))
     now = utcnow()
     with UnitOfWork() as uow:
-        views = {m: members.view(uow.session, m) for m in member_ids}
+        views = {m: members.get_member(uow.session, m) for m in member_ids}
         for member_id in member_ids:
             sub = shares.subscribe(
                 uow.session,

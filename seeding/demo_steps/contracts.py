@@ -108,7 +108,7 @@ def _restricted_member() -> MemberView:
             uow.session, RESTRICTED, Actor.system("demo-seed"), status=MemberStatus.RESTRICTED
         )
         uow.commit()
-        return members.view(uow.session, member.id)
+        return members.get_member(uow.session, member.id)
 
 
 def _give_shares(member_ids: list[int]) -> None:

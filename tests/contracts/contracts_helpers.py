@@ -8,6 +8,7 @@ from typing import Any
 
 from governance.clock import brussels_date, business_today, utcnow
 from governance.contracts.rules.contracts import ClientFacts, ClientKind, ContractDeclaration
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
@@ -47,7 +48,7 @@ def add_member(
             uow.commit()
     if status is not MemberStatus.ACTIVE:
         with UnitOfWork() as uow:
-            members.get_member(uow.session, member_id).status = status
+            MemberRepository(uow.session).get(member_id).status = status
             uow.commit()
     return member_id
 

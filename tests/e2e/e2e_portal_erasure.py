@@ -129,7 +129,7 @@ def decide_in_the_prefect_ui(staff: Any, run_id: UUID, code: Any, verdict: str,
 
 def member_after(stack: Stack, member_id: int) -> members.MemberView:
     with UnitOfWork(stack.settings) as uow:
-        return members.MemberView.of(members.get_member(uow.session, member_id))
+        return members.get_member(uow.session, member_id)
 
 
 def decision_of(stack: Stack, member_id: int) -> tuple[str | None, str]:

@@ -51,9 +51,9 @@ def _members_with_national_numbers() -> list[int]:
         ids = []
         for facts, number in zip(sample_members(len(NUMBERS)), NUMBERS, strict=True):
             member = members.create_member(uow.session, facts, Actor.system("test"),
-                                           status=MemberStatus.ACTIVE)
-            member.national_number_enc = uow.cipher.encrypt(number)
-            member.identity_hash = uow.cipher.keyed_hash(number)
+                                           status=MemberStatus.ACTIVE,
+                                           national_number_enc=uow.cipher.encrypt(number),
+                                           identity_hash=uow.cipher.keyed_hash(number))
             ids.append(member.id)
         uow.commit()
     return ids

@@ -26,7 +26,7 @@ def _asked(email: str, *, with_shares: bool = False) -> tuple[int, str]:
                         street="Kerkstraat 5", postcode="9000", city="Gent")
     with UnitOfWork() as uow:
         member = members.create_member(uow.session, facts, Actor.system(), MemberStatus.ACTIVE)
-        members.assign_member_number(uow.session, member)
+        members.assign_member_number(uow.session, member.id)
         if with_shares:
             shares.subscribe(uow.session, member_id=member.id, share_class="A", shares=1,
                              actor=Actor.system())

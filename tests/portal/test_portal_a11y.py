@@ -123,7 +123,7 @@ def add_member(email: str, language: Language) -> str:
     with UnitOfWork() as uow:
         member = members.create_member(uow.session, facts, Actor.system("test"),
                                        status=MemberStatus.ACTIVE)
-        number = members.assign_member_number(uow.session, member)
+        number = members.assign_member_number(uow.session, member.id)
         uow.commit()
     return number
 

@@ -33,7 +33,7 @@ def _member(email: str, language: Language = Language.FR, *, with_shares: bool =
     with UnitOfWork() as uow:
         member = members.create_member(uow.session, facts, Actor.staff("anna.peeters"),
                                        MemberStatus.ACTIVE, national_number_enc="SECRET-NN")
-        members.assign_member_number(uow.session, member)
+        members.assign_member_number(uow.session, member.id)
         if with_shares:
             shares.subscribe(uow.session, member_id=member.id, share_class="A", shares=2,
                              actor=Actor.system())

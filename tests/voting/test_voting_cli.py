@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from coopflow_cli.main import app
 from governance.assembly.use_cases import voting as service
-from governance.db.models import Document, Member
+from governance.db.models import Document
 from governance.db.models.voting import Proxy
 from governance.db.uow import UnitOfWork
 from governance.members.use_cases import members
@@ -16,7 +16,7 @@ from governance.members.use_cases import members
 
 def _number(member_id: int) -> str:
     with UnitOfWork() as uow:
-        number = members.assign_member_number(uow.session, uow.session.get_one(Member, member_id))
+        number = members.assign_member_number(uow.session, member_id)
         uow.commit()
     return number
 

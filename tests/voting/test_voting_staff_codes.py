@@ -9,7 +9,7 @@ from staff_kit import assert_refusals_record_nothing, assert_replay_refused, dec
 from typer.testing import CliRunner
 
 from coopflow_cli.main import app
-from governance.db.models import DecisionRequest, Member, TimelineEvent
+from governance.db.models import DecisionRequest, TimelineEvent
 from governance.db.models.voting import Ballot, Proxy, VotingSeal
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.staff import StaffRole
@@ -26,7 +26,7 @@ def _count(model: type) -> int:
 
 def _number(member_id: int) -> str:
     with UnitOfWork() as uow:
-        number = members.assign_member_number(uow.session, uow.session.get_one(Member, member_id))
+        number = members.assign_member_number(uow.session, member_id)
         uow.commit()
     return number
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from governance.clock import add_calendar_days
 from governance.db.models import Member
 from governance.db.models.grants import GrantApplication, GrantAward, GrantCall, GrantInstalment
+from governance.db.repositories.grants import applications_of, get_call
 from governance.db.repositories.timeline import TimelineRepository
 from governance.db.uow import UnitOfWork
 from governance.grants.rules import grants as rules
@@ -27,8 +28,6 @@ from governance.grants.use_cases.grants import (
     PROCESS,
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
-    applications_of,
-    get_call,
     open_call_wait,
 )
 from governance.kernel.rules import mail_keys

@@ -20,6 +20,7 @@ from governance.db.models.grants import (
     GrantPaymentBatch,
     GrantReport,
 )
+from governance.db.repositories.grants import get_call
 from governance.db.uow import UnitOfWork
 from governance.grants.rules.grants import (
     ApplicationStatus,
@@ -33,7 +34,6 @@ from governance.grants.use_cases.grants import (
     SUBJECT_CALL,
     ApplicationRef,
     get_application,
-    get_call,
     open_call_wait,
 )
 from governance.kernel.rules import identifiers, mail_keys
@@ -279,6 +279,7 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
         return _batch_view(session, unwritten, [])
     payable, held = _payable(session, call_id)
     if not payable:
+        # Nothing to pay: only the held instalments are told, and no batch is made.
         for reference, why in held:
             uow.timeline.record(
                 actor=Actor.system(PROCESS),
@@ -287,23 +288,23 @@ def claim_payment_batch(uow: UnitOfWork, call_id: int, now: datetime) -> Payment
                 subject_id=reference,
                 details={"why": why},
             )
-        uow.commit()
-        return None
-    batch = _new_batch(session, call_id, payable, held, now)
-    uow.timeline.record(
-        actor=Actor.system(PROCESS),
-        action="grant_payment_batch_created",
-        subject_type=SUBJECT_CALL,
-        subject_id=call.id,
-        details={
-            "batch": batch.reference,
-            "count": len(payable),
-            "held": held,
-            "total_cents": batch.total_cents,
-        },
-    )
+        batch = None
+    else:
+        batch = _new_batch(session, call_id, payable, held, now)
+        uow.timeline.record(
+            actor=Actor.system(PROCESS),
+            action="grant_payment_batch_created",
+            subject_type=SUBJECT_CALL,
+            subject_id=call.id,
+            details={
+                "batch": batch.reference,
+                "count": len(payable),
+                "held": held,
+                "total_cents": batch.total_cents,
+            },
+        )
     uow.commit()
-    return _batch_view(session, batch, held)
+    return None if batch is None else _batch_view(session, batch, held)
 
 
 def _payable(

@@ -23,6 +23,7 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
+from governance.db.repositories.grants import applications_of, get_call
 from governance.db.uow import UnitOfWork
 from governance.grants.rules import grants as rules
 from governance.grants.rules.grants import ApplicationStatus, AssignmentStatus, CallStatus
@@ -30,9 +31,7 @@ from governance.grants.use_cases.grant_reviews import review_progress
 from governance.grants.use_cases.grants import (
     PROCESS,
     SUBJECT_CALL,
-    applications_of,
     criteria_of,
-    get_call,
     open_call_wait,
 )
 from governance.kernel.rules import mail_keys

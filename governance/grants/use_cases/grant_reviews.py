@@ -24,6 +24,7 @@ from governance.db.models.grants import (
     GrantReviewer,
     GrantScore,
 )
+from governance.db.repositories.grants import applications_of, get_call
 from governance.db.uow import UnitOfWork
 from governance.grants.rules import grants as rules
 from governance.grants.rules import reviewer_assignment
@@ -33,10 +34,8 @@ from governance.grants.use_cases.grants import (
     PROCESS,
     SUBJECT_APPLICATION,
     SUBJECT_CALL,
-    applications_of,
     criteria_of,
     get_application,
-    get_call,
 )
 from governance.kernel.rules import identifiers, mail_keys
 from governance.kernel.rules.actor import Actor

@@ -25,6 +25,7 @@ from governance.db.models.grants import (
     GrantCall,
     GrantCriterion,
 )
+from governance.db.repositories.grants import applications_of, get_call
 from governance.db.uow import UnitOfWork
 from governance.grants.rules import grants as rules
 from governance.grants.rules.grants import ApplicationStatus, CallStatus
@@ -133,13 +134,6 @@ class ApplicationRef:
 # ----------------------------------------------------------------------------- helpers
 
 
-def get_call(session: Session, call_id: int) -> GrantCall:
-    call = session.get(GrantCall, call_id)
-    if call is None:
-        raise NotFound(f"there is no grant call with id {call_id}", field="call_id")
-    return call
-
-
 def call_rules(call: GrantCall) -> rules.CallRules:
     return rules.CallRules(
         budget_cents=call.budget_cents,
@@ -172,15 +166,6 @@ def criteria_of(session: Session, call_id: int) -> list[CriterionView]:
             .order_by(GrantCriterion.id)
         )
     ]
-
-
-def applications_of(
-    session: Session, call_id: int, *statuses: ApplicationStatus
-) -> list[GrantApplication]:
-    query = select(GrantApplication).where(GrantApplication.call_id == call_id)
-    if statuses:
-        query = query.where(GrantApplication.status.in_(statuses))
-    return list(session.scalars(query.order_by(GrantApplication.id)))
 
 
 def open_call_wait(

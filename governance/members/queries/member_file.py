@@ -22,9 +22,9 @@ from governance.db.models import (
 from governance.db.models.contracts import Declaration
 from governance.db.models.grants import GrantApplication
 from governance.db.repositories import register
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.enums import ActorKind, Language, MemberStatus, OutboxStatus
-from governance.members.use_cases import members
 from governance.members.use_cases.erasure_requests import ErasureRequestView, latest_request
 from governance.register.rules.register import SubscriptionStatus
 
@@ -105,7 +105,7 @@ def _since(uow: UnitOfWork, member: Member) -> datetime:
 
 def facts(uow: UnitOfWork, member_id: int) -> FileFacts:
     """The member's own facts (never the national number)."""
-    m = members.get_member(uow.session, member_id)
+    m = MemberRepository(uow.session).get(member_id)
     return FileFacts(
         m.id,
         m.member_number,
@@ -238,7 +238,7 @@ def _rows(uow: UnitOfWork, model: Any, member_id: int) -> list[dict[str, Any]]:
 
 def export(uow: UnitOfWork, member_id: int, now: datetime) -> dict[str, Any]:
     """All the member's data as one JSON-ready document (no national number: a note says why)."""
-    member = members.get_member(uow.session, member_id)
+    member = MemberRepository(uow.session).get(member_id)
     emails = [
         {
             "created_at": _plain(m.created_at),

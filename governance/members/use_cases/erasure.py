@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from governance.clock import brussels_date, utcnow
 from governance.db.models import Document, Member
 from governance.db.models.onboarding import Application, InformationRequest
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import MemberStatus
@@ -101,7 +102,7 @@ def erase_member(
 ) -> Erasure:
     """Anonymise the member everywhere; refused while shares are held or contracts run."""
     session = uow.session
-    member = members.get_member(session, member_id)
+    member = MemberRepository(session).get(member_id)
     if member.status is MemberStatus.ERASED:
         raise InvalidTransition(f"member {member_id} was erased already", field="member")
     now = now or utcnow()

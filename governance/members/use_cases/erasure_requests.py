@@ -85,7 +85,7 @@ def question(uow: UnitOfWork, member_id: int, now: datetime) -> str:
         verdict = "No share and no running contract: the rules allow erasure now."
     return (
         f"### Erasure request (GDPR art. 17): member {member.member_number or member.id}\n\n"
-        f"- Name: {member.display_name}\n- Status: {member.status.value}\n\n{verdict}"
+        f"- Name: {member.name}\n- Status: {member.status.value}\n\n{verdict}"
     )
 
 
@@ -151,7 +151,7 @@ def refuse_erasure(
             template="member_erasure_refused",
             language=member.language,
             context={
-                "name": member.display_name,
+                "name": member.name,
                 "reason": reason,
                 "retention": retention,
                 "requested_at": brussels_date(row.requested_at).isoformat(),

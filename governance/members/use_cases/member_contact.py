@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from governance.db.models import Member
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.contact import (
@@ -22,7 +23,7 @@ from governance.kernel.rules.contact import (
 from governance.kernel.rules.enums import Language, MemberStatus
 from governance.kernel.rules.errors import InvalidTransition
 from governance.members.rules.portal import normalised_email
-from governance.members.use_cases import members, portal_access
+from governance.members.use_cases import portal_access
 
 
 def _actor(member: Member) -> Actor:
@@ -30,7 +31,7 @@ def _actor(member: Member) -> Actor:
 
 
 def _open_member(uow: UnitOfWork, member_id: int) -> Member:
-    member = members.get_member(uow.session, member_id)
+    member = MemberRepository(uow.session).get(member_id)
     if member.status is MemberStatus.ERASED:
         raise InvalidTransition(f"member {member_id} was erased", field="member")
     return member

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance.db.models import Member
+from governance.db.repositories.members import MemberRepository
 from governance.db.repositories.timeline import TimelineRepository
 from governance.kernel.rules.actor import Actor
 from governance.kernel.rules.enums import Language, MemberKind, MemberStatus, Office
@@ -57,16 +58,16 @@ def create_member(
     status: MemberStatus = MemberStatus.APPLICANT,
     national_number_enc: str | None = None,
     identity_hash: str | None = None,
-) -> Member:
+) -> MemberView:
     """Add a member record in the caller's transaction, with its first timeline event."""
-    member = Member(
-        **facts.model_dump(),
-        status=status,
-        national_number_enc=national_number_enc,
-        identity_hash=identity_hash,
+    member = MemberRepository(session).add(
+        {
+            **facts.model_dump(),
+            "status": status,
+            "national_number_enc": national_number_enc,
+            "identity_hash": identity_hash,
+        }
     )
-    session.add(member)
-    session.flush()
     TimelineRepository(session).record(
         actor=actor,
         action="member_created",
@@ -75,11 +76,12 @@ def create_member(
         member_id=member.id,
         details={"kind": facts.kind, "status": status},
     )
-    return member
+    return MemberView.of(member)
 
 
-def assign_member_number(session: Session, member: Member) -> str:
+def assign_member_number(session: Session, member_id: int) -> str:
     """Give the member the next member number (once)."""
+    member = MemberRepository(session).get(member_id)
     if member.member_number is None:
         highest = session.scalar(select(func.max(Member.member_number)))
         sequence = int(highest[1:]) + 1 if highest else 1
@@ -87,11 +89,9 @@ def assign_member_number(session: Session, member: Member) -> str:
     return member.member_number
 
 
-def get_member(session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFound(f"there is no member with id {member_id}", field="member_id")
-    return member
+def get_member(session: Session, member_id: int) -> MemberView:
+    """What tasks and documents need of the member; NotFound when there is none."""
+    return MemberView.of(MemberRepository(session).get(member_id))
 
 
 def resolve_member(session: Session, ref: str) -> int:
@@ -103,7 +103,3 @@ def resolve_member(session: Session, ref: str) -> int:
     if found is None:
         raise NotFound(f"there is no member numbered {ref}", field="member")
     return int(found)
-
-
-def view(session: Session, member_id: int) -> MemberView:
-    return MemberView.of(get_member(session, member_id))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from governance.clock import utcnow
 from governance.db.models import Member
 from governance.db.models.onboarding import Application as ApplicationRow
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -85,14 +86,14 @@ def admit_applicant(
     session = uow.session
     row = _get(session, application_id, lock=True)
     if row.status is ApplicationStatus.ADMITTED and row.member_id is not None:
-        return _admission(row, members.view(session, row.member_id))
+        return _admission(row, members.get_member(session, row.member_id))
     if row.status is not ApplicationStatus.APPROVED:
         raise InvalidTransition(
             f"application {row.id} is {row.status}: only an approved one is admitted",
             field="application_id",
         )
     member = _new_member(session, row, actor)
-    number = members.assign_member_number(session, member)
+    number = members.assign_member_number(session, member.id)
     row.member_id = member.id
     row.status = ApplicationStatus.ADMITTED
     # The application's history becomes the member's: one timeline from the first step.
@@ -135,7 +136,7 @@ def _new_member(session: Session, row: ApplicationRow, actor: Actor) -> Member:
         office=row.office,
         iban=row.iban,
     )
-    member = members.create_member(
+    created = members.create_member(
         session,
         facts,
         actor,
@@ -143,6 +144,8 @@ def _new_member(session: Session, row: ApplicationRow, actor: Actor) -> Member:
         national_number_enc=row.national_number_enc,
         identity_hash=row.identity_hash,
     )
+    # The admission goes on writing the row: its attestation here, then its member number.
+    member = MemberRepository(session).get(created.id)
     if row.attestation_type != Attestation.NONE:
         member.attestation_type = row.attestation_type
         member.attestation_expires_on = row.attestation_expires_on
@@ -195,4 +198,4 @@ def get_admission(uow: UnitOfWork, application_id: int) -> Admission:
     row = _get(uow.session, application_id)
     if row.member_id is None:
         raise InvalidTransition(f"application {row.id} is {row.status}: nobody was admitted")
-    return _admission(row, members.view(uow.session, row.member_id))
+    return _admission(row, members.get_member(uow.session, row.member_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from governance.db.repositories.members import MemberRepository
 from governance.db.uow import UnitOfWork
 from governance.kernel.rules import mail_keys
 from governance.kernel.rules.actor import Actor
@@ -40,11 +41,11 @@ def welcome_member(
 ) -> WelcomePack:
     """Assign the member number and queue the welcome e-mail; safe to call twice."""
     session = uow.session
-    member = members.get_member(session, member_id)
+    member = MemberRepository(session).get(member_id)
     if member.status in (MemberStatus.ERASED, MemberStatus.EXCLUDED, MemberStatus.DECEASED):
         raise InvalidTransition(f"member {member_id} is {member.status}: no welcome pack")
     first_time = member.member_number is None
-    number = members.assign_member_number(session, member)
+    number = members.assign_member_number(session, member.id)
     letter_key = welcome_letter_key(member_id)
     outbox.tell_member(
         session,

@@ -86,8 +86,8 @@ def decide(
             staff=staff,
             subscription_id=subscription_id,
         )
-        uow.commit()
     except RuleViolation as exc:
+        # Nothing of the refused answer is kept: only the count and the reason.
         uow.rollback()
         payment = _payment(uow, payment_id)
         payment.details = {
@@ -102,7 +102,7 @@ def decide(
             subject_id=payment_id,
             details={"reason": str(exc)},
         )
-        uow.commit()
+    uow.commit()
     return _review(uow, _payment(uow, payment_id))
 
 
